@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { InvalidInput } from '../errors';
+import { parseInput } from './parse';
+import { CreateTaskInput, canTransition, isTerminal, TASK_TRANSITIONS, TaskStatus } from './task';
+
+describe('task lifecycle', () => {
+  it('follows queued → planning → awaiting_approval → running → succeeded', () => {
+    expect(canTransition('queued', 'planning')).toBe(true);
+    expect(canTransition('planning', 'awaiting_approval')).toBe(true);
+    expect(canTransition('awaiting_approval', 'running')).toBe(true);
+    expect(canTransition('running', 'succeeded')).toBe(true);
+  });
+
+  it('never leaves a terminal status', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...TaskStatus.options),
+        fc.constantFrom(...TaskStatus.options),
+        (from, to) => {
+          if (isTerminal(from)) expect(canTransition(from, to)).toBe(false);
+        },
+      ),
+    );
+  });
+
+  it('lets every non-terminal status be cancelled or failed', () => {
+    for (const s of TaskStatus.options.filter((s) => !isTerminal(s))) {
+      expect(TASK_TRANSITIONS[s]).toContain('cancelled');
+      expect(TASK_TRANSITIONS[s]).toContain('failed');
+    }
+  });
+});
+
+describe('CreateTaskInput', () => {
+  it('names the field that fails', () => {
+    expect(() => parseInput(CreateTaskInput, { prompt: '' })).toThrow(/prompt: must not be empty/);
+    expect(() => parseInput(CreateTaskInput, { prompt: 'x', preference: 'fast' })).toThrow(/preference/);
+    expect(() => parseInput(CreateTaskInput, { prompt: 'x', colour: 'red' })).toThrow(
+      /unknown field\(s\): colour/,
+    );
+  });
+
+  it('fills defaults', () => {
+    expect(parseInput(CreateTaskInput, { prompt: 'x' })).toEqual({
+      prompt: 'x',
+      preference: 'balanced',
+      requireApproval: false,
+    });
+  });
+
+  it('throws InvalidInput with one issue per field, for any non-object body', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.array(fc.nat())), (body) => {
+        try {
+          parseInput(CreateTaskInput, body);
+          return false;
+        } catch (e) {
+          return e instanceof InvalidInput && e.issues.length > 0;
+        }
+      }),
+    );
+  });
+});

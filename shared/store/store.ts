@@ -1,0 +1,476 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  assertTransition,
+  type CreateTaskInput,
+  isTerminal,
+  type NewTaskEvent,
+  Plan,
+  StepResult,
+  Task,
+  TaskEvent,
+  type TaskFailure,
+  type TaskStatus,
+  Tenant,
+  type TokenTotals,
+  UsageRecord,
+} from '../domain';
+import { ConcurrentUpdate, NotFound } from '../errors';
+import { newTaskId, newUlid } from './ids';
+import { keys, stripKeys } from './keys';
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back as `after` / `cursor` to get the next page; absent when this is the last page. */
+  next?: string;
+}
+
+export interface TransitionOptions {
+  /** The status the caller believes the task is in; the write is conditional on it. */
+  from?: TaskStatus;
+  reason?: string;
+  failure?: TaskFailure;
+  summary?: string;
+}
+
+const TOTAL_FIELDS = ['inputTokens', 'outputTokens', 'cachedInputTokens', 'costMicroUsd'] as const;
+
+function isConditionFailure(e: unknown): boolean {
+  if ((e as Error)?.name === 'ConditionalCheckFailedException') return true;
+  if (e instanceof TransactionCanceledException) {
+    return (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
+  }
+  return false;
+}
+
+/**
+ * The single-table store. Every method takes the tenant first; every key it
+ * builds is tenant-prefixed (see keys.ts and README.md for the access patterns).
+ */
+export class Store {
+  constructor(
+    readonly doc: DynamoDBDocumentClient,
+    readonly tableName: string,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  private iso(): string {
+    return this.clock.now().toISOString();
+  }
+
+  // ---- tenants ---------------------------------------------------------
+
+  async putTenant(tenant: Omit<Tenant, 'createdAt'> & { createdAt?: string }): Promise<Tenant> {
+    const value = Tenant.parse({ createdAt: this.iso(), ...tenant });
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.tenant(value.id), entity: 'tenant', ...value },
+      }),
+    );
+    return value;
+  }
+
+  async getTenant(tenantId: string): Promise<Tenant | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.tenant(tenantId) }),
+    );
+    return out.Item ? Tenant.parse(stripKeys(out.Item)) : undefined;
+  }
+
+  // ---- tasks -----------------------------------------------------------
+
+  async createTask(
+    tenantId: string,
+    input: CreateTaskInput & { preference: Task['preference'] },
+  ): Promise<Task> {
+    const now = this.clock.now();
+    const at = now.toISOString();
+    const id = newTaskId(now.getTime());
+    const task = Task.parse({
+      tenantId,
+      id,
+      title: input.title ?? deriveTitle(input.prompt),
+      prompt: input.prompt,
+      status: 'queued',
+      preference: input.preference,
+      requireApproval: input.requireApproval ?? false,
+      ...(input.budgetUsd ? { budgetMicroUsd: Math.round(input.budgetUsd * 1_000_000) } : {}),
+      stepCount: 0,
+      stepsDone: 0,
+      totals: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costMicroUsd: 0 },
+      createdAt: at,
+      updatedAt: at,
+    });
+    const event = this.eventItem(tenantId, id, {
+      type: 'task_created',
+      prompt: task.prompt,
+      title: task.title,
+    });
+    await this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: this.taskItem(task),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: event.item,
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+        ],
+      }),
+    );
+    return task;
+  }
+
+  private taskItem(task: Task): Record<string, unknown> {
+    const { totals, ...rest } = task;
+    return {
+      ...keys.task(task.tenantId, task.id),
+      ...keys.taskListing(task.tenantId, task.id),
+      ...(isTerminal(task.status) ? {} : keys.activeTask(task.tenantId, task.id)),
+      entity: 'task',
+      ...rest,
+      ...totals,
+    };
+  }
+
+  private parseTask(item: Record<string, unknown>): Task {
+    const raw = stripKeys(item);
+    const totals: Record<string, unknown> = {};
+    for (const f of TOTAL_FIELDS) {
+      totals[f] = raw[f] ?? 0;
+      delete raw[f];
+    }
+    return Task.parse({ ...raw, totals });
+  }
+
+  async findTask(tenantId: string, taskId: string): Promise<Task | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.task(tenantId, taskId), ConsistentRead: true }),
+    );
+    return out.Item ? this.parseTask(out.Item) : undefined;
+  }
+
+  async getTask(tenantId: string, taskId: string): Promise<Task> {
+    const task = await this.findTask(tenantId, taskId);
+    if (!task) throw new NotFound('task', taskId);
+    return task;
+  }
+
+  /** Newest first. */
+  async listTasks(tenantId: string, opts: { limit?: number; cursor?: string } = {}): Promise<Page<Task>> {
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.tasksOfTenant(tenantId) },
+      ScanIndexForward: false,
+      Limit: opts.limit ?? 50,
+    };
+    if (opts.cursor) {
+      input.ExclusiveStartKey = {
+        ...keys.task(tenantId, opts.cursor),
+        ...keys.taskListing(tenantId, opts.cursor),
+      };
+    }
+    const out = await this.doc.send(new QueryCommand(input));
+    const items = (out.Items ?? []).map((i) => this.parseTask(i));
+    const last = items.at(-1);
+    return { items, ...(out.LastEvaluatedKey && last ? { next: last.id } : {}) };
+  }
+
+  /**
+   * Moves a task to `to` with one conditional write that also appends the
+   * status_changed event. Illegal transitions are refused before writing; of
+   * two concurrent writers from the same status exactly one wins, and the
+   * other gets ConcurrentUpdate.
+   */
+  async transitionTask(
+    tenantId: string,
+    taskId: string,
+    to: TaskStatus,
+    opts: TransitionOptions = {},
+  ): Promise<Task> {
+    const current = opts.from ? undefined : await this.getTask(tenantId, taskId);
+    const from = opts.from ?? current!.status;
+    assertTransition(taskId, from, to);
+    const at = this.iso();
+    const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
+    const values: Record<string, unknown> = { ':from': from, ':to': to, ':at': at };
+    const sets = ['#status = :to', '#updatedAt = :at'];
+    const removes: string[] = [];
+    if (isTerminal(to)) {
+      sets.push('finishedAt = :at');
+      removes.push('GSI2PK', 'GSI2SK');
+    }
+    if (opts.failure) {
+      sets.push('failure = :failure');
+      values[':failure'] = opts.failure;
+    }
+    if (opts.summary !== undefined) {
+      sets.push('summary = :summary');
+      values[':summary'] = opts.summary;
+    }
+    const event = this.eventItem(tenantId, taskId, {
+      type: 'status_changed',
+      from,
+      to,
+      ...(opts.reason ? { reason: opts.reason } : {}),
+    });
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.task(tenantId, taskId),
+                UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+                ConditionExpression: 'attribute_exists(PK) AND #status = :from',
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: event.item,
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      const now = await this.findTask(tenantId, taskId);
+      if (!now) throw new NotFound('task', taskId);
+      throw new ConcurrentUpdate(`Task ${taskId} status (now '${now.status}')`, `'${from}'`);
+    }
+    return this.getTask(tenantId, taskId);
+  }
+
+  /** Sets bookkeeping fields that are not part of the lifecycle. */
+  async updateTask(
+    tenantId: string,
+    taskId: string,
+    patch: Partial<Pick<Task, 'stepCount' | 'stepsDone' | 'executionId' | 'title'>>,
+  ): Promise<void> {
+    const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
+    if (!entries.length) return;
+    const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
+    const values: Record<string, unknown> = { ':at': this.iso() };
+    const sets = ['#updatedAt = :at'];
+    for (const [k, v] of entries) {
+      names[`#${k}`] = k;
+      values[`:${k}`] = v;
+      sets.push(`#${k} = :${k}`);
+    }
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.task(tenantId, taskId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  /** Tasks in a non-terminal status, across tenants: what a restarted host must look at. */
+  async listActiveTasks(): Promise<Task[]> {
+    const tasks: Task[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'GSI2',
+          KeyConditionExpression: 'GSI2PK = :a',
+          ExpressionAttributeValues: { ':a': 'ACTIVE' },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const i of out.Items ?? []) tasks.push(this.parseTask(i));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return tasks;
+  }
+
+  // ---- events ----------------------------------------------------------
+
+  private eventItem(tenantId: string, taskId: string, event: NewTaskEvent) {
+    const now = this.clock.now();
+    const id = newUlid(now.getTime());
+    const value = TaskEvent.parse({ ...event, id, at: now.toISOString(), tenantId, taskId });
+    return { value, item: { ...keys.event(tenantId, taskId, id), entity: 'event', ...value } };
+  }
+
+  /** Appends an event; the log is append-only (a put never overwrites). */
+  async appendEvent(tenantId: string, taskId: string, event: NewTaskEvent): Promise<TaskEvent> {
+    const { value, item } = this.eventItem(tenantId, taskId, event);
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+    return value;
+  }
+
+  /** Events in ULID order, strictly after the `after` cursor. */
+  async listEvents(
+    tenantId: string,
+    taskId: string,
+    opts: { after?: string; limit?: number } = {},
+  ): Promise<Page<TaskEvent>> {
+    const { PK } = keys.task(tenantId, taskId);
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :ev)',
+        ExpressionAttributeValues: { ':pk': PK, ':ev': 'EV#' },
+        ConsistentRead: true,
+        Limit: opts.limit ?? 100,
+        ...(opts.after ? { ExclusiveStartKey: keys.event(tenantId, taskId, opts.after) } : {}),
+      }),
+    );
+    const items = (out.Items ?? []).map((i) => TaskEvent.parse(stripKeys(i)));
+    const last = items.at(-1);
+    return { items, ...(out.LastEvaluatedKey && last ? { next: last.id } : {}) };
+  }
+
+  // ---- plan and steps ----------------------------------------------------
+
+  async savePlan(tenantId: string, taskId: string, plan: Plan): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.plan(tenantId, taskId), entity: 'plan', plan: Plan.parse(plan) },
+      }),
+    );
+  }
+
+  async getPlan(tenantId: string, taskId: string): Promise<Plan | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.plan(tenantId, taskId), ConsistentRead: true }),
+    );
+    return out.Item ? Plan.parse(out.Item['plan']) : undefined;
+  }
+
+  async saveStepResult(tenantId: string, taskId: string, result: StepResult): Promise<void> {
+    const value = StepResult.parse(result);
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.step(tenantId, taskId, value.stepId), entity: 'step', ...value },
+      }),
+    );
+  }
+
+  async listStepResults(tenantId: string, taskId: string): Promise<StepResult[]> {
+    const { PK } = keys.task(tenantId, taskId);
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :s)',
+        ExpressionAttributeValues: { ':pk': PK, ':s': 'STEP#' },
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).map((i) => StepResult.parse(stripKeys(i)));
+  }
+
+  // ---- usage -------------------------------------------------------------
+
+  /**
+   * Records one model call: the usage record, the task's running totals and a
+   * usage event, in one transaction so the totals always equal the records.
+   */
+  async recordUsage(record: Omit<UsageRecord, 'id' | 'at'>): Promise<UsageRecord> {
+    const now = this.clock.now();
+    const id = newUlid(now.getTime());
+    const value = UsageRecord.parse({ ...record, id, at: now.toISOString() });
+    const month = value.at.slice(0, 7);
+    const event = this.eventItem(value.tenantId, value.taskId, {
+      type: 'usage',
+      ...(value.stepId ? { stepId: value.stepId } : {}),
+      employee: value.employeeId,
+      provider: value.provider,
+      model: value.model,
+      inputTokens: value.inputTokens,
+      outputTokens: value.outputTokens,
+      cachedInputTokens: value.cachedInputTokens,
+      costMicroUsd: value.costMicroUsd,
+    });
+    const totals: TokenTotals = value;
+    await this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...keys.usage(value.tenantId, value.taskId, id),
+                ...keys.usageByMonth(value.tenantId, month, id),
+                entity: 'usage',
+                ...value,
+              },
+            },
+          },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.task(value.tenantId, value.taskId),
+              UpdateExpression: `ADD ${TOTAL_FIELDS.map((f) => `${f} :${f}`).join(', ')}`,
+              ConditionExpression: 'attribute_exists(PK)',
+              ExpressionAttributeValues: Object.fromEntries(TOTAL_FIELDS.map((f) => [`:${f}`, totals[f]])),
+            },
+          },
+          { Put: { TableName: this.tableName, Item: event.item } },
+        ],
+      }),
+    );
+    return value;
+  }
+
+  async listUsage(tenantId: string, taskId: string): Promise<UsageRecord[]> {
+    const { PK } = keys.task(tenantId, taskId);
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :u)',
+        ExpressionAttributeValues: { ':pk': PK, ':u': 'USAGE#' },
+      }),
+    );
+    return (out.Items ?? []).map((i) => UsageRecord.parse(stripKeys(i)));
+  }
+}
+
+function deriveTitle(prompt: string): string {
+  const line = prompt.trim().split('\n')[0] ?? '';
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}

@@ -1,0 +1,2 @@
+// aws-local-stepfunctions needs Promise.withResolvers, which Node 20 lacks.
+import '../workflow/polyfill';
