@@ -1,0 +1,11 @@
+import { CreateTaskInput, parseInput } from '@techteam/shared/domain';
+import { runtime } from '@techteam/shared/runtime';
+import { submitTask } from '@techteam/shared/workflow';
+import { apiHandler } from '../http';
+
+/** POST /v1/tasks */
+export const handler = apiHandler(async ({ tenant, body }) => {
+  const input = parseInput(CreateTaskInput, body ?? {});
+  const task = await submitTask(runtime(), tenant.tenantId, input);
+  return { status: 201, body: { task } };
+});

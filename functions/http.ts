@@ -1,0 +1,90 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { TenantContext } from '@techteam/shared/domain';
+import { InvalidInput, isTechteamError, TechteamError } from '@techteam/shared/errors';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+
+/** What an API handler body sees: the caller's tenant and the already-parsed JSON body. */
+export interface ApiRequest {
+  tenant: TenantContext;
+  body: unknown;
+  path: Record<string, string>;
+  query: Record<string, string>;
+  event: APIGatewayProxyEventV2;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+}
+
+type ApiEvent = APIGatewayProxyEventV2 & { techteam?: { tenant: TenantContext; body: unknown } };
+
+interface AuthorizerContext {
+  lambda?: { tenantId?: string; principal?: string };
+}
+
+/** Parses the JSON body and reads the tenant the authorizer established; refuses the request otherwise. */
+const requestContext = (): MiddlewareObj<ApiEvent, APIGatewayProxyResultV2> => ({
+  name: 'requestContext',
+  before: ({ event }) => {
+    const auth = (event.requestContext as { authorizer?: AuthorizerContext }).authorizer?.lambda;
+    if (!auth?.tenantId)
+      throw new TechteamError('Unauthorized', 401, 'No tenant: the request was not authorized');
+    let body: unknown;
+    if (event.body !== undefined && event.body !== null && event.body !== '') {
+      const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+      try {
+        body = JSON.parse(text);
+      } catch (e) {
+        throw new InvalidInput(`Malformed JSON body: ${(e as Error).message}`, [
+          { path: 'body', message: 'is not valid JSON' },
+        ]);
+      }
+    }
+    event.techteam = { tenant: { tenantId: auth.tenantId, principal: auth.principal ?? 'unknown' }, body };
+  },
+});
+
+function respond(status: number, body: unknown): APIGatewayProxyResultV2 {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify(body),
+  };
+}
+
+/** Maps typed errors to their status; anything else is a 500 that reveals nothing internal. */
+const errorResponse = (): MiddlewareObj<ApiEvent, APIGatewayProxyResultV2> => ({
+  name: 'errorResponse',
+  onError: (request) => {
+    const error = request.error;
+    if (isTechteamError(error)) {
+      request.response = respond(error.status, error.toJSON());
+      return;
+    }
+    console.error(
+      JSON.stringify({ level: 'error', message: 'unhandled', error: String(error?.stack ?? error) }),
+    );
+    request.response = respond(500, {
+      error: { code: 'Internal', message: 'Internal error; it has been logged' },
+    });
+  },
+});
+
+/** Wraps an API handler body with the middleware every route shares. */
+export function apiHandler(body: (request: ApiRequest) => Promise<ApiResponse>) {
+  return middy<ApiEvent, APIGatewayProxyResultV2, Error, Context>()
+    .use(errorResponse())
+    .use(requestContext())
+    .handler(async (event) => {
+      const { tenant, body: json } = event.techteam!;
+      const result = await body({
+        tenant,
+        body: json,
+        path: (event.pathParameters ?? {}) as Record<string, string>,
+        query: (event.queryStringParameters ?? {}) as Record<string, string>,
+        event,
+      });
+      return respond(result.status, result.body);
+    });
+}

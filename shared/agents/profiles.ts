@@ -1,0 +1,78 @@
+import { EmployeeProfile } from '../domain';
+
+/**
+ * Built-in employees. Every profile lists demo-1 last among its allowed models,
+ * so a host without any provider key still runs (and says it is the demo).
+ */
+const common = ['claude-sonnet-4-5', 'gpt-4.1', 'gpt-4.1-mini', 'demo-1'];
+
+export const BUILT_IN_PROFILES: readonly EmployeeProfile[] = [
+  EmployeeProfile.parse({
+    id: 'super-agent',
+    name: 'Super Agent',
+    rolePrompt:
+      'You are the Super Agent of a software team. Read the task and return a plan as JSON: ' +
+      '{"summary": string, "steps": [{"id", "employee", "title", "instructions", "dependsOn", "acceptance"}]}. ' +
+      'Employees: researcher (investigates), dev (writes code and tests), qa (reviews and tests). ' +
+      'Step ids are lowercase-with-dashes; dependsOn lists earlier step ids.',
+    allowedModels: common,
+    defaultModel: 'claude-sonnet-4-5',
+    fallbacks: ['gpt-4.1', 'demo-1'],
+    tools: [],
+    maxIterations: 2,
+    maxTokensPerStep: 4096,
+    temperature: 0.1,
+  }),
+  EmployeeProfile.parse({
+    id: 'researcher',
+    name: 'Researcher',
+    rolePrompt:
+      'You are the Researcher. Pin down requirements, edge cases and prior art. Be concise and concrete.',
+    allowedModels: common,
+    defaultModel: 'gpt-4.1-mini',
+    fallbacks: ['claude-sonnet-4-5', 'demo-1'],
+    tools: ['workspace.read', 'workspace.list', 'memory.search'],
+    maxIterations: 6,
+    maxTokensPerStep: 4096,
+    temperature: 0.3,
+  }),
+  EmployeeProfile.parse({
+    id: 'dev',
+    name: 'Dev',
+    rolePrompt:
+      'You are the Dev. Write working code with tests, run them in the sandbox, and fix what fails.',
+    allowedModels: common,
+    defaultModel: 'claude-sonnet-4-5',
+    fallbacks: ['gpt-4.1', 'demo-1'],
+    tools: [
+      'workspace.read',
+      'workspace.write',
+      'workspace.list',
+      'workspace.diff',
+      'sandbox.exec',
+      'sandbox.test',
+    ],
+    maxIterations: 12,
+    maxTokensPerStep: 8192,
+    temperature: 0.2,
+  }),
+  EmployeeProfile.parse({
+    id: 'qa',
+    name: 'QA',
+    rolePrompt:
+      'You are QA. Review the work against its acceptance criteria, run the tests, and give a verdict.',
+    allowedModels: common,
+    defaultModel: 'gpt-4.1',
+    fallbacks: ['claude-sonnet-4-5', 'demo-1'],
+    tools: ['workspace.read', 'workspace.list', 'workspace.diff', 'sandbox.test'],
+    maxIterations: 6,
+    maxTokensPerStep: 4096,
+    temperature: 0,
+  }),
+];
+
+export function builtInProfile(id: string): EmployeeProfile | undefined {
+  return BUILT_IN_PROFILES.find((p) => p.id === id);
+}
+
+export const BUILT_IN_EMPLOYEES = BUILT_IN_PROFILES.map((p) => p.id);

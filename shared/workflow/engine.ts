@@ -1,0 +1,9 @@
+import type { WorkflowInput } from './definition';
+
+/** Where executions of the workflow run: Step Functions on AWS, the ASL interpreter locally. */
+export interface WorkflowEngine {
+  readonly kind: 'step-functions' | 'local';
+  start(input: WorkflowInput): Promise<{ executionId: string }>;
+  /** Stops an execution; a stopped execution runs no further state. */
+  stop(executionId: string, cause: string): Promise<void>;
+}

@@ -1,0 +1,18 @@
+import type { EmployeeProfile, TaskPreference } from '../domain';
+import type { ModelRequest, ModelResponse } from '../gateway/types';
+
+/** One model call on behalf of an employee; the gateway picks the model. */
+export interface EmployeeCall extends Omit<ModelRequest, 'model'> {
+  profile: EmployeeProfile;
+  preference: TaskPreference;
+}
+
+export interface MeteredResponse extends ModelResponse {
+  costMicroUsd: number;
+  attempts: number;
+}
+
+/** What the workflow needs from the model gateway: route, meter and record one call. */
+export interface TeamModels {
+  complete(call: EmployeeCall): Promise<MeteredResponse>;
+}

@@ -1,0 +1,39 @@
+import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import type { WorkflowInput } from './definition';
+import type { WorkflowEngine } from './engine';
+
+/** The AWS engine: one Step Functions execution per task, named after the task so a retry cannot start two. */
+export class StepFunctionsEngine implements WorkflowEngine {
+  readonly kind = 'step-functions' as const;
+  constructor(
+    private readonly client: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  async start(input: WorkflowInput): Promise<{ executionId: string }> {
+    const out = await this.client.send(
+      new StartExecutionCommand({
+        stateMachineArn: this.stateMachineArn,
+        name: input.taskId,
+        input: JSON.stringify(input),
+      }),
+    );
+    return { executionId: out.executionArn! };
+  }
+
+  async stop(executionId: string, cause: string): Promise<void> {
+    try {
+      await this.client.send(
+        new StopExecutionCommand({ executionArn: executionId, cause: cause.slice(0, 32_000) }),
+      );
+    } catch (e) {
+      // Stopping an execution that already ended is not an error for a cancel.
+      if ((e as Error).name !== 'ExecutionDoesNotExist' && (e as Error).name !== 'ExecutionAlreadyStopped')
+        throw e;
+    }
+  }
+}
+
+export function stepFunctionsEngine(stateMachineArn: string, region?: string): StepFunctionsEngine {
+  return new StepFunctionsEngine(new SFNClient(region ? { region } : {}), stateMachineArn);
+}
