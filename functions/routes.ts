@@ -29,8 +29,25 @@ export const WORKFLOW_HANDLERS = {
 
 export type AnyHandler = (event: never, context?: never) => Promise<unknown>;
 
+// Static imports, one per file, so bundlers and Vite can see every handler.
+const LOADERS: Record<string, () => Promise<{ handler: unknown }>> = {
+  'api/create-task.ts': () => import('./api/create-task'),
+  'api/list-tasks.ts': () => import('./api/list-tasks'),
+  'api/get-task.ts': () => import('./api/get-task'),
+  'api/list-events.ts': () => import('./api/list-events'),
+  'api/cancel-task.ts': () => import('./api/cancel-task'),
+  'workflow/plan-task.ts': () => import('./workflow/plan-task'),
+  'workflow/run-step.ts': () => import('./workflow/run-step'),
+  'workflow/finalize-task.ts': () => import('./workflow/finalize-task'),
+  'workflow/mark-task-failed.ts': () => import('./workflow/mark-task-failed'),
+};
+
 /** Loads a handler module by its file name (for the local host). */
 export async function loadHandler(file: string): Promise<AnyHandler> {
-  const mod = (await import(`./${file.replace(/\.ts$/, '')}`)) as { handler: AnyHandler };
-  return mod.handler;
+  const load = LOADERS[file];
+  if (!load) throw new Error(`No handler file ${file} in functions/routes.ts`);
+  return (await load()).handler as AnyHandler;
 }
+
+/** Every handler file, for checks that the tables above and the loaders agree. */
+export const HANDLER_FILES = Object.keys(LOADERS);

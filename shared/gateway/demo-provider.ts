@@ -65,7 +65,9 @@ export function demoPlan(prompt: string): Plan {
   };
 }
 
-function stepAnswer(employee: string, instructions: string): string {
+function stepAnswer(employee: string, prompt: string): string {
+  // The first line of a step prompt is the step's instructions; the rest is context.
+  const instructions = prompt.trim().split('\n')[0] ?? '';
   switch (employee) {
     case 'researcher':
       return [

@@ -1,3 +1,4 @@
+import './quiet-warnings';
 import type { TestProject } from 'vitest/node';
 import { startLocalDynamo } from '../store/local-engine';
 

@@ -7,6 +7,7 @@ export {
   type WorkflowInput,
   workflowDefinition,
 } from './definition';
+export { directModels } from './direct-models';
 export type { WorkflowEngine } from './engine';
 export { PlanInvalid, TaskNotRunnable, WorkflowStartFailed } from './errors';
 export { type LocalEngineOptions, LocalWorkflowEngine, type TaskStateHandler } from './local-engine';

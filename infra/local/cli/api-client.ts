@@ -1,0 +1,85 @@
+import type { Plan, StepResult, Task, TaskEvent } from '@techteam/shared/domain';
+
+export class HostUnreachable extends Error {
+  constructor(readonly url: string) {
+    super(
+      `No Techteam host answers at ${url}. Start one with \`npm start\` (or set TECHTEAM_URL to where it runs).`,
+    );
+    this.name = 'HostUnreachable';
+  }
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The public HTTP API, as a customer's program would call it. */
+export class TechteamClient {
+  constructor(readonly baseUrl: string) {}
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch {
+      throw new HostUnreachable(this.baseUrl);
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      throw new ApiError(res.status, 'BadResponse', `The host answered ${res.status} with a non-JSON body`);
+    }
+    if (!res.ok) {
+      const err = (json as { error?: { code?: string; message?: string } }).error;
+      throw new ApiError(res.status, err?.code ?? 'Error', err?.message ?? `HTTP ${res.status}`);
+    }
+    return json as T;
+  }
+
+  createTask(input: { prompt: string; preference?: string; title?: string }): Promise<{ task: Task }> {
+    return this.request('POST', '/v1/tasks', input);
+  }
+
+  listTasks(limit = 20, cursor?: string): Promise<{ tasks: Task[]; next?: string }> {
+    const q = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
+    return this.request('GET', `/v1/tasks?${q}`);
+  }
+
+  getTask(id: string): Promise<{ task: Task; plan: Plan | null; steps: StepResult[] }> {
+    return this.request('GET', `/v1/tasks/${encodeURIComponent(id)}`);
+  }
+
+  listEvents(id: string, after?: string, limit = 200): Promise<{ events: TaskEvent[]; next?: string }> {
+    const q = new URLSearchParams({ limit: String(limit), ...(after ? { after } : {}) });
+    return this.request('GET', `/v1/tasks/${encodeURIComponent(id)}/events?${q}`);
+  }
+
+  cancelTask(id: string): Promise<{ task: Task }> {
+    return this.request('POST', `/v1/tasks/${encodeURIComponent(id)}/cancel`, {});
+  }
+
+  /** Every event of a task after `after`, across pages. */
+  async allEvents(id: string, after?: string): Promise<TaskEvent[]> {
+    const out: TaskEvent[] = [];
+    let cursor = after;
+    for (;;) {
+      const page = await this.listEvents(id, cursor);
+      out.push(...page.events);
+      if (!page.next) return out;
+      cursor = page.next;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hostTestConfig } from '@techteam/shared/testing/host';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Host, startHost } from '../host';
+
+const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/techteam.mjs');
+
+function techteam(args: string[], env: Record<string, string> = {}) {
+  return new Promise<{ code: number; out: string; err: string }>((done) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d;
+    });
+    child.on('exit', (code) => done({ code: code ?? -1, out, err }));
+  });
+}
+
+describe('the techteam CLI against a running host', () => {
+  let host: Host;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    host = await startHost({ config: hostTestConfig(), log: () => {}, retryIntervalMs: 0 });
+    env = { TECHTEAM_URL: host.url };
+  });
+  afterAll(async () => {
+    await host.stop();
+  });
+
+  it('runs a task, streaming the plan, the steps and the progress, and exits 0 on success', async () => {
+    const { code, out } = await techteam(
+      ['run', 'Write a slugify function with tests', '--poll-ms', '50'],
+      env,
+    );
+    expect(code).toBe(0);
+    expect(out).toMatch(/Task tsk_\w+ submitted/);
+    expect(out).toMatch(/plan by super-agent \(demo\/demo-1 — demo model\): 3 steps/);
+    expect(out).toMatch(/▶ step 1\/3 \[researcher\]/);
+    expect(out).toMatch(/▶ step 3\/3 \[qa\]/);
+    expect(out).toMatch(/■ task succeeded/);
+    // The last line is the final progress: status, step n of m, elapsed, tokens, cost.
+    const last = out.trim().split('\n').at(-1)!;
+    expect(last).toMatch(/^succeeded · step 3 of 3 · \d+\.\ds · [\d,]+ tokens · \$0\.0000$/);
+
+    const id = /Task (tsk_\w+)/.exec(out)![1]!;
+    const tasks = await techteam(['tasks'], env);
+    expect(tasks.code).toBe(0);
+    expect(tasks.out).toMatch(new RegExp(`${id}\\s+succeeded\\s+3/3`));
+    const show = await techteam(['show', id], env);
+    expect(show.code).toBe(0);
+    expect(show.out).toContain('task created: Write a slugify function with tests');
+    expect(show.out).toContain('■ task succeeded');
+  });
+
+  it('exits 1 and names the problem for an unknown task', async () => {
+    const { code, err } = await techteam(['show', 'tsk_01ARZ3NDEKTSV4RRFFQ69G5FAV'], env);
+    expect(code).toBe(1);
+    expect(err).toMatch(/task 'tsk_01ARZ3NDEKTSV4RRFFQ69G5FAV' was not found/);
+  });
+});
+
+describe('the techteam CLI without a host', () => {
+  it('says where it looked and how to start a host', async () => {
+    const { code, err } = await techteam(['tasks'], { TECHTEAM_URL: 'http://127.0.0.1:9' });
+    expect(code).toBe(1);
+    expect(err).toMatch(/No Techteam host answers at http:\/\/127\.0\.0\.1:9.*npm start/);
+  });
+
+  it('names an invalid configuration variable', async () => {
+    const { code, err } = await techteam(['up'], { TECHTEAM_PORT: 'eighty' });
+    expect(code).toBe(1);
+    expect(err).toMatch(/TECHTEAM_PORT is invalid \("eighty"\)/);
+  });
+
+  it('prints usage for run without a prompt, and for an unknown command', async () => {
+    expect((await techteam(['run'])).code).toBe(2);
+    const unknown = await techteam(['fly']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/Unknown command 'fly'/);
+  });
+});

@@ -1,0 +1,86 @@
+import type { TaskEvent } from '@techteam/shared/domain';
+
+/** Micro-USD as dollars, with enough digits to show a fraction of a cent. */
+export function formatUsd(micro: number): string {
+  return `$${(micro / 1_000_000).toFixed(micro > 0 && micro < 10_000 ? 6 : 4)}`;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+function indent(text: string, prefix = '    '): string {
+  return text
+    .split('\n')
+    .map((l) => prefix + l)
+    .join('\n');
+}
+
+/** One event as a person reads it in a terminal. */
+export function formatEvent(e: TaskEvent): string {
+  switch (e.type) {
+    case 'task_created':
+      return `● task created: ${e.title}`;
+    case 'status_changed':
+      return `● ${e.from} → ${e.to}${e.reason ? ` (${e.reason})` : ''}`;
+    case 'plan_made': {
+      const steps = e.plan.steps.map(
+        (s, i) =>
+          `    ${i + 1}. [${s.employee}] ${s.title}${s.dependsOn.length ? `  (after ${s.dependsOn.join(', ')})` : ''}`,
+      );
+      const label = e.provider === 'demo' ? ' — demo model' : '';
+      return [
+        `● plan by super-agent (${e.provider}/${e.model}${label}): ${e.plan.steps.length} steps`,
+        ...steps,
+      ].join('\n');
+    }
+    case 'step_started':
+      return `▶ step ${e.index + 1}/${e.total} [${e.employee}] ${e.title}`;
+    case 'message':
+      return `  ${e.employee} (${e.provider}/${e.model}${e.provider === 'demo' ? ' — demo' : ''}):\n${indent(e.text)}`;
+    case 'usage':
+      return `  · ${e.employee} used ${e.inputTokens} in / ${e.outputTokens} out tokens on ${e.provider}/${e.model}, ${formatUsd(e.costMicroUsd)}`;
+    case 'step_finished':
+      return `${e.outcome === 'succeeded' ? '✓' : '✗'} step ${e.stepId} ${e.outcome}`;
+    case 'task_finished':
+      return `■ task ${e.status}${e.summary ? `\n${indent(e.summary)}` : ''}`;
+    case 'error':
+      return `✗ ${e.code}: ${e.message}`;
+  }
+}
+
+export interface Progress {
+  status: string;
+  step: number;
+  totalSteps: number;
+  elapsedMs: number;
+  tokens: number;
+  costMicroUsd: number;
+}
+
+/** Folds one event into the progress a `run` shows. */
+export function advance(p: Progress, e: TaskEvent): Progress {
+  switch (e.type) {
+    case 'status_changed':
+      return { ...p, status: e.to };
+    case 'plan_made':
+      return { ...p, totalSteps: e.plan.steps.length };
+    case 'step_started':
+      return { ...p, step: e.index + 1, totalSteps: e.total };
+    case 'usage':
+      return {
+        ...p,
+        tokens: p.tokens + e.inputTokens + e.outputTokens,
+        costMicroUsd: p.costMicroUsd + e.costMicroUsd,
+      };
+    default:
+      return p;
+  }
+}
+
+/** The one-line progress: step n of m, elapsed, tokens, cost. */
+export function progressLine(p: Progress): string {
+  const step = p.totalSteps ? `step ${p.step} of ${p.totalSteps}` : 'no plan yet';
+  return `${p.status} · ${step} · ${formatDuration(p.elapsedMs)} · ${p.tokens.toLocaleString('en-US')} tokens · ${formatUsd(p.costMicroUsd)}`;
+}

@@ -1,0 +1,54 @@
+import { loadConfig } from '@techteam/shared/config';
+import { isTechteamError } from '@techteam/shared/errors';
+import { ApiError, HostUnreachable } from './api-client';
+import { processIo } from './io';
+import { runCommand } from './run-command';
+import { showCommand, tasksCommand } from './tasks-command';
+import { upCommand } from './up-command';
+
+const HELP = `techteam — an AI tech team as a service
+
+Commands
+  up [--ephemeral]        run the product locally (API, workflow, store); same as npm start
+  run "<prompt>"          submit a task to the running host and stream it until it ends
+  tasks [--limit N]       list tasks, newest first
+  show <task-id>          one task and its whole event log
+  help                    this text
+
+Environment
+  TECHTEAM_URL            the host the client commands talk to (default http://127.0.0.1:8787)
+  TECHTEAM_PORT           the port \`up\` listens on (default 8787)
+  TECHTEAM_DATA_DIR       where \`up\` keeps its data (default .techteam)`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    const config = loadConfig(process.env);
+    const io = processIo(config.TECHTEAM_URL);
+    switch (command) {
+      case 'up':
+        return await upCommand(rest, io);
+      case 'run':
+        return await runCommand(rest, io);
+      case 'tasks':
+        return await tasksCommand(rest, io);
+      case 'show':
+        return await showCommand(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(HELP);
+        return 0;
+      default:
+        console.error(`Unknown command '${command}'.\n\n${HELP}`);
+        return 2;
+    }
+  } catch (e) {
+    if (isTechteamError(e) || e instanceof HostUnreachable || e instanceof ApiError) {
+      console.error(`techteam: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util';
+import { TaskPreference } from '@techteam/shared/domain';
+import { TechteamClient } from './api-client';
+import { advance, formatEvent, type Progress, progressLine } from './event-format';
+import type { CliIo } from './io';
+
+const USAGE = 'usage: techteam run "<prompt>" [--preference quality|balanced|cheap] [--title <title>]';
+
+/**
+ * Submits a task to the running host and streams its events until it ends.
+ * Exit code 0 when the task succeeds, 1 when it fails or is cancelled.
+ */
+export async function runCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { preference: { type: 'string' }, title: { type: 'string' }, 'poll-ms': { type: 'string' } },
+  });
+  const prompt = positionals.join(' ').trim();
+  if (!prompt) {
+    io.err(USAGE);
+    return 2;
+  }
+  if (values.preference && !TaskPreference.safeParse(values.preference).success) {
+    io.err(`--preference must be one of ${TaskPreference.options.join(', ')}`);
+    return 2;
+  }
+  const pollMs = Number(values['poll-ms'] ?? 300);
+  const client = new TechteamClient(io.url);
+  const { task } = await client.createTask({
+    prompt,
+    ...(values.preference ? { preference: values.preference } : {}),
+    ...(values.title ? { title: values.title } : {}),
+  });
+  io.out(`Task ${task.id} submitted to ${io.url}`);
+  const started = Date.now();
+  let progress: Progress = {
+    status: task.status,
+    step: 0,
+    totalSteps: 0,
+    elapsedMs: 0,
+    tokens: 0,
+    costMicroUsd: 0,
+  };
+  let after: string | undefined;
+  let lastStep = -1;
+  for (;;) {
+    const events = await client.allEvents(task.id, after);
+    let finished: string | undefined;
+    for (const e of events) {
+      progress = advance(progress, e);
+      io.clearProgress();
+      io.out(formatEvent(e));
+      if (e.type === 'task_finished') finished = e.status;
+      after = e.id;
+    }
+    progress = { ...progress, elapsedMs: Date.now() - started };
+    if (finished) {
+      io.clearProgress();
+      io.out(progressLine(progress));
+      return finished === 'succeeded' ? 0 : 1;
+    }
+    // On a terminal the line redraws in place; in a log it appears when the step changes.
+    if (io.isTty || progress.step !== lastStep) io.progress(progressLine(progress));
+    lastStep = progress.step;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}

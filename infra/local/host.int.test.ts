@@ -1,0 +1,210 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Task, TaskEvent } from '@techteam/shared/domain';
+import { PortInUse } from '@techteam/shared/errors';
+import { createDocumentClient, ensureTable, Store } from '@techteam/shared/store';
+import { eventually, hostTestConfig } from '@techteam/shared/testing/host';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Host, startHost } from './host';
+
+const quiet = () => {};
+
+describe('the HTTP API through the API Gateway adapter', () => {
+  let host: Host;
+  const api = (path: string, init?: RequestInit) => fetch(`${host.url}${path}`, init);
+  const post = (path: string, body: string) =>
+    api(path, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+
+  beforeAll(async () => {
+    host = await startHost({ config: hostTestConfig(), log: quiet, retryIntervalMs: 0 });
+  });
+  afterAll(async () => {
+    await host.stop();
+  });
+
+  it('runs a submitted task to success and serves its events in pages', async () => {
+    const res = await post('/v1/tasks', JSON.stringify({ prompt: 'Write a slugify function with tests' }));
+    expect(res.status).toBe(201);
+    const { task } = (await res.json()) as { task: Task };
+    expect(['queued', 'planning']).toContain(task.status);
+    await host.engine.idle();
+    const got = (await (await api(`/v1/tasks/${task.id}`)).json()) as {
+      task: Task;
+      plan: { steps: unknown[] };
+    };
+    expect(got.task.status).toBe('succeeded');
+    expect(got.plan.steps).toHaveLength(3);
+
+    const all: TaskEvent[] = [];
+    let after = '';
+    for (let page = 0; page < 50; page++) {
+      const r = await api(`/v1/tasks/${task.id}/events?limit=4${after ? `&after=${after}` : ''}`);
+      const body = (await r.json()) as { events: TaskEvent[]; next?: string };
+      all.push(...body.events);
+      if (!body.next) break;
+      after = body.next;
+    }
+    expect(all.length).toBeGreaterThan(10);
+    expect(all.map((e) => e.id)).toEqual([...all.map((e) => e.id)].sort());
+    expect(all.at(-1)?.type).toBe('task_finished');
+
+    const list = (await (await api('/v1/tasks')).json()) as { tasks: Task[] };
+    expect(list.tasks.map((t) => t.id)).toContain(task.id);
+  });
+
+  it('answers malformed JSON with 400 naming the problem, and creates nothing', async () => {
+    const before = ((await (await api('/v1/tasks')).json()) as { tasks: Task[] }).tasks.length;
+    const res = await post('/v1/tasks', '{"prompt": ');
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('InvalidInput');
+    expect(body.error.message).toMatch(/Malformed JSON/);
+    const after = ((await (await api('/v1/tasks')).json()) as { tasks: Task[] }).tasks.length;
+    expect(after).toBe(before);
+  });
+
+  it('answers a body failing the schema with 400 naming the field', async () => {
+    const res = await post('/v1/tasks', JSON.stringify({ prompt: 42 }));
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as {
+      error: { message: string; details: { issues: { path: string }[] } };
+    };
+    expect(body.error.details.issues[0]?.path).toBe('prompt');
+    const res2 = await post('/v1/tasks', JSON.stringify({ prompt: 'ok', preference: 'fastest' }));
+    expect(((await res2.json()) as { error: { message: string } }).error.message).toMatch(
+      /^Invalid body: preference/,
+    );
+  });
+
+  it('answers an unknown task id with 404 and a malformed one with 400', async () => {
+    const missing = 'tsk_01ARZ3NDEKTSV4RRFFQ69G5FAV';
+    for (const path of [`/v1/tasks/${missing}`, `/v1/tasks/${missing}/events`]) {
+      const res = await api(path);
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NotFound');
+    }
+    expect((await post(`/v1/tasks/${missing}/cancel`, '{}')).status).toBe(404);
+    const bad = await api('/v1/tasks/not-a-task');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(
+      /id: must look like/,
+    );
+  });
+
+  it('refuses a bad event cursor by naming it', async () => {
+    const { task } = (await (await post('/v1/tasks', JSON.stringify({ prompt: 'x' }))).json()) as {
+      task: Task;
+    };
+    const res = await api(`/v1/tasks/${task.id}/events?after=zzz`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/after/);
+    await host.engine.idle();
+  });
+
+  it('answers unknown routes with 404 and wrong methods with 405', async () => {
+    expect((await api('/v1/nothing')).status).toBe(404);
+    const res = await api('/v1/tasks', { method: 'DELETE' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST, GET');
+  });
+
+  it('cancels a task, and refuses to cancel it twice', async () => {
+    const { task } = (await (
+      await post('/v1/tasks', JSON.stringify({ prompt: 'Write a parser' }))
+    ).json()) as {
+      task: Task;
+    };
+    const res = await post(`/v1/tasks/${task.id}/cancel`, '');
+    // The run may already have finished on a fast machine: then cancel is refused with 409.
+    if (res.status === 200) {
+      expect(((await res.json()) as { task: Task }).task.status).toBe('cancelled');
+      const again = await post(`/v1/tasks/${task.id}/cancel`, '');
+      expect(again.status).toBe(409);
+    } else {
+      expect(res.status).toBe(409);
+    }
+    await host.engine.idle();
+    const final = (await (await api(`/v1/tasks/${task.id}`)).json()) as { task: Task };
+    expect(['cancelled', 'succeeded']).toContain(final.task.status);
+  });
+
+  it('serves the placeholder page', async () => {
+    const res = await api('/');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('demo');
+  });
+});
+
+describe('host lifecycle', () => {
+  it('says which port is in use and which variable changes it', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const error = await startHost({
+        config: hostTestConfig({ TECHTEAM_PORT: String(port) }) as never,
+        log: quiet,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PortInUse);
+      expect((error as Error).message).toBe(
+        `Port ${port} is already in use; set TECHTEAM_PORT to a free port`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('marks a task that was mid-run when the host died as failed, not running forever', async () => {
+    const config = hostTestConfig();
+    const doc = createDocumentClient({ endpoint: config.TECHTEAM_DYNAMO_ENDPOINT });
+    await ensureTable(doc, config.TECHTEAM_TABLE);
+    const store = new Store(doc, config.TECHTEAM_TABLE);
+    // What a crash leaves behind: a running task with no execution.
+    const task = await store.createTask('local', { prompt: 'interrupted work', preference: 'cheap' });
+    await store.transitionTask('local', task.id, 'planning');
+    await store.transitionTask('local', task.id, 'running');
+    const lines: string[] = [];
+    const host = await startHost({ config, log: (l) => lines.push(l) });
+    try {
+      const after = await store.getTask('local', task.id);
+      expect(after.status).toBe('failed');
+      expect(after.failure?.code).toBe('HostInterrupted');
+      expect(lines.join('\n')).toMatch(/Recovered\s+1 task/);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('keeps every task and event on disk across a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'techteam-host-'));
+    const config = { ...hostTestConfig({ TECHTEAM_DATA_DIR: dir }), TECHTEAM_DYNAMO_ENDPOINT: undefined };
+    try {
+      const first = await startHost({ config, log: quiet, retryIntervalMs: 0 });
+      const res = await fetch(`${first.url}/v1/tasks`, {
+        method: 'POST',
+        body: JSON.stringify({ prompt: 'Write a slugify function with tests' }),
+      });
+      const { task } = (await res.json()) as { task: Task };
+      await first.engine.idle();
+      const eventsBefore = (await first.store.listEvents('local', task.id, { limit: 500 })).items;
+      await first.stop();
+
+      const second = await startHost({ config, log: quiet });
+      try {
+        const listed = (await (await fetch(`${second.url}/v1/tasks`)).json()) as { tasks: Task[] };
+        expect(listed.tasks.find((t) => t.id === task.id)?.status).toBe('succeeded');
+        const eventsAfter = await eventually(async () => {
+          const r = await fetch(`${second.url}/v1/tasks/${task.id}/events?limit=500`);
+          return ((await r.json()) as { events: TaskEvent[] }).events;
+        }, 'events');
+        expect(eventsAfter).toEqual(eventsBefore);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

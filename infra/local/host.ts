@@ -1,0 +1,225 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { API_ROUTES, loadHandler, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
+import type { Config } from '@techteam/shared/config';
+import { PortInUse, TechteamError } from '@techteam/shared/errors';
+import { DEMO_MODEL, DemoProvider } from '@techteam/shared/gateway';
+import { type Runtime, useRuntime } from '@techteam/shared/runtime';
+import {
+  createDocumentClient,
+  ensureTable,
+  type LocalDynamo,
+  Store,
+  startLocalDynamo,
+} from '@techteam/shared/store';
+import {
+  directModels,
+  failInterruptedTasks,
+  LocalWorkflowEngine,
+  type TaskStateHandler,
+  type TaskStateName,
+  type TeamModels,
+} from '@techteam/shared/workflow';
+import { fromApiGatewayResult, lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway-adapter';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const WEB_PLACEHOLDER = resolve(here, '../../web/public/index.html');
+const MAX_BODY_BYTES = 1024 * 1024;
+export const LOCAL_TENANT = { tenantId: 'local', principal: 'local-user' };
+
+export interface HostOptions {
+  config: Config;
+  /** Keep the store in memory only. */
+  ephemeral?: boolean;
+  /** Where start-up and shutdown lines go. */
+  log?: (line: string) => void;
+  /** For tests: milliseconds between workflow retries (default: the definition's own). */
+  retryIntervalMs?: number;
+  /** For tests: the models the team thinks with (default: what the environment's keys allow). */
+  models?: (store: Store) => TeamModels;
+}
+
+export interface Host {
+  url: string;
+  store: Store;
+  engine: LocalWorkflowEngine;
+  dynamo: LocalDynamo | undefined;
+  stop(): Promise<void>;
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((ok, fail) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      fail(e.code === 'EADDRINUSE' ? new PortInUse(port, 'TECHTEAM_PORT') : e);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      ok();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((ok, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        fail(new TechteamError('PayloadTooLarge', 413, `The body is larger than ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => ok(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', fail);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * Boots the whole product in one process: DynamoDB Local, the table, the
+ * workflow interpreter with the functions/ handlers, and the HTTP API.
+ */
+export async function startHost(options: HostOptions): Promise<Host> {
+  const { config } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  let ready = false;
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((e: unknown) => {
+      const status = e instanceof TechteamError ? e.status : 500;
+      const body =
+        e instanceof TechteamError
+          ? e.toJSON()
+          : { error: { code: 'Internal', message: 'Internal error in the host' } };
+      if (!(e instanceof TechteamError)) console.error(e);
+      if (!res.headersSent) sendJson(res, status, body);
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(await readFile(WEB_PLACEHOLDER));
+      return;
+    }
+    if (url.pathname === '/healthz') return sendJson(res, ready ? 200 : 503, { ready });
+    const match = matchRoute(API_ROUTES, req.method ?? 'GET', url.pathname);
+    if (!match) {
+      return sendJson(res, 404, {
+        error: { code: 'RouteNotFound', message: `No route ${req.method} ${url.pathname}` },
+      });
+    }
+    if ('allowed' in match) {
+      return sendJson(
+        res,
+        405,
+        {
+          error: { code: 'MethodNotAllowed', message: `${url.pathname} allows ${match.allowed.join(', ')}` },
+        },
+        { allow: match.allowed.join(', ') },
+      );
+    }
+    if (!ready)
+      return sendJson(res, 503, { error: { code: 'Starting', message: 'The host is still starting' } });
+    const body = await readBody(req);
+    const handler = await loadHandler(match.route.file);
+    const event = toApiGatewayEvent(req, body, match, LOCAL_TENANT);
+    const result = fromApiGatewayResult(
+      (await handler(event as never, lambdaContext(match.route.name) as never)) as never,
+    );
+    res.writeHead(result.status, result.headers);
+    res.end(result.body);
+  }
+
+  // Claim the port first: a port in use should fail fast, before the engine boots.
+  await listen(server, config.TECHTEAM_HOST, config.TECHTEAM_PORT);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.TECHTEAM_PORT;
+  const url = `http://${config.TECHTEAM_HOST}:${port}`;
+
+  let dynamo: LocalDynamo | undefined;
+  try {
+    let endpoint = config.TECHTEAM_DYNAMO_ENDPOINT;
+    if (!endpoint) {
+      dynamo = await startLocalDynamo(
+        options.ephemeral ? {} : { path: join(resolve(config.TECHTEAM_DATA_DIR), 'dynamodb') },
+      );
+      endpoint = dynamo.endpoint;
+    }
+    const doc = createDocumentClient({ endpoint });
+    const created = await ensureTable(doc, config.TECHTEAM_TABLE);
+    const store = new Store(doc, config.TECHTEAM_TABLE);
+    const models = options.models?.(store) ?? directModels(new DemoProvider(), DEMO_MODEL, store);
+
+    const handlers = {} as Record<TaskStateName, TaskStateHandler>;
+    for (const [state, file] of Object.entries(WORKFLOW_HANDLERS) as [TaskStateName, string][]) {
+      const fn = await loadHandler(file);
+      handlers[state] = (input) => fn(input as never);
+    }
+    const engine = new LocalWorkflowEngine(handlers, {
+      ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
+      onExecutionError: (id, error) => console.error(`execution ${id} ended with an uncaught error:`, error),
+    });
+    const runtime: Runtime = { config, store, models, workflow: engine };
+    useRuntime(runtime);
+
+    const interrupted = await failInterruptedTasks(store);
+
+    log('Techteam local host');
+    log(`  API        ${url}/v1/tasks  (functions/ handlers behind an API Gateway v2 event adapter)`);
+    log(`  Dashboard  ${url}/  (placeholder page; the dashboard is not built yet)`);
+    log(
+      `  Store      DynamoDB Local ${endpoint}, table ${config.TECHTEAM_TABLE} (${created})` +
+        `, ${dynamo?.path ? `data in ${dynamo.path}` : config.TECHTEAM_DYNAMO_ENDPOINT ? 'external engine' : 'in memory (--ephemeral)'}`,
+    );
+    log('  Workflow   the shared ASL definition in aws-local-stepfunctions, in this process');
+    log('  Models     demo — scripted and deterministic; no model provider key is set');
+    log('  Tenant     local (single tenant; no auth locally)');
+    if (interrupted.length) {
+      log(
+        `  Recovered  ${interrupted.length} task(s) that were mid-run when the host last stopped: marked failed`,
+      );
+    }
+    ready = true;
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      store,
+      engine,
+      dynamo,
+      stop: () => {
+        stopping ??= (async () => {
+          ready = false;
+          await new Promise<void>((r) => server.close(() => r()));
+          server.closeAllConnections();
+          engine.stopAll();
+          await Promise.race([engine.idle(), new Promise((r) => setTimeout(r, 3_000))]);
+          await failInterruptedTasks(store).catch(() => []);
+          useRuntime(undefined);
+          doc.destroy();
+          await dynamo?.stop();
+        })();
+        return stopping;
+      },
+    };
+  } catch (e) {
+    server.close();
+    await dynamo?.stop();
+    throw e;
+  }
+}
