@@ -1,5 +1,5 @@
 import { runtime } from '@techteam/shared/runtime';
-import { finalizeTask } from '@techteam/shared/workflow';
+import { TASK_STATE_FUNCTIONS } from '@techteam/shared/workflow';
 
-/** Step Functions Task state; its input is the state's ids-only payload. */
-export const handler = (input: Parameters<typeof finalizeTask>[1]) => finalizeTask(runtime(), input);
+/** Step Functions Task state 'Finalize'; its input is the state's ids-only payload. */
+export const handler = (input: unknown) => TASK_STATE_FUNCTIONS.Finalize(runtime(), input as never);

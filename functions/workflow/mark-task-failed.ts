@@ -1,5 +1,5 @@
 import { runtime } from '@techteam/shared/runtime';
-import { markTaskFailed } from '@techteam/shared/workflow';
+import { TASK_STATE_FUNCTIONS } from '@techteam/shared/workflow';
 
-/** Step Functions Task state; its input is the state's ids-only payload. */
-export const handler = (input: Parameters<typeof markTaskFailed>[1]) => markTaskFailed(runtime(), input);
+/** Step Functions Task state 'MarkFailed'; its input is the state's ids-only payload. */
+export const handler = (input: unknown) => TASK_STATE_FUNCTIONS.MarkFailed(runtime(), input as never);

@@ -1,5 +1,5 @@
 import { runtime } from '@techteam/shared/runtime';
-import { planTask } from '@techteam/shared/workflow';
+import { TASK_STATE_FUNCTIONS } from '@techteam/shared/workflow';
 
-/** Step Functions Task state; its input is the state's ids-only payload. */
-export const handler = (input: Parameters<typeof planTask>[1]) => planTask(runtime(), input);
+/** Step Functions Task state 'Plan'; its input is the state's ids-only payload. */
+export const handler = (input: unknown) => TASK_STATE_FUNCTIONS.Plan(runtime(), input as never);

@@ -1,8 +1,11 @@
+import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_ROUTES, loadHandler, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
+import type { CodeSandbox } from '@techteam/shared/agents';
 import type { Config } from '@techteam/shared/config';
 import { PortInUse, TechteamError } from '@techteam/shared/errors';
 import { DEMO_MODEL, DemoProvider } from '@techteam/shared/gateway';
@@ -16,13 +19,16 @@ import {
 } from '@techteam/shared/store';
 import {
   directModels,
-  failInterruptedTasks,
   LocalWorkflowEngine,
+  resumeInterruptedTasks,
+  TaskSignals,
   type TaskStateHandler,
   type TaskStateName,
   type TeamModels,
 } from '@techteam/shared/workflow';
+import { LocalWorkspace } from '@techteam/shared/workspace';
 import { fromApiGatewayResult, lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway-adapter';
+import { BwrapSandbox, bwrapAvailable } from './bwrap-sandbox';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const WEB_PLACEHOLDER = resolve(here, '../../web/public/index.html');
@@ -39,6 +45,8 @@ export interface HostOptions {
   retryIntervalMs?: number;
   /** For tests: the models the team thinks with (default: what the environment's keys allow). */
   models?: (store: Store) => TeamModels;
+  /** The sandbox Dev and QA run code in (default: the local sandbox). */
+  sandbox?: CodeSandbox;
 }
 
 export interface Host {
@@ -47,6 +55,11 @@ export interface Host {
   engine: LocalWorkflowEngine;
   dynamo: LocalDynamo | undefined;
   stop(): Promise<void>;
+}
+
+/** The local sandbox, once the sandbox package provides one. */
+async function defaultSandbox(): Promise<CodeSandbox | undefined> {
+  return bwrapAvailable() ? new BwrapSandbox() : undefined;
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
@@ -174,10 +187,22 @@ export async function startHost(options: HostOptions): Promise<Host> {
       ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
       onExecutionError: (id, error) => console.error(`execution ${id} ended with an uncaught error:`, error),
     });
-    const runtime: Runtime = { config, store, models, workflow: engine };
+    const workspaceRoot = options.ephemeral
+      ? mkdtempSync(join(tmpdir(), 'techteam-workspaces-'))
+      : join(resolve(config.TECHTEAM_DATA_DIR), 'workspaces');
+    const sandbox = options.sandbox ?? (await defaultSandbox());
+    const runtime: Runtime = {
+      config,
+      store,
+      models,
+      workflow: engine,
+      signals: new TaskSignals(),
+      workspaceFor: (tenantId, taskId) => new LocalWorkspace(join(workspaceRoot, tenantId, taskId)),
+      ...(sandbox ? { sandbox } : {}),
+    };
     useRuntime(runtime);
 
-    const interrupted = await failInterruptedTasks(store);
+    const interrupted = await resumeInterruptedTasks(runtime);
 
     log('Techteam local host');
     log(`  API        ${url}/v1/tasks  (functions/ handlers behind an API Gateway v2 event adapter)`);
@@ -188,11 +213,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
     );
     log('  Workflow   the shared ASL definition in aws-local-stepfunctions, in this process');
     log('  Models     demo — scripted and deterministic; no model provider key is set');
+    log(`  Workspaces ${workspaceRoot}`);
+    log(
+      `  Sandbox    ${sandbox ? sandbox.describe : 'none: sandbox tools answer that no sandbox is configured'}`,
+    );
     log('  Tenant     local (single tenant; no auth locally)');
     if (interrupted.length) {
-      log(
-        `  Recovered  ${interrupted.length} task(s) that were mid-run when the host last stopped: marked failed`,
-      );
+      log(`  Resumed    ${interrupted.length} task(s) that were mid-run when the host last stopped`);
     }
     ready = true;
 
@@ -209,7 +236,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
           server.closeAllConnections();
           engine.stopAll();
           await Promise.race([engine.idle(), new Promise((r) => setTimeout(r, 3_000))]);
-          await failInterruptedTasks(store).catch(() => []);
+          // Tasks cut off here stay active in the store; the next start resumes them.
           useRuntime(undefined);
           doc.destroy();
           await dynamo?.stop();

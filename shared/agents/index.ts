@@ -1,1 +1,5 @@
+export { IterationsExhausted, runAgent, TaskStopped } from './agent-loop';
 export { BUILT_IN_EMPLOYEES, BUILT_IN_PROFILES, builtInProfile } from './profiles';
+export type { CodeSandbox, SandboxRun } from './sandbox-port';
+export { modelToolName, Toolbox } from './toolbox';
+export { BUILT_IN_TOOLS, builtInToolServer, type ToolContext } from './tools';

@@ -22,6 +22,10 @@ export const ConfigSchema = z.object({
     .default('techteam'),
   TECHTEAM_DYNAMO_ENDPOINT: z.url('must be a URL such as http://127.0.0.1:8000').optional(),
   TECHTEAM_STATE_MACHINE_ARN: z.string().startsWith('arn:', 'must be a Step Functions ARN').optional(),
+  TECHTEAM_ARTIFACTS_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+    .optional(),
   TECHTEAM_URL: z.url('must be a URL such as http://127.0.0.1:8787').default('http://127.0.0.1:8787'),
   TECHTEAM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   AWS_REGION: z.string().optional(),

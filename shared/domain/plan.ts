@@ -28,6 +28,9 @@ export const StepResult = z.object({
   stepId: StepId,
   status: StepStatus,
   output: z.string().default(''),
+  /** The Dev/QA round this result is from, and QA's findings on it. */
+  round: z.number().int().positive().optional(),
+  findings: z.string().optional(),
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
 });

@@ -12,13 +12,15 @@ describe('task lifecycle', () => {
     expect(canTransition('running', 'succeeded')).toBe(true);
   });
 
-  it('never leaves a terminal status', () => {
+  it('never leaves succeeded or cancelled, and leaves failed only to resume', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...TaskStatus.options),
         fc.constantFrom(...TaskStatus.options),
         (from, to) => {
-          if (isTerminal(from)) expect(canTransition(from, to)).toBe(false);
+          if (from === 'succeeded' || from === 'cancelled') expect(canTransition(from, to)).toBe(false);
+          if (from === 'failed') expect(canTransition(from, to)).toBe(to === 'queued' || to === 'running');
+          expect(isTerminal(from)).toBe(['succeeded', 'failed', 'cancelled'].includes(from));
         },
       ),
     );

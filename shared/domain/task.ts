@@ -22,10 +22,12 @@ export const TASK_TRANSITIONS: Readonly<Record<TaskStatus, readonly TaskStatus[]
   awaiting_approval: ['running', 'cancelled', 'failed'],
   running: ['succeeded', 'failed', 'cancelled'],
   succeeded: [],
-  failed: [],
+  // A failed task may be resumed: back to running when its plan exists, else queued.
+  failed: ['queued', 'running'],
   cancelled: [],
 };
 
+/** Statuses in which no run is active. `failed` is one, though a resume may leave it. */
 export const TERMINAL_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed', 'cancelled'];
 
 export function isTerminal(status: TaskStatus): boolean {

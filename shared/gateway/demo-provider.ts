@@ -1,5 +1,6 @@
 import type { Plan } from '../domain';
-import type { ModelProvider, ModelRequest, ModelResponse } from './types';
+import { DEMO_SAMPLES, type DemoSample, findSample } from './demo/samples';
+import type { ModelProvider, ModelRequest, ModelResponse, ToolCall } from './types';
 
 export const DEMO_PROVIDER = 'demo';
 export const DEMO_MODEL = 'demo-1';
@@ -11,112 +12,208 @@ export function estimateTokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
 }
 
-function lastUserText(req: ModelRequest): string {
-  for (let i = req.messages.length - 1; i >= 0; i--) {
-    const m = req.messages[i]!;
-    if (m.role === 'user') return m.content;
+function firstUserText(req: ModelRequest): string {
+  return req.messages.find((m) => m.role === 'user')?.content ?? '';
+}
+
+/** The sample a prompt (or any line of a step prompt) names. */
+function sampleIn(text: string): DemoSample | undefined {
+  for (const line of [text, ...text.split('\n')]) {
+    const found = findSample(line.replace(/^The whole task:\s*/, ''));
+    if (found) return found;
   }
-  return '';
+  return undefined;
 }
 
-/** The subject of a prompt, e.g. "Write a slugify function with tests" → "a slugify function". */
-export function subjectOf(prompt: string): string {
-  const first = prompt.trim().split(/[.\n]/)[0] ?? prompt;
-  const m = /^(?:please\s+)?(?:write|build|create|make|implement|add)\s+(.+?)(?:\s+with\s+tests?)?$/i.exec(
-    first.trim(),
-  );
-  return (m?.[1] ?? first).trim() || 'the task';
-}
+const NOT_A_SAMPLE = [
+  `${DEMO_LABEL} This host has no model provider key, so the team runs on the demo model, which knows only the built-in samples:`,
+  ...DEMO_SAMPLES.map((s) => `  - "${s.prompt}"`),
+  'To have a real team work on any task, set one of OPENAI_API_KEY, ANTHROPIC_API_KEY, AWS credentials with',
+  'BEDROCK_REGION, or OPENAI_COMPATIBLE_BASE_URL, and restart the host (`npx techteam models` shows which are live).',
+].join('\n');
 
-/**
- * The scripted plan for a task prompt: research, then build, then review.
- * Deterministic: the same prompt always gives the same plan.
- */
+/** The scripted plan for a task prompt. Deterministic: the same prompt always gives the same plan. */
 export function demoPlan(prompt: string): Plan {
-  const subject = subjectOf(prompt);
+  const sample = findSample(prompt);
+  if (!sample) {
+    return {
+      summary: `${DEMO_LABEL} The demo model knows only the built-in samples.`,
+      steps: [
+        {
+          id: 'explain',
+          employee: 'researcher',
+          title: 'Explain what the demo model can do',
+          instructions:
+            'Explain that the demo model plays only the built-in samples, and how to configure a real provider.',
+          dependsOn: [],
+          acceptance: 'The user knows how to run a real team.',
+        },
+      ],
+    };
+  }
   return {
-    summary: `${DEMO_LABEL} Plan for: ${prompt.trim()}`,
+    summary: `${DEMO_LABEL} Plan for: ${sample.prompt}`,
     steps: [
       {
-        id: 'research',
+        id: 'requirements',
         employee: 'researcher',
-        title: `Pin down what ${subject} must do`,
-        instructions: `List the requirements and edge cases for ${subject}.`,
+        title: `Pin down what ${sample.subject} must do`,
+        instructions: `List the requirements and edge cases for ${sample.subject}.`,
         dependsOn: [],
         acceptance: 'Requirements and edge cases are listed.',
       },
       {
         id: 'implement',
         employee: 'dev',
-        title: `Implement ${subject}`,
-        instructions: `Implement ${subject} following the research notes, with tests.`,
-        dependsOn: ['research'],
-        acceptance: 'Code and tests exist and the tests pass.',
-      },
-      {
-        id: 'review',
-        employee: 'qa',
-        title: `Review ${subject}`,
-        instructions: `Check the implementation of ${subject} against the requirements.`,
-        dependsOn: ['implement'],
-        acceptance: 'A verdict with reasons.',
+        title: `Implement ${sample.subject} with tests`,
+        instructions: `Implement ${sample.subject} in ${sample.runtime} with tests that cover the requirements.`,
+        dependsOn: ['requirements'],
+        acceptance: 'The code and its tests are in the workspace and the tests pass in the sandbox.',
       },
     ],
   };
 }
 
-function stepAnswer(employee: string, prompt: string): string {
-  // The first line of a step prompt is the step's instructions; the rest is context.
-  const instructions = prompt.trim().split('\n')[0] ?? '';
-  switch (employee) {
-    case 'researcher':
-      return [
-        `${DEMO_LABEL} Research notes.`,
-        `Task: ${instructions}`,
-        '- Inputs may be empty, contain Unicode, or be very long.',
-        '- Behaviour on each edge case must be stated and tested.',
-        '- Prefer the standard library; no new dependencies.',
-      ].join('\n');
-    case 'dev':
-      return [
-        `${DEMO_LABEL} Implementation.`,
-        `Task: ${instructions}`,
-        'Wrote the implementation and its tests covering the listed edge cases.',
-      ].join('\n');
-    case 'qa':
-      return [
-        `${DEMO_LABEL} Review.`,
-        `Task: ${instructions}`,
-        'Verdict: accepted. The implementation meets the acceptance criteria.',
-      ].join('\n');
-    default:
-      return `${DEMO_LABEL} ${employee} completed: ${instructions}`;
+let callCounter = 0;
+function toolCall(name: string, args: Record<string, unknown>): ToolCall {
+  callCounter++;
+  return { id: `demo_call_${callCounter}`, name, arguments: args };
+}
+
+interface Scripted {
+  text: string;
+  toolCalls?: ToolCall[];
+}
+
+function hasTool(req: ModelRequest, name: string): boolean {
+  return (req.tools ?? []).some((t) => t.name === name);
+}
+
+function lastToolResult(req: ModelRequest): { content: string; isError: boolean } | undefined {
+  for (let i = req.messages.length - 1; i >= 0; i--) {
+    const m = req.messages[i]!;
+    if (m.role === 'tool') return { content: m.content, isError: m.isError ?? false };
   }
+  return undefined;
+}
+
+function researcherTurn(req: ModelRequest, turn: number): Scripted {
+  const sample = sampleIn(firstUserText(req));
+  if (!sample) return { text: NOT_A_SAMPLE };
+  if (turn === 0 && hasTool(req, 'memory_search')) {
+    return {
+      text: `${DEMO_LABEL} Checking what the team already knows about ${sample.subject}.`,
+      toolCalls: [toolCall('memory_search', { query: sample.subject })],
+    };
+  }
+  return {
+    text: [
+      `${DEMO_LABEL} Requirements for ${sample.subject}:`,
+      ...sample.requirements.map((r) => `- ${r}`),
+    ].join('\n'),
+  };
+}
+
+function devTurn(req: ModelRequest, turn: number): Scripted {
+  const prompt = firstUserText(req);
+  const sample = sampleIn(prompt);
+  if (!sample) return { text: NOT_A_SAMPLE };
+  const round = Number(/Round (\d+) of \d+/.exec(prompt)?.[1] ?? 1);
+  const files = round === 1 ? sample.firstAttempt : sample.fix;
+  const write = (path: string, content: string) => toolCall('workspace_write', { path, content });
+  if (turn === 0) {
+    return {
+      text:
+        round === 1
+          ? `${DEMO_LABEL} Writing ${Object.keys(files).join(' and ')}.`
+          : `${DEMO_LABEL} QA found that ${sample.bug}. Fixing ${Object.keys(files).join(', ')}.`,
+      toolCalls: Object.entries(files).map(([p, c]) => write(p, c)),
+    };
+  }
+  if (round > 1 && turn === 1 && hasTool(req, 'sandbox_test')) {
+    return {
+      text: `${DEMO_LABEL} Running the tests in the sandbox.`,
+      toolCalls: [toolCall('sandbox_test', { runtime: sample.runtime })],
+    };
+  }
+  const result = lastToolResult(req);
+  return {
+    text:
+      round === 1
+        ? `${DEMO_LABEL} ${sample.subject} and its tests are written; handing to QA.`
+        : `${DEMO_LABEL} Fixed. The sandbox says: ${result?.content.split('\n').find((l) => l.startsWith('tests:')) ?? 'done'}.`,
+  };
+}
+
+function qaTurn(req: ModelRequest, turn: number): Scripted {
+  const sample = sampleIn(firstUserText(req));
+  if (!sample)
+    return { text: `${DEMO_LABEL} ${JSON.stringify({ verdict: 'pass', findings: 'Nothing to review.' })}` };
+  if (turn === 0 && hasTool(req, 'sandbox_test')) {
+    return {
+      text: `${DEMO_LABEL} Running the tests in the sandbox before I decide.`,
+      toolCalls: [toolCall('sandbox_test', { runtime: sample.runtime })],
+    };
+  }
+  // The verdict follows the real sandbox result, not the script.
+  const result = lastToolResult(req);
+  const passed = result !== undefined && !result.isError && /\b0 failed, 0 errors\b/.test(result.content);
+  const failing = result?.content.split('\n').find((l) => l.startsWith('failing:'));
+  const findings = passed
+    ? 'All tests pass in the sandbox and they cover the requirements.'
+    : `The tests fail in the sandbox (${failing ?? 'see the run'}): ${sample.bug}.`;
+  return { text: `${DEMO_LABEL} ${JSON.stringify({ verdict: passed ? 'pass' : 'fail', findings })}` };
+}
+
+function synthesis(req: ModelRequest): Scripted {
+  const sample = sampleIn(firstUserText(req));
+  return {
+    text: sample
+      ? `${DEMO_LABEL} ${sample.subject[0]!.toUpperCase()}${sample.subject.slice(1)} is in the workspace with passing tests (${Object.keys(sample.firstAttempt).join(', ')}). QA rejected the first attempt because ${sample.bug}; Dev fixed it in the second round.`
+      : NOT_A_SAMPLE,
+  };
 }
 
 /**
  * The demo model: scripted and deterministic, used when no provider key is set.
- * It plans as the Super Agent (JSON) and answers as each employee.
+ * It plans as the Super Agent, and plays the researcher, Dev and QA through the
+ * built-in samples with real tool calls; every answer is labelled [demo].
  */
 export class DemoProvider implements ModelProvider {
   readonly name = DEMO_PROVIDER;
 
   async complete(req: ModelRequest): Promise<ModelResponse> {
     if (req.signal?.aborted) throw req.signal.reason ?? new Error('aborted');
-    const input = lastUserText(req);
-    const text =
-      req.context.employeeId === 'super-agent' && req.responseFormat === 'json'
-        ? JSON.stringify(demoPlan(input))
-        : stepAnswer(req.context.employeeId, input);
-    req.onDelta?.(text);
+    const turn = req.messages.filter((m) => m.role === 'assistant').length;
+    let out: Scripted;
+    switch (req.context.employeeId) {
+      case 'super-agent':
+        out =
+          req.responseFormat === 'json'
+            ? { text: JSON.stringify(demoPlan(firstUserText(req))) }
+            : synthesis(req);
+        break;
+      case 'researcher':
+        out = researcherTurn(req, turn);
+        break;
+      case 'dev':
+        out = devTurn(req, turn);
+        break;
+      case 'qa':
+        out = qaTurn(req, turn);
+        break;
+      default:
+        out = { text: `${DEMO_LABEL} ${req.context.employeeId} has no demo script; it needs a real model.` };
+    }
+    req.onDelta?.(out.text);
     const prompt = [req.system ?? '', ...req.messages.map((m) => m.content)].join('\n');
     return {
-      text,
-      toolCalls: [],
-      stopReason: 'end',
+      text: out.text,
+      toolCalls: out.toolCalls ?? [],
+      stopReason: out.toolCalls?.length ? 'tool_use' : 'end',
       usage: {
         inputTokens: estimateTokens(prompt),
-        outputTokens: estimateTokens(text),
+        outputTokens: estimateTokens(out.text),
         cachedInputTokens: 0,
       },
       provider: DEMO_PROVIDER,

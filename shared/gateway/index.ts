@@ -1,3 +1,4 @@
+export { DEMO_SAMPLES, type DemoSample, findSample } from './demo/samples';
 export {
   DEMO_LABEL,
   DEMO_MODEL,

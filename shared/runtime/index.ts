@@ -1,17 +1,21 @@
+import { S3Client } from '@aws-sdk/client-s3';
 import { type Config, loadConfig } from '../config';
 import { ConfigInvalid } from '../errors';
 import { DEMO_MODEL, DemoProvider } from '../gateway/demo-provider';
 import { createDocumentClient, Store } from '../store';
-import type { TeamModels, WorkflowEngine } from '../workflow';
-import { directModels } from '../workflow/direct-models';
+import {
+  directModels,
+  type LifecycleDeps,
+  TaskSignals,
+  type WorkflowDeps,
+  type WorkflowEngine,
+} from '../workflow';
 import { stepFunctionsEngine } from '../workflow/step-functions-engine';
+import { S3Workspace } from '../workspace';
 
 /** Everything a handler needs, built once per process (a Lambda container or the local host). */
-export interface Runtime {
+export interface Runtime extends WorkflowDeps, LifecycleDeps {
   config: Config;
-  store: Store;
-  models: TeamModels;
-  workflow: WorkflowEngine;
 }
 
 let current: Runtime | undefined;
@@ -26,20 +30,36 @@ export function runtime(): Runtime {
   return current;
 }
 
+function notConfigured(variable: string): never {
+  throw new ConfigInvalid(variable, 'is not set');
+}
+
 function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
   const config = loadConfig(env);
+  const region = config.AWS_REGION;
   const doc = createDocumentClient({
     ...(config.TECHTEAM_DYNAMO_ENDPOINT ? { endpoint: config.TECHTEAM_DYNAMO_ENDPOINT } : {}),
-    ...(config.AWS_REGION ? { region: config.AWS_REGION } : {}),
+    ...(region ? { region } : {}),
   });
   const store = new Store(doc, config.TECHTEAM_TABLE);
   const arn = config.TECHTEAM_STATE_MACHINE_ARN;
   const workflow: WorkflowEngine = arn
-    ? stepFunctionsEngine(arn, config.AWS_REGION)
+    ? stepFunctionsEngine(arn, region)
     : {
         kind: 'step-functions',
-        start: () => Promise.reject(new ConfigInvalid('TECHTEAM_STATE_MACHINE_ARN', 'is not set')),
-        stop: () => Promise.reject(new ConfigInvalid('TECHTEAM_STATE_MACHINE_ARN', 'is not set')),
+        start: async () => notConfigured('TECHTEAM_STATE_MACHINE_ARN'),
+        stop: async () => notConfigured('TECHTEAM_STATE_MACHINE_ARN'),
+        sendTaskSuccess: async () => notConfigured('TECHTEAM_STATE_MACHINE_ARN'),
       };
-  return { config, store, models: directModels(new DemoProvider(), DEMO_MODEL, store), workflow };
+  const bucket = config.TECHTEAM_ARTIFACTS_BUCKET;
+  const s3 = new S3Client(region ? { region } : {});
+  return {
+    config,
+    store,
+    models: directModels(new DemoProvider(), DEMO_MODEL, store),
+    workflow,
+    signals: new TaskSignals(),
+    workspaceFor: (tenantId, taskId) =>
+      S3Workspace.forTask(s3, bucket ?? notConfigured('TECHTEAM_ARTIFACTS_BUCKET'), tenantId, taskId),
+  };
 }

@@ -14,6 +14,7 @@ export const keys = {
     GSI2SK: `T#${tenantId}#TASK#${taskId}`,
   }),
   plan: (tenantId: string, taskId: string) => ({ PK: `T#${tenantId}#TASK#${taskId}`, SK: 'PLAN' }),
+  approval: (tenantId: string, taskId: string) => ({ PK: `T#${tenantId}#TASK#${taskId}`, SK: 'APPROVAL' }),
   step: (tenantId: string, taskId: string, stepId: string) => ({
     PK: `T#${tenantId}#TASK#${taskId}`,
     SK: `STEP#${stepId}`,

@@ -223,6 +223,13 @@ export class Store {
     if (isTerminal(to)) {
       sets.push('finishedAt = :at');
       removes.push('GSI2PK', 'GSI2SK');
+    } else if (isTerminal(from)) {
+      // A resumed task is active again: back in the recovery index, its old ending cleared.
+      const active = keys.activeTask(tenantId, taskId);
+      sets.push('GSI2PK = :gsi2pk', 'GSI2SK = :gsi2sk');
+      values[':gsi2pk'] = active.GSI2PK;
+      values[':gsi2sk'] = active.GSI2SK;
+      removes.push('finishedAt', 'failure');
     }
     if (opts.failure) {
       sets.push('failure = :failure');
@@ -275,7 +282,7 @@ export class Store {
   async updateTask(
     tenantId: string,
     taskId: string,
-    patch: Partial<Pick<Task, 'stepCount' | 'stepsDone' | 'executionId' | 'title'>>,
+    patch: Partial<Pick<Task, 'stepCount' | 'stepsDone' | 'executionId' | 'title' | 'summary'>>,
   ): Promise<void> {
     const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
     if (!entries.length) return;
@@ -379,6 +386,39 @@ export class Store {
       new GetCommand({ TableName: this.tableName, Key: keys.plan(tenantId, taskId), ConsistentRead: true }),
     );
     return out.Item ? Plan.parse(out.Item['plan']) : undefined;
+  }
+
+  /** The task token a run waits on while its plan awaits approval. */
+  async saveApprovalRequest(
+    tenantId: string,
+    taskId: string,
+    request: { token: string; estimateMicroUsd: number },
+  ) {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.approval(tenantId, taskId), entity: 'approval', ...request, requestedAt: this.iso() },
+      }),
+    );
+  }
+
+  async getApprovalRequest(
+    tenantId: string,
+    taskId: string,
+  ): Promise<{ token: string; estimateMicroUsd: number; requestedAt: string } | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.approval(tenantId, taskId),
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return undefined;
+    return {
+      token: String(out.Item['token']),
+      estimateMicroUsd: Number(out.Item['estimateMicroUsd'] ?? 0),
+      requestedAt: String(out.Item['requestedAt']),
+    };
   }
 
   async saveStepResult(tenantId: string, taskId: string, result: StepResult): Promise<void> {

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { newUlid } from '../store/ids';
 
@@ -6,7 +9,7 @@ export function hostTestConfig(overrides: Record<string, string> = {}) {
   return {
     TECHTEAM_PORT: 0,
     TECHTEAM_HOST: '127.0.0.1',
-    TECHTEAM_DATA_DIR: '.techteam-test',
+    TECHTEAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'techteam-host-')),
     TECHTEAM_TABLE: `host-${newUlid().toLowerCase()}`,
     TECHTEAM_DYNAMO_ENDPOINT: inject('dynamoEndpoint'),
     TECHTEAM_URL: 'http://127.0.0.1:8787',

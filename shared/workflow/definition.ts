@@ -3,16 +3,42 @@
  * deploys this object with DefinitionSubstitutions for the `${...}` resources;
  * the local host runs the same JSON in aws-local-stepfunctions with each Task
  * state mapped to its handler in functions/. State payloads carry ids only.
+ *
+ *   Plan ─► NeedsApproval? ─► ApprovalGate (task token) ─► ApprovalDecision ─► StartRun
+ *   StartRun ─► Execute: Map over waves (one at a time)
+ *                 └ RunWave: Map over the wave's steps (bounded parallelism)
+ *                     └ StartStep ─► RouteStep: done? / dev? / other
+ *                          other ─► RunEmployee
+ *                          dev ───► DevAttempt ─► QAReview ─► QADecision
+ *                                      ▲   passed ─► StepPassed              │
+ *                                      └── NextRound (round + 1) ◄── not yet, rounds left
+ *                                          no rounds left ─► RejectStep (fails the run)
+ *   ─► Synthesize ─► Finalize;  any failure ─Catch─► MarkFailed ─► Failed
  */
 
 /** Task state name → the substitution variable that holds its Lambda ARN. */
 export const TASK_STATES = {
   Plan: 'PlanTaskFunctionArn',
-  RunStep: 'RunStepFunctionArn',
+  ApprovalGate: 'RequestApprovalFunctionArn',
+  StartRun: 'StartRunFunctionArn',
+  StartStep: 'StartStepFunctionArn',
+  RunEmployee: 'RunEmployeeFunctionArn',
+  DevAttempt: 'DevAttemptFunctionArn',
+  QAReview: 'QAReviewFunctionArn',
+  RejectStep: 'RejectStepFunctionArn',
+  Synthesize: 'SynthesizeFunctionArn',
   Finalize: 'FinalizeTaskFunctionArn',
   MarkFailed: 'MarkTaskFailedFunctionArn',
 } as const;
 export type TaskStateName = keyof typeof TASK_STATES;
+
+/** Task states that wait for a person: their Lambda is invoked with a task token, and the run waits for it. */
+export const TOKEN_STATES: readonly TaskStateName[] = ['ApprovalGate'];
+
+/** How many steps of one wave run at once. */
+export const WAVE_CONCURRENCY = 3;
+/** How long a plan may wait for approval before the run fails. */
+export const APPROVAL_TIMEOUT_SECONDS = 7 * 24 * 3600;
 
 /** Errors worth retrying: provider throttling and outages, Lambda hiccups. */
 export const TRANSIENT_ERRORS = [
@@ -34,50 +60,173 @@ const retry = [
 ];
 const toMarkFailed = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MarkFailed' }];
 const ids = { 'tenantId.$': '$.tenantId', 'taskId.$': '$.taskId' };
+const stepIds = { ...ids, 'stepId.$': '$.stepId' };
+const lambda = (state: TaskStateName) => `\${${TASK_STATES[state]}}`;
 
 export interface WorkflowInput {
   tenantId: string;
   taskId: string;
 }
 
+function stepMachine() {
+  return {
+    StartAt: 'StartStep',
+    States: {
+      StartStep: {
+        Type: 'Task',
+        Resource: lambda('StartStep'),
+        Parameters: stepIds,
+        ResultPath: '$.step',
+        Retry: retry,
+        Next: 'RouteStep',
+      },
+      RouteStep: {
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.step.done', BooleanEquals: true, Next: 'StepDone' },
+          { Variable: '$.step.loop', StringEquals: 'dev', Next: 'DevAttempt' },
+        ],
+        Default: 'RunEmployee',
+      },
+      RunEmployee: {
+        Type: 'Task',
+        Resource: lambda('RunEmployee'),
+        Parameters: stepIds,
+        ResultPath: null,
+        Retry: retry,
+        Next: 'StepDone',
+      },
+      DevAttempt: {
+        Type: 'Task',
+        Resource: lambda('DevAttempt'),
+        Parameters: { ...stepIds, 'round.$': '$.step.round' },
+        ResultPath: null,
+        Retry: retry,
+        Next: 'QAReview',
+      },
+      QAReview: {
+        Type: 'Task',
+        Resource: lambda('QAReview'),
+        Parameters: { ...stepIds, 'round.$': '$.step.round', 'maxRounds.$': '$.step.maxRounds' },
+        ResultPath: '$.review',
+        Retry: retry,
+        Next: 'QADecision',
+      },
+      QADecision: {
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.review.passed', BooleanEquals: true, Next: 'StepDone' },
+          { Variable: '$.step.round', NumericGreaterThanEqualsPath: '$.step.maxRounds', Next: 'RejectStep' },
+        ],
+        Default: 'NextRound',
+      },
+      NextRound: {
+        Type: 'Pass',
+        Parameters: {
+          'done.$': '$.step.done',
+          'loop.$': '$.step.loop',
+          'maxRounds.$': '$.step.maxRounds',
+          'round.$': 'States.MathAdd($.step.round, 1)',
+        },
+        ResultPath: '$.step',
+        Next: 'DevAttempt',
+      },
+      RejectStep: {
+        Type: 'Task',
+        Resource: lambda('RejectStep'),
+        Parameters: { ...stepIds, 'round.$': '$.step.round' },
+        ResultPath: null,
+        End: true,
+      },
+      StepDone: { Type: 'Succeed' },
+    },
+  };
+}
+
 export function workflowDefinition() {
   return {
-    Comment: 'Techteam task: Plan → Execute each plan step → Finalize; any failure → MarkFailed',
+    Comment: 'Techteam task: plan, approve, run the plan in waves with the Dev/QA loop, synthesize',
     StartAt: 'Plan',
     States: {
       Plan: {
         Type: 'Task',
-        Resource: `\${${TASK_STATES.Plan}}`,
+        Resource: lambda('Plan'),
         Parameters: ids,
         ResultPath: '$.plan',
+        Retry: retry,
+        Catch: toMarkFailed,
+        Next: 'NeedsApproval',
+      },
+      NeedsApproval: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.plan.needsApproval', BooleanEquals: true, Next: 'ApprovalGate' }],
+        Default: 'StartRun',
+      },
+      ApprovalGate: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: {
+          FunctionName: lambda('ApprovalGate'),
+          Payload: { ...ids, 'taskToken.$': '$$.Task.Token' },
+        },
+        TimeoutSeconds: APPROVAL_TIMEOUT_SECONDS,
+        ResultPath: '$.approval',
+        Retry: retry,
+        Catch: toMarkFailed,
+        Next: 'ApprovalDecision',
+      },
+      ApprovalDecision: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.approval.decision', StringEquals: 'approved', Next: 'StartRun' }],
+        Default: 'PlanRejected',
+      },
+      // The reject request has already cancelled the task; the run just ends.
+      PlanRejected: { Type: 'Succeed' },
+      StartRun: {
+        Type: 'Task',
+        Resource: lambda('StartRun'),
+        Parameters: ids,
+        ResultPath: '$.run',
         Retry: retry,
         Catch: toMarkFailed,
         Next: 'Execute',
       },
       Execute: {
         Type: 'Map',
-        ItemsPath: '$.plan.stepIds',
+        ItemsPath: '$.run.waves',
         MaxConcurrency: 1,
-        ItemSelector: { ...ids, 'stepId.$': '$$.Map.Item.Value' },
+        ItemSelector: { ...ids, 'stepIds.$': '$$.Map.Item.Value' },
         ItemProcessor: {
           ProcessorConfig: { Mode: 'INLINE' },
-          StartAt: 'RunStep',
+          StartAt: 'RunWave',
           States: {
-            RunStep: {
-              Type: 'Task',
-              Resource: `\${${TASK_STATES.RunStep}}`,
-              Retry: retry,
+            RunWave: {
+              Type: 'Map',
+              ItemsPath: '$.stepIds',
+              MaxConcurrency: WAVE_CONCURRENCY,
+              ItemSelector: { ...ids, 'stepId.$': '$$.Map.Item.Value' },
+              ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, ...stepMachine() },
+              ResultPath: null,
               End: true,
             },
           },
         },
         ResultPath: null,
         Catch: toMarkFailed,
+        Next: 'Synthesize',
+      },
+      Synthesize: {
+        Type: 'Task',
+        Resource: lambda('Synthesize'),
+        Parameters: ids,
+        ResultPath: null,
+        Retry: retry,
+        Catch: toMarkFailed,
         Next: 'Finalize',
       },
       Finalize: {
         Type: 'Task',
-        Resource: `\${${TASK_STATES.Finalize}}`,
+        Resource: lambda('Finalize'),
         Parameters: ids,
         ResultPath: null,
         Retry: retry,
@@ -86,7 +235,7 @@ export function workflowDefinition() {
       },
       MarkFailed: {
         Type: 'Task',
-        Resource: `\${${TASK_STATES.MarkFailed}}`,
+        Resource: lambda('MarkFailed'),
         Parameters: { ...ids, 'error.$': '$.error' },
         ResultPath: null,
         Retry: retry,

@@ -6,4 +6,6 @@ export interface WorkflowEngine {
   start(input: WorkflowInput): Promise<{ executionId: string }>;
   /** Stops an execution; a stopped execution runs no further state. */
   stop(executionId: string, cause: string): Promise<void>;
+  /** Resumes a run waiting on a task token (an approval) with the given output. */
+  sendTaskSuccess(token: string, output: unknown): Promise<void>;
 }

@@ -1,11 +1,13 @@
 import './polyfill';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { TechteamError } from '../errors';
 import { newUlid } from '../store/ids';
 import {
   placeholderArns,
   substituteDefinition,
   TASK_STATES,
   type TaskStateName,
+  TOKEN_STATES,
   type WorkflowInput,
 } from './definition';
 import type { WorkflowEngine } from './engine';
@@ -22,16 +24,38 @@ export interface LocalEngineOptions {
 interface RunningExecution {
   abort: () => void;
   done: Promise<void>;
+  token: string;
+}
+
+interface Waiter {
+  executionId: string;
+  resolve: (output: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+export class TaskTokenUnknown extends TechteamError {
+  constructor() {
+    super(
+      'TaskTokenUnknown',
+      404,
+      'No run is waiting on that task token (it may have ended or the host restarted)',
+    );
+  }
 }
 
 /**
  * Runs the shared ASL definition in-process with aws-local-stepfunctions, each
- * Task state mapped to the same handler Lambda runs on AWS.
+ * Task state mapped to the same handler Lambda runs on AWS. The interpreter
+ * makes no task tokens, so this engine makes one per execution and holds a
+ * `.waitForTaskToken` state until `sendTaskSuccess` is called with it.
  */
 export class LocalWorkflowEngine implements WorkflowEngine {
   readonly kind = 'local' as const;
   private readonly machine: StateMachine;
   private readonly running = new Map<string, RunningExecution>();
+  private readonly waiters = new Map<string, Waiter>();
+  /** Tokens whose Lambda has run: those runs wait on a person, not on work (what `idle` ignores). */
+  private readonly parked = new Set<string>();
 
   constructor(
     private readonly handlers: Record<TaskStateName, TaskStateHandler>,
@@ -43,15 +67,36 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     });
   }
 
+  private handlerFor(name: TaskStateName, executionId: string, token: string) {
+    const handler = this.handlers[name];
+    if (!TOKEN_STATES.includes(name)) return (input: unknown) => handler(input) as never;
+    // lambda:invoke.waitForTaskToken: invoke with the Payload, then wait for the token.
+    return async (input: unknown) => {
+      const payload = (input as { Payload?: unknown }).Payload ?? input;
+      const output = new Promise<unknown>((resolve, reject) =>
+        this.waiters.set(token, { executionId, resolve, reject }),
+      );
+      await handler(payload);
+      this.parked.add(token);
+      try {
+        return (await output) as never;
+      } finally {
+        this.parked.delete(token);
+      }
+    };
+  }
+
   async start(input: WorkflowInput): Promise<{ executionId: string }> {
     const executionId = `local:${input.taskId}:${newUlid()}`;
+    const token = `local-token:${executionId}`;
     const retry = this.options.retryIntervalMs;
     const stateNames = Object.keys(TASK_STATES) as TaskStateName[];
     const execution = this.machine.run(input as never, {
       noThrowOnAbort: true,
+      context: { Task: { Token: token } } as never,
       overrides: {
         taskResourceLocalHandlers: Object.fromEntries(
-          stateNames.map((name) => [name, (i: unknown) => this.handlers[name](i) as never]),
+          stateNames.map((name) => [name, this.handlerFor(name, executionId, token)]),
         ),
         ...(retry !== undefined
           ? { retryIntervalOverrides: Object.fromEntries(stateNames.map((n) => [n, retry])) }
@@ -67,13 +112,30 @@ export class LocalWorkflowEngine implements WorkflowEngine {
         }
       },
     );
-    this.running.set(executionId, { abort: () => execution.abort(), done });
-    void done.finally(() => this.running.delete(executionId));
+    this.running.set(executionId, { abort: () => execution.abort(), done, token });
+    void done.finally(() => {
+      this.running.delete(executionId);
+      this.waiters.delete(token);
+    });
     return { executionId };
   }
 
+  async sendTaskSuccess(token: string, output: unknown): Promise<void> {
+    const waiter = this.waiters.get(token);
+    if (!waiter) throw new TaskTokenUnknown();
+    this.waiters.delete(token);
+    waiter.resolve(output);
+  }
+
   async stop(executionId: string): Promise<void> {
-    this.running.get(executionId)?.abort();
+    const run = this.running.get(executionId);
+    if (!run) return;
+    run.abort();
+    const waiter = this.waiters.get(run.token);
+    if (waiter) {
+      this.waiters.delete(run.token);
+      waiter.reject(Object.assign(new Error('execution stopped'), { name: 'ExecutionStopped' }));
+    }
   }
 
   /** Executions still running. */
@@ -81,13 +143,17 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return this.running.size;
   }
 
-  /** Resolves when every execution started so far has ended. */
+  /** Resolves when every execution started so far has ended, or is waiting on a person. */
   async idle(): Promise<void> {
-    while (this.running.size) await Promise.all([...this.running.values()].map((r) => r.done));
+    for (;;) {
+      const busy = [...this.running.entries()].filter(([, r]) => !this.parked.has(r.token));
+      if (!busy.length) return;
+      await Promise.race([Promise.all(busy.map(([, r]) => r.done)), new Promise((r) => setTimeout(r, 20))]);
+    }
   }
 
   /** Stops every execution (host shutdown). */
   stopAll(): void {
-    for (const r of this.running.values()) r.abort();
+    for (const id of [...this.running.keys()]) void this.stop(id);
   }
 }

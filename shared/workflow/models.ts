@@ -1,4 +1,4 @@
-import type { EmployeeProfile, TaskPreference } from '../domain';
+import type { EmployeeProfile, Plan, TaskPreference } from '../domain';
 import type { ModelRequest, ModelResponse } from '../gateway/types';
 
 /** One model call on behalf of an employee; the gateway picks the model. */
@@ -15,4 +15,6 @@ export interface MeteredResponse extends ModelResponse {
 /** What the workflow needs from the model gateway: route, meter and record one call. */
 export interface TeamModels {
   complete(call: EmployeeCall): Promise<MeteredResponse>;
+  /** Worst-case cost of running a plan, for the approval threshold; absent means "free" (the demo). */
+  estimatePlanMicroUsd?(plan: Plan, preference: TaskPreference): Promise<number>;
 }

@@ -1,4 +1,9 @@
-import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import type { WorkflowInput } from './definition';
 import type { WorkflowEngine } from './engine';
 
@@ -19,6 +24,10 @@ export class StepFunctionsEngine implements WorkflowEngine {
       }),
     );
     return { executionId: out.executionArn! };
+  }
+
+  async sendTaskSuccess(token: string, output: unknown): Promise<void> {
+    await this.client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
   }
 
   async stop(executionId: string, cause: string): Promise<void> {

@@ -1,42 +1,55 @@
-import { type CreateTaskInput, isTerminal, type Task, type TaskPreference } from '../domain';
-import { ConcurrentUpdate, IllegalTransition } from '../errors';
+import { BUILT_IN_EMPLOYEES } from '../agents';
+import { type CreateTaskInput, isTerminal, Plan, type Task, type TaskPreference } from '../domain';
+import { parseInput } from '../domain/parse';
+import { ConcurrentUpdate, IllegalTransition, InvalidInput, NotFound } from '../errors';
 import type { Store } from '../store';
+import type { TaskSignals } from './deps';
 import type { WorkflowEngine } from './engine';
-import { WorkflowStartFailed } from './errors';
+import { PlanInvalid, TaskNotRunnable, WorkflowStartFailed } from './errors';
+import { planProblems } from './plan-waves';
 
 export interface LifecycleDeps {
   store: Store;
   workflow: WorkflowEngine;
+  signals?: TaskSignals;
+}
+
+async function startExecution({ store, workflow }: LifecycleDeps, task: Task): Promise<Task> {
+  const { tenantId, id } = task;
+  try {
+    const { executionId } = await workflow.start({ tenantId, taskId: id });
+    await store.updateTask(tenantId, id, { executionId });
+  } catch (e) {
+    const message = (e as Error).message;
+    const now = await store.getTask(tenantId, id);
+    if (!isTerminal(now.status)) {
+      await store.transitionTask(tenantId, id, 'failed', {
+        from: now.status,
+        failure: { code: 'WorkflowStartFailed', message },
+        reason: message,
+      });
+    }
+    throw new WorkflowStartFailed(id, message);
+  }
+  return store.getTask(tenantId, id);
 }
 
 /** Creates a task and starts its run. If the run cannot start, the task is marked failed, never left queued. */
 export async function submitTask(
-  { store, workflow }: LifecycleDeps,
+  deps: LifecycleDeps,
   tenantId: string,
   input: CreateTaskInput & { preference: TaskPreference },
 ): Promise<Task> {
-  const task = await store.createTask(tenantId, input);
-  try {
-    const { executionId } = await workflow.start({ tenantId, taskId: task.id });
-    await store.updateTask(tenantId, task.id, { executionId });
-  } catch (e) {
-    const message = (e as Error).message;
-    await store.transitionTask(tenantId, task.id, 'failed', {
-      from: 'queued',
-      failure: { code: 'WorkflowStartFailed', message },
-      reason: message,
-    });
-    throw new WorkflowStartFailed(task.id, message);
-  }
-  return store.getTask(tenantId, task.id);
+  const task = await deps.store.createTask(tenantId, input);
+  return startExecution(deps, task);
 }
 
-/** Cancels a task that has not ended: marks it cancelled, then stops its execution. */
+/** Cancels a task that has not ended: marks it cancelled, kills its sandbox jobs, stops its execution. */
 export async function cancelTask(
-  { store, workflow }: LifecycleDeps,
+  { store, workflow, signals }: LifecycleDeps,
   tenantId: string,
   taskId: string,
-): Promise<Task> {
+) {
   for (let attempt = 0; ; attempt++) {
     const task = await store.getTask(tenantId, taskId);
     if (isTerminal(task.status)) throw new IllegalTransition(taskId, task.status, 'cancelled');
@@ -51,37 +64,100 @@ export async function cancelTask(
       if (!(e instanceof ConcurrentUpdate) || attempt >= 3) throw e;
     }
   }
+  signals?.abort(taskId, 'the task was cancelled');
   await store.appendEvent(tenantId, taskId, { type: 'task_finished', status: 'cancelled' });
   const task = await store.getTask(tenantId, taskId);
   if (task.executionId) await workflow.stop(task.executionId, 'cancelled by request');
   return task;
 }
 
-/**
- * After a host crash, tasks that were mid-run have no execution behind them.
- * Mark each one failed with the reason, so none stays "running" forever.
- */
-export async function failInterruptedTasks(store: Store): Promise<Task[]> {
-  const marked: Task[] = [];
-  for (const task of await store.listActiveTasks()) {
-    const message = `The host stopped while this task was ${task.status}; submit it again to rerun it.`;
-    try {
-      await store.appendEvent(task.tenantId, task.id, { type: 'error', code: 'HostInterrupted', message });
-      marked.push(
-        await store.transitionTask(task.tenantId, task.id, 'failed', {
-          from: task.status,
-          failure: { code: 'HostInterrupted', message },
-          reason: message,
-        }),
-      );
-      await store.appendEvent(task.tenantId, task.id, {
-        type: 'task_finished',
-        status: 'failed',
-        summary: message,
-      });
-    } catch (e) {
-      if (!(e instanceof ConcurrentUpdate)) throw e;
-    }
+/** Approves a plan waiting for approval, optionally replacing it with an edited plan; the run goes on. */
+export async function approveTask(
+  { store, workflow }: LifecycleDeps,
+  tenantId: string,
+  taskId: string,
+  body: { plan?: unknown; note?: string },
+): Promise<Task> {
+  const task = await store.getTask(tenantId, taskId);
+  if (task.status !== 'awaiting_approval') throw new TaskNotRunnable(taskId, task.status, 'approve its plan');
+  const request = await store.getApprovalRequest(tenantId, taskId);
+  if (!request) throw new NotFound('approval request of task', taskId);
+  if (body.plan !== undefined) {
+    const plan = parseInput(Plan, body.plan, 'plan');
+    const problems = planProblems(plan, BUILT_IN_EMPLOYEES);
+    if (problems.length) throw new PlanInvalid(problems.map((p) => p.message));
+    await store.savePlan(tenantId, taskId, plan);
+    await store.updateTask(tenantId, taskId, { stepCount: plan.steps.length });
   }
-  return marked;
+  await store.appendEvent(tenantId, taskId, {
+    type: 'approval_decided',
+    decision: 'approved',
+    edited: body.plan !== undefined,
+    ...(body.note ? { note: body.note } : {}),
+  });
+  await workflow.sendTaskSuccess(request.token, { decision: 'approved' });
+  return store.getTask(tenantId, taskId);
+}
+
+/** Rejects a plan waiting for approval: the task is cancelled and its run ends. */
+export async function rejectTask(
+  { store, workflow }: LifecycleDeps,
+  tenantId: string,
+  taskId: string,
+  body: { note?: string },
+): Promise<Task> {
+  const task = await store.getTask(tenantId, taskId);
+  if (task.status !== 'awaiting_approval') throw new TaskNotRunnable(taskId, task.status, 'reject its plan');
+  const request = await store.getApprovalRequest(tenantId, taskId);
+  await store.transitionTask(tenantId, taskId, 'cancelled', {
+    from: 'awaiting_approval',
+    reason: `plan rejected${body.note ? `: ${body.note}` : ''}`,
+  });
+  await store.appendEvent(tenantId, taskId, {
+    type: 'approval_decided',
+    decision: 'rejected',
+    edited: false,
+    ...(body.note ? { note: body.note } : {}),
+  });
+  await store.appendEvent(tenantId, taskId, { type: 'task_finished', status: 'cancelled' });
+  if (request) await workflow.sendTaskSuccess(request.token, { decision: 'rejected' }).catch(() => undefined);
+  return store.getTask(tenantId, taskId);
+}
+
+/**
+ * Resumes a failed task from its last completed step: completed steps are
+ * skipped, the stored plan is kept. (On AWS the same idempotent states make a
+ * new execution equivalent to RedriveExecution.)
+ */
+export async function resumeTask(deps: LifecycleDeps, tenantId: string, taskId: string): Promise<Task> {
+  const { store } = deps;
+  const task = await store.getTask(tenantId, taskId);
+  if (task.status !== 'failed') {
+    throw new InvalidInput(`Task ${taskId} is ${task.status}; only a failed task can be resumed`, [
+      { path: 'id', message: `task is ${task.status}` },
+    ]);
+  }
+  const plan = await store.getPlan(tenantId, taskId);
+  await store.transitionTask(tenantId, taskId, plan ? 'running' : 'queued', {
+    from: 'failed',
+    reason: 'resumed from its last completed step',
+  });
+  return startExecution(deps, await store.getTask(tenantId, taskId));
+}
+
+/**
+ * After a host crash, tasks that were mid-run have no execution behind them:
+ * start a new one for each, which resumes from its last completed step.
+ */
+export async function resumeInterruptedTasks(deps: LifecycleDeps): Promise<Task[]> {
+  const resumed: Task[] = [];
+  for (const task of await deps.store.listActiveTasks()) {
+    await deps.store.appendEvent(task.tenantId, task.id, {
+      type: 'error',
+      code: 'HostInterrupted',
+      message: `The host stopped while this task was ${task.status}; resuming from its last completed step.`,
+    });
+    resumed.push(await startExecution(deps, task));
+  }
+  return resumed;
 }

@@ -1,14 +1,21 @@
+import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { CodeSandbox, SandboxRun } from '../agents';
+import type { TaskEvent } from '../domain';
 import { DEMO_MODEL, DemoProvider } from '../gateway/demo-provider';
-import type { ModelProvider } from '../gateway/types';
+import type { ModelProvider, ModelRequest } from '../gateway/types';
 import type { Store } from '../store';
 import { freshStore } from '../testing/dynamo';
+import { LocalWorkspace } from '../workspace';
 import { placeholderArns, substituteDefinition, TASK_STATES, workflowDefinition } from './definition';
+import { TaskSignals, type WorkflowDeps } from './deps';
 import { directModels } from './direct-models';
+import { TASK_STATE_FUNCTIONS } from './index';
 import { LocalWorkflowEngine } from './local-engine';
-import { cancelTask, submitTask } from './task-lifecycle';
-import { finalizeTask, markTaskFailed, planTask, runStep, type WorkflowDeps } from './task-states';
+import { approveTask, cancelTask, rejectTask, resumeInterruptedTasks, submitTask } from './task-lifecycle';
 
 const require = createRequire(import.meta.url);
 const aslValidator = require('asl-validator') as (
@@ -16,16 +23,70 @@ const aslValidator = require('asl-validator') as (
   opts: { checkArn: boolean; checkPaths: boolean },
 ) => { isValid: boolean; errorsText: (sep?: string) => string };
 
-function engineFor(deps: WorkflowDeps) {
-  return new LocalWorkflowEngine(
-    {
-      Plan: (i) => planTask(deps, i as never),
-      RunStep: (i) => runStep(deps, i as never),
-      Finalize: (i) => finalizeTask(deps, i as never),
-      MarkFailed: (i) => markTaskFailed(deps, i as never),
-    },
-    { retryIntervalMs: 0 },
-  );
+/** A sandbox stand-in for the workflow's own tests (the real sandboxes have their own). */
+class ScriptedSandbox implements CodeSandbox {
+  readonly describe = 'scripted';
+  runs: { files: Record<string, string> }[] = [];
+  constructor(
+    private readonly verdict: (files: Record<string, string>, signal?: AbortSignal) => Promise<SandboxRun>,
+  ) {}
+  exec(job: { files: Record<string, string>; signal?: AbortSignal }) {
+    this.runs.push(job);
+    return this.verdict(job.files, job.signal);
+  }
+  test(job: { files: Record<string, string>; signal?: AbortSignal }) {
+    this.runs.push(job);
+    return this.verdict(job.files, job.signal);
+  }
+}
+
+const failingTests = async (): Promise<SandboxRun> => ({
+  exitCode: 1,
+  stdout: '1 failed, 3 passed',
+  stderr: '',
+  isolation: 'scripted',
+  durationMs: 1,
+  changedFiles: {},
+  tests: { passed: 3, failed: 1, errors: 0, failing: ['test_collapses_punctuation_and_spaces'] },
+});
+
+/** Checks the sample's tests for real: pass when the fixed regex is in the file. */
+const sampleAwareTests = async (files: Record<string, string>): Promise<SandboxRun> =>
+  files['slugify.py']?.includes('[^a-z0-9]+')
+    ? {
+        ...(await failingTests()),
+        exitCode: 0,
+        stdout: '4 passed',
+        tests: { passed: 4, failed: 0, errors: 0, failing: [] },
+      }
+    : failingTests();
+
+function setup(store: Store, opts: { provider?: ModelProvider; sandbox?: CodeSandbox } = {}) {
+  const root = mkdtempSync(join(tmpdir(), 'wf-'));
+  const deps: WorkflowDeps = {
+    store,
+    models: directModels(opts.provider ?? new DemoProvider(), DEMO_MODEL, store),
+    workspaceFor: (t, id) => new LocalWorkspace(join(root, t, id)),
+    signals: new TaskSignals(),
+    ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
+  };
+  const handlers = Object.fromEntries(
+    Object.entries(TASK_STATE_FUNCTIONS).map(([name, fn]) => [name, (i: unknown) => fn(deps, i as never)]),
+  ) as never;
+  const workflow = new LocalWorkflowEngine(handlers, { retryIntervalMs: 0 });
+  return { deps, workflow, life: { store, workflow, signals: deps.signals! } };
+}
+
+async function events(store: Store, taskId: string): Promise<TaskEvent[]> {
+  return (await store.listEvents('local', taskId, { limit: 1000 })).items;
+}
+
+async function until(check: () => Promise<boolean>, what: string) {
+  const deadline = Date.now() + 20_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 describe('the ASL definition', () => {
@@ -39,114 +100,220 @@ describe('the ASL definition', () => {
   });
 
   it('names a substitution variable for every Task state, and nothing else', () => {
-    const text = JSON.stringify(workflowDefinition());
-    const vars = [...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]);
+    const vars = [...JSON.stringify(workflowDefinition()).matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]);
     expect(new Set(vars)).toEqual(new Set(Object.values(TASK_STATES)));
   });
 });
 
-describe('a task run in the interpreter', () => {
+describe('the team in the interpreter', () => {
   let store: Store;
   beforeAll(async () => {
     store = await freshStore();
   });
 
-  it('plans, runs every step in order, and succeeds, writing events at every state', async () => {
-    const deps = { store, models: directModels(new DemoProvider(), DEMO_MODEL, store) };
-    const engine = engineFor(deps);
-    const task = await submitTask({ store, workflow: engine }, 'local', {
+  it('runs a sample: QA rejects the first attempt, Dev fixes it, QA accepts, the task succeeds', async () => {
+    const sandbox = new ScriptedSandbox(sampleAwareTests);
+    const { workflow, life, deps } = setup(store, { sandbox });
+    const task = await submitTask(life, 'local', {
       prompt: 'Write a slugify function with tests',
       preference: 'balanced',
     });
-    await engine.idle();
+    await workflow.idle();
     const done = await store.getTask('local', task.id);
+    expect(done.failure).toBeUndefined();
     expect(done.status).toBe('succeeded');
-    expect(done.stepCount).toBe(3);
-    expect(done.stepsDone).toBe(3);
-    expect(done.totals.inputTokens).toBeGreaterThan(0);
-    expect(done.summary).toContain('Implement a slugify function');
-
-    const events = (await store.listEvents('local', task.id, { limit: 500 })).items;
-    const types = events.map((e) => e.type);
-    expect(types[0]).toBe('task_created');
-    expect(types).toContain('plan_made');
-    expect(types.at(-1)).toBe('task_finished');
-    const started = events.flatMap((e) => (e.type === 'step_started' ? [e.stepId] : []));
-    expect(started).toEqual(['research', 'implement', 'review']);
-    const statuses = events.flatMap((e) => (e.type === 'status_changed' ? [e.to] : []));
-    expect(statuses).toEqual(['planning', 'running', 'succeeded']);
-    const messages = events.flatMap((e) => (e.type === 'message' ? [e] : []));
-    expect(messages).toHaveLength(3);
-    for (const m of messages) {
-      expect(m.provider).toBe('demo');
-      expect(m.text.startsWith('[demo]')).toBe(true);
-    }
-    expect(await store.listUsage('local', task.id)).toHaveLength(4);
+    expect(done.stepsDone).toBe(2);
+    const log = await events(store, task.id);
+    const verdicts = log.flatMap((e) => (e.type === 'verdict' ? [[e.round, e.passed]] : []));
+    expect(verdicts).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    expect(log.some((e) => e.type === 'handoff' && e.from === 'qa' && e.to === 'dev')).toBe(true);
+    const writes = log.filter((e) => e.type === 'tool_call' && e.tool === 'workspace.write');
+    expect(writes.length).toBe(3); // two files in round one, the fix in round two
+    expect(log.filter((e) => e.type === 'sandbox_run').length).toBe(3); // QA r1 (fails), Dev r2, QA r2
+    const files = await deps.workspaceFor('local', task.id).files();
+    expect(files['slugify.py']).toContain('[^a-z0-9]+');
+    expect(files['test_slugify.py']).toContain('def test_collapses_punctuation_and_spaces');
+    expect(done.summary).toMatch(/^\[demo\]/);
   });
 
-  it('fails the task with the reason when the model returns an unusable plan', async () => {
-    const broken: ModelProvider = {
-      name: 'broken',
-      complete: async () => ({
-        text: 'not json at all',
-        toolCalls: [],
-        stopReason: 'end',
-        usage: { inputTokens: 3, outputTokens: 4, cachedInputTokens: 0 },
-        provider: 'broken',
-        model: 'b-1',
-      }),
-    };
-    const engine = engineFor({ store, models: directModels(broken, 'b-1', store) });
-    const task = await submitTask({ store, workflow: engine }, 'local', {
-      prompt: 'anything',
+  it('fails the task with the reason when a step exhausts its Dev/QA rounds', async () => {
+    const { workflow, life } = setup(store, { sandbox: new ScriptedSandbox(failingTests) });
+    const task = await submitTask(life, 'local', {
+      prompt: 'Write a slugify function with tests',
       preference: 'cheap',
     });
-    await engine.idle();
+    await workflow.idle();
     const failed = await store.getTask('local', task.id);
     expect(failed.status).toBe('failed');
-    expect(failed.failure?.code).toBe('ModelOutputInvalid');
-    expect(failed.failure?.message).toMatch(/broken\/b-1.*not JSON/);
-    const types = (await store.listEvents('local', task.id)).items.map((e) => e.type);
-    expect(types).toContain('error');
-    expect(types.at(-1)).toBe('task_finished');
+    expect(failed.failure?.code).toBe('StepRejected');
+    expect(failed.failure?.message).toMatch(
+      /QA rejected step 'implement' after 3 round\(s\): The tests fail/,
+    );
+    const verdicts = (await events(store, task.id)).filter((e) => e.type === 'verdict');
+    expect(verdicts).toHaveLength(3);
   });
 
-  it('stops at a cancel: the task stays cancelled and no later step runs', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => {
-      release = r;
+  it('waits for approval, then runs the edited plan', async () => {
+    const { workflow, life } = setup(store, { sandbox: new ScriptedSandbox(sampleAwareTests) });
+    const task = await submitTask(life, 'local', {
+      prompt: 'Write a slugify function with tests',
+      preference: 'balanced',
+      requireApproval: true,
     });
+    await workflow.idle();
+    expect((await store.getTask('local', task.id)).status).toBe('awaiting_approval');
+    const plan = (await store.getPlan('local', task.id))!;
+    // The person drops the research step and gives Dev the requirements directly.
+    const edited = {
+      summary: 'edited',
+      steps: [{ ...plan.steps[1]!, dependsOn: [], instructions: `${plan.steps[1]!.instructions} (edited)` }],
+    };
+    await approveTask(life, 'local', task.id, { plan: edited, note: 'skip research' });
+    await workflow.idle();
+    const done = await store.getTask('local', task.id);
+    expect(done.status).toBe('succeeded');
+    const started = (await events(store, task.id)).flatMap((e) =>
+      e.type === 'step_started' ? [e.stepId] : [],
+    );
+    expect(started).toEqual(['implement']);
+    const decided = (await events(store, task.id)).find((e) => e.type === 'approval_decided');
+    expect(decided).toMatchObject({ decision: 'approved', edited: true, note: 'skip research' });
+  });
+
+  it('cancels the task when its plan is rejected', async () => {
+    const { workflow, life } = setup(store);
+    const task = await submitTask(life, 'local', {
+      prompt: 'Write a slugify function with tests',
+      preference: 'balanced',
+      requireApproval: true,
+    });
+    await workflow.idle();
+    await rejectTask(life, 'local', task.id, { note: 'not now' });
+    await workflow.idle();
+    expect(workflow.activeCount).toBe(0);
+    const t = await store.getTask('local', task.id);
+    expect(t.status).toBe('cancelled');
+    expect((await events(store, task.id)).some((e) => e.type === 'step_started')).toBe(false);
+  });
+
+  it('kills the running sandbox job on cancel', async () => {
+    let ended: string | undefined;
+    const sandbox = new ScriptedSandbox(
+      (_files, signal) =>
+        new Promise<SandboxRun>((resolve) => {
+          const finish = () => {
+            ended = 'cancelled';
+            resolve({
+              ...{ exitCode: 137, stdout: '', stderr: '', isolation: 'scripted', durationMs: 1 },
+              limit: 'cancelled',
+              changedFiles: {},
+            });
+          };
+          if (signal?.aborted) finish();
+          signal?.addEventListener('abort', finish, { once: true });
+        }),
+    );
+    const { workflow, life } = setup(store, { sandbox });
+    const task = await submitTask(life, 'local', {
+      prompt: 'Write a slugify function with tests',
+      preference: 'cheap',
+    });
+    await until(async () => sandbox.runs.length > 0, 'the first sandbox job');
+    await cancelTask(life, 'local', task.id);
+    await workflow.idle();
+    expect(ended).toBe('cancelled');
+    expect((await store.getTask('local', task.id)).status).toBe('cancelled');
+    expect(sandbox.runs).toHaveLength(1);
+  });
+
+  it('refuses a tool outside the employee’s list, records it, and tells the model', async () => {
     const demo = new DemoProvider();
-    let calls = 0;
-    const slow: ModelProvider = {
+    const seen: ModelRequest[] = [];
+    const sneaky: ModelProvider = {
       name: 'demo',
       complete: async (req) => {
-        calls++;
-        if (req.context.stepId === 'research') await gate;
+        if (req.context.employeeId === 'researcher') {
+          seen.push(req);
+          if (!req.messages.some((m) => m.role === 'tool')) {
+            return {
+              text: 'let me run something',
+              toolCalls: [
+                { id: 'c1', name: 'sandbox_exec', arguments: { runtime: 'python', command: ['id'] } },
+              ],
+              stopReason: 'tool_use',
+              usage: { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0 },
+              provider: 'demo',
+              model: DEMO_MODEL,
+            };
+          }
+        }
         return demo.complete(req);
       },
     };
-    const engine = engineFor({ store, models: directModels(slow, DEMO_MODEL, store) });
-    const task = await submitTask({ store, workflow: engine }, 'local', {
-      prompt: 'Write a parser',
+    const sandbox = new ScriptedSandbox(sampleAwareTests);
+    const { workflow, life } = setup(store, { provider: sneaky, sandbox });
+    const task = await submitTask(life, 'local', {
+      prompt: 'Write a slugify function with tests',
       preference: 'cheap',
     });
-    // Wait (with a deadline) until the research step is running.
-    const deadline = Date.now() + 10_000;
-    while (!(await store.listEvents('local', task.id)).items.some((e) => e.type === 'step_started')) {
-      if (Date.now() > deadline) throw new Error('research never started');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const cancelled = await cancelTask({ store, workflow: engine }, 'local', task.id);
-    expect(cancelled.status).toBe('cancelled');
-    release();
-    await engine.idle();
-    const final = await store.getTask('local', task.id);
-    expect(final.status).toBe('cancelled');
-    const started = (await store.listEvents('local', task.id, { limit: 500 })).items.filter(
-      (e) => e.type === 'step_started',
+    await workflow.idle();
+    const refused = (await events(store, task.id)).find((e) => e.type === 'tool_refused');
+    expect(refused).toMatchObject({ employee: 'researcher', tool: 'sandbox.exec' });
+    const toolMessage = seen.at(-1)!.messages.find((m) => m.role === 'tool');
+    expect(toolMessage).toMatchObject({ isError: true });
+    expect((toolMessage as { content: string }).content).toMatch(
+      /^Refused: 'sandbox.exec' is not one of researcher's tools/,
     );
-    expect(started).toHaveLength(1);
-    expect(calls).toBe(2); // the plan and the research step, nothing after the cancel
+    expect(seen[0]!.tools!.map((t) => t.name)).not.toContain('sandbox_exec');
+    // Only Dev and QA ran sandbox jobs; the refused call never reached the sandbox.
+    expect(
+      (await events(store, task.id))
+        .filter((e) => e.type === 'sandbox_run')
+        .every((e) => e.type === 'sandbox_run' && e.employee !== 'researcher'),
+    ).toBe(true);
+  });
+
+  it('resumes a task cut off by a host crash without repeating completed steps', async () => {
+    const sandbox = new ScriptedSandbox(sampleAwareTests);
+    const demo = new DemoProvider();
+    let researchCalls = 0;
+    let hold = true;
+    const provider: ModelProvider = {
+      name: 'demo',
+      complete: async (req) => {
+        if (req.context.employeeId === 'researcher') researchCalls++;
+        if (req.context.employeeId === 'dev' && hold) await new Promise(() => {}); // the host dies here
+        return demo.complete(req);
+      },
+    };
+    const first = setup(store, { provider, sandbox });
+    const task = await submitTask(first.life, 'local', {
+      prompt: 'Write a slugify function with tests',
+      preference: 'cheap',
+    });
+    await until(
+      async () =>
+        (await events(store, task.id)).some((e) => e.type === 'step_started' && e.stepId === 'implement'),
+      'the dev step',
+    );
+    first.workflow.stopAll(); // the crash: the execution is gone, the task still says running
+    expect((await store.getTask('local', task.id)).status).toBe('running');
+    const callsBefore = researchCalls;
+
+    hold = false;
+    const second = setup(store, { provider, sandbox });
+    const resumed = await resumeInterruptedTasks(second.life);
+    expect(resumed.map((t) => t.id)).toContain(task.id);
+    await second.workflow.idle();
+    const done = await store.getTask('local', task.id);
+    expect(done.status).toBe('succeeded');
+    expect(researchCalls).toBe(callsBefore);
+    const researchStarts = (await events(store, task.id)).filter(
+      (e) => e.type === 'step_started' && e.stepId === 'requirements',
+    );
+    expect(researchStarts).toHaveLength(1);
   });
 });

@@ -42,18 +42,24 @@ describe('the techteam CLI against a running host', () => {
     );
     expect(code).toBe(0);
     expect(out).toMatch(/Task tsk_\w+ submitted/);
-    expect(out).toMatch(/plan by super-agent \(demo\/demo-1 — demo model\): 3 steps/);
-    expect(out).toMatch(/▶ step 1\/3 \[researcher\]/);
-    expect(out).toMatch(/▶ step 3\/3 \[qa\]/);
+    expect(out).toMatch(/plan by super-agent \(demo\/demo-1 — demo model\): 2 steps/);
+    expect(out).toMatch(/▶ step 1\/2 \[researcher\]/);
+    expect(out).toMatch(/▶ step 2\/2 \[dev\]/);
+    // The conversation: Dev's tool calls, QA's real sandbox run failing, the fix, the run passing.
+    expect(out).toMatch(/→ dev calls workspace\.write\(path: "slugify\.py"/);
+    expect(out).toMatch(/▣ sandbox \(bwrap\) pytest: exit 1, 3 passed, 1 failed, 0 errors/);
+    expect(out).toMatch(/✗ QA round 1 rejects/);
+    expect(out).toMatch(/▣ sandbox \(bwrap\) pytest: exit 0, 4 passed, 0 failed, 0 errors/);
+    expect(out).toMatch(/✓ QA round 2 accepts/);
     expect(out).toMatch(/■ task succeeded/);
     // The last line is the final progress: status, step n of m, elapsed, tokens, cost.
     const last = out.trim().split('\n').at(-1)!;
-    expect(last).toMatch(/^succeeded · step 3 of 3 · \d+\.\ds · [\d,]+ tokens · \$0\.0000$/);
+    expect(last).toMatch(/^succeeded · step 2 of 2 · \d+\.\ds · [\d,]+ tokens · \$0\.0000$/);
 
     const id = /Task (tsk_\w+)/.exec(out)![1]!;
     const tasks = await techteam(['tasks'], env);
     expect(tasks.code).toBe(0);
-    expect(tasks.out).toMatch(new RegExp(`${id}\\s+succeeded\\s+3/3`));
+    expect(tasks.out).toMatch(new RegExp(`${id}\\s+succeeded\\s+2/2`));
     const show = await techteam(['show', id], env);
     expect(show.code).toBe(0);
     expect(show.out).toContain('task created: Write a slugify function with tests');

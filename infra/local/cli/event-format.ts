@@ -17,6 +17,20 @@ function indent(text: string, prefix = '    '): string {
     .join('\n');
 }
 
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
+function summariseArgs(args: Record<string, unknown>): string {
+  return Object.entries(args)
+    .map(
+      ([k, v]) =>
+        `${k}: ${typeof v === 'string' ? JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v) : JSON.stringify(v)}`,
+    )
+    .join(', ');
+}
+
 /** One event as a person reads it in a terminal. */
 export function formatEvent(e: TaskEvent): string {
   switch (e.type) {
@@ -47,6 +61,24 @@ export function formatEvent(e: TaskEvent): string {
       return `■ task ${e.status}${e.summary ? `\n${indent(e.summary)}` : ''}`;
     case 'error':
       return `✗ ${e.code}: ${e.message}`;
+    case 'plan_invalid':
+      return `✗ plan attempt ${e.attempt} is invalid: ${e.problems.join('; ')}`;
+    case 'approval_requested':
+      return `⏸ the plan awaits approval (${e.reason}; estimate ${formatUsd(e.estimateMicroUsd)}): techteam approve <id> | techteam reject <id>`;
+    case 'approval_decided':
+      return `● plan ${e.decision}${e.edited ? ' (edited)' : ''}${e.note ? `: ${e.note}` : ''}`;
+    case 'tool_call':
+      return `  → ${e.employee} calls ${e.tool}(${summariseArgs(e.arguments)})`;
+    case 'tool_result':
+      return `  ${e.ok ? '←' : '⚠'} ${e.tool}: ${firstLine(e.output)}`;
+    case 'tool_refused':
+      return `  ⛔ ${e.employee} may not use ${e.tool}: ${e.reason}`;
+    case 'sandbox_run':
+      return `  ▣ sandbox (${e.isolation}) ${e.command}: exit ${e.exitCode}${e.tests ? `, ${e.tests.passed} passed, ${e.tests.failed} failed, ${e.tests.errors} errors` : ''}${e.limit ? `, stopped by the ${e.limit} limit` : ''} in ${Math.round(e.durationMs)} ms`;
+    case 'verdict':
+      return `${e.passed ? '✓' : '✗'} QA round ${e.round} ${e.passed ? 'accepts' : 'rejects'}: ${e.findings}`;
+    case 'handoff':
+      return `  ⇢ ${e.from} hands ${e.stepId} to ${e.to}: ${firstLine(e.note)}`;
   }
 }
 

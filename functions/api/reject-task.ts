@@ -1,0 +1,16 @@
+import { parseInput, TaskId } from '@techteam/shared/domain';
+import { runtime } from '@techteam/shared/runtime';
+import { rejectTask } from '@techteam/shared/workflow';
+import { z } from 'zod';
+import { apiHandler } from '../http';
+
+const Path = z.object({ id: TaskId });
+const Body = z.object({ note: z.string().max(2000).optional() }).strict();
+
+/** POST /v1/tasks/{id}/reject {note?}: reject the waiting plan; the task is cancelled. */
+export const handler = apiHandler(async ({ tenant, path, body }) => {
+  const { id } = parseInput(Path, path, 'path');
+  const input = parseInput(Body, body ?? {});
+  const task = await rejectTask(runtime(), tenant.tenantId, id, input);
+  return { status: 200, body: { task } };
+});

@@ -1,0 +1,5 @@
+import { runtime } from '@techteam/shared/runtime';
+import { TASK_STATE_FUNCTIONS } from '@techteam/shared/workflow';
+
+/** Step Functions Task state 'Synthesize'; its input is the state's ids-only payload. */
+export const handler = (input: unknown) => TASK_STATE_FUNCTIONS.Synthesize(runtime(), input as never);

@@ -1,0 +1,123 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { ToolCall, ToolSpec } from '../gateway/types';
+import { builtInToolServer, type ToolContext } from './tools';
+
+/** Model APIs allow only [a-zA-Z0-9_-] in tool names; MCP names here use dots. */
+export const modelToolName = (mcpName: string) => mcpName.replace(/\./g, '_');
+
+export interface ToolOutcome {
+  ok: boolean;
+  output: string;
+}
+
+interface Mounted {
+  client: Client;
+  tools: Map<string, ToolSpec>;
+}
+
+/**
+ * The tools one employee may use on one step, reached over MCP. Calls outside
+ * the employee's list are refused, recorded as an event, and answered to the
+ * model as an error.
+ */
+export class Toolbox {
+  private readonly mounted: Mounted[] = [];
+
+  private constructor(
+    private readonly ctx: ToolContext,
+    private readonly allowed: readonly string[],
+  ) {}
+
+  /**
+   * Connects the built-in tool server (only the allowed tools registered) and
+   * any extra MCP servers mounted for this employee (their tools still filtered by `allowed`).
+   */
+  static async open(ctx: ToolContext, allowed: readonly string[], extra: Transport[] = []): Promise<Toolbox> {
+    const box = new Toolbox(ctx, allowed);
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await builtInToolServer(ctx, allowed).connect(serverSide);
+    await box.mount(clientSide);
+    for (const transport of extra) await box.mount(transport);
+    return box;
+  }
+
+  private async mount(transport: Transport): Promise<void> {
+    const client = new Client({ name: `techteam-${this.ctx.employee}`, version: '1.0.0' });
+    await client.connect(transport);
+    const { tools } = await client.listTools();
+    const specs = new Map<string, ToolSpec>();
+    for (const t of tools) {
+      if (!this.allowed.includes(t.name)) continue;
+      specs.set(t.name, {
+        name: modelToolName(t.name),
+        description: t.description ?? t.name,
+        inputSchema: t.inputSchema as Record<string, unknown>,
+      });
+    }
+    this.mounted.push({ client, tools: specs });
+  }
+
+  /** What the model is told it can call. */
+  get specs(): ToolSpec[] {
+    return this.mounted.flatMap((m) => [...m.tools.values()]);
+  }
+
+  private find(modelName: string): { mcpName: string; client: Client } | undefined {
+    for (const m of this.mounted) {
+      for (const [mcpName, spec] of m.tools)
+        if (spec.name === modelName || mcpName === modelName) return { mcpName, client: m.client };
+    }
+    return undefined;
+  }
+
+  async call(call: ToolCall): Promise<ToolOutcome> {
+    const { store, tenantId, taskId, stepId, employee } = this.ctx;
+    const step = stepId ? { stepId } : {};
+    const target = this.find(call.name);
+    const toolName = target?.mcpName ?? call.name.replace(/_/g, '.');
+    await store.appendEvent(tenantId, taskId, {
+      type: 'tool_call',
+      ...step,
+      employee,
+      callId: call.id,
+      tool: toolName,
+      arguments: call.arguments,
+    });
+    if (!target) {
+      const reason = `'${toolName}' is not one of ${employee}'s tools (${this.allowed.join(', ') || 'none'})`;
+      await store.appendEvent(tenantId, taskId, {
+        type: 'tool_refused',
+        ...step,
+        employee,
+        tool: toolName,
+        reason,
+      });
+      return { ok: false, output: `Refused: ${reason}` };
+    }
+    let outcome: ToolOutcome;
+    try {
+      const result = await target.client.callTool({ name: target.mcpName, arguments: call.arguments });
+      const content = (result.content as { type: string; text?: string }[] | undefined) ?? [];
+      const output = content.map((c) => (c.type === 'text' ? (c.text ?? '') : `[${c.type}]`)).join('\n');
+      outcome = { ok: !result.isError, output };
+    } catch (e) {
+      outcome = { ok: false, output: `Error: ${(e as Error).message}` };
+    }
+    await store.appendEvent(tenantId, taskId, {
+      type: 'tool_result',
+      ...step,
+      employee,
+      callId: call.id,
+      tool: toolName,
+      ok: outcome.ok,
+      output: outcome.output.length > 4000 ? `${outcome.output.slice(0, 4000)}…` : outcome.output,
+    });
+    return outcome;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.mounted.map((m) => m.client.close()));
+  }
+}

@@ -1,0 +1,35 @@
+import type { CodeSandbox } from '../agents/sandbox-port';
+import type { Store } from '../store';
+import type { Workspace } from '../workspace';
+import type { TeamModels } from './models';
+
+/** Abort signals for the work of running tasks in this process (local sandbox jobs, model calls). */
+export class TaskSignals {
+  private readonly controllers = new Map<string, AbortController>();
+
+  for(taskId: string): AbortSignal {
+    let c = this.controllers.get(taskId);
+    if (!c || c.signal.aborted) {
+      c = new AbortController();
+      this.controllers.set(taskId, c);
+    }
+    return c.signal;
+  }
+
+  abort(taskId: string, reason: string): void {
+    this.controllers.get(taskId)?.abort(new Error(reason));
+    this.controllers.delete(taskId);
+  }
+}
+
+/** What every Task state implementation is given. */
+export interface WorkflowDeps {
+  store: Store;
+  models: TeamModels;
+  workspaceFor(tenantId: string, taskId: string): Workspace;
+  sandbox?: CodeSandbox;
+  signals?: TaskSignals;
+}
+
+/** Dev/QA rounds a dev step gets before QA's rejection fails the task. */
+export const MAX_DEV_ROUNDS = 3;

@@ -1,0 +1,132 @@
+import { BUILT_IN_EMPLOYEES, builtInProfile } from '../agents';
+import { Plan } from '../domain';
+import { NotFound } from '../errors';
+import type { ModelMessage } from '../gateway/types';
+import type { WorkflowInput } from './definition';
+import type { WorkflowDeps } from './deps';
+import { PlanInvalid, TaskNotRunnable } from './errors';
+import { planProblems, planWaves } from './plan-waves';
+
+function problemsOf(text: string): { plan?: Plan; problems: string[] } {
+  let raw: unknown;
+  try {
+    const start = text.indexOf('{');
+    const end = text.lastIndexOf('}');
+    raw = JSON.parse(start >= 0 && end > start ? text.slice(start, end + 1) : text);
+  } catch {
+    return { problems: ['the answer is not a JSON object'] };
+  }
+  const parsed = Plan.safeParse(raw);
+  if (!parsed.success) {
+    return { problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'plan'}: ${i.message}`) };
+  }
+  const problems = planProblems(parsed.data, BUILT_IN_EMPLOYEES).map((p) => p.message);
+  return problems.length ? { problems } : { plan: parsed.data, problems };
+}
+
+/**
+ * Plan: the Super Agent turns the prompt into a plan. An invalid plan gets one
+ * repair round in which the model sees the problems; a second failure fails the task.
+ */
+export async function planTask(
+  deps: WorkflowDeps,
+  input: WorkflowInput,
+): Promise<{ needsApproval: boolean }> {
+  const { store, models } = deps;
+  const { tenantId, taskId } = input;
+  const task = await store.getTask(tenantId, taskId);
+  const existing = await store.getPlan(tenantId, taskId);
+  // A resumed run keeps the plan it had: no model is asked twice.
+  if (existing && (task.status === 'running' || task.status === 'awaiting_approval')) {
+    return { needsApproval: task.status === 'awaiting_approval' };
+  }
+  if (task.status === 'queued') await store.transitionTask(tenantId, taskId, 'planning', { from: 'queued' });
+  else if (task.status !== 'planning') throw new TaskNotRunnable(taskId, task.status, 'plan');
+
+  const profile = builtInProfile('super-agent')!;
+  const messages: ModelMessage[] = [{ role: 'user', content: task.prompt }];
+  let plan: Plan | undefined;
+  let provider = '';
+  let model = '';
+  for (let attempt = 1; attempt <= 2 && !plan; attempt++) {
+    const answer = await models.complete({
+      profile,
+      preference: task.preference,
+      system: profile.rolePrompt,
+      messages,
+      responseFormat: 'json',
+      maxOutputTokens: profile.maxTokensPerStep,
+      temperature: profile.temperature,
+      context: { tenantId, taskId, employeeId: profile.id },
+    });
+    ({ provider, model } = answer);
+    const checked = problemsOf(answer.text);
+    if (checked.plan) {
+      plan = checked.plan;
+      break;
+    }
+    await store.appendEvent(tenantId, taskId, { type: 'plan_invalid', attempt, problems: checked.problems });
+    if (attempt === 2) throw new PlanInvalid(checked.problems);
+    messages.push(
+      { role: 'assistant', content: answer.text },
+      {
+        role: 'user',
+        content: `That plan cannot run: ${checked.problems.join('; ')}. Answer with the corrected plan as one JSON object.`,
+      },
+    );
+  }
+  await store.savePlan(tenantId, taskId, plan!);
+  await store.updateTask(tenantId, taskId, { stepCount: plan!.steps.length });
+  await store.appendEvent(tenantId, taskId, { type: 'plan_made', plan: plan!, provider, model });
+
+  const estimate = (await models.estimatePlanMicroUsd?.(plan!, task.preference)) ?? 0;
+  const tenant = await store.getTenant(tenantId);
+  const threshold = tenant?.approvalThresholdMicroUsd;
+  const needsApproval = task.requireApproval || (threshold !== undefined && estimate > threshold);
+  return { needsApproval };
+}
+
+/** ApprovalGate's Lambda: records the task token and waits (the state machine holds the run). */
+export async function requestApproval(
+  { store, models }: WorkflowDeps,
+  input: WorkflowInput & { taskToken: string },
+): Promise<Record<string, never>> {
+  const { tenantId, taskId, taskToken } = input;
+  const task = await store.getTask(tenantId, taskId);
+  if (task.status === 'planning') {
+    await store.transitionTask(tenantId, taskId, 'awaiting_approval', {
+      from: 'planning',
+      reason: 'the plan needs approval',
+    });
+  } else if (task.status !== 'awaiting_approval') {
+    throw new TaskNotRunnable(taskId, task.status, 'wait for approval');
+  }
+  const plan = await store.getPlan(tenantId, taskId);
+  const estimate = plan ? ((await models.estimatePlanMicroUsd?.(plan, task.preference)) ?? 0) : 0;
+  await store.saveApprovalRequest(tenantId, taskId, { token: taskToken, estimateMicroUsd: estimate });
+  await store.appendEvent(tenantId, taskId, {
+    type: 'approval_requested',
+    estimateMicroUsd: estimate,
+    reason: task.requireApproval
+      ? 'the task asked for approval'
+      : "the estimate is over the tenant's threshold",
+  });
+  return {};
+}
+
+/** StartRun: the plan is final; the task runs, and the waves are computed from the stored plan. */
+export async function startRun(
+  { store }: WorkflowDeps,
+  input: WorkflowInput,
+): Promise<{ waves: string[][] }> {
+  const { tenantId, taskId } = input;
+  const task = await store.getTask(tenantId, taskId);
+  const plan = await store.getPlan(tenantId, taskId);
+  if (!plan) throw new NotFound('plan of task', taskId);
+  if (task.status === 'planning' || task.status === 'awaiting_approval') {
+    await store.transitionTask(tenantId, taskId, 'running', { from: task.status });
+  } else if (task.status !== 'running') {
+    throw new TaskNotRunnable(taskId, task.status, 'start running');
+  }
+  return { waves: planWaves(plan, BUILT_IN_EMPLOYEES) };
+}
