@@ -49,7 +49,12 @@ export class TechteamClient {
     return json as T;
   }
 
-  createTask(input: { prompt: string; preference?: string; title?: string }): Promise<{ task: Task }> {
+  createTask(input: {
+    prompt: string;
+    preference?: string;
+    title?: string;
+    requireApproval?: boolean;
+  }): Promise<{ task: Task }> {
     return this.request('POST', '/v1/tasks', input);
   }
 
@@ -69,6 +74,22 @@ export class TechteamClient {
 
   cancelTask(id: string): Promise<{ task: Task }> {
     return this.request('POST', `/v1/tasks/${encodeURIComponent(id)}/cancel`, {});
+  }
+
+  approveTask(id: string, body: { plan?: unknown; note?: string }): Promise<{ task: Task }> {
+    return this.request('POST', `/v1/tasks/${encodeURIComponent(id)}/approve`, body);
+  }
+
+  rejectTask(id: string, body: { note?: string }): Promise<{ task: Task }> {
+    return this.request('POST', `/v1/tasks/${encodeURIComponent(id)}/reject`, body);
+  }
+
+  resumeTask(id: string): Promise<{ task: Task }> {
+    return this.request('POST', `/v1/tasks/${encodeURIComponent(id)}/resume`, {});
+  }
+
+  listSamples(): Promise<{ samples: { id: string; prompt: string; runtime: string }[] }> {
+    return this.request('GET', '/v1/samples');
   }
 
   /** Every event of a task after `after`, across pages. */

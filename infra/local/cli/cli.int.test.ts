@@ -66,6 +66,24 @@ describe('the techteam CLI against a running host', () => {
     expect(show.out).toContain('■ task succeeded');
   });
 
+  it('waits for approval with --approve, then runs after `approve`; lists the samples', async () => {
+    const run = await techteam(
+      ['run', 'Write a CSV-to-JSON converter with tests', '--approve', '--poll-ms', '50'],
+      env,
+    );
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/⏸ the plan awaits approval/);
+    const id = /Task (tsk_\w+)/.exec(run.out)![1]!;
+    const approve = await techteam(['approve', id, '--note', 'looks right'], env);
+    expect(approve.code).toBe(0);
+    expect(approve.out).toMatch(/Plan of tsk_\w+ approved\./);
+    expect(approve.out).toMatch(/▣ sandbox \(bwrap\) node --test: exit 1, 2 passed, 2 failed/);
+    expect(approve.out).toMatch(/■ task succeeded/);
+    const samples = await techteam(['samples'], env);
+    expect(samples.out).toContain('npx techteam run "Write a slugify function with tests"');
+    expect(samples.out).toContain('csv-to-json');
+  });
+
   it('exits 1 and names the problem for an unknown task', async () => {
     const { code, err } = await techteam(['show', 'tsk_01ARZ3NDEKTSV4RRFFQ69G5FAV'], env);
     expect(code).toBe(1);

@@ -3,6 +3,7 @@ import { isTechteamError } from '@techteam/shared/errors';
 import { ApiError, HostUnreachable } from './api-client';
 import { processIo } from './io';
 import { runCommand } from './run-command';
+import { samplesCommand, taskActionCommand } from './task-actions-command';
 import { showCommand, tasksCommand } from './tasks-command';
 import { upCommand } from './up-command';
 
@@ -11,8 +12,14 @@ const HELP = `techteam — an AI tech team as a service
 Commands
   up [--ephemeral]        run the product locally (API, workflow, store); same as npm start
   run "<prompt>"          submit a task to the running host and stream it until it ends
+                          (--approve: the plan waits for your approval before anything runs)
   tasks [--limit N]       list tasks, newest first
   show <task-id>          one task and its whole event log
+  samples                 the built-in tasks the demo model plays end to end
+  approve <task-id>       approve a plan that waits (--plan edited.json to change it, --note text)
+  reject <task-id>        reject a plan that waits; the task is cancelled
+  cancel <task-id>        cancel a task: its execution stops and its sandbox jobs are killed
+  resume <task-id>        rerun a failed task from its last completed step
   help                    this text
 
 Environment
@@ -34,6 +41,13 @@ export async function main(argv: string[]): Promise<number> {
         return await tasksCommand(rest, io);
       case 'show':
         return await showCommand(rest, io);
+      case 'cancel':
+      case 'approve':
+      case 'reject':
+      case 'resume':
+        return await taskActionCommand(command, rest, io);
+      case 'samples':
+        return await samplesCommand(io);
       case undefined:
       case 'help':
       case '--help':

@@ -4,7 +4,8 @@ import { TechteamClient } from './api-client';
 import { advance, formatEvent, type Progress, progressLine } from './event-format';
 import type { CliIo } from './io';
 
-const USAGE = 'usage: techteam run "<prompt>" [--preference quality|balanced|cheap] [--title <title>]';
+const USAGE =
+  'usage: techteam run "<prompt>" [--preference quality|balanced|cheap] [--title <title>] [--approve (wait for plan approval)]';
 
 /**
  * Submits a task to the running host and streams its events until it ends.
@@ -14,7 +15,12 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { preference: { type: 'string' }, title: { type: 'string' }, 'poll-ms': { type: 'string' } },
+    options: {
+      preference: { type: 'string' },
+      title: { type: 'string' },
+      approve: { type: 'boolean', default: false },
+      'poll-ms': { type: 'string' },
+    },
   });
   const prompt = positionals.join(' ').trim();
   if (!prompt) {
@@ -31,33 +37,54 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     prompt,
     ...(values.preference ? { preference: values.preference } : {}),
     ...(values.title ? { title: values.title } : {}),
+    ...(values.approve ? { requireApproval: true } : {}),
   });
   io.out(`Task ${task.id} submitted to ${io.url}`);
+  return followTask(client, task.id, io, undefined, pollMs);
+}
+
+/**
+ * Streams a task's events until it ends or waits for approval. Exit code 0
+ * when the task succeeds (or now waits on a person), 1 when it fails or is cancelled.
+ */
+export async function followTask(
+  client: TechteamClient,
+  taskId: string,
+  io: CliIo,
+  after?: string,
+  pollMs = 300,
+): Promise<number> {
   const started = Date.now();
   let progress: Progress = {
-    status: task.status,
+    status: 'queued',
     step: 0,
     totalSteps: 0,
     elapsedMs: 0,
     tokens: 0,
     costMicroUsd: 0,
   };
-  let after: string | undefined;
+  let cursor = after;
   let lastStep = -1;
   for (;;) {
-    const events = await client.allEvents(task.id, after);
+    const events = await client.allEvents(taskId, cursor);
     let finished: string | undefined;
     for (const e of events) {
       progress = advance(progress, e);
       io.clearProgress();
       io.out(formatEvent(e));
       if (e.type === 'task_finished') finished = e.status;
-      after = e.id;
+      if (e.type === 'approval_requested') finished = 'awaiting_approval';
+      if (e.type === 'approval_decided' || e.type === 'status_changed') finished = undefined;
+      cursor = e.id;
     }
     progress = { ...progress, elapsedMs: Date.now() - started };
     if (finished) {
       io.clearProgress();
       io.out(progressLine(progress));
+      if (finished === 'awaiting_approval') {
+        io.out(`The plan waits for you: npx techteam approve ${taskId}   or   npx techteam reject ${taskId}`);
+        return 0;
+      }
       return finished === 'succeeded' ? 0 : 1;
     }
     // On a terminal the line redraws in place; in a log it appears when the step changes.

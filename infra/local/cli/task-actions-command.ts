@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { TechteamClient } from './api-client';
+import type { CliIo } from './io';
+import { followTask } from './run-command';
+
+/** `techteam cancel | approve | reject | resume <id>`: act on one task, then follow it where it goes on. */
+export async function taskActionCommand(action: string, argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      plan: { type: 'string' },
+      note: { type: 'string' },
+      follow: { type: 'boolean', default: true },
+    },
+  });
+  const id = positionals[0];
+  if (!id) {
+    io.err(
+      `usage: techteam ${action} <task-id>${action === 'approve' ? ' [--plan edited-plan.json] [--note text]' : ''}`,
+    );
+    return 2;
+  }
+  const client = new TechteamClient(io.url);
+  const note = values.note ? { note: values.note } : {};
+  switch (action) {
+    case 'cancel':
+      io.out(`Task ${(await client.cancelTask(id)).task.id} cancelled.`);
+      return 0;
+    case 'reject':
+      io.out(`Plan of ${(await client.rejectTask(id, note)).task.id} rejected; the task is cancelled.`);
+      return 0;
+    case 'approve': {
+      let plan: unknown;
+      if (values.plan) {
+        try {
+          plan = JSON.parse(await readFile(values.plan, 'utf8'));
+        } catch (e) {
+          io.err(`--plan ${values.plan}: ${(e as Error).message}`);
+          return 2;
+        }
+      }
+      await client.approveTask(id, { ...note, ...(plan !== undefined ? { plan } : {}) });
+      io.out(`Plan of ${id} approved${plan !== undefined ? ' (edited)' : ''}.`);
+      break;
+    }
+    case 'resume':
+      await client.resumeTask(id);
+      io.out(`Task ${id} resumed from its last completed step.`);
+      break;
+  }
+  const { events } = await client.listEvents(id, undefined, 500);
+  return values.follow ? followTask(client, id, io, events.at(-1)?.id) : 0;
+}
+
+/** `techteam samples`: the built-in tasks the demo model plays end to end. */
+export async function samplesCommand(io: CliIo): Promise<number> {
+  const { samples } = await new TechteamClient(io.url).listSamples();
+  io.out('Built-in samples (the demo model plays these end to end; a real provider takes any task):');
+  for (const s of samples)
+    io.out(`  ${s.id.padEnd(12)} ${s.runtime.padEnd(7)} npx techteam run "${s.prompt}"`);
+  return 0;
+}
