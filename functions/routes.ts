@@ -21,6 +21,8 @@ export const API_ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/tasks/{id}/reject', name: 'RejectTask', file: 'api/reject-task.ts' },
   { method: 'POST', path: '/v1/tasks/{id}/resume', name: 'ResumeTask', file: 'api/resume-task.ts' },
   { method: 'GET', path: '/v1/samples', name: 'ListSamples', file: 'api/list-samples.ts' },
+  { method: 'GET', path: '/v1/employees', name: 'ListEmployees', file: 'api/list-employees.ts' },
+  { method: 'PUT', path: '/v1/employees/{id}', name: 'PutEmployee', file: 'api/put-employee.ts' },
 ];
 
 /** Task state name (as in shared/workflow's ASL) → handler file. */
@@ -51,6 +53,8 @@ const LOADERS: Record<string, () => Promise<{ handler: unknown }>> = {
   'api/reject-task.ts': () => import('./api/reject-task'),
   'api/resume-task.ts': () => import('./api/resume-task'),
   'api/list-samples.ts': () => import('./api/list-samples'),
+  'api/list-employees.ts': () => import('./api/list-employees'),
+  'api/put-employee.ts': () => import('./api/put-employee'),
   'workflow/plan-task.ts': () => import('./workflow/plan-task'),
   'workflow/request-approval.ts': () => import('./workflow/request-approval'),
   'workflow/start-run.ts': () => import('./workflow/start-run'),

@@ -130,6 +130,62 @@ describe('the HTTP API through the API Gateway adapter', () => {
     expect(['cancelled', 'succeeded']).toContain(final.task.status);
   });
 
+  it('keeps tenant-defined employees, refuses bad profiles by field, and runs a plan that uses one', async () => {
+    const put = (id: string, body: unknown) =>
+      api(`/v1/employees/${id}`, {
+        method: 'PUT',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
+    const writer = {
+      name: 'Tech Writer',
+      rolePrompt: 'You write clear documentation.',
+      allowedModels: ['demo-1'],
+      defaultModel: 'demo-1',
+      tools: ['workspace.read', 'workspace.write'],
+    };
+    expect((await put('writer', writer)).status).toBe(200);
+    const listed = (await (await api('/v1/employees')).json()) as {
+      employees: { id: string; source: string }[];
+    };
+    expect(listed.employees.find((e) => e.id === 'writer')?.source).toBe('tenant');
+    expect(listed.employees.find((e) => e.id === 'dev')?.source).toBe('built-in');
+
+    const badTool = await put('writer', { ...writer, tools: ['shell.exec'] });
+    expect(badTool.status).toBe(400);
+    expect(((await badTool.json()) as { error: { message: string } }).error.message).toMatch(
+      /tools: unknown tool\(s\) shell\.exec/,
+    );
+    const badModel = await put('writer', { ...writer, defaultModel: 'gpt-9' });
+    expect(((await badModel.json()) as { error: { message: string } }).error.message).toMatch(/defaultModel/);
+
+    const created = await post(
+      '/v1/tasks',
+      JSON.stringify({ prompt: 'Write a slugify function with tests', requireApproval: true }),
+    );
+    const { task } = (await created.json()) as { task: Task };
+    await host.engine.idle();
+    const plan = {
+      summary: 'docs only',
+      steps: [
+        {
+          id: 'docs',
+          employee: 'writer',
+          title: 'Write the docs',
+          instructions: 'Document it.',
+          dependsOn: [],
+        },
+      ],
+    };
+    const approved = await post(`/v1/tasks/${task.id}/approve`, JSON.stringify({ plan }));
+    expect(approved.status).toBe(200);
+    await host.engine.idle();
+    const done = (await (await api(`/v1/tasks/${task.id}`)).json()) as { task: Task };
+    expect(done.task.status).toBe('succeeded');
+    const bad = await post(`/v1/tasks/${task.id}/approve`, JSON.stringify({}));
+    expect(bad.status).toBe(409);
+  });
+
   it('serves the placeholder page', async () => {
     const res = await api('/');
     expect(res.status).toBe(200);

@@ -14,7 +14,16 @@ export interface ToolOutcome {
 
 interface Mounted {
   client: Client;
+  /** Qualified tool name (as in the profile's `tools`) → its spec for the model. */
   tools: Map<string, ToolSpec>;
+  /** Qualified tool name → the name its own server knows it by. */
+  serverNames: Map<string, string>;
+}
+
+/** An extra MCP server mounted for an employee; its tools are named `<name>.<tool>`. */
+export interface MountedServer {
+  name: string;
+  transport: Transport;
 }
 
 /**
@@ -34,29 +43,36 @@ export class Toolbox {
    * Connects the built-in tool server (only the allowed tools registered) and
    * any extra MCP servers mounted for this employee (their tools still filtered by `allowed`).
    */
-  static async open(ctx: ToolContext, allowed: readonly string[], extra: Transport[] = []): Promise<Toolbox> {
+  static async open(
+    ctx: ToolContext,
+    allowed: readonly string[],
+    extra: MountedServer[] = [],
+  ): Promise<Toolbox> {
     const box = new Toolbox(ctx, allowed);
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await builtInToolServer(ctx, allowed).connect(serverSide);
-    await box.mount(clientSide);
-    for (const transport of extra) await box.mount(transport);
+    await box.mount(clientSide, '');
+    for (const server of extra) await box.mount(server.transport, `${server.name}.`);
     return box;
   }
 
-  private async mount(transport: Transport): Promise<void> {
+  private async mount(transport: Transport, prefix: string): Promise<void> {
     const client = new Client({ name: `techteam-${this.ctx.employee}`, version: '1.0.0' });
     await client.connect(transport);
     const { tools } = await client.listTools();
     const specs = new Map<string, ToolSpec>();
+    const serverNames = new Map<string, string>();
     for (const t of tools) {
-      if (!this.allowed.includes(t.name)) continue;
-      specs.set(t.name, {
-        name: modelToolName(t.name),
+      const qualified = `${prefix}${t.name}`;
+      if (!this.allowed.includes(qualified)) continue;
+      serverNames.set(qualified, t.name);
+      specs.set(qualified, {
+        name: modelToolName(qualified),
         description: t.description ?? t.name,
         inputSchema: t.inputSchema as Record<string, unknown>,
       });
     }
-    this.mounted.push({ client, tools: specs });
+    this.mounted.push({ client, tools: specs, serverNames });
   }
 
   /** What the model is told it can call. */
@@ -64,10 +80,13 @@ export class Toolbox {
     return this.mounted.flatMap((m) => [...m.tools.values()]);
   }
 
-  private find(modelName: string): { mcpName: string; client: Client } | undefined {
+  private find(modelName: string): { mcpName: string; serverName: string; client: Client } | undefined {
     for (const m of this.mounted) {
-      for (const [mcpName, spec] of m.tools)
-        if (spec.name === modelName || mcpName === modelName) return { mcpName, client: m.client };
+      for (const [mcpName, spec] of m.tools) {
+        if (spec.name === modelName || mcpName === modelName) {
+          return { mcpName, serverName: m.serverNames.get(mcpName) ?? mcpName, client: m.client };
+        }
+      }
     }
     return undefined;
   }
@@ -98,7 +117,7 @@ export class Toolbox {
     }
     let outcome: ToolOutcome;
     try {
-      const result = await target.client.callTool({ name: target.mcpName, arguments: call.arguments });
+      const result = await target.client.callTool({ name: target.serverName, arguments: call.arguments });
       const content = (result.content as { type: string; text?: string }[] | undefined) ?? [];
       const output = content.map((c) => (c.type === 'text' ? (c.text ?? '') : `[${c.type}]`)).join('\n');
       outcome = { ok: !result.isError, output };

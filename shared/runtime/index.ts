@@ -49,6 +49,7 @@ function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
         kind: 'step-functions',
         start: async () => notConfigured('TECHTEAM_STATE_MACHINE_ARN'),
         stop: async () => notConfigured('TECHTEAM_STATE_MACHINE_ARN'),
+        resume: async () => notConfigured('TECHTEAM_STATE_MACHINE_ARN'),
         sendTaskSuccess: async () => notConfigured('TECHTEAM_STATE_MACHINE_ARN'),
       };
   const bucket = config.TECHTEAM_ARTIFACTS_BUCKET;

@@ -6,6 +6,7 @@
  */
 export const keys = {
   tenant: (tenantId: string) => ({ PK: `T#${tenantId}`, SK: 'TENANT' }),
+  employee: (tenantId: string, employeeId: string) => ({ PK: `T#${tenantId}`, SK: `EMP#${employeeId}` }),
   task: (tenantId: string, taskId: string) => ({ PK: `T#${tenantId}#TASK#${taskId}`, SK: 'TASK' }),
   taskListing: (tenantId: string, taskId: string) => ({ GSI1PK: `T#${tenantId}#TASKS`, GSI1SK: taskId }),
   tasksOfTenant: (tenantId: string) => `T#${tenantId}#TASKS`,

@@ -11,6 +11,7 @@ import {
 import {
   assertTransition,
   type CreateTaskInput,
+  EmployeeProfile,
   isTerminal,
   type NewTaskEvent,
   Plan,
@@ -89,6 +90,40 @@ export class Store {
       new GetCommand({ TableName: this.tableName, Key: keys.tenant(tenantId) }),
     );
     return out.Item ? Tenant.parse(stripKeys(out.Item)) : undefined;
+  }
+
+  // ---- employees -------------------------------------------------------
+
+  async putEmployee(tenantId: string, profile: EmployeeProfile): Promise<EmployeeProfile> {
+    const value = EmployeeProfile.parse(profile);
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.employee(tenantId, value.id),
+          entity: 'employee',
+          tenantId,
+          ...value,
+          updatedAt: this.iso(),
+        },
+      }),
+    );
+    return value;
+  }
+
+  /** The tenant's own employee profiles (built-in ones live in code, see shared/agents). */
+  async listEmployees(tenantId: string): Promise<EmployeeProfile[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :e)',
+        ExpressionAttributeValues: { ':pk': keys.tenant(tenantId).PK, ':e': 'EMP#' },
+      }),
+    );
+    return (out.Items ?? []).map((i) => {
+      const { tenantId: _t, updatedAt: _u, ...rest } = stripKeys(i);
+      return EmployeeProfile.parse(rest);
+    });
   }
 
   // ---- tasks -----------------------------------------------------------

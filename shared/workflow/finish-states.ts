@@ -1,4 +1,4 @@
-import { builtInProfile } from '../agents';
+import { employeeOf } from '../agents';
 import { ConcurrentUpdate } from '../errors';
 import type { WorkflowInput } from './definition';
 import type { WorkflowDeps } from './deps';
@@ -14,7 +14,7 @@ export async function synthesize(
   if (task.status !== 'running') throw new TaskNotRunnable(taskId, task.status, 'synthesize');
   const plan = await store.getPlan(tenantId, taskId);
   const results = await store.listStepResults(tenantId, taskId);
-  const profile = builtInProfile('super-agent')!;
+  const profile = await employeeOf(store, tenantId, 'super-agent');
   const body = (plan?.steps ?? []).map((s) => {
     const r = results.find((x) => x.stepId === s.id);
     return `## ${s.title} (${s.employee})\n${r?.output ?? ''}${r?.findings ? `\nQA: ${r.findings}` : ''}`;

@@ -120,6 +120,10 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     return { executionId };
   }
 
+  async resume(input: WorkflowInput): Promise<{ executionId: string }> {
+    return this.start(input);
+  }
+
   async sendTaskSuccess(token: string, output: unknown): Promise<void> {
     const waiter = this.waiters.get(token);
     if (!waiter) throw new TaskTokenUnknown();

@@ -1,4 +1,4 @@
-import { BUILT_IN_EMPLOYEES, builtInProfile } from '../agents';
+import { employeeOf, teamOf } from '../agents';
 import { Plan } from '../domain';
 import { NotFound } from '../errors';
 import type { ModelMessage } from '../gateway/types';
@@ -7,7 +7,7 @@ import type { WorkflowDeps } from './deps';
 import { PlanInvalid, TaskNotRunnable } from './errors';
 import { planProblems, planWaves } from './plan-waves';
 
-function problemsOf(text: string): { plan?: Plan; problems: string[] } {
+function problemsOf(text: string, employees: string[]): { plan?: Plan; problems: string[] } {
   let raw: unknown;
   try {
     const start = text.indexOf('{');
@@ -20,7 +20,7 @@ function problemsOf(text: string): { plan?: Plan; problems: string[] } {
   if (!parsed.success) {
     return { problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'plan'}: ${i.message}`) };
   }
-  const problems = planProblems(parsed.data, BUILT_IN_EMPLOYEES).map((p) => p.message);
+  const problems = planProblems(parsed.data, employees).map((p) => p.message);
   return problems.length ? { problems } : { plan: parsed.data, problems };
 }
 
@@ -43,7 +43,14 @@ export async function planTask(
   if (task.status === 'queued') await store.transitionTask(tenantId, taskId, 'planning', { from: 'queued' });
   else if (task.status !== 'planning') throw new TaskNotRunnable(taskId, task.status, 'plan');
 
-  const profile = builtInProfile('super-agent')!;
+  const team = await teamOf(store, tenantId);
+  const employees = team.filter((p) => p.id !== 'super-agent');
+  const profile = await employeeOf(store, tenantId, 'super-agent');
+  const system = [
+    profile.rolePrompt,
+    'The employees you can plan for:',
+    ...employees.map((p) => `- ${p.id}: ${p.name}. ${p.rolePrompt.split('.')[0]}.`),
+  ].join('\n');
   const messages: ModelMessage[] = [{ role: 'user', content: task.prompt }];
   let plan: Plan | undefined;
   let provider = '';
@@ -52,7 +59,7 @@ export async function planTask(
     const answer = await models.complete({
       profile,
       preference: task.preference,
-      system: profile.rolePrompt,
+      system,
       messages,
       responseFormat: 'json',
       maxOutputTokens: profile.maxTokensPerStep,
@@ -60,7 +67,10 @@ export async function planTask(
       context: { tenantId, taskId, employeeId: profile.id },
     });
     ({ provider, model } = answer);
-    const checked = problemsOf(answer.text);
+    const checked = problemsOf(
+      answer.text,
+      employees.map((p) => p.id),
+    );
     if (checked.plan) {
       plan = checked.plan;
       break;
@@ -128,5 +138,6 @@ export async function startRun(
   } else if (task.status !== 'running') {
     throw new TaskNotRunnable(taskId, task.status, 'start running');
   }
-  return { waves: planWaves(plan, BUILT_IN_EMPLOYEES) };
+  const team = (await teamOf(store, tenantId)).map((p) => p.id);
+  return { waves: planWaves(plan, team) };
 }

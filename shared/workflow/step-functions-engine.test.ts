@@ -1,4 +1,10 @@
-import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  RedriveExecutionCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { StepFunctionsEngine } from './step-functions-engine';
@@ -36,5 +42,21 @@ describe('StepFunctionsEngine', () => {
     });
     await expect(engine.stop(`${arn}:tsk_2`, 'x')).resolves.toBeUndefined();
     await expect(engine.stop(`${arn}:tsk_3`, 'x')).rejects.toThrow('denied');
+  });
+
+  it('redrives the execution to resume a task, and answers a task token with its output', async () => {
+    sfn.on(RedriveExecutionCommand).resolves({ redriveDate: new Date() });
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    const engine = new StepFunctionsEngine(new SFNClient({ region: 'eu-west-1' }), arn);
+    const out = await engine.resume({ tenantId: 'acme', taskId: 'tsk_1' }, `${arn}:tsk_1`);
+    expect(out.executionId).toBe(`${arn}:tsk_1`);
+    expect(sfn.commandCalls(RedriveExecutionCommand)[0]!.args[0].input).toEqual({
+      executionArn: `${arn}:tsk_1`,
+    });
+    await engine.sendTaskSuccess('token-1', { decision: 'approved' });
+    expect(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input).toEqual({
+      taskToken: 'token-1',
+      output: '{"decision":"approved"}',
+    });
   });
 });

@@ -1,4 +1,5 @@
 import {
+  RedriveExecutionCommand,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
@@ -24,6 +25,12 @@ export class StepFunctionsEngine implements WorkflowEngine {
       }),
     );
     return { executionId: out.executionArn! };
+  }
+
+  async resume(input: WorkflowInput, executionId: string | undefined): Promise<{ executionId: string }> {
+    if (!executionId) return this.start(input);
+    await this.client.send(new RedriveExecutionCommand({ executionArn: executionId }));
+    return { executionId };
   }
 
   async sendTaskSuccess(token: string, output: unknown): Promise<void> {

@@ -1,7 +1,8 @@
-import { BUILT_IN_EMPLOYEES, builtInProfile } from '../agents';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { teamOf } from '../agents';
 import { runAgent } from '../agents/agent-loop';
 import { Toolbox } from '../agents/toolbox';
-import type { PlanStep, StepResult, Task } from '../domain';
+import type { EmployeeProfile, PlanStep, StepResult, Task } from '../domain';
 import { NotFound, TechteamError } from '../errors';
 import type { WorkflowInput } from './definition';
 import { MAX_DEV_ROUNDS, type WorkflowDeps } from './deps';
@@ -22,6 +23,7 @@ export class StepRejected extends TechteamError {
 }
 
 interface StepContext {
+  team: EmployeeProfile[];
   task: Task;
   step: PlanStep;
   results: StepResult[];
@@ -37,11 +39,21 @@ async function loadStep({ store }: WorkflowDeps, input: StepInput, action: strin
   const step = plan.steps.find((s) => s.id === stepId);
   if (!step) throw new NotFound('plan step', stepId);
   const results = await store.listStepResults(tenantId, taskId);
-  return { task, step, results, order: planWaves(plan, BUILT_IN_EMPLOYEES).flat() };
+  const team = await teamOf(store, tenantId);
+  return {
+    team,
+    task,
+    step,
+    results,
+    order: planWaves(
+      plan,
+      team.map((p) => p.id),
+    ).flat(),
+  };
 }
 
-function profileFor(employee: string) {
-  const profile = builtInProfile(employee);
+function profileFor(ctx: StepContext, employee: string): EmployeeProfile {
+  const profile = ctx.team.find((p) => p.id === employee);
   if (!profile) throw new NotFound('employee', employee);
   return profile;
 }
@@ -75,6 +87,7 @@ async function withToolbox<T>(
   const { tenantId, id: taskId } = ctx.task;
   const workspace = deps.workspaceFor(tenantId, taskId);
   const signal = deps.signals?.for(taskId);
+  const profile = profileFor(ctx, employee);
   const toolbox = await Toolbox.open(
     {
       store: deps.store,
@@ -87,7 +100,11 @@ async function withToolbox<T>(
       baseline: await workspace.files(),
       ...(signal ? { signal } : {}),
     },
-    profileFor(employee).tools,
+    profile.tools,
+    profile.mcpServers.map((m) => ({
+      name: m.name,
+      transport: new StreamableHTTPClientTransport(new URL(m.url)),
+    })),
   );
   try {
     return await fn(toolbox, signal);
@@ -158,7 +175,7 @@ export async function runEmployee(deps: WorkflowDeps, input: StepInput): Promise
       models: deps.models,
       task: ctx.task,
       stepId: ctx.step.id,
-      profile: profileFor(ctx.step.employee),
+      profile: profileFor(ctx, ctx.step.employee),
       prompt: stepPrompt(ctx),
       toolbox,
       ...(signal ? { signal } : {}),
@@ -189,7 +206,7 @@ export async function devAttempt(
       models: deps.models,
       task: ctx.task,
       stepId: ctx.step.id,
-      profile: profileFor('dev'),
+      profile: profileFor(ctx, 'dev'),
       prompt: stepPrompt(ctx, extra),
       toolbox,
       ...(signal ? { signal } : {}),
@@ -248,7 +265,7 @@ export async function qaReview(
       models: deps.models,
       task: ctx.task,
       stepId: ctx.step.id,
-      profile: profileFor('qa'),
+      profile: profileFor(ctx, 'qa'),
       prompt,
       toolbox,
       ...(signal ? { signal } : {}),

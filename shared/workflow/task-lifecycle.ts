@@ -1,4 +1,4 @@
-import { BUILT_IN_EMPLOYEES } from '../agents';
+import { teamOf } from '../agents';
 import { type CreateTaskInput, isTerminal, Plan, type Task, type TaskPreference } from '../domain';
 import { parseInput } from '../domain/parse';
 import { ConcurrentUpdate, IllegalTransition, InvalidInput, NotFound } from '../errors';
@@ -14,10 +14,13 @@ export interface LifecycleDeps {
   signals?: TaskSignals;
 }
 
-async function startExecution({ store, workflow }: LifecycleDeps, task: Task): Promise<Task> {
+async function startExecution({ store, workflow }: LifecycleDeps, task: Task, resume = false): Promise<Task> {
   const { tenantId, id } = task;
   try {
-    const { executionId } = await workflow.start({ tenantId, taskId: id });
+    const input = { tenantId, taskId: id };
+    const { executionId } = resume
+      ? await workflow.resume(input, task.executionId)
+      : await workflow.start(input);
     await store.updateTask(tenantId, id, { executionId });
   } catch (e) {
     const message = (e as Error).message;
@@ -84,7 +87,10 @@ export async function approveTask(
   if (!request) throw new NotFound('approval request of task', taskId);
   if (body.plan !== undefined) {
     const plan = parseInput(Plan, body.plan, 'plan');
-    const problems = planProblems(plan, BUILT_IN_EMPLOYEES);
+    const problems = planProblems(
+      plan,
+      (await teamOf(store, tenantId)).map((p) => p.id),
+    );
     if (problems.length) throw new PlanInvalid(problems.map((p) => p.message));
     await store.savePlan(tenantId, taskId, plan);
     await store.updateTask(tenantId, taskId, { stepCount: plan.steps.length });
@@ -142,7 +148,7 @@ export async function resumeTask(deps: LifecycleDeps, tenantId: string, taskId: 
     from: 'failed',
     reason: 'resumed from its last completed step',
   });
-  return startExecution(deps, await store.getTask(tenantId, taskId));
+  return startExecution(deps, await store.getTask(tenantId, taskId), true);
 }
 
 /**
@@ -157,7 +163,7 @@ export async function resumeInterruptedTasks(deps: LifecycleDeps): Promise<Task[
       code: 'HostInterrupted',
       message: `The host stopped while this task was ${task.status}; resuming from its last completed step.`,
     });
-    resumed.push(await startExecution(deps, task));
+    resumed.push(await startExecution(deps, task, true));
   }
   return resumed;
 }

@@ -1,0 +1,20 @@
+import type { EmployeeProfile } from '../domain';
+import { NotFound } from '../errors';
+import type { Store } from '../store';
+import { BUILT_IN_PROFILES } from './profiles';
+
+/**
+ * A tenant's team: the built-in employees and the tenant's own, where a
+ * tenant's profile with a built-in id replaces the built-in one.
+ */
+export async function teamOf(store: Store, tenantId: string): Promise<EmployeeProfile[]> {
+  const own = await store.listEmployees(tenantId);
+  const ids = new Set(own.map((p) => p.id));
+  return [...BUILT_IN_PROFILES.filter((p) => !ids.has(p.id)), ...own];
+}
+
+export async function employeeOf(store: Store, tenantId: string, id: string): Promise<EmployeeProfile> {
+  const profile = (await teamOf(store, tenantId)).find((p) => p.id === id);
+  if (!profile) throw new NotFound('employee', id);
+  return profile;
+}
