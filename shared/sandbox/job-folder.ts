@@ -1,0 +1,121 @@
+import {
+  chownSync,
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  statfsSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { JobResult } from './job';
+
+const SKIPPED_DIRS = new Set(['__pycache__', '.pytest_cache', 'node_modules', '.git']);
+const MAX_COLLECTED_FILE = 1024 * 1024;
+
+/** Writes the job's files into its (empty) folder, owned by the job's uid. */
+export function writeWorkspace(work: string, files: Record<string, string>, uid: number | null): void {
+  for (const [path, content] of Object.entries(files)) {
+    const full = join(work, path);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, content);
+  }
+  if (uid !== null) chownTree(work, uid, uid);
+}
+
+function chownTree(path: string, uid: number, gid: number): void {
+  chownSync(path, uid, gid);
+  for (const e of readdirSync(path, { withFileTypes: true })) {
+    const full = join(path, e.name);
+    if (e.isDirectory()) chownTree(full, uid, gid);
+    else chownSync(full, uid, gid);
+  }
+}
+
+/** True when the folder's tmpfs has no room left (the job wrote up to `writtenBytes`). */
+export function folderFull(folder: { work: string; capped: boolean }): boolean {
+  if (!folder.capped) return false;
+  try {
+    const s = statfsSync(folder.work);
+    return s.bavail * s.bsize < 64 * 1024;
+  } catch {
+    return false;
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads a regular file without following a symlink at the last step (O_NOFOLLOW). */
+function readRegular(full: string, size: number): Buffer {
+  const fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error('not a regular file');
+    const buf = Buffer.alloc(size);
+    let read = 0;
+    while (read < size) {
+      const n = readSync(fd, buf, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return buf.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * What the job created, changed and deleted. Walks with lstat and never
+ * follows a symlink: a link (to a host file or anything else) is reported as
+ * skipped and neither read nor copied back.
+ */
+export function collectChanges(work: string, input: Record<string, string>): JobResult['files'] {
+  const changed: Record<string, string> = {};
+  const skipped: { path: string; reason: string }[] = [];
+  const present = new Set<string>();
+  const walk = (rel: string) => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(join(work, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      const full = join(work, path);
+      let info: import('node:fs').Stats;
+      try {
+        info = lstatSync(full);
+      } catch {
+        continue;
+      }
+      if (info.isSymbolicLink()) {
+        skipped.push({ path, reason: 'symlink (never followed)' });
+      } else if (info.isDirectory()) {
+        if (!SKIPPED_DIRS.has(e.name)) walk(path);
+      } else if (!info.isFile()) {
+        skipped.push({ path, reason: 'not a regular file' });
+      } else if (info.size > MAX_COLLECTED_FILE) {
+        skipped.push({ path, reason: `larger than ${MAX_COLLECTED_FILE} bytes` });
+      } else {
+        let text: string;
+        try {
+          text = utf8.decode(readRegular(full, info.size));
+        } catch {
+          skipped.push({ path, reason: 'not UTF-8 text' });
+          continue;
+        }
+        present.add(path);
+        if (input[path] !== text) changed[path] = text;
+      }
+    }
+  };
+  walk('');
+  const deleted = Object.keys(input)
+    .filter((p) => !present.has(p) && !skipped.some((s) => s.path === p))
+    .sort();
+  return { changed, deleted, skipped };
+}

@@ -1,0 +1,92 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CgroupSupport, JobCgroup } from './cgroups';
+import { claimJobUid, killProcessesOfUid } from './job-user';
+
+/**
+ * What one running job holds on the host, made once and reused job after job
+ * (creating cgroups and mounting a tmpfs cost more than the job's start):
+ * a uid of its own, a size-capped tmpfs folder, and cgroups. Between jobs every
+ * process is killed and the folder emptied; counters are read as deltas.
+ */
+export class JobSlot {
+  readonly uid: number | null;
+  readonly dir: string;
+  readonly work: string;
+  readonly cgroup: JobCgroup;
+  capped = false;
+  private mountedBytes = 0;
+  private readonly releaseUid: () => void;
+  private baseline = { oom: 0, pids: 0, cpu: 0 };
+
+  constructor(
+    root: string,
+    support: CgroupSupport,
+    readonly withPids: boolean,
+    asRoot: boolean,
+  ) {
+    const claim = asRoot ? claimJobUid(root) : null;
+    this.uid = claim?.uid ?? null;
+    this.releaseUid = claim?.release ?? (() => {});
+    const name = `slot-${process.pid}-${this.uid ?? Math.floor(Math.random() * 1e9)}`;
+    mkdirSync(join(root, 'slots'), { recursive: true });
+    chmodSync(join(root, 'slots'), 0o711);
+    this.dir = join(root, 'slots', name);
+    this.work = join(this.dir, 'work');
+    mkdirSync(this.work, { recursive: true, mode: 0o700 });
+    chmodSync(this.dir, 0o711);
+    this.cgroup = new JobCgroup(support, name, { withPids });
+  }
+
+  /** Sets this job's limits; remounts the folder's tmpfs when the size changes. */
+  prepare(limits: { memoryBytes: number; processes: number; writtenBytes: number }): void {
+    this.cgroup.setLimits(limits);
+    if (process.getuid?.() === 0 && this.mountedBytes !== limits.writtenBytes) {
+      const opts = [`size=${limits.writtenBytes}`, 'mode=0700', 'nosuid', 'nodev'];
+      if (this.uid !== null) opts.push(`uid=${this.uid}`, `gid=${this.uid}`);
+      const args = this.capped
+        ? ['-o', `remount,${opts.join(',')}`, this.work]
+        : ['-t', 'tmpfs', '-o', opts.join(','), 'techteam-job', this.work];
+      this.capped = spawnSync('mount', args, { stdio: 'ignore' }).status === 0 || this.capped;
+      if (this.capped) this.mountedBytes = limits.writtenBytes;
+    }
+    this.baseline = {
+      oom: this.cgroup.oomKills(),
+      pids: this.cgroup.pidsRefused(),
+      cpu: this.cgroup.cpuSeconds() ?? 0,
+    };
+  }
+
+  oomKills(): number {
+    return this.cgroup.oomKills() - this.baseline.oom;
+  }
+  pidsRefused(): number {
+    return this.cgroup.pidsRefused() - this.baseline.pids;
+  }
+  cpuSeconds(): number | null {
+    const used = this.cgroup.cpuSeconds();
+    return used === null ? null : used - this.baseline.cpu;
+  }
+
+  /** Kills everything the job left running: its cgroups, and every process of its uid. */
+  killAll(): void {
+    this.cgroup.killAll();
+    if (this.uid !== null && (!this.cgroup.hasPids || !this.cgroup.hasMemory)) killProcessesOfUid(this.uid);
+  }
+
+  /** Readies the slot for the next job: no process left, the folder empty. */
+  reset(): void {
+    this.killAll();
+    for (const name of readdirSync(this.work))
+      rmSync(join(this.work, name), { recursive: true, force: true });
+  }
+
+  destroy(): void {
+    this.killAll();
+    this.cgroup.remove();
+    if (this.capped) spawnSync('umount', ['-l', this.work], { stdio: 'ignore' });
+    rmSync(this.dir, { recursive: true, force: true });
+    this.releaseUid();
+  }
+}
