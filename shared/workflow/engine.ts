@@ -7,11 +7,10 @@ export interface WorkflowEngine {
   /** Stops an execution; a stopped execution runs no further state. */
   stop(executionId: string, cause: string): Promise<void>;
   /**
-   * Runs a failed or stopped task again from where it stopped: Step Functions
-   * redrives the execution; the local engine starts a new one, whose
-   * idempotent states skip what was done.
+   * Runs a failed or cut-off task again from where it stopped: a new
+   * execution whose idempotent states skip what was done.
    */
-  resume(input: WorkflowInput, executionId: string | undefined): Promise<{ executionId: string }>;
+  resume(input: WorkflowInput): Promise<{ executionId: string }>;
   /** Resumes a run waiting on a task token (an approval) with the given output. */
   sendTaskSuccess(token: string, output: unknown): Promise<void>;
 }

@@ -76,7 +76,12 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       const output = new Promise<unknown>((resolve, reject) =>
         this.waiters.set(token, { executionId, resolve, reject }),
       );
-      await handler(payload);
+      try {
+        await handler(payload);
+      } catch (e) {
+        this.waiters.delete(token);
+        throw e;
+      }
       this.parked.add(token);
       try {
         return (await output) as never;

@@ -1,5 +1,4 @@
 import {
-  RedriveExecutionCommand,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
@@ -44,15 +43,16 @@ describe('StepFunctionsEngine', () => {
     await expect(engine.stop(`${arn}:tsk_3`, 'x')).rejects.toThrow('denied');
   });
 
-  it('redrives the execution to resume a task, and answers a task token with its output', async () => {
-    sfn.on(RedriveExecutionCommand).resolves({ redriveDate: new Date() });
+  it('resumes a task with a new execution named after it, and answers a task token with its output', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${arn}:tsk_1-resume-x`, startDate: new Date() });
     sfn.on(SendTaskSuccessCommand).resolves({});
     const engine = new StepFunctionsEngine(new SFNClient({ region: 'eu-west-1' }), arn);
-    const out = await engine.resume({ tenantId: 'acme', taskId: 'tsk_1' }, `${arn}:tsk_1`);
-    expect(out.executionId).toBe(`${arn}:tsk_1`);
-    expect(sfn.commandCalls(RedriveExecutionCommand)[0]!.args[0].input).toEqual({
-      executionArn: `${arn}:tsk_1`,
-    });
+    const out = await engine.resume({ tenantId: 'acme', taskId: 'tsk_1' });
+    expect(out.executionId).toBe(`${arn}:tsk_1-resume-x`);
+    const started = sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input;
+    expect(started.name).toMatch(/^tsk_1-resume-[0-9A-Z]{26}$/);
+    expect(started.name!.length).toBeLessThanOrEqual(80);
+    expect(started.input).toBe('{"tenantId":"acme","taskId":"tsk_1"}');
     await engine.sendTaskSuccess('token-1', { decision: 'approved' });
     expect(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input).toEqual({
       taskToken: 'token-1',

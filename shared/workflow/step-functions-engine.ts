@@ -1,10 +1,10 @@
 import {
-  RedriveExecutionCommand,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { newUlid } from '../store/ids';
 import type { WorkflowInput } from './definition';
 import type { WorkflowEngine } from './engine';
 
@@ -27,10 +27,21 @@ export class StepFunctionsEngine implements WorkflowEngine {
     return { executionId: out.executionArn! };
   }
 
-  async resume(input: WorkflowInput, executionId: string | undefined): Promise<{ executionId: string }> {
-    if (!executionId) return this.start(input);
-    await this.client.send(new RedriveExecutionCommand({ executionArn: executionId }));
-    return { executionId };
+  /**
+   * A new execution, named after the task and the attempt. Not RedriveExecution:
+   * every failure is caught into MarkFailed and ends in the `Failed` state, and
+   * a redrive restarts at that state. The states are idempotent, so a new run
+   * skips what is done.
+   */
+  async resume(input: WorkflowInput): Promise<{ executionId: string }> {
+    const out = await this.client.send(
+      new StartExecutionCommand({
+        stateMachineArn: this.stateMachineArn,
+        name: `${input.taskId}-resume-${newUlid()}`,
+        input: JSON.stringify(input),
+      }),
+    );
+    return { executionId: out.executionArn! };
   }
 
   async sendTaskSuccess(token: string, output: unknown): Promise<void> {

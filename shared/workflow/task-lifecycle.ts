@@ -18,9 +18,7 @@ async function startExecution({ store, workflow }: LifecycleDeps, task: Task, re
   const { tenantId, id } = task;
   try {
     const input = { tenantId, taskId: id };
-    const { executionId } = resume
-      ? await workflow.resume(input, task.executionId)
-      : await workflow.start(input);
+    const { executionId } = resume ? await workflow.resume(input) : await workflow.start(input);
     await store.updateTask(tenantId, id, { executionId });
   } catch (e) {
     const message = (e as Error).message;
@@ -131,9 +129,8 @@ export async function rejectTask(
 }
 
 /**
- * Resumes a failed task from its last completed step: completed steps are
- * skipped, the stored plan is kept. (On AWS the same idempotent states make a
- * new execution equivalent to RedriveExecution.)
+ * Resumes a failed task from its last completed step: a new execution in which
+ * completed steps are skipped and the stored plan is kept.
  */
 export async function resumeTask(deps: LifecycleDeps, tenantId: string, taskId: string): Promise<Task> {
   const { store } = deps;

@@ -25,6 +25,18 @@ export class TechteamClient {
   constructor(readonly baseUrl: string) {}
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    // A host that is still booting answers 503 Starting for a few seconds: wait for it.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.send<T>(method, path, body);
+      } catch (e) {
+        if (!(e instanceof ApiError && e.code === 'Starting') || attempt >= 60) throw e;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response;
     try {
       res = await fetch(new URL(path, this.baseUrl), {
