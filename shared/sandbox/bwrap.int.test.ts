@@ -1,0 +1,7 @@
+import { describe } from 'vitest';
+import { describeHostileCorpus } from './hostile-corpus';
+import { LocalSandbox } from './local-sandbox';
+
+describe('bwrap sandbox: hostile corpus', () => {
+  describeHostileCorpus(() => new LocalSandbox({ isolation: 'bwrap' }));
+});
