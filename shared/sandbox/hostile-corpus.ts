@@ -83,7 +83,10 @@ for action in (lambda: open("/etc/shadow").read(), lambda: __import__("os").list
         print("denied", type(e).__name__)
 `),
     check: (r) => {
-      expect(r.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^denied/), expect.stringMatching(/^denied/)]);
+      expect(r.stdout.trim().split('\n')).toEqual([
+        expect.stringMatching(/^denied/),
+        expect.stringMatching(/^denied/),
+      ]);
       expect(r.stdout).not.toContain('READ');
     },
   },
@@ -345,7 +348,10 @@ export function describeHostileCorpus(makeSandbox: () => Sandbox & { close?(): v
     it.concurrent(c.name, async () => {
       const job = c.job(ctx);
       const marker = `${MARKER}-${i}-`;
-      const result = await sandbox.run({ ...job, command: job.command.map((a) => a.replace(MARKER, marker)) });
+      const result = await sandbox.run({
+        ...job,
+        command: job.command.map((a) => a.replace(MARKER, marker)),
+      });
       c.check(result, ctx);
       expect(hostProcessesMatching(marker)).toEqual([]);
       expect(hostProcessesMatching(result.jobId)).toEqual([]);
@@ -353,7 +359,10 @@ export function describeHostileCorpus(makeSandbox: () => Sandbox & { close?(): v
   });
 
   it('keeps the host responsive while a fork bomb and a busy loop run', async () => {
-    const bombs = Promise.all([sandbox.run(HOSTILE_CASES[7]!.job(ctx)), sandbox.run(HOSTILE_CASES[10]!.job(ctx))]);
+    const bombs = Promise.all([
+      sandbox.run(HOSTILE_CASES[7]!.job(ctx)),
+      sandbox.run(HOSTILE_CASES[10]!.job(ctx)),
+    ]);
     const started = performance.now();
     const probe = spawnSync('/usr/bin/true');
     const lag = await new Promise<number>((resolve) => {

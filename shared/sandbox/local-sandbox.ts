@@ -37,7 +37,7 @@ export interface LocalSandboxOptions {
   unsafeNoSandbox?: boolean;
   /** Where job folders, uid claims and gVisor state live (default `<tmpdir>/techteam-sandbox`). */
   root?: string;
-  /** Where host programs (bwrap, runsc, setpriv, prlimit) are looked up (default: $PATH). */
+  /** Where host programs (bwrap, runsc, setpriv) are looked up (default: $PATH). */
   searchPath?: string;
   warn?: (message: string) => void;
   /** The isolation a no-namespace sandbox reports, e.g. `microvm` inside a Fargate task. */
@@ -75,22 +75,18 @@ export class LocalSandbox implements Sandbox {
       this.mode = 'process';
       this.isolation = options.processIsolation ?? 'none';
       this.programs = {};
-      const prlimit = findProgram('prlimit', options.searchPath);
       const setpriv = findProgram('setpriv', options.searchPath);
-      if (prlimit) this.programs.prlimit = prlimit;
       if (setpriv) this.programs.setpriv = setpriv;
       return;
     }
     const level = options.isolation ?? 'bwrap';
     this.mode = level;
     this.isolation = level;
-    this.programs = {
-      prlimit: find('prlimit', 'apt-get install -y util-linux', level),
-      ...(this.asRoot ? { setpriv: find('setpriv', 'apt-get install -y util-linux', level) } : {}),
-      ...(level === 'bwrap'
+    this.programs =
+      level === 'bwrap'
         ? { bwrap: find('bwrap', BWRAP_INSTALL, level) }
-        : { runsc: find('runsc', RUNSC_INSTALL, level) }),
-    };
+        : { runsc: find('runsc', RUNSC_INSTALL, level) };
+    if (this.asRoot) this.programs.setpriv = find('setpriv', 'apt-get install -y util-linux', level);
   }
 
   async run(input: SandboxJobInput, options: { signal?: AbortSignal } = {}): Promise<JobResult> {
