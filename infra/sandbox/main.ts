@@ -1,0 +1,27 @@
+/**
+ * The sandbox runner's entry point inside its container: pull jobs until idle.
+ * `microvm` (the Fargate tier): each job runs as an unprivileged uid with
+ * rlimits and a clean environment; the task itself is the boundary.
+ * `gvisor` (the EC2 tier): each job runs under runsc with an OCI bundle, the
+ * same invocation as the local gVisor level.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { LocalSandbox, RUNNER_ENV } from '@techteam/shared/sandbox';
+import { loadRunnerConfig } from './config';
+import { S3ObjectStore, SqsJobQueue, serveJobs } from './runner';
+
+const config = loadRunnerConfig(process.env);
+// The runner's own credentials must never reach a job: jobs get a fresh environment regardless.
+const sandbox =
+  config[RUNNER_ENV.isolation] === 'gvisor'
+    ? new LocalSandbox({ isolation: 'gvisor', root: config[RUNNER_ENV.root] })
+    : new LocalSandbox({ unsafeNoSandbox: true, processIsolation: 'microvm', root: config[RUNNER_ENV.root] });
+const { jobs } = await serveJobs({
+  queue: new SqsJobQueue(new SQSClient({}), config[RUNNER_ENV.queueUrl]),
+  store: new S3ObjectStore(new S3Client({})),
+  sandbox,
+  idleMs: config[RUNNER_ENV.idleSeconds] * 1000,
+  log: (line) => console.log(line),
+});
+console.log(JSON.stringify({ message: 'idle, stopping', jobs }));

@@ -1,0 +1,172 @@
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { isTechteamError } from '@techteam/shared/errors';
+import {
+  JobMessage,
+  type JobResult,
+  parseJob,
+  type Sandbox,
+  type SandboxJob,
+} from '@techteam/shared/sandbox';
+
+/** Where job messages come from: SQS on AWS, an in-memory list in tests. */
+export interface JobQueue {
+  /** The next message, or null when none came within the queue's wait. */
+  receive(): Promise<{ body: string; ack(): Promise<void> } | null>;
+}
+
+/** Where jobs, workspaces and results live: S3 on AWS, a Map or folder in tests. */
+export interface ObjectStore {
+  get(bucket: string, key: string): Promise<string | null>;
+  put(bucket: string, key: string, body: string): Promise<void>;
+  list(bucket: string, prefix: string): Promise<string[]>;
+}
+
+export class SqsJobQueue implements JobQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async receive() {
+    const out = await this.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: this.queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 20 }),
+    );
+    const m = out.Messages?.[0];
+    if (!m?.Body) return null;
+    return {
+      body: m.Body,
+      ack: async () => {
+        await this.sqs.send(
+          new DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: m.ReceiptHandle }),
+        );
+      },
+    };
+  }
+}
+
+export class S3ObjectStore implements ObjectStore {
+  constructor(private readonly s3: S3Client) {}
+
+  async get(bucket: string, key: string): Promise<string | null> {
+    try {
+      const obj = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return (await obj.Body?.transformToString('utf8')) ?? '';
+    } catch (e) {
+      if ((e as Error).name === 'NoSuchKey') return null;
+      throw e;
+    }
+  }
+
+  async put(bucket: string, key: string, body: string): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  }
+
+  async list(bucket: string, prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+}
+
+function failedResult(jobId: string, isolation: Sandbox['isolation'], message: string): JobResult {
+  return {
+    jobId,
+    isolation,
+    exitCode: 125,
+    signal: null,
+    stdout: '',
+    stderr: `sandbox runner: ${message}\n`,
+    stdoutTruncated: false,
+    stderrTruncated: false,
+    limit: null,
+    limitsReached: [],
+    files: { changed: {}, deleted: [], skipped: [] },
+    timings: { prepareMs: 0, runMs: 0, collectMs: 0, totalMs: 0 },
+    warnings: [],
+  };
+}
+
+/**
+ * One job: fetch it (and its workspace) from the store, run it in the
+ * sandbox, write the result beside it and the changed files back.
+ * A job that cannot run still gets a result (exit code 125 and the reason),
+ * so the adapter never waits for nothing.
+ */
+export async function runJobMessage(
+  body: string,
+  deps: { store: ObjectStore; sandbox: Sandbox },
+): Promise<JobResult> {
+  const message = JobMessage.parse(JSON.parse(body));
+  const { store, sandbox } = deps;
+  let result: JobResult;
+  try {
+    const raw = await store.get(message.bucket, message.jobKey);
+    if (raw === null) throw new Error(`job object ${message.jobKey} is missing`);
+    const job = parseJob(JSON.parse(raw));
+    const files: Record<string, string> = {};
+    if (message.workspacePrefix) {
+      for (const key of await store.list(message.bucket, message.workspacePrefix)) {
+        const content = await store.get(message.bucket, key);
+        if (content !== null) files[key.slice(message.workspacePrefix.length)] = content;
+      }
+    }
+    result = await sandbox.run({ ...job, files: { ...files, ...job.files } } satisfies SandboxJob);
+    if (message.workspacePrefix) {
+      for (const [path, content] of Object.entries(result.files.changed)) {
+        await store.put(message.bucket, message.workspacePrefix + path, content);
+      }
+    }
+  } catch (e) {
+    const why = isTechteamError(e) || e instanceof Error ? e.message : String(e);
+    result = failedResult(message.jobId, sandbox.isolation, why);
+  }
+  result = { ...result, jobId: message.jobId };
+  await store.put(message.bucket, message.resultKey, JSON.stringify(result));
+  return result;
+}
+
+/**
+ * The runner's loop: take a job, run it, acknowledge it; return after
+ * `idleMs` without a job (a Fargate task then ends, and its run's task stops).
+ */
+export async function serveJobs(deps: {
+  queue: JobQueue;
+  store: ObjectStore;
+  sandbox: Sandbox;
+  idleMs: number;
+  signal?: AbortSignal;
+  now?: () => number;
+  log?: (line: string) => void;
+}): Promise<{ jobs: number }> {
+  const now = deps.now ?? Date.now;
+  let lastJob = now();
+  let jobs = 0;
+  while (!deps.signal?.aborted) {
+    const message = await deps.queue.receive();
+    if (!message) {
+      if (now() - lastJob >= deps.idleMs) break;
+      continue;
+    }
+    const result = await runJobMessage(message.body, deps);
+    await message.ack();
+    jobs++;
+    lastJob = now();
+    deps.log?.(
+      JSON.stringify({
+        jobId: result.jobId,
+        exitCode: result.exitCode,
+        limit: result.limit,
+        ms: result.timings.totalMs,
+      }),
+    );
+  }
+  return { jobs };
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/**
+ * What travels between a remote sandbox adapter and a runner. The job (with
+ * its files) is an S3 object; the queue message only points at it; the runner
+ * writes the JobResult beside it.
+ */
+export const JobMessage = z.object({
+  jobId: z.string().min(1),
+  bucket: z.string().min(1),
+  jobKey: z.string().min(1),
+  resultKey: z.string().min(1),
+  /** When set, the workspace's files are read from this S3 prefix, and changed files written back there. */
+  workspacePrefix: z.string().optional(),
+});
+export type JobMessage = z.infer<typeof JobMessage>;
+
+export function jobKeys(prefix: string, jobId: string): { jobKey: string; resultKey: string } {
+  const base = `${prefix.replace(/\/+$/, '')}/${jobId}`;
+  return { jobKey: `${base}/job.json`, resultKey: `${base}/result.json` };
+}
+
+/** The environment variables the runner reads (documented in infra/sandbox/README.md). */
+export const RUNNER_ENV = {
+  queueUrl: 'SANDBOX_QUEUE_URL',
+  isolation: 'SANDBOX_ISOLATION',
+  idleSeconds: 'SANDBOX_IDLE_SECONDS',
+  root: 'SANDBOX_ROOT',
+  runId: 'SANDBOX_RUN_ID',
+} as const;

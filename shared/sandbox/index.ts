@@ -1,0 +1,31 @@
+/**
+ * The code sandbox: `run(job)` with one contract everywhere. Locally bwrap
+ * (default) or gVisor; on AWS a Fargate task per run or a gVisor pool on EC2.
+ */
+
+export { JobMessage, jobKeys, RUNNER_ENV } from './aws/protocol';
+export {
+  AWS_SANDBOX_TIERS,
+  type AwsSandboxTier,
+  FargateSandbox,
+  GvisorPoolSandbox,
+} from './aws/remote-sandbox';
+export { SandboxFailed, SandboxResultTimeout, SandboxUnavailable, WorkspaceTooLarge } from './errors';
+export {
+  ISOLATIONS,
+  type Isolation,
+  JobResult,
+  LIMIT_NAMES,
+  type LimitName,
+  parseJob,
+  RUNTIMES,
+  type Runtime,
+  type Sandbox,
+  SandboxJob,
+  type SandboxJobInput,
+  SandboxLimits,
+  TestSummary,
+} from './job';
+export { type LocalIsolation, LocalSandbox, type LocalSandboxOptions } from './local-sandbox';
+export { testCommand } from './runtimes';
+export { parseNodeTap, parsePytest } from './test-summary';
