@@ -8,10 +8,12 @@ import { LocalSandbox } from './local-sandbox';
  */
 describe('gVisor sandbox', () => {
   it('starts a job under runsc (if this fails, runsc cannot run on this host: see the message)', async () => {
-    const result = await new LocalSandbox({ isolation: 'gvisor' }).run({
+    const sandbox = new LocalSandbox({ isolation: 'gvisor' });
+    const result = await sandbox.run({
       runtime: 'python',
       command: ['python3', '-c', 'import platform; print(platform.release())'],
     });
+    sandbox.close();
     if (result.exitCode !== 0) {
       throw new Error(`runsc --rootless --network=none could not run a job here: ${result.stderr.trim()}`);
     }

@@ -90,3 +90,38 @@ export class JobSlot {
     this.releaseUid();
   }
 }
+
+/**
+ * Removes the slots of processes that are gone (a crashed host or test run):
+ * their processes, cgroups, tmpfs mounts and uid claims.
+ */
+export function sweepStaleSlots(root: string, support: CgroupSupport): number {
+  let swept = 0;
+  let names: string[];
+  try {
+    names = readdirSync(join(root, 'slots'));
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const m = /^slot-(\d+)-(\d+)$/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    try {
+      process.kill(pid, 0);
+      continue; // its owner is alive
+    } catch {}
+    const uid = Number(m[2]);
+    const cgroup = new JobCgroup(support, name, { withPids: true });
+    cgroup.remove();
+    killProcessesOfUid(uid);
+    const dir = join(root, 'slots', name);
+    spawnSync('umount', ['-l', join(dir, 'work')], { stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+    try {
+      rmSync(join(root, 'uids', String(uid)), { recursive: true, force: true });
+    } catch {}
+    swept++;
+  }
+  return swept;
+}

@@ -19,7 +19,7 @@ import {
   workspaceBytes,
 } from './job';
 import { collectChanges, folderFull, writeWorkspace } from './job-folder';
-import { JobSlot } from './job-slot';
+import { JobSlot, sweepStaleSlots } from './job-slot';
 import { jobEnvironment } from './runtimes';
 import { supervise } from './supervise';
 import { parseTestOutput } from './test-summary';
@@ -65,6 +65,7 @@ export class LocalSandbox implements Sandbox {
     // Traversable (not listable) by the jobs' uids, which bind their own folder from inside it.
     mkdirSync(this.root, { recursive: true });
     chmodSync(this.root, 0o711);
+    sweepStaleSlots(this.root, detectCgroups());
     this.warn = options.warn ?? ((m) => console.warn(m));
     const find = (name: string, install: string, level: string) => {
       const path = findProgram(name, options.searchPath);
