@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_ROUTES, loadHandler, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
-import type { CodeSandbox } from '@techteam/shared/agents';
+import { type CodeSandbox, teamSandbox } from '@techteam/shared/agents';
 import type { Config } from '@techteam/shared/config';
 import { PortInUse, TechteamError } from '@techteam/shared/errors';
 import { DEMO_MODEL, DemoProvider } from '@techteam/shared/gateway';
 import { type Runtime, useRuntime } from '@techteam/shared/runtime';
+import { LocalSandbox, SandboxUnavailable } from '@techteam/shared/sandbox';
 import {
   createDocumentClient,
   ensureTable,
@@ -28,7 +29,6 @@ import {
 } from '@techteam/shared/workflow';
 import { LocalWorkspace } from '@techteam/shared/workspace';
 import { fromApiGatewayResult, lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway-adapter';
-import { BwrapSandbox, bwrapAvailable } from './bwrap-sandbox';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const WEB_PLACEHOLDER = resolve(here, '../../web/public/index.html');
@@ -57,9 +57,21 @@ export interface Host {
   stop(): Promise<void>;
 }
 
-/** The local sandbox, once the sandbox package provides one. */
-async function defaultSandbox(): Promise<CodeSandbox | undefined> {
-  return bwrapAvailable() ? new BwrapSandbox() : undefined;
+/** The local sandbox at the configured isolation; none (with the reason logged) when it cannot run here. */
+function localSandbox(isolation: 'bwrap' | 'gvisor', log: (line: string) => void): CodeSandbox | undefined {
+  try {
+    const describe =
+      isolation === 'bwrap'
+        ? 'bwrap: namespaces, no network, read-only system, a uid and cgroups per job'
+        : 'gvisor: runsc --rootless --network=none with an OCI bundle';
+    return teamSandbox(new LocalSandbox({ isolation }), describe);
+  } catch (e) {
+    if (e instanceof SandboxUnavailable) {
+      log(`  Sandbox    unavailable: ${e.message}`);
+      return undefined;
+    }
+    throw e;
+  }
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
@@ -190,7 +202,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     const workspaceRoot = options.ephemeral
       ? mkdtempSync(join(tmpdir(), 'techteam-workspaces-'))
       : join(resolve(config.TECHTEAM_DATA_DIR), 'workspaces');
-    const sandbox = options.sandbox ?? (await defaultSandbox());
+    const sandbox = options.sandbox ?? localSandbox(config.TECHTEAM_SANDBOX, log);
     const runtime: Runtime = {
       config,
       store,

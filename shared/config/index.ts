@@ -27,6 +27,7 @@ export const ConfigSchema = z.object({
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
     .optional(),
   TECHTEAM_URL: z.url('must be a URL such as http://127.0.0.1:8787').default('http://127.0.0.1:8787'),
+  TECHTEAM_SANDBOX: z.enum(['bwrap', 'gvisor']).default('bwrap'),
   TECHTEAM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   AWS_REGION: z.string().optional(),
 });

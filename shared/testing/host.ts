@@ -2,11 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import { loadConfig } from '../config';
 import { newUlid } from '../store/ids';
 
 /** Config for a local host on the run's shared DynamoDB Local, a fresh table, and a free port. */
 export function hostTestConfig(overrides: Record<string, string> = {}) {
   return {
+    ...loadConfig({}),
     TECHTEAM_PORT: 0,
     TECHTEAM_HOST: '127.0.0.1',
     TECHTEAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'techteam-host-')),

@@ -3,6 +3,7 @@ import { isTechteamError } from '@techteam/shared/errors';
 import { ApiError, HostUnreachable } from './api-client';
 import { processIo } from './io';
 import { runCommand } from './run-command';
+import { sandboxCommand } from './sandbox-command';
 import { samplesCommand, taskActionCommand } from './task-actions-command';
 import { showCommand, tasksCommand } from './tasks-command';
 import { upCommand } from './up-command';
@@ -20,12 +21,15 @@ Commands
   reject <task-id>        reject a plan that waits; the task is cancelled
   cancel <task-id>        cancel a task: its execution stops and its sandbox jobs are killed
   resume <task-id>        rerun a failed task from its last completed step
+  sandbox run|test ...     run a command or a project's tests in the sandbox, without an agent
+                          (techteam sandbox run --runtime python --dir ./proj -- python main.py)
   help                    this text
 
 Environment
   TECHTEAM_URL            the host the client commands talk to (default http://127.0.0.1:8787)
   TECHTEAM_PORT           the port \`up\` listens on (default 8787)
-  TECHTEAM_DATA_DIR       where \`up\` keeps its data (default .techteam)`;
+  TECHTEAM_DATA_DIR       where \`up\` keeps its data (default .techteam)
+  TECHTEAM_SANDBOX        the local sandbox's isolation: bwrap (default) or gvisor`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -48,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
         return await taskActionCommand(command, rest, io);
       case 'samples':
         return await samplesCommand(io);
+      case 'sandbox':
+        return await sandboxCommand(rest);
       case undefined:
       case 'help':
       case '--help':
