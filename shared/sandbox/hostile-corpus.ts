@@ -247,7 +247,9 @@ if os.fork() == 0:
 print("detached", flush=True)
 time.sleep(60)
 `,
-        { wallMs: 1_500 },
+        // Roomy enough for python to start under gVisor on a loaded CI machine; the
+        // sleep below still outlasts it by far.
+        { wallMs: 6_000 },
       ),
     check: (r) => {
       expect(r.stdout).toContain('detached');
