@@ -18,7 +18,8 @@ export interface ToolCall {
 }
 
 export type ModelMessage =
-  | { role: 'user'; content: string }
+  /** `cache` marks a long, stable block (e.g. retrieved context) worth a provider-side prompt cache. */
+  | { role: 'user'; content: string; cache?: boolean }
   | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
   | { role: 'tool'; toolCallId: string; name: string; content: string; isError?: boolean };
 
@@ -28,6 +29,8 @@ export interface CallContext {
   taskId: string;
   stepId?: string;
   employeeId: string;
+  /** The tenant opted in to Helicone's response cache. */
+  heliconeCache?: boolean;
 }
 
 export interface ModelRequest {
@@ -40,6 +43,8 @@ export interface ModelRequest {
   maxOutputTokens: number;
   temperature?: number;
   signal?: AbortSignal;
+  /** Give up on one attempt after this long (a ProviderError of kind 'timeout'). */
+  timeoutMs?: number;
   /** Called with each text delta when the provider streams. */
   onDelta?: (text: string) => void;
   context: CallContext;
