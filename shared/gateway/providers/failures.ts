@@ -1,0 +1,184 @@
+import { ProviderError, type ProviderFailureKind } from '../errors';
+import type { TokenUsage } from '../types';
+import type { CallGuard } from './call-guard';
+
+/** What identifies one failed call in a ProviderError. */
+export interface CallIdentity {
+  provider: string;
+  model: string;
+}
+
+/** The parts of an HTTP API error both the OpenAI and the Anthropic SDK expose. */
+export interface HttpApiFailure {
+  status: number | undefined;
+  headers: Headers | undefined;
+  message: string;
+  requestId: string | undefined;
+  /** The body's `error.type` (Anthropic: 'overloaded_error'; OpenAI: 'invalid_request_error'). */
+  errorType: string | undefined;
+  /** The body's `error.code` (OpenAI: 'context_length_exceeded'). */
+  errorCode: string | undefined;
+}
+
+/**
+ * The wording providers use for a prompt that does not fit the model (OpenAI,
+ * Anthropic, Bedrock, vLLM, Ollama). Only consulted for a 400 without a code saying so.
+ */
+const CONTEXT_LENGTH_MESSAGE =
+  /context[ _-]?(length|window|limit)|prompt is too long|maximum context|too many (input )?tokens|input is too long/i;
+
+export function isContextLengthMessage(message: string): boolean {
+  return CONTEXT_LENGTH_MESSAGE.test(message);
+}
+
+/**
+ * How long the provider asked us to wait: `retry-after-ms` (OpenAI's, in ms) first,
+ * then `Retry-After` as seconds or an HTTP date. Undefined when absent or unreadable.
+ */
+export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  const ms = headers.get('retry-after-ms');
+  if (ms) {
+    const value = Number.parseFloat(ms);
+    if (Number.isFinite(value) && value >= 0) return Math.round(value);
+  }
+  const after = headers.get('retry-after');
+  if (!after) return undefined;
+  const seconds = Number(after.trim());
+  if (after.trim() !== '' && Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
+  const date = Date.parse(after);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The failure kind for an HTTP error status (and the error type or code in its body). */
+export function kindForHttpFailure(failure: HttpApiFailure): ProviderFailureKind {
+  const { status, errorType, errorCode, message } = failure;
+  if (errorType === 'overloaded_error' || status === 529) return 'overloaded';
+  if (status === 429 || errorType === 'rate_limit_error') return 'rate_limited';
+  if (errorCode === 'context_length_exceeded') return 'context_length';
+  if (status === undefined) {
+    // An error event inside a 200 stream carries only the body's type.
+    if (errorType === 'invalid_request_error')
+      return isContextLengthMessage(message) ? 'context_length' : 'bad_request';
+    if (errorType === 'authentication_error' || errorType === 'permission_error') return 'auth';
+    if (errorType === 'not_found_error') return 'not_found';
+    return 'server';
+  }
+  if (status === 401 || status === 402 || status === 403) return 'auth';
+  if (status === 404) return 'not_found';
+  if (status === 408) return 'timeout';
+  if (status === 409 || status >= 500) return 'server';
+  if (status === 400 || status === 413 || status === 422) {
+    return isContextLengthMessage(message) ? 'context_length' : 'bad_request';
+  }
+  return 'bad_request';
+}
+
+export function providerErrorFromHttp(
+  call: CallIdentity,
+  failure: HttpApiFailure,
+  cause: unknown,
+  usage?: TokenUsage,
+): ProviderError {
+  const kind = kindForHttpFailure(failure);
+  const wait = kind === 'rate_limited' || kind === 'overloaded' ? retryAfterMs(failure.headers) : undefined;
+  return new ProviderError({
+    ...call,
+    kind,
+    message: failure.status ? `HTTP ${failure.status}: ${failure.message}` : failure.message,
+    ...(failure.status !== undefined ? { httpStatus: failure.status } : {}),
+    ...(wait !== undefined ? { retryAfterMs: wait } : {}),
+    ...(failure.requestId ? { requestId: failure.requestId } : {}),
+    ...(usage ? { usage } : {}),
+    cause,
+  });
+}
+
+/** The message of anything thrown, for an error we wrap. */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    return `${error.message}${cause}`;
+  }
+  return String(error);
+}
+
+/**
+ * Decides a thrown error's kind when the caller's signal or our timeout explains
+ * it, whatever the SDK made of the abort; otherwise asks the provider's own classifier.
+ */
+export function toProviderError(
+  error: unknown,
+  call: CallIdentity,
+  guard: CallGuard,
+  usage: TokenUsage | undefined,
+  classify: (error: unknown, usage: TokenUsage | undefined) => ProviderError,
+): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const withUsage = usage ? { usage } : {};
+  if (guard.cancelled) {
+    return new ProviderError({
+      ...call,
+      kind: 'cancelled',
+      message: 'the caller cancelled the call',
+      ...withUsage,
+      cause: error,
+    });
+  }
+  if (guard.timedOut) {
+    return new ProviderError({
+      ...call,
+      kind: 'timeout',
+      message: 'no complete answer within the timeout',
+      ...withUsage,
+      cause: error,
+    });
+  }
+  return classify(error, usage);
+}
+
+/** A ProviderError for a 2xx answer we cannot use. */
+export function malformed(
+  call: CallIdentity,
+  message: string,
+  extra: { requestId?: string | undefined; usage?: TokenUsage | undefined; cause?: unknown } = {},
+): ProviderError {
+  return new ProviderError({
+    ...call,
+    kind: 'malformed',
+    message,
+    ...(extra.requestId ? { requestId: extra.requestId } : {}),
+    ...(extra.usage ? { usage: extra.usage } : {}),
+    ...(extra.cause !== undefined ? { cause: extra.cause } : {}),
+  });
+}
+
+/**
+ * Tool-call arguments as the gateway carries them: a JSON object. An empty string
+ * (some models send it for a tool without parameters) is `{}`; anything else that
+ * is not a JSON object is unusable, so undefined.
+ */
+export function parseToolArguments(raw: string): Record<string, unknown> | undefined {
+  if (raw.trim() === '') return {};
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const MARKDOWN_FENCE = /^```(?:json)?\s*([\s\S]*?)\s*```$/;
+
+/**
+ * A JSON-mode answer as the JSON object it must be: the text itself, or the
+ * inside of a Markdown code fence around it. Undefined when it is no JSON object.
+ */
+export function extractJsonObject(text: string): string | undefined {
+  const trimmed = text.trim();
+  const candidate = MARKDOWN_FENCE.exec(trimmed)?.[1] ?? trimmed;
+  if (candidate === '') return undefined;
+  return parseToolArguments(candidate) ? candidate : undefined;
+}

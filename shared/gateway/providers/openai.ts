@@ -1,0 +1,459 @@
+import OpenAI, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  OpenAIError,
+} from 'openai';
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParamsBase,
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+} from 'openai/resources/chat/completions';
+import { ProviderError } from '../errors';
+import type { ModelProvider, ModelRequest, ModelResponse, StopReason, TokenUsage, ToolCall } from '../types';
+import { CallGuard } from './call-guard';
+import {
+  type CallIdentity,
+  extractJsonObject,
+  malformed,
+  messageOf,
+  parseToolArguments,
+  providerErrorFromHttp,
+  toProviderError,
+} from './failures';
+import {
+  HELICONE_OPENAI_BASE_URL,
+  type HeliconeOptions,
+  heliconeAuthHeader,
+  heliconeCallHeaders,
+} from './helicone';
+import { estimateUsage } from './usage-estimate';
+
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+/** The SDK's own default, kept when neither the provider nor the request sets a timeout. */
+const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
+
+export interface OpenAIProviderOptions {
+  /** The provider's name in the catalog and usage records. Default 'openai'. */
+  name?: string;
+  apiKey: string;
+  baseURL?: string;
+  /** Go through Helicone's gateway; its base URL replaces `baseURL`. */
+  helicone?: HeliconeOptions;
+  fetch?: typeof fetch;
+  /** Default per-attempt timeout when a request sets none. */
+  timeoutMs?: number;
+  /**
+   * The body field for maxOutputTokens. OpenAI's current models want
+   * 'max_completion_tokens' (the default); OpenAI-compatible servers take 'max_tokens'.
+   */
+  maxTokensParam?: 'max_completion_tokens' | 'max_tokens';
+}
+
+/** OpenAI's finish_reason → the gateway's stop reason. */
+function stopReasonOf(finishReason: string | null | undefined, hasToolCalls: boolean): StopReason {
+  switch (finishReason) {
+    case 'length':
+      return 'max_tokens';
+    case 'tool_calls':
+    case 'function_call':
+      return 'tool_use';
+    case 'content_filter':
+      return 'content_filter';
+    default:
+      // Some OpenAI-compatible servers say 'stop' even when they answered with tool calls.
+      return hasToolCalls ? 'tool_use' : 'end';
+  }
+}
+
+interface WireUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number | null } | null;
+}
+
+/**
+ * OpenAI's prompt_tokens include the cached ones; the gateway's inputTokens do
+ * not (see TokenUsage), so each token is priced once, at its own rate.
+ */
+function usageOf(usage: WireUsage): TokenUsage {
+  const prompt = usage.prompt_tokens ?? 0;
+  const cached = Math.min(prompt, usage.prompt_tokens_details?.cached_tokens ?? 0);
+  return {
+    inputTokens: prompt - cached,
+    outputTokens: usage.completion_tokens ?? 0,
+    cachedInputTokens: cached,
+  };
+}
+
+const JSON_INSTRUCTION = 'Answer with a single JSON object.';
+
+function toWireMessages(request: ModelRequest): ChatCompletionMessageParam[] {
+  const wire: ChatCompletionMessageParam[] = [];
+  let system = request.system;
+  // OpenAI refuses json_object mode unless the word "JSON" appears in the messages.
+  if (request.responseFormat === 'json' && !mentionsJson(request)) {
+    system = system ? `${system}\n\n${JSON_INSTRUCTION}` : JSON_INSTRUCTION;
+  }
+  if (system) wire.push({ role: 'system', content: system });
+  for (const message of request.messages) {
+    switch (message.role) {
+      case 'user':
+        // OpenAI caches long prompt prefixes on its own; `cache` needs no marker here.
+        wire.push({ role: 'user', content: message.content });
+        break;
+      case 'assistant':
+        wire.push({
+          role: 'assistant',
+          content: message.content || null,
+          ...(message.toolCalls?.length
+            ? {
+                tool_calls: message.toolCalls.map((call) => ({
+                  id: call.id,
+                  type: 'function' as const,
+                  function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+                })),
+              }
+            : {}),
+        });
+        break;
+      case 'tool':
+        // Chat Completions has no error flag on a tool result; say it in the content.
+        wire.push({
+          role: 'tool',
+          tool_call_id: message.toolCallId,
+          content: message.isError ? `Error: ${message.content}` : message.content,
+        });
+        break;
+    }
+  }
+  return wire;
+}
+
+function mentionsJson(request: ModelRequest): boolean {
+  const json = /json/i;
+  return (
+    json.test(request.system ?? '') || request.messages.some((m) => m.role !== 'tool' && json.test(m.content))
+  );
+}
+
+function toWireTools(request: ModelRequest): ChatCompletionTool[] | undefined {
+  if (!request.tools?.length) return undefined;
+  return request.tools.map((tool) => ({
+    type: 'function',
+    function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
+  }));
+}
+
+/** What a stream has delivered so far; kept outside the stream so a failure can account for it. */
+interface StreamProgress {
+  started: boolean;
+  text: string;
+  toolArguments: string;
+  reportedUsage: TokenUsage | undefined;
+}
+
+/**
+ * Chat Completions through the official `openai` SDK, for OpenAI itself and for
+ * any OpenAI-compatible server (see openAICompatibleProvider). Never retries:
+ * the router does, from the ProviderError's kind.
+ */
+export class OpenAIProvider implements ModelProvider {
+  readonly name: string;
+  private readonly client: OpenAI;
+  private readonly helicone: boolean;
+  private readonly timeoutMs: number | undefined;
+  private readonly maxTokensParam: 'max_completion_tokens' | 'max_tokens';
+
+  constructor(options: OpenAIProviderOptions & { compatible?: boolean }) {
+    this.name = options.name ?? 'openai';
+    this.helicone = options.helicone !== undefined;
+    this.timeoutMs = options.timeoutMs;
+    this.maxTokensParam = options.maxTokensParam ?? 'max_completion_tokens';
+    this.client = new OpenAI({
+      apiKey: options.apiKey,
+      baseURL: options.helicone
+        ? (options.helicone.baseURL ?? HELICONE_OPENAI_BASE_URL)
+        : (options.baseURL ?? OPENAI_BASE_URL),
+      maxRetries: 0,
+      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      ...(options.helicone ? { defaultHeaders: heliconeAuthHeader(options.helicone) } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      // A compatible server must not receive the OpenAI organisation or project from the environment.
+      ...(options.compatible ? { organization: null, project: null } : {}),
+    });
+  }
+
+  async complete(request: ModelRequest): Promise<ModelResponse> {
+    const call: CallIdentity = { provider: this.name, model: request.model };
+    const timeoutMs = request.timeoutMs ?? this.timeoutMs;
+    const guard = new CallGuard(request.signal, timeoutMs);
+    const progress: StreamProgress = {
+      started: false,
+      text: '',
+      toolArguments: '',
+      reportedUsage: undefined,
+    };
+    const body: ChatCompletionCreateParamsBase = {
+      model: request.model,
+      messages: toWireMessages(request),
+      [this.maxTokensParam]: request.maxOutputTokens,
+    };
+    const tools = toWireTools(request);
+    if (tools) body.tools = tools;
+    if (request.temperature !== undefined) body.temperature = request.temperature;
+    if (request.responseFormat === 'json') body.response_format = { type: 'json_object' };
+    const options = {
+      signal: guard.signal ?? null,
+      timeout: timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      ...(this.helicone ? { headers: heliconeCallHeaders(request.context) } : {}),
+    };
+    try {
+      const response = request.onDelta
+        ? await this.streamed(request, body, options, progress, request.onDelta)
+        : await this.whole(request, body, options);
+      return checkJsonAnswer(call, request, response);
+    } catch (error) {
+      const usage = progress.started
+        ? await estimateUsage(request, progress.text + progress.toolArguments, progress.reportedUsage ?? {})
+        : undefined;
+      throw toProviderError(error, call, guard, usage, (e, u) => classifyOpenAIError(call, e, u));
+    } finally {
+      guard.dispose();
+    }
+  }
+
+  private async whole(
+    request: ModelRequest,
+    body: ChatCompletionCreateParamsBase,
+    options: OpenAI.RequestOptions,
+  ): Promise<ModelResponse> {
+    const call: CallIdentity = { provider: this.name, model: request.model };
+    const { data, request_id } = await this.client.chat.completions
+      .create({ ...body, stream: false }, options)
+      .withResponse();
+    const completion = data as ChatCompletion | string | null;
+    const requestId =
+      request_id ?? (typeof completion === 'object' ? completion?.id : undefined) ?? undefined;
+    const choice = typeof completion === 'object' ? completion?.choices?.[0] : undefined;
+    const message = choice?.message;
+    if (!message || typeof message !== 'object') {
+      throw malformed(call, 'the answer has no choices[0].message', { requestId });
+    }
+    if (message.content !== null && message.content !== undefined && typeof message.content !== 'string') {
+      throw malformed(call, 'the answer content is not text', { requestId });
+    }
+    const toolCalls: ToolCall[] = [];
+    for (const wire of message.tool_calls ?? []) {
+      if (wire.type !== 'function' || typeof wire.function?.arguments !== 'string') {
+        throw malformed(call, 'a tool call is not a function call', { requestId });
+      }
+      const args = parseToolArguments(wire.function.arguments);
+      if (!args)
+        throw malformed(call, `tool call ${wire.function.name} has arguments that are not a JSON object`, {
+          requestId,
+        });
+      toolCalls.push({ id: wire.id, name: wire.function.name, arguments: args });
+    }
+    const text = message.content ?? '';
+    const usage =
+      typeof completion === 'object' && completion?.usage
+        ? usageOf(completion.usage)
+        : await estimateUsage(request, text + toolCalls.map((c) => JSON.stringify(c.arguments)).join(''));
+    return {
+      text,
+      toolCalls,
+      stopReason: stopReasonOf(choice.finish_reason, toolCalls.length > 0),
+      usage,
+      provider: this.name,
+      model: request.model,
+      ...(requestId ? { requestId } : {}),
+    };
+  }
+
+  private async streamed(
+    request: ModelRequest,
+    body: ChatCompletionCreateParamsBase,
+    options: OpenAI.RequestOptions,
+    progress: StreamProgress,
+    onDelta: (text: string) => void,
+  ): Promise<ModelResponse> {
+    const call: CallIdentity = { provider: this.name, model: request.model };
+    const { data: stream, request_id } = await this.client.chat.completions
+      .create({ ...body, stream: true, stream_options: { include_usage: true } }, options)
+      .withResponse();
+    // From here the provider is generating: a failure still costs tokens.
+    progress.started = true;
+    let requestId = request_id ?? undefined;
+    let finishReason: string | null = null;
+    const pending: { id: string; name: string; arguments: string }[] = [];
+    for await (const chunk of stream) {
+      requestId ??= chunk.id;
+      if (chunk.usage) progress.reportedUsage = usageOf(chunk.usage);
+      const choice = chunk.choices?.[0];
+      if (!choice) continue;
+      const content = choice.delta?.content;
+      if (content) {
+        progress.text += content;
+        onDelta(content);
+      }
+      for (const delta of choice.delta?.tool_calls ?? []) {
+        let slot = pending[delta.index];
+        if (!slot) {
+          slot = { id: '', name: '', arguments: '' };
+          pending[delta.index] = slot;
+        }
+        if (delta.id) slot.id = delta.id;
+        if (delta.function?.name) slot.name += delta.function.name;
+        if (delta.function?.arguments) {
+          slot.arguments += delta.function.arguments;
+          progress.toolArguments += delta.function.arguments;
+        }
+      }
+      if (choice.finish_reason) finishReason = choice.finish_reason;
+    }
+    if (!finishReason) {
+      throw new ProviderError({
+        ...call,
+        kind: 'network',
+        message: 'the stream ended before the answer was complete',
+        ...(requestId ? { requestId } : {}),
+        usage: await estimateUsage(
+          request,
+          progress.text + progress.toolArguments,
+          progress.reportedUsage ?? {},
+        ),
+      });
+    }
+    const toolCalls: ToolCall[] = [];
+    for (const slot of pending.filter(Boolean)) {
+      const args = parseToolArguments(slot.arguments);
+      if (!args) {
+        throw malformed(call, `tool call ${slot.name} has arguments that are not a JSON object`, {
+          requestId,
+          usage:
+            progress.reportedUsage ?? (await estimateUsage(request, progress.text + progress.toolArguments)),
+        });
+      }
+      toolCalls.push({ id: slot.id, name: slot.name, arguments: args });
+    }
+    return {
+      text: progress.text,
+      toolCalls,
+      stopReason: stopReasonOf(finishReason, toolCalls.length > 0),
+      usage: progress.reportedUsage ?? (await estimateUsage(request, progress.text + progress.toolArguments)),
+      provider: this.name,
+      model: request.model,
+      ...(requestId ? { requestId } : {}),
+    };
+  }
+}
+
+/**
+ * In JSON mode a finished answer must be one JSON object; a model that wrapped
+ * it in a Markdown fence is forgiven, anything else is malformed (retryable).
+ */
+export function checkJsonAnswer(
+  call: CallIdentity,
+  request: ModelRequest,
+  response: ModelResponse,
+): ModelResponse {
+  if (request.responseFormat !== 'json' || response.stopReason !== 'end' || response.toolCalls.length)
+    return response;
+  const json = extractJsonObject(response.text);
+  if (json === undefined) {
+    throw malformed(call, 'JSON mode answered with text that is not a JSON object', {
+      requestId: response.requestId,
+      usage: response.usage,
+    });
+  }
+  return json === response.text ? response : { ...response, text: json };
+}
+
+function classifyOpenAIError(
+  call: CallIdentity,
+  error: unknown,
+  usage: TokenUsage | undefined,
+): ProviderError {
+  const withUsage = usage ? { usage } : {};
+  if (error instanceof APIUserAbortError) {
+    return new ProviderError({
+      ...call,
+      kind: 'cancelled',
+      message: 'the request was aborted',
+      ...withUsage,
+      cause: error,
+    });
+  }
+  if (error instanceof APIConnectionTimeoutError) {
+    return new ProviderError({
+      ...call,
+      kind: 'timeout',
+      message: 'no answer within the timeout',
+      ...withUsage,
+      cause: error,
+    });
+  }
+  if (error instanceof APIConnectionError) {
+    return new ProviderError({
+      ...call,
+      kind: 'network',
+      message: messageOf(error),
+      ...withUsage,
+      cause: error,
+    });
+  }
+  if (error instanceof APIError) {
+    const body = (error.error ?? {}) as { message?: unknown };
+    return providerErrorFromHttp(
+      call,
+      {
+        status: error.status,
+        headers: error.headers,
+        message: typeof body.message === 'string' ? body.message : error.message,
+        requestId: error.requestID ?? undefined,
+        errorType: error.type ?? undefined,
+        errorCode: error.code ?? undefined,
+      },
+      error,
+      usage,
+    );
+  }
+  // The SDK's own parse failures (a 2xx body or an SSE event that is not JSON).
+  if (error instanceof SyntaxError || error instanceof OpenAIError) {
+    return malformed(call, `the answer could not be parsed: ${messageOf(error)}`, { usage, cause: error });
+  }
+  // fetch's TypeError('terminated') and friends: the connection broke.
+  return new ProviderError({
+    ...call,
+    kind: 'network',
+    message: messageOf(error),
+    ...withUsage,
+    cause: error,
+  });
+}
+
+/**
+ * An OpenAI-compatible server (Ollama, vLLM, LM Studio) as its own named provider.
+ * Such servers usually need no key; a placeholder is sent so the SDK never falls
+ * back to OPENAI_API_KEY from the environment and leaks it to them.
+ */
+export function openAICompatibleProvider(options: {
+  name: string;
+  baseURL: string;
+  apiKey?: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}): OpenAIProvider {
+  return new OpenAIProvider({
+    name: options.name,
+    baseURL: options.baseURL,
+    apiKey: options.apiKey ?? 'no-key',
+    maxTokensParam: 'max_tokens',
+    compatible: true,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+  });
+}
