@@ -10,6 +10,8 @@ export const Tenant = z.object({
   plan: z.enum(['local', 'free', 'team', 'business']).default('free'),
   monthlyBudgetMicroUsd: z.number().int().positive().optional(),
   approvalThresholdMicroUsd: z.number().int().positive().optional(),
+  /** Opt-in: identical model calls may be answered from Helicone's cache (when Helicone is configured). */
+  heliconeCache: z.boolean().optional(),
   createdAt: z.string(),
 });
 export type Tenant = z.infer<typeof Tenant>;

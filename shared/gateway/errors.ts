@@ -117,3 +117,70 @@ export class MissingCredentials extends TechteamError {
     this.variable = variable;
   }
 }
+
+export type BudgetScope = 'task' | 'employee' | 'tenant';
+
+/** A call's worst-case cost does not fit a budget; no provider was contacted. */
+export class BudgetExceeded extends TechteamError {
+  readonly scope: BudgetScope;
+  readonly remainingMicroUsd: number;
+  readonly neededMicroUsd: number;
+  constructor(scope: BudgetScope, remainingMicroUsd: number, neededMicroUsd: number, model: string) {
+    const usd = (micro: number) => `$${(micro / 1_000_000).toFixed(6)}`;
+    super(
+      'BudgetExceeded',
+      402,
+      `The ${scope} budget has ${usd(Math.max(0, remainingMicroUsd))} left, and a call to ${model} may cost up to ${usd(neededMicroUsd)}. ` +
+        (scope === 'tenant'
+          ? "Raise the tenant's monthly budget or wait for next month."
+          : 'Raise the task budget (budgetUsd) or give the employee a larger budgetShare.'),
+      { scope, remainingMicroUsd, neededMicroUsd, model },
+    );
+    this.scope = scope;
+    this.remainingMicroUsd = remainingMicroUsd;
+    this.neededMicroUsd = neededMicroUsd;
+  }
+}
+
+/** Why one model was not used or did not answer. */
+export interface ModelAttempt {
+  model: string;
+  provider: string;
+  reason: string;
+  /** The failure kind when a provider was contacted, or why it was skipped. */
+  kind: ProviderFailureKind | 'skipped' | 'budget';
+  attempts: number;
+}
+
+/**
+ * No model answered: names every model tried or skipped, and why. Its code is
+ * ProviderUnavailable when a later retry may succeed (Step Functions retries
+ * that), NoModelAvailable when none can until the configuration changes.
+ */
+export class ModelsExhausted extends TechteamError {
+  readonly tried: ModelAttempt[];
+  constructor(employeeId: string, tried: ModelAttempt[]) {
+    const transient = tried.some((t) => t.kind !== 'skipped' && t.kind !== 'budget' && RETRYABLE.has(t.kind));
+    super(
+      transient ? 'ProviderUnavailable' : 'NoModelAvailable',
+      503,
+      `No model answered for employee '${employeeId}': ${tried.map((t) => `${t.model} (${t.reason})`).join('; ')}`,
+      { employeeId, tried },
+    );
+    this.tried = tried;
+  }
+}
+
+/** A call pinned a model the employee may not use, or that no catalog knows. */
+export class ModelNotAllowed extends TechteamError {
+  constructor(model: string, employeeId: string, allowed: readonly string[], why: 'not allowed' | 'unknown') {
+    super(
+      why === 'unknown' ? 'UnknownModel' : 'ModelNotAllowed',
+      400,
+      why === 'unknown'
+        ? `Model '${model}' is not in the catalog. Employee '${employeeId}' may use: ${allowed.join(', ')}`
+        : `Employee '${employeeId}' may not use model '${model}'. Allowed: ${allowed.join(', ')}`,
+      { model, employeeId, allowed },
+    );
+  }
+}

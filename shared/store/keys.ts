@@ -32,6 +32,18 @@ export const keys = {
     GSI1PK: `T#${tenantId}#USAGE#${month}`,
     GSI1SK: usageId,
   }),
+  /** A task's budget, and each employee's share of it, live in the task's partition. */
+  taskBudget: (tenantId: string, taskId: string) => ({
+    PK: `T#${tenantId}#TASK#${taskId}`,
+    SK: 'BUDGET#TASK',
+  }),
+  employeeBudget: (tenantId: string, taskId: string, employeeId: string) => ({
+    PK: `T#${tenantId}#TASK#${taskId}`,
+    SK: `BUDGET#EMP#${employeeId}`,
+  }),
+  tenantBudget: (tenantId: string, month: string) => ({ PK: `T#${tenantId}`, SK: `BUDGET#${month}` }),
+  /** A tenant's catalog additions and overrides. */
+  tenantModel: (tenantId: string, modelId: string) => ({ PK: `T#${tenantId}`, SK: `MODEL#${modelId}` }),
 } as const;
 
 export const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'] as const;

@@ -27,6 +27,7 @@ import {
 import { ConcurrentUpdate, NotFound } from '../errors';
 import { newTaskId, newUlid } from './ids';
 import { keys, stripKeys } from './keys';
+import { type TransactWriteItem, transactWithRetry } from './transact';
 
 export interface Clock {
   now(): Date;
@@ -485,7 +486,11 @@ export class Store {
    * Records one model call: the usage record, the task's running totals and a
    * usage event, in one transaction so the totals always equal the records.
    */
-  async recordUsage(record: Omit<UsageRecord, 'id' | 'at'>): Promise<UsageRecord> {
+  async recordUsage(
+    record: Omit<UsageRecord, 'id' | 'at'>,
+    /** Writes that must land with the record or not at all (the gateway's budget settlement). */
+    alongside: TransactWriteItem[] = [],
+  ): Promise<UsageRecord> {
     const now = this.clock.now();
     const id = newUlid(now.getTime());
     const value = UsageRecord.parse({ ...record, id, at: now.toISOString() });
@@ -502,33 +507,32 @@ export class Store {
       costMicroUsd: value.costMicroUsd,
     });
     const totals: TokenTotals = value;
-    await this.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                ...keys.usage(value.tenantId, value.taskId, id),
-                ...keys.usageByMonth(value.tenantId, month, id),
-                entity: 'usage',
-                ...value,
-              },
+    await transactWithRetry(this.doc, {
+      TransactItems: [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.usage(value.tenantId, value.taskId, id),
+              ...keys.usageByMonth(value.tenantId, month, id),
+              entity: 'usage',
+              ...value,
             },
           },
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: keys.task(value.tenantId, value.taskId),
-              UpdateExpression: `ADD ${TOTAL_FIELDS.map((f) => `${f} :${f}`).join(', ')}`,
-              ConditionExpression: 'attribute_exists(PK)',
-              ExpressionAttributeValues: Object.fromEntries(TOTAL_FIELDS.map((f) => [`:${f}`, totals[f]])),
-            },
+        },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.task(value.tenantId, value.taskId),
+            UpdateExpression: `ADD ${TOTAL_FIELDS.map((f) => `${f} :${f}`).join(', ')}`,
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: Object.fromEntries(TOTAL_FIELDS.map((f) => [`:${f}`, totals[f]])),
           },
-          { Put: { TableName: this.tableName, Item: event.item } },
-        ],
-      }),
-    );
+        },
+        { Put: { TableName: this.tableName, Item: event.item } },
+        ...alongside,
+      ],
+    });
     return value;
   }
 

@@ -5,6 +5,8 @@ import type { ModelRequest, ModelResponse } from '../gateway/types';
 export interface EmployeeCall extends Omit<ModelRequest, 'model'> {
   profile: EmployeeProfile;
   preference: TaskPreference;
+  /** Pin one of the employee's allowed models instead of letting the router choose. */
+  model?: string;
 }
 
 export interface MeteredResponse extends ModelResponse {
@@ -16,5 +18,5 @@ export interface MeteredResponse extends ModelResponse {
 export interface TeamModels {
   complete(call: EmployeeCall): Promise<MeteredResponse>;
   /** Worst-case cost of running a plan, for the approval threshold; absent means "free" (the demo). */
-  estimatePlanMicroUsd?(plan: Plan, preference: TaskPreference): Promise<number>;
+  estimatePlanMicroUsd?(plan: Plan, preference: TaskPreference, tenantId: string): Promise<number>;
 }

@@ -89,7 +89,7 @@ export async function planTask(
   await store.updateTask(tenantId, taskId, { stepCount: plan!.steps.length });
   await store.appendEvent(tenantId, taskId, { type: 'plan_made', plan: plan!, provider, model });
 
-  const estimate = (await models.estimatePlanMicroUsd?.(plan!, task.preference)) ?? 0;
+  const estimate = (await models.estimatePlanMicroUsd?.(plan!, task.preference, tenantId)) ?? 0;
   const tenant = await store.getTenant(tenantId);
   const threshold = tenant?.approvalThresholdMicroUsd;
   const needsApproval = task.requireApproval || (threshold !== undefined && estimate > threshold);
@@ -112,7 +112,7 @@ export async function requestApproval(
     throw new TaskNotRunnable(taskId, task.status, 'wait for approval');
   }
   const plan = await store.getPlan(tenantId, taskId);
-  const estimate = plan ? ((await models.estimatePlanMicroUsd?.(plan, task.preference)) ?? 0) : 0;
+  const estimate = plan ? ((await models.estimatePlanMicroUsd?.(plan, task.preference, tenantId)) ?? 0) : 0;
   await store.saveApprovalRequest(tenantId, taskId, { token: taskToken, estimateMicroUsd: estimate });
   await store.appendEvent(tenantId, taskId, {
     type: 'approval_requested',

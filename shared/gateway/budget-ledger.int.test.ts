@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { EmployeeProfile } from '../domain';
+import { freshStore } from '../testing/dynamo';
+import { Catalog } from './catalog';
+import { worstCaseMicroUsd } from './cost';
+import { BudgetExceeded } from './errors';
+import { ModelGateway } from './gateway';
+import { promptTokenBound } from './prompt-size';
+import type { ModelProvider, ModelRequest } from './types';
+import { StoreMeter } from './usage-meter';
+
+const catalog = Catalog.shipped();
+const sonnet = catalog.get('claude-sonnet-4-5')!;
+
+/** Answers after a short delay, using most (not all) of the allowed output, so calls overlap. */
+const provider: ModelProvider = {
+  name: 'anthropic',
+  async complete(req: ModelRequest) {
+    await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+    return {
+      text: 'ok',
+      toolCalls: [],
+      stopReason: 'end',
+      usage: { inputTokens: 40, outputTokens: Math.floor(req.maxOutputTokens * 0.9), cachedInputTokens: 0 },
+      provider: 'anthropic',
+      model: req.model,
+    };
+  },
+};
+
+const profile = (budgetShare = 1) =>
+  EmployeeProfile.parse({
+    id: 'dev',
+    name: 'Dev',
+    rolePrompt: 'x',
+    allowedModels: ['claude-sonnet-4-5'],
+    defaultModel: 'claude-sonnet-4-5',
+    budgetShare,
+  });
+
+const messages = [{ role: 'user' as const, content: 'Write slugify in Python, with tests.' }];
+const maxOutputTokens = 2_000;
+const worstCase = worstCaseMicroUsd(promptTokenBound({ messages }), maxOutputTokens, sonnet.prices);
+
+describe('budgets: reserve, then settle (DynamoDB Local)', () => {
+  it('lets 50 concurrent calls never spend past a budget that fits 10 of them', async () => {
+    const store = await freshStore();
+    await store.putTenant({ id: 'acme', name: 'Acme' });
+    const budgetUsd = (worstCase * 10) / 1_000_000;
+    const task = await store.createTask('acme', { prompt: 'p', preference: 'balanced', budgetUsd });
+    const gw = new ModelGateway({
+      providers: new Map([['anthropic', provider]]),
+      catalog,
+      meter: new StoreMeter(store),
+    });
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () =>
+        gw.complete({
+          profile: profile(),
+          preference: 'balanced',
+          messages,
+          maxOutputTokens,
+          context: { tenantId: 'acme', taskId: task.id, employeeId: 'dev' },
+        }),
+      ),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => r.reason);
+    expect(ok.length).toBeGreaterThanOrEqual(10);
+    expect(ok.length + refused.length).toBe(50);
+    for (const e of refused) {
+      expect(e).toBeInstanceOf(BudgetExceeded);
+      expect(e.scope).toBe('task');
+      expect(e.remainingMicroUsd).toBeLessThan(worstCase);
+      expect(e.message).toMatch(/The task budget has \$\d+\.\d{6} left/);
+    }
+    const usage = await store.listUsage('acme', task.id);
+    const spent = usage.reduce((s, u) => s + u.costMicroUsd, 0);
+    expect(usage).toHaveLength(ok.length);
+    expect(spent).toBeLessThanOrEqual(task.budgetMicroUsd!);
+    const after = await store.getTask('acme', task.id);
+    expect(after.totals.costMicroUsd).toBe(spent);
+  });
+
+  it('holds an employee to its share and the tenant to its month, naming which budget ran out', async () => {
+    const store = await freshStore();
+    await store.putTenant({ id: 'acme', name: 'Acme', monthlyBudgetMicroUsd: worstCase * 3 });
+    const big = await store.createTask('acme', { prompt: 'p', preference: 'balanced', budgetUsd: 100 });
+    const gw = new ModelGateway({
+      providers: new Map([['anthropic', provider]]),
+      catalog,
+      meter: new StoreMeter(store),
+    });
+    const run = (budgetShare: number, taskId: string) =>
+      gw.complete({
+        profile: profile(budgetShare),
+        preference: 'balanced',
+        messages,
+        maxOutputTokens,
+        context: { tenantId: 'acme', taskId, employeeId: 'dev' },
+      });
+    // The tenant's month fits three calls whatever the task allows.
+    for (let i = 0; i < 3; i++) await run(1, big.id);
+    await expect(run(1, big.id)).rejects.toMatchObject({ code: 'BudgetExceeded', scope: 'tenant' });
+
+    const store2 = await freshStore();
+    await store2.putTenant({ id: 'acme', name: 'Acme' });
+    const small = await store2.createTask('acme', {
+      prompt: 'p',
+      preference: 'balanced',
+      budgetUsd: (worstCase * 4) / 1_000_000,
+    });
+    const gw2 = new ModelGateway({
+      providers: new Map([['anthropic', provider]]),
+      catalog,
+      meter: new StoreMeter(store2),
+    });
+    const half = (taskId: string) =>
+      gw2.complete({
+        profile: profile(0.5),
+        preference: 'balanced',
+        messages,
+        maxOutputTokens,
+        context: { tenantId: 'acme', taskId, employeeId: 'dev' },
+      });
+    await half(small.id);
+    await half(small.id);
+    const refusal = await half(small.id).catch((e) => e);
+    expect(refusal).toBeInstanceOf(BudgetExceeded);
+    expect(refusal.scope).toBe('employee');
+  });
+});

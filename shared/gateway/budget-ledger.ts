@@ -1,0 +1,189 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { EmployeeProfile, Task, Tenant } from '../domain';
+import { keys } from '../store';
+import { type TransactWriteItem, transactWithRetry } from '../store/transact';
+import { BudgetExceeded, type BudgetScope } from './errors';
+
+/** One budget a call counts against, with the limit to start it at if it has no item yet. */
+export interface BudgetLine {
+  scope: BudgetScope;
+  key: { PK: string; SK: string };
+  limitMicroUsd: number;
+}
+
+/** Money held for one call until it settles. */
+export interface Reservation {
+  lines: BudgetLine[];
+  amountMicroUsd: number;
+}
+
+export interface BudgetState {
+  limitMicroUsd: number;
+  remainingMicroUsd: number;
+  reservedMicroUsd: number;
+  spentMicroUsd: number;
+}
+
+/**
+ * The budgets a call of this employee on this task counts against: the task's
+ * (if it has one), the employee's share of it (if less than all), and the
+ * tenant's month (if the tenant has a monthly budget).
+ */
+export function budgetLines(
+  task: Pick<Task, 'tenantId' | 'id' | 'budgetMicroUsd'>,
+  profile: Pick<EmployeeProfile, 'id' | 'budgetShare'>,
+  tenant: Pick<Tenant, 'monthlyBudgetMicroUsd'> | undefined,
+  month: string,
+): BudgetLine[] {
+  const lines: BudgetLine[] = [];
+  if (task.budgetMicroUsd !== undefined) {
+    lines.push({
+      scope: 'task',
+      key: keys.taskBudget(task.tenantId, task.id),
+      limitMicroUsd: task.budgetMicroUsd,
+    });
+    if (profile.budgetShare < 1) {
+      lines.push({
+        scope: 'employee',
+        key: keys.employeeBudget(task.tenantId, task.id, profile.id),
+        limitMicroUsd: Math.floor(task.budgetMicroUsd * profile.budgetShare),
+      });
+    }
+  }
+  if (tenant?.monthlyBudgetMicroUsd !== undefined) {
+    lines.push({
+      scope: 'tenant',
+      key: keys.tenantBudget(task.tenantId, month),
+      limitMicroUsd: tenant.monthlyBudgetMicroUsd,
+    });
+  }
+  return lines;
+}
+
+/**
+ * Budgets as DynamoDB items holding `remainingMicroUsd`. A condition expression
+ * cannot do arithmetic, so the item keeps the remainder itself: reserving is
+ * "remaining >= amount, then subtract" in one conditional write across every
+ * line at once, which is what makes concurrent calls unable to overrun a budget.
+ */
+export class BudgetLedger {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * Holds `amountMicroUsd` against every line, or none of them. Throws
+   * BudgetExceeded naming the first budget that cannot cover it.
+   */
+  async reserve(lines: BudgetLine[], amountMicroUsd: number, model: string): Promise<Reservation> {
+    const reservation = { lines, amountMicroUsd };
+    if (!lines.length) return reservation;
+    for (const line of lines) {
+      if (line.limitMicroUsd < amountMicroUsd) {
+        const state = await this.state(line);
+        throw new BudgetExceeded(line.scope, state.remainingMicroUsd, amountMicroUsd, model);
+      }
+    }
+    const updates = lines.map((line) => this.reserveUpdate(line, amountMicroUsd));
+    try {
+      if (updates.length === 1) {
+        await this.doc.send(new UpdateCommand(updates[0]!));
+      } else {
+        await transactWithRetry(this.doc, {
+          TransactItems: updates.map((u) => ({ Update: u })),
+        });
+      }
+    } catch (e) {
+      const failed = failedLine(e, lines);
+      if (!failed) throw e;
+      throw new BudgetExceeded(failed.line.scope, failed.remaining, amountMicroUsd, model);
+    }
+    return reservation;
+  }
+
+  /** The writes that turn a reservation into spend: they go in the same transaction as the usage record. */
+  settleWrites(reservation: Reservation, actualMicroUsd: number): TransactWriteItem[] {
+    return reservation.lines.map((line) => ({
+      Update: {
+        TableName: this.tableName,
+        Key: line.key,
+        UpdateExpression:
+          'SET remainingMicroUsd = remainingMicroUsd + :release ADD reservedMicroUsd :unreserve, spentMicroUsd :spent',
+        ExpressionAttributeValues: {
+          ':release': reservation.amountMicroUsd - actualMicroUsd,
+          ':unreserve': -reservation.amountMicroUsd,
+          ':spent': actualMicroUsd,
+        },
+      },
+    }));
+  }
+
+  /** Gives a reservation back whole: the call consumed nothing. */
+  async release(reservation: Reservation): Promise<void> {
+    const writes = this.settleWrites(reservation, 0);
+    if (writes.length === 1) await this.doc.send(new UpdateCommand(writes[0]!.Update!));
+    else if (writes.length) await transactWithRetry(this.doc, { TransactItems: writes });
+  }
+
+  async state(line: BudgetLine): Promise<BudgetState> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: line.key, ConsistentRead: true }),
+    );
+    return stateOf(out.Item, line.limitMicroUsd);
+  }
+
+  private reserveUpdate(line: BudgetLine, amountMicroUsd: number) {
+    return {
+      TableName: this.tableName,
+      Key: line.key,
+      UpdateExpression:
+        'SET remainingMicroUsd = if_not_exists(remainingMicroUsd, :limit) - :amount, ' +
+        'limitMicroUsd = if_not_exists(limitMicroUsd, :limit), entity = :entity, #scope = :scope ' +
+        'ADD reservedMicroUsd :amount',
+      ConditionExpression: 'attribute_not_exists(remainingMicroUsd) OR remainingMicroUsd >= :amount',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      ExpressionAttributeNames: { '#scope': 'scope' },
+      ExpressionAttributeValues: {
+        ':limit': line.limitMicroUsd,
+        ':amount': amountMicroUsd,
+        ':entity': 'budget',
+        ':scope': line.scope,
+      },
+    };
+  }
+}
+
+function stateOf(item: Record<string, unknown> | undefined, limit: number): BudgetState {
+  const n = (v: unknown, d: number) => (typeof v === 'number' ? v : d);
+  return {
+    limitMicroUsd: n(item?.['limitMicroUsd'], limit),
+    remainingMicroUsd: n(item?.['remainingMicroUsd'], limit),
+    reservedMicroUsd: n(item?.['reservedMicroUsd'], 0),
+    spentMicroUsd: n(item?.['spentMicroUsd'], 0),
+  };
+}
+
+/** Which line's condition failed, and what it had left, from either error shape. */
+function failedLine(e: unknown, lines: BudgetLine[]): { line: BudgetLine; remaining: number } | undefined {
+  if ((e as Error)?.name === 'ConditionalCheckFailedException') {
+    const item = (e as { Item?: Record<string, never> }).Item;
+    const line = lines[0]!;
+    return {
+      line,
+      remaining: stateOf(item ? unmarshall(item) : undefined, line.limitMicroUsd).remainingMicroUsd,
+    };
+  }
+  if (!(e instanceof TransactionCanceledException)) return undefined;
+  const reasons = e.CancellationReasons ?? [];
+  const index = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+  if (index < 0) return undefined;
+  const line = lines[index]!;
+  const item = reasons[index]!.Item;
+  return {
+    line,
+    remaining: stateOf(item ? unmarshall(item) : undefined, line.limitMicroUsd).remainingMicroUsd,
+  };
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { InvalidInput } from '../errors';
+import catalogFile from './catalog/models.json' with { type: 'json' };
+import { type ModelPrices, usdToMicro } from './cost';
+
+const UsdPerMTok = z.string().regex(/^\d+(\.\d{1,6})?$/, 'must be USD per million tokens, e.g. "3.00"');
+
+/** One model as the catalog file and a tenant's overrides write it. */
+export const ModelEntryInput = z
+  .object({
+    provider: z.string().regex(/^[a-z][a-z0-9-]{1,31}$/, 'must be a provider name such as openai'),
+    providerModelId: z.string().min(1).max(200),
+    contextWindow: z.number().int().positive(),
+    maxOutputTokens: z.number().int().positive(),
+    prices: z.object({ input: UsdPerMTok, output: UsdPerMTok, cachedInput: UsdPerMTok }).strict(),
+    capabilities: z
+      .object({ tools: z.boolean(), json: z.boolean(), vision: z.boolean() })
+      .strict()
+      .default({ tools: true, json: true, vision: false }),
+    /** 1 (basic) to 5 (best): how the `quality` and `cheap` preferences rank models. */
+    quality: z.number().int().min(1).max(5).default(3),
+  })
+  .strict();
+export type ModelEntryInput = z.input<typeof ModelEntryInput>;
+
+export const ModelId = z.string().regex(/^[a-z0-9][a-z0-9.:_-]{0,99}$/, 'must be a model id such as gpt-4.1');
+
+export interface CatalogModel {
+  id: string;
+  provider: string;
+  providerModelId: string;
+  contextWindow: number;
+  maxOutputTokens: number;
+  /** Integer micro-USD per million tokens. */
+  prices: ModelPrices;
+  /** The prices as written, USD per million tokens, for display. */
+  listPrices: { input: string; output: string; cachedInput: string };
+  capabilities: { tools: boolean; json: boolean; vision: boolean };
+  quality: number;
+  /** Where the entry comes from: the shipped price file or a tenant's override. */
+  source: 'catalog' | 'tenant' | 'config';
+}
+
+export function toCatalogModel(
+  id: string,
+  input: ModelEntryInput,
+  source: CatalogModel['source'],
+): CatalogModel {
+  const e = ModelEntryInput.parse(input);
+  return {
+    id,
+    provider: e.provider,
+    providerModelId: e.providerModelId,
+    contextWindow: e.contextWindow,
+    maxOutputTokens: e.maxOutputTokens,
+    prices: {
+      inputPerMTok: usdToMicro(e.prices.input),
+      outputPerMTok: usdToMicro(e.prices.output),
+      cachedInputPerMTok: usdToMicro(e.prices.cachedInput),
+    },
+    listPrices: e.prices,
+    capabilities: e.capabilities,
+    quality: e.quality,
+    source,
+  };
+}
+
+const CatalogFile = z.object({
+  version: z.string(),
+  checkedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  source: z.string(),
+  models: z.array(ModelEntryInput.extend({ id: ModelId })),
+});
+
+/** The models a call can be routed to: the shipped price file, then config, then a tenant's overrides. */
+export class Catalog {
+  readonly version: string;
+  readonly checkedAt: string;
+  private readonly models: ReadonlyMap<string, CatalogModel>;
+
+  constructor(models: Iterable<CatalogModel>, meta: { version: string; checkedAt: string }) {
+    this.models = new Map([...models].map((m) => [m.id, m]));
+    this.version = meta.version;
+    this.checkedAt = meta.checkedAt;
+  }
+
+  /** The catalog shipped in `catalog/models.json`. */
+  static shipped(): Catalog {
+    return shippedCatalog;
+  }
+
+  get(id: string): CatalogModel | undefined {
+    return this.models.get(id);
+  }
+
+  list(): CatalogModel[] {
+    return [...this.models.values()];
+  }
+
+  /** A catalog with these entries added or replacing same-id ones (a tenant's overrides, config models). */
+  with(entries: Iterable<CatalogModel>): Catalog {
+    return new Catalog([...this.models.values(), ...entries], this);
+  }
+}
+
+function loadShipped(): Catalog {
+  const parsed = CatalogFile.safeParse(catalogFile);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InvalidInput(
+      `shared/gateway/catalog/models.json is invalid at ${issue.path.join('.')}: ${issue.message}`,
+    );
+  }
+  const { models, version, checkedAt } = parsed.data;
+  return new Catalog(
+    models.map(({ id, ...entry }) => toCatalogModel(id, entry, 'catalog')),
+    { version, checkedAt },
+  );
+}
+
+const shippedCatalog = loadShipped();

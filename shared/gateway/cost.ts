@@ -1,0 +1,61 @@
+import type { TokenUsage } from './types';
+
+/** Prices of one model in integer micro-USD per million tokens. */
+export interface ModelPrices {
+  inputPerMTok: number;
+  outputPerMTok: number;
+  cachedInputPerMTok: number;
+}
+
+const MICRO_PER_USD = 1_000_000n;
+const TOKENS_PER_PRICE_UNIT = 1_000_000n;
+
+/**
+ * Converts a decimal USD string ("3.00", "0.00875") to integer micro-USD without
+ * ever going through a float, so a price in the data file is exactly the price charged.
+ */
+export function usdToMicro(usd: string): number {
+  const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(usd.trim());
+  if (!match) throw new Error(`'${usd}' is not a USD amount with at most 6 decimals`);
+  const whole = BigInt(match[1]!);
+  const fraction = BigInt((match[2] ?? '').padEnd(6, '0'));
+  return Number(whole * MICRO_PER_USD + fraction);
+}
+
+/** Formats integer micro-USD as dollars for people: 1234567 → "$1.234567", trailing zeros trimmed to cents. */
+export function formatMicroUsd(micro: number): string {
+  const sign = micro < 0 ? '-' : '';
+  const abs = BigInt(Math.abs(micro));
+  const whole = abs / MICRO_PER_USD;
+  const fraction = (abs % MICRO_PER_USD)
+    .toString()
+    .padStart(6, '0')
+    .replace(/0{1,4}$/, '');
+  return `${sign}$${whole}.${fraction.padEnd(2, '0')}`;
+}
+
+/**
+ * The cost of a call in integer micro-USD: the exact sum of tokens × price,
+ * rounded up once at the end (never per token kind), so a sum of calls never
+ * drifts below what the provider bills. BigInt keeps it exact for any counts.
+ * `usage.inputTokens` is the uncached input; cached input is priced apart.
+ */
+export function costMicroUsd(usage: TokenUsage, prices: ModelPrices): number {
+  const numerator =
+    BigInt(usage.inputTokens) * BigInt(prices.inputPerMTok) +
+    BigInt(usage.outputTokens) * BigInt(prices.outputPerMTok) +
+    BigInt(usage.cachedInputTokens) * BigInt(prices.cachedInputPerMTok);
+  return Number((numerator + TOKENS_PER_PRICE_UNIT - 1n) / TOKENS_PER_PRICE_UNIT);
+}
+
+/** The most a call can cost: every prompt token uncached, every allowed output token used. */
+export function worstCaseMicroUsd(
+  promptTokens: number,
+  maxOutputTokens: number,
+  prices: ModelPrices,
+): number {
+  return costMicroUsd(
+    { inputTokens: promptTokens, outputTokens: maxOutputTokens, cachedInputTokens: 0 },
+    prices,
+  );
+}

@@ -1,0 +1,216 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EmployeeProfile } from '../domain';
+import type { EmployeeCall } from '../workflow/models';
+import { Catalog } from './catalog';
+import { Cooldowns } from './cooldowns';
+import { ModelsExhausted, ProviderError, type ProviderFailureKind } from './errors';
+import { ModelGateway } from './gateway';
+import type { ModelProvider, ModelRequest, ModelResponse } from './types';
+import { MemoryMeter } from './usage-meter';
+
+const catalog = Catalog.shipped();
+
+type Outcome = 'ok' | ProviderFailureKind;
+
+/** A provider that answers each call from a script: 'ok', or a failure of that kind. */
+function scripted(name: string, script: Outcome[]): ModelProvider & { calls: ModelRequest[] } {
+  const calls: ModelRequest[] = [];
+  return {
+    name,
+    calls,
+    async complete(request: ModelRequest): Promise<ModelResponse> {
+      calls.push(request);
+      const next = script.shift() ?? 'ok';
+      if (next === 'ok') {
+        return {
+          text: `answer from ${name}`,
+          toolCalls: [],
+          stopReason: 'end',
+          usage: { inputTokens: 100, outputTokens: 20, cachedInputTokens: 0 },
+          provider: name,
+          model: request.model,
+        };
+      }
+      throw new ProviderError({
+        provider: name,
+        model: request.model,
+        kind: next,
+        message: `scripted ${next}`,
+        ...(next === 'rate_limited' ? { retryAfterMs: 1_500, httpStatus: 429 } : {}),
+        ...(next === 'timeout' ? { usage: { inputTokens: 100, outputTokens: 7, cachedInputTokens: 0 } } : {}),
+      });
+    },
+  };
+}
+
+const profile = EmployeeProfile.parse({
+  id: 'dev',
+  name: 'Dev',
+  rolePrompt: 'You write code.',
+  allowedModels: ['claude-sonnet-4-5', 'gpt-4.1', 'nova-pro'],
+  defaultModel: 'claude-sonnet-4-5',
+  fallbacks: ['gpt-4.1', 'nova-pro'],
+});
+
+function call(extra: Partial<EmployeeCall> = {}): EmployeeCall {
+  return {
+    profile,
+    preference: 'balanced',
+    messages: [{ role: 'user', content: 'Write slugify.' }],
+    maxOutputTokens: 1000,
+    context: { tenantId: 'acme', taskId: 'tsk_1', employeeId: 'dev' },
+    ...extra,
+  };
+}
+
+function gateway(
+  providers: ModelProvider[],
+  extra: { unavailable?: Map<string, string>; now?: () => number } = {},
+) {
+  const sleeps: number[] = [];
+  const meter = new MemoryMeter();
+  const gw = new ModelGateway({
+    providers: new Map(providers.map((p) => [p.name, p])),
+    ...(extra.unavailable ? { unavailable: extra.unavailable } : {}),
+    catalog,
+    meter,
+    cooldowns: new Cooldowns(extra.now ?? Date.now),
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    random: () => 0.5,
+  });
+  return { gw, sleeps, meter };
+}
+
+describe('ModelGateway routing', () => {
+  it('retries a 429 after its Retry-After, then answers, recording one usage with the attempts', async () => {
+    const anthropic = scripted('anthropic', ['rate_limited', 'ok']);
+    const { gw, sleeps, meter } = gateway([anthropic]);
+    const res = await gw.complete(call());
+    expect(res.text).toBe('answer from anthropic');
+    expect(res.model).toBe('claude-sonnet-4-5');
+    expect(res.attempts).toBe(2);
+    expect(sleeps).toEqual([1_500]);
+    expect(anthropic.calls.map((c) => c.model)).toEqual([
+      'claude-sonnet-4-5-20250929',
+      'claude-sonnet-4-5-20250929',
+    ]);
+    expect(meter.records).toHaveLength(1);
+    expect(meter.records[0]).toMatchObject({
+      model: 'claude-sonnet-4-5',
+      attempts: 2,
+      outcome: 'ok',
+      costMicroUsd: 600,
+    });
+  });
+
+  it('falls back after a model keeps failing, cools it down, and skips it on the next call', async () => {
+    let now = 0;
+    const anthropic = scripted('anthropic', ['server', 'server', 'server']);
+    const openai = scripted('openai', []);
+    const { gw } = gateway([anthropic, openai], { now: () => now });
+    const first = await gw.complete(call());
+    expect(first.provider).toBe('openai');
+    expect(anthropic.calls).toHaveLength(3);
+    now += 10_000;
+    await gw.complete(call());
+    expect(anthropic.calls).toHaveLength(3); // cooling down: not called
+    now += 30_000;
+    await gw.complete(call());
+    expect(anthropic.calls).toHaveLength(4); // cooldown over
+  });
+
+  it('never retries a request the provider rejected as bad', async () => {
+    const anthropic = scripted('anthropic', ['bad_request']);
+    const openai = scripted('openai', []);
+    const { gw } = gateway([anthropic, openai]);
+    await expect(gw.complete(call())).rejects.toMatchObject({ kind: 'bad_request' });
+    expect(anthropic.calls).toHaveLength(1);
+    expect(openai.calls).toHaveLength(0);
+  });
+
+  it('skips a provider without credentials, naming the variable', async () => {
+    const { gw } = gateway([scripted('bedrock', Array(9).fill('overloaded'))], {
+      unavailable: new Map([
+        ['anthropic', 'no credentials: set ANTHROPIC_API_KEY'],
+        ['openai', 'no credentials: set OPENAI_API_KEY'],
+      ]),
+    });
+    const error = (await gw.complete(call()).catch((e) => e)) as ModelsExhausted;
+    expect(error).toBeInstanceOf(ModelsExhausted);
+    expect(error.code).toBe('ProviderUnavailable');
+    expect(error.message).toContain('claude-sonnet-4-5 (no credentials: set ANTHROPIC_API_KEY)');
+    expect(error.message).toContain('gpt-4.1 (no credentials: set OPENAI_API_KEY)');
+    expect(error.message).toContain('nova-pro (overloaded');
+  });
+
+  it('meters a timed-out call that consumed tokens', async () => {
+    const { gw, meter } = gateway([scripted('anthropic', ['timeout', 'ok'])]);
+    await gw.complete(call());
+    expect(meter.records.map((r) => [r.outcome, r.outputTokens])).toEqual([
+      ['error', 7],
+      ['ok', 20],
+    ]);
+  });
+
+  it('under any failure sequence returns an answer or a typed error naming every model and why', async () => {
+    const outcome = fc.constantFrom<Outcome>(
+      'ok',
+      'rate_limited',
+      'overloaded',
+      'server',
+      'timeout',
+      'network',
+      'malformed',
+      'context_length',
+      'auth',
+      'not_found',
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(outcome, { maxLength: 10 }),
+        fc.array(outcome, { maxLength: 10 }),
+        fc.array(outcome, { maxLength: 10 }),
+        async (a, o, b) => {
+          const providers = [
+            scripted('anthropic', [...a]),
+            scripted('openai', [...o]),
+            scripted('bedrock', [...b]),
+          ];
+          const { gw } = gateway(providers);
+          try {
+            const res = await gw.complete(call());
+            expect(profile.allowedModels).toContain(res.model);
+          } catch (e) {
+            expect(e).toBeInstanceOf(ModelsExhausted);
+            const tried = (e as ModelsExhausted).tried.map((t) => t.model);
+            expect(tried).toEqual(['claude-sonnet-4-5', 'gpt-4.1', 'nova-pro']);
+            for (const t of (e as ModelsExhausted).tried) expect(t.reason.length).toBeGreaterThan(0);
+          }
+          for (const p of providers) {
+            // every request went to an allowed model's deployment
+            for (const c of p.calls) {
+              expect(catalog.list().find((m) => m.providerModelId === c.model)?.id).toBeOneOf(
+                profile.allowedModels,
+              );
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('passes an aborted call through as cancelled without retrying', async () => {
+    const controller = new AbortController();
+    const anthropic = scripted('anthropic', ['cancelled']);
+    const { gw } = gateway([anthropic, scripted('openai', [])]);
+    controller.abort();
+    await expect(gw.complete(call({ signal: controller.signal }))).rejects.toMatchObject({
+      kind: 'cancelled',
+    });
+    expect(anthropic.calls).toHaveLength(1);
+  });
+});

@@ -1,0 +1,284 @@
+import type { EmployeeProfile, Plan, TaskPreference } from '../domain';
+import type { EmployeeCall, MeteredResponse, TeamModels } from '../workflow/models';
+import type { Catalog, CatalogModel } from './catalog';
+import { Cooldowns } from './cooldowns';
+import { costMicroUsd, worstCaseMicroUsd } from './cost';
+import { BudgetExceeded, type ModelAttempt, ModelsExhausted, ProviderError } from './errors';
+import { countPromptTokens, promptTokenBound } from './prompt-size';
+import { cooldownFor, DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from './retry-policy';
+import { rankModels } from './router';
+import type { ModelProvider, ModelRequest, TokenUsage } from './types';
+import type { UsageMeter } from './usage-meter';
+
+export interface GatewayOptions {
+  /** Providers with credentials, by name. */
+  providers: ReadonlyMap<string, ModelProvider>;
+  /** Providers without, and what would make them live ("set OPENAI_API_KEY"). */
+  unavailable?: ReadonlyMap<string, string>;
+  catalog: Catalog;
+  meter: UsageMeter;
+  /** A tenant's own models and overrides, merged over the catalog. */
+  tenantModels?: (tenantId: string) => Promise<CatalogModel[]>;
+  /** The profile for an employee id, for plan estimates. */
+  profileFor?: (tenantId: string, employeeId: string) => Promise<EmployeeProfile | undefined>;
+  policy?: Partial<RetryPolicy>;
+  cooldowns?: Cooldowns;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
+
+const TENANT_CATALOG_TTL_MS = 30_000;
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function consumed(usage: TokenUsage | undefined): usage is TokenUsage {
+  return !!usage && usage.inputTokens + usage.outputTokens + usage.cachedInputTokens > 0;
+}
+
+/**
+ * The model gateway: routes each employee call to a model, retries and falls
+ * back, holds the call's worst-case cost against every budget before any
+ * provider is contacted, and settles and records what the call really cost.
+ */
+export class ModelGateway implements TeamModels {
+  private readonly policy: RetryPolicy;
+  private readonly cooldowns: Cooldowns;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly random: () => number;
+  private readonly tenantCatalogs = new Map<string, { at: number; catalog: Catalog }>();
+
+  constructor(private readonly options: GatewayOptions) {
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
+    this.cooldowns = options.cooldowns ?? new Cooldowns();
+    this.sleep = options.sleep ?? abortableSleep;
+    this.random = options.random ?? Math.random;
+  }
+
+  async complete(call: EmployeeCall): Promise<MeteredResponse> {
+    const { profile, preference, model: pinned, ...request } = call;
+    const [catalog, account] = await Promise.all([
+      this.catalogFor(request.context.tenantId),
+      this.options.meter.account(request.context, profile),
+    ]);
+    const promptBound = promptTokenBound(request);
+    const candidates = rankModels(profile, preference, catalog, {
+      promptTokens: promptBound,
+      maxOutputTokens: request.maxOutputTokens,
+      ...(pinned !== undefined ? { pinned } : {}),
+    });
+    const context = account.heliconeCache ? { ...request.context, heliconeCache: true } : request.context;
+    const tried: ModelAttempt[] = [];
+    let firstBudgetRefusal: BudgetExceeded | undefined;
+    let spent = 0;
+
+    for (const candidate of candidates) {
+      if (!('model' in candidate)) {
+        tried.push({
+          model: candidate.id,
+          provider: '?',
+          kind: 'skipped',
+          reason: 'not in the catalog',
+          attempts: 0,
+        });
+        continue;
+      }
+      const model = candidate.model;
+      const skip = (reason: string) =>
+        tried.push({ model: model.id, provider: model.provider, kind: 'skipped', reason, attempts: 0 });
+      const provider = this.options.providers.get(model.provider);
+      if (!provider) {
+        skip(
+          this.options.unavailable?.get(model.provider) ?? `provider '${model.provider}' is not configured`,
+        );
+        continue;
+      }
+      const deployment = `${model.provider}/${model.providerModelId}`;
+      const cooling = this.cooldowns.check(deployment);
+      if (cooling) {
+        skip(`cooling down for ${Math.ceil(cooling.remainingMs / 1000)} s after ${cooling.why}`);
+        continue;
+      }
+      if (request.tools?.length && !model.capabilities.tools) {
+        skip('does not support tools');
+        continue;
+      }
+      if (request.responseFormat === 'json' && !model.capabilities.json) {
+        skip('does not support JSON output');
+        continue;
+      }
+      const maxOutputTokens = Math.min(request.maxOutputTokens, model.maxOutputTokens);
+      let promptTokens = promptBound;
+      if (promptBound + maxOutputTokens > model.contextWindow) {
+        // The cheap bound says it may not fit; count for real before giving up on the model.
+        promptTokens = await countPromptTokens(request, model.provider);
+        if (promptTokens + maxOutputTokens > model.contextWindow) {
+          skip(
+            `the prompt (~${promptTokens} tokens) plus ${maxOutputTokens} output tokens exceed its ${model.contextWindow}-token context window`,
+          );
+          continue;
+        }
+      }
+      // Reserve against the byte bound, never the count: only a true upper bound keeps budgets unbreakable.
+      const worstCase = worstCaseMicroUsd(promptBound, maxOutputTokens, model.prices);
+
+      for (let attempt = 1; ; attempt++) {
+        let reservation: Awaited<ReturnType<UsageMeter['reserve']>>;
+        try {
+          reservation = await this.options.meter.reserve(account.lines, worstCase, model.id);
+        } catch (e) {
+          if (!(e instanceof BudgetExceeded)) throw e;
+          firstBudgetRefusal ??= e;
+          tried.push({
+            model: model.id,
+            provider: model.provider,
+            kind: 'budget',
+            reason: e.message,
+            attempts: 0,
+          });
+          break;
+        }
+        const started = performance.now();
+        const providerRequest: ModelRequest = {
+          ...request,
+          context,
+          model: model.providerModelId,
+          maxOutputTokens,
+          timeoutMs: request.timeoutMs ?? this.policy.timeoutMs,
+        };
+        try {
+          const response = await provider.complete(providerRequest);
+          const cost = costMicroUsd(response.usage, model.prices);
+          spent += cost;
+          await this.options.meter.settle(
+            this.record(call, model, response.usage, cost, started, attempt, 'ok'),
+            reservation,
+          );
+          this.cooldowns.clear(deployment);
+          return { ...response, model: model.id, costMicroUsd: spent, attempts: attempt };
+        } catch (e) {
+          const error =
+            e instanceof ProviderError
+              ? e
+              : request.signal?.aborted
+                ? new ProviderError({
+                    provider: model.provider,
+                    model: model.id,
+                    kind: 'cancelled',
+                    message: 'cancelled',
+                    cause: e,
+                  })
+                : undefined;
+          if (error && consumed(error.usage)) {
+            const cost = costMicroUsd(error.usage, model.prices);
+            spent += cost;
+            const outcome = error.kind === 'cancelled' ? 'cancelled' : 'error';
+            await this.options.meter.settle(
+              this.record(call, model, error.usage, cost, started, attempt, outcome),
+              reservation,
+            );
+          } else {
+            await this.options.meter.release(reservation);
+          }
+          if (!error) throw e;
+          // Neither waiting nor another model turns these into a good answer.
+          if (error.kind === 'cancelled' || error.kind === 'bad_request') throw error;
+          const delay = retryDelayMs(error, attempt, this.policy, this.random);
+          if (delay === undefined) {
+            this.cooldowns.cool(deployment, cooldownFor(error.kind, this.policy), error.kind);
+            tried.push({
+              model: model.id,
+              provider: model.provider,
+              kind: error.kind,
+              reason: `${error.kind}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''} after ${attempt} attempt(s): ${error.message}`,
+              attempts: attempt,
+            });
+            break;
+          }
+          await this.sleep(delay, request.signal);
+        }
+      }
+    }
+    if (firstBudgetRefusal && tried.every((t) => t.kind === 'budget' || t.kind === 'skipped')) {
+      throw firstBudgetRefusal;
+    }
+    throw new ModelsExhausted(profile.id, tried);
+  }
+
+  /**
+   * An upper estimate of a plan's cost, for the approval threshold: each step's
+   * employee runs every iteration with a full prompt and full output on the
+   * first model the router would pick; Dev steps count two Dev/QA rounds.
+   */
+  async estimatePlanMicroUsd(plan: Plan, preference: TaskPreference, tenantId?: string): Promise<number> {
+    const catalog = tenantId ? await this.catalogFor(tenantId) : this.options.catalog;
+    let total = 0;
+    for (const step of plan.steps) {
+      const profile = tenantId ? await this.options.profileFor?.(tenantId, step.employee) : undefined;
+      if (!profile) continue;
+      const promptTokens =
+        2_000 + promptTokenBound({ messages: [{ role: 'user', content: step.instructions }] });
+      const first = rankModels(profile, preference, catalog, {
+        promptTokens,
+        maxOutputTokens: profile.maxTokensPerStep,
+      }).find((c) => 'model' in c && this.options.providers.has(c.model.provider));
+      if (!first || !('model' in first)) continue;
+      const perCall = worstCaseMicroUsd(
+        promptTokens,
+        Math.min(profile.maxTokensPerStep, first.model.maxOutputTokens),
+        first.model.prices,
+      );
+      const rounds = step.employee === 'dev' ? 2 : 1;
+      total += perCall * profile.maxIterations * rounds;
+    }
+    return total;
+  }
+
+  private record(
+    call: EmployeeCall,
+    model: CatalogModel,
+    usage: TokenUsage,
+    cost: number,
+    started: number,
+    attempts: number,
+    outcome: 'ok' | 'error' | 'cancelled',
+  ) {
+    return {
+      tenantId: call.context.tenantId,
+      taskId: call.context.taskId,
+      ...(call.context.stepId ? { stepId: call.context.stepId } : {}),
+      employeeId: call.profile.id,
+      provider: model.provider,
+      model: model.id,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cachedInputTokens: usage.cachedInputTokens,
+      costMicroUsd: cost,
+      latencyMs: Math.round(performance.now() - started),
+      attempts,
+      outcome,
+    };
+  }
+
+  private async catalogFor(tenantId: string): Promise<Catalog> {
+    if (!this.options.tenantModels) return this.options.catalog;
+    const cached = this.tenantCatalogs.get(tenantId);
+    if (cached && Date.now() - cached.at < TENANT_CATALOG_TTL_MS) return cached.catalog;
+    const own = await this.options.tenantModels(tenantId);
+    const catalog = own.length ? this.options.catalog.with(own) : this.options.catalog;
+    this.tenantCatalogs.set(tenantId, { at: Date.now(), catalog });
+    return catalog;
+  }
+}

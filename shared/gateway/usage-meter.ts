@@ -1,0 +1,111 @@
+import type { EmployeeProfile, UsageRecord } from '../domain';
+import type { Store } from '../store';
+import { BudgetLedger, type BudgetLine, budgetLines, type Reservation } from './budget-ledger';
+import type { CallContext } from './types';
+
+export type NewUsageRecord = Omit<UsageRecord, 'id' | 'at'>;
+
+/** What the gateway needs to know about a call's tenant and task before routing it. */
+export interface CallAccount {
+  lines: BudgetLine[];
+  /** The tenant opted in to Helicone's cache. */
+  heliconeCache: boolean;
+}
+
+/**
+ * Where the gateway reserves, settles and records money. The store-backed meter
+ * is the product; the in-memory one measures the gateway alone (bench) and
+ * drives router tests that are about routing, not storage.
+ */
+export interface UsageMeter {
+  account(context: CallContext, profile: Pick<EmployeeProfile, 'id' | 'budgetShare'>): Promise<CallAccount>;
+  reserve(lines: BudgetLine[], amountMicroUsd: number, model: string): Promise<Reservation>;
+  /** Records a call that consumed tokens (or succeeded), settling its reservation in the same write. */
+  settle(record: NewUsageRecord, reservation: Reservation): Promise<void>;
+  /** Gives back a reservation for a call that consumed nothing. */
+  release(reservation: Reservation): Promise<void>;
+}
+
+const TENANT_TTL_MS = 30_000;
+
+/** Budgets and usage records in the single table. */
+export class StoreMeter implements UsageMeter {
+  private readonly ledger: BudgetLedger;
+  private readonly tenants = new Map<
+    string,
+    { at: number; value: Awaited<ReturnType<Store['getTenant']>> }
+  >();
+  private readonly taskBudgets = new Map<string, number | undefined>();
+
+  constructor(private readonly store: Store) {
+    this.ledger = new BudgetLedger(store.doc, store.tableName);
+  }
+
+  async account(
+    context: CallContext,
+    profile: Pick<EmployeeProfile, 'id' | 'budgetShare'>,
+  ): Promise<CallAccount> {
+    const [tenant, budgetMicroUsd] = await Promise.all([
+      this.tenant(context.tenantId),
+      this.taskBudget(context.tenantId, context.taskId),
+    ]);
+    const month = new Date().toISOString().slice(0, 7);
+    const lines = budgetLines(
+      {
+        tenantId: context.tenantId,
+        id: context.taskId,
+        ...(budgetMicroUsd !== undefined ? { budgetMicroUsd } : {}),
+      },
+      profile,
+      tenant,
+      month,
+    );
+    return { lines, heliconeCache: tenant?.heliconeCache === true };
+  }
+
+  reserve(lines: BudgetLine[], amountMicroUsd: number, model: string): Promise<Reservation> {
+    return this.ledger.reserve(lines, amountMicroUsd, model);
+  }
+
+  async settle(record: NewUsageRecord, reservation: Reservation): Promise<void> {
+    await this.store.recordUsage(record, this.ledger.settleWrites(reservation, record.costMicroUsd));
+  }
+
+  release(reservation: Reservation): Promise<void> {
+    return this.ledger.release(reservation);
+  }
+
+  private async tenant(tenantId: string) {
+    const cached = this.tenants.get(tenantId);
+    if (cached && Date.now() - cached.at < TENANT_TTL_MS) return cached.value;
+    const value = await this.store.getTenant(tenantId);
+    this.tenants.set(tenantId, { at: Date.now(), value });
+    return value;
+  }
+
+  // A task's budget is fixed when it is created, so it is read once per task and container.
+  private async taskBudget(tenantId: string, taskId: string): Promise<number | undefined> {
+    const key = `${tenantId}/${taskId}`;
+    if (this.taskBudgets.has(key)) return this.taskBudgets.get(key);
+    const task = await this.store.getTask(tenantId, taskId);
+    if (this.taskBudgets.size > 1_000) this.taskBudgets.clear();
+    this.taskBudgets.set(key, task.budgetMicroUsd);
+    return task.budgetMicroUsd;
+  }
+}
+
+/** Records in memory, no budgets: for measuring and testing routing alone. */
+export class MemoryMeter implements UsageMeter {
+  readonly records: NewUsageRecord[] = [];
+
+  async account(): Promise<CallAccount> {
+    return { lines: [], heliconeCache: false };
+  }
+  async reserve(lines: BudgetLine[], amountMicroUsd: number): Promise<Reservation> {
+    return { lines, amountMicroUsd };
+  }
+  async settle(record: NewUsageRecord): Promise<void> {
+    this.records.push(record);
+  }
+  async release(): Promise<void> {}
+}
