@@ -1,0 +1,150 @@
+import { ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, DeleteQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ConfigInvalid } from '../errors';
+import type { JobResult } from '../sandbox/job';
+import { AWS_SANDBOX_ENV as E, sandboxFromEnv } from './aws-sandbox';
+
+const ecs = mockClient(ECSClient);
+const s3 = mockClient(S3Client);
+const sqs = mockClient(SQSClient);
+
+const gvisorEnv = {
+  [E.tier]: 'ec2-gvisor',
+  [E.bucket]: 'techteam-artifacts',
+  [E.queueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/techteam-sandbox-pool',
+};
+const fargateEnv = {
+  [E.tier]: 'fargate',
+  [E.bucket]: 'techteam-artifacts',
+  [E.cluster]: 'techteam-sandbox',
+  [E.taskDefinition]: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/runner:3',
+  [E.subnets]: 'subnet-0a1, subnet-0b2',
+  [E.securityGroups]: 'sg-0c3',
+};
+
+function result(jobId: string, isolation: JobResult['isolation']): JobResult {
+  return {
+    jobId,
+    isolation,
+    exitCode: 0,
+    signal: null,
+    stdout: 'hi\n',
+    stderr: '',
+    stdoutTruncated: false,
+    stderrTruncated: false,
+    limit: null,
+    limitsReached: [],
+    files: { changed: {}, deleted: [], skipped: [] },
+    timings: { prepareMs: 1, runMs: 1, collectMs: 1, totalMs: 3 },
+    warnings: [],
+  };
+}
+
+/** A runner that answers every queued job at once, with S3 as a map. */
+function answerJobs(isolation: JobResult['isolation']) {
+  const objects = new Map<string, string>();
+  s3.on(PutObjectCommand).callsFake((input) => void objects.set(input.Key, String(input.Body)));
+  s3.on(GetObjectCommand).callsFake((input) => {
+    const body = objects.get(input.Key);
+    if (body === undefined) throw Object.assign(new Error('no such key'), { name: 'NoSuchKey' });
+    return { Body: { transformToString: async () => body } };
+  });
+  sqs.on(SendMessageCommand).callsFake((input) => {
+    const m = JSON.parse(input.MessageBody);
+    objects.set(m.resultKey, JSON.stringify(result(m.jobId, isolation)));
+    return { MessageId: '1' };
+  });
+  return objects;
+}
+
+function configError(env: Record<string, string>): ConfigInvalid {
+  try {
+    sandboxFromEnv(env);
+  } catch (e) {
+    if (e instanceof ConfigInvalid) return e;
+    throw e;
+  }
+  throw new Error('expected ConfigInvalid');
+}
+
+beforeEach(() => {
+  ecs.reset();
+  s3.reset();
+  sqs.reset();
+});
+
+describe('sandboxFromEnv', () => {
+  it('gives no sandbox when no sandbox variable is set', () => {
+    expect(sandboxFromEnv({ TECHTEAM_TABLE: 'techteam', AWS_REGION: 'eu-west-1' })).toBeUndefined();
+  });
+
+  it('names a missing tier and lists the valid ones', () => {
+    const e = configError({ [E.bucket]: 'techteam-artifacts' });
+    expect(e.details).toEqual({ variable: E.tier });
+    expect(e.message).toContain('fargate, ec2-gvisor');
+  });
+
+  it('names an unknown tier', () => {
+    const e = configError({ ...gvisorEnv, [E.tier]: 'lambda' });
+    expect(e.details).toEqual({ variable: E.tier });
+    expect(e.message).toContain('"lambda"');
+  });
+
+  it('names the queue URL the gVisor pool needs when it is missing', () => {
+    const { [E.queueUrl]: _, ...env } = gvisorEnv;
+    const e = configError(env);
+    expect(e.details).toEqual({ variable: E.queueUrl });
+    expect(e.message).toContain('is not set');
+  });
+
+  it('names a subnet list that holds something other than subnet ids', () => {
+    const e = configError({ ...fargateEnv, [E.subnets]: 'subnet-0a1,vpc-123' });
+    expect(e.details).toEqual({ variable: E.subnets });
+  });
+
+  it('names a bucket that is not a bucket name', () => {
+    const e = configError({ ...fargateEnv, [E.bucket]: 'Not_A_Bucket' });
+    expect(e.details).toEqual({ variable: E.bucket });
+  });
+
+  it('runs a job on the gVisor pool through the configured queue, under the sandbox prefix', async () => {
+    const objects = answerJobs('gvisor');
+    const sandbox = sandboxFromEnv(gvisorEnv)!;
+    const run = await sandbox.exec({
+      files: { 'a.py': 'print(1)' },
+      runtime: 'python',
+      command: ['python3', 'a.py'],
+    });
+    expect(run).toMatchObject({ exitCode: 0, stdout: 'hi\n', isolation: 'gvisor' });
+    const sent = sqs.commandCalls(SendMessageCommand)[0]!.args[0].input;
+    expect(sent.QueueUrl).toBe(gvisorEnv[E.queueUrl]);
+    expect([...objects.keys()].every((k) => k.startsWith('sandbox/'))).toBe(true);
+  });
+
+  it('starts a Fargate task per job in the configured subnets, and stops it and its queue afterwards', async () => {
+    answerJobs('microvm');
+    sqs
+      .on(CreateQueueCommand)
+      .resolves({ QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/techteam-sandbox-x' });
+    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: 'arn:aws:ecs:eu-west-1:1:task/c/1' }] });
+    const sandbox = sandboxFromEnv({ ...fargateEnv, [E.prefix]: 'jobs/sandbox' })!;
+    const run = await sandbox.test({ files: { 'test_a.py': 'def test_a(): pass' }, runtime: 'python' });
+    expect(run.isolation).toBe('microvm');
+    const task = ecs.commandCalls(RunTaskCommand)[0]!.args[0].input;
+    expect(task.cluster).toBe('techteam-sandbox');
+    expect(task.taskDefinition).toBe(fargateEnv[E.taskDefinition]);
+    expect(task.networkConfiguration?.awsvpcConfiguration).toEqual({
+      subnets: ['subnet-0a1', 'subnet-0b2'],
+      securityGroups: ['sg-0c3'],
+      assignPublicIp: 'DISABLED',
+    });
+    expect(task.overrides?.containerOverrides?.[0]?.name).toBe('runner');
+    const put = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
+    expect(put.Key).toMatch(/^jobs\/sandbox\/[0-9a-z]{26}\//);
+    expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(1);
+    expect(sqs.commandCalls(DeleteQueueCommand)).toHaveLength(1);
+  });
+});
