@@ -1,5 +1,5 @@
 import { ProviderError, type ProviderFailureKind } from '../errors';
-import type { TokenUsage } from '../types';
+import type { ModelRequest, ModelResponse, TokenUsage } from '../types';
 import type { CallGuard } from './call-guard';
 
 /** What identifies one failed call in a ProviderError. */
@@ -114,7 +114,21 @@ export function toProviderError(
   usage: TokenUsage | undefined,
   classify: (error: unknown, usage: TokenUsage | undefined) => ProviderError,
 ): ProviderError {
-  if (error instanceof ProviderError) return error;
+  if (error instanceof ProviderError) {
+    // Our own failure from inside a stream: add what the stream had consumed.
+    if (error.usage || !usage) return error;
+    return new ProviderError({
+      provider: error.provider,
+      model: error.model,
+      kind: error.kind,
+      message: error.message.slice(`${error.provider}/${error.model}: `.length),
+      ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
+      ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+      ...(error.requestId ? { requestId: error.requestId } : {}),
+      usage,
+      cause: error.cause,
+    });
+  }
   const withUsage = usage ? { usage } : {};
   if (guard.cancelled) {
     return new ProviderError({
@@ -181,4 +195,25 @@ export function extractJsonObject(text: string): string | undefined {
   const candidate = MARKDOWN_FENCE.exec(trimmed)?.[1] ?? trimmed;
   if (candidate === '') return undefined;
   return parseToolArguments(candidate) ? candidate : undefined;
+}
+
+/**
+ * In JSON mode a finished answer must be one JSON object; a model that wrapped
+ * it in a Markdown fence is forgiven, anything else is malformed (retryable).
+ */
+export function checkJsonAnswer(
+  call: CallIdentity,
+  request: ModelRequest,
+  response: ModelResponse,
+): ModelResponse {
+  if (request.responseFormat !== 'json' || response.stopReason !== 'end' || response.toolCalls.length)
+    return response;
+  const json = extractJsonObject(response.text);
+  if (json === undefined) {
+    throw malformed(call, 'JSON mode answered with text that is not a JSON object', {
+      requestId: response.requestId,
+      usage: response.usage,
+    });
+  }
+  return json === response.text ? response : { ...response, text: json };
 }

@@ -16,7 +16,7 @@ import type { ModelProvider, ModelRequest, ModelResponse, StopReason, TokenUsage
 import { CallGuard } from './call-guard';
 import {
   type CallIdentity,
-  extractJsonObject,
+  checkJsonAnswer,
   malformed,
   messageOf,
   parseToolArguments,
@@ -349,27 +349,6 @@ export class OpenAIProvider implements ModelProvider {
       ...(requestId ? { requestId } : {}),
     };
   }
-}
-
-/**
- * In JSON mode a finished answer must be one JSON object; a model that wrapped
- * it in a Markdown fence is forgiven, anything else is malformed (retryable).
- */
-export function checkJsonAnswer(
-  call: CallIdentity,
-  request: ModelRequest,
-  response: ModelResponse,
-): ModelResponse {
-  if (request.responseFormat !== 'json' || response.stopReason !== 'end' || response.toolCalls.length)
-    return response;
-  const json = extractJsonObject(response.text);
-  if (json === undefined) {
-    throw malformed(call, 'JSON mode answered with text that is not a JSON object', {
-      requestId: response.requestId,
-      usage: response.usage,
-    });
-  }
-  return json === response.text ? response : { ...response, text: json };
 }
 
 function classifyOpenAIError(

@@ -1,0 +1,510 @@
+import Anthropic, {
+  AnthropicError,
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+} from '@anthropic-ai/sdk';
+import type {
+  ContentBlockParam,
+  Message,
+  MessageCreateParamsNonStreaming,
+  MessageParam,
+  TextBlockParam,
+  Tool,
+} from '@anthropic-ai/sdk/resources/messages';
+import { ProviderError } from '../errors';
+import type { ModelProvider, ModelRequest, ModelResponse, StopReason, TokenUsage, ToolCall } from '../types';
+import { CallGuard } from './call-guard';
+import {
+  type CallIdentity,
+  checkJsonAnswer,
+  malformed,
+  messageOf,
+  parseToolArguments,
+  providerErrorFromHttp,
+  toProviderError,
+} from './failures';
+import {
+  HELICONE_ANTHROPIC_BASE_URL,
+  type HeliconeOptions,
+  heliconeAuthHeader,
+  heliconeCallHeaders,
+} from './helicone';
+import { estimateUsage } from './usage-estimate';
+
+export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
+const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
+/** Anthropic allows at most this many cache_control breakpoints in one request. */
+const MAX_CACHE_BREAKPOINTS = 4;
+const EPHEMERAL = { type: 'ephemeral' } as const;
+
+/**
+ * JSON mode is a forced tool call: Anthropic has no json_object mode, an open
+ * schema cannot use its structured outputs (they need closed objects), and newer
+ * models refuse an assistant prefill. A tool's input is always a JSON object,
+ * so the answer needs no repair; it comes back as the response text.
+ */
+export const JSON_ANSWER_TOOL = 'json_answer';
+const JSON_TOOL: Tool = {
+  name: JSON_ANSWER_TOOL,
+  description: 'Give your final answer here, as one JSON object: the input of this tool is the answer.',
+  input_schema: { type: 'object', additionalProperties: true },
+};
+
+export interface AnthropicProviderOptions {
+  /** The provider's name in the catalog and usage records. Default 'anthropic'. */
+  name?: string;
+  apiKey: string;
+  baseURL?: string;
+  /** Go through Helicone's gateway; its base URL replaces `baseURL`. */
+  helicone?: HeliconeOptions;
+  fetch?: typeof fetch;
+  /** Default per-attempt timeout when a request sets none. */
+  timeoutMs?: number;
+}
+
+function stopReasonOf(stopReason: string | null | undefined): StopReason {
+  switch (stopReason) {
+    case 'tool_use':
+      return 'tool_use';
+    case 'max_tokens':
+    // The answer ran into the end of the context window: as cut short as max_tokens.
+    case 'model_context_window_exceeded':
+      return 'max_tokens';
+    case 'stop_sequence':
+      return 'stop_sequence';
+    case 'refusal':
+      return 'content_filter';
+    default:
+      return 'end';
+  }
+}
+
+interface WireUsage {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+}
+
+/**
+ * Anthropic reports uncached input, cache reads and cache writes apart. Cache
+ * writes are input the model read at full price (plus the write premium, which
+ * the catalog may price), so they count as inputTokens; cache reads are cachedInputTokens.
+ */
+function inputUsageOf(usage: WireUsage): Pick<TokenUsage, 'inputTokens' | 'cachedInputTokens'> {
+  return {
+    inputTokens: (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0),
+    cachedInputTokens: usage.cache_read_input_tokens ?? 0,
+  };
+}
+
+function systemBlocks(request: ModelRequest): TextBlockParam[] | undefined {
+  if (!request.system) return undefined;
+  // The system prompt is the longest stable block of an employee's calls.
+  return [{ type: 'text', text: request.system, cache_control: EPHEMERAL }];
+}
+
+function wireTools(request: ModelRequest): Tool[] | undefined {
+  const tools: Tool[] = (request.tools ?? []).map((tool) => ({
+    name: tool.name,
+    description: tool.description,
+    input_schema: tool.inputSchema as Tool['input_schema'],
+  }));
+  if (request.responseFormat === 'json') tools.push(JSON_TOOL);
+  if (!tools.length) return undefined;
+  // A breakpoint on the last tool caches the whole list (tools come before the system prompt).
+  const last = tools.length - 1;
+  tools[last] = { ...tools[last]!, cache_control: EPHEMERAL };
+  return tools;
+}
+
+/**
+ * The conversation in Anthropic's shape: tool calls as tool_use blocks, tool
+ * results as tool_result blocks in the next user turn, consecutive turns of
+ * one role merged into one message (so several tool results share a message).
+ * User messages marked `cache` get a breakpoint, the latest ones first, within
+ * the breakpoints the system prompt and tools leave.
+ */
+function wireMessages(request: ModelRequest, breakpointsLeft: number): MessageParam[] {
+  const cached = new Set<number>();
+  for (let i = request.messages.length - 1; i >= 0 && cached.size < breakpointsLeft; i--) {
+    const message = request.messages[i]!;
+    if (message.role === 'user' && message.cache) cached.add(i);
+  }
+  const wire: { role: 'user' | 'assistant'; content: ContentBlockParam[] }[] = [];
+  const append = (role: 'user' | 'assistant', blocks: ContentBlockParam[]) => {
+    if (!blocks.length) return;
+    const last = wire[wire.length - 1];
+    if (last?.role === role) last.content.push(...blocks);
+    else wire.push({ role, content: blocks });
+  };
+  request.messages.forEach((message, i) => {
+    switch (message.role) {
+      case 'user':
+        append('user', [
+          { type: 'text', text: message.content, ...(cached.has(i) ? { cache_control: EPHEMERAL } : {}) },
+        ]);
+        break;
+      case 'assistant':
+        append('assistant', [
+          // Anthropic refuses empty text blocks.
+          ...(message.content ? [{ type: 'text' as const, text: message.content }] : []),
+          ...(message.toolCalls ?? []).map((call) => ({
+            type: 'tool_use' as const,
+            id: call.id,
+            name: call.name,
+            input: call.arguments,
+          })),
+        ]);
+        break;
+      case 'tool':
+        append('user', [
+          {
+            type: 'tool_result',
+            tool_use_id: message.toolCallId,
+            content: message.content,
+            ...(message.isError ? { is_error: true } : {}),
+          },
+        ]);
+        break;
+    }
+  });
+  return wire;
+}
+
+/** What a stream has delivered so far; kept outside the stream so a failure can account for it. */
+interface StreamProgress {
+  started: boolean;
+  /** Text and tool input streamed so far, for counting output tokens. */
+  output: string;
+  input: Pick<TokenUsage, 'inputTokens' | 'cachedInputTokens'> | undefined;
+  outputTokens: number | undefined;
+}
+
+/** The answer's content blocks, as the gateway's text, tool calls and JSON answer. */
+interface Assembled {
+  text: string;
+  toolCalls: ToolCall[];
+  jsonAnswer: string | undefined;
+}
+
+/**
+ * The Messages API through the official `@anthropic-ai/sdk`, with prompt caching
+ * on the system prompt, the tool list and user blocks marked `cache`. Never
+ * retries: the router does, from the ProviderError's kind.
+ */
+export class AnthropicProvider implements ModelProvider {
+  readonly name: string;
+  private readonly client: Anthropic;
+  private readonly helicone: boolean;
+  private readonly timeoutMs: number | undefined;
+
+  constructor(options: AnthropicProviderOptions) {
+    this.name = options.name ?? 'anthropic';
+    this.helicone = options.helicone !== undefined;
+    this.timeoutMs = options.timeoutMs;
+    this.client = new Anthropic({
+      apiKey: options.apiKey,
+      baseURL: options.helicone
+        ? (options.helicone.baseURL ?? HELICONE_ANTHROPIC_BASE_URL)
+        : (options.baseURL ?? ANTHROPIC_BASE_URL),
+      maxRetries: 0,
+      // Always set: without a timeout the SDK refuses non-streamed calls with a large max_tokens.
+      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      // The gateway meters every call itself; per-call spans would only add overhead.
+      openTelemetry: false,
+      ...(options.helicone ? { defaultHeaders: heliconeAuthHeader(options.helicone) } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  }
+
+  async complete(request: ModelRequest): Promise<ModelResponse> {
+    const call: CallIdentity = { provider: this.name, model: request.model };
+    const timeoutMs = request.timeoutMs ?? this.timeoutMs;
+    const guard = new CallGuard(request.signal, timeoutMs);
+    const progress: StreamProgress = {
+      started: false,
+      output: '',
+      input: undefined,
+      outputTokens: undefined,
+    };
+    const system = systemBlocks(request);
+    const tools = wireTools(request);
+    const breakpointsLeft = MAX_CACHE_BREAKPOINTS - (system ? 1 : 0) - (tools ? 1 : 0);
+    const body: MessageCreateParamsNonStreaming = {
+      model: request.model,
+      max_tokens: request.maxOutputTokens,
+      messages: wireMessages(request, breakpointsLeft),
+    };
+    if (system) body.system = system;
+    if (tools) body.tools = tools;
+    if (request.responseFormat === 'json') {
+      // With tools of its own the model may still call them; otherwise it must answer through the JSON tool.
+      body.tool_choice = request.tools?.length ? { type: 'any' } : { type: 'tool', name: JSON_ANSWER_TOOL };
+    }
+    // API version 2026-10-21 has no sampling temperature: request.temperature is not sent.
+    const options = {
+      signal: guard.signal ?? null,
+      timeout: timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      ...(this.helicone ? { headers: heliconeCallHeaders(request.context) } : {}),
+    };
+    try {
+      const response = request.onDelta
+        ? await this.streamed(call, request, body, options, progress, request.onDelta)
+        : await this.whole(call, request, body, options);
+      return checkJsonAnswer(call, request, response);
+    } catch (error) {
+      const usage = progress.started
+        ? await estimateUsage(request, progress.output, {
+            ...progress.input,
+            ...(progress.outputTokens !== undefined ? { outputTokens: progress.outputTokens } : {}),
+          })
+        : undefined;
+      throw toProviderError(error, call, guard, usage, (e, u) => classifyAnthropicError(call, e, u));
+    } finally {
+      guard.dispose();
+    }
+  }
+
+  private async whole(
+    call: CallIdentity,
+    request: ModelRequest,
+    body: MessageCreateParamsNonStreaming,
+    options: Anthropic.RequestOptions,
+  ): Promise<ModelResponse> {
+    const { data, request_id } = await this.client.messages.create(body, options).withResponse();
+    const message = data as Message | string | null;
+    const requestId = request_id ?? (typeof message === 'object' ? message?.id : undefined) ?? undefined;
+    if (!message || typeof message !== 'object' || !Array.isArray(message.content) || !message.usage) {
+      throw malformed(call, 'the answer has no content or usage', { requestId });
+    }
+    const usage: TokenUsage = {
+      ...inputUsageOf(message.usage),
+      outputTokens: message.usage.output_tokens ?? 0,
+    };
+    const blocks: { type: string; text?: string; id?: string; name?: string; input?: unknown }[] =
+      message.content;
+    const parts: { type: string; text: string; id: string; name: string; json: string }[] = [];
+    for (const block of blocks) {
+      if (block.type === 'text')
+        parts.push({ type: 'text', text: block.text ?? '', id: '', name: '', json: '' });
+      if (block.type === 'tool_use') {
+        const input = block.input;
+        if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+          throw malformed(call, `tool call ${block.name} has an input that is not a JSON object`, {
+            requestId,
+            usage,
+          });
+        }
+        parts.push({
+          type: 'tool_use',
+          text: '',
+          id: block.id ?? '',
+          name: block.name ?? '',
+          json: JSON.stringify(input),
+        });
+      }
+    }
+    const assembled = assemble(call, request, parts, requestId, usage);
+    return this.response(request, assembled, message.stop_reason, usage, requestId);
+  }
+
+  private async streamed(
+    call: CallIdentity,
+    request: ModelRequest,
+    body: MessageCreateParamsNonStreaming,
+    options: Anthropic.RequestOptions,
+    progress: StreamProgress,
+    onDelta: (text: string) => void,
+  ): Promise<ModelResponse> {
+    const { data: stream, request_id } = await this.client.messages
+      .create({ ...body, stream: true }, options)
+      .withResponse();
+    // From here the provider is generating: a failure still costs tokens.
+    progress.started = true;
+    let requestId = request_id ?? undefined;
+    let stopReason: string | null = null;
+    let finished = false;
+    const parts: { type: string; text: string; id: string; name: string; json: string }[] = [];
+    const jsonMode = request.responseFormat === 'json';
+    for await (const event of stream) {
+      switch (event.type) {
+        case 'message_start':
+          requestId ??= event.message.id;
+          progress.input = inputUsageOf(event.message.usage);
+          break;
+        case 'content_block_start': {
+          const block = event.content_block;
+          parts[event.index] =
+            block.type === 'tool_use'
+              ? { type: 'tool_use', text: '', id: block.id, name: block.name, json: '' }
+              : { type: block.type, text: '', id: '', name: '', json: '' };
+          break;
+        }
+        case 'content_block_delta': {
+          const part = parts[event.index];
+          if (!part) throw malformed(call, `a delta for content block ${event.index}, which never started`);
+          if (event.delta.type === 'text_delta') {
+            part.text += event.delta.text;
+            progress.output += event.delta.text;
+            onDelta(event.delta.text);
+          } else if (event.delta.type === 'input_json_delta') {
+            part.json += event.delta.partial_json;
+            progress.output += event.delta.partial_json;
+            // The JSON answer is the response text, so it streams like text.
+            if (jsonMode && part.name === JSON_ANSWER_TOOL) onDelta(event.delta.partial_json);
+          }
+          break;
+        }
+        case 'message_delta':
+          stopReason = event.delta.stop_reason ?? stopReason;
+          progress.outputTokens = event.usage.output_tokens;
+          // Newer API versions repeat (cumulative) input numbers here; they win when present.
+          if (event.usage.input_tokens !== null && event.usage.input_tokens !== undefined) {
+            progress.input = inputUsageOf({ ...event.usage });
+          }
+          break;
+        case 'message_stop':
+          finished = true;
+          break;
+      }
+    }
+    if (!finished) {
+      throw new ProviderError({
+        ...call,
+        kind: 'network',
+        message: 'the stream ended before the answer was complete',
+        ...(requestId ? { requestId } : {}),
+      });
+    }
+    const usage: TokenUsage = progress.input
+      ? { ...progress.input, outputTokens: progress.outputTokens ?? 0 }
+      : await estimateUsage(request, progress.output);
+    const toolParts = parts.filter((p) => p?.type === 'tool_use');
+    for (const part of toolParts) {
+      if (!parseToolArguments(part.json)) {
+        throw malformed(call, `tool call ${part.name} has an input that is not a JSON object`, {
+          requestId,
+          usage,
+        });
+      }
+    }
+    const assembled = assemble(call, request, parts.filter(Boolean), requestId, usage);
+    return this.response(request, assembled, stopReason, usage, requestId);
+  }
+
+  private response(
+    request: ModelRequest,
+    assembled: Assembled,
+    stopReason: string | null,
+    usage: TokenUsage,
+    requestId: string | undefined,
+  ): ModelResponse {
+    let stop = stopReasonOf(stopReason);
+    // A JSON answer arrives as a tool call, but to the caller it is a finished answer.
+    if (assembled.jsonAnswer !== undefined && !assembled.toolCalls.length && stop === 'tool_use')
+      stop = 'end';
+    return {
+      text: assembled.jsonAnswer ?? assembled.text,
+      toolCalls: assembled.toolCalls,
+      stopReason: stop,
+      usage,
+      provider: this.name,
+      model: request.model,
+      ...(requestId ? { requestId } : {}),
+    };
+  }
+}
+
+function assemble(
+  call: CallIdentity,
+  request: ModelRequest,
+  parts: { type: string; text: string; id: string; name: string; json: string }[],
+  requestId: string | undefined,
+  usage: TokenUsage,
+): Assembled {
+  let text = '';
+  let jsonAnswer: string | undefined;
+  const toolCalls: ToolCall[] = [];
+  for (const part of parts) {
+    if (part.type === 'text') text += part.text;
+    if (part.type !== 'tool_use') continue;
+    if (request.responseFormat === 'json' && part.name === JSON_ANSWER_TOOL) {
+      jsonAnswer = part.json;
+      continue;
+    }
+    const args = parseToolArguments(part.json);
+    if (!args) {
+      throw malformed(call, `tool call ${part.name} has an input that is not a JSON object`, {
+        requestId,
+        usage,
+      });
+    }
+    toolCalls.push({ id: part.id, name: part.name, arguments: args });
+  }
+  return { text, toolCalls, jsonAnswer };
+}
+
+function classifyAnthropicError(
+  call: CallIdentity,
+  error: unknown,
+  usage: TokenUsage | undefined,
+): ProviderError {
+  const withUsage = usage ? { usage } : {};
+  if (error instanceof APIUserAbortError) {
+    return new ProviderError({
+      ...call,
+      kind: 'cancelled',
+      message: 'the request was aborted',
+      ...withUsage,
+      cause: error,
+    });
+  }
+  if (error instanceof APIConnectionTimeoutError) {
+    return new ProviderError({
+      ...call,
+      kind: 'timeout',
+      message: 'no answer within the timeout',
+      ...withUsage,
+      cause: error,
+    });
+  }
+  if (error instanceof APIConnectionError) {
+    return new ProviderError({
+      ...call,
+      kind: 'network',
+      message: messageOf(error),
+      ...withUsage,
+      cause: error,
+    });
+  }
+  if (error instanceof APIError) {
+    return providerErrorFromHttp(
+      call,
+      {
+        status: error.status,
+        headers: error.headers,
+        message: error.apiMessage ?? error.message,
+        requestId: error.requestID ?? undefined,
+        errorType: error.type ?? undefined,
+        errorCode: error.errorCode ?? undefined,
+      },
+      error,
+      usage,
+    );
+  }
+  // The SDK's own parse failures (a 2xx body or an SSE event that is not JSON).
+  if (error instanceof SyntaxError || error instanceof AnthropicError) {
+    return malformed(call, `the answer could not be parsed: ${messageOf(error)}`, { usage, cause: error });
+  }
+  // fetch's TypeError('terminated') and friends: the connection broke.
+  return new ProviderError({
+    ...call,
+    kind: 'network',
+    message: messageOf(error),
+    ...withUsage,
+    cause: error,
+  });
+}

@@ -1,0 +1,249 @@
+import type { ServerResponse } from 'node:http';
+import {
+  type RecordedRequest,
+  type ReplyTiming,
+  roughTokens,
+  type ScriptedServer,
+  startScriptedHttpServer,
+  wordDeltas,
+  writeCutJson,
+  writeJson,
+  writeSse,
+} from './fake-openai-server';
+
+/**
+ * A local server that speaks Anthropic's Messages wire format (JSON and SSE
+ * events), answering each request with the next scripted reply, so the real
+ * `@anthropic-ai/sdk` (and the gateway above it) can be tested over HTTP.
+ */
+
+export type { RecordedRequest, ScriptedServer };
+
+export interface FakeAnthropicUsage {
+  /** Uncached input, as Anthropic reports it (cache reads and writes are apart). */
+  inputTokens?: number;
+  outputTokens?: number;
+  cacheReadInputTokens?: number;
+  cacheCreationInputTokens?: number;
+}
+
+export interface FakeAnthropicToolUse {
+  id?: string;
+  name: string;
+  /** An object is sent as the tool input; a string is streamed as it is (e.g. broken JSON). */
+  input: Record<string, unknown> | string;
+}
+
+export type FakeAnthropicReply = ReplyTiming &
+  (
+    | {
+        kind: 'answer';
+        text?: string;
+        toolUses?: FakeAnthropicToolUse[];
+        /** Defaults to 'tool_use' with tool uses, else 'end_turn'. */
+        stopReason?: string;
+        usage?: FakeAnthropicUsage;
+        /** Streamed: send this many SSE events, then drop the connection. Not streamed: send half the body. */
+        cutAfterEvents?: number;
+        /** Streamed: after this many events send an `error` event of this type (e.g. 'overloaded_error'). */
+        errorEvent?: { afterEvents: number; type: string; message?: string };
+      }
+    | { kind: 'error'; status: number; body?: unknown; headers?: Record<string, string> }
+    | { kind: 'raw'; status?: number; body: string; contentType?: string }
+  );
+
+type AnswerReply = Extract<FakeAnthropicReply, { kind: 'answer' }>;
+
+function errorBody(type: string, message: string) {
+  return { type: 'error', error: { type, message } };
+}
+
+/** Scripted replies for the common cases. */
+export const anthropicReplies = {
+  text: (text: string, extra: Partial<AnswerReply> = {}): FakeAnthropicReply => ({
+    kind: 'answer',
+    text,
+    ...extra,
+  }),
+  toolUse: (name: string, input: Record<string, unknown> | string, id = 'toolu_1'): FakeAnthropicReply => ({
+    kind: 'answer',
+    toolUses: [{ id, name, input }],
+  }),
+  /** 429; `retryAfter` is the Retry-After header's value (seconds or an HTTP date). */
+  rateLimited: (retryAfter = '1'): FakeAnthropicReply => ({
+    kind: 'error',
+    status: 429,
+    headers: { 'retry-after': retryAfter },
+    body: errorBody('rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit'),
+  }),
+  serverError: (status = 500): FakeAnthropicReply => ({
+    kind: 'error',
+    status,
+    body: errorBody('api_error', 'Internal server error'),
+  }),
+  overloaded: (): FakeAnthropicReply => ({
+    kind: 'error',
+    status: 529,
+    body: errorBody('overloaded_error', 'Overloaded'),
+  }),
+  contextLength: (): FakeAnthropicReply => ({
+    kind: 'error',
+    status: 400,
+    body: errorBody('invalid_request_error', 'prompt is too long: 210000 tokens > 200000 maximum'),
+  }),
+  /** A 200 whose JSON body cannot be parsed. */
+  malformed: (): FakeAnthropicReply => ({
+    kind: 'raw',
+    body: '{"id":"msg_broken","type":"message","content":[',
+  }),
+  slow: (
+    delayMs: number,
+    reply: FakeAnthropicReply = { kind: 'answer', text: 'late' },
+  ): FakeAnthropicReply => ({
+    ...reply,
+    delayMs,
+  }),
+  streamCut: (text: string, cutAfterEvents: number): FakeAnthropicReply => ({
+    kind: 'answer',
+    text,
+    cutAfterEvents,
+  }),
+};
+
+const DEFAULT_ANTHROPIC_REPLY: FakeAnthropicReply = { kind: 'answer', text: 'ok' };
+
+let anthropicIds = 0;
+
+function sse(type: string, data: Record<string, unknown>): string {
+  return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+}
+
+function respondAnthropic(reply: FakeAnthropicReply, request: RecordedRequest, res: ServerResponse): void {
+  anthropicIds++;
+  const headers = { 'request-id': `req_fake_${anthropicIds}` };
+  if (reply.kind === 'error') {
+    writeJson(res, reply.status, reply.body ?? errorBody('api_error', 'error'), {
+      ...headers,
+      ...reply.headers,
+    });
+    return;
+  }
+  if (reply.kind === 'raw') {
+    res.writeHead(reply.status ?? 200, {
+      'content-type': reply.contentType ?? 'application/json',
+      ...headers,
+    });
+    res.end(reply.body);
+    return;
+  }
+  const id = `msg_fake${anthropicIds}`;
+  const model = String(request.body?.model ?? 'fake-model');
+  const text = reply.text ?? '';
+  const toolUses = (reply.toolUses ?? []).map((use, index) => ({
+    id: use.id ?? `toolu_${index + 1}`,
+    name: use.name,
+    input: use.input,
+  }));
+  const stopReason = reply.stopReason ?? (toolUses.length ? 'tool_use' : 'end_turn');
+  const outputText = text + toolUses.map((u) => JSON.stringify(u.input)).join('');
+  const usage = {
+    input_tokens: reply.usage?.inputTokens ?? roughTokens(JSON.stringify(request.body?.messages ?? '')),
+    output_tokens: reply.usage?.outputTokens ?? roughTokens(outputText),
+    cache_read_input_tokens: reply.usage?.cacheReadInputTokens ?? 0,
+    cache_creation_input_tokens: reply.usage?.cacheCreationInputTokens ?? 0,
+  };
+
+  if (request.body?.stream !== true) {
+    const content = [
+      ...(text ? [{ type: 'text', text }] : []),
+      ...toolUses.map((use) => ({ type: 'tool_use', id: use.id, name: use.name, input: use.input })),
+    ];
+    const body = {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content,
+      stop_reason: stopReason,
+      stop_sequence: null,
+      usage,
+    };
+    if (reply.cutAfterEvents !== undefined) writeCutJson(res, body, headers);
+    else writeJson(res, 200, body, headers);
+    return;
+  }
+
+  const events = [
+    sse('message_start', {
+      message: {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...usage, output_tokens: 1 },
+      },
+    }),
+  ];
+  let index = 0;
+  if (text) {
+    events.push(sse('content_block_start', { index, content_block: { type: 'text', text: '' } }));
+    events.push(sse('ping', {}));
+    for (const piece of wordDeltas(text)) {
+      events.push(sse('content_block_delta', { index, delta: { type: 'text_delta', text: piece } }));
+    }
+    events.push(sse('content_block_stop', { index }));
+    index++;
+  }
+  for (const use of toolUses) {
+    events.push(
+      sse('content_block_start', {
+        index,
+        content_block: { type: 'tool_use', id: use.id, name: use.name, input: {} },
+      }),
+    );
+    const json = typeof use.input === 'string' ? use.input : JSON.stringify(use.input);
+    const half = Math.ceil(json.length / 2);
+    for (const part of [json.slice(0, half), json.slice(half)]) {
+      if (part)
+        events.push(
+          sse('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: part } }),
+        );
+    }
+    events.push(sse('content_block_stop', { index }));
+    index++;
+  }
+  events.push(
+    sse('message_delta', {
+      delta: { stop_reason: stopReason, stop_sequence: null },
+      usage: { output_tokens: usage.output_tokens },
+    }),
+  );
+  events.push(sse('message_stop', {}));
+  if (reply.errorEvent) {
+    const { afterEvents, type, message } = reply.errorEvent;
+    events.splice(
+      afterEvents,
+      events.length - afterEvents,
+      sse('error', { error: { type, message: message ?? type } }),
+    );
+  }
+  writeSse(res, events, headers, reply.cutAfterEvents);
+}
+
+/**
+ * Starts a fake Messages server. `url` is the host root, as the SDK's baseURL
+ * is (the SDK adds /v1/messages). With nothing queued it answers "ok", fast.
+ */
+export function startFakeAnthropic(
+  script: FakeAnthropicReply[] = [],
+): Promise<ScriptedServer<FakeAnthropicReply>> {
+  return startScriptedHttpServer({
+    script,
+    defaultReply: DEFAULT_ANTHROPIC_REPLY,
+    respond: respondAnthropic,
+    basePath: '',
+  });
+}
