@@ -23,6 +23,8 @@ export const API_ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/samples', name: 'ListSamples', file: 'api/list-samples.ts' },
   { method: 'GET', path: '/v1/employees', name: 'ListEmployees', file: 'api/list-employees.ts' },
   { method: 'PUT', path: '/v1/employees/{id}', name: 'PutEmployee', file: 'api/put-employee.ts' },
+  { method: 'GET', path: '/v1/models', name: 'ListModels', file: 'api/list-models.ts' },
+  { method: 'PUT', path: '/v1/models/{id}', name: 'PutModel', file: 'api/put-model.ts' },
 ];
 
 /** Task state name (as in shared/workflow's ASL) → handler file. */
@@ -55,6 +57,8 @@ const LOADERS: Record<string, () => Promise<{ handler: unknown }>> = {
   'api/list-samples.ts': () => import('./api/list-samples'),
   'api/list-employees.ts': () => import('./api/list-employees'),
   'api/put-employee.ts': () => import('./api/put-employee'),
+  'api/list-models.ts': () => import('./api/list-models'),
+  'api/put-model.ts': () => import('./api/put-model'),
   'workflow/plan-task.ts': () => import('./workflow/plan-task'),
   'workflow/request-approval.ts': () => import('./workflow/request-approval'),
   'workflow/start-run.ts': () => import('./workflow/start-run'),

@@ -20,6 +20,19 @@ export const handler = apiHandler(async ({ tenant, path, body }) => {
       { path: 'tools', message: `known: ${BUILT_IN_TOOLS.join(', ')}, or <mcp server name>.<tool>` },
     ]);
   }
+  const catalog = await runtime().gateway.catalogFor(tenant.tenantId);
+  const unknownModels = input.allowedModels.filter((m) => !catalog.get(m));
+  if (unknownModels.length) {
+    throw new InvalidInput(`Invalid body: allowedModels: unknown model(s) ${unknownModels.join(', ')}`, [
+      {
+        path: 'allowedModels',
+        message: `not in the catalog; known: ${catalog
+          .list()
+          .map((m) => m.id)
+          .join(', ')} (add your own with PUT /v1/models/{id})`,
+      },
+    ]);
+  }
   const profile = await runtime().store.putEmployee(tenant.tenantId, { ...input, id });
   return { status: 200, body: { employee: profile } };
 });

@@ -8,7 +8,7 @@ import { API_ROUTES, loadHandler, WORKFLOW_HANDLERS } from '@techteam/functions/
 import { type CodeSandbox, teamSandbox } from '@techteam/shared/agents';
 import type { Config } from '@techteam/shared/config';
 import { PortInUse, TechteamError } from '@techteam/shared/errors';
-import { DEMO_MODEL, DemoProvider } from '@techteam/shared/gateway';
+import { teamGateway } from '@techteam/shared/gateway/team-gateway';
 import { type Runtime, useRuntime } from '@techteam/shared/runtime';
 import { LocalSandbox, SandboxUnavailable } from '@techteam/shared/sandbox';
 import {
@@ -19,7 +19,6 @@ import {
   startLocalDynamo,
 } from '@techteam/shared/store';
 import {
-  directModels,
   LocalWorkflowEngine,
   resumeInterruptedTasks,
   TaskSignals,
@@ -188,7 +187,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
     const doc = createDocumentClient({ endpoint });
     const created = await ensureTable(doc, config.TECHTEAM_TABLE);
     const store = new Store(doc, config.TECHTEAM_TABLE);
-    const models = options.models?.(store) ?? directModels(new DemoProvider(), DEMO_MODEL, store);
+    const gateway = teamGateway(store, config, process.env);
+    const setup = await gateway.setup();
+    const models = options.models?.(store) ?? gateway;
 
     const handlers = {} as Record<TaskStateName, TaskStateHandler>;
     for (const [state, file] of Object.entries(WORKFLOW_HANDLERS) as [TaskStateName, string][]) {
@@ -206,6 +207,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     const runtime: Runtime = {
       config,
       store,
+      gateway,
       models,
       workflow: engine,
       signals: new TaskSignals(),
@@ -224,7 +226,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
         `, ${dynamo?.path ? `data in ${dynamo.path}` : config.TECHTEAM_DYNAMO_ENDPOINT ? 'external engine' : 'in memory (--ephemeral)'}`,
     );
     log('  Workflow   the shared ASL definition in aws-local-stepfunctions, in this process');
-    log('  Models     demo — scripted and deterministic; no model provider key is set');
+    log(
+      setup.demo
+        ? '  Models     demo — scripted and deterministic; no model provider key is set (`npx techteam models` says how to add one)'
+        : `  Models     ${setup.statuses
+            .filter((p) => p.live)
+            .map((p) => `${p.name} (${p.detail})`)
+            .join('; ')}`,
+    );
     log(`  Workspaces ${workspaceRoot}`);
     log(
       `  Sandbox    ${sandbox ? sandbox.describe : 'none: sandbox tools answer that no sandbox is configured'}`,

@@ -1,5 +1,5 @@
 export { IterationsExhausted, runAgent, TaskStopped } from './agent-loop';
-export { BUILT_IN_EMPLOYEES, BUILT_IN_PROFILES, builtInProfile } from './profiles';
+export { allowOperatorModels, BUILT_IN_EMPLOYEES, BUILT_IN_PROFILES, builtInProfile } from './profiles';
 export { employeeOf, teamOf } from './roster';
 export type { CodeSandbox, SandboxRun } from './sandbox-port';
 export { teamSandbox } from './team-sandbox';

@@ -45,7 +45,7 @@ const worstCase = worstCaseMicroUsd(promptTokenBound({ messages }), maxOutputTok
 describe('budgets: reserve, then settle (DynamoDB Local)', () => {
   it('lets 50 concurrent calls never spend past a budget that fits 10 of them', async () => {
     const store = await freshStore();
-    await store.putTenant({ id: 'acme', name: 'Acme' });
+    await store.putTenant({ id: 'acme', name: 'Acme', plan: 'local' });
     const budgetUsd = (worstCase * 10) / 1_000_000;
     const task = await store.createTask('acme', { prompt: 'p', preference: 'balanced', budgetUsd });
     const gw = new ModelGateway({
@@ -84,7 +84,7 @@ describe('budgets: reserve, then settle (DynamoDB Local)', () => {
 
   it('holds an employee to its share and the tenant to its month, naming which budget ran out', async () => {
     const store = await freshStore();
-    await store.putTenant({ id: 'acme', name: 'Acme', monthlyBudgetMicroUsd: worstCase * 3 });
+    await store.putTenant({ id: 'acme', name: 'Acme', plan: 'local', monthlyBudgetMicroUsd: worstCase * 3 });
     const big = await store.createTask('acme', { prompt: 'p', preference: 'balanced', budgetUsd: 100 });
     const gw = new ModelGateway({
       providers: new Map([['anthropic', provider]]),
@@ -104,7 +104,7 @@ describe('budgets: reserve, then settle (DynamoDB Local)', () => {
     await expect(run(1, big.id)).rejects.toMatchObject({ code: 'BudgetExceeded', scope: 'tenant' });
 
     const store2 = await freshStore();
-    await store2.putTenant({ id: 'acme', name: 'Acme' });
+    await store2.putTenant({ id: 'acme', name: 'Acme', plan: 'local' });
     const small = await store2.createTask('acme', {
       prompt: 'p',
       preference: 'balanced',

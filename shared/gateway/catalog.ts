@@ -23,7 +23,9 @@ export const ModelEntryInput = z
   .strict();
 export type ModelEntryInput = z.input<typeof ModelEntryInput>;
 
-export const ModelId = z.string().regex(/^[a-z0-9][a-z0-9.:_-]{0,99}$/, 'must be a model id such as gpt-4.1');
+export const ModelId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.:_/-]{0,99}$/, 'must be a model id such as gpt-4.1');
 
 export interface CatalogModel {
   id: string;

@@ -272,7 +272,7 @@ export class ModelGateway implements TeamModels {
     };
   }
 
-  private async catalogFor(tenantId: string): Promise<Catalog> {
+  async catalogFor(tenantId: string): Promise<Catalog> {
     if (!this.options.tenantModels) return this.options.catalog;
     const cached = this.tenantCatalogs.get(tenantId);
     if (cached && Date.now() - cached.at < TENANT_CATALOG_TTL_MS) return cached.catalog;

@@ -1,21 +1,17 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { type Config, loadConfig } from '../config';
 import { ConfigInvalid } from '../errors';
-import { DEMO_MODEL, DemoProvider } from '../gateway/demo-provider';
+import { type TeamGateway, teamGateway } from '../gateway/team-gateway';
 import { createDocumentClient, Store } from '../store';
-import {
-  directModels,
-  type LifecycleDeps,
-  TaskSignals,
-  type WorkflowDeps,
-  type WorkflowEngine,
-} from '../workflow';
+import { type LifecycleDeps, TaskSignals, type WorkflowDeps, type WorkflowEngine } from '../workflow';
 import { stepFunctionsEngine } from '../workflow/step-functions-engine';
 import { S3Workspace } from '../workspace';
 
 /** Everything a handler needs, built once per process (a Lambda container or the local host). */
 export interface Runtime extends WorkflowDeps, LifecycleDeps {
   config: Config;
+  /** The model gateway: providers, catalog, budgets. `models` is it, unless a test swaps models out. */
+  gateway: TeamGateway;
 }
 
 let current: Runtime | undefined;
@@ -54,10 +50,12 @@ function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
       };
   const bucket = config.TECHTEAM_ARTIFACTS_BUCKET;
   const s3 = new S3Client(region ? { region } : {});
+  const gateway = teamGateway(store, config, env);
   return {
     config,
     store,
-    models: directModels(new DemoProvider(), DEMO_MODEL, store),
+    gateway,
+    models: gateway,
     workflow,
     signals: new TaskSignals(),
     workspaceFor: (tenantId, taskId) =>

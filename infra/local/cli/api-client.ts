@@ -1,4 +1,5 @@
 import type { Plan, StepResult, Task, TaskEvent } from '@techteam/shared/domain';
+import type { ModelsView } from '@techteam/shared/gateway/models-view';
 
 export class HostUnreachable extends Error {
   constructor(readonly url: string) {
@@ -68,6 +69,10 @@ export class TechteamClient {
     requireApproval?: boolean;
   }): Promise<{ task: Task }> {
     return this.request('POST', '/v1/tasks', input);
+  }
+
+  listModels(): Promise<ModelsView> {
+    return this.request('GET', '/v1/models');
   }
 
   listTasks(limit = 20, cursor?: string): Promise<{ tasks: Task[]; next?: string }> {

@@ -2,6 +2,7 @@ import { loadConfig } from '@techteam/shared/config';
 import { isTechteamError } from '@techteam/shared/errors';
 import { ApiError, HostUnreachable } from './api-client';
 import { processIo } from './io';
+import { modelsCommand } from './models-command';
 import { runCommand } from './run-command';
 import { sandboxCommand } from './sandbox-command';
 import { samplesCommand, taskActionCommand } from './task-actions-command';
@@ -16,6 +17,7 @@ Commands
                           (--approve: the plan waits for your approval before anything runs)
   tasks [--limit N]       list tasks, newest first
   show <task-id>          one task and its whole event log
+  models [--json]         the model catalog with prices, which providers are live, and why not
   samples                 the built-in tasks the demo model plays end to end
   approve <task-id>       approve a plan that waits (--plan edited.json to change it, --note text)
   reject <task-id>        reject a plan that waits; the task is cancelled
@@ -29,7 +31,9 @@ Environment
   TECHTEAM_URL            the host the client commands talk to (default http://127.0.0.1:8787)
   TECHTEAM_PORT           the port \`up\` listens on (default 8787)
   TECHTEAM_DATA_DIR       where \`up\` keeps its data (default .techteam)
-  TECHTEAM_SANDBOX        the local sandbox's isolation: bwrap (default) or gvisor`;
+  TECHTEAM_SANDBOX        the local sandbox's isolation: bwrap (default) or gvisor
+  OPENAI_API_KEY, ANTHROPIC_API_KEY, BEDROCK_REGION (+ AWS credentials), OPENAI_COMPATIBLE_BASE_URL
+                          make those model providers live; with none, the demo model answers`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -52,6 +56,8 @@ export async function main(argv: string[]): Promise<number> {
         return await taskActionCommand(command, rest, io);
       case 'samples':
         return await samplesCommand(io);
+      case 'models':
+        return await modelsCommand(rest, io);
       case 'sandbox':
         return await sandboxCommand(rest);
       case undefined:

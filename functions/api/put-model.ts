@@ -1,0 +1,13 @@
+import { putTenantModel } from '@techteam/shared/gateway/tenant-models';
+import { runtime } from '@techteam/shared/runtime';
+import { apiHandler } from '../http';
+
+/**
+ * PUT /v1/models/{id}: add a model to the tenant's catalog, or override a
+ * shipped one (a negotiated price, a private deployment). Takes effect within
+ * 30 seconds on every host (the gateway caches a tenant's catalog that long).
+ */
+export const handler = apiHandler(async ({ tenant, path, body }) => {
+  const model = await putTenantModel(runtime().store, tenant.tenantId, path['id'] ?? '', body);
+  return { status: 200, body: { model } };
+});

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmployeeProfile } from '../domain';
+import type { Store } from '../store';
+import { freshStore } from '../testing/dynamo';
+import { anthropicReplies, startFakeAnthropic } from '../testing/fake-anthropic-server';
+import { openAIReplies, startFakeOpenAI } from '../testing/fake-openai-server';
+import { Catalog } from './catalog';
+import { ModelsExhausted } from './errors';
+import { ModelGateway } from './gateway';
+import { AnthropicProvider } from './providers/anthropic';
+import { OpenAIProvider } from './providers/openai';
+import { listTenantModels, putTenantModel } from './tenant-models';
+import type { ModelProvider } from './types';
+import { StoreMeter } from './usage-meter';
+
+type Servers = {
+  openai: Awaited<ReturnType<typeof startFakeOpenAI>>;
+  anthropic: Awaited<ReturnType<typeof startFakeAnthropic>>;
+};
+let servers: Servers;
+let store: Store;
+
+beforeAll(async () => {
+  servers = { openai: await startFakeOpenAI(), anthropic: await startFakeAnthropic() };
+  store = await freshStore();
+  await store.putTenant({ id: 'acme', name: 'Acme', plan: 'team', heliconeCache: true });
+});
+afterAll(async () => {
+  await servers.openai.close();
+  await servers.anthropic.close();
+});
+
+const profile = EmployeeProfile.parse({
+  id: 'dev',
+  name: 'Dev',
+  rolePrompt: 'You write code.',
+  allowedModels: ['claude-sonnet-4-5', 'gpt-4.1'],
+  defaultModel: 'claude-sonnet-4-5',
+  fallbacks: ['gpt-4.1'],
+});
+
+function gatewayOverFakes(sleeps: number[], helicone = false) {
+  const heliconeFor = (url: string) =>
+    helicone ? { helicone: { apiKey: 'sk-helicone-test', baseURL: url } } : {};
+  return new ModelGateway({
+    providers: new Map<string, ModelProvider>([
+      [
+        'anthropic',
+        new AnthropicProvider({
+          apiKey: 'sk-ant-test',
+          baseURL: servers.anthropic.url,
+          ...heliconeFor(servers.anthropic.url),
+        }),
+      ],
+      [
+        'openai',
+        new OpenAIProvider({
+          apiKey: 'sk-openai-test',
+          baseURL: servers.openai.url,
+          ...heliconeFor(servers.openai.url),
+        }),
+      ],
+    ]),
+    catalog: Catalog.shipped(),
+    meter: new StoreMeter(store),
+    tenantModels: (tenantId) => listTenantModels(store, tenantId),
+    policy: { timeoutMs: 2_000 },
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+  });
+}
+
+async function newTask() {
+  return store.createTask('acme', { prompt: 'p', preference: 'balanced' });
+}
+
+const call = (taskId: string, extra = {}) => ({
+  profile,
+  preference: 'balanced' as const,
+  system: 'You are Dev.',
+  messages: [{ role: 'user' as const, content: 'Write slugify.' }],
+  maxOutputTokens: 500,
+  context: { tenantId: 'acme', taskId, employeeId: 'dev' },
+  ...extra,
+});
+
+describe('the gateway over the real SDKs, wire-protocol fakes and DynamoDB Local', () => {
+  it('waits out a 429’s Retry-After, answers, and records the usage with its cost', async () => {
+    const task = await newTask();
+    servers.anthropic.enqueue(
+      anthropicReplies.rateLimited('2'),
+      anthropicReplies.text('def slugify(s): ...', { usage: { inputTokens: 120, outputTokens: 30 } }),
+    );
+    const sleeps: number[] = [];
+    const res = await gatewayOverFakes(sleeps).complete(call(task.id));
+    expect(res.text).toContain('slugify');
+    expect(res.model).toBe('claude-sonnet-4-5');
+    expect(res.attempts).toBe(2);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(2_000);
+    const [usage] = await store.listUsage('acme', task.id);
+    // 120 × $3 + 30 × $15 per million = 360 + 450 micro-USD
+    expect(usage).toMatchObject({
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5',
+      costMicroUsd: 810,
+      attempts: 2,
+    });
+    const events = await store.listEvents('acme', task.id);
+    expect(events.items.some((e) => e.type === 'usage')).toBe(true);
+  });
+
+  it('falls back from an Anthropic that keeps failing to OpenAI, then names both when both fail', async () => {
+    const task = await newTask();
+    servers.anthropic.enqueue(
+      anthropicReplies.serverError(500),
+      anthropicReplies.overloaded(),
+      anthropicReplies.malformed(),
+    );
+    servers.openai.enqueue(openAIReplies.text('fallback answer'));
+    const sleeps: number[] = [];
+    const gw = gatewayOverFakes(sleeps);
+    const res = await gw.complete(call(task.id));
+    expect(res.provider).toBe('openai');
+    expect(res.text).toBe('fallback answer');
+    expect(sleeps).toHaveLength(2);
+
+    // Anthropic now cools down; make OpenAI fail every attempt too.
+    servers.openai.enqueue(
+      openAIReplies.serverError(503),
+      openAIReplies.malformed(),
+      openAIReplies.slow(5_000),
+    );
+    const error = (await gw.complete(call(task.id)).catch((e) => e)) as ModelsExhausted;
+    expect(error).toBeInstanceOf(ModelsExhausted);
+    expect(error.code).toBe('ProviderUnavailable');
+    expect(error.message).toMatch(/claude-sonnet-4-5 \(cooling down/);
+    expect(error.message).toMatch(/gpt-4\.1 \(timeout/);
+  });
+
+  it('sends Helicone’s auth and per-call properties on the wire, and the cache header for an opted-in tenant', async () => {
+    const task = await newTask();
+    const before = servers.anthropic.requests.length;
+    await gatewayOverFakes([], true).complete(
+      call(task.id, { context: { tenantId: 'acme', taskId: task.id, stepId: 's1', employeeId: 'dev' } }),
+    );
+    const sent = servers.anthropic.requests[before]!;
+    expect(sent.headers['helicone-auth']).toBe('Bearer sk-helicone-test');
+    expect(sent.headers['helicone-property-tenant']).toBe('acme');
+    expect(sent.headers['helicone-property-task']).toBe(task.id);
+    expect(sent.headers['helicone-property-employee']).toBe('dev');
+    expect(sent.headers['helicone-cache-enabled']).toBe('true');
+  });
+
+  it('routes to a tenant’s own model, priced as the tenant says', async () => {
+    const task = await newTask();
+    await putTenantModel(store, 'acme', 'gpt-4.1', {
+      provider: 'openai',
+      providerModelId: 'gpt-4.1-2025-04-14',
+      contextWindow: 1_000_000,
+      maxOutputTokens: 32_768,
+      prices: { input: '1.00', output: '4.00', cachedInput: '0.25' },
+    });
+    servers.openai.enqueue(
+      openAIReplies.text('negotiated', { usage: { promptTokens: 1000, completionTokens: 100 } }),
+    );
+    const before = servers.openai.requests.length;
+    const res = await gatewayOverFakes([]).complete(call(task.id, { model: 'gpt-4.1' }));
+    expect(res.text).toBe('negotiated');
+    expect(servers.openai.requests[before]!.body.model).toBe('gpt-4.1-2025-04-14');
+    const [usage] = await store.listUsage('acme', task.id);
+    expect(usage!.costMicroUsd).toBe(1_000 + 400);
+    await expect(putTenantModel(store, 'acme', 'x', { provider: 'openai' })).rejects.toMatchObject({
+      code: 'InvalidInput',
+      issues: expect.arrayContaining([expect.objectContaining({ path: 'providerModelId' })]),
+    });
+  });
+});

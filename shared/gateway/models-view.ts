@@ -1,0 +1,68 @@
+import type { Catalog } from './catalog';
+import type { ProviderStatus } from './provider-setup';
+
+/** What `GET /v1/models` and `techteam models` show. */
+export interface ModelsView {
+  catalog: { version: string; checkedAt: string };
+  demo: boolean;
+  providers: ProviderStatus[];
+  models: Array<{
+    id: string;
+    provider: string;
+    live: boolean;
+    contextWindow: number;
+    maxOutputTokens: number;
+    /** USD per million tokens, as in the price file. */
+    prices: { input: string; output: string; cachedInput: string };
+    capabilities: { tools: boolean; json: boolean; vision: boolean };
+    quality: number;
+    source: 'catalog' | 'tenant' | 'config';
+  }>;
+}
+
+export function modelsView(catalog: Catalog, providers: ProviderStatus[], demo: boolean): ModelsView {
+  const live = new Set(providers.filter((p) => p.live).map((p) => p.name));
+  return {
+    catalog: { version: catalog.version, checkedAt: catalog.checkedAt },
+    demo,
+    providers,
+    models: catalog.list().map((m) => ({
+      id: m.id,
+      provider: m.provider,
+      live: live.has(m.provider),
+      contextWindow: m.contextWindow,
+      maxOutputTokens: m.maxOutputTokens,
+      prices: m.listPrices,
+      capabilities: m.capabilities,
+      quality: m.quality,
+      source: m.source,
+    })),
+  };
+}
+
+/** The view as a table for a terminal. */
+export function formatModelsView(view: ModelsView): string {
+  const lines: string[] = [];
+  lines.push('Providers');
+  for (const p of view.providers)
+    lines.push(`  ${p.live ? 'live' : 'off '}  ${p.name.padEnd(18)} ${p.detail}`);
+  if (view.demo) {
+    lines.push(
+      '',
+      '  Only the demo model is live: it is scripted and deterministic, and plays the built-in samples.',
+    );
+  }
+  lines.push(
+    '',
+    `Catalog ${view.catalog.version} (prices checked ${view.catalog.checkedAt}; USD per million tokens)`,
+  );
+  lines.push(
+    `  ${'model'.padEnd(28)} ${'provider'.padEnd(18)} ${'context'.padStart(9)} ${'input'.padStart(8)} ${'output'.padStart(8)} ${'cached'.padStart(8)}  live`,
+  );
+  for (const m of view.models) {
+    lines.push(
+      `  ${m.id.padEnd(28)} ${m.provider.padEnd(18)} ${String(m.contextWindow).padStart(9)} ${m.prices.input.padStart(8)} ${m.prices.output.padStart(8)} ${m.prices.cachedInput.padStart(8)}  ${m.live ? 'yes' : 'no'}${m.source === 'catalog' ? '' : ` (${m.source})`}`,
+    );
+  }
+  return lines.join('\n');
+}
