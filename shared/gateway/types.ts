@@ -53,6 +53,7 @@ export interface ModelRequest {
 export type StopReason = 'end' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'content_filter' | 'cancelled';
 
 export interface TokenUsage {
+  /** Input tokens not read from a cache (cache writes included); the cache reads are cachedInputTokens, so no token is counted twice. */
   inputTokens: number;
   outputTokens: number;
   cachedInputTokens: number;

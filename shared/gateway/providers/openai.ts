@@ -167,7 +167,7 @@ export class OpenAIProvider implements ModelProvider {
   private readonly timeoutMs: number | undefined;
   private readonly maxTokensParam: 'max_completion_tokens' | 'max_tokens';
 
-  constructor(options: OpenAIProviderOptions & { compatible?: boolean }) {
+  constructor(options: OpenAIProviderOptions) {
     this.name = options.name ?? 'openai';
     this.helicone = options.helicone !== undefined;
     this.timeoutMs = options.timeoutMs;
@@ -181,8 +181,9 @@ export class OpenAIProvider implements ModelProvider {
       timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       ...(options.helicone ? { defaultHeaders: heliconeAuthHeader(options.helicone) } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
-      // A compatible server must not receive the OpenAI organisation or project from the environment.
-      ...(options.compatible ? { organization: null, project: null } : {}),
+      // Only what the options say is sent: no organisation or project read from the environment.
+      organization: null,
+      project: null,
     });
   }
 
@@ -431,7 +432,6 @@ export function openAICompatibleProvider(options: {
     baseURL: options.baseURL,
     apiKey: options.apiKey ?? 'no-key',
     maxTokensParam: 'max_tokens',
-    compatible: true,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
