@@ -8,6 +8,8 @@ import { apiHandler } from '../http';
  * 30 seconds on every host (the gateway caches a tenant's catalog that long).
  */
 export const handler = apiHandler(async ({ tenant, path, body }) => {
-  const model = await putTenantModel(runtime().store, tenant.tenantId, path['id'] ?? '', body);
+  const { store, gateway } = runtime();
+  const model = await putTenantModel(store, tenant.tenantId, path['id'] ?? '', body);
+  await gateway.forgetTenantCatalog(tenant.tenantId);
   return { status: 200, body: { model } };
 });

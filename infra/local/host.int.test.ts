@@ -130,6 +130,53 @@ describe('the HTTP API through the API Gateway adapter', () => {
     expect(['cancelled', 'succeeded']).toContain(final.task.status);
   });
 
+  it('lists the models and live providers, takes a tenant’s own model, and refuses employees on unknown models', async () => {
+    const view = (await (await api('/v1/models')).json()) as {
+      demo: boolean;
+      providers: { name: string; live: boolean; detail: string }[];
+      models: { id: string; live: boolean; source: string }[];
+    };
+    expect(view.demo).toBe(true);
+    expect(view.providers.find((p) => p.name === 'openai')).toMatchObject({
+      live: false,
+      detail: 'no credentials: set OPENAI_API_KEY',
+    });
+    expect(view.models.find((m) => m.id === 'demo-1')?.live).toBe(true);
+
+    const put = (path: string, body: unknown) =>
+      api(path, {
+        method: 'PUT',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
+    const bad = await put('/v1/models/my-llama', { provider: 'ollama', contextWindow: -1 });
+    expect(bad.status).toBe(400);
+    const issues = ((await bad.json()) as { error: { details: { issues: { path: string }[] } } }).error
+      .details.issues;
+    expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['providerModelId', 'contextWindow']));
+    const ok = await put('/v1/models/my-llama', {
+      provider: 'ollama',
+      providerModelId: 'llama3.1:8b',
+      contextWindow: 131072,
+      maxOutputTokens: 8192,
+      prices: { input: '0', output: '0', cachedInput: '0' },
+    });
+    expect(ok.status).toBe(200);
+    const after = (await (await api('/v1/models')).json()) as typeof view;
+    expect(after.models.find((m) => m.id === 'my-llama')).toMatchObject({ source: 'tenant', live: false });
+
+    const employee = await put('/v1/employees/tester', {
+      name: 'Tester',
+      rolePrompt: 'You test.',
+      allowedModels: ['demo-1', 'gpt-9'],
+      defaultModel: 'demo-1',
+    });
+    expect(employee.status).toBe(400);
+    expect(((await employee.json()) as { error: { message: string } }).error.message).toMatch(
+      /allowedModels: unknown model\(s\) gpt-9/,
+    );
+  });
+
   it('keeps tenant-defined employees, refuses bad profiles by field, and runs a plan that uses one', async () => {
     const put = (id: string, body: unknown) =>
       api(`/v1/employees/${id}`, {

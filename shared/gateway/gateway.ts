@@ -272,6 +272,11 @@ export class ModelGateway implements TeamModels {
     };
   }
 
+  /** Drops a tenant's cached catalog after its models changed; other containers refresh within the TTL. */
+  forgetTenantCatalog(tenantId: string): void {
+    this.tenantCatalogs.delete(tenantId);
+  }
+
   async catalogFor(tenantId: string): Promise<Catalog> {
     if (!this.options.tenantModels) return this.options.catalog;
     const cached = this.tenantCatalogs.get(tenantId);

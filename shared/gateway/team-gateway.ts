@@ -53,6 +53,7 @@ export interface TeamGateway extends TeamModels {
   setup(): Promise<ProviderSetup>;
   /** The catalog as a tenant sees it: shipped, plus configured models, plus the tenant's own. */
   catalogFor(tenantId: string): Promise<Catalog>;
+  forgetTenantCatalog(tenantId: string): Promise<void>;
 }
 
 /**
@@ -91,6 +92,9 @@ export function teamGateway(store: Store, config: Config, env: Env = process.env
     },
     async setup() {
       return (await get()).setup;
+    },
+    async forgetTenantCatalog(tenantId) {
+      (await get()).gateway.forgetTenantCatalog(tenantId);
     },
     async catalogFor(tenantId) {
       return (await get()).gateway.catalogFor(tenantId);
