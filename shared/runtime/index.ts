@@ -6,6 +6,7 @@ import { createDocumentClient, Store } from '../store';
 import { type LifecycleDeps, TaskSignals, type WorkflowDeps, type WorkflowEngine } from '../workflow';
 import { stepFunctionsEngine } from '../workflow/step-functions-engine';
 import { S3Workspace } from '../workspace';
+import { sandboxFromEnv } from './aws-sandbox';
 
 /** Everything a handler needs, built once per process (a Lambda container or the local host). */
 export interface Runtime extends WorkflowDeps, LifecycleDeps {
@@ -51,7 +52,9 @@ function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
   const bucket = config.TECHTEAM_ARTIFACTS_BUCKET;
   const s3 = new S3Client(region ? { region } : {});
   const gateway = teamGateway(store, config, env);
+  const sandbox = sandboxFromEnv(env);
   return {
+    ...(sandbox ? { sandbox } : {}),
     config,
     store,
     gateway,
