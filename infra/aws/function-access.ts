@@ -1,0 +1,84 @@
+/**
+ * What each Lambda may touch, read from what its handler and the shared code it
+ * calls actually do (functions/api, functions/workflow, shared/workflow). The
+ * stacks grant exactly this and the tests check the synthesized policies
+ * against it.
+ */
+import type { TaskStateName } from '@techteam/shared/workflow';
+import type { WildcardKind } from './nag';
+
+export interface FunctionAccess {
+  /** The single table: read-only for GET routes, read/write for the rest; none for static answers. */
+  table: 'none' | 'read' | 'readWrite';
+  /** Step Functions calls: `start` (StartExecution), `stop` (StopExecution), `respond` (SendTaskSuccess). */
+  execution?: 'start' | 'stop' | 'respond';
+  /** Reads and writes the task's workspace in the artifacts bucket (`<tenant>/<task>/workspace/`). */
+  workspace?: boolean;
+  /** Calls models: Bedrock, and in hosted mode the provider key secrets. */
+  models?: boolean;
+  /** Reads the provider key secrets (hosted mode) without calling models, e.g. to report which providers are live. */
+  providerKeys?: boolean;
+  /** Runs code in the sandbox: its queue(s), its S3 prefix, and for Fargate RunTask/StopTask. */
+  sandbox?: boolean;
+}
+
+/** By API route name (functions/routes.ts API_ROUTES). */
+export const API_ACCESS: Record<string, FunctionAccess> = {
+  CreateTask: { table: 'readWrite', execution: 'start' },
+  ListTasks: { table: 'read' },
+  GetTask: { table: 'read' },
+  ListEvents: { table: 'read' },
+  CancelTask: { table: 'readWrite', execution: 'stop' },
+  ApproveTask: { table: 'readWrite', execution: 'respond' },
+  RejectTask: { table: 'readWrite', execution: 'respond' },
+  ResumeTask: { table: 'readWrite', execution: 'start' },
+  // The demo samples are compiled in; the handler reads nothing.
+  ListSamples: { table: 'none' },
+  ListEmployees: { table: 'read' },
+  PutEmployee: { table: 'readWrite' },
+  // Resolves the provider keys to say which providers are live; calls no model.
+  ListModels: { table: 'read', providerKeys: true },
+  PutModel: { table: 'readWrite' },
+};
+
+/** A route added to functions/routes.ts without an entry above: the table only, read-only for GET. */
+export function apiAccess(name: string, method: string): FunctionAccess {
+  return API_ACCESS[name] ?? { table: method === 'GET' ? 'read' : 'readWrite' };
+}
+
+/** Whether a function gets TECHTEAM_PROVIDER_SECRETS and read access to the provider key secrets. */
+export const readsProviderKeys = (access: FunctionAccess): boolean =>
+  !!(access.models || access.providerKeys);
+
+/** By workflow Task state (shared/workflow TASK_STATES). */
+export const WORKFLOW_ACCESS: Record<TaskStateName, FunctionAccess> = {
+  Plan: { table: 'readWrite', models: true },
+  ApprovalGate: { table: 'readWrite' },
+  StartRun: { table: 'readWrite' },
+  StartStep: { table: 'readWrite' },
+  RunEmployee: { table: 'readWrite', workspace: true, models: true, sandbox: true },
+  DevAttempt: { table: 'readWrite', workspace: true, models: true, sandbox: true },
+  QAReview: { table: 'readWrite', workspace: true, models: true, sandbox: true },
+  RejectStep: { table: 'readWrite' },
+  Synthesize: { table: 'readWrite', models: true },
+  Finalize: { table: 'readWrite' },
+  MarkFailed: { table: 'readWrite' },
+};
+
+/** S3 key patterns, shared by the grants and the sandbox adapter's environment. */
+export const WORKSPACE_KEYS = '*/workspace/*';
+export const SANDBOX_PREFIX = 'sandbox';
+/** Fargate-tier run queues are created by the adapter (shared/sandbox/aws/remote-sandbox.ts) with this name prefix. */
+export const SANDBOX_RUN_QUEUE_PREFIX = 'techteam-sandbox-';
+
+/** The wildcard kinds (infra/aws/nag.ts) a function's grants bring. */
+export function wildcardKindsOf(access: FunctionAccess): WildcardKind[] {
+  const kinds: WildcardKind[] = [];
+  if (access.table !== 'none') kinds.push('TableIndexes');
+  if (access.execution === 'stop') kinds.push('StateMachineExecutions');
+  if (access.workspace) kinds.push('TaskWorkspaces', 'S3GrantActions');
+  if (access.models) kinds.push('BedrockModels');
+  if (access.sandbox)
+    kinds.push('SandboxJobObjects', 'S3GrantActions', 'SandboxRunQueues', 'SandboxRunnerTasks');
+  return kinds;
+}

@@ -1,0 +1,126 @@
+/**
+ * cdk-nag's AwsSolutions checks, with its wildcard findings (AwsSolutions-IAM5)
+ * sorted into named kinds. cdk-nag names each wildcard finding by the resolved
+ * resource (`AwsSolutions-IAM5[Resource::Techteam-Data:ExportsOutput…/index/*]`),
+ * which changes with every logical id; acknowledging those strings would be
+ * brittle. Here each finding whose resource has a known, reasoned shape is
+ * renamed to its kind (`AwsSolutions-IAM5[TableIndexes]`) and acknowledged
+ * per construct with that kind's reason. A wildcard of any other shape keeps
+ * cdk-nag's own name, has no acknowledgement, and fails the synth.
+ */
+import {
+  type IPolicyValidationContext,
+  type IPolicyValidationPlugin,
+  type PolicyValidationPluginReport,
+  Validations,
+} from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+
+/** Each accepted wildcard kind: the finding shape it matches and why it is needed. */
+export const WILDCARD_KINDS = {
+  TableIndexes: {
+    finding: /^Resource::.+\/index\/\*$/,
+    reason: "Queries go through the single table's GSIs; index ARNs are the table ARN + /index/<name>",
+  },
+  TaskWorkspaces: {
+    finding: /^Resource::.+\/\*\/workspace\/\*$/,
+    reason:
+      'Each task has its workspace under <tenant>/<task>/workspace/ in the artifacts bucket, named at run time',
+  },
+  S3GrantActions: {
+    finding: /^Action::s3:(Abort|DeleteObject|GetBucket|GetObject|List)\*$/,
+    reason:
+      "The action groups of Bucket.grantReadWrite, scoped to the function's key prefixes (workspaces, sandbox jobs)",
+  },
+  SandboxJobObjects: {
+    finding: /^Resource::.+\/sandbox\/\*$/,
+    reason:
+      'Sandbox job and result objects are keyed by a job id generated per job, under the sandbox/ prefix only',
+  },
+  SandboxRunQueues: {
+    finding: /^Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:techteam-sandbox-\*$/,
+    reason: 'The Fargate tier creates one queue per run at run time, always named techteam-sandbox-<run id>',
+  },
+  SandboxRunnerTasks: {
+    finding: /^Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task\/.+\/\*$/,
+    reason:
+      "Runner tasks get their ids when RunTask starts them; stop and tag are scoped to the sandbox cluster's tasks",
+  },
+  BedrockModels: {
+    finding:
+      /^Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>:(<AWS::AccountId>)?:(foundation-model|inference-profile)\/\*$/,
+    reason:
+      "The model gateway picks the model per call from the tenant's catalog; access is limited to the stack's region",
+  },
+  FunctionVersions: {
+    finding: /^Resource::<\w+\.Arn>:\*$/,
+    reason:
+      'Invoking a task function includes its versions and aliases (function ARN:*), as grantInvoke writes it',
+  },
+  StateMachineExecutions: {
+    finding: /^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.+:\*$/,
+    reason: "Stopping a task's run: execution names are the task ids, known only at run time",
+  },
+  EcsAgentActions: {
+    finding: /^Action::ecs:Submit\*$/,
+    reason:
+      "The ECS agent's state-change reports (ecs:Submit*), as Cluster.addAsgCapacityProvider grants them to container instances",
+  },
+  NoResourceLevel: {
+    finding: /^Resource::\*$/,
+    reason:
+      'Actions without resource-level permissions: X-Ray and CloudWatch Logs delivery, ecr:GetAuthorizationToken, ECS container-instance calls',
+  },
+} as const;
+export type WildcardKind = keyof typeof WILDCARD_KINDS;
+
+const IAM5 = /^AwsSolutions-IAM5\[(.+)\]$/;
+
+/** The kind of an IAM5 finding (the text inside the brackets), if it has a known shape. */
+export function wildcardKind(finding: string): WildcardKind | undefined {
+  return (Object.keys(WILDCARD_KINDS) as WildcardKind[]).find((k) => WILDCARD_KINDS[k].finding.test(finding));
+}
+
+/** AwsSolutionsChecks, with known wildcard findings renamed to their kind. */
+export class TechteamNagChecks implements IPolicyValidationPlugin {
+  readonly name: string;
+  readonly version?: string;
+  private readonly inner: AwsSolutionsChecks;
+
+  constructor(app: IConstruct) {
+    this.inner = new AwsSolutionsChecks(app);
+    this.name = this.inner.name;
+    if (this.inner.version) this.version = this.inner.version;
+  }
+
+  validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const report = this.inner.validate(context);
+    return {
+      ...report,
+      violations: report.violations.map((v) => {
+        const finding = IAM5.exec(v.ruleName)?.[1];
+        const kind = finding ? wildcardKind(finding) : undefined;
+        return kind ? { ...v, ruleName: `AwsSolutions-IAM5[${kind}]` } : v;
+      }),
+    };
+  }
+}
+
+/** Acknowledges the given wildcard kinds on a construct (and its children), each with its reason. */
+export function acknowledgeWildcards(scope: IConstruct, kinds: readonly WildcardKind[]): void {
+  for (const kind of new Set(kinds)) {
+    Validations.of(scope).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[${kind}]`,
+      reason: WILDCARD_KINDS[kind].reason,
+    });
+  }
+}
+
+/** Acknowledges cdk-nag's finding for an AWS-managed policy attached to a role under `scope`. */
+export function acknowledgeManagedPolicy(scope: IConstruct, policy: string, reason: string): void {
+  Validations.of(scope).acknowledge({
+    id: `AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`,
+    reason,
+  });
+}

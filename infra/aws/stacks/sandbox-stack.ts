@@ -1,0 +1,427 @@
+import { ArnFormat, Aws, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AdjustmentType } from 'aws-cdk-lib/aws-applicationautoscaling';
+import { AutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
+import {
+  BlockDeviceVolume,
+  EbsDeviceVolumeType,
+  FlowLogDestination,
+  FlowLogTrafficType,
+  GatewayVpcEndpointAwsService,
+  InstanceType,
+  InterfaceVpcEndpoint,
+  InterfaceVpcEndpointAwsService,
+  LaunchTemplate,
+  Peer,
+  Port,
+  SecurityGroup,
+  type SubnetSelection,
+  SubnetType,
+  UserData,
+  Vpc,
+} from 'aws-cdk-lib/aws-ec2';
+import { DockerImageAsset, Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import {
+  AsgCapacityProvider,
+  Cluster,
+  ContainerImage,
+  ContainerInsights,
+  CpuArchitecture,
+  Ec2Service,
+  Ec2TaskDefinition,
+  EcsOptimizedImage,
+  FargateTaskDefinition,
+  LogDrivers,
+  NetworkMode,
+  OperatingSystemFamily,
+  type TaskDefinition,
+} from 'aws-cdk-lib/aws-ecs';
+import { type IGrantable, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { SANDBOX_RUNNER } from '../../sandbox';
+import type { DeployContext } from '../deploy-context';
+import { SANDBOX_PREFIX, SANDBOX_RUN_QUEUE_PREFIX } from '../function-access';
+import { acknowledgeWildcards } from '../nag';
+import type { FunctionNetwork } from '../techteam-function';
+
+export interface SandboxStackProps extends StackProps {
+  context: DeployContext;
+  artifacts: IBucket;
+}
+
+/** Files the runner image needs from the repository; everything else stays out of the build context. */
+const IMAGE_CONTEXT_EXCLUDE = [
+  '*',
+  '!package.json',
+  '!package-lock.json',
+  '!shared',
+  '!infra/package.json',
+  '!infra/sandbox',
+  '!functions/package.json',
+  '!web/package.json',
+  '**/node_modules',
+  '**/*.test.ts',
+];
+
+/**
+ * Where generated code runs. A VPC whose subnets are all isolated (no internet
+ * gateway, no NAT: the only ways out are the S3 gateway endpoint and interface
+ * endpoints for SQS, ECR and CloudWatch Logs), an ECS cluster, and the runner
+ * image from infra/sandbox.
+ *
+ * - fargate (default): a Fargate task definition; the step Lambdas RunTask one
+ *   runner per job with a queue of its own (shared/runtime/aws-sandbox.ts).
+ * - ec2-gvisor: EC2 container instances with runsc, a job queue, and a warm
+ *   pool service of runners scaled on the queue's depth.
+ *
+ * In byo mode the same VPC also holds the functions' subnets, with endpoints
+ * for everything the functions call, so nothing can leave the account.
+ */
+export class SandboxStack extends Stack {
+  readonly vpc: Vpc;
+  readonly sandboxSubnets: SubnetSelection;
+  readonly cluster: Cluster;
+  readonly runnerSecurityGroup: SecurityGroup;
+  readonly taskRole: Role;
+  readonly taskDefinition: TaskDefinition;
+  /** ec2-gvisor only: the warm pool's job queue. */
+  readonly jobQueue: Queue | undefined;
+  /** byo only: where the functions run. */
+  readonly functionNetwork: FunctionNetwork | undefined;
+
+  constructor(scope: Construct, id: string, props: SandboxStackProps) {
+    super(scope, id, props);
+    const { mode, sandbox: tier } = props.context;
+    const byo = mode === 'byo';
+
+    this.vpc = new Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [
+        { name: 'Sandbox', subnetType: SubnetType.PRIVATE_ISOLATED, cidrMask: 22 },
+        ...(byo ? [{ name: 'Functions', subnetType: SubnetType.PRIVATE_ISOLATED, cidrMask: 22 }] : []),
+      ],
+      // Rejected traffic is what matters here: a job trying to get out.
+      flowLogs: {
+        Rejected: {
+          trafficType: FlowLogTrafficType.REJECT,
+          destination: FlowLogDestination.toCloudWatchLogs(
+            new LogGroup(this, 'FlowLogs', { retention: RetentionDays.ONE_MONTH }),
+          ),
+        },
+      },
+    });
+    this.sandboxSubnets = { subnetGroupName: 'Sandbox' };
+
+    this.vpc.addGatewayEndpoint('S3Endpoint', { service: GatewayVpcEndpointAwsService.S3 });
+    const interfaceEndpoints: [string, InterfaceVpcEndpointAwsService][] = [
+      ['Sqs', InterfaceVpcEndpointAwsService.SQS],
+      ['EcrApi', InterfaceVpcEndpointAwsService.ECR],
+      ['EcrDocker', InterfaceVpcEndpointAwsService.ECR_DOCKER],
+      ['Logs', InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
+    ];
+    if (byo) {
+      // What the functions call, and nothing else: no route leads to a third-party model API.
+      this.vpc.addGatewayEndpoint('DynamoDbEndpoint', { service: GatewayVpcEndpointAwsService.DYNAMODB });
+      interfaceEndpoints.push(
+        ['StepFunctions', InterfaceVpcEndpointAwsService.STEP_FUNCTIONS],
+        ['BedrockRuntime', InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME],
+        ['Ecs', InterfaceVpcEndpointAwsService.ECS],
+      );
+    }
+    for (const [name, service] of interfaceEndpoints) {
+      this.vpc.addInterfaceEndpoint(`${name}Endpoint`, { service, privateDnsEnabled: true });
+    }
+
+    // Egress on 443 only. The subnets' route tables hold nothing but the VPC and the S3
+    // gateway, so "anywhere" can only mean the endpoints: the route table is the boundary.
+    this.runnerSecurityGroup = new SecurityGroup(this, 'RunnerSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Sandbox runners: no inbound; HTTPS out to the VPC endpoints only (no route beyond them)',
+      allowAllOutbound: false,
+    });
+    this.runnerSecurityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'HTTPS to VPC endpoints and S3');
+
+    if (byo) {
+      const functions = new SecurityGroup(this, 'FunctionSecurityGroup', {
+        vpc: this.vpc,
+        description: 'byo functions: HTTPS out to the AWS service endpoints only (no route beyond them)',
+        allowAllOutbound: false,
+      });
+      functions.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'HTTPS to VPC endpoints, S3 and DynamoDB');
+      this.functionNetwork = {
+        vpc: this.vpc,
+        subnets: { subnetGroupName: 'Functions' },
+        securityGroup: functions,
+      };
+    }
+
+    this.cluster = new Cluster(this, 'Cluster', {
+      vpc: this.vpc,
+      containerInsightsV2: ContainerInsights.ENABLED,
+    });
+
+    const image = new DockerImageAsset(this, 'RunnerImage', {
+      directory: SANDBOX_RUNNER.buildContext,
+      file: SANDBOX_RUNNER.dockerfile,
+      buildArgs: SANDBOX_RUNNER.buildArgs[tier],
+      // x86_64 runners: the image builds natively on the usual CI and developer machines.
+      platform: Platform.LINUX_AMD64,
+      exclude: IMAGE_CONTEXT_EXCLUDE,
+    });
+
+    // The runner's role: its S3 prefix and its queue(s), nothing else (never the table).
+    this.taskRole = new Role(this, 'RunnerTaskRole', {
+      assumedBy: new ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: 'Sandbox runner: read jobs and write results under the sandbox prefix; consume its queue',
+    });
+    this.taskRole.addToPolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [props.artifacts.arnForObjects(`${SANDBOX_PREFIX}/*`)],
+      }),
+    );
+
+    const logGroup = new LogGroup(this, 'RunnerLogs', { retention: RetentionDays.ONE_MONTH });
+    const logging = LogDrivers.awsLogs({ streamPrefix: 'runner', logGroup });
+    const env = SANDBOX_RUNNER.env;
+
+    if (tier === 'fargate') {
+      this.jobQueue = undefined;
+      const task = new FargateTaskDefinition(this, 'RunnerTask', {
+        cpu: 1024,
+        memoryLimitMiB: 2048,
+        taskRole: this.taskRole,
+        runtimePlatform: {
+          cpuArchitecture: CpuArchitecture.X86_64,
+          operatingSystemFamily: OperatingSystemFamily.LINUX,
+        },
+      });
+      task.addContainer(SANDBOX_RUNNER.containerName, {
+        image: ContainerImage.fromDockerImageAsset(image),
+        logging,
+        // The queue URL and run id come per task from RunTask overrides (FargateSandbox).
+        environment: { [env.isolation]: 'microvm' },
+      });
+      this.taskDefinition = task;
+      // Each run's queue is created by the adapter, named with the run queue prefix.
+      this.taskRole.addToPolicy(
+        new PolicyStatement({
+          actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+          resources: [this.runQueueArns()],
+        }),
+      );
+    } else {
+      const deadLetters = new Queue(this, 'JobDeadLetters', {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(4),
+      });
+      this.jobQueue = new Queue(this, 'JobQueue', {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        // Longer than any job's wall limit plus transfer, so a running job is not handed out twice.
+        visibilityTimeout: Duration.minutes(30),
+        deadLetterQueue: { queue: deadLetters, maxReceiveCount: 3 },
+      });
+      Validations.of(deadLetters).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-SQS3',
+        reason:
+          'This is the job queue’s dead-letter queue; a DLQ of a DLQ would only move the same messages again',
+      });
+      this.jobQueue.grantConsumeMessages(this.taskRole);
+      this.taskDefinition = this.gvisorPool(image, logging, this.jobQueue);
+    }
+
+    Validations.of(this.taskDefinition).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-ECS2',
+      reason:
+        'The runner environment holds only non-secret settings (isolation level, queue URL, idle time); it has no secrets to move to Secrets Manager',
+    });
+    acknowledgeWildcards(
+      this.taskRole,
+      tier === 'fargate' ? ['SandboxJobObjects', 'SandboxRunQueues'] : ['SandboxJobObjects'],
+    );
+    acknowledgeWildcards(this.taskDefinition.obtainExecutionRole(), ['NoResourceLevel']);
+    for (const endpoint of this.vpc.node.findAll().filter((c) => c instanceof InterfaceVpcEndpoint)) {
+      Validations.of(endpoint).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-EC23',
+        reason:
+          "An interface endpoint's security group admits HTTPS from the VPC's own CIDR only; cdk-nag cannot read the CIDR because it is a GetAtt",
+      });
+    }
+  }
+
+  /** ARNs of the per-run queues the Fargate tier's adapter creates. */
+  runQueueArns(): string {
+    return Stack.of(this).formatArn({
+      service: 'sqs',
+      resource: `${SANDBOX_RUN_QUEUE_PREFIX}*`,
+      arnFormat: ArnFormat.NO_RESOURCE_NAME,
+    });
+  }
+
+  /**
+   * Lets a step Lambda run code: the S3 job prefix, and for Fargate starting and
+   * stopping runner tasks and creating their queues; for the pool, sending to its queue.
+   */
+  grantRunJobs(fn: IGrantable, artifacts: IBucket): void {
+    artifacts.grantReadWrite(fn, `${SANDBOX_PREFIX}/*`);
+    if (this.jobQueue) {
+      this.jobQueue.grantSendMessages(fn);
+      return;
+    }
+    this.taskDefinition.grantRun(fn);
+    fn.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['ecs:StopTask'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'ecs',
+            resource: 'task',
+            resourceName: `${this.cluster.clusterName}/*`,
+          }),
+        ],
+      }),
+    );
+    fn.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['ecs:TagResource'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'ecs',
+            resource: 'task',
+            resourceName: `${this.cluster.clusterName}/*`,
+          }),
+        ],
+        conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
+      }),
+    );
+    fn.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:SendMessage', 'sqs:TagQueue'],
+        resources: [this.runQueueArns()],
+      }),
+    );
+  }
+
+  /** ec2-gvisor: EC2 container instances with runsc registered in Docker, and a warm pool of runners. */
+  private gvisorPool(
+    image: DockerImageAsset,
+    logging: ReturnType<typeof LogDrivers.awsLogs>,
+    queue: Queue,
+  ): TaskDefinition {
+    const instanceRole = new Role(this, 'GvisorInstanceRole', {
+      assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
+      description: 'gVisor sandbox hosts: join the ECS cluster and pull the runner image',
+    });
+    image.repository.grantPull(instanceRole);
+
+    const userData = UserData.forLinux();
+    const registry = Fn.select(0, Fn.split('/', image.imageUri));
+    userData.addCommands(
+      'set -euo pipefail',
+      // The hosts have no route to the internet, so runsc cannot be downloaded: it is copied
+      // out of the runner image (built WITH_RUNSC=true) through the ECR and S3 endpoints.
+      'command -v aws >/dev/null || dnf install -y awscli-2',
+      'systemctl start docker',
+      `aws ecr get-login-password --region ${Aws.REGION} | docker login --username AWS --password-stdin ${registry}`,
+      `docker pull ${image.imageUri}`,
+      `cid=$(docker create ${image.imageUri})`,
+      'docker cp "$cid:/usr/bin/runsc" /usr/local/bin/runsc && docker rm "$cid"',
+      'chmod 0755 /usr/local/bin/runsc',
+      // Registers the "runsc" runtime in /etc/docker/daemon.json. It is not made Docker's default:
+      // that would start the ECS agent itself under gVisor, which stops it (aws/containers-roadmap#673).
+      '/usr/local/bin/runsc install',
+      'systemctl restart docker',
+    );
+    const launchTemplate = new LaunchTemplate(this, 'GvisorHostTemplate', {
+      instanceType: new InstanceType('c7i.large'),
+      machineImage: EcsOptimizedImage.amazonLinux2023(),
+      role: instanceRole,
+      userData,
+      securityGroup: this.runnerSecurityGroup,
+      requireImdsv2: true,
+      detailedMonitoring: true,
+      blockDevices: [
+        {
+          deviceName: '/dev/xvda',
+          volume: BlockDeviceVolume.ebs(40, { encrypted: true, volumeType: EbsDeviceVolumeType.GP3 }),
+        },
+      ],
+    });
+    const hosts = new AutoScalingGroup(this, 'GvisorHosts', {
+      vpc: this.vpc,
+      vpcSubnets: this.sandboxSubnets,
+      launchTemplate,
+      minCapacity: 0,
+      maxCapacity: 4,
+    });
+    const capacity = new AsgCapacityProvider(this, 'GvisorCapacity', {
+      autoScalingGroup: hosts,
+      enableManagedScaling: true,
+      enableManagedTerminationProtection: false,
+      // ECS drains a host's tasks before scale-in itself, so no drain-hook Lambda is created.
+      enableManagedDraining: true,
+      targetCapacityPercent: 100,
+    });
+    this.cluster.addAsgCapacityProvider(capacity);
+
+    const task = new Ec2TaskDefinition(this, 'GvisorRunnerTask', {
+      networkMode: NetworkMode.AWS_VPC,
+      taskRole: this.taskRole,
+    });
+    task.addContainer(SANDBOX_RUNNER.containerName, {
+      image: ContainerImage.fromDockerImageAsset(image),
+      memoryLimitMiB: 3072,
+      logging,
+      // runsc needs to create the namespaces and cgroups of each job's sandbox. Jobs themselves
+      // run inside gVisor with no capabilities and --network=none; only the runner is privileged.
+      privileged: true,
+      environment: {
+        [SANDBOX_RUNNER.env.isolation]: 'gvisor',
+        [SANDBOX_RUNNER.env.queueUrl]: queue.queueUrl,
+        // A pool runner never idles out: the service keeps the pool at its size.
+        [SANDBOX_RUNNER.env.idleSeconds]: String(7 * 24 * 3600),
+      },
+    });
+
+    const pool = new Ec2Service(this, 'GvisorPool', {
+      cluster: this.cluster,
+      taskDefinition: task,
+      desiredCount: 1,
+      minHealthyPercent: 0,
+      maxHealthyPercent: 200,
+      capacityProviderStrategies: [{ capacityProvider: capacity.capacityProviderName, weight: 1 }],
+      vpcSubnets: this.sandboxSubnets,
+      securityGroups: [this.runnerSecurityGroup],
+    });
+    // Warm pool of 1–8 runners, growing with the jobs waiting in the queue.
+    const scaling = pool.autoScaleTaskCount({ minCapacity: 1, maxCapacity: 8 });
+    scaling.scaleOnMetric('QueueDepth', {
+      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      adjustmentType: AdjustmentType.CHANGE_IN_CAPACITY,
+      scalingSteps: [
+        { upper: 0, change: -1 },
+        { lower: 2, change: +1 },
+        { lower: 10, change: +3 },
+      ],
+      cooldown: Duration.minutes(2),
+    });
+
+    acknowledgeWildcards(instanceRole, ['NoResourceLevel', 'EcsAgentActions']);
+    Validations.of(hosts).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-AS3',
+      reason:
+        'Scaling is driven by the ECS capacity provider and visible in ECS events; no one acts on ASG notifications',
+    });
+    Validations.of(launchTemplate).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-EC29',
+      reason:
+        'Sandbox hosts are disposable capacity replaced by the ASG; termination protection would block scale-in',
+    });
+    return task;
+  }
+}

@@ -1,0 +1,145 @@
+import { WORKFLOW_HANDLERS } from '@techteam/functions/routes';
+import { TASK_STATES, type TaskStateName, workflowDefinition } from '@techteam/shared/workflow';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+// Not re-exported by shared/runtime's index yet, so imported by path.
+import { AWS_SANDBOX_ENV } from '../../../shared/runtime/aws-sandbox';
+import { workflowFunctionName } from '../bundling';
+import type { DeployContext } from '../deploy-context';
+import {
+  type FunctionAccess,
+  readsProviderKeys,
+  SANDBOX_PREFIX,
+  WORKFLOW_ACCESS,
+  WORKSPACE_KEYS,
+  wildcardKindsOf,
+} from '../function-access';
+import { grantBedrockCalls, grantProviderKeys, providerSecretsEnv } from '../model-access';
+import { acknowledgeWildcards } from '../nag';
+import { TechteamFunction } from '../techteam-function';
+import type { SandboxStack } from './sandbox-stack';
+
+export interface WorkflowStackProps extends StackProps {
+  context: DeployContext;
+  table: Table;
+  artifacts: IBucket;
+  sandbox: SandboxStack;
+  /** Hosted mode: the provider key secrets by env-var name; absent in byo. */
+  providerKeys?: Record<string, ISecret>;
+}
+
+/** Model calls and sandbox jobs take minutes; bookkeeping states take seconds. */
+const LONG_STATE = Duration.minutes(15);
+const SHORT_STATE = Duration.seconds(30);
+
+/** Grants a function exactly its FunctionAccess on the data and model resources (not Step Functions, not the sandbox). */
+export function grantDataAccess(
+  fn: TechteamFunction,
+  access: FunctionAccess,
+  table: Table,
+  artifacts: IBucket,
+  providerKeys: Record<string, ISecret> | undefined,
+): void {
+  if (access.table === 'readWrite') table.grantReadWriteData(fn);
+  else if (access.table === 'read') table.grantReadData(fn);
+  if (access.workspace) artifacts.grantReadWrite(fn, WORKSPACE_KEYS);
+  if (access.models) grantBedrockCalls(fn, fn);
+  if (readsProviderKeys(access)) grantProviderKeys(fn, Object.values(providerKeys ?? {}));
+}
+
+/** The environment every Lambda shares, from the runtime's contract (shared/config, shared/runtime). */
+export function baseEnvironment(
+  context: DeployContext,
+  access: FunctionAccess,
+  table: Table,
+  artifacts: IBucket,
+  providerKeys: Record<string, ISecret> | undefined,
+  scope: Construct,
+): Record<string, string> {
+  return {
+    BEDROCK_REGION: Stack.of(scope).region,
+    ...(access.table !== 'none' ? { TECHTEAM_TABLE: table.tableName } : {}),
+    ...(access.workspace || access.sandbox ? { TECHTEAM_ARTIFACTS_BUCKET: artifacts.bucketName } : {}),
+    ...(readsProviderKeys(access) && providerKeys && context.mode === 'hosted'
+      ? { TECHTEAM_PROVIDER_SECRETS: providerSecretsEnv(scope, providerKeys) }
+      : {}),
+  };
+}
+
+/**
+ * The Super Agent's workflow: one Lambda per Task state and the state machine
+ * from the one ASL definition in shared/workflow, its `${…FunctionArn}`
+ * placeholders filled by DefinitionSubstitutions. Logged and traced.
+ */
+export class WorkflowStack extends Stack {
+  readonly stateMachine: StateMachine;
+  readonly functions: Record<TaskStateName, TechteamFunction>;
+
+  constructor(scope: Construct, id: string, props: WorkflowStackProps) {
+    super(scope, id, props);
+    const { context, table, artifacts, sandbox, providerKeys } = props;
+    const states = Object.keys(WORKFLOW_HANDLERS) as TaskStateName[];
+
+    const functions = {} as Record<TaskStateName, TechteamFunction>;
+    for (const state of states) {
+      const access = WORKFLOW_ACCESS[state];
+      const name = workflowFunctionName(state);
+      const file = WORKFLOW_HANDLERS[state];
+      const fn = new TechteamFunction(this, `${name}Function`, {
+        handler: { name, file, kind: 'workflow' },
+        mode: context.mode,
+        description: `Techteam workflow state ${state} (functions/${file})`,
+        timeout: access.models || access.sandbox ? LONG_STATE : SHORT_STATE,
+        memorySize: access.models ? 1024 : 512,
+        environment: {
+          ...baseEnvironment(context, access, table, artifacts, providerKeys, this),
+          ...(access.sandbox ? this.sandboxEnvironment(context, sandbox, artifacts) : {}),
+        },
+        ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
+      });
+      grantDataAccess(fn, access, table, artifacts, providerKeys);
+      if (access.sandbox) sandbox.grantRunJobs(fn, artifacts);
+      acknowledgeWildcards(fn, wildcardKindsOf(access));
+      functions[state] = fn;
+    }
+    this.functions = functions;
+
+    const logs = new LogGroup(this, 'StateMachineLogs', { retention: RetentionDays.ONE_MONTH });
+    this.stateMachine = new StateMachine(this, 'TaskStateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromString(JSON.stringify(workflowDefinition())),
+      definitionSubstitutions: Object.fromEntries(
+        states.map((state) => [TASK_STATES[state], functions[state].functionArn]),
+      ),
+      // Payloads carry ids only, so full logging reveals no content.
+      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+    });
+    for (const state of states) functions[state].grantInvoke(this.stateMachine);
+    acknowledgeWildcards(this.stateMachine, ['FunctionVersions', 'NoResourceLevel']);
+  }
+
+  /** The variables shared/runtime/aws-sandbox.ts reads to reach the configured tier. */
+  private sandboxEnvironment(context: DeployContext, sandbox: SandboxStack, artifacts: IBucket) {
+    const E = AWS_SANDBOX_ENV;
+    const common = {
+      [E.tier]: context.sandbox,
+      [E.bucket]: artifacts.bucketName,
+      [E.prefix]: SANDBOX_PREFIX,
+    };
+    if (sandbox.jobQueue) return { ...common, [E.queueUrl]: sandbox.jobQueue.queueUrl };
+    return {
+      ...common,
+      [E.cluster]: sandbox.cluster.clusterName,
+      [E.taskDefinition]: sandbox.taskDefinition.taskDefinitionArn,
+      [E.containerName]: sandbox.taskDefinition.defaultContainer!.containerName,
+      [E.subnets]: sandbox.vpc.selectSubnets(sandbox.sandboxSubnets).subnetIds.join(','),
+      [E.securityGroups]: sandbox.runnerSecurityGroup.securityGroupId,
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { type App, Validations } from 'aws-cdk-lib';
+import type { DeployContext } from './deploy-context';
+import { TechteamNagChecks } from './nag';
+import { ApiStack } from './stacks/api-stack';
+import { DataStack } from './stacks/data-stack';
+import { SandboxStack } from './stacks/sandbox-stack';
+import { SecretsStack } from './stacks/secrets-stack';
+import { WorkflowStack } from './stacks/workflow-stack';
+
+/** CDK feature flags the stacks rely on. */
+const FEATURE_FLAGS = {
+  // Server access logs delivered under a bucket policy, not the legacy LogDeliveryWrite ACL.
+  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+};
+
+export interface TechteamStacks {
+  data: DataStack;
+  secrets: SecretsStack | undefined;
+  sandbox: SandboxStack;
+  workflow: WorkflowStack;
+  api: ApiStack;
+}
+
+/**
+ * Every Techteam stack for one deploy context, with the AWS Solutions checks
+ * (cdk-nag) run on the whole app: an unacknowledged finding fails the synth.
+ * Stacks are environment-agnostic, so synth needs no account or credentials.
+ */
+export function buildTechteamApp(app: App, context: DeployContext): TechteamStacks {
+  // Here rather than in cdk.json so the tests' Apps build exactly what `cdk synth` builds.
+  for (const [flag, value] of Object.entries(FEATURE_FLAGS)) app.node.setContext(flag, value);
+  const prefix = 'Techteam';
+  const data = new DataStack(app, `${prefix}-Data`, {
+    description: 'Techteam data: the single DynamoDB table and the artifacts bucket',
+  });
+  const secrets =
+    context.mode === 'hosted'
+      ? new SecretsStack(app, `${prefix}-Secrets`, { description: 'Techteam model provider keys' })
+      : undefined;
+  const sandbox = new SandboxStack(app, `${prefix}-Sandbox`, {
+    description: `Techteam sandbox (${context.sandbox}): isolated VPC, ECS cluster and runner`,
+    context,
+    artifacts: data.artifacts,
+  });
+  const providerKeys = secrets ? { providerKeys: secrets.providerKeys } : {};
+  const workflow = new WorkflowStack(app, `${prefix}-Workflow`, {
+    description: 'Techteam workflow: the task state machine and its Lambdas',
+    context,
+    table: data.table,
+    artifacts: data.artifacts,
+    sandbox,
+    ...providerKeys,
+  });
+  const api = new ApiStack(app, `${prefix}-Api`, {
+    description: 'Techteam HTTP API and its Lambdas',
+    context,
+    table: data.table,
+    artifacts: data.artifacts,
+    stateMachine: workflow.stateMachine,
+    ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
+    ...providerKeys,
+  });
+  Validations.of(app).addPlugins(new TechteamNagChecks(app));
+  return { data, secrets, sandbox, workflow, api };
+}

@@ -1,0 +1,92 @@
+import { type Duration, Validations } from 'aws-cdk-lib';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { handlerEntry, LAMBDA_BUNDLE, type LambdaHandler, REPO_ROOT } from './bundling';
+import type { DeployMode } from './deploy-context';
+import { acknowledgeManagedPolicy } from './nag';
+
+/** Where byo-mode functions run: isolated subnets whose only ways out are AWS service endpoints. */
+export interface FunctionNetwork {
+  vpc: IVpc;
+  subnets: SubnetSelection;
+  securityGroup: ISecurityGroup;
+}
+
+export interface TechteamFunctionProps {
+  handler: LambdaHandler;
+  mode: DeployMode;
+  description: string;
+  environment: Record<string, string>;
+  timeout: Duration;
+  memorySize?: number;
+  network?: FunctionNetwork;
+}
+
+/** The Lambda runtime: Node 22, the LTS line the project's code and the bundles target. */
+export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
+
+/**
+ * One handler in functions/ as a Lambda: esbuild bundling on the local machine
+ * (never Docker), arm64, its own log group, Powertools logger settings.
+ * AWS_REGION is not set here: Lambda sets it and reserves the name.
+ */
+export class TechteamFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: TechteamFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+    super(scope, id, {
+      entry: handlerEntry(props.handler.file),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}/package-lock.json`,
+      runtime: LAMBDA_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      description: props.description,
+      logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'techteam',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        TECHTEAM_MODE: props.mode,
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: LAMBDA_BUNDLE.target,
+        minify: LAMBDA_BUNDLE.minify,
+        sourceMap: LAMBDA_BUNDLE.sourceMap,
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
+        externalModules: [...LAMBDA_BUNDLE.externalModules],
+        banner: LAMBDA_BUNDLE.banner,
+        forceDockerBundling: false,
+      },
+      ...(props.network
+        ? {
+            vpc: props.network.vpc,
+            vpcSubnets: props.network.subnets,
+            securityGroups: [props.network.securityGroup],
+          }
+        : {}),
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-L1',
+      reason:
+        'nodejs22.x is pinned on purpose: the bundles target Node 22 and rely on the SDK v3 that runtime ships; moving to nodejs24.x is a deliberate, tested upgrade',
+    });
+    acknowledgeManagedPolicy(
+      this,
+      'service-role/AWSLambdaBasicExecutionRole',
+      'The AWS-managed minimum a Lambda needs to write its own logs; everything else is granted per function',
+    );
+    if (props.network) {
+      acknowledgeManagedPolicy(
+        this,
+        'service-role/AWSLambdaVPCAccessExecutionRole',
+        'byo functions run in the isolated VPC; this AWS-managed policy only lets Lambda attach network interfaces there',
+      );
+    }
+  }
+}
