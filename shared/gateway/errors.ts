@@ -104,20 +104,6 @@ export class ProviderError extends TechteamError {
   }
 }
 
-/** A provider was asked for but its credentials are not configured. */
-export class MissingCredentials extends TechteamError {
-  readonly provider: string;
-  readonly variable: string;
-  constructor(provider: string, variable: string) {
-    super('MissingCredentials', 503, `Model provider '${provider}' has no credentials: set ${variable}`, {
-      provider,
-      variable,
-    });
-    this.provider = provider;
-    this.variable = variable;
-  }
-}
-
 export type BudgetScope = 'task' | 'employee' | 'tenant';
 
 /** A call's worst-case cost does not fit a budget; no provider was contacted. */

@@ -214,3 +214,31 @@ describe('ModelGateway routing', () => {
     expect(anthropic.calls).toHaveLength(1);
   });
 });
+
+describe('ModelGateway.estimatePlanMicroUsd', () => {
+  it('prices every step at its employee’s first live model, all iterations, two rounds for Dev', async () => {
+    const { gw } = gateway([scripted('openai', [])]);
+    const qa = EmployeeProfile.parse({ ...profile, id: 'qa', maxIterations: 2, maxTokensPerStep: 1000 });
+    const dev = EmployeeProfile.parse({ ...profile, maxIterations: 3, maxTokensPerStep: 1000 });
+    const estimator = new ModelGateway({
+      providers: new Map([['openai', scripted('openai', [])]]),
+      catalog,
+      meter: new MemoryMeter(),
+      profileFor: async (_tenant, id) => (id === 'dev' ? dev : id === 'qa' ? qa : undefined),
+    });
+    const step = (id: string, employee: string) => ({
+      id,
+      employee,
+      title: id,
+      instructions: 'x'.repeat(100),
+      dependsOn: [],
+      acceptance: 'done',
+    });
+    const plan = { summary: 's', steps: [step('a', 'dev'), step('b', 'qa'), step('c', 'nobody')] };
+    const estimate = await estimator.estimatePlanMicroUsd(plan, 'balanced', 'acme');
+    // Anthropic is not live, so both price at gpt-4.1 ($2 in, $8 out per million):
+    const perCall = Math.ceil(((2_000 + 100 + 16) * 2_000_000 + 1000 * 8_000_000) / 1_000_000);
+    expect(estimate).toBe(perCall * 3 * 2 + perCall * 2);
+    expect(await gw.estimatePlanMicroUsd(plan, 'balanced')).toBe(0);
+  });
+});
