@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import {
+  interruptionOf,
   type RecordedRequest,
   type ReplyTiming,
   roughTokens,
@@ -44,7 +45,9 @@ export type FakeAnthropicReply = ReplyTiming &
         stopReason?: string;
         usage?: FakeAnthropicUsage;
         /** Streamed: send this many SSE events, then drop the connection. Not streamed: send half the body. */
-        cutAfterEvents?: number;
+        cutAfter?: number;
+        /** Streamed: send this many SSE events, then nothing more while keeping the connection open. */
+        stallAfter?: number;
         /** Streamed: after this many events send an `error` event of this type (e.g. 'overloaded_error'). */
         errorEvent?: { afterEvents: number; type: string; message?: string };
       }
@@ -103,10 +106,11 @@ export const anthropicReplies = {
     ...reply,
     delayMs,
   }),
-  streamCut: (text: string, cutAfterEvents: number): FakeAnthropicReply => ({
+  streamCut: (text: string, cutAfter: number): FakeAnthropicReply => ({ kind: 'answer', text, cutAfter }),
+  streamStall: (text: string, stallAfter: number): FakeAnthropicReply => ({
     kind: 'answer',
     text,
-    cutAfterEvents,
+    stallAfter,
   }),
 };
 
@@ -168,7 +172,7 @@ function respondAnthropic(reply: FakeAnthropicReply, request: RecordedRequest, r
       stop_sequence: null,
       usage,
     };
-    if (reply.cutAfterEvents !== undefined) writeCutJson(res, body, headers);
+    if (reply.cutAfter !== undefined) writeCutJson(res, body, headers);
     else writeJson(res, 200, body, headers);
     return;
   }
@@ -230,7 +234,7 @@ function respondAnthropic(reply: FakeAnthropicReply, request: RecordedRequest, r
       sse('error', { error: { type, message: message ?? type } }),
     );
   }
-  writeSse(res, events, headers, reply.cutAfterEvents);
+  writeSse(res, events, headers, interruptionOf(reply));
 }
 
 /**

@@ -23,6 +23,8 @@ export interface ScriptedServer<Reply> {
   requests: RecordedRequest[];
   /** Queues replies for the next requests, in order. With none queued, the default reply answers. */
   enqueue(...replies: Reply[]): void;
+  /** Forgets queued replies and recorded requests (between tests). */
+  clear(): void;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,8 @@ export async function startScriptedHttpServer<Reply extends ReplyTiming>(options
 }): Promise<ScriptedServer<Reply>> {
   const queue = [...options.script];
   const requests: RecordedRequest[] = [];
+  // Slow replies still waiting, so close() does not leave them holding the process open.
+  const delayed = new Set<ReturnType<typeof setTimeout>>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -68,9 +72,11 @@ export async function startScriptedHttpServer<Reply extends ReplyTiming>(options
       requests.push(request);
       const reply = queue.shift() ?? options.defaultReply;
       if (reply.delayMs) {
-        setTimeout(() => {
+        const timer = setTimeout(() => {
+          delayed.delete(timer);
           if (!res.destroyed) options.respond(reply, request, res);
         }, reply.delayMs);
+        delayed.add(timer);
       } else {
         options.respond(reply, request, res);
       }
@@ -82,8 +88,14 @@ export async function startScriptedHttpServer<Reply extends ReplyTiming>(options
     url: `http://127.0.0.1:${port}${options.basePath}`,
     requests,
     enqueue: (...replies) => queue.push(...replies),
+    clear: () => {
+      queue.length = 0;
+      requests.length = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of delayed) clearTimeout(timer);
+        delayed.clear();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
@@ -107,23 +119,31 @@ export function writeJson(
 }
 
 /**
- * Writes SSE events. With `cutAfter`, only that many are sent and then the
- * connection is destroyed mid-stream, as when a provider or proxy dies.
+ * Writes SSE events. With `interrupt`, only `after` events are sent; then the
+ * connection is dropped ('cut', as when a provider or proxy dies) or left open
+ * with nothing more ('stall', until the client gives up or the server closes).
  */
 export function writeSse(
   res: ServerResponse,
   events: string[],
   headers: Record<string, string>,
-  cutAfter?: number,
+  interrupt?: { after: number; mode: 'cut' | 'stall' },
 ): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
-  if (cutAfter === undefined) {
+  if (!interrupt) {
     res.end(events.join(''));
     return;
   }
-  res.write(events.slice(0, cutAfter).join(''));
+  res.write(events.slice(0, interrupt.after).join(''));
   // Let the written events reach the client before the connection drops.
-  setTimeout(() => res.destroy(), 20);
+  if (interrupt.mode === 'cut') setTimeout(() => res.destroy(), 20);
+}
+
+/** The interruption a reply asks for, if any. */
+export function interruptionOf(reply: { cutAfter?: number; stallAfter?: number }) {
+  if (reply.cutAfter !== undefined) return { after: reply.cutAfter, mode: 'cut' as const };
+  if (reply.stallAfter !== undefined) return { after: reply.stallAfter, mode: 'stall' as const };
+  return undefined;
 }
 
 /** Writes half of a JSON body and then drops the connection. */
@@ -173,8 +193,10 @@ export type FakeOpenAIReply = ReplyTiming &
         /** Defaults to 'tool_calls' with tool calls, else 'stop'. */
         finishReason?: string;
         usage?: FakeOpenAIUsage;
-        /** Streamed: send this many chunks, then drop the connection. Not streamed: send half the body. */
-        cutAfterChunks?: number;
+        /** Streamed: send this many SSE chunks (the first carries the role), then drop the connection. Not streamed: send half the body. */
+        cutAfter?: number;
+        /** Streamed: send this many SSE chunks, then nothing more while keeping the connection open. */
+        stallAfter?: number;
       }
     | { kind: 'error'; status: number; body?: unknown; headers?: Record<string, string> }
     | { kind: 'raw'; status?: number; body: string; contentType?: string }
@@ -239,11 +261,8 @@ export const openAIReplies = {
     ...reply,
     delayMs,
   }),
-  streamCut: (text: string, cutAfterChunks: number): FakeOpenAIReply => ({
-    kind: 'answer',
-    text,
-    cutAfterChunks,
-  }),
+  streamCut: (text: string, cutAfter: number): FakeOpenAIReply => ({ kind: 'answer', text, cutAfter }),
+  streamStall: (text: string, stallAfter: number): FakeOpenAIReply => ({ kind: 'answer', text, stallAfter }),
 };
 
 const DEFAULT_OPENAI_REPLY: FakeOpenAIReply = { kind: 'answer', text: 'ok' };
@@ -315,7 +334,7 @@ function respondOpenAI(reply: FakeOpenAIReply, request: RecordedRequest, res: Se
       ],
       usage,
     };
-    if (reply.cutAfterChunks !== undefined) writeCutJson(res, body, headers);
+    if (reply.cutAfter !== undefined) writeCutJson(res, body, headers);
     else writeJson(res, 200, body, headers);
     return;
   }
@@ -343,7 +362,7 @@ function respondOpenAI(reply: FakeOpenAIReply, request: RecordedRequest, res: Se
   events.push(delta({}, finishReason));
   if (request.body?.stream_options?.include_usage === true) events.push(chunk([], { usage }));
   events.push('data: [DONE]\n\n');
-  writeSse(res, events, headers, reply.cutAfterChunks);
+  writeSse(res, events, headers, interruptionOf(reply));
 }
 
 /**

@@ -38,6 +38,13 @@ const writeTool = {
 };
 const testTool = { name: 'sandbox_test', description: 'Run the tests', inputSchema: { type: 'object' } };
 
+/** Aborts once the server has the request, so the abort is not racing the request's departure. */
+async function abortOnceReceived(controller: AbortController): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (server.requests.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  controller.abort();
+}
+
 let server: ScriptedServer<FakeAnthropicReply>;
 let provider: AnthropicProvider;
 
@@ -47,7 +54,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 beforeEach(() => {
-  server.requests.length = 0;
+  server.clear();
 });
 
 describe('AnthropicProvider', () => {
@@ -302,10 +309,34 @@ describe('AnthropicProvider', () => {
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
+  it('times out a stream that stalls mid-answer and accounts for what it streamed', async () => {
+    server.enqueue({
+      ...anthropicReplies.streamStall('one two three', 5),
+      usage: { inputTokens: 21 },
+    } as FakeAnthropicReply);
+    const deltas: string[] = [];
+    const error = await failure(
+      provider.complete(request({ timeoutMs: 150, onDelta: (d) => deltas.push(d) })),
+    );
+    expect(error.kind).toBe('timeout');
+    expect(deltas).toEqual(['one', ' two']);
+    expect(error.usage).toEqual({ inputTokens: 21, outputTokens: 2, cachedInputTokens: 0 });
+  });
+
+  it('reports a stream the caller aborted mid-answer as cancelled, with its tokens', async () => {
+    server.enqueue(anthropicReplies.streamStall('one two three', 4));
+    const controller = new AbortController();
+    const error = await failure(
+      provider.complete(request({ signal: controller.signal, onDelta: () => controller.abort() })),
+    );
+    expect(error.kind).toBe('cancelled');
+    expect(error.usage!.outputTokens).toBe(1);
+  });
+
   it('reports a call the caller aborted as cancelled', async () => {
     server.enqueue(anthropicReplies.slow(2000));
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
+    void abortOnceReceived(controller);
     const error = await failure(provider.complete(request({ signal: controller.signal, onDelta: () => {} })));
     expect(error.kind).toBe('cancelled');
   });

@@ -114,22 +114,8 @@ export function toProviderError(
   usage: TokenUsage | undefined,
   classify: (error: unknown, usage: TokenUsage | undefined) => ProviderError,
 ): ProviderError {
-  if (error instanceof ProviderError) {
-    // Our own failure from inside a stream: add what the stream had consumed.
-    if (error.usage || !usage) return error;
-    return new ProviderError({
-      provider: error.provider,
-      model: error.model,
-      kind: error.kind,
-      message: error.message.slice(`${error.provider}/${error.model}: `.length),
-      ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
-      ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
-      ...(error.requestId ? { requestId: error.requestId } : {}),
-      usage,
-      cause: error.cause,
-    });
-  }
   const withUsage = usage ? { usage } : {};
+  // Checked first: an SDK stream ends quietly when aborted, which we would otherwise report as a cut stream.
   if (guard.cancelled) {
     return new ProviderError({
       ...call,
@@ -146,6 +132,21 @@ export function toProviderError(
       message: 'no complete answer within the timeout',
       ...withUsage,
       cause: error,
+    });
+  }
+  if (error instanceof ProviderError) {
+    // Our own failure from inside a stream: add what the stream had consumed.
+    if (error.usage || !usage) return error;
+    return new ProviderError({
+      provider: error.provider,
+      model: error.model,
+      kind: error.kind,
+      message: error.message.slice(`${error.provider}/${error.model}: `.length),
+      ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
+      ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+      ...(error.requestId ? { requestId: error.requestId } : {}),
+      usage,
+      cause: error.cause,
     });
   }
   return classify(error, usage);

@@ -31,6 +31,13 @@ async function failure(promise: Promise<unknown>): Promise<ProviderError> {
   return error as ProviderError;
 }
 
+/** Aborts once the server has the request, so the abort is not racing the request's departure. */
+async function abortOnceReceived(controller: AbortController): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (server.requests.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  controller.abort();
+}
+
 let server: ScriptedServer<FakeOpenAIReply>;
 let provider: OpenAIProvider;
 
@@ -40,7 +47,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 beforeEach(() => {
-  server.requests.length = 0;
+  server.clear();
 });
 
 describe('OpenAIProvider', () => {
@@ -251,10 +258,31 @@ describe('OpenAIProvider', () => {
     expect(error.kind).toBe('timeout');
   });
 
+  it('times out a stream that stalls mid-answer and accounts for what it streamed', async () => {
+    server.enqueue(openAIReplies.streamStall('one two three', 3));
+    const deltas: string[] = [];
+    const error = await failure(
+      provider.complete(request({ timeoutMs: 150, onDelta: (d) => deltas.push(d) })),
+    );
+    expect(error.kind).toBe('timeout');
+    expect(deltas).toEqual(['one', ' two']);
+    expect(error.usage!.outputTokens).toBe(2);
+  });
+
+  it('reports a stream the caller aborted mid-answer as cancelled, with its tokens', async () => {
+    server.enqueue(openAIReplies.streamStall('one two three', 2));
+    const controller = new AbortController();
+    const error = await failure(
+      provider.complete(request({ signal: controller.signal, onDelta: () => controller.abort() })),
+    );
+    expect(error.kind).toBe('cancelled');
+    expect(error.usage!.outputTokens).toBe(1);
+  });
+
   it('reports a call the caller aborted as cancelled', async () => {
     server.enqueue(openAIReplies.slow(2000));
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
+    void abortOnceReceived(controller);
     const error = await failure(provider.complete(request({ signal: controller.signal, timeoutMs: 5000 })));
     expect(error.kind).toBe('cancelled');
     expect(error.retryable).toBe(false);
