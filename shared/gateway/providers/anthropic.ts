@@ -256,12 +256,14 @@ export class AnthropicProvider implements ModelProvider {
         : await this.whole(call, request, body, options);
       return checkJsonAnswer(call, request, response);
     } catch (error) {
-      const usage = progress.started
-        ? await estimateUsage(request, progress.output, {
-            ...progress.input,
-            ...(progress.outputTokens !== undefined ? { outputTokens: progress.outputTokens } : {}),
-          })
-        : undefined;
+      // A failure that already knows its usage (e.g. a malformed JSON answer) needs no estimate.
+      const usage =
+        progress.started && !(error instanceof ProviderError && error.usage)
+          ? await estimateUsage(request, progress.output, {
+              ...progress.input,
+              ...(progress.outputTokens !== undefined ? { outputTokens: progress.outputTokens } : {}),
+            })
+          : undefined;
       throw toProviderError(error, call, guard, usage, (e, u) => classifyAnthropicError(call, e, u));
     } finally {
       guard.dispose();

@@ -210,9 +210,11 @@ export class BedrockProvider implements ModelProvider {
         : await this.whole(call, request, input, guard);
       return checkJsonAnswer(call, request, response);
     } catch (error) {
-      const usage = progress.started
-        ? (progress.usage ?? (await estimateUsage(request, progress.output)))
-        : undefined;
+      // A failure that already knows its usage (e.g. a malformed JSON answer) needs no estimate.
+      const usage =
+        progress.started && !(error instanceof ProviderError && error.usage)
+          ? (progress.usage ?? (await estimateUsage(request, progress.output)))
+          : undefined;
       throw toProviderError(error, call, guard, usage, (e, u) => classifyBedrockError(call, e, u));
     } finally {
       guard.dispose();

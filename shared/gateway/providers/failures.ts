@@ -114,7 +114,8 @@ export function toProviderError(
   usage: TokenUsage | undefined,
   classify: (error: unknown, usage: TokenUsage | undefined) => ProviderError,
 ): ProviderError {
-  const withUsage = usage ? { usage } : {};
+  const consumed = usage ?? (error instanceof ProviderError ? error.usage : undefined);
+  const withUsage = consumed ? { usage: consumed } : {};
   // Checked first: an SDK stream ends quietly when aborted, which we would otherwise report as a cut stream.
   if (guard.cancelled) {
     return new ProviderError({

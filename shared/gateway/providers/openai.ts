@@ -217,9 +217,11 @@ export class OpenAIProvider implements ModelProvider {
         : await this.whole(request, body, options);
       return checkJsonAnswer(call, request, response);
     } catch (error) {
-      const usage = progress.started
-        ? await estimateUsage(request, progress.text + progress.toolArguments, progress.reportedUsage ?? {})
-        : undefined;
+      // A failure that already knows its usage (e.g. a malformed JSON answer) needs no estimate.
+      const usage =
+        progress.started && !(error instanceof ProviderError && error.usage)
+          ? await estimateUsage(request, progress.text + progress.toolArguments, progress.reportedUsage ?? {})
+          : undefined;
       throw toProviderError(error, call, guard, usage, (e, u) => classifyOpenAIError(call, e, u));
     } finally {
       guard.dispose();
