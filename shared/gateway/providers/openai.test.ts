@@ -171,6 +171,31 @@ describe('OpenAIProvider', () => {
     ]);
   });
 
+  it('returns a refusal as the text with a content_filter stop', async () => {
+    server.enqueue({
+      kind: 'raw',
+      body: JSON.stringify({
+        id: 'chatcmpl-r',
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: null, refusal: 'I cannot help with that.' },
+            finish_reason: 'stop',
+          },
+        ],
+        usage: { prompt_tokens: 9, completion_tokens: 6 },
+      }),
+    });
+    const response = await provider.complete(request());
+    expect(response).toMatchObject({ text: 'I cannot help with that.', stopReason: 'content_filter' });
+  });
+
+  it('answers many concurrent calls with the default reply when nothing is scripted', async () => {
+    const responses = await Promise.all(Array.from({ length: 20 }, () => provider.complete(request())));
+    expect(responses.map((r) => r.text)).toEqual(Array(20).fill('ok'));
+    expect(server.requests).toHaveLength(20);
+  });
+
   it('turns a 429 with Retry-After seconds into rate_limited with retryAfterMs', async () => {
     server.enqueue(openAIReplies.rateLimited('2'));
     const error = await failure(provider.complete(request()));

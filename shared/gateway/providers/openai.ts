@@ -260,7 +260,12 @@ export class OpenAIProvider implements ModelProvider {
         });
       toolCalls.push({ id: wire.id, name: wire.function.name, arguments: args });
     }
-    const text = message.content ?? '';
+    // A refusal comes instead of content: the caller sees why, as a content-filter stop.
+    const refusal =
+      typeof message.refusal === 'string' && message.refusal && !message.content
+        ? message.refusal
+        : undefined;
+    const text = refusal ?? message.content ?? '';
     const usage =
       typeof completion === 'object' && completion?.usage
         ? usageOf(completion.usage)
@@ -268,7 +273,7 @@ export class OpenAIProvider implements ModelProvider {
     return {
       text,
       toolCalls,
-      stopReason: stopReasonOf(choice.finish_reason, toolCalls.length > 0),
+      stopReason: refusal ? 'content_filter' : stopReasonOf(choice.finish_reason, toolCalls.length > 0),
       usage,
       provider: this.name,
       model: request.model,
