@@ -1,3 +1,4 @@
+import { type CountTokens, loadTokenCounter } from './token-counter';
 import type { ModelRequest } from './types';
 
 /** Tokens a chat format adds per message (role markers, separators); generous for every provider. */
@@ -35,14 +36,12 @@ export function promptTokenBound(request: Pick<ModelRequest, 'system' | 'message
   return bytes + PER_MESSAGE_OVERHEAD * (request.messages.length + 1);
 }
 
-type CountTokens = (text: string) => number;
-let tokenizer: Promise<CountTokens> | undefined;
-
-/** gpt-tokenizer's o200k_base, loaded on first need: it is large, and most calls never need it. */
-function loadTokenizer(): Promise<CountTokens> {
-  tokenizer ??= import('gpt-tokenizer/encoding/o200k_base').then((m) => m.countTokens as CountTokens);
-  return tokenizer;
-}
+/**
+ * Where gpt-tokenizer is missing, 3 bytes a token stands in: more tokens than
+ * any tokenizer produces on English or code, so a model is skipped early
+ * rather than sent a prompt it cannot hold.
+ */
+const conservativeCount: CountTokens = (text) => Math.ceil(utf8Bytes(text) / 3);
 
 /**
  * A close count of a request's prompt tokens, for deciding whether it fits a
@@ -54,7 +53,7 @@ export async function countPromptTokens(
   request: Pick<ModelRequest, 'system' | 'messages' | 'tools'>,
   provider: string,
 ): Promise<number> {
-  const count = await loadTokenizer();
+  const count = (await loadTokenCounter()) ?? conservativeCount;
   let tokens = PER_MESSAGE_OVERHEAD * (request.messages.length + 1);
   for (const t of promptTexts(request)) tokens += count(t);
   return provider === 'openai' ? tokens : Math.ceil(tokens * 1.1);

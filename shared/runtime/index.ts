@@ -1,9 +1,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { type Config, loadConfig } from '../config';
 import { ConfigInvalid } from '../errors';
-import { type TeamGateway, teamGateway } from '../gateway/team-gateway';
+import type { TeamGateway } from '../gateway/team-gateway';
 import { createDocumentClient, Store } from '../store';
 import { type LifecycleDeps, TaskSignals, type WorkflowDeps, type WorkflowEngine } from '../workflow';
+import type { TeamModels } from '../workflow/models';
 import { stepFunctionsEngine } from '../workflow/step-functions-engine';
 import { S3Workspace } from '../workspace';
 import { sandboxFromEnv } from './aws-sandbox';
@@ -11,8 +12,13 @@ import { sandboxFromEnv } from './aws-sandbox';
 /** Everything a handler needs, built once per process (a Lambda container or the local host). */
 export interface Runtime extends WorkflowDeps, LifecycleDeps {
   config: Config;
-  /** The model gateway: providers, catalog, budgets. `models` is it, unless a test swaps models out. */
-  gateway: TeamGateway;
+  /**
+   * The model gateway: providers, catalog, budgets; `models` is it, unless a
+   * test swaps models out. Absent in a Lambda whose handler never calls a
+   * model: those import `runtime()` from here, the others `teamRuntime()` from
+   * `./team`, so the provider SDKs are bundled only where they are used.
+   */
+  gateway?: TeamGateway;
 }
 
 let current: Runtime | undefined;
@@ -30,6 +36,15 @@ export function runtime(): Runtime {
 function notConfigured(variable: string): never {
   throw new ConfigInvalid(variable, 'is not set');
 }
+
+/** The models of a function bundled without the gateway: reaching them is a wiring mistake, said plainly. */
+const modelsNotBundled: TeamModels = {
+  complete: async () => {
+    throw new Error(
+      'This function was bundled without the model gateway: its handler must use teamRuntime()',
+    );
+  },
+};
 
 function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
   const config = loadConfig(env);
@@ -51,14 +66,12 @@ function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
       };
   const bucket = config.TECHTEAM_ARTIFACTS_BUCKET;
   const s3 = new S3Client(region ? { region } : {});
-  const gateway = teamGateway(store, config, env);
   const sandbox = sandboxFromEnv(env);
   return {
     ...(sandbox ? { sandbox } : {}),
     config,
     store,
-    gateway,
-    models: gateway,
+    models: modelsNotBundled,
     workflow,
     signals: new TaskSignals(),
     workspaceFor: (tenantId, taskId) =>

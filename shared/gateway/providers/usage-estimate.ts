@@ -1,18 +1,15 @@
+import { type CountTokens, loadTokenCounter } from '../token-counter';
 import type { ModelRequest, TokenUsage } from '../types';
 
 /** Chat formatting adds a few tokens per message around its content (OpenAI's documented overhead). */
 const TOKENS_PER_MESSAGE = 4;
 
-type CountTokens = (text: string) => number;
-let counter: Promise<CountTokens> | undefined;
-
 /**
- * gpt-tokenizer's o200k_base counter, loaded on first use: loading its tables
- * takes a few hundred ms, and only failed or usage-less calls need it.
+ * gpt-tokenizer's o200k_base counter (loaded on first use: only failed or
+ * usage-less calls need it); where the package is missing, ~4 characters a token.
  */
-function loadCounter(): Promise<CountTokens> {
-  counter ??= import('gpt-tokenizer').then((m) => (text: string) => m.countTokens(text));
-  return counter;
+async function loadCounter(): Promise<CountTokens> {
+  return (await loadTokenCounter()) ?? ((text: string) => Math.ceil(text.length / 4));
 }
 
 function promptText(request: ModelRequest): string {
