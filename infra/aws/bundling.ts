@@ -7,32 +7,58 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_ROUTES, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
 import { TASK_STATES, type TaskStateName } from '@techteam/shared/workflow';
+import { apiAccess, type FunctionAccess, WORKFLOW_ACCESS } from './function-access';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * ESM for Node 22 (the Lambda runtime), minified. `@aws-sdk/*` stays external:
- * the nodejs22.x runtime ships AWS SDK v3, which keeps the bundles small and
- * cold starts short. The banner gives CommonJS dependencies bundled into ESM
- * the `require` they expect for Node built-ins.
+ * ESM for Node 22 (the Lambda runtime), minified, tree-shaken. The AWS SDK is
+ * bundled, not left to the runtime's copy: measured with `npm run bench --
+ * bundles` (and `--external-sdk`), loading the runtime-style SDK packages (many
+ * CommonJS files) costs more init time than parsing the bundled, tree-shaken
+ * ESM build, and bundling pins the SDK version the tests ran against (the
+ * nodejs22.x runtime ships an older 3.x). The banner gives CommonJS
+ * dependencies bundled into ESM the `require` they expect for Node built-ins.
  */
 export const LAMBDA_BUNDLE = {
   target: 'node22',
   minify: true,
   sourceMap: false,
   mainFields: ['module', 'main'],
-  externalModules: ['@aws-sdk/*'],
+  externalModules: ['gpt-tokenizer'],
   banner:
     "import { createRequire as __techteamRequire } from 'node:module'; const require = __techteamRequire(import.meta.url);",
 } as const;
 
-/** One deployed function: its construct name and its handler file under functions/. */
+/**
+ * gpt-tokenizer stays out of the bundles and ships beside them: the gateway
+ * loads it on first need with a dynamic import (shared/gateway/prompt-size.ts,
+ * providers/usage-estimate.ts), and its o200k tables alone are 2.4 MB, so
+ * inlined they would triple every model-calling bundle and its parse time.
+ * Only what the two entry points the gateway imports (`gpt-tokenizer` and
+ * `gpt-tokenizer/encoding/o200k_base`) load is copied: the ESM build without
+ * the other encodings' tables, source maps and typings.
+ */
+export function tokenizerBesideCommands(inputDir: string, outputDir: string): string[] {
+  const from = `${inputDir}/node_modules/gpt-tokenizer`;
+  const to = `${outputDir}/node_modules/gpt-tokenizer`;
+  return [
+    `mkdir -p "${to}"`,
+    `cp "${from}/package.json" "${to}/package.json"`,
+    `cp -R "${from}/esm" "${to}/esm"`,
+    `rm -rf "${to}/esm/fixtures" "${to}/esm/bpeRanks/cl100k_base.js" "${to}/esm/bpeRanks/p50k_base.js" "${to}/esm/bpeRanks/r50k_base.js"`,
+    `find "${to}" -name '*.map' -delete -o -name '*.d.ts' -delete`,
+  ];
+}
+
+/** One deployed function: its construct name, its handler file under functions/, and what it may touch. */
 export interface LambdaHandler {
   /** Construct id prefix and Lambda name suffix, e.g. `CreateTask`, `PlanTask`. */
   name: string;
   /** Handler file relative to functions/. */
   file: string;
   kind: 'api' | 'workflow';
+  access: FunctionAccess;
 }
 
 /** A workflow state's function name, from its substitution variable: `PlanTaskFunctionArn` → `PlanTask`. */
@@ -43,11 +69,17 @@ export function workflowFunctionName(state: TaskStateName): string {
 /** Every Lambda the app deploys: one per API route and one per workflow Task state. */
 export function lambdaHandlers(): LambdaHandler[] {
   return [
-    ...API_ROUTES.map((r) => ({ name: r.name, file: r.file, kind: 'api' as const })),
+    ...API_ROUTES.map((r) => ({
+      name: r.name,
+      file: r.file,
+      kind: 'api' as const,
+      access: apiAccess(r.name, r.method),
+    })),
     ...(Object.entries(WORKFLOW_HANDLERS) as [TaskStateName, string][]).map(([state, file]) => ({
       name: workflowFunctionName(state),
       file,
       kind: 'workflow' as const,
+      access: WORKFLOW_ACCESS[state],
     })),
   ];
 }

@@ -4,7 +4,13 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { handlerEntry, LAMBDA_BUNDLE, type LambdaHandler, REPO_ROOT } from './bundling';
+import {
+  handlerEntry,
+  LAMBDA_BUNDLE,
+  type LambdaHandler,
+  REPO_ROOT,
+  tokenizerBesideCommands,
+} from './bundling';
 import type { DeployMode } from './deploy-context';
 import { acknowledgeManagedPolicy } from './nag';
 
@@ -23,6 +29,8 @@ export interface TechteamFunctionProps {
   timeout: Duration;
   memorySize?: number;
   network?: FunctionNetwork;
+  /** Ship gpt-tokenizer beside the bundle (functions that reach the model gateway). */
+  withTokenizer?: boolean;
 }
 
 /** The Lambda runtime: Node 22, the LTS line the project's code and the bundles target. */
@@ -62,6 +70,16 @@ export class TechteamFunction extends NodejsFunction {
         externalModules: [...LAMBDA_BUNDLE.externalModules],
         banner: LAMBDA_BUNDLE.banner,
         forceDockerBundling: false,
+        ...(props.withTokenizer
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  tokenizerBesideCommands(inputDir, outputDir),
+              },
+            }
+          : {}),
       },
       ...(props.network
         ? {

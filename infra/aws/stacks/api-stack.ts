@@ -15,7 +15,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { DeployContext } from '../deploy-context';
-import { apiAccess, wildcardKindsOf } from '../function-access';
+import { apiAccess, readsProviderKeys, wildcardKindsOf } from '../function-access';
 import { acknowledgeWildcards } from '../nag';
 import { type FunctionNetwork, TechteamFunction } from '../techteam-function';
 import { baseEnvironment, grantDataAccess } from './workflow-stack';
@@ -61,8 +61,9 @@ export class ApiStack extends Stack {
     for (const route of API_ROUTES) {
       const access = apiAccess(route.name, route.method);
       const fn = new TechteamFunction(this, `${route.name}Function`, {
-        handler: { name: route.name, file: route.file, kind: 'api' },
+        handler: { name: route.name, file: route.file, kind: 'api', access },
         mode: context.mode,
+        withTokenizer: readsProviderKeys(access),
         description: `Techteam API ${route.method} ${route.path} (functions/${route.file})`,
         timeout: Duration.seconds(29),
         environment: {

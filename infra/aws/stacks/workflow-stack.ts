@@ -91,8 +91,9 @@ export class WorkflowStack extends Stack {
       const name = workflowFunctionName(state);
       const file = WORKFLOW_HANDLERS[state];
       const fn = new TechteamFunction(this, `${name}Function`, {
-        handler: { name, file, kind: 'workflow' },
+        handler: { name, file, kind: 'workflow', access },
         mode: context.mode,
+        withTokenizer: readsProviderKeys(access),
         description: `Techteam workflow state ${state} (functions/${file})`,
         timeout: access.models || access.sandbox ? LONG_STATE : SHORT_STATE,
         memorySize: access.models ? 1024 : 512,
