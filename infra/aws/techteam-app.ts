@@ -1,4 +1,6 @@
 import { type App, Validations } from 'aws-cdk-lib';
+import type { IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { Construct } from 'constructs';
 import type { DeployContext } from './deploy-context';
 import { TechteamNagChecks } from './nag';
 import { ApiStack } from './stacks/api-stack';
@@ -26,7 +28,20 @@ export interface TechteamStacks {
  * (cdk-nag) run on the whole app: an unacknowledged finding fails the synth.
  * Stacks are environment-agnostic, so synth needs no account or credentials.
  */
-export function buildTechteamApp(app: App, context: DeployContext): TechteamStacks {
+export interface TechteamAppOptions {
+  /**
+   * The HTTP API's authorizer, made in the API stack's scope (the identity work
+   * plugs in here); without it every route is open at the gateway and closed
+   * by the handlers (401 without a tenant).
+   */
+  authorizer?: (scope: Construct) => IHttpRouteAuthorizer;
+}
+
+export function buildTechteamApp(
+  app: App,
+  context: DeployContext,
+  options: TechteamAppOptions = {},
+): TechteamStacks {
   // Here rather than in cdk.json so the tests' Apps build exactly what `cdk synth` builds.
   for (const [flag, value] of Object.entries(FEATURE_FLAGS)) app.node.setContext(flag, value);
   const prefix = 'Techteam';
@@ -58,6 +73,7 @@ export function buildTechteamApp(app: App, context: DeployContext): TechteamStac
     artifacts: data.artifacts,
     stateMachine: workflow.stateMachine,
     ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
+    ...(options.authorizer ? { authorizer: options.authorizer } : {}),
     ...providerKeys,
   });
   Validations.of(app).addPlugins(new TechteamNagChecks(app));

@@ -33,7 +33,7 @@ export interface ApiStackProps extends StackProps {
    * no request carries a tenant and every handler answers 401
    * (functions/http.ts), so the API is deployed but closed.
    */
-  authorizer?: IHttpRouteAuthorizer;
+  authorizer?: (scope: Construct) => IHttpRouteAuthorizer;
 }
 
 /** The public HTTP API: one Lambda per route in functions/routes.ts API_ROUTES. */
@@ -57,6 +57,7 @@ export class ApiStack extends Stack {
       throttle: { rateLimit: 50, burstLimit: 100 },
     });
 
+    const authorizer = props.authorizer?.(this);
     this.functions = {};
     for (const route of API_ROUTES) {
       const access = apiAccess(route.name, route.method);
@@ -82,9 +83,9 @@ export class ApiStack extends Stack {
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${route.name}Integration`, fn),
-        ...(props.authorizer ? { authorizer: props.authorizer } : {}),
+        ...(authorizer ? { authorizer } : {}),
       });
-      if (!props.authorizer) {
+      if (!authorizer) {
         for (const r of routes) {
           Validations.of(r).acknowledge({
             id: 'AwsSolutions::AwsSolutions-APIG4',

@@ -1,0 +1,41 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { ContextInvalid, readDeployContext } from './deploy-context';
+
+const fromApp = (context: Record<string, string>) => {
+  const app = new App({ context });
+  return () => readDeployContext((key) => app.node.tryGetContext(key));
+};
+
+describe('deploy context', () => {
+  it('reads a known mode and sandbox tier', () => {
+    expect(fromApp({ mode: 'byo', sandbox: 'ec2-gvisor' })()).toEqual({ mode: 'byo', sandbox: 'ec2-gvisor' });
+  });
+
+  it('stops on an unknown mode, naming the key and the valid values', () => {
+    const read = fromApp({ mode: 'saas', sandbox: 'fargate' });
+    expect(read).toThrow(ContextInvalid);
+    expect(read).toThrow(`CDK context 'mode' is "saas"; valid values: hosted, byo`);
+  });
+
+  it('stops on an unknown sandbox tier, listing the tiers', () => {
+    expect(fromApp({ mode: 'hosted', sandbox: 'lambda' })).toThrow(
+      `CDK context 'sandbox' is "lambda"; valid values: fargate, ec2-gvisor`,
+    );
+  });
+
+  it('stops when a required value is missing, saying how to pass it', () => {
+    expect(fromApp({ mode: 'hosted' })).toThrow(
+      "CDK context 'sandbox' is missing; valid values: fargate, ec2-gvisor (pass -c sandbox=fargate)",
+    );
+  });
+
+  it('carries the key and the valid values as details', () => {
+    try {
+      fromApp({ sandbox: 'fargate' })();
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ContextInvalid).details).toEqual({ key: 'mode', valid: ['hosted', 'byo'] });
+    }
+  });
+});
