@@ -1,0 +1,405 @@
+/**
+ * The hosted app with the default Fargate sandbox, synthesized once: each
+ * stack's resources, each function's grants, and cdk-nag's verdict.
+ */
+import { API_ROUTES, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
+import { TTL_ATTRIBUTE, tableDefinition } from '@techteam/shared/store';
+import { substituteDefinition, TASK_STATES, type TaskStateName } from '@techteam/shared/workflow';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AWS_SANDBOX_ENV } from '../../shared/runtime/aws-sandbox';
+import { lambdaHandlers } from './bundling';
+import { readsProviderKeys } from './function-access';
+import { PROVIDER_KEY_NAMES } from './stacks/secrets-stack';
+import {
+  actionsOf,
+  functionsByHandler,
+  roleOfFunction,
+  type SynthesizedApp,
+  statementsOfRole,
+  synthTechteam,
+} from './testing/synth';
+
+let synth: SynthesizedApp;
+let t: Record<'data' | 'secrets' | 'sandbox' | 'workflow' | 'api', Template>;
+
+beforeAll(() => {
+  synth = synthTechteam({ mode: 'hosted', sandbox: 'fargate' });
+  const { data, secrets, sandbox, workflow, api } = synth.stacks;
+  t = {
+    data: synth.template(data),
+    secrets: synth.template(secrets!),
+    sandbox: synth.template(sandbox),
+    workflow: synth.template(workflow),
+    api: synth.template(api),
+  };
+});
+
+const all = () => Object.values(t);
+const lambdas = () => new Map([...functionsByHandler(t.api), ...functionsByHandler(t.workflow)]);
+const envOf = (fn: { resource: Record<string, unknown> }) =>
+  ((fn.resource['Properties'] as { Environment?: { Variables?: Record<string, unknown> } }).Environment
+    ?.Variables ?? {}) as Record<string, unknown>;
+const actionsOfHandler = (file: string) => {
+  const fn = lambdas().get(file);
+  if (!fn) throw new Error(`no function for ${file}`);
+  return actionsOf(statementsOfRole(all(), roleOfFunction(fn.resource)));
+};
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it('leaves no error unacknowledged', () => {
+    expect(synth.nag.violations.filter((v) => v.severity === 'error')).toEqual([]);
+  });
+
+  it('gives every acknowledgement a specific reason', () => {
+    expect(synth.nag.suppressed.length).toBeGreaterThan(0);
+    for (const s of synth.nag.suppressed) {
+      expect(s.reason, s.acknowledgedId).toMatch(/\w+ \w+ \w+ \w+ \w+/);
+    }
+  });
+
+  it('acknowledges IAM wildcards only by their named kind, never the whole rule', () => {
+    const ids = new Set(synth.nag.suppressed.map((s) => s.acknowledgedId));
+    expect(ids.has('AwsSolutions::AwsSolutions-IAM5')).toBe(false);
+    for (const id of ids) if (id?.includes('IAM5')) expect(id).toMatch(/IAM5\[[A-Za-z0-9]+\]$/);
+  });
+});
+
+describe('synth without Docker', () => {
+  it('never calls docker: the runner image is built at deploy, Lambdas bundle with local esbuild', () => {
+    expect(synth.dockerCalled).toBe(false);
+  });
+});
+
+describe('data stack', () => {
+  it('creates the single table exactly as shared/store/table.ts defines it', () => {
+    const def = tableDefinition('techteam');
+    const [table] = Object.values(t.data.findResources('AWS::DynamoDB::Table'));
+    const p = table!['Properties'] as Record<string, unknown>;
+    expect(p['KeySchema']).toEqual(def.KeySchema);
+    expect(new Set(p['AttributeDefinitions'] as unknown[])).toEqual(new Set(def.AttributeDefinitions));
+    expect(p['GlobalSecondaryIndexes']).toEqual(def.GlobalSecondaryIndexes);
+    expect(p['StreamSpecification']).toEqual({ StreamViewType: def.StreamSpecification?.StreamViewType });
+    expect(p['BillingMode']).toBe('PAY_PER_REQUEST');
+  });
+
+  it('keeps point-in-time recovery and expires items by the TTL attribute', () => {
+    t.data.hasResourceProperties('AWS::DynamoDB::Table', {
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    });
+  });
+
+  it('keeps the artifacts bucket private, encrypted, TLS-only and access-logged', () => {
+    t.data.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: Match.objectLike({}),
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'artifacts/' }),
+    });
+    t.data.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('workflow stack', () => {
+  it("deploys the shared ASL: the definition after substitution equals substituteDefinition's", () => {
+    const [machine] = Object.values(t.workflow.findResources('AWS::StepFunctions::StateMachine'));
+    const p = machine!['Properties'] as {
+      DefinitionString: string;
+      DefinitionSubstitutions: Record<string, { 'Fn::GetAtt': [string, string] }>;
+    };
+    expect(typeof p.DefinitionString).toBe('string');
+    expect(Object.keys(p.DefinitionSubstitutions).sort()).toEqual(Object.values(TASK_STATES).sort());
+    // Each substitution must point at the Lambda whose handler serves that state.
+    const byLogicalId = new Map([...functionsByHandler(t.workflow)].map(([file, f]) => [f.logicalId, file]));
+    const arns: Record<string, string> = {};
+    for (const [state, variable] of Object.entries(TASK_STATES) as [TaskStateName, string][]) {
+      const logicalId = p.DefinitionSubstitutions[variable]!['Fn::GetAtt'][0];
+      expect(byLogicalId.get(logicalId), variable).toBe(WORKFLOW_HANDLERS[state]);
+      arns[variable] = `arn:aws:lambda:eu-west-1:123456789012:function:${logicalId}`;
+    }
+    // What Step Functions does with DefinitionSubstitutions: replace each ${Name}.
+    const deployed = p.DefinitionString.replace(
+      /\$\{(\w+)\}/g,
+      (_, name: string) => arns[name] ?? `<${name}?>`,
+    );
+    expect(JSON.parse(deployed)).toEqual(substituteDefinition(arns));
+  });
+
+  it('logs every execution event and traces with X-Ray', () => {
+    t.workflow.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('lets the state machine invoke exactly the eleven task functions', () => {
+    const [machine] = Object.values(t.workflow.findResources('AWS::StepFunctions::StateMachine'));
+    const role = (machine!['Properties'] as { RoleArn: { 'Fn::GetAtt': [string] } }).RoleArn['Fn::GetAtt'][0];
+    const invoke = statementsOfRole([t.workflow], role).filter(
+      (s) => s['Action'] === 'lambda:InvokeFunction',
+    );
+    const targets = new Set(
+      invoke
+        .flatMap((s) => [s['Resource']].flat())
+        .map((r) => JSON.stringify(r).match(/"(\w+Function\w+)"/)?.[1]),
+    );
+    const workflowFns = [...functionsByHandler(t.workflow).values()].map((f) => f.logicalId);
+    expect(targets).toEqual(new Set(workflowFns));
+    expect(workflowFns).toHaveLength(Object.keys(WORKFLOW_HANDLERS).length);
+  });
+});
+
+describe('functions', () => {
+  it('has one arm64 Node 22 function per handler in functions/routes.ts', () => {
+    expect([...lambdas().keys()].sort()).toEqual(
+      lambdaHandlers()
+        .map((h) => h.file)
+        .sort(),
+    );
+    for (const fn of lambdas().values()) {
+      expect(fn.resource['Properties']).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+      });
+    }
+  });
+
+  it('sets the runtime contract and leaves AWS_REGION to Lambda', () => {
+    for (const [file, fn] of lambdas()) {
+      const env = envOf(fn);
+      expect(env, file).toMatchObject({
+        TECHTEAM_MODE: 'hosted',
+        POWERTOOLS_SERVICE_NAME: 'techteam',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        BEDROCK_REGION: { Ref: 'AWS::Region' },
+      });
+      expect(env, file).not.toHaveProperty('AWS_REGION');
+    }
+    expect(envOf(lambdas().get('api/create-task.ts')!)).toHaveProperty('TECHTEAM_STATE_MACHINE_ARN');
+    expect(envOf(lambdas().get('api/get-task.ts')!)).toHaveProperty('TECHTEAM_TABLE');
+    expect(envOf(lambdas().get('api/get-task.ts')!)).not.toHaveProperty('TECHTEAM_STATE_MACHINE_ARN');
+  });
+
+  it('maps provider key names to secret ARNs only for the functions that reach the gateway', () => {
+    for (const h of lambdaHandlers()) {
+      const env = envOf(lambdas().get(h.file)!);
+      if (!readsProviderKeys(h.access)) {
+        expect(env, h.file).not.toHaveProperty('TECHTEAM_PROVIDER_SECRETS');
+        continue;
+      }
+      const json = JSON.stringify(env['TECHTEAM_PROVIDER_SECRETS']);
+      for (const name of PROVIDER_KEY_NAMES) expect(json, h.file).toContain(`\\"${name}\\":\\"`);
+    }
+  });
+
+  it('gives the sandbox variables only to the functions that run code', () => {
+    const runsCode = ['workflow/run-employee.ts', 'workflow/dev-attempt.ts', 'workflow/qa-review.ts'];
+    for (const [file, fn] of lambdas()) {
+      const env = envOf(fn);
+      if (runsCode.includes(file)) {
+        expect(env, file).toMatchObject({
+          [AWS_SANDBOX_ENV.tier]: 'fargate',
+          [AWS_SANDBOX_ENV.prefix]: 'sandbox',
+          [AWS_SANDBOX_ENV.containerName]: 'runner',
+        });
+        for (const key of [AWS_SANDBOX_ENV.cluster, AWS_SANDBOX_ENV.subnets, AWS_SANDBOX_ENV.securityGroups])
+          expect(env, file).toHaveProperty(key);
+      } else {
+        expect(
+          Object.keys(env).filter((k) => k.startsWith('TECHTEAM_SANDBOX_')),
+          file,
+        ).toEqual([]);
+      }
+    }
+  });
+});
+
+describe('grants: each function has only what its handler uses', () => {
+  const writes = [
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ];
+  const services = (actions: Set<string>) => new Set([...actions].map((a) => a.split(':')[0]));
+
+  it('GET routes read the table and cannot write it', () => {
+    for (const route of API_ROUTES.filter((r) => r.method === 'GET' && r.name !== 'ListSamples')) {
+      const actions = actionsOfHandler(route.file);
+      expect(actions.has('dynamodb:Query'), route.name).toBe(true);
+      for (const w of writes) expect(actions.has(w), `${route.name} ${w}`).toBe(false);
+    }
+  });
+
+  it('the sample list, compiled in, gets no grant at all', () => {
+    expect(actionsOfHandler('api/list-samples.ts')).toEqual(new Set());
+  });
+
+  it('only task creation and resume start executions; only cancel stops; only approve and reject answer the gate', () => {
+    const sfn = (file: string) => [...actionsOfHandler(file)].filter((a) => a.startsWith('states:')).sort();
+    expect(sfn('api/create-task.ts')).toEqual(['states:StartExecution']);
+    expect(sfn('api/resume-task.ts')).toEqual(['states:StartExecution']);
+    expect(sfn('api/cancel-task.ts')).toEqual(['states:StopExecution']);
+    expect(sfn('api/approve-task.ts')).toEqual(['states:SendTaskSuccess']);
+    expect(sfn('api/reject-task.ts')).toEqual(['states:SendTaskSuccess']);
+    for (const file of ['api/get-task.ts', 'api/put-employee.ts', ...Object.values(WORKFLOW_HANDLERS)])
+      expect(sfn(file), file).toEqual([]);
+  });
+
+  it('only the model-calling states may call Bedrock and read the provider keys', () => {
+    const callers = ['Plan', 'RunEmployee', 'DevAttempt', 'QAReview', 'Synthesize'];
+    for (const [state, file] of Object.entries(WORKFLOW_HANDLERS)) {
+      const actions = actionsOfHandler(file);
+      const calls = callers.includes(state);
+      expect(actions.has('bedrock:InvokeModel'), state).toBe(calls);
+      expect(actions.has('bedrock:InvokeModelWithResponseStream'), state).toBe(calls);
+      expect(actions.has('secretsmanager:GetSecretValue'), state).toBe(calls);
+    }
+    expect(actionsOfHandler('api/create-task.ts').has('bedrock:InvokeModel')).toBe(false);
+  });
+
+  it('only the states that run code reach S3, the sandbox queues and the runner tasks', () => {
+    const runCode = ['RunEmployee', 'DevAttempt', 'QAReview'];
+    for (const [state, file] of Object.entries(WORKFLOW_HANDLERS)) {
+      const s = services(actionsOfHandler(file));
+      const runs = runCode.includes(state);
+      for (const service of ['s3', 'sqs', 'ecs', 'iam'])
+        expect(s.has(service), `${state} ${service}`).toBe(runs);
+    }
+    const dev = actionsOfHandler('workflow/dev-attempt.ts');
+    for (const a of ['ecs:RunTask', 'ecs:StopTask', 'iam:PassRole', 'sqs:CreateQueue', 'sqs:SendMessage'])
+      expect(dev.has(a), a).toBe(true);
+    for (const route of API_ROUTES)
+      expect(services(actionsOfHandler(route.file)).has('s3'), route.name).toBe(false);
+  });
+
+  it('the Bedrock grant covers the stack region only', () => {
+    const fn = lambdas().get('workflow/plan-task.ts')!;
+    const bedrock = statementsOfRole(all(), roleOfFunction(fn.resource)).find((s) =>
+      [s['Action']].flat().includes('bedrock:InvokeModel'),
+    );
+    expect(JSON.stringify(bedrock?.['Resource'])).toContain('{"Ref":"AWS::Region"}');
+    expect(JSON.stringify(bedrock?.['Resource'])).not.toContain(':bedrock:*');
+  });
+});
+
+describe('sandbox stack (fargate)', () => {
+  it('has no way to the internet: no internet gateway, no NAT, no route beyond the VPC', () => {
+    for (const type of [
+      'AWS::EC2::InternetGateway',
+      'AWS::EC2::NatGateway',
+      'AWS::EC2::EgressOnlyInternetGateway',
+    ])
+      t.sandbox.resourceCountIs(type, 0);
+    t.sandbox.resourceCountIs('AWS::EC2::Route', 0);
+    for (const subnet of Object.values(t.sandbox.findResources('AWS::EC2::Subnet')))
+      expect((subnet['Properties'] as Record<string, unknown>)['MapPublicIpOnLaunch']).toBe(false);
+  });
+
+  it('reaches S3 through a gateway endpoint and SQS, ECR and CloudWatch Logs through interface endpoints', () => {
+    t.sandbox.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      ServiceName: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['.s3'])]) }),
+    });
+    for (const service of ['sqs', 'ecr.api', 'ecr.dkr', 'logs']) {
+      t.sandbox.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Interface',
+        ServiceName: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([`.${service}`])]) }),
+      });
+    }
+  });
+
+  it('runs the runner image from infra/sandbox as a Fargate task definition', () => {
+    t.sandbox.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      RequiresCompatibilities: ['FARGATE'],
+      ContainerDefinitions: [
+        Match.objectLike({ Name: 'runner', Environment: [{ Name: 'SANDBOX_ISOLATION', Value: 'microvm' }] }),
+      ],
+    });
+  });
+
+  it('the runner task role cannot reach the table: only its S3 prefix and its run queues', () => {
+    const [roleId] = Object.keys(
+      t.sandbox.findResources('AWS::IAM::Role', {
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Statement: [Match.objectLike({ Principal: { Service: 'ecs-tasks.amazonaws.com' } })],
+          },
+          Description: Match.stringLikeRegexp('^Sandbox runner'),
+        },
+      }),
+    );
+    const statements = statementsOfRole(all(), roleId!);
+    expect(statements.length).toBeGreaterThan(0);
+    const text = JSON.stringify(statements);
+    expect(text).not.toMatch(/dynamodb|Table/);
+    expect([...actionsOf(statements)].sort()).toEqual(
+      [
+        's3:GetObject',
+        's3:PutObject',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:ReceiveMessage',
+      ].sort(),
+    );
+    for (const s of statements) {
+      const resource = JSON.stringify(s['Resource']);
+      expect(resource.endsWith('"/sandbox/*"]]}') || resource.includes(':techteam-sandbox-*'), resource).toBe(
+        true,
+      );
+    }
+  });
+});
+
+describe('api stack', () => {
+  it('routes each API_ROUTES entry to its own function', () => {
+    const byLogicalId = new Map([...functionsByHandler(t.api)].map(([file, f]) => [f.logicalId, file]));
+    const routes = t.api.findResources('AWS::ApiGatewayV2::Route');
+    const integrations = t.api.findResources('AWS::ApiGatewayV2::Integration');
+    const served = new Map<string, string>();
+    for (const route of Object.values(routes)) {
+      const p = route['Properties'] as { RouteKey: string; Target: { 'Fn::Join': [string, unknown[]] } };
+      const integrationId = (p.Target['Fn::Join'][1][1] as { Ref: string }).Ref;
+      const uri = JSON.stringify(
+        (integrations[integrationId]!['Properties'] as Record<string, unknown>)['IntegrationUri'],
+      );
+      const fn = [...byLogicalId.keys()].find((id) => uri.includes(`"${id}"`));
+      served.set(p.RouteKey, byLogicalId.get(fn ?? '') ?? '?');
+    }
+    expect(Object.fromEntries(served)).toEqual(
+      Object.fromEntries(API_ROUTES.map((r) => [`${r.method} ${r.path}`, r.file])),
+    );
+  });
+
+  it('without an authorizer the routes are open at the gateway (the handlers refuse without a tenant)', () => {
+    t.api.hasResourceProperties('AWS::ApiGatewayV2::Route', { AuthorizationType: 'NONE' });
+  });
+
+  it('logs access on the default stage and throttles', () => {
+    t.api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 50 }),
+    });
+  });
+});
+
+describe('secrets stack (hosted)', () => {
+  it('holds one entry per third-party provider key', () => {
+    t.secrets.resourceCountIs('AWS::SecretsManager::Secret', PROVIDER_KEY_NAMES.length);
+    for (const name of PROVIDER_KEY_NAMES)
+      t.secrets.hasResourceProperties('AWS::SecretsManager::Secret', { Name: `techteam/${name}` });
+  });
+});
