@@ -1,0 +1,195 @@
+/**
+ * The other deploy contexts, each synthesized once: deploy-your-own (byo) with
+ * the Fargate sandbox, and hosted with the ec2-gvisor sandbox tier and an
+ * authorizer in the API's slot.
+ */
+import { API_ROUTES } from '@techteam/functions/routes';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AWS_SANDBOX_ENV } from '../../shared/runtime/aws-sandbox';
+import { PROVIDER_KEY_NAMES } from './stacks/secrets-stack';
+import {
+  actionsOf,
+  functionsByHandler,
+  roleOfFunction,
+  type SynthesizedApp,
+  statementsOfRole,
+  synthTechteam,
+} from './testing/synth';
+
+const templatesOf = (s: SynthesizedApp): Template[] =>
+  Object.values(s.stacks)
+    .filter((stack) => stack !== undefined)
+    .map((stack) => s.template(stack));
+const propsOf = (r: Record<string, unknown>) => r['Properties'] as Record<string, unknown>;
+
+describe('byo mode (deploy-your-own)', () => {
+  let byo: SynthesizedApp;
+  let templates: Template[];
+  beforeAll(() => {
+    byo = synthTechteam({ mode: 'byo', sandbox: 'fargate' });
+    templates = templatesOf(byo);
+  });
+
+  it('passes cdk-nag with every acknowledgement reasoned', () => {
+    expect(byo.nag.violations.filter((v) => v.severity === 'error')).toEqual([]);
+    for (const s of byo.nag.suppressed) expect(s.reason, s.acknowledgedId).toMatch(/\w+ \w+ \w+ \w+ \w+/);
+  });
+
+  it('has no secret for any third-party provider, and no secrets stack', () => {
+    expect(byo.stacks.secrets).toBeUndefined();
+    for (const t of templates) t.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    const text = JSON.stringify(templates.map((t) => t.toJSON()));
+    for (const name of PROVIDER_KEY_NAMES) expect(text).not.toContain(name);
+    expect(text).not.toContain('TECHTEAM_PROVIDER_SECRETS');
+    expect(text).not.toContain('secretsmanager:');
+  });
+
+  it('tells every function it runs in byo mode, where the runtime refuses non-Bedrock providers', () => {
+    const fns = [...functionsByHandler(byo.template(byo.stacks.api)).values()].concat([
+      ...functionsByHandler(byo.template(byo.stacks.workflow)).values(),
+    ]);
+    expect(fns.length).toBeGreaterThan(20);
+    for (const fn of fns) {
+      const env = (propsOf(fn.resource)['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      expect(env['TECHTEAM_MODE']).toBe('byo');
+    }
+  });
+
+  it('runs every function in the isolated VPC, whose only ways out are AWS service endpoints', () => {
+    for (const stack of [byo.stacks.api, byo.stacks.workflow]) {
+      for (const fn of functionsByHandler(byo.template(stack)).values())
+        expect(propsOf(fn.resource)['VpcConfig'], fn.logicalId).toMatchObject({
+          SubnetIds: expect.any(Array),
+        });
+    }
+    const network = byo.template(byo.stacks.sandbox);
+    for (const type of [
+      'AWS::EC2::InternetGateway',
+      'AWS::EC2::NatGateway',
+      'AWS::EC2::EgressOnlyInternetGateway',
+    ])
+      network.resourceCountIs(type, 0);
+    network.resourceCountIs('AWS::EC2::Route', 0);
+    for (const service of ['.dynamodb', '.s3'])
+      network.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Gateway',
+        ServiceName: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([service])]) }),
+      });
+    for (const service of ['.bedrock-runtime', '.states', '.ecs', '.sqs'])
+      network.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Interface',
+        ServiceName: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([service])]) }),
+      });
+  });
+
+  it('lets the functions out on HTTPS only', () => {
+    const network = byo.template(byo.stacks.sandbox);
+    const groups = network.findResources('AWS::EC2::SecurityGroup', {
+      Properties: { GroupDescription: Match.stringLikeRegexp('^byo functions') },
+    });
+    const [group] = Object.values(groups);
+    expect(propsOf(group!)['SecurityGroupEgress']).toEqual([
+      expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
+    ]);
+  });
+});
+
+describe('ec2-gvisor sandbox tier', () => {
+  let gvisor: SynthesizedApp;
+  let sandbox: Template;
+  beforeAll(() => {
+    gvisor = synthTechteam(
+      { mode: 'hosted', sandbox: 'ec2-gvisor' },
+      { authorizer: () => new HttpIamAuthorizer() },
+    );
+    sandbox = gvisor.template(gvisor.stacks.sandbox);
+  });
+
+  it('passes cdk-nag with every acknowledgement reasoned', () => {
+    expect(gvisor.nag.violations.filter((v) => v.severity === 'error')).toEqual([]);
+    for (const s of gvisor.nag.suppressed) expect(s.reason, s.acknowledgedId).toMatch(/\w+ \w+ \w+ \w+ \w+/);
+  });
+
+  it('has an EC2 capacity provider with managed scaling on the isolated subnets', () => {
+    sandbox.hasResourceProperties('AWS::ECS::CapacityProvider', {
+      AutoScalingGroupProvider: Match.objectLike({ ManagedScaling: Match.objectLike({ Status: 'ENABLED' }) }),
+    });
+    sandbox.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    sandbox.resourceCountIs('AWS::EC2::NatGateway', 0);
+  });
+
+  it("installs runsc on the hosts from the runner image and registers it as Docker's runsc runtime", () => {
+    const [template] = Object.values(sandbox.findResources('AWS::EC2::LaunchTemplate'));
+    const userData = JSON.stringify(
+      (propsOf(template!)['LaunchTemplateData'] as Record<string, unknown>)['UserData'],
+    );
+    expect(userData).toContain('/usr/local/bin/runsc install');
+    expect(userData).toContain('systemctl restart docker');
+    expect(userData).toContain('ECS_CLUSTER=');
+  });
+
+  it('has the job queue, with a dead-letter queue, and a warm pool scaled on its depth', () => {
+    sandbox.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }),
+    });
+    sandbox.hasResourceProperties('AWS::ECS::Service', {
+      CapacityProviderStrategy: [Match.objectLike({ Weight: 1 })],
+    });
+    sandbox.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 1,
+      MaxCapacity: 8,
+    });
+    sandbox.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'StepScaling',
+    });
+    sandbox.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+    });
+  });
+
+  it('runs jobs under gVisor: the pool runner knows its queue and isolation', () => {
+    sandbox.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      RequiresCompatibilities: ['EC2'],
+      ContainerDefinitions: [
+        Match.objectLike({
+          Name: 'runner',
+          Environment: Match.arrayWith([
+            { Name: 'SANDBOX_ISOLATION', Value: 'gvisor' },
+            Match.objectLike({ Name: 'SANDBOX_QUEUE_URL' }),
+          ]),
+        }),
+      ],
+    });
+  });
+
+  it('the code-running states send to the pool queue and start no Fargate tasks; the runner reads only its queue', () => {
+    const templates = templatesOf(gvisor);
+    const workflow = gvisor.template(gvisor.stacks.workflow);
+    const dev = functionsByHandler(workflow).get('workflow/dev-attempt.ts')!;
+    const env = (propsOf(dev.resource)['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(env[AWS_SANDBOX_ENV.tier]).toBe('ec2-gvisor');
+    expect(env).toHaveProperty(AWS_SANDBOX_ENV.queueUrl);
+    const actions = actionsOf(statementsOfRole(templates, roleOfFunction(dev.resource)));
+    expect(actions.has('sqs:SendMessage')).toBe(true);
+    expect(actions.has('ecs:RunTask')).toBe(false);
+    expect(actions.has('sqs:CreateQueue')).toBe(false);
+
+    const [roleId] = Object.keys(
+      sandbox.findResources('AWS::IAM::Role', {
+        Properties: { Description: Match.stringLikeRegexp('^Sandbox runner') },
+      }),
+    );
+    const runner = statementsOfRole(templates, roleId!);
+    expect(JSON.stringify(runner)).not.toMatch(/dynamodb|Table|techteam-sandbox-\*/);
+  });
+
+  it('puts the authorizer from the slot on every route', () => {
+    const api = gvisor.template(gvisor.stacks.api);
+    api.resourceCountIs('AWS::ApiGatewayV2::Route', API_ROUTES.length);
+    for (const route of Object.values(api.findResources('AWS::ApiGatewayV2::Route')))
+      expect(propsOf(route)['AuthorizationType']).toBe('AWS_IAM');
+  });
+});
