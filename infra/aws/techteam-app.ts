@@ -13,6 +13,8 @@ import { WorkflowStack } from './stacks/workflow-stack';
 const FEATURE_FLAGS = {
   // Server access logs delivered under a bucket policy, not the legacy LogDeliveryWrite ACL.
   '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+  // Exports stay protected while a consumer stack still imports them (CDK's current default, made explicit).
+  '@aws-cdk/core:defaultCrossStackReferences': 'strong',
 };
 
 export interface TechteamStacks {

@@ -394,6 +394,8 @@ export class SandboxStack extends Stack {
       desiredCount: 1,
       minHealthyPercent: 0,
       maxHealthyPercent: 200,
+      // A runner that cannot start fails the deployment in minutes and rolls back, not after hours.
+      circuitBreaker: { enable: true, rollback: true },
       capacityProviderStrategies: [{ capacityProvider: capacity.capacityProviderName, weight: 1 }],
       vpcSubnets: this.sandboxSubnets,
       securityGroups: [this.runnerSecurityGroup],
