@@ -84,6 +84,17 @@ describe('byo mode (deploy-your-own)', () => {
       });
   });
 
+  it('routes DynamoDB only from the functions subnets: the sandbox subnets have no path to the table', () => {
+    const network = byo.template(byo.stacks.sandbox);
+    const endpoints = Object.values(network.findResources('AWS::EC2::VPCEndpoint')).filter((e) =>
+      JSON.stringify(propsOf(e)['ServiceName']).includes('.dynamodb'),
+    );
+    expect(endpoints).toHaveLength(1);
+    const routeTables = JSON.stringify(propsOf(endpoints[0]!)['RouteTableIds']);
+    expect(routeTables).toContain('Functions');
+    expect(routeTables).not.toContain('Sandbox');
+  });
+
   it('lets the functions out on HTTPS only', () => {
     const network = byo.template(byo.stacks.sandbox);
     const groups = network.findResources('AWS::EC2::SecurityGroup', {

@@ -124,7 +124,11 @@ export class SandboxStack extends Stack {
     ];
     if (byo) {
       // What the functions call, and nothing else: no route leads to a third-party model API.
-      this.vpc.addGatewayEndpoint('DynamoDbEndpoint', { service: GatewayVpcEndpointAwsService.DYNAMODB });
+      // Routed from the functions' subnets only: the sandbox subnets get no path to the table at all.
+      this.vpc.addGatewayEndpoint('DynamoDbEndpoint', {
+        service: GatewayVpcEndpointAwsService.DYNAMODB,
+        subnets: [{ subnetGroupName: 'Functions' }],
+      });
       interfaceEndpoints.push(
         ['StepFunctions', InterfaceVpcEndpointAwsService.STEP_FUNCTIONS],
         ['BedrockRuntime', InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME],
