@@ -19,10 +19,9 @@ import { CallGuard } from './call-guard';
 import {
   type CallIdentity,
   checkJsonAnswer,
+  classifySdkError,
   malformed,
-  messageOf,
   parseToolArguments,
-  providerErrorFromHttp,
   toProviderError,
 } from './failures';
 import {
@@ -454,59 +453,24 @@ function classifyAnthropicError(
   error: unknown,
   usage: TokenUsage | undefined,
 ): ProviderError {
-  const withUsage = usage ? { usage } : {};
-  if (error instanceof APIUserAbortError) {
-    return new ProviderError({
-      ...call,
-      kind: 'cancelled',
-      message: 'the request was aborted',
-      ...withUsage,
-      cause: error,
-    });
-  }
-  if (error instanceof APIConnectionTimeoutError) {
-    return new ProviderError({
-      ...call,
-      kind: 'timeout',
-      message: 'no answer within the timeout',
-      ...withUsage,
-      cause: error,
-    });
-  }
-  if (error instanceof APIConnectionError) {
-    return new ProviderError({
-      ...call,
-      kind: 'network',
-      message: messageOf(error),
-      ...withUsage,
-      cause: error,
-    });
-  }
-  if (error instanceof APIError) {
-    return providerErrorFromHttp(
-      call,
-      {
-        status: error.status,
-        headers: error.headers,
-        message: error.apiMessage ?? error.message,
-        requestId: error.requestID ?? undefined,
-        errorType: error.type ?? undefined,
-        errorCode: error.errorCode ?? undefined,
-      },
-      error,
-      usage,
-    );
-  }
-  // The SDK's own parse failures (a 2xx body or an SSE event that is not JSON).
-  if (error instanceof SyntaxError || error instanceof AnthropicError) {
-    return malformed(call, `the answer could not be parsed: ${messageOf(error)}`, { usage, cause: error });
-  }
-  // fetch's TypeError('terminated') and friends: the connection broke.
-  return new ProviderError({
-    ...call,
-    kind: 'network',
-    message: messageOf(error),
-    ...withUsage,
-    cause: error,
-  });
+  return classifySdkError(
+    call,
+    error,
+    usage,
+    {
+      abort: APIUserAbortError,
+      timeout: APIConnectionTimeoutError,
+      connection: APIConnectionError,
+      api: APIError,
+      base: AnthropicError,
+    },
+    (e) => ({
+      status: e.status,
+      headers: e.headers,
+      message: e.apiMessage ?? e.message,
+      requestId: e.requestID ?? undefined,
+      errorType: e.type ?? undefined,
+      errorCode: e.errorCode ?? undefined,
+    }),
+  );
 }

@@ -219,3 +219,42 @@ export function checkJsonAnswer(
   }
   return json === response.text ? response : { ...response, text: json };
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: constructor signatures differ per SDK; only instanceof is used.
+type ErrorClass = abstract new (...args: any[]) => Error;
+
+/**
+ * The error classes of an SDK generated the way `openai` and
+ * `@anthropic-ai/sdk` are: the same hierarchy under different names.
+ */
+export interface SdkErrorClasses<Api extends Error> {
+  abort: ErrorClass;
+  timeout: ErrorClass;
+  connection: ErrorClass;
+  api: abstract new (...args: never[]) => Api;
+  /** The SDK's base class: anything else it throws is a body it could not parse. */
+  base: ErrorClass;
+}
+
+/** Any failure of such an SDK's call, as a ProviderError of the right kind. */
+export function classifySdkError<Api extends Error>(
+  call: CallIdentity,
+  error: unknown,
+  usage: TokenUsage | undefined,
+  sdk: SdkErrorClasses<Api>,
+  describe: (error: Api) => HttpApiFailure,
+): ProviderError {
+  const withUsage = usage ? { usage } : {};
+  const plain = (kind: ProviderFailureKind, message: string) =>
+    new ProviderError({ ...call, kind, message, ...withUsage, cause: error });
+  if (error instanceof sdk.abort) return plain('cancelled', 'the request was aborted');
+  if (error instanceof sdk.timeout) return plain('timeout', 'no answer within the timeout');
+  if (error instanceof sdk.connection) return plain('network', messageOf(error));
+  if (error instanceof sdk.api) return providerErrorFromHttp(call, describe(error), error, usage);
+  // The SDK's own parse failures (a 2xx body or an SSE event that is not JSON).
+  if (error instanceof SyntaxError || error instanceof sdk.base) {
+    return malformed(call, `the answer could not be parsed: ${messageOf(error)}`, { usage, cause: error });
+  }
+  // fetch's TypeError('terminated') and friends: the connection broke.
+  return plain('network', messageOf(error));
+}
