@@ -235,6 +235,23 @@ describe('grants: each function has only what its handler uses', () => {
   ];
   const services = (actions: Set<string>) => new Set([...actions].map((a) => a.split(':')[0]));
 
+  it("every function's policy names exactly the services its access entry (function-access.ts) grants", () => {
+    for (const h of lambdaHandlers()) {
+      const { access } = h;
+      const expected = new Set<string>();
+      if (access.table !== 'none') expected.add('dynamodb');
+      if (access.execution) expected.add('states');
+      if (access.models) expected.add('bedrock');
+      if (readsProviderKeys(access)) expected.add('secretsmanager');
+      if (access.workspace || access.sandbox) expected.add('s3');
+      if (access.sandbox) for (const service of ['sqs', 'ecs', 'iam']) expected.add(service);
+      const actions = actionsOfHandler(h.file);
+      expect(services(actions), h.name).toEqual(expected);
+      if (access.table === 'read')
+        for (const w of writes) expect(actions.has(w), `${h.name} ${w}`).toBe(false);
+    }
+  });
+
   it('GET routes read the table and cannot write it', () => {
     for (const route of API_ROUTES.filter((r) => r.method === 'GET' && r.name !== 'ListSamples')) {
       const actions = actionsOfHandler(route.file);
