@@ -3,12 +3,18 @@
  * `-c sandbox=fargate|ec2-gvisor`; defaults in cdk.json. See infra/aws/README.md.
  */
 import { App } from 'aws-cdk-lib';
-import { readDeployContext } from '../deploy-context';
+import { ContextInvalid, type DeployContext, readDeployContext } from '../deploy-context';
 import { buildTechteamApp } from '../techteam-app';
 
 const app = new App();
-buildTechteamApp(
-  app,
-  readDeployContext((key) => app.node.tryGetContext(key)),
-);
+let context: DeployContext;
+try {
+  context = readDeployContext((key) => app.node.tryGetContext(key));
+} catch (e) {
+  // A bad flag is the operator's to fix: say which and how, without a stack trace.
+  if (!(e instanceof ContextInvalid)) throw e;
+  console.error(e.message);
+  process.exit(1);
+}
+buildTechteamApp(app, context);
 app.synth();
