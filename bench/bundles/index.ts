@@ -17,7 +17,6 @@ import {
   REPO_ROOT,
   tokenizerBesideCommands,
 } from '../../infra/aws/bundling';
-import { readsProviderKeys } from '../../infra/aws/function-access';
 
 const SIZE_TARGET = 1024 * 1024;
 const INIT_TARGET_MS = 150;
@@ -79,7 +78,7 @@ export async function main(args: string[]): Promise<void> {
         bytes: statSync(outfile).size,
         p50: times[Math.floor(times.length / 2)]!,
       };
-      if (readsProviderKeys(h.access)) {
+      if (h.access.models) {
         execSync(tokenizerBesideCommands(REPO_ROOT, dir).join(' && '), { shell: '/bin/bash' });
         const check = `const t = performance.now(); const m = await import('gpt-tokenizer/encoding/o200k_base'); await import('gpt-tokenizer'); if (m.countTokens('hello world') !== 2) throw new Error('tokenizer'); console.log(performance.now() - t);`;
         row.beside = {

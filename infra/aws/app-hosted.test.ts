@@ -275,16 +275,19 @@ describe('grants: each function has only what its handler uses', () => {
       expect(sfn(file), file).toEqual([]);
   });
 
-  it('only the model-calling states may call Bedrock and read the provider keys', () => {
+  it('only the model-calling states may call Bedrock; only gateway users read the provider keys', () => {
     const callers = ['Plan', 'RunEmployee', 'DevAttempt', 'QAReview', 'Synthesize'];
     for (const [state, file] of Object.entries(WORKFLOW_HANDLERS)) {
       const actions = actionsOfHandler(file);
       const calls = callers.includes(state);
       expect(actions.has('bedrock:InvokeModel'), state).toBe(calls);
       expect(actions.has('bedrock:InvokeModelWithResponseStream'), state).toBe(calls);
-      expect(actions.has('secretsmanager:GetSecretValue'), state).toBe(calls);
+      // ApprovalGate prices the plan through the gateway, so it reads the keys but calls no model.
+      expect(actions.has('secretsmanager:GetSecretValue'), state).toBe(calls || state === 'ApprovalGate');
     }
-    expect(actionsOfHandler('api/create-task.ts').has('bedrock:InvokeModel')).toBe(false);
+    for (const route of API_ROUTES)
+      expect(actionsOfHandler(route.file).has('bedrock:InvokeModel'), route.name).toBe(false);
+    expect(actionsOfHandler('api/create-task.ts').has('secretsmanager:GetSecretValue')).toBe(false);
   });
 
   it('only the states that run code reach S3, the sandbox queues and the runner tasks', () => {

@@ -34,7 +34,7 @@ export const LAMBDA_BUNDLE = {
  * gpt-tokenizer stays out of the bundles and ships beside them: the gateway
  * loads it on first need with a dynamic import (shared/gateway/prompt-size.ts,
  * providers/usage-estimate.ts), and its o200k tables alone are 2.4 MB, so
- * inlined they would triple every model-calling bundle and its parse time.
+ * inlined they would more than double every model-calling bundle and its parse time.
  * Only what the two entry points the gateway imports (`gpt-tokenizer` and
  * `gpt-tokenizer/encoding/o200k_base`) load is copied: the ESM build without
  * the other encodings' tables, source maps and typings.

@@ -35,10 +35,11 @@ export const API_ACCESS: Record<string, FunctionAccess> = {
   // The demo samples are compiled in; the handler reads nothing.
   ListSamples: { table: 'none' },
   ListEmployees: { table: 'read' },
-  PutEmployee: { table: 'readWrite' },
-  // Resolves the provider keys to say which providers are live; calls no model.
+  PutEmployee: { table: 'readWrite', providerKeys: true },
+  // These three reach the model gateway (teamRuntime) without calling a model: it resolves the
+  // provider keys to know which providers are live, which decides the catalog they read or check.
   ListModels: { table: 'read', providerKeys: true },
-  PutModel: { table: 'readWrite' },
+  PutModel: { table: 'readWrite', providerKeys: true },
 };
 
 /** A route added to functions/routes.ts without an entry above: the table only, read-only for GET. */
@@ -53,7 +54,8 @@ export const readsProviderKeys = (access: FunctionAccess): boolean =>
 /** By workflow Task state (shared/workflow TASK_STATES). */
 export const WORKFLOW_ACCESS: Record<TaskStateName, FunctionAccess> = {
   Plan: { table: 'readWrite', models: true },
-  ApprovalGate: { table: 'readWrite' },
+  // Prices the plan through the gateway, which must see the same live providers as the run.
+  ApprovalGate: { table: 'readWrite', providerKeys: true },
   StartRun: { table: 'readWrite' },
   StartStep: { table: 'readWrite' },
   RunEmployee: { table: 'readWrite', workspace: true, models: true, sandbox: true },

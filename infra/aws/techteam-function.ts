@@ -29,7 +29,7 @@ export interface TechteamFunctionProps {
   timeout: Duration;
   memorySize?: number;
   network?: FunctionNetwork;
-  /** Ship gpt-tokenizer beside the bundle (functions that reach the model gateway). */
+  /** Ship gpt-tokenizer beside the bundle (functions that call models: the gateway counts tokens). */
   withTokenizer?: boolean;
 }
 

@@ -15,7 +15,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { DeployContext } from '../deploy-context';
-import { apiAccess, readsProviderKeys, wildcardKindsOf } from '../function-access';
+import { apiAccess, wildcardKindsOf } from '../function-access';
 import { acknowledgeWildcards } from '../nag';
 import { type FunctionNetwork, TechteamFunction } from '../techteam-function';
 import { baseEnvironment, grantDataAccess } from './workflow-stack';
@@ -64,7 +64,7 @@ export class ApiStack extends Stack {
       const fn = new TechteamFunction(this, `${route.name}Function`, {
         handler: { name: route.name, file: route.file, kind: 'api', access },
         mode: context.mode,
-        withTokenizer: readsProviderKeys(access),
+        withTokenizer: !!access.models,
         description: `Techteam API ${route.method} ${route.path} (functions/${route.file})`,
         timeout: Duration.seconds(29),
         environment: {

@@ -93,7 +93,7 @@ export class WorkflowStack extends Stack {
       const fn = new TechteamFunction(this, `${name}Function`, {
         handler: { name, file, kind: 'workflow', access },
         mode: context.mode,
-        withTokenizer: readsProviderKeys(access),
+        withTokenizer: !!access.models,
         description: `Techteam workflow state ${state} (functions/${file})`,
         timeout: access.models || access.sandbox ? LONG_STATE : SHORT_STATE,
         memorySize: access.models ? 1024 : 512,

@@ -1,0 +1,37 @@
+/**
+ * The access table must say what the handlers do: read from their sources, so
+ * a handler that starts using the gateway or Step Functions without its
+ * function-access.ts entry changing fails here, not in production.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { handlerEntry, lambdaHandlers } from './bundling';
+import { readsProviderKeys } from './function-access';
+
+const LIFECYCLE_CALLS = {
+  submitTask: 'start',
+  resumeTask: 'start',
+  cancelTask: 'stop',
+  approveTask: 'respond',
+  rejectTask: 'respond',
+} as const;
+
+describe('function access table', () => {
+  for (const h of lambdaHandlers()) {
+    const source = readFileSync(handlerEntry(h.file), 'utf8');
+
+    it(`${h.name}: table access iff the handler builds a runtime`, () => {
+      expect(h.access.table !== 'none').toBe(source.includes('@techteam/shared/runtime'));
+    });
+
+    it(`${h.name}: provider keys iff the handler uses the model gateway (teamRuntime)`, () => {
+      expect(readsProviderKeys(h.access)).toBe(source.includes('@techteam/shared/runtime/team'));
+    });
+
+    it(`${h.name}: Step Functions access matches the lifecycle call it makes`, () => {
+      const calls = Object.entries(LIFECYCLE_CALLS).filter(([fn]) => new RegExp(`\\b${fn}\\(`).test(source));
+      expect(h.access.execution).toBe(calls[0]?.[1]);
+      expect(calls.length).toBeLessThanOrEqual(1);
+    });
+  }
+});
