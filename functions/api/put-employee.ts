@@ -1,7 +1,7 @@
 import { BUILT_IN_TOOLS } from '@techteam/shared/agents';
 import { EmployeeId, EmployeeProfileInput, parseInput } from '@techteam/shared/domain';
 import { InvalidInput } from '@techteam/shared/errors';
-import { teamRuntime } from '@techteam/shared/runtime/team';
+import { runtime } from '@techteam/shared/runtime';
 import { z } from 'zod';
 import { apiHandler } from '../http';
 
@@ -20,7 +20,7 @@ export const handler = apiHandler(async ({ tenant, path, body }) => {
       { path: 'tools', message: `known: ${BUILT_IN_TOOLS.join(', ')}, or <mcp server name>.<tool>` },
     ]);
   }
-  const catalog = await teamRuntime().gateway.catalogFor(tenant.tenantId);
+  const catalog = await runtime().directory.catalogFor(tenant.tenantId);
   const unknownModels = input.allowedModels.filter((m) => !catalog.get(m));
   if (unknownModels.length) {
     throw new InvalidInput(`Invalid body: allowedModels: unknown model(s) ${unknownModels.join(', ')}`, [
@@ -33,6 +33,6 @@ export const handler = apiHandler(async ({ tenant, path, body }) => {
       },
     ]);
   }
-  const profile = await teamRuntime().store.putEmployee(tenant.tenantId, { ...input, id });
+  const profile = await runtime().store.putEmployee(tenant.tenantId, { ...input, id });
   return { status: 200, body: { employee: profile } };
 });

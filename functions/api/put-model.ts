@@ -1,5 +1,5 @@
 import { putTenantModel } from '@techteam/shared/gateway/tenant-models';
-import { teamRuntime } from '@techteam/shared/runtime/team';
+import { runtime } from '@techteam/shared/runtime';
 import { apiHandler } from '../http';
 
 /**
@@ -8,8 +8,8 @@ import { apiHandler } from '../http';
  * 30 seconds on every host (the gateway caches a tenant's catalog that long).
  */
 export const handler = apiHandler(async ({ tenant, path, body }) => {
-  const { store, gateway } = teamRuntime();
+  const { store, directory } = runtime();
   const model = await putTenantModel(store, tenant.tenantId, path['id'] ?? '', body);
-  await gateway.forgetTenantCatalog(tenant.tenantId);
+  await directory.forgetTenantCatalog(tenant.tenantId);
   return { status: 200, body: { model } };
 });

@@ -1,5 +1,5 @@
 import { runtime } from '@techteam/shared/runtime';
-import { TASK_STATE_FUNCTIONS } from '@techteam/shared/workflow';
+import { markTaskFailed } from '@techteam/shared/workflow';
 
 /** Step Functions Task state 'MarkFailed'; its input is the state's ids-only payload. */
-export const handler = (input: unknown) => TASK_STATE_FUNCTIONS.MarkFailed(runtime(), input as never);
+export const handler = (input: unknown) => markTaskFailed(runtime(), input as never);

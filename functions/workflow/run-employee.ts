@@ -1,5 +1,5 @@
 import { teamRuntime } from '@techteam/shared/runtime/team';
-import { TASK_STATE_FUNCTIONS } from '@techteam/shared/workflow';
+import { runEmployee } from '@techteam/shared/workflow';
 
 /** Step Functions Task state 'RunEmployee'; its input is the state's ids-only payload. */
-export const handler = (input: unknown) => TASK_STATE_FUNCTIONS.RunEmployee(teamRuntime(), input as never);
+export const handler = (input: unknown) => runEmployee(teamRuntime(), input as never);

@@ -1,5 +1,5 @@
 import { runtime } from '@techteam/shared/runtime';
-import { TASK_STATE_FUNCTIONS } from '@techteam/shared/workflow';
+import { startStep } from '@techteam/shared/workflow';
 
 /** Step Functions Task state 'StartStep'; its input is the state's ids-only payload. */
-export const handler = (input: unknown) => TASK_STATE_FUNCTIONS.StartStep(runtime(), input as never);
+export const handler = (input: unknown) => startStep(runtime(), input as never);

@@ -1,5 +1,5 @@
 import { teamRuntime } from '@techteam/shared/runtime/team';
-import { TASK_STATE_FUNCTIONS } from '@techteam/shared/workflow';
+import { synthesize } from '@techteam/shared/workflow';
 
 /** Step Functions Task state 'Synthesize'; its input is the state's ids-only payload. */
-export const handler = (input: unknown) => TASK_STATE_FUNCTIONS.Synthesize(teamRuntime(), input as never);
+export const handler = (input: unknown) => synthesize(teamRuntime(), input as never);

@@ -24,8 +24,10 @@ describe('function access table', () => {
       expect(h.access.table !== 'none').toBe(source.includes('@techteam/shared/runtime'));
     });
 
-    it(`${h.name}: provider keys iff the handler uses the model gateway (teamRuntime)`, () => {
-      expect(readsProviderKeys(h.access)).toBe(source.includes('@techteam/shared/runtime/team'));
+    it(`${h.name}: provider keys iff the handler uses the model gateway (teamRuntime) or the model directory`, () => {
+      expect(readsProviderKeys(h.access)).toBe(
+        source.includes('@techteam/shared/runtime/team') || /\bdirectory\b/.test(source),
+      );
     });
 
     it(`${h.name}: Step Functions access matches the lifecycle call it makes`, () => {

@@ -8,6 +8,7 @@ import { API_ROUTES, loadHandler, WORKFLOW_HANDLERS } from '@techteam/functions/
 import { type CodeSandbox, teamSandbox } from '@techteam/shared/agents';
 import type { Config } from '@techteam/shared/config';
 import { PortInUse, TechteamError } from '@techteam/shared/errors';
+import { ModelDirectory } from '@techteam/shared/gateway/model-directory';
 import { teamGateway } from '@techteam/shared/gateway/team-gateway';
 import { type Runtime, useRuntime } from '@techteam/shared/runtime';
 import { LocalSandbox, SandboxUnavailable } from '@techteam/shared/sandbox';
@@ -187,7 +188,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
     const doc = createDocumentClient({ endpoint });
     const created = await ensureTable(doc, config.TECHTEAM_TABLE);
     const store = new Store(doc, config.TECHTEAM_TABLE);
-    const gateway = teamGateway(store, config, process.env);
+    const directory = new ModelDirectory(store, config, process.env);
+    const gateway = teamGateway(store, directory);
     const setup = await gateway.setup();
     const models = options.models?.(store) ?? gateway;
 
@@ -207,6 +209,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     const runtime: Runtime = {
       config,
       store,
+      directory,
       gateway,
       models,
       workflow: engine,

@@ -4,4 +4,5 @@ export { employeeOf, teamOf } from './roster';
 export type { CodeSandbox, SandboxRun } from './sandbox-port';
 export { teamSandbox } from './team-sandbox';
 export { modelToolName, Toolbox } from './toolbox';
-export { BUILT_IN_TOOLS, builtInToolServer, type ToolContext } from './tools';
+export { BUILT_IN_TOOLS } from './tool-names';
+export { builtInToolServer, type ToolContext } from './tools';

@@ -18,15 +18,7 @@ export interface ToolContext {
   signal?: AbortSignal;
 }
 
-export const BUILT_IN_TOOLS = [
-  'workspace.read',
-  'workspace.write',
-  'workspace.list',
-  'workspace.diff',
-  'sandbox.exec',
-  'sandbox.test',
-  'memory.search',
-] as const;
+export { BUILT_IN_TOOLS } from './tool-names';
 
 const Runtime = z.enum(['python', 'node']);
 const MAX_OUTPUT = 8_000;

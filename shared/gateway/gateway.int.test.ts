@@ -9,7 +9,7 @@ import { ModelsExhausted } from './errors';
 import { ModelGateway } from './gateway';
 import { AnthropicProvider } from './providers/anthropic';
 import { OpenAIProvider } from './providers/openai';
-import { listTenantModels, putTenantModel } from './tenant-models';
+import { putTenantModel, TenantCatalogs } from './tenant-models';
 import type { ModelProvider } from './types';
 import { StoreMeter } from './usage-meter';
 
@@ -63,7 +63,7 @@ function gatewayOverFakes(sleeps: number[], helicone = false) {
     ]),
     catalog: Catalog.shipped(),
     meter: new StoreMeter(store),
-    tenantModels: (tenantId) => listTenantModels(store, tenantId),
+    catalogFor: (tenantId) => new TenantCatalogs(store, Catalog.shipped()).for(tenantId),
     policy: { timeoutMs: 2_000 },
     sleep: async (ms) => {
       sleeps.push(ms);

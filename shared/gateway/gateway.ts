@@ -17,8 +17,8 @@ export interface GatewayOptions {
   unavailable?: ReadonlyMap<string, string>;
   catalog: Catalog;
   meter: UsageMeter;
-  /** A tenant's own models and overrides, merged over the catalog. */
-  tenantModels?: (tenantId: string) => Promise<CatalogModel[]>;
+  /** The catalog as one tenant sees it (its own models over `catalog`); default: `catalog` for all. */
+  catalogFor?: (tenantId: string) => Promise<Catalog>;
   /** The profile for an employee id, for plan estimates. */
   profileFor?: (tenantId: string, employeeId: string) => Promise<EmployeeProfile | undefined>;
   policy?: Partial<RetryPolicy>;
@@ -26,8 +26,6 @@ export interface GatewayOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
 }
-
-const TENANT_CATALOG_TTL_MS = 30_000;
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -58,7 +56,6 @@ export class ModelGateway implements TeamModels {
   private readonly cooldowns: Cooldowns;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
-  private readonly tenantCatalogs = new Map<string, { at: number; catalog: Catalog }>();
 
   constructor(private readonly options: GatewayOptions) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
@@ -272,18 +269,7 @@ export class ModelGateway implements TeamModels {
     };
   }
 
-  /** Drops a tenant's cached catalog after its models changed; other containers refresh within the TTL. */
-  forgetTenantCatalog(tenantId: string): void {
-    this.tenantCatalogs.delete(tenantId);
-  }
-
-  async catalogFor(tenantId: string): Promise<Catalog> {
-    if (!this.options.tenantModels) return this.options.catalog;
-    const cached = this.tenantCatalogs.get(tenantId);
-    if (cached && Date.now() - cached.at < TENANT_CATALOG_TTL_MS) return cached.catalog;
-    const own = await this.options.tenantModels(tenantId);
-    const catalog = own.length ? this.options.catalog.with(own) : this.options.catalog;
-    this.tenantCatalogs.set(tenantId, { at: Date.now(), catalog });
-    return catalog;
+  catalogFor(tenantId: string): Promise<Catalog> {
+    return this.options.catalogFor?.(tenantId) ?? Promise.resolve(this.options.catalog);
   }
 }

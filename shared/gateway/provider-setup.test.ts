@@ -2,8 +2,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
+import { resolveProviderSecrets } from './model-directory';
 import { providerSetup } from './provider-setup';
-import { resolveProviderSecrets } from './team-gateway';
 
 const setupFor = (env: Record<string, string>) => providerSetup(loadConfig(env), env);
 const status = (env: Record<string, string>, name: string) =>

@@ -1,138 +1,40 @@
 import type { Config } from '../config';
-import { type CatalogModel, toCatalogModel } from './catalog';
 import { DemoProvider } from './demo-provider';
+import { type ProviderPlan, planProviders } from './provider-status';
 import { AnthropicProvider } from './providers/anthropic';
 import { BedrockProvider } from './providers/bedrock';
 import { OpenAIProvider, openAICompatibleProvider } from './providers/openai';
 import type { ModelProvider } from './types';
 
-/** One provider as `techteam models` and the host banner show it. */
-export interface ProviderStatus {
-  name: string;
-  live: boolean;
-  /** Why it is live ("OPENAI_API_KEY is set") or what would make it live. */
-  detail: string;
-}
+export type { ProviderStatus } from './provider-status';
 
-export interface ProviderSetup {
+export interface ProviderSetup extends ProviderPlan {
   providers: Map<string, ModelProvider>;
-  /** Provider → why it cannot be used, for the router's error messages. */
-  unavailable: Map<string, string>;
-  statuses: ProviderStatus[];
-  /** Models the configuration adds to the catalog (the OpenAI-compatible server's). */
-  configModels: CatalogModel[];
-  /** True when no real provider is live and the scripted demo model answers everything. */
-  demo: boolean;
 }
 
-type Env = Record<string, string | undefined>;
-
-/** Where the AWS SDK's default chain would find credentials, or undefined. */
-export function awsCredentialSource(env: Env): string | undefined {
-  if (env['AWS_ACCESS_KEY_ID'] && env['AWS_SECRET_ACCESS_KEY']) return 'AWS_ACCESS_KEY_ID';
-  if (env['AWS_PROFILE']) return `AWS_PROFILE=${env['AWS_PROFILE']}`;
-  if (env['AWS_WEB_IDENTITY_TOKEN_FILE']) return 'AWS_WEB_IDENTITY_TOKEN_FILE';
-  if (env['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'] || env['AWS_CONTAINER_CREDENTIALS_FULL_URI']) {
-    return 'the container role';
-  }
-  if (env['AWS_LAMBDA_FUNCTION_NAME']) return 'the Lambda role';
-  return undefined;
-}
-
-/**
- * Which providers are live follows from the keys present; with none, the demo
- * provider answers and says so. In byo mode only Bedrock may be used: no call
- * leaves the customer's AWS account.
- */
-export function providerSetup(config: Config, env: Env = process.env): ProviderSetup {
+/** The clients of a provider plan. */
+export function buildProviders(plan: ProviderPlan): ProviderSetup {
   const providers = new Map<string, ModelProvider>();
-  const unavailable = new Map<string, string>();
-  const statuses: ProviderStatus[] = [];
-  const byo = config.TECHTEAM_MODE === 'byo';
-  const helicone = config.HELICONE_API_KEY ? { apiKey: config.HELICONE_API_KEY } : undefined;
-  const timeout = { timeoutMs: config.TECHTEAM_MODEL_TIMEOUT_MS };
-  const off = (name: string, detail: string) => {
-    unavailable.set(name, detail);
-    statuses.push({ name, live: false, detail });
-  };
-  const on = (provider: ModelProvider, detail: string) => {
+  for (const p of plan.live) {
+    const provider: ModelProvider =
+      p.kind === 'openai'
+        ? new OpenAIProvider(p)
+        : p.kind === 'anthropic'
+          ? new AnthropicProvider(p)
+          : p.kind === 'bedrock'
+            ? new BedrockProvider(p)
+            : p.kind === 'compatible'
+              ? openAICompatibleProvider(p)
+              : new DemoProvider();
     providers.set(provider.name, provider);
-    statuses.push({ name: provider.name, live: true, detail });
-  };
-  const viaHelicone = helicone ? ', through Helicone' : '';
-
-  if (byo) off('openai', 'disabled: deploy-your-own mode (TECHTEAM_MODE=byo) allows Bedrock only');
-  else if (config.OPENAI_API_KEY) {
-    on(
-      new OpenAIProvider({ apiKey: config.OPENAI_API_KEY, ...(helicone ? { helicone } : {}), ...timeout }),
-      `OPENAI_API_KEY is set${viaHelicone}`,
-    );
-  } else off('openai', 'no credentials: set OPENAI_API_KEY');
-
-  if (byo) off('anthropic', 'disabled: deploy-your-own mode (TECHTEAM_MODE=byo) allows Bedrock only');
-  else if (config.ANTHROPIC_API_KEY) {
-    on(
-      new AnthropicProvider({
-        apiKey: config.ANTHROPIC_API_KEY,
-        ...(helicone ? { helicone } : {}),
-        ...timeout,
-      }),
-      `ANTHROPIC_API_KEY is set${viaHelicone}`,
-    );
-  } else off('anthropic', 'no credentials: set ANTHROPIC_API_KEY');
-
-  const credentials = awsCredentialSource(env);
-  if (!config.BEDROCK_REGION) off('bedrock', 'no region: set BEDROCK_REGION (and AWS credentials)');
-  else if (!credentials) {
-    off(
-      'bedrock',
-      `no AWS credentials for BEDROCK_REGION=${config.BEDROCK_REGION}: set AWS_PROFILE or AWS_ACCESS_KEY_ID`,
-    );
-  } else {
-    on(
-      new BedrockProvider({ region: config.BEDROCK_REGION }),
-      `${config.BEDROCK_REGION}, credentials from ${credentials}`,
-    );
   }
+  return { ...plan, providers };
+}
 
-  const configModels: CatalogModel[] = [];
-  const compat = config.OPENAI_COMPATIBLE_NAME;
-  if (byo) off(compat, 'disabled: deploy-your-own mode (TECHTEAM_MODE=byo) allows Bedrock only');
-  else if (config.OPENAI_COMPATIBLE_BASE_URL) {
-    on(
-      openAICompatibleProvider({
-        name: compat,
-        baseURL: config.OPENAI_COMPATIBLE_BASE_URL,
-        ...(config.OPENAI_COMPATIBLE_API_KEY ? { apiKey: config.OPENAI_COMPATIBLE_API_KEY } : {}),
-      }),
-      `${config.OPENAI_COMPATIBLE_BASE_URL}${config.OPENAI_COMPATIBLE_MODELS ? `, models ${config.OPENAI_COMPATIBLE_MODELS}` : ', no OPENAI_COMPATIBLE_MODELS listed'}`,
-    );
-    for (const id of config.OPENAI_COMPATIBLE_MODELS?.split(',') ?? []) {
-      configModels.push(
-        toCatalogModel(
-          id,
-          {
-            provider: compat,
-            providerModelId: id,
-            contextWindow: config.OPENAI_COMPATIBLE_CONTEXT_WINDOW,
-            maxOutputTokens: Math.min(8_192, Math.floor(config.OPENAI_COMPATIBLE_CONTEXT_WINDOW / 2)),
-            prices: { input: '0', output: '0', cachedInput: '0' },
-            quality: 2,
-          },
-          'config',
-        ),
-      );
-    }
-  } else off(compat, 'not configured: set OPENAI_COMPATIBLE_BASE_URL (Ollama, vLLM, LM Studio)');
-
-  const demo = providers.size === 0;
-  if (demo) {
-    on(
-      new DemoProvider(),
-      'scripted and deterministic: no model provider key is set, so the demo plays the samples',
-    );
-  } else {
-    off('demo', 'off: a real provider is live');
-  }
-  return { providers, unavailable, statuses, configModels, demo };
+/** The live providers' clients for this configuration. */
+export function providerSetup(
+  config: Config,
+  env: Record<string, string | undefined> = process.env,
+): ProviderSetup {
+  return buildProviders(planProviders(config, env));
 }

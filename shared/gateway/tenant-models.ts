@@ -2,7 +2,7 @@ import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { parseInput } from '../domain/parse';
 import { keys, type Store } from '../store';
-import { type CatalogModel, ModelEntryInput, ModelId, toCatalogModel } from './catalog';
+import { type Catalog, type CatalogModel, ModelEntryInput, ModelId, toCatalogModel } from './catalog';
 
 /**
  * A tenant's own models and price overrides, one item each in the tenant's
@@ -45,4 +45,34 @@ export async function listTenantModels(store: Store, tenantId: string): Promise<
   return (out.Items ?? []).map((i) =>
     toCatalogModel(String(i['id']), i['entry'] as ModelEntryInput, 'tenant'),
   );
+}
+
+const TENANT_CATALOG_TTL_MS = 30_000;
+
+/**
+ * Each tenant's view of the catalog: the base (shipped plus configured models)
+ * with the tenant's own entries over it, cached for 30 s per process so the hot
+ * path does not read the table on every call.
+ */
+export class TenantCatalogs {
+  private readonly cache = new Map<string, { at: number; catalog: Catalog }>();
+
+  constructor(
+    private readonly store: Store,
+    readonly base: Catalog,
+  ) {}
+
+  async for(tenantId: string): Promise<Catalog> {
+    const cached = this.cache.get(tenantId);
+    if (cached && Date.now() - cached.at < TENANT_CATALOG_TTL_MS) return cached.catalog;
+    const own = await listTenantModels(this.store, tenantId);
+    const catalog = own.length ? this.base.with(own) : this.base;
+    this.cache.set(tenantId, { at: Date.now(), catalog });
+    return catalog;
+  }
+
+  /** After the tenant's models changed: other processes see the change within the TTL. */
+  forget(tenantId: string): void {
+    this.cache.delete(tenantId);
+  }
 }

@@ -1,24 +1,25 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import { type Config, loadConfig } from '../config';
 import { ConfigInvalid } from '../errors';
+import { ModelDirectory } from '../gateway/model-directory';
 import type { TeamGateway } from '../gateway/team-gateway';
 import { createDocumentClient, Store } from '../store';
 import { type LifecycleDeps, TaskSignals, type WorkflowDeps, type WorkflowEngine } from '../workflow';
 import type { TeamModels } from '../workflow/models';
 import { stepFunctionsEngine } from '../workflow/step-functions-engine';
-import { S3Workspace } from '../workspace';
-import { sandboxFromEnv } from './aws-sandbox';
 
 /** Everything a handler needs, built once per process (a Lambda container or the local host). */
 export interface Runtime extends WorkflowDeps, LifecycleDeps {
   config: Config;
   /**
    * The model gateway: providers, catalog, budgets; `models` is it, unless a
-   * test swaps models out. Absent in a Lambda whose handler never calls a
-   * model: those import `runtime()` from here, the others `teamRuntime()` from
-   * `./team`, so the provider SDKs are bundled only where they are used.
+   * test swaps models out. Absent, with the workspace and the sandbox, in a
+   * Lambda whose handler never runs the team: those import `runtime()` from
+   * here, the others `teamRuntime()` from `./team`, so the provider, S3, ECS
+   * and SQS SDKs are bundled only where they are used.
    */
   gateway?: TeamGateway;
+  /** The catalog and which providers are live, without provider clients (the models API, employee checks). */
+  directory: ModelDirectory;
 }
 
 let current: Runtime | undefined;
@@ -33,18 +34,15 @@ export function runtime(): Runtime {
   return current;
 }
 
-function notConfigured(variable: string): never {
+export function notConfigured(variable: string): never {
   throw new ConfigInvalid(variable, 'is not set');
 }
 
-/** The models of a function bundled without the gateway: reaching them is a wiring mistake, said plainly. */
-const modelsNotBundled: TeamModels = {
-  complete: async () => {
-    throw new Error(
-      'This function was bundled without the model gateway: its handler must use teamRuntime()',
-    );
-  },
-};
+/** Reaching the team's parts from a function bundled without them is a wiring mistake, said plainly. */
+function notBundled(what: string): never {
+  throw new Error(`This function was bundled without ${what}: its handler must use teamRuntime()`);
+}
+const modelsNotBundled: TeamModels = { complete: async () => notBundled('the model gateway') };
 
 function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
   const config = loadConfig(env);
@@ -64,17 +62,13 @@ function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
         resume: async () => notConfigured('TECHTEAM_STATE_MACHINE_ARN'),
         sendTaskSuccess: async () => notConfigured('TECHTEAM_STATE_MACHINE_ARN'),
       };
-  const bucket = config.TECHTEAM_ARTIFACTS_BUCKET;
-  const s3 = new S3Client(region ? { region } : {});
-  const sandbox = sandboxFromEnv(env);
   return {
-    ...(sandbox ? { sandbox } : {}),
     config,
     store,
+    directory: new ModelDirectory(store, config, env),
     models: modelsNotBundled,
     workflow,
     signals: new TaskSignals(),
-    workspaceFor: (tenantId, taskId) =>
-      S3Workspace.forTask(s3, bucket ?? notConfigured('TECHTEAM_ARTIFACTS_BUCKET'), tenantId, taskId),
+    workspaceFor: () => notBundled('the workspace'),
   };
 }

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '@techteam/shared/config';
 import { Catalog } from '@techteam/shared/gateway/catalog';
 import { formatModelsView, type ModelsView, modelsView } from '@techteam/shared/gateway/models-view';
-import { providerSetup } from '@techteam/shared/gateway/provider-setup';
+import { planProviders } from '@techteam/shared/gateway/provider-status';
 import { HostUnreachable, TechteamClient } from './api-client';
 import type { CliIo } from './io';
 
@@ -19,7 +19,7 @@ export async function modelsCommand(argv: string[], io: CliIo, env = process.env
     view = await new TechteamClient(io.url).listModels();
   } catch (e) {
     if (!(e instanceof HostUnreachable)) throw e;
-    const setup = providerSetup(loadConfig(env), env);
+    const setup = planProviders(loadConfig(env), env);
     view = modelsView(Catalog.shipped().with(setup.configModels), setup.statuses, setup.demo);
     from = 'this shell’s environment (no host is running)';
   }
