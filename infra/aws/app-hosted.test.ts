@@ -3,11 +3,11 @@
  * stack's resources, each function's grants, and cdk-nag's verdict.
  */
 import { API_ROUTES, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
+import { AWS_SANDBOX_ENV } from '@techteam/shared/runtime/aws-sandbox';
 import { TTL_ATTRIBUTE, tableDefinition } from '@techteam/shared/store';
 import { substituteDefinition, TASK_STATES, type TaskStateName } from '@techteam/shared/workflow';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AWS_SANDBOX_ENV } from '../../shared/runtime/aws-sandbox';
 import { lambdaHandlers } from './bundling';
 import { readsProviderKeys } from './function-access';
 import { PROVIDER_KEY_NAMES } from './stacks/secrets-stack';

@@ -4,10 +4,10 @@
  * authorizer in the API's slot.
  */
 import { API_ROUTES } from '@techteam/functions/routes';
+import { AWS_SANDBOX_ENV } from '@techteam/shared/runtime/aws-sandbox';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AWS_SANDBOX_ENV } from '../../shared/runtime/aws-sandbox';
 import { PROVIDER_KEY_NAMES } from './stacks/secrets-stack';
 import {
   actionsOf,

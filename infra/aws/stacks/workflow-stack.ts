@@ -1,4 +1,5 @@
 import { WORKFLOW_HANDLERS } from '@techteam/functions/routes';
+import { AWS_SANDBOX_ENV } from '@techteam/shared/runtime/aws-sandbox';
 import { TASK_STATES, type TaskStateName, workflowDefinition } from '@techteam/shared/workflow';
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -7,8 +8,6 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-// Not re-exported by shared/runtime's index yet, so imported by path.
-import { AWS_SANDBOX_ENV } from '../../../shared/runtime/aws-sandbox';
 import { workflowFunctionName } from '../bundling';
 import type { DeployContext } from '../deploy-context';
 import {
