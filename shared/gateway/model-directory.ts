@@ -10,6 +10,9 @@ import { TenantCatalogs } from './tenant-models';
 type Env = Record<string, string | undefined>;
 type SecretsClient = Pick<SecretsManagerClient, 'send'>;
 
+/** What the stack puts in a provider key's secret until the operator sets it: the provider stays off. */
+export const UNSET_PROVIDER_KEY = 'UNSET';
+
 /**
  * On AWS the provider keys live in Secrets Manager; TECHTEAM_PROVIDER_SECRETS
  * maps each key's variable to its secret. Resolved once per container, before
@@ -27,8 +30,8 @@ export async function resolveProviderSecrets(
       try {
         const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
         const value = out.SecretString?.trim();
-        // An empty secret is a provider the operator chose not to use.
-        if (value) resolved[variable] = value;
+        // An empty or placeholder secret is a provider the operator has not set up (yet).
+        if (value && value !== UNSET_PROVIDER_KEY) resolved[variable] = value;
       } catch (e) {
         throw new ConfigInvalid(
           'TECHTEAM_PROVIDER_SECRETS',

@@ -2,7 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
-import { resolveProviderSecrets } from './model-directory';
+import { resolveProviderSecrets, UNSET_PROVIDER_KEY } from './model-directory';
 import { providerSetup } from './provider-setup';
 
 const setupFor = (env: Record<string, string>) => providerSetup(loadConfig(env), env);
@@ -76,12 +76,15 @@ describe('which providers are live', () => {
 describe('provider keys from Secrets Manager', () => {
   const arn = (name: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}`;
 
-  it('reads each key’s secret into the configuration, skipping empty ones', async () => {
+  it('reads each key’s secret into the configuration, skipping empty and placeholder ones', async () => {
     const sm = mockClient(SecretsManagerClient);
     sm.on(GetSecretValueCommand, { SecretId: arn('openai') }).resolves({
       SecretString: 'sk-from-secrets-1234\n',
     });
     sm.on(GetSecretValueCommand, { SecretId: arn('anthropic') }).resolves({ SecretString: '' });
+    sm.on(GetSecretValueCommand, { SecretId: arn('helicone') }).resolves({
+      SecretString: UNSET_PROVIDER_KEY,
+    });
     const config = loadConfig({
       TECHTEAM_PROVIDER_SECRETS: JSON.stringify({
         OPENAI_API_KEY: arn('openai'),
@@ -91,6 +94,7 @@ describe('provider keys from Secrets Manager', () => {
     const resolved = await resolveProviderSecrets(config, new SecretsManagerClient({ region: 'us-east-1' }));
     expect(resolved.OPENAI_API_KEY).toBe('sk-from-secrets-1234');
     expect(resolved.ANTHROPIC_API_KEY).toBeUndefined();
+    expect(resolved.HELICONE_API_KEY).toBeUndefined(); // the stack's placeholder until the operator sets it
     expect(providerSetup(resolved, {}).providers.has('openai')).toBe(true);
     sm.restore();
   });

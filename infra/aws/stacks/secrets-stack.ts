@@ -1,3 +1,4 @@
+import { UNSET_PROVIDER_KEY } from '@techteam/shared/gateway/model-directory';
 import { SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -7,7 +8,7 @@ export const PROVIDER_KEY_NAMES = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'HELIC
 export type ProviderKeyName = (typeof PROVIDER_KEY_NAMES)[number];
 
 /** The value a key holds until an operator puts the real one (the runtime treats it as not configured). */
-export const UNSET_PROVIDER_KEY = 'UNSET';
+export { UNSET_PROVIDER_KEY };
 
 /**
  * One Secrets Manager entry per provider key, named `techteam/<VARIABLE>`. The
