@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EmployeeProfile } from '../domain';
+import { keys } from '../store';
 import { freshStore } from '../testing/dynamo';
+import { BudgetLedger, budgetLines } from './budget-ledger';
 import { Catalog } from './catalog';
 import { worstCaseMicroUsd } from './cost';
 import { BudgetExceeded } from './errors';
@@ -128,5 +130,77 @@ describe('budgets: reserve, then settle (DynamoDB Local)', () => {
     const refusal = await half(small.id).catch((e) => e);
     expect(refusal).toBeInstanceOf(BudgetExceeded);
     expect(refusal.scope).toBe('employee');
+  });
+});
+
+describe('budget holds of calls whose process died', () => {
+  const oneCall = (worstCase * 3) / 2 / 1_000_000;
+  const longAgo = () => Date.now() - 60 * 60_000;
+
+  it('gives back a stale hold when it is what stands between a call and its budget', async () => {
+    const store = await freshStore();
+    await store.putTenant({ id: 'acme', name: 'Acme', plan: 'local' });
+    const task = await store.createTask('acme', { prompt: 'p', preference: 'balanced', budgetUsd: oneCall });
+    const lines = budgetLines(task, profile(), undefined, '2026-11');
+    const taskPartition = keys.task('acme', task.id).PK;
+    // A call reserved an hour ago, then its Lambda died: it will never settle.
+    await new BudgetLedger(store.doc, store.tableName, longAgo).reserve(
+      lines,
+      worstCase,
+      'claude-sonnet-4-5',
+      taskPartition,
+    );
+
+    const gw = new ModelGateway({
+      providers: new Map([['anthropic', provider]]),
+      catalog,
+      meter: new StoreMeter(store),
+    });
+    const res = await gw.complete({
+      profile: profile(),
+      preference: 'balanced',
+      messages,
+      maxOutputTokens,
+      context: { tenantId: 'acme', taskId: task.id, employeeId: 'dev' },
+    });
+    const state = await new BudgetLedger(store.doc, store.tableName).state(lines[0]!);
+    expect(state).toEqual({
+      limitMicroUsd: task.budgetMicroUsd,
+      reservedMicroUsd: 0,
+      spentMicroUsd: res.costMicroUsd,
+      remainingMicroUsd: task.budgetMicroUsd! - res.costMicroUsd,
+    });
+  });
+
+  it('books only the spend when a call settles after its hold was given back', async () => {
+    const store = await freshStore();
+    const task = await store.createTask('acme', { prompt: 'p', preference: 'balanced', budgetUsd: oneCall });
+    const lines = budgetLines(task, profile(), undefined, '2026-11');
+    const taskPartition = keys.task('acme', task.id).PK;
+    const stale = new BudgetLedger(store.doc, store.tableName, longAgo);
+    const reservation = await stale.reserve(lines, worstCase, 'claude-sonnet-4-5', taskPartition);
+    expect(await new BudgetLedger(store.doc, store.tableName).releaseStaleHolds(taskPartition)).toBe(1);
+    await new StoreMeter(store).settle(
+      {
+        tenantId: 'acme',
+        taskId: task.id,
+        employeeId: 'dev',
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-5',
+        inputTokens: 10,
+        outputTokens: 10,
+        cachedInputTokens: 0,
+        costMicroUsd: 180,
+        latencyMs: 1,
+        attempts: 1,
+        outcome: 'ok',
+      },
+      reservation,
+    );
+    const state = await stale.state(lines[0]!);
+    expect(state.reservedMicroUsd).toBe(0);
+    expect(state.spentMicroUsd).toBe(180);
+    expect(state.remainingMicroUsd).toBe(task.budgetMicroUsd! - 180);
+    expect(await store.listUsage('acme', task.id)).toHaveLength(1);
   });
 });

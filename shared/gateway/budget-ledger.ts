@@ -1,8 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { EmployeeProfile, Task, Tenant } from '../domain';
-import { keys } from '../store';
+import { keys, newUlid } from '../store';
 import { type TransactWriteItem, transactWithRetry } from '../store/transact';
 import { BudgetExceeded, type BudgetScope } from './errors';
 
@@ -17,7 +17,12 @@ export interface BudgetLine {
 export interface Reservation {
   lines: BudgetLine[];
   amountMicroUsd: number;
+  /** The hold item that records it, so a reservation whose process died can be given back. */
+  hold?: { PK: string; SK: string };
 }
+
+/** A hold older than this belongs to a call that can no longer settle (its process died). */
+export const DEFAULT_HOLD_STALE_AFTER_MS = 15 * 60_000;
 
 export interface BudgetState {
   limitMicroUsd: number;
@@ -72,28 +77,70 @@ export class BudgetLedger {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly now: () => number = Date.now,
+    private readonly staleAfterMs = DEFAULT_HOLD_STALE_AFTER_MS,
   ) {}
 
   /**
-   * Holds `amountMicroUsd` against every line, or none of them. Throws
-   * BudgetExceeded naming the first budget that cannot cover it.
+   * Holds `amountMicroUsd` against every line, or none of them, and records the
+   * hold in `holdPartition` (the task's) in the same transaction. Throws
+   * BudgetExceeded naming the first budget that cannot cover it, after giving
+   * back the stale holds of calls whose process died, if that was the reason.
    */
-  async reserve(lines: BudgetLine[], amountMicroUsd: number, model: string): Promise<Reservation> {
-    const reservation = { lines, amountMicroUsd };
-    if (!lines.length) return reservation;
+  async reserve(
+    lines: BudgetLine[],
+    amountMicroUsd: number,
+    model: string,
+    holdPartition?: string,
+  ): Promise<Reservation> {
+    try {
+      return await this.tryReserve(lines, amountMicroUsd, model, holdPartition);
+    } catch (e) {
+      if (!(e instanceof BudgetExceeded) || !holdPartition) throw e;
+      if ((await this.releaseStaleHolds(holdPartition)) === 0) throw e;
+      return this.tryReserve(lines, amountMicroUsd, model, holdPartition);
+    }
+  }
+
+  private async tryReserve(
+    lines: BudgetLine[],
+    amountMicroUsd: number,
+    model: string,
+    holdPartition: string | undefined,
+  ): Promise<Reservation> {
+    if (!lines.length) return { lines, amountMicroUsd };
     for (const line of lines) {
       if (line.limitMicroUsd < amountMicroUsd) {
         const state = await this.state(line);
         throw new BudgetExceeded(line.scope, state.remainingMicroUsd, amountMicroUsd, model);
       }
     }
+    const hold = holdPartition ? { PK: holdPartition, SK: `HOLD#${newUlid(this.now())}` } : undefined;
     const updates = lines.map((line) => this.reserveUpdate(line, amountMicroUsd));
     try {
-      if (updates.length === 1) {
+      if (updates.length === 1 && !hold) {
         await this.doc.send(new UpdateCommand(updates[0]!));
       } else {
         await transactWithRetry(this.doc, {
-          TransactItems: updates.map((u) => ({ Update: u })),
+          TransactItems: [
+            ...updates.map((u) => ({ Update: u })),
+            ...(hold
+              ? [
+                  {
+                    Put: {
+                      TableName: this.tableName,
+                      Item: {
+                        ...hold,
+                        entity: 'budget-hold',
+                        amountMicroUsd,
+                        lines: lines.map((l) => l.key),
+                        staleAt: this.now() + this.staleAfterMs,
+                      },
+                    },
+                  },
+                ]
+              : []),
+          ],
         });
       }
     } catch (e) {
@@ -101,31 +148,104 @@ export class BudgetLedger {
       if (!failed) throw e;
       throw new BudgetExceeded(failed.line.scope, failed.remaining, amountMicroUsd, model);
     }
-    return reservation;
+    return { lines, amountMicroUsd, ...(hold ? { hold } : {}) };
   }
 
-  /** The writes that turn a reservation into spend: they go in the same transaction as the usage record. */
-  settleWrites(reservation: Reservation, actualMicroUsd: number): TransactWriteItem[] {
-    return reservation.lines.map((line) => ({
-      Update: {
+  /**
+   * Gives back every hold in the partition that is past its stale time: the
+   * call that made it died before it could settle. Returns how many.
+   */
+  async releaseStaleHolds(holdPartition: string): Promise<number> {
+    const out = await this.doc.send(
+      new QueryCommand({
         TableName: this.tableName,
-        Key: line.key,
-        UpdateExpression:
-          'SET remainingMicroUsd = remainingMicroUsd + :release ADD reservedMicroUsd :unreserve, spentMicroUsd :spent',
-        ExpressionAttributeValues: {
-          ':release': reservation.amountMicroUsd - actualMicroUsd,
-          ':unreserve': -reservation.amountMicroUsd,
-          ':spent': actualMicroUsd,
-        },
-      },
-    }));
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :h)',
+        FilterExpression: 'staleAt < :now',
+        ExpressionAttributeValues: { ':pk': holdPartition, ':h': 'HOLD#', ':now': this.now() },
+        ConsistentRead: true,
+      }),
+    );
+    let released = 0;
+    for (const item of out.Items ?? []) {
+      const amount = Number(item['amountMicroUsd']);
+      const keys = item['lines'] as { PK: string; SK: string }[];
+      try {
+        await transactWithRetry(this.doc, {
+          TransactItems: [
+            {
+              Delete: {
+                TableName: this.tableName,
+                Key: { PK: item['PK'], SK: item['SK'] },
+                ConditionExpression: 'attribute_exists(PK)',
+              },
+            },
+            ...keys.map((key) => this.lineUpdate(key, amount, 0)),
+          ],
+        });
+        released++;
+      } catch (e) {
+        // Settled or released by someone else in the meantime: nothing left to give back.
+        if (!(e instanceof TransactionCanceledException)) throw e;
+      }
+    }
+    return released;
+  }
+
+  /**
+   * The writes that turn a reservation into spend: they go in the same
+   * transaction as the usage record. The hold's deletion is conditional: if it
+   * is gone, a sweep already gave the reservation back, and `afterRelease`
+   * writes are the ones to use instead (spend only).
+   */
+  settleWrites(reservation: Reservation, actualMicroUsd: number, afterRelease = false): TransactWriteItem[] {
+    if (afterRelease) {
+      return reservation.lines.map((line) => this.lineUpdate(line.key, 0, actualMicroUsd));
+    }
+    return [
+      ...reservation.lines.map((line) =>
+        this.lineUpdate(line.key, reservation.amountMicroUsd, actualMicroUsd),
+      ),
+      ...(reservation.hold
+        ? [
+            {
+              Delete: {
+                TableName: this.tableName,
+                Key: reservation.hold,
+                ConditionExpression: 'attribute_exists(PK)',
+              },
+            },
+          ]
+        : []),
+    ];
   }
 
   /** Gives a reservation back whole: the call consumed nothing. */
   async release(reservation: Reservation): Promise<void> {
     const writes = this.settleWrites(reservation, 0);
-    if (writes.length === 1) await this.doc.send(new UpdateCommand(writes[0]!.Update!));
-    else if (writes.length) await transactWithRetry(this.doc, { TransactItems: writes });
+    try {
+      if (writes.length === 1) await this.doc.send(new UpdateCommand(writes[0]!.Update!));
+      else if (writes.length) await transactWithRetry(this.doc, { TransactItems: writes });
+    } catch (e) {
+      // The hold was already swept: the reservation is back, nothing to do.
+      if (!(e instanceof TransactionCanceledException) || !reservation.hold) throw e;
+    }
+  }
+
+  /** Releases `reserved` and books `spent` on one budget line. */
+  private lineUpdate(key: { PK: string; SK: string }, reserved: number, spent: number): TransactWriteItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression:
+          'SET remainingMicroUsd = remainingMicroUsd + :release ADD reservedMicroUsd :unreserve, spentMicroUsd :spent',
+        ExpressionAttributeValues: {
+          ':release': reserved - spent,
+          ':unreserve': -reserved,
+          ':spent': spent,
+        },
+      },
+    };
   }
 
   async state(line: BudgetLine): Promise<BudgetState> {

@@ -134,7 +134,7 @@ export class ModelGateway implements TeamModels {
       for (let attempt = 1; ; attempt++) {
         let reservation: Awaited<ReturnType<UsageMeter['reserve']>>;
         try {
-          reservation = await this.options.meter.reserve(account.lines, worstCase, model.id);
+          reservation = await this.options.meter.reserve(account, worstCase, model.id);
         } catch (e) {
           if (!(e instanceof BudgetExceeded)) throw e;
           firstBudgetRefusal ??= e;

@@ -1,5 +1,6 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { EmployeeProfile, UsageRecord } from '../domain';
-import type { Store } from '../store';
+import { keys, type Store } from '../store';
 import { BudgetLedger, type BudgetLine, budgetLines, type Reservation } from './budget-ledger';
 import type { CallContext } from './types';
 
@@ -8,6 +9,8 @@ export type NewUsageRecord = Omit<UsageRecord, 'id' | 'at'>;
 /** What the gateway needs to know about a call's tenant and task before routing it. */
 export interface CallAccount {
   lines: BudgetLine[];
+  /** Where the call's budget holds are recorded (the task's partition). */
+  holdPartition?: string;
   /** The tenant opted in to Helicone's cache. */
   heliconeCache: boolean;
 }
@@ -19,7 +22,7 @@ export interface CallAccount {
  */
 export interface UsageMeter {
   account(context: CallContext, profile: Pick<EmployeeProfile, 'id' | 'budgetShare'>): Promise<CallAccount>;
-  reserve(lines: BudgetLine[], amountMicroUsd: number, model: string): Promise<Reservation>;
+  reserve(account: CallAccount, amountMicroUsd: number, model: string): Promise<Reservation>;
   /** Records a call that consumed tokens (or succeeded), settling its reservation in the same write. */
   settle(record: NewUsageRecord, reservation: Reservation): Promise<void>;
   /** Gives back a reservation for a call that consumed nothing. */
@@ -60,15 +63,26 @@ export class StoreMeter implements UsageMeter {
       tenant,
       month,
     );
-    return { lines, heliconeCache: tenant?.heliconeCache === true };
+    return {
+      lines,
+      holdPartition: keys.task(context.tenantId, context.taskId).PK,
+      heliconeCache: tenant?.heliconeCache === true,
+    };
   }
 
-  reserve(lines: BudgetLine[], amountMicroUsd: number, model: string): Promise<Reservation> {
-    return this.ledger.reserve(lines, amountMicroUsd, model);
+  reserve(account: CallAccount, amountMicroUsd: number, model: string): Promise<Reservation> {
+    return this.ledger.reserve(account.lines, amountMicroUsd, model, account.holdPartition);
   }
 
   async settle(record: NewUsageRecord, reservation: Reservation): Promise<void> {
-    await this.store.recordUsage(record, this.ledger.settleWrites(reservation, record.costMicroUsd));
+    try {
+      await this.store.recordUsage(record, this.ledger.settleWrites(reservation, record.costMicroUsd));
+    } catch (e) {
+      // The hold was swept as stale while the call ran (a very slow call): the
+      // reservation is already back, so book the spend alone.
+      if (!(e instanceof TransactionCanceledException) || !reservation.hold) throw e;
+      await this.store.recordUsage(record, this.ledger.settleWrites(reservation, record.costMicroUsd, true));
+    }
   }
 
   release(reservation: Reservation): Promise<void> {
@@ -101,8 +115,8 @@ export class MemoryMeter implements UsageMeter {
   async account(): Promise<CallAccount> {
     return { lines: [], heliconeCache: false };
   }
-  async reserve(lines: BudgetLine[], amountMicroUsd: number): Promise<Reservation> {
-    return { lines, amountMicroUsd };
+  async reserve(account: CallAccount, amountMicroUsd: number): Promise<Reservation> {
+    return { lines: account.lines, amountMicroUsd };
   }
   async settle(record: NewUsageRecord): Promise<void> {
     this.records.push(record);
