@@ -25,6 +25,8 @@ export const API_ROUTES: readonly RouteSpec[] = [
   { method: 'PUT', path: '/v1/employees/{id}', name: 'PutEmployee', file: 'api/put-employee.ts' },
   { method: 'GET', path: '/v1/models', name: 'ListModels', file: 'api/list-models.ts' },
   { method: 'PUT', path: '/v1/models/{id}', name: 'PutModel', file: 'api/put-model.ts' },
+  { method: 'GET', path: '/v1/settings', name: 'GetSettings', file: 'api/get-settings.ts' },
+  { method: 'PUT', path: '/v1/settings', name: 'PutSettings', file: 'api/put-settings.ts' },
 ];
 
 /** Task state name (as in shared/workflow's ASL) → handler file. */
@@ -59,6 +61,8 @@ const LOADERS: Record<string, () => Promise<{ handler: unknown }>> = {
   'api/put-employee.ts': () => import('./api/put-employee'),
   'api/list-models.ts': () => import('./api/list-models'),
   'api/put-model.ts': () => import('./api/put-model'),
+  'api/get-settings.ts': () => import('./api/get-settings'),
+  'api/put-settings.ts': () => import('./api/put-settings'),
   'workflow/plan-task.ts': () => import('./workflow/plan-task'),
   'workflow/request-approval.ts': () => import('./workflow/request-approval'),
   'workflow/start-run.ts': () => import('./workflow/start-run'),

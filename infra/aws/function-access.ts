@@ -40,6 +40,8 @@ export const API_ACCESS: Record<string, FunctionAccess> = {
   // provider keys to know which providers are live, which decides the catalog they read or check.
   ListModels: { table: 'read', providerKeys: true },
   PutModel: { table: 'readWrite', providerKeys: true },
+  GetSettings: { table: 'read' },
+  PutSettings: { table: 'readWrite' },
 };
 
 /** A route added to functions/routes.ts without an entry above: the table only, read-only for GET. */

@@ -177,6 +177,46 @@ describe('the HTTP API through the API Gateway adapter', () => {
     );
   });
 
+  it('keeps the tenant’s settings, refuses bad ones by field, and clears a limit with null', async () => {
+    const put = (body: unknown) =>
+      api('/v1/settings', {
+        method: 'PUT',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
+    const initial = (await (await api('/v1/settings')).json()) as { settings: Record<string, unknown> };
+    expect(initial.settings).toEqual({
+      monthlyBudgetUsd: null,
+      approvalThresholdUsd: null,
+      heliconeCache: false,
+    });
+
+    const bad = await put({ monthlyBudgetUsd: -5, heliconeCache: 'yes' });
+    expect(bad.status).toBe(400);
+    const issues = ((await bad.json()) as { error: { details: { issues: { path: string }[] } } }).error
+      .details.issues;
+    expect(issues.map((i) => i.path).sort()).toEqual(['heliconeCache', 'monthlyBudgetUsd']);
+
+    const set = await put({ monthlyBudgetUsd: 25, approvalThresholdUsd: 2.5, heliconeCache: true });
+    expect(((await set.json()) as { settings: unknown }).settings).toEqual({
+      monthlyBudgetUsd: 25,
+      approvalThresholdUsd: 2.5,
+      heliconeCache: true,
+    });
+    expect(await host.store.getTenant('local')).toMatchObject({
+      monthlyBudgetMicroUsd: 25_000_000,
+      approvalThresholdMicroUsd: 2_500_000,
+      heliconeCache: true,
+    });
+    const cleared = await put({ approvalThresholdUsd: null });
+    expect(((await cleared.json()) as { settings: unknown }).settings).toEqual({
+      monthlyBudgetUsd: 25,
+      approvalThresholdUsd: null,
+      heliconeCache: true,
+    });
+    await put({ monthlyBudgetUsd: null, heliconeCache: false });
+  });
+
   it('keeps tenant-defined employees, refuses bad profiles by field, and runs a plan that uses one', async () => {
     const put = (id: string, body: unknown) =>
       api(`/v1/employees/${id}`, {

@@ -1,0 +1,1 @@
+export { getSettings as handler } from './settings';

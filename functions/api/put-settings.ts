@@ -1,0 +1,1 @@
+export { putSettings as handler } from './settings';
