@@ -1,1 +1,9 @@
-export { getSettings as handler } from './settings';
+import { runtime } from '@techteam/shared/runtime';
+import { apiHandler } from '../http';
+import { settingsView } from './settings';
+
+/** GET /v1/settings: the tenant's spend cap, approval threshold and Helicone cache opt-in. */
+export const handler = apiHandler(async ({ tenant }) => ({
+  status: 200,
+  body: { settings: settingsView(await runtime().store.getTenant(tenant.tenantId)) },
+}));
