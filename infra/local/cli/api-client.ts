@@ -67,6 +67,7 @@ export class TechteamClient {
     preference?: string;
     title?: string;
     requireApproval?: boolean;
+    budgetUsd?: number;
   }): Promise<{ task: Task }> {
     return this.request('POST', '/v1/tasks', input);
   }

@@ -109,5 +109,25 @@ describe('the techteam CLI without a host', () => {
     const unknown = await techteam(['fly']);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/Unknown command 'fly'/);
+    const badBudget = await techteam(['run', 'Write a slugify function with tests', '--budget', 'lots']);
+    expect(badBudget.code).toBe(2);
+    expect(badBudget.err).toMatch(/--budget must be an amount of USD above 0/);
+  });
+
+  it('lists the models and why each provider is or is not live, with no host running', async () => {
+    const { code, out } = await techteam(['models', '--json'], {
+      TECHTEAM_URL: 'http://127.0.0.1:9',
+      ANTHROPIC_API_KEY: 'sk-ant-test-1234',
+    });
+    expect(code).toBe(0);
+    const view = JSON.parse(out) as {
+      demo: boolean;
+      providers: { name: string; live: boolean; detail: string }[];
+    };
+    expect(view.demo).toBe(false);
+    expect(view.providers.find((p) => p.name === 'anthropic')).toMatchObject({ live: true });
+    expect(view.providers.find((p) => p.name === 'openai')?.detail).toBe(
+      'no credentials: set OPENAI_API_KEY',
+    );
   });
 });

@@ -14,7 +14,8 @@ const HELP = `techteam — an AI tech team as a service
 Commands
   up [--ephemeral]        run the product locally (API, workflow, store); same as npm start
   run "<prompt>"          submit a task to the running host and stream it until it ends
-                          (--approve: the plan waits for your approval before anything runs)
+                          (--approve: the plan waits for your approval before anything runs;
+                          --budget 2.50: model spend stops at that many USD, refused calls say so)
   tasks [--limit N]       list tasks, newest first
   show <task-id>          one task and its whole event log
   models [--json]         the model catalog with prices, which providers are live, and why not

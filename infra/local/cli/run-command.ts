@@ -5,7 +5,7 @@ import { advance, formatEvent, type Progress, progressLine } from './event-forma
 import type { CliIo } from './io';
 
 const USAGE =
-  'usage: techteam run "<prompt>" [--preference quality|balanced|cheap] [--title <title>] [--approve (wait for plan approval)]';
+  'usage: techteam run "<prompt>" [--preference quality|balanced|cheap] [--budget <usd>] [--title <title>] [--approve (wait for plan approval)]';
 
 /**
  * Submits a task to the running host and streams its events until it ends.
@@ -17,6 +17,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     allowPositionals: true,
     options: {
       preference: { type: 'string' },
+      budget: { type: 'string' },
       title: { type: 'string' },
       approve: { type: 'boolean', default: false },
       'poll-ms': { type: 'string' },
@@ -31,12 +32,18 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     io.err(`--preference must be one of ${TaskPreference.options.join(', ')}`);
     return 2;
   }
+  const budgetUsd = values.budget === undefined ? undefined : Number(values.budget);
+  if (budgetUsd !== undefined && !(budgetUsd > 0)) {
+    io.err('--budget must be an amount of USD above 0, such as 2.50');
+    return 2;
+  }
   const pollMs = Number(values['poll-ms'] ?? 300);
   const client = new TechteamClient(io.url);
   const { task } = await client.createTask({
     prompt,
     ...(values.preference ? { preference: values.preference } : {}),
     ...(values.title ? { title: values.title } : {}),
+    ...(budgetUsd !== undefined ? { budgetUsd } : {}),
     ...(values.approve ? { requireApproval: true } : {}),
   });
   io.out(`Task ${task.id} submitted to ${io.url}`);
