@@ -1,14 +1,26 @@
 import { parseInput, TaskId } from '@techteam/shared/domain';
+import { raiseTaskBudget } from '@techteam/shared/gateway/task-budget';
 import { runtime } from '@techteam/shared/runtime';
 import { resumeTask } from '@techteam/shared/workflow';
 import { z } from 'zod';
 import { apiHandler } from '../http';
 
 const Path = z.object({ id: TaskId });
+const Body = z
+  .object({
+    /** Raise the task's budget first: the way on after a task failed with BudgetExceeded. */
+    budgetUsd: z.number().positive('must be more than 0').max(10_000, 'must be at most 10000').optional(),
+  })
+  .strict();
 
-/** POST /v1/tasks/{id}/resume: rerun a failed task from its last completed step. */
-export const handler = apiHandler(async ({ tenant, path }) => {
+/** POST /v1/tasks/{id}/resume: rerun a failed task from its last completed step, optionally with a larger budget. */
+export const handler = apiHandler(async ({ tenant, path, body }) => {
   const { id } = parseInput(Path, path, 'path');
-  const task = await resumeTask(runtime(), tenant.tenantId, id);
+  const { budgetUsd } = parseInput(Body, body ?? {});
+  const rt = runtime();
+  if (budgetUsd !== undefined) {
+    await raiseTaskBudget(rt.store, tenant.tenantId, id, Math.round(budgetUsd * 1_000_000));
+  }
+  const task = await resumeTask(rt, tenant.tenantId, id);
   return { status: 202, body: { task } };
 });

@@ -204,3 +204,67 @@ describe('budget holds of calls whose process died', () => {
     expect(await store.listUsage('acme', task.id)).toHaveLength(1);
   });
 });
+
+describe('raising a task budget', () => {
+  it('lets a task refused for its budget go on once raised, employee shares included', async () => {
+    const store = await freshStore();
+    await store.putTenant({ id: 'acme', name: 'Acme', plan: 'local' });
+    const task = await store.createTask('acme', {
+      prompt: 'p',
+      preference: 'balanced',
+      budgetUsd: (worstCase * 4) / 1_000_000,
+    });
+    const gw = new ModelGateway({
+      providers: new Map([['anthropic', provider]]),
+      catalog,
+      meter: new StoreMeter(store),
+    });
+    const half = () =>
+      gw.complete({
+        profile: profile(0.5),
+        preference: 'balanced',
+        messages,
+        maxOutputTokens,
+        context: { tenantId: 'acme', taskId: task.id, employeeId: 'dev' },
+      });
+    await half();
+    await half();
+    await expect(half()).rejects.toMatchObject({ code: 'BudgetExceeded', scope: 'employee' });
+
+    const ledger = new BudgetLedger(store.doc, store.tableName);
+    await ledger.raiseTaskBudget('acme', task.id, task.budgetMicroUsd! * 2);
+    expect((await store.getTask('acme', task.id)).budgetMicroUsd).toBe(task.budgetMicroUsd! * 2);
+    await half();
+    await half();
+    const [taskLine, devLine] = budgetLines(
+      { ...task, budgetMicroUsd: task.budgetMicroUsd! * 2 },
+      profile(0.5),
+      undefined,
+      '2026-11',
+    );
+    const spent = (await store.listUsage('acme', task.id)).reduce((s, u) => s + u.costMicroUsd, 0);
+    expect(await ledger.state(taskLine!)).toMatchObject({
+      limitMicroUsd: task.budgetMicroUsd! * 2,
+      spentMicroUsd: spent,
+      remainingMicroUsd: task.budgetMicroUsd! * 2 - spent,
+    });
+    expect(await ledger.state(devLine!)).toMatchObject({
+      limitMicroUsd: Math.floor(task.budgetMicroUsd! * 2 * 0.5),
+      spentMicroUsd: spent,
+    });
+  });
+
+  it('refuses to lower a budget, or to give one to a task created without', async () => {
+    const store = await freshStore();
+    const ledger = new BudgetLedger(store.doc, store.tableName);
+    const capped = await store.createTask('acme', { prompt: 'p', preference: 'balanced', budgetUsd: 2 });
+    await expect(ledger.raiseTaskBudget('acme', capped.id, 1_000_000)).rejects.toThrow(
+      /budgetUsd: must be more than the task's budget of \$2\.00/,
+    );
+    const open = await store.createTask('acme', { prompt: 'p', preference: 'balanced' });
+    await expect(ledger.raiseTaskBudget('acme', open.id, 5_000_000)).rejects.toMatchObject({
+      code: 'InvalidInput',
+      issues: [{ path: 'budgetUsd', message: 'the task has no budget' }],
+    });
+  });
+});

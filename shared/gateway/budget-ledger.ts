@@ -2,6 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { EmployeeProfile, Task, Tenant } from '../domain';
+import { ConcurrentUpdate, InvalidInput, NotFound } from '../errors';
 import { keys, newUlid } from '../store';
 import { type TransactWriteItem, transactWithRetry } from '../store/transact';
 import { BudgetExceeded, type BudgetScope } from './errors';
@@ -11,6 +12,8 @@ export interface BudgetLine {
   scope: BudgetScope;
   key: { PK: string; SK: string };
   limitMicroUsd: number;
+  /** An employee line's share of the task budget, kept so a raised task budget raises it too. */
+  share?: number;
 }
 
 /** Money held for one call until it settles. */
@@ -54,6 +57,7 @@ export function budgetLines(
         scope: 'employee',
         key: keys.employeeBudget(task.tenantId, task.id, profile.id),
         limitMicroUsd: Math.floor(task.budgetMicroUsd * profile.budgetShare),
+        share: profile.budgetShare,
       });
     }
   }
@@ -261,18 +265,111 @@ export class BudgetLedger {
       Key: line.key,
       UpdateExpression:
         'SET remainingMicroUsd = if_not_exists(remainingMicroUsd, :limit) - :amount, ' +
-        'limitMicroUsd = if_not_exists(limitMicroUsd, :limit), entity = :entity, #scope = :scope ' +
+        'limitMicroUsd = if_not_exists(limitMicroUsd, :limit), entity = :entity, #scope = :scope' +
+        (line.share !== undefined ? ', #share = if_not_exists(#share, :share) ' : ' ') +
         'ADD reservedMicroUsd :amount',
       ConditionExpression: 'attribute_not_exists(remainingMicroUsd) OR remainingMicroUsd >= :amount',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-      ExpressionAttributeNames: { '#scope': 'scope' },
+      ExpressionAttributeNames: {
+        '#scope': 'scope',
+        ...(line.share !== undefined ? { '#share': 'share' } : {}),
+      },
       ExpressionAttributeValues: {
         ':limit': line.limitMicroUsd,
         ':amount': amountMicroUsd,
         ':entity': 'budget',
         ':scope': line.scope,
+        ...(line.share !== undefined ? { ':share': line.share } : {}),
       },
     };
+  }
+
+  /**
+   * Raises a task's budget to `newLimitMicroUsd`: the task, its budget item and
+   * every employee share of it, in one transaction, each conditional on the
+   * limit it had, so a raise never races a reservation into an overrun.
+   */
+  async raiseTaskBudget(tenantId: string, taskId: string, newLimitMicroUsd: number): Promise<void> {
+    const taskKey = keys.task(tenantId, taskId);
+    const current = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: taskKey, ConsistentRead: true }),
+    );
+    if (!current.Item) throw new NotFound('task', taskId);
+    const old = current.Item['budgetMicroUsd'] as number | undefined;
+    const status = current.Item['status'] as string;
+    if (old === undefined) {
+      throw new InvalidInput(
+        'Invalid body: budgetUsd: this task was created without a budget, so it has none to raise',
+        [{ path: 'budgetUsd', message: 'the task has no budget' }],
+      );
+    }
+    if (newLimitMicroUsd <= old) {
+      throw new InvalidInput(
+        `Invalid body: budgetUsd: must be more than the task's budget of $${(old / 1_000_000).toFixed(2)}`,
+        [{ path: 'budgetUsd', message: `must be more than ${old / 1_000_000}` }],
+      );
+    }
+    if (status === 'succeeded' || status === 'cancelled') {
+      throw new InvalidInput(
+        `Invalid body: budgetUsd: the task is ${status}; its budget can no longer change`,
+        [{ path: 'budgetUsd', message: `the task is ${status}` }],
+      );
+    }
+    const shares = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :e)',
+        ExpressionAttributeValues: { ':pk': taskKey.PK, ':e': 'BUDGET#EMP#' },
+        ConsistentRead: true,
+      }),
+    );
+    const raise = (key: { PK: string; SK: string }, from: number, to: number, scope: BudgetScope) => ({
+      Update: {
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression:
+          'SET limitMicroUsd = :to, remainingMicroUsd = if_not_exists(remainingMicroUsd, :from) + :delta, entity = :entity, #scope = :scope',
+        ConditionExpression: 'attribute_not_exists(limitMicroUsd) OR limitMicroUsd = :from',
+        ExpressionAttributeNames: { '#scope': 'scope' },
+        ExpressionAttributeValues: {
+          ':from': from,
+          ':to': to,
+          ':delta': to - from,
+          ':entity': 'budget',
+          ':scope': scope,
+        },
+      },
+    });
+    try {
+      await transactWithRetry(this.doc, {
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: taskKey,
+              UpdateExpression: 'SET budgetMicroUsd = :to',
+              ConditionExpression: 'budgetMicroUsd = :from',
+              ExpressionAttributeValues: { ':from': old, ':to': newLimitMicroUsd },
+            },
+          },
+          raise(keys.taskBudget(tenantId, taskId), old, newLimitMicroUsd, 'task'),
+          ...(shares.Items ?? [])
+            .filter((i) => typeof i['share'] === 'number')
+            .map((i) =>
+              raise(
+                { PK: String(i['PK']), SK: String(i['SK']) },
+                Number(i['limitMicroUsd']),
+                Math.floor(newLimitMicroUsd * Number(i['share'])),
+                'employee',
+              ),
+            ),
+        ],
+      });
+    } catch (e) {
+      if (e instanceof TransactionCanceledException)
+        throw new ConcurrentUpdate(`the budget of task ${taskId}`, String(old));
+      throw e;
+    }
   }
 }
 

@@ -38,7 +38,6 @@ export class StoreMeter implements UsageMeter {
     string,
     { at: number; value: Awaited<ReturnType<Store['getTenant']>> }
   >();
-  private readonly taskBudgets = new Map<string, number | undefined>();
 
   constructor(private readonly store: Store) {
     this.ledger = new BudgetLedger(store.doc, store.tableName);
@@ -97,14 +96,9 @@ export class StoreMeter implements UsageMeter {
     return value;
   }
 
-  // A task's budget is fixed when it is created, so it is read once per task and container.
+  // Read on every call, not cached: a raised budget must count at once (one GetItem per model call).
   private async taskBudget(tenantId: string, taskId: string): Promise<number | undefined> {
-    const key = `${tenantId}/${taskId}`;
-    if (this.taskBudgets.has(key)) return this.taskBudgets.get(key);
-    const task = await this.store.getTask(tenantId, taskId);
-    if (this.taskBudgets.size > 1_000) this.taskBudgets.clear();
-    this.taskBudgets.set(key, task.budgetMicroUsd);
-    return task.budgetMicroUsd;
+    return (await this.store.getTask(tenantId, taskId)).budgetMicroUsd;
   }
 }
 

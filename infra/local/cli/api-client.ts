@@ -102,8 +102,8 @@ export class TechteamClient {
     return this.request('POST', `/v1/tasks/${encodeURIComponent(id)}/reject`, body);
   }
 
-  resumeTask(id: string): Promise<{ task: Task }> {
-    return this.request('POST', `/v1/tasks/${encodeURIComponent(id)}/resume`, {});
+  resumeTask(id: string, body: { budgetUsd?: number } = {}): Promise<{ task: Task }> {
+    return this.request('POST', `/v1/tasks/${encodeURIComponent(id)}/resume`, body);
   }
 
   listSamples(): Promise<{ samples: { id: string; prompt: string; runtime: string }[] }> {

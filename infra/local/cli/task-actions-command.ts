@@ -12,6 +12,7 @@ export async function taskActionCommand(action: string, argv: string[], io: CliI
     options: {
       plan: { type: 'string' },
       note: { type: 'string' },
+      budget: { type: 'string' },
       follow: { type: 'boolean', default: true },
     },
   });
@@ -45,10 +46,18 @@ export async function taskActionCommand(action: string, argv: string[], io: CliI
       io.out(`Plan of ${id} approved${plan !== undefined ? ' (edited)' : ''}.`);
       break;
     }
-    case 'resume':
-      await client.resumeTask(id);
-      io.out(`Task ${id} resumed from its last completed step.`);
+    case 'resume': {
+      const budgetUsd = values.budget === undefined ? undefined : Number(values.budget);
+      if (budgetUsd !== undefined && !(budgetUsd > 0)) {
+        io.err('--budget must be an amount of USD above 0, such as 5');
+        return 2;
+      }
+      await client.resumeTask(id, budgetUsd !== undefined ? { budgetUsd } : {});
+      io.out(
+        `Task ${id} resumed from its last completed step${budgetUsd !== undefined ? `, with a budget of $${budgetUsd}` : ''}.`,
+      );
       break;
+    }
   }
   const { events } = await client.listEvents(id, undefined, 500);
   return values.follow ? followTask(client, id, io, events.at(-1)?.id) : 0;
