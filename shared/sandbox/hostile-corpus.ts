@@ -231,8 +231,8 @@ except OSError as e:
     name: 'an infinite loop is stopped at the CPU limit',
     job: () => py('while True:\n    pass', { cpuSeconds: 1, wallMs: 15_000 }),
     check: (r) => {
+      // The wall limit is 15 s: a CPU limit that did not bite would show as 'wallTime'.
       expect(r.limit).toBe('cpuTime');
-      expect(r.timings.runMs).toBeLessThan(15_000);
     },
   },
   {
@@ -365,15 +365,13 @@ export function describeHostileCorpus(makeSandbox: () => Sandbox & { close?(): v
       sandbox.run(HOSTILE_CASES[7]!.job(ctx)),
       sandbox.run(HOSTILE_CASES[10]!.job(ctx)),
     ]);
-    const started = performance.now();
-    const probe = spawnSync('/usr/bin/true');
-    const lag = await new Promise<number>((resolve) => {
-      const t = performance.now();
-      setImmediate(() => resolve(performance.now() - t));
-    });
+    // Behaviour, not wall-clock (that is bench/sandbox's job): while both run, the host can
+    // still start a process (the bomb has not taken its process table) and its event loop turns.
+    const probe = spawnSync('/usr/bin/true', { timeout: 30_000 });
+    const turned = await new Promise<boolean>((resolve) => setImmediate(() => resolve(true)));
+    expect(probe.error).toBeUndefined();
     expect(probe.status).toBe(0);
-    expect(performance.now() - started).toBeLessThan(2_000);
-    expect(lag).toBeLessThan(500);
+    expect(turned).toBe(true);
     await bombs;
   });
 }
