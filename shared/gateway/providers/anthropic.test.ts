@@ -304,9 +304,8 @@ describe('AnthropicProvider', () => {
 
   it('gives up on a slow answer after timeoutMs with a timeout', async () => {
     server.enqueue(anthropicReplies.slow(2000));
-    const started = Date.now();
     expect((await failure(provider.complete(request({ timeoutMs: 100 })))).kind).toBe('timeout');
-    expect(Date.now() - started).toBeLessThan(1500);
+    // Had the timeout not fired, the late answer would have come back as a success.
   });
 
   it('times out a stream that stalls mid-answer and accounts for what it streamed', async () => {

@@ -277,9 +277,8 @@ describe('BedrockProvider with Converse', () => {
     bedrock
       .on(ConverseCommand)
       .callsFake(() => new Promise((resolve) => setTimeout(() => resolve(answer('late')), 2000).unref()));
-    const started = Date.now();
     expect((await failure(provider.complete(request({ timeoutMs: 100 })))).kind).toBe('timeout');
-    expect(Date.now() - started).toBeLessThan(1500);
+    // Had the timeout not fired, the late answer would have come back as a success.
   });
 
   it('reports a call the caller aborted as cancelled', async () => {
