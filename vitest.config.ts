@@ -9,7 +9,8 @@ export default defineConfig({
     setupFiles: ['shared/testing/setup-file.ts'],
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // A guard against hangs, not a speed check: CLI and host tests spawn processes that are slow on a loaded CI box.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
     reporters: ['default', './shared/testing/summary-reporter.ts'],
   },
