@@ -24,7 +24,7 @@ export function hostTestConfig(overrides: Record<string, string> = {}) {
 export async function eventually<T>(
   check: () => Promise<T | undefined>,
   what: string,
-  ms = 15_000,
+  ms = 60_000,
 ): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
