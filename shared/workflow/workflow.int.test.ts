@@ -82,7 +82,7 @@ async function events(store: Store, taskId: string): Promise<TaskEvent[]> {
 }
 
 async function until(check: () => Promise<boolean>, what: string) {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
