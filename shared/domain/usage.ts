@@ -11,6 +11,8 @@ export const UsageRecord = z.object({
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
   cachedInputTokens: z.number().int().nonnegative(),
+  /** Of inputTokens, those written to the prompt cache (priced at the cache-write rate). */
+  cacheWriteTokens: z.number().int().nonnegative().optional(),
   /** Integer micro-USD: money is never a float. */
   costMicroUsd: z.number().int().nonnegative(),
   latencyMs: z.number().nonnegative(),

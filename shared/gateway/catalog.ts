@@ -12,7 +12,14 @@ export const ModelEntryInput = z
     providerModelId: z.string().min(1).max(200),
     contextWindow: z.number().int().positive(),
     maxOutputTokens: z.number().int().positive(),
-    prices: z.object({ input: UsdPerMTok, output: UsdPerMTok, cachedInput: UsdPerMTok }).strict(),
+    prices: z
+      .object({
+        input: UsdPerMTok,
+        output: UsdPerMTok,
+        cachedInput: UsdPerMTok,
+        cacheWrite: UsdPerMTok.optional(),
+      })
+      .strict(),
     capabilities: z
       .object({ tools: z.boolean(), json: z.boolean(), vision: z.boolean() })
       .strict()
@@ -36,7 +43,7 @@ export interface CatalogModel {
   /** Integer micro-USD per million tokens. */
   prices: ModelPrices;
   /** The prices as written, USD per million tokens, for display. */
-  listPrices: { input: string; output: string; cachedInput: string };
+  listPrices: { input: string; output: string; cachedInput: string; cacheWrite?: string };
   capabilities: { tools: boolean; json: boolean; vision: boolean };
   quality: number;
   /** Where the entry comes from: the shipped price file or a tenant's override. */
@@ -59,6 +66,7 @@ export function toCatalogModel(
       inputPerMTok: usdToMicro(e.prices.input),
       outputPerMTok: usdToMicro(e.prices.output),
       cachedInputPerMTok: usdToMicro(e.prices.cachedInput),
+      ...(e.prices.cacheWrite !== undefined ? { cacheWritePerMTok: usdToMicro(e.prices.cacheWrite) } : {}),
     },
     listPrices: e.prices,
     capabilities: e.capabilities,

@@ -60,6 +60,27 @@ describe('cost arithmetic', () => {
     );
   });
 
+  it('prices cache writes at their own rate, and bounds them in the worst case', () => {
+    const sonnet = Catalog.shipped().get('claude-sonnet-4-5')!;
+    // 1,000 input tokens of which 400 written to the cache: 600 × $3 + 400 × $3.75 per million
+    expect(
+      costMicroUsd(
+        { inputTokens: 1_000, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 400 },
+        sonnet.prices,
+      ),
+    ).toBe(1_800 + 1_500);
+    fc.assert(
+      fc.property(tokens, tokens, fc.integer({ min: 0, max: 100_000 }), (prompt, writesRaw, cap) => {
+        const writes = Math.min(writesRaw, prompt);
+        const real = costMicroUsd(
+          { inputTokens: prompt, outputTokens: cap, cachedInputTokens: 0, cacheWriteTokens: writes },
+          sonnet.prices,
+        );
+        expect(real).toBeLessThanOrEqual(worstCaseMicroUsd(prompt, cap, sonnet.prices));
+      }),
+    );
+  });
+
   it('reads prices from decimal strings without float error', () => {
     expect(usdToMicro('3.00')).toBe(3_000_000);
     expect(usdToMicro('0.00875')).toBe(8_750);

@@ -262,6 +262,7 @@ export class ModelGateway implements TeamModels {
       inputTokens: usage.inputTokens,
       outputTokens: usage.outputTokens,
       cachedInputTokens: usage.cachedInputTokens,
+      ...(usage.cacheWriteTokens ? { cacheWriteTokens: usage.cacheWriteTokens } : {}),
       costMicroUsd: cost,
       latencyMs: Math.round(performance.now() - started),
       attempts,

@@ -13,7 +13,7 @@ export interface ModelsView {
     contextWindow: number;
     maxOutputTokens: number;
     /** USD per million tokens, as in the price file. */
-    prices: { input: string; output: string; cachedInput: string };
+    prices: { input: string; output: string; cachedInput: string; cacheWrite?: string };
     capabilities: { tools: boolean; json: boolean; vision: boolean };
     quality: number;
     source: 'catalog' | 'tenant' | 'config';

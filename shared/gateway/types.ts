@@ -57,6 +57,8 @@ export interface TokenUsage {
   inputTokens: number;
   outputTokens: number;
   cachedInputTokens: number;
+  /** Of inputTokens, those written to the provider's prompt cache (priced at its cache-write rate where the catalog has one). */
+  cacheWriteTokens?: number;
 }
 
 export interface ModelResponse {

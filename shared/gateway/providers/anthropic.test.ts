@@ -210,7 +210,7 @@ describe('AnthropicProvider', () => {
     expect(response).toMatchObject({
       text: 'Red green refactor.',
       stopReason: 'end',
-      usage: { inputTokens: 112, outputTokens: 5, cachedInputTokens: 900 },
+      usage: { inputTokens: 112, outputTokens: 5, cachedInputTokens: 900, cacheWriteTokens: 100 },
     });
     expect(server.requests[0]!.body.stream).toBe(true);
   });
@@ -240,7 +240,12 @@ describe('AnthropicProvider', () => {
       }),
     );
     const response = await provider.complete(request());
-    expect(response.usage).toEqual({ inputTokens: 1250, outputTokens: 2, cachedInputTokens: 4000 });
+    expect(response.usage).toEqual({
+      inputTokens: 1250,
+      outputTokens: 2,
+      cachedInputTokens: 4000,
+      cacheWriteTokens: 1200,
+    });
   });
 
   it('turns a 429 with Retry-After into rate_limited with retryAfterMs, without retrying', async () => {

@@ -92,10 +92,14 @@ interface WireUsage {
  * writes are input the model read at full price (plus the write premium, which
  * the catalog may price), so they count as inputTokens; cache reads are cachedInputTokens.
  */
-function inputUsageOf(usage: WireUsage): Pick<TokenUsage, 'inputTokens' | 'cachedInputTokens'> {
+function inputUsageOf(
+  usage: WireUsage,
+): Pick<TokenUsage, 'inputTokens' | 'cachedInputTokens' | 'cacheWriteTokens'> {
+  const writes = usage.cache_creation_input_tokens ?? 0;
   return {
-    inputTokens: (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0),
+    inputTokens: (usage.input_tokens ?? 0) + writes,
     cachedInputTokens: usage.cache_read_input_tokens ?? 0,
+    ...(writes ? { cacheWriteTokens: writes } : {}),
   };
 }
 
@@ -178,7 +182,7 @@ interface StreamProgress {
   started: boolean;
   /** Text and tool input streamed so far, for counting output tokens. */
   output: string;
-  input: Pick<TokenUsage, 'inputTokens' | 'cachedInputTokens'> | undefined;
+  input: Pick<TokenUsage, 'inputTokens' | 'cachedInputTokens' | 'cacheWriteTokens'> | undefined;
   outputTokens: number | undefined;
 }
 

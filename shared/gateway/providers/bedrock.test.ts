@@ -193,6 +193,7 @@ describe('BedrockProvider with Converse', () => {
       inputTokens: 540,
       outputTokens: 3,
       cachedInputTokens: 2500,
+      cacheWriteTokens: 500,
     });
   });
 

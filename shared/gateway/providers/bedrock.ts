@@ -99,10 +99,12 @@ function stopReasonOf(stopReason: string | undefined, hasToolCalls: boolean): St
  * writes are input read at full price, so they count as inputTokens; reads are cachedInputTokens.
  */
 function usageOf(usage: BedrockTokenUsage): TokenUsage {
+  const writes = usage.cacheWriteInputTokens ?? 0;
   return {
-    inputTokens: (usage.inputTokens ?? 0) + (usage.cacheWriteInputTokens ?? 0),
+    inputTokens: (usage.inputTokens ?? 0) + writes,
     outputTokens: usage.outputTokens ?? 0,
     cachedInputTokens: usage.cacheReadInputTokens ?? 0,
+    ...(writes ? { cacheWriteTokens: writes } : {}),
   };
 }
 
