@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config';
 import { EmployeeProfile } from '../domain';
 import type { Store } from '../store';
 import { freshStore } from '../testing/dynamo';
@@ -7,8 +8,10 @@ import { openAIReplies, startFakeOpenAI } from '../testing/fake-openai-server';
 import { Catalog } from './catalog';
 import { ModelsExhausted } from './errors';
 import { ModelGateway } from './gateway';
+import { ModelDirectory } from './model-directory';
 import { AnthropicProvider } from './providers/anthropic';
 import { OpenAIProvider } from './providers/openai';
+import { teamGateway } from './team-gateway';
 import { putTenantModel, TenantCatalogs } from './tenant-models';
 import type { ModelProvider } from './types';
 import { StoreMeter } from './usage-meter';
@@ -174,5 +177,31 @@ describe('the gateway over the real SDKs, wire-protocol fakes and DynamoDB Local
       code: 'InvalidInput',
       issues: expect.arrayContaining([expect.objectContaining({ path: 'providerModelId' })]),
     });
+  });
+});
+
+describe('the product gateway built from configuration', () => {
+  it('gives each attempt TECHTEAM_MODEL_TIMEOUT_MS and names the configured server’s model when it times out', async () => {
+    const config = loadConfig({
+      OPENAI_COMPATIBLE_BASE_URL: `${servers.openai.url}`,
+      OPENAI_COMPATIBLE_NAME: 'ollama',
+      OPENAI_COMPATIBLE_MODELS: 'llama3.1:8b',
+      TECHTEAM_MODEL_TIMEOUT_MS: '1000',
+    });
+    const gateway = teamGateway(store, new ModelDirectory(store, config, {}));
+    const task = await newTask();
+    servers.openai.enqueue(openAIReplies.slow(8_000), openAIReplies.slow(8_000), openAIReplies.slow(8_000));
+    const local = EmployeeProfile.parse({
+      ...profile,
+      allowedModels: ['llama3.1:8b'],
+      defaultModel: 'llama3.1:8b',
+      fallbacks: [],
+    });
+    const error = (await gateway
+      .complete({ ...call(task.id), profile: local })
+      .catch((e) => e)) as ModelsExhausted;
+    expect(error).toBeInstanceOf(ModelsExhausted);
+    expect(error.message).toMatch(/llama3\.1:8b \(timeout after 3 attempt/);
+    servers.openai.clear();
   });
 });

@@ -80,6 +80,7 @@ function gateway(
       sleeps.push(ms);
     },
     random: () => 0.5,
+    policy: { timeoutMs: 45_000 },
   });
   return { gw, sleeps, meter };
 }

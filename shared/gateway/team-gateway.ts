@@ -20,7 +20,7 @@ export interface TeamGateway extends TeamModels {
 export function teamGateway(store: Store, directory: ModelDirectory): TeamGateway {
   let ready: Promise<{ gateway: ModelGateway; setup: ProviderSetup }> | undefined;
   const build = async () => {
-    const { plan, catalogs } = await directory.resolve();
+    const { config, plan, catalogs } = await directory.resolve();
     const setup = buildProviders(plan);
     allowOperatorModels(setup.configModels.map((m) => m.id));
     const gateway = new ModelGateway({
@@ -29,6 +29,7 @@ export function teamGateway(store: Store, directory: ModelDirectory): TeamGatewa
       catalog: catalogs.base,
       catalogFor: (tenantId) => catalogs.for(tenantId),
       meter: new StoreMeter(store),
+      policy: { timeoutMs: config.TECHTEAM_MODEL_TIMEOUT_MS },
       profileFor: (tenantId, id) => employeeOf(store, tenantId, id).catch(() => undefined),
     });
     return { gateway, setup };
