@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import {
+  type ErrorOrRawReply,
   interruptionOf,
   type RecordedRequest,
   type ReplyTiming,
@@ -8,6 +9,7 @@ import {
   startScriptedHttpServer,
   wordDeltas,
   writeCutJson,
+  writeErrorOrRaw,
   writeJson,
   writeSse,
 } from './fake-openai-server';
@@ -51,8 +53,7 @@ export type FakeAnthropicReply = ReplyTiming &
         /** Streamed: after this many events send an `error` event of this type (e.g. 'overloaded_error'). */
         errorEvent?: { afterEvents: number; type: string; message?: string };
       }
-    | { kind: 'error'; status: number; body?: unknown; headers?: Record<string, string> }
-    | { kind: 'raw'; status?: number; body: string; contentType?: string }
+    | ErrorOrRawReply
   );
 
 type AnswerReply = Extract<FakeAnthropicReply, { kind: 'answer' }>;
@@ -125,21 +126,8 @@ function sse(type: string, data: Record<string, unknown>): string {
 function respondAnthropic(reply: FakeAnthropicReply, request: RecordedRequest, res: ServerResponse): void {
   anthropicIds++;
   const headers = { 'request-id': `req_fake_${anthropicIds}` };
-  if (reply.kind === 'error') {
-    writeJson(res, reply.status, reply.body ?? errorBody('api_error', 'error'), {
-      ...headers,
-      ...reply.headers,
-    });
-    return;
-  }
-  if (reply.kind === 'raw') {
-    res.writeHead(reply.status ?? 200, {
-      'content-type': reply.contentType ?? 'application/json',
-      ...headers,
-    });
-    res.end(reply.body);
-    return;
-  }
+  if (writeErrorOrRaw(res, reply, headers, errorBody('api_error', 'error'))) return;
+  if (reply.kind !== 'answer') return;
   const id = `msg_fake${anthropicIds}`;
   const model = String(request.body?.model ?? 'fake-model');
   const text = reply.text ?? '';

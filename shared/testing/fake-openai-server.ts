@@ -118,6 +118,35 @@ export function writeJson(
   res.end(text);
 }
 
+/** The reply kinds both fakes answer the same way. */
+export type ErrorOrRawReply =
+  | { kind: 'error'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { kind: 'raw'; status?: number; body: string; contentType?: string };
+
+/**
+ * Answers an `error` or `raw` reply (the provider's error body when the script
+ * gives none); returns false for any other kind, which the caller answers.
+ */
+export function writeErrorOrRaw(
+  res: ServerResponse,
+  reply: { kind: string },
+  headers: Record<string, string>,
+  defaultErrorBody: unknown,
+): boolean {
+  if (reply.kind === 'error') {
+    const r = reply as Extract<ErrorOrRawReply, { kind: 'error' }>;
+    writeJson(res, r.status, r.body ?? defaultErrorBody, { ...headers, ...r.headers });
+    return true;
+  }
+  if (reply.kind === 'raw') {
+    const r = reply as Extract<ErrorOrRawReply, { kind: 'raw' }>;
+    res.writeHead(r.status ?? 200, { 'content-type': r.contentType ?? 'application/json', ...headers });
+    res.end(r.body);
+    return true;
+  }
+  return false;
+}
+
 /**
  * Writes SSE events. With `interrupt`, only `after` events are sent; then the
  * connection is dropped ('cut', as when a provider or proxy dies) or left open
@@ -198,8 +227,7 @@ export type FakeOpenAIReply = ReplyTiming &
         /** Streamed: send this many SSE chunks, then nothing more while keeping the connection open. */
         stallAfter?: number;
       }
-    | { kind: 'error'; status: number; body?: unknown; headers?: Record<string, string> }
-    | { kind: 'raw'; status?: number; body: string; contentType?: string }
+    | ErrorOrRawReply
   );
 
 /** Scripted replies for the common cases. */
@@ -283,21 +311,8 @@ function openAIUsage(reply: { usage?: FakeOpenAIUsage }, request: RecordedReques
 function respondOpenAI(reply: FakeOpenAIReply, request: RecordedRequest, res: ServerResponse): void {
   openAIIds++;
   const headers = { 'x-request-id': `req_fake_${openAIIds}` };
-  if (reply.kind === 'error') {
-    writeJson(res, reply.status, reply.body ?? { error: { message: 'error', type: 'error' } }, {
-      ...headers,
-      ...reply.headers,
-    });
-    return;
-  }
-  if (reply.kind === 'raw') {
-    res.writeHead(reply.status ?? 200, {
-      'content-type': reply.contentType ?? 'application/json',
-      ...headers,
-    });
-    res.end(reply.body);
-    return;
-  }
+  if (writeErrorOrRaw(res, reply, headers, { error: { message: 'error', type: 'error' } })) return;
+  if (reply.kind !== 'answer') return;
   const id = `chatcmpl-fake${openAIIds}`;
   const model = String(request.body?.model ?? 'fake-model');
   const created = Math.floor(Date.now() / 1000);

@@ -5,7 +5,7 @@ import {
   type ScriptedServer,
   startFakeAnthropic,
 } from '../../testing/fake-anthropic-server';
-import { ProviderError } from '../errors';
+import { abortOnceReceived, failure } from '../../testing/provider-failure';
 import type { ModelRequest } from '../types';
 import { AnthropicProvider, JSON_ANSWER_TOOL } from './anthropic';
 
@@ -22,28 +22,12 @@ function request(overrides: Partial<ModelRequest> = {}): ModelRequest {
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
-
 const writeTool = {
   name: 'workspace_write',
   description: 'Write a file',
   inputSchema: { type: 'object', properties: { path: { type: 'string' } } },
 };
 const testTool = { name: 'sandbox_test', description: 'Run the tests', inputSchema: { type: 'object' } };
-
-/** Aborts once the server has the request, so the abort is not racing the request's departure. */
-async function abortOnceReceived(controller: AbortController): Promise<void> {
-  const deadline = Date.now() + 2000;
-  while (server.requests.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-  controller.abort();
-}
 
 let server: ScriptedServer<FakeAnthropicReply>;
 let provider: AnthropicProvider;
@@ -340,7 +324,7 @@ describe('AnthropicProvider', () => {
   it('reports a call the caller aborted as cancelled', async () => {
     server.enqueue(anthropicReplies.slow(2000));
     const controller = new AbortController();
-    void abortOnceReceived(controller);
+    void abortOnceReceived(server, controller);
     const error = await failure(provider.complete(request({ signal: controller.signal, onDelta: () => {} })));
     expect(error.kind).toBe('cancelled');
   });

@@ -16,7 +16,8 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError, type ProviderFailureKind } from '../errors';
+import { failure } from '../../testing/provider-failure';
+import type { ProviderFailureKind } from '../errors';
 import type { ModelRequest } from '../types';
 import { BedrockProvider } from './bedrock';
 
@@ -63,15 +64,6 @@ function textStream(pieces: string[]): ConverseStreamOutput[] {
     ...pieces.map((text) => ({ contentBlockDelta: { contentBlockIndex: 0, delta: { text } } })),
     { contentBlockStop: { contentBlockIndex: 0 } },
   ];
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
 }
 
 beforeEach(() => {

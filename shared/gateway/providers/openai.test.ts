@@ -5,7 +5,7 @@ import {
   type ScriptedServer,
   startFakeOpenAI,
 } from '../../testing/fake-openai-server';
-import { ProviderError } from '../errors';
+import { abortOnceReceived, failure } from '../../testing/provider-failure';
 import type { ModelRequest } from '../types';
 import { OpenAIProvider, openAICompatibleProvider } from './openai';
 
@@ -20,22 +20,6 @@ function request(overrides: Partial<ModelRequest> = {}): ModelRequest {
     context,
     ...overrides,
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
-
-/** Aborts once the server has the request, so the abort is not racing the request's departure. */
-async function abortOnceReceived(controller: AbortController): Promise<void> {
-  const deadline = Date.now() + 2000;
-  while (server.requests.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-  controller.abort();
 }
 
 let server: ScriptedServer<FakeOpenAIReply>;
@@ -306,7 +290,7 @@ describe('OpenAIProvider', () => {
   it('reports a call the caller aborted as cancelled', async () => {
     server.enqueue(openAIReplies.slow(2000));
     const controller = new AbortController();
-    void abortOnceReceived(controller);
+    void abortOnceReceived(server, controller);
     const error = await failure(provider.complete(request({ signal: controller.signal, timeoutMs: 5000 })));
     expect(error.kind).toBe('cancelled');
     expect(error.retryable).toBe(false);
