@@ -1,7 +1,8 @@
 import { parseInput, type Tenant } from '@techteam/shared/domain';
+import { numberToMicroUsd } from '@techteam/shared/gateway/cost';
 import { runtime } from '@techteam/shared/runtime';
 import { apiHandler } from '../http';
-import { SettingsInput, settingsView, toMicro } from './settings';
+import { SettingsInput, settingsView } from './settings';
 
 /**
  * PUT /v1/settings: change some of them. The gateway reads a tenant's
@@ -24,7 +25,7 @@ export const handler = apiHandler(async ({ tenant, body }) => {
     value: number | null | undefined,
   ) => {
     if (value === null) delete next[field];
-    else if (value !== undefined) next[field] = toMicro(value);
+    else if (value !== undefined) next[field] = numberToMicroUsd(value);
   };
   limit('monthlyBudgetMicroUsd', input.monthlyBudgetUsd);
   limit('approvalThresholdMicroUsd', input.approvalThresholdUsd);

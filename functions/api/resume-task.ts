@@ -1,4 +1,6 @@
 import { parseInput, TaskId } from '@techteam/shared/domain';
+import { InvalidInput } from '@techteam/shared/errors';
+import { numberToMicroUsd } from '@techteam/shared/gateway/cost';
 import { raiseTaskBudget } from '@techteam/shared/gateway/task-budget';
 import { runtime } from '@techteam/shared/runtime';
 import { resumeTask } from '@techteam/shared/workflow';
@@ -19,7 +21,14 @@ export const handler = apiHandler(async ({ tenant, path, body }) => {
   const { budgetUsd } = parseInput(Body, body ?? {});
   const rt = runtime();
   if (budgetUsd !== undefined) {
-    await raiseTaskBudget(rt.store, tenant.tenantId, id, Math.round(budgetUsd * 1_000_000));
+    // Only a task that can be resumed gets a new budget: a refused resume leaves the task unchanged.
+    const current = await rt.store.getTask(tenant.tenantId, id);
+    if (current.status !== 'failed') {
+      throw new InvalidInput(`Task ${id} is ${current.status}; only a failed task can be resumed`, [
+        { path: 'id', message: `task is ${current.status}` },
+      ]);
+    }
+    await raiseTaskBudget(rt.store, tenant.tenantId, id, numberToMicroUsd(budgetUsd));
   }
   const task = await resumeTask(rt, tenant.tenantId, id);
   return { status: 202, body: { task } };

@@ -16,8 +16,6 @@ export const SettingsInput = z
   })
   .strict();
 
-export const toMicro = (usd: number) => Math.round(usd * 1_000_000);
-
 /** The settings as the API shows them, in USD. */
 export function settingsView(tenant: Tenant | undefined) {
   return {

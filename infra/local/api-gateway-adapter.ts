@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { RouteSpec } from '@techteam/functions/routes';
+import { InvalidInput } from '@techteam/shared/errors';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 
 export interface RouteMatch {
@@ -23,7 +24,13 @@ export function matchRoute(
     const ok = pattern.every((seg, i) => {
       const m = /^\{(\w+)\}$/.exec(seg);
       if (m) {
-        params[m[1]!] = decodeURIComponent(parts[i]!);
+        try {
+          params[m[1]!] = decodeURIComponent(parts[i]!);
+        } catch {
+          throw new InvalidInput(`Invalid path: ${m[1]} is not a valid URL-encoded value`, [
+            { path: m[1]!, message: 'is not valid percent-encoding' },
+          ]);
+        }
         return true;
       }
       return seg === parts[i];

@@ -103,31 +103,57 @@ describe('the HTTP API through the API Gateway adapter', () => {
     await host.engine.idle();
   });
 
-  it('answers unknown routes with 404 and wrong methods with 405', async () => {
+  it('answers unknown routes with 404, wrong methods with 405, and a broken path escape with 400', async () => {
     expect((await api('/v1/nothing')).status).toBe(404);
+    const broken = await api('/v1/tasks/%E0');
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { error: { message: string } }).error.message).toMatch(
+      /id is not a valid/,
+    );
     const res = await api('/v1/tasks', { method: 'DELETE' });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('POST, GET');
   });
 
   it('cancels a task, and refuses to cancel it twice', async () => {
+    // Waiting for approval, the task cannot finish before the cancel lands.
     const { task } = (await (
-      await post('/v1/tasks', JSON.stringify({ prompt: 'Write a parser' }))
-    ).json()) as {
-      task: Task;
-    };
+      await post('/v1/tasks', JSON.stringify({ prompt: 'Write a parser', requireApproval: true }))
+    ).json()) as { task: Task };
+    await eventually(async () => {
+      const t = (await (await api(`/v1/tasks/${task.id}`)).json()) as { task: Task };
+      return t.task.status === 'awaiting_approval' ? t : undefined;
+    }, 'the plan to wait for approval');
     const res = await post(`/v1/tasks/${task.id}/cancel`, '');
-    // The run may already have finished on a fast machine: then cancel is refused with 409.
-    if (res.status === 200) {
-      expect(((await res.json()) as { task: Task }).task.status).toBe('cancelled');
-      const again = await post(`/v1/tasks/${task.id}/cancel`, '');
-      expect(again.status).toBe(409);
-    } else {
-      expect(res.status).toBe(409);
-    }
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { task: Task }).task.status).toBe('cancelled');
+    const again = await post(`/v1/tasks/${task.id}/cancel`, '');
+    expect(again.status).toBe(409);
     await host.engine.idle();
     const final = (await (await api(`/v1/tasks/${task.id}`)).json()) as { task: Task };
-    expect(['cancelled', 'succeeded']).toContain(final.task.status);
+    expect(final.task.status).toBe('cancelled');
+  });
+
+  it('refuses to resume (or re-budget) a task that has not failed, leaving its budget as it was', async () => {
+    const { task } = (await (
+      await post(
+        '/v1/tasks',
+        JSON.stringify({ prompt: 'Write a parser', requireApproval: true, budgetUsd: 1 }),
+      )
+    ).json()) as { task: Task };
+    await eventually(async () => {
+      const t = (await (await api(`/v1/tasks/${task.id}`)).json()) as { task: Task };
+      return t.task.status === 'awaiting_approval' ? t : undefined;
+    }, 'the plan to wait for approval');
+    const res = await post(`/v1/tasks/${task.id}/resume`, JSON.stringify({ budgetUsd: 5 }));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /is awaiting_approval; only a failed task can be resumed/,
+    );
+    expect((await host.store.getTask('local', task.id)).budgetMicroUsd).toBe(1_000_000);
+    const bad = await post(`/v1/tasks/${task.id}/resume`, JSON.stringify({ budgetUsd: 'more' }));
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/budgetUsd/);
+    await post(`/v1/tasks/${task.id}/cancel`, '');
   });
 
   it('lists the models and live providers, takes a tenant’s own model, and refuses employees on unknown models', async () => {

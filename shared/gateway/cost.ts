@@ -24,6 +24,11 @@ export function usdToMicro(usd: string): number {
   return Number(whole * MICRO_PER_USD + fraction);
 }
 
+/** A USD amount from a JSON body (a number) as integer micro-USD. */
+export function numberToMicroUsd(usd: number): number {
+  return Math.round(usd * 1_000_000);
+}
+
 /** Formats integer micro-USD as dollars for people: 1234567 → "$1.234567", trailing zeros trimmed to cents. */
 export function formatMicroUsd(micro: number): string {
   const sign = micro < 0 ? '-' : '';

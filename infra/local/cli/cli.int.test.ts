@@ -109,6 +109,9 @@ describe('the techteam CLI without a host', () => {
     const unknown = await techteam(['fly']);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/Unknown command 'fly'/);
+    const unknownOption = await techteam(['run', 'Write a slugify function with tests', '--bogus']);
+    expect(unknownOption.code).toBe(2);
+    expect(unknownOption.err).toMatch(/techteam run: Unknown option '--bogus'/);
     const badBudget = await techteam(['run', 'Write a slugify function with tests', '--budget', 'lots']);
     expect(badBudget.code).toBe(2);
     expect(badBudget.err).toMatch(/--budget must be an amount of USD above 0/);

@@ -76,6 +76,11 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`techteam: ${e.message}`);
       return 1;
     }
+    // node:util parseArgs: an unknown option or a missing value is a usage error, not a crash.
+    if (String((e as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')) {
+      console.error(`techteam ${command}: ${(e as Error).message}\n\nRun \`techteam help\` for the options.`);
+      return 2;
+    }
     throw e;
   }
 }
