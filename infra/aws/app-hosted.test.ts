@@ -341,6 +341,24 @@ describe('sandbox stack (fargate)', () => {
     }
   });
 
+  it("lets the S3 endpoint reach only the runner's sandbox prefix and ECR's image layers, no other bucket", () => {
+    const endpoints = Object.values(
+      t.sandbox.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } }),
+    );
+    expect(endpoints).toHaveLength(1);
+    const policy = (endpoints[0]!['Properties'] as Record<string, unknown>)['PolicyDocument'] as {
+      Statement: Record<string, unknown>[];
+    };
+    expect(policy).toBeDefined();
+    const statements = policy.Statement;
+    expect(statements.map((s) => s['Effect'])).toEqual(['Allow', 'Allow']);
+    const resources = statements.map((s) => JSON.stringify(s['Resource']));
+    expect(resources[0]).toMatch(/"\/sandbox\/\*"\]\]\}$/);
+    expect(resources[1]).toMatch(/starport-layer-bucket\/\*/);
+    expect(resources.join()).not.toMatch(/"\*"|arn:aws:s3:::\*/);
+    expect(statements.map((s) => s['Action'])).toEqual([['s3:GetObject', 's3:PutObject'], 's3:GetObject']);
+  });
+
   it('runs the runner image from infra/sandbox as a Fargate task definition', () => {
     t.sandbox.hasResourceProperties('AWS::ECS::TaskDefinition', {
       RequiresCompatibilities: ['FARGATE'],

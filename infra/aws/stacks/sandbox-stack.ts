@@ -35,7 +35,7 @@ import {
   OperatingSystemFamily,
   type TaskDefinition,
 } from 'aws-cdk-lib/aws-ecs';
-import { type IGrantable, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, type IGrantable, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -64,6 +64,43 @@ const IMAGE_CONTEXT_EXCLUDE = [
   '**/node_modules',
   '**/*.test.ts',
 ];
+
+/**
+ * The sandbox subnets' S3 gateway endpoint policy: the runner's objects under the sandbox
+ * prefix of the artifacts bucket, and the bucket ECR serves image layers from (Fargate and
+ * the gVisor hosts pull the runner image through it). The gVisor hosts also install the AWS
+ * CLI from the Amazon Linux 2023 repositories, which are S3 buckets too.
+ */
+export function sandboxS3EndpointStatements(
+  artifacts: IBucket,
+  tier: DeployContext['sandbox'],
+): PolicyStatement[] {
+  const statements = [
+    new PolicyStatement({
+      sid: 'RunnerJobObjects',
+      principals: [new AnyPrincipal()],
+      actions: ['s3:GetObject', 's3:PutObject'],
+      resources: [artifacts.arnForObjects(`${SANDBOX_PREFIX}/*`)],
+    }),
+    new PolicyStatement({
+      sid: 'EcrImageLayers',
+      principals: [new AnyPrincipal()],
+      actions: ['s3:GetObject'],
+      resources: [`arn:${Aws.PARTITION}:s3:::prod-${Aws.REGION}-starport-layer-bucket/*`],
+    }),
+  ];
+  if (tier === 'ec2-gvisor') {
+    statements.push(
+      new PolicyStatement({
+        sid: 'AmazonLinuxRepositories',
+        principals: [new AnyPrincipal()],
+        actions: ['s3:GetObject'],
+        resources: [`arn:${Aws.PARTITION}:s3:::al2023-repos-${Aws.REGION}-de612dc2/*`],
+      }),
+    );
+  }
+  return statements;
+}
 
 /**
  * Where generated code runs. A VPC whose subnets are all isolated (no internet
@@ -115,7 +152,29 @@ export class SandboxStack extends Stack {
     });
     this.sandboxSubnets = { subnetGroupName: 'Sandbox' };
 
-    this.vpc.addGatewayEndpoint('S3Endpoint', { service: GatewayVpcEndpointAwsService.S3 });
+    // Fargate jobs run without namespaces inside the task, so they share its network: the S3
+    // endpoint's policy is what stops a job from reaching any other bucket in the region
+    // (e.g. with credentials of its own). Only the runner's prefix and the image layers pass.
+    const sandboxS3 = this.vpc.addGatewayEndpoint('S3Endpoint', {
+      service: GatewayVpcEndpointAwsService.S3,
+      subnets: [this.sandboxSubnets],
+    });
+    for (const statement of sandboxS3EndpointStatements(props.artifacts, tier))
+      sandboxS3.addToPolicy(statement);
+    if (byo) {
+      // The functions' own route to S3: the artifacts bucket (workspaces and sandbox jobs), nothing else.
+      const functionsS3 = this.vpc.addGatewayEndpoint('FunctionsS3Endpoint', {
+        service: GatewayVpcEndpointAwsService.S3,
+        subnets: [{ subnetGroupName: 'Functions' }],
+      });
+      functionsS3.addToPolicy(
+        new PolicyStatement({
+          principals: [new AnyPrincipal()],
+          actions: ['s3:*'],
+          resources: [props.artifacts.bucketArn, props.artifacts.arnForObjects('*')],
+        }),
+      );
+    }
     const interfaceEndpoints: [string, InterfaceVpcEndpointAwsService][] = [
       ['Sqs', InterfaceVpcEndpointAwsService.SQS],
       ['EcrApi', InterfaceVpcEndpointAwsService.ECR],
