@@ -418,10 +418,55 @@ export class Store {
   }
 
   async getPlan(tenantId: string, taskId: string): Promise<Plan | undefined> {
+    return (await this.getPlanRecord(tenantId, taskId))?.plan;
+  }
+
+  /** The plan and, once a person approved it, when (a plan saved again is unapproved). */
+  async getPlanRecord(
+    tenantId: string,
+    taskId: string,
+  ): Promise<{ plan: Plan; approvedAt?: string } | undefined> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.plan(tenantId, taskId), ConsistentRead: true }),
     );
-    return out.Item ? Plan.parse(out.Item['plan']) : undefined;
+    if (!out.Item) return undefined;
+    const approvedAt = out.Item['approvedAt'];
+    return {
+      plan: Plan.parse(out.Item['plan']),
+      ...(typeof approvedAt === 'string' ? { approvedAt } : {}),
+    };
+  }
+
+  /** Records that the plan was approved; with `plan`, the approver's edit replaces the stored one. */
+  async approvePlan(tenantId: string, taskId: string, plan?: Plan): Promise<void> {
+    if (plan) {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.plan(tenantId, taskId),
+            entity: 'plan',
+            plan: Plan.parse(plan),
+            approvedAt: this.iso(),
+          },
+        }),
+      );
+      return;
+    }
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.plan(tenantId, taskId),
+          UpdateExpression: 'SET approvedAt = :at',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':at': this.iso() },
+        }),
+      );
+    } catch (e) {
+      if (isConditionFailure(e)) throw new NotFound('plan of task', taskId);
+      throw e;
+    }
   }
 
   /** The task token a run waits on while its plan awaits approval. */

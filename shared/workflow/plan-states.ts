@@ -1,5 +1,5 @@
 import { employeeOf, teamOf } from '../agents';
-import { Plan } from '../domain';
+import { Plan, type Task } from '../domain';
 import { NotFound } from '../errors';
 import type { ModelMessage } from '../gateway/types';
 import type { WorkflowInput } from './definition';
@@ -35,13 +35,19 @@ export async function planTask(
   const { store, models } = deps;
   const { tenantId, taskId } = input;
   const task = await store.getTask(tenantId, taskId);
-  const existing = await store.getPlan(tenantId, taskId);
-  // A resumed run keeps the plan it had: no model is asked twice.
-  if (existing && (task.status === 'running' || task.status === 'awaiting_approval')) {
-    return { needsApproval: task.status === 'awaiting_approval' };
-  }
+  const existing = await store.getPlanRecord(tenantId, taskId);
+  // A resumed run keeps the plan it had: no model is asked twice. A plan nobody
+  // approved goes through the gate again if it needs approval.
+  // `running` means StartRun already ran, so the gate was passed.
+  if (existing && task.status === 'running') return { needsApproval: false };
+  if (existing && task.status === 'awaiting_approval') return { needsApproval: !existing.approvedAt };
   if (task.status === 'queued') await store.transitionTask(tenantId, taskId, 'planning', { from: 'queued' });
   else if (task.status !== 'planning') throw new TaskNotRunnable(taskId, task.status, 'plan');
+  if (existing) {
+    return {
+      needsApproval: !existing.approvedAt && (await approvalNeeded(deps, task, existing.plan)),
+    };
+  }
 
   const team = await teamOf(store, tenantId);
   const employees = team.filter((p) => p.id !== 'super-agent');
@@ -88,12 +94,16 @@ export async function planTask(
   await store.savePlan(tenantId, taskId, plan!);
   await store.updateTask(tenantId, taskId, { stepCount: plan!.steps.length });
   await store.appendEvent(tenantId, taskId, { type: 'plan_made', plan: plan!, provider, model });
+  return { needsApproval: await approvalNeeded(deps, task, plan!) };
+}
 
-  const estimate = (await models.estimatePlanMicroUsd?.(plan!, task.preference, tenantId)) ?? 0;
-  const tenant = await store.getTenant(tenantId);
-  const threshold = tenant?.approvalThresholdMicroUsd;
-  const needsApproval = task.requireApproval || (threshold !== undefined && estimate > threshold);
-  return { needsApproval };
+/** A plan needs a person's approval when the task asks for it or its estimate is over the tenant's threshold. */
+async function approvalNeeded({ store, models }: WorkflowDeps, task: Task, plan: Plan): Promise<boolean> {
+  if (task.requireApproval) return true;
+  const threshold = (await store.getTenant(task.tenantId))?.approvalThresholdMicroUsd;
+  if (threshold === undefined) return false;
+  const estimate = (await models.estimatePlanMicroUsd?.(plan, task.preference, task.tenantId)) ?? 0;
+  return estimate > threshold;
 }
 
 /** ApprovalGate's Lambda: records the task token and waits (the state machine holds the run). */

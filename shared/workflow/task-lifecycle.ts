@@ -83,16 +83,18 @@ export async function approveTask(
   if (task.status !== 'awaiting_approval') throw new TaskNotRunnable(taskId, task.status, 'approve its plan');
   const request = await store.getApprovalRequest(tenantId, taskId);
   if (!request) throw new NotFound('approval request of task', taskId);
+  let edited: Plan | undefined;
   if (body.plan !== undefined) {
-    const plan = parseInput(Plan, body.plan, 'plan');
+    edited = parseInput(Plan, body.plan, 'plan');
     const problems = planProblems(
-      plan,
+      edited,
       (await teamOf(store, tenantId)).map((p) => p.id),
     );
     if (problems.length) throw new PlanInvalid(problems.map((p) => p.message));
-    await store.savePlan(tenantId, taskId, plan);
-    await store.updateTask(tenantId, taskId, { stepCount: plan.steps.length });
   }
+  // Recorded on the plan, so a resumed run knows this plan passed the gate.
+  await store.approvePlan(tenantId, taskId, edited);
+  if (edited) await store.updateTask(tenantId, taskId, { stepCount: edited.steps.length });
   await store.appendEvent(tenantId, taskId, {
     type: 'approval_decided',
     decision: 'approved',
@@ -140,8 +142,10 @@ export async function resumeTask(deps: LifecycleDeps, tenantId: string, taskId: 
       { path: 'id', message: `task is ${task.status}` },
     ]);
   }
-  const plan = await store.getPlan(tenantId, taskId);
-  await store.transitionTask(tenantId, taskId, plan ? 'running' : 'queued', {
+  // Only an approved plan goes straight back to running; any other run starts again at
+  // Plan, which keeps the stored plan and sends it through the approval gate if it needs one.
+  const plan = await store.getPlanRecord(tenantId, taskId);
+  await store.transitionTask(tenantId, taskId, plan?.approvedAt ? 'running' : 'queued', {
     from: 'failed',
     reason: 'resumed from its last completed step',
   });

@@ -15,7 +15,14 @@ import { TaskSignals, type WorkflowDeps } from './deps';
 import { directModels } from './direct-models';
 import { TASK_STATE_FUNCTIONS } from './index';
 import { LocalWorkflowEngine } from './local-engine';
-import { approveTask, cancelTask, rejectTask, resumeInterruptedTasks, submitTask } from './task-lifecycle';
+import {
+  approveTask,
+  cancelTask,
+  rejectTask,
+  resumeInterruptedTasks,
+  resumeTask,
+  submitTask,
+} from './task-lifecycle';
 
 const require = createRequire(import.meta.url);
 const aslValidator = require('asl-validator') as (
@@ -61,7 +68,15 @@ const sampleAwareTests = async (files: Record<string, string>): Promise<SandboxR
       }
     : failingTests();
 
-function setup(store: Store, opts: { provider?: ModelProvider; sandbox?: CodeSandbox } = {}) {
+function setup(
+  store: Store,
+  opts: {
+    provider?: ModelProvider;
+    sandbox?: CodeSandbox;
+    /** Replaces a state's function (given the real one), e.g. to make it fail. */
+    override?: Partial<Record<string, (input: unknown, real: (input: unknown) => unknown) => unknown>>;
+  } = {},
+) {
   const root = mkdtempSync(join(tmpdir(), 'wf-'));
   const deps: WorkflowDeps = {
     store,
@@ -71,7 +86,11 @@ function setup(store: Store, opts: { provider?: ModelProvider; sandbox?: CodeSan
     ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
   };
   const handlers = Object.fromEntries(
-    Object.entries(TASK_STATE_FUNCTIONS).map(([name, fn]) => [name, (i: unknown) => fn(deps, i as never)]),
+    Object.entries(TASK_STATE_FUNCTIONS).map(([name, fn]) => {
+      const real = (i: unknown) => fn(deps, i as never);
+      const override = opts.override?.[name];
+      return [name, override ? (i: unknown) => override(i, real) : real];
+    }),
   ) as never;
   const workflow = new LocalWorkflowEngine(handlers, { retryIntervalMs: 0 });
   return { deps, workflow, life: { store, workflow, signals: deps.signals! } };
@@ -181,6 +200,45 @@ describe('the team in the interpreter', () => {
     expect(started).toEqual(['implement']);
     const decided = (await events(store, task.id)).find((e) => e.type === 'approval_decided');
     expect(decided).toMatchObject({ decision: 'approved', edited: true, note: 'skip research' });
+  });
+
+  it('sends an unapproved plan through the gate again when its failed task is resumed', async () => {
+    const sandbox = new ScriptedSandbox(sampleAwareTests);
+    // The gate records the request, then fails (as a timeout would): MarkFailed fails the task.
+    const first = setup(store, {
+      sandbox,
+      override: {
+        ApprovalGate: async (input, real) => {
+          await real(input);
+          throw Object.assign(new Error('no decision in time'), { name: 'ApprovalTimedOut' });
+        },
+      },
+    });
+    const task = await submitTask(first.life, 'local', {
+      prompt: 'Write a slugify function with tests',
+      preference: 'balanced',
+      requireApproval: true,
+    });
+    await first.workflow.idle();
+    const failed = await store.getTask('local', task.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.failure?.code).toBe('ApprovalTimedOut');
+
+    const second = setup(store, { sandbox });
+    await resumeTask(second.life, 'local', task.id);
+    await second.workflow.idle();
+    expect((await store.getTask('local', task.id)).status).toBe('awaiting_approval');
+    let log = await events(store, task.id);
+    expect(log.some((e) => e.type === 'step_started')).toBe(false);
+    expect(log.filter((e) => e.type === 'plan_made')).toHaveLength(1); // the plan was kept
+    expect(log.filter((e) => e.type === 'approval_requested')).toHaveLength(2);
+
+    await approveTask(second.life, 'local', task.id, {});
+    await second.workflow.idle();
+    expect((await store.getTask('local', task.id)).status).toBe('succeeded');
+    expect((await store.getPlanRecord('local', task.id))?.approvedAt).toBeDefined();
+    log = await events(store, task.id);
+    expect(log.some((e) => e.type === 'step_started')).toBe(true);
   });
 
   it('cancels the task when its plan is rejected', async () => {
