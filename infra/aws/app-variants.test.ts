@@ -5,6 +5,7 @@
  */
 import { API_ROUTES } from '@techteam/functions/routes';
 import { AWS_SANDBOX_ENV } from '@techteam/shared/runtime/aws-sandbox';
+import { JOB_VISIBILITY_TIMEOUT_SECONDS, MAX_WALL_MS } from '@techteam/shared/sandbox';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -142,9 +143,12 @@ describe('ec2-gvisor sandbox tier', () => {
   });
 
   it('has the job queue, with a dead-letter queue, and a warm pool scaled on its depth', () => {
+    // Never shorter than the longest job: a running job must not be redelivered to another runner.
     sandbox.hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }),
+      VisibilityTimeout: JOB_VISIBILITY_TIMEOUT_SECONDS,
     });
+    expect(JOB_VISIBILITY_TIMEOUT_SECONDS * 1000).toBeGreaterThan(MAX_WALL_MS);
     sandbox.hasResourceProperties('AWS::ECS::Service', {
       CapacityProviderStrategy: [Match.objectLike({ Weight: 1 })],
     });

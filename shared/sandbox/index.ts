@@ -3,7 +3,12 @@
  * (default) or gVisor; on AWS a Fargate task per run or a gVisor pool on EC2.
  */
 
-export { JobMessage, jobKeys, RUNNER_ENV } from './aws/protocol';
+export {
+  JOB_VISIBILITY_TIMEOUT_SECONDS,
+  JobMessage,
+  jobKeys,
+  RUNNER_ENV,
+} from './aws/protocol';
 export {
   AWS_SANDBOX_TIERS,
   type AwsSandboxTier,
@@ -17,6 +22,7 @@ export {
   JobResult,
   LIMIT_NAMES,
   type LimitName,
+  MAX_WALL_MS,
   parseJob,
   RUNTIMES,
   type Runtime,

@@ -7,11 +7,14 @@ export type Runtime = (typeof RUNTIMES)[number];
 
 const MiB = 1024 * 1024;
 
+/** The longest wall-clock limit a job may ask for (60 minutes). */
+export const MAX_WALL_MS = 3_600_000;
+
 /** Every limit a job runs under. Network is always off; there is no limit for it to set. */
 export const SandboxLimits = z
   .object({
     /** Wall-clock time from start to kill, in ms. */
-    wallMs: z.number().int().min(100).max(3_600_000).default(30_000),
+    wallMs: z.number().int().min(100).max(MAX_WALL_MS).default(30_000),
     /** CPU time per process (RLIMIT_CPU; under gVisor the sandbox's total), in seconds. */
     cpuSeconds: z.number().int().min(1).max(3_600).default(20),
     /** Memory of the whole job (a cgroup where one is available), in bytes. */

@@ -1,3 +1,4 @@
+import { JOB_VISIBILITY_TIMEOUT_SECONDS } from '@techteam/shared/sandbox';
 import { ArnFormat, Aws, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AdjustmentType } from 'aws-cdk-lib/aws-applicationautoscaling';
 import { AutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
@@ -286,7 +287,7 @@ export class SandboxStack extends Stack {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         // Longer than any job's wall limit plus transfer, so a running job is not handed out twice.
-        visibilityTimeout: Duration.minutes(30),
+        visibilityTimeout: Duration.seconds(JOB_VISIBILITY_TIMEOUT_SECONDS),
         deadLetterQueue: { queue: deadLetters, maxReceiveCount: 3 },
       });
       Validations.of(deadLetters).acknowledge({

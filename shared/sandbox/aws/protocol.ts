@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_WALL_MS } from '../job';
 
 /**
  * What travels between a remote sandbox adapter and a runner. The job (with
@@ -28,3 +29,12 @@ export const RUNNER_ENV = {
   root: 'SANDBOX_ROOT',
   runId: 'SANDBOX_RUN_ID',
 } as const;
+
+/** Time past a job's wall limit for the runner to fetch it, prepare, collect and write the result. */
+export const JOB_GRACE_SECONDS = 600;
+
+/**
+ * SQS visibility timeout of every job queue: the longest job plus the grace, so a
+ * message is never handed to a second runner while the first is still running it.
+ */
+export const JOB_VISIBILITY_TIMEOUT_SECONDS = MAX_WALL_MS / 1000 + JOB_GRACE_SECONDS;

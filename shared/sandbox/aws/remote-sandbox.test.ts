@@ -4,7 +4,8 @@ import { CreateQueueCommand, DeleteQueueCommand, SendMessageCommand, SQSClient }
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SandboxFailed, SandboxResultTimeout } from '../errors';
-import type { JobResult } from '../job';
+import { type JobResult, MAX_WALL_MS, SandboxLimits } from '../job';
+import { JOB_VISIBILITY_TIMEOUT_SECONDS } from './protocol';
 import { FargateSandbox, GvisorPoolSandbox } from './remote-sandbox';
 
 const ecs = mockClient(ECSClient);
@@ -106,6 +107,15 @@ describe('AWS sandbox adapters', () => {
       task: 'arn:task/techteam-run-a',
     });
     expect(sqs.commandCalls(DeleteQueueCommand)).toHaveLength(1);
+  });
+
+  it('fargate: the run queue keeps a message invisible for longer than the longest job may run', async () => {
+    await fargate('run-v').start();
+    const attributes = sqs.commandCalls(CreateQueueCommand)[0]!.args[0].input.Attributes;
+    expect(attributes?.['VisibilityTimeout']).toBe(String(JOB_VISIBILITY_TIMEOUT_SECONDS));
+    const longest = SandboxLimits.parse({ wallMs: MAX_WALL_MS }).wallMs;
+    expect(() => SandboxLimits.parse({ wallMs: MAX_WALL_MS + 1 })).toThrow();
+    expect(JOB_VISIBILITY_TIMEOUT_SECONDS * 1000).toBeGreaterThan(longest);
   });
 
   it('fargate: two runs never share a task', async () => {

@@ -16,7 +16,7 @@ import {
   type SandboxJobInput,
   workspaceBytes,
 } from '../job';
-import { type JobMessage, jobKeys, RUNNER_ENV } from './protocol';
+import { JOB_VISIBILITY_TIMEOUT_SECONDS, type JobMessage, jobKeys, RUNNER_ENV } from './protocol';
 
 export interface RemoteSandboxDeps {
   s3: S3Client;
@@ -122,7 +122,10 @@ export class FargateSandbox extends QueueSandbox {
     const queue = await f.sqs.send(
       new CreateQueueCommand({
         QueueName: `techteam-sandbox-${f.runId}`.slice(0, 80),
-        Attributes: { MessageRetentionPeriod: '3600', VisibilityTimeout: '3600' },
+        Attributes: {
+          MessageRetentionPeriod: '3600',
+          VisibilityTimeout: String(JOB_VISIBILITY_TIMEOUT_SECONDS),
+        },
         tags: { 'techteam:run': f.runId },
       }),
     );
