@@ -483,6 +483,34 @@ export class Store {
     );
   }
 
+  /**
+   * Claims the approval request for one decision: a conditional write on the request, so of
+   * concurrent deciders exactly one wins and the rest get ConcurrentUpdate. A new request
+   * (the gate asking again) replaces the item and so clears the decision.
+   */
+  async claimApprovalRequest(
+    tenantId: string,
+    taskId: string,
+    token: string,
+    decision: 'approved' | 'rejected',
+  ): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.approval(tenantId, taskId),
+          UpdateExpression: 'SET decision = :d, decidedAt = :at',
+          ConditionExpression: 'attribute_exists(PK) AND #token = :token AND attribute_not_exists(decision)',
+          ExpressionAttributeNames: { '#token': 'token' },
+          ExpressionAttributeValues: { ':d': decision, ':at': this.iso(), ':token': token },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      throw new ConcurrentUpdate(`The approval request of task ${taskId}`, 'no decision yet');
+    }
+  }
+
   async getApprovalRequest(
     tenantId: string,
     taskId: string,

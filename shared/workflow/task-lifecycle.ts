@@ -92,6 +92,8 @@ export async function approveTask(
     );
     if (problems.length) throw new PlanInvalid(problems.map((p) => p.message));
   }
+  // Claimed before anything is written: of concurrent approvals one wins, the rest get a 409.
+  await store.claimApprovalRequest(tenantId, taskId, request.token, 'approved');
   // Recorded on the plan, so a resumed run knows this plan passed the gate.
   await store.approvePlan(tenantId, taskId, edited);
   if (edited) await store.updateTask(tenantId, taskId, { stepCount: edited.steps.length });
@@ -115,6 +117,7 @@ export async function rejectTask(
   const task = await store.getTask(tenantId, taskId);
   if (task.status !== 'awaiting_approval') throw new TaskNotRunnable(taskId, task.status, 'reject its plan');
   const request = await store.getApprovalRequest(tenantId, taskId);
+  if (request) await store.claimApprovalRequest(tenantId, taskId, request.token, 'rejected');
   await store.transitionTask(tenantId, taskId, 'cancelled', {
     from: 'awaiting_approval',
     reason: `plan rejected${body.note ? `: ${body.note}` : ''}`,

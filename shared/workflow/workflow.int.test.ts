@@ -241,6 +241,34 @@ describe('the team in the interpreter', () => {
     expect(log.some((e) => e.type === 'step_started')).toBe(true);
   });
 
+  it('lets exactly one of two concurrent approvals through, and runs the winner’s plan', async () => {
+    const { workflow, life } = setup(store, { sandbox: new ScriptedSandbox(sampleAwareTests) });
+    const task = await submitTask(life, 'local', {
+      prompt: 'Write a slugify function with tests',
+      preference: 'balanced',
+      requireApproval: true,
+    });
+    await workflow.idle();
+    const plan = (await store.getPlan('local', task.id))!;
+    const edits = ['a', 'b'].map((tag) => ({
+      summary: `edit ${tag}`,
+      steps: [{ ...plan.steps[1]!, dependsOn: [], instructions: `${plan.steps[1]!.instructions} (${tag})` }],
+    }));
+    const results = await Promise.allSettled(
+      edits.map((edit) => approveTask(life, 'local', task.id, { plan: edit, note: edit.summary })),
+    );
+    const winners = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+    expect(winners).toHaveLength(1);
+    const loser = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(loser.reason).toMatchObject({ status: 409 });
+    expect((await store.getPlan('local', task.id))?.summary).toBe(edits[winners[0]!]!.summary);
+    const decided = (await events(store, task.id)).filter((e) => e.type === 'approval_decided');
+    expect(decided).toHaveLength(1);
+    expect(decided[0]).toMatchObject({ note: edits[winners[0]!]!.summary });
+    await workflow.idle();
+    expect((await store.getTask('local', task.id)).status).toBe('succeeded');
+  });
+
   it('cancels the task when its plan is rejected', async () => {
     const { workflow, life } = setup(store);
     const task = await submitTask(life, 'local', {
