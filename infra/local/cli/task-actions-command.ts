@@ -13,7 +13,8 @@ export async function taskActionCommand(action: string, argv: string[], io: CliI
       plan: { type: 'string' },
       note: { type: 'string' },
       budget: { type: 'string' },
-      follow: { type: 'boolean', default: true },
+      // Node 20's parseArgs has no --no-<flag> negation, so the opt-out is its own flag.
+      'no-follow': { type: 'boolean', default: false },
     },
   });
   const id = positionals[0];
@@ -24,6 +25,8 @@ export async function taskActionCommand(action: string, argv: string[], io: CliI
     return 2;
   }
   const client = new TechteamClient(io.url);
+  // The cursor is taken before acting, so following shows everything the action sets off.
+  const before = values['no-follow'] ? undefined : (await client.allEvents(id)).at(-1)?.id;
   const note = values.note ? { note: values.note } : {};
   switch (action) {
     case 'cancel':
@@ -59,8 +62,7 @@ export async function taskActionCommand(action: string, argv: string[], io: CliI
       break;
     }
   }
-  const { events } = await client.listEvents(id, undefined, 500);
-  return values.follow ? followTask(client, id, io, events.at(-1)?.id) : 0;
+  return values['no-follow'] ? 0 : followTask(client, id, io, before);
 }
 
 /** `techteam samples`: the built-in tasks the demo model plays end to end. */
