@@ -86,6 +86,21 @@ describe('sandbox runner', () => {
     expect(store.objects.has('jobs/tenant-1/task-1/sandbox/job-2/result.json')).toBe(true);
   });
 
+  it('logs and deletes a malformed message, and goes on serving the next one', async () => {
+    const store = memoryStore();
+    const good = enqueue(store, 'job-3', { runtime: 'python', command: ['python', '-c', 'print(3)'] });
+    const queue = memoryQueue(['not json', JSON.stringify({ jobId: 'x' }), good]);
+    const lines: string[] = [];
+    const { jobs } = await serveJobs({ queue, store, sandbox, idleMs: 0, log: (l) => lines.push(l) });
+    expect(jobs).toBe(1);
+    expect(queue.acked).toBe(3);
+    expect(lines.filter((l) => l.includes('malformed job message'))).toHaveLength(2);
+    const result = JobResult.parse(
+      JSON.parse(store.objects.get('jobs/tenant-1/task-1/sandbox/job-3/result.json')!),
+    );
+    expect(result).toMatchObject({ jobId: 'job-3', exitCode: 0, stdout: '3\n' });
+  });
+
   it('stops after being idle for its idle time', async () => {
     let t = 0;
     const queue = memoryQueue([]);

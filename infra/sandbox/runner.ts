@@ -133,6 +133,14 @@ export async function runJobMessage(
   return result;
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The runner's loop: take a job, run it, acknowledge it; return after
  * `idleMs` without a job (a Fargate task then ends, and its run's task stops).
@@ -155,7 +163,23 @@ export async function serveJobs(deps: {
       if (now() - lastJob >= deps.idleMs) break;
       continue;
     }
-    const result = await runJobMessage(message.body, deps);
+    lastJob = now();
+    if (!JobMessage.safeParse(parseJson(message.body)).success) {
+      // It can never run: acknowledge it so it is not received again, and keep serving.
+      deps.log?.(
+        JSON.stringify({ error: 'malformed job message, deleted', body: message.body.slice(0, 200) }),
+      );
+      await message.ack();
+      continue;
+    }
+    let result: JobResult;
+    try {
+      result = await runJobMessage(message.body, deps);
+    } catch (e) {
+      // Not acknowledged: the queue hands it out again (and dead-letters it after a few tries).
+      deps.log?.(JSON.stringify({ error: 'job message failed', reason: (e as Error).message ?? String(e) }));
+      continue;
+    }
     await message.ack();
     jobs++;
     lastJob = now();
