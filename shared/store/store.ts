@@ -342,6 +342,28 @@ export class Store {
     );
   }
 
+  /**
+   * Raises stepsDone to `n` unless it already is at least `n`: parallel steps finish in any
+   * order, and a writer that counted fewer never lowers a count another writer made.
+   */
+  async raiseStepsDone(tenantId: string, taskId: string, n: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.task(tenantId, taskId),
+          UpdateExpression: 'SET stepsDone = :n, #updatedAt = :at',
+          ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(stepsDone) OR stepsDone < :n)',
+          ExpressionAttributeNames: { '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: { ':n': n, ':at': this.iso() },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      if (!(await this.findTask(tenantId, taskId))) throw new NotFound('task', taskId);
+    }
+  }
+
   /** Tasks in a non-terminal status, across tenants: what a restarted host must look at. */
   async listActiveTasks(): Promise<Task[]> {
     const tasks: Task[] = [];

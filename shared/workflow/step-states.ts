@@ -126,9 +126,13 @@ async function finishStep(
     finishedAt: new Date().toISOString(),
   });
   if (result.status === 'succeeded') {
-    const done = new Set(ctx.results.filter((r) => r.status === 'succeeded').map((r) => r.stepId));
-    done.add(ctx.step.id);
-    await store.updateTask(tenantId, taskId, { stepsDone: done.size });
+    // Counted after our own save, from the results as they are now (steps of a wave finish in
+    // parallel): of the writers, the last to save counts every step, and no count lowers another.
+    const steps = new Set(ctx.order);
+    const done = (await store.listStepResults(tenantId, taskId)).filter(
+      (r) => r.status === 'succeeded' && steps.has(r.stepId),
+    ).length;
+    await store.raiseStepsDone(tenantId, taskId, done);
   }
   await store.appendEvent(tenantId, taskId, {
     type: 'step_finished',

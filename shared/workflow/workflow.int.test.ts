@@ -269,6 +269,27 @@ describe('the team in the interpreter', () => {
     expect((await store.getTask('local', task.id)).status).toBe('succeeded');
   });
 
+  it('counts every step of a wave that runs in parallel', async () => {
+    const { workflow, life } = setup(store, { sandbox: new ScriptedSandbox(sampleAwareTests) });
+    const task = await submitTask(life, 'local', {
+      prompt: 'Write a slugify function with tests',
+      preference: 'balanced',
+      requireApproval: true,
+    });
+    await workflow.idle();
+    const research = (await store.getPlan('local', task.id))!.steps[0]!;
+    const parallel = {
+      summary: 'three research steps at once',
+      steps: ['a', 'b', 'c'].map((tag) => ({ ...research, id: `research-${tag}`, dependsOn: [] })),
+    };
+    await approveTask(life, 'local', task.id, { plan: parallel });
+    await workflow.idle();
+    const done = await store.getTask('local', task.id);
+    expect(done.status).toBe('succeeded');
+    expect(done.stepCount).toBe(3);
+    expect(done.stepsDone).toBe(done.stepCount);
+  });
+
   it('cancels the task when its plan is rejected', async () => {
     const { workflow, life } = setup(store);
     const task = await submitTask(life, 'local', {
