@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { TaskPreference } from '@techteam/shared/domain';
+import { decodeTime, encodeTime } from 'ulid';
 import { TechteamClient } from './api-client';
 import { advance, formatEvent, type Progress, progressLine } from './event-format';
 import type { CliIo } from './io';
@@ -51,6 +52,18 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
 }
 
 /**
+ * Event ids are ULIDs taken when an event is made, and concurrent writers
+ * (parallel steps, a usage record retried after a transaction conflict) can
+ * commit one after a later one is already visible. So each poll reads from a
+ * few seconds before the last event seen and skips what it already showed.
+ */
+const EVENT_COMMIT_LAG_MS = 5_000;
+function lagBehind(cursor: string | undefined): string | undefined {
+  if (!cursor) return undefined;
+  return encodeTime(Math.max(0, decodeTime(cursor) - EVENT_COMMIT_LAG_MS), 10) + '0'.repeat(16);
+}
+
+/**
  * Streams a task's events until it ends or waits for approval. Exit code 0
  * when the task succeeds (or now waits on a person), 1 when it fails or is cancelled.
  */
@@ -72,10 +85,14 @@ export async function followTask(
   };
   let cursor = after;
   let lastStep = -1;
+  const seen = new Set<string>();
   for (;;) {
-    const events = await client.allEvents(taskId, cursor);
+    const events = (await client.allEvents(taskId, lagBehind(cursor))).filter(
+      (e) => !seen.has(e.id) && (after === undefined || e.id > after),
+    );
     let finished: string | undefined;
     for (const e of events) {
+      seen.add(e.id);
       progress = advance(progress, e);
       io.clearProgress();
       io.out(formatEvent(e));
