@@ -32,7 +32,8 @@ export function ensureRootfs(root: string): string {
 /**
  * The OCI runtime spec of one job: a read-only root, /usr read-only from the
  * host, a private /tmp, /work the only writable host folder, the job's uid,
- * rlimits, an environment of exactly `env`, and the job's cgroup.
+ * rlimits, an environment of exactly `env`, and the job's cgroup (without one,
+ * RLIMIT_AS at the memory limit instead).
  */
 export function ociSpec(opts: {
   rootfs: string;
@@ -63,6 +64,8 @@ export function ociSpec(opts: {
         rlimit('RLIMIT_FSIZE', limits.fileBytes),
         rlimit('RLIMIT_NOFILE', 512),
         rlimit('RLIMIT_CORE', 0),
+        // Without a memory cgroup this is the only memory limit: per process, on address space.
+        ...(opts.cgroupsPath ? [] : [rlimit('RLIMIT_AS', limits.memoryBytes)]),
       ],
       noNewPrivileges: true,
       capabilities: { bounding: [], effective: [], inheritable: [], permitted: [], ambient: [] },
