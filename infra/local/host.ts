@@ -219,7 +219,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     };
     useRuntime(runtime);
 
-    const interrupted = await resumeInterruptedTasks(runtime);
+    const recovery = await resumeInterruptedTasks(runtime);
 
     log('Techteam local host');
     log(`  API        ${url}/v1/tasks  (functions/ handlers behind an API Gateway v2 event adapter)`);
@@ -242,8 +242,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
       `  Sandbox    ${sandbox ? sandbox.describe : 'none: sandbox tools answer that no sandbox is configured'}`,
     );
     log('  Tenant     local (single tenant; no auth locally)');
-    if (interrupted.length) {
-      log(`  Resumed    ${interrupted.length} task(s) that were mid-run when the host last stopped`);
+    if (recovery.resumed.length) {
+      log(`  Resumed    ${recovery.resumed.length} task(s) that were mid-run when the host last stopped`);
+    }
+    for (const { task, error } of recovery.failed) {
+      log(`  Not resumed ${task.id} (tenant ${task.tenantId}, was ${task.status}): ${error}`);
     }
     ready = true;
 

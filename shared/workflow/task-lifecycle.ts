@@ -155,19 +155,39 @@ export async function resumeTask(deps: LifecycleDeps, tenantId: string, taskId: 
   return startExecution(deps, await store.getTask(tenantId, taskId), true);
 }
 
+/** What a host restart did with each task it found mid-run. */
+export interface RecoveryReport {
+  resumed: Task[];
+  /** Tasks that could not be resumed, with why; each also has an error event saying so. */
+  failed: { task: Task; error: string }[];
+}
+
 /**
  * After a host crash, tasks that were mid-run have no execution behind them:
- * start a new one for each, which resumes from its last completed step.
+ * start a new one for each, which resumes from its last completed step. One task
+ * that cannot be resumed is recorded and skipped; it never stops the others.
  */
-export async function resumeInterruptedTasks(deps: LifecycleDeps): Promise<Task[]> {
-  const resumed: Task[] = [];
+export async function resumeInterruptedTasks(deps: LifecycleDeps): Promise<RecoveryReport> {
+  const report: RecoveryReport = { resumed: [], failed: [] };
   for (const task of await deps.store.listActiveTasks()) {
-    await deps.store.appendEvent(task.tenantId, task.id, {
-      type: 'error',
-      code: 'HostInterrupted',
-      message: `The host stopped while this task was ${task.status}; resuming from its last completed step.`,
-    });
-    resumed.push(await startExecution(deps, task, true));
+    try {
+      await deps.store.appendEvent(task.tenantId, task.id, {
+        type: 'error',
+        code: 'HostInterrupted',
+        message: `The host stopped while this task was ${task.status}; resuming from its last completed step.`,
+      });
+      report.resumed.push(await startExecution(deps, task, true));
+    } catch (e) {
+      const error = (e as Error)?.message ?? String(e);
+      report.failed.push({ task, error });
+      await deps.store
+        .appendEvent(task.tenantId, task.id, {
+          type: 'error',
+          code: 'RecoveryFailed',
+          message: `The host restarted but could not resume this task: ${error}`,
+        })
+        .catch(() => undefined); // the failure is still reported to the host
+    }
   }
-  return resumed;
+  return report;
 }

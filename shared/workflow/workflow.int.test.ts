@@ -13,6 +13,7 @@ import { LocalWorkspace } from '../workspace';
 import { placeholderArns, substituteDefinition, TASK_STATES, workflowDefinition } from './definition';
 import { TaskSignals, type WorkflowDeps } from './deps';
 import { directModels } from './direct-models';
+import type { WorkflowEngine } from './engine';
 import { TASK_STATE_FUNCTIONS } from './index';
 import { LocalWorkflowEngine } from './local-engine';
 import {
@@ -383,6 +384,40 @@ describe('the team in the interpreter', () => {
     ).toBe(true);
   });
 
+  it('goes on recovering the other tasks when one cannot be resumed, and records why', async () => {
+    // What a crash leaves behind: two tasks mid-planning with no execution.
+    const [bad, good] = [
+      await store.createTask('local', {
+        prompt: 'Write a slugify function with tests',
+        preference: 'cheap',
+      }),
+      await store.createTask('local', { prompt: 'Write a slugify function with tests', preference: 'cheap' }),
+    ];
+    for (const t of [bad!, good!]) await store.transitionTask('local', t.id, 'planning');
+    const { workflow, life } = setup(store, { sandbox: new ScriptedSandbox(sampleAwareTests) });
+    const refusing: WorkflowEngine = {
+      kind: 'local',
+      start: (input) => workflow.start(input),
+      stop: (id) => workflow.stop(id),
+      sendTaskSuccess: (token, output) => workflow.sendTaskSuccess(token, output),
+      resume: async (input) => {
+        if (input.taskId === bad!.id) throw new Error('the engine refused the execution');
+        return workflow.resume(input);
+      },
+    };
+    const report = await resumeInterruptedTasks({ ...life, workflow: refusing });
+    expect(report.resumed.map((t) => t.id)).toContain(good!.id);
+    expect(report.failed.map((f) => f.task.id)).toEqual([bad!.id]);
+    expect(report.failed[0]!.error).toMatch(/the engine refused the execution/);
+    await workflow.idle();
+    expect((await store.getTask('local', good!.id)).status).toBe('succeeded');
+    expect((await store.getTask('local', bad!.id)).status).toBe('failed');
+    const recorded = (await events(store, bad!.id)).find(
+      (e) => e.type === 'error' && e.code === 'RecoveryFailed',
+    );
+    expect(recorded).toMatchObject({ message: expect.stringMatching(/the engine refused the execution/) });
+  });
+
   it('resumes a task cut off by a host crash without repeating completed steps', async () => {
     const sandbox = new ScriptedSandbox(sampleAwareTests);
     const demo = new DemoProvider();
@@ -412,7 +447,7 @@ describe('the team in the interpreter', () => {
 
     hold = false;
     const second = setup(store, { provider, sandbox });
-    const resumed = await resumeInterruptedTasks(second.life);
+    const { resumed } = await resumeInterruptedTasks(second.life);
     expect(resumed.map((t) => t.id)).toContain(task.id);
     await second.workflow.idle();
     const done = await store.getTask('local', task.id);
