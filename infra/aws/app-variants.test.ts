@@ -9,6 +9,7 @@ import { JOB_VISIBILITY_TIMEOUT_SECONDS, MAX_WALL_MS } from '@techteam/shared/sa
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GVISOR_POOL } from './stacks/sandbox-stack';
 import { PROVIDER_KEY_NAMES } from './stacks/secrets-stack';
 import {
   actionsOf,
@@ -130,6 +131,19 @@ describe('ec2-gvisor sandbox tier', () => {
     });
     sandbox.resourceCountIs('AWS::EC2::InternetGateway', 0);
     sandbox.resourceCountIs('AWS::EC2::NatGateway', 0);
+  });
+
+  it('can grow the host group to fit the largest warm pool (one c7i.large per runner)', () => {
+    const [asg] = Object.values(sandbox.findResources('AWS::AutoScaling::AutoScalingGroup'));
+    const [target] = Object.values(sandbox.findResources('AWS::ApplicationAutoScaling::ScalableTarget'));
+    const maxRunners = Number(propsOf(target!)['MaxCapacity']);
+    expect(maxRunners).toBe(GVISOR_POOL.maxRunners);
+    // The runner's memory fits the instance's (4 GiB, ~3.7 GiB for tasks) only once.
+    expect(GVISOR_POOL.runnerMemoryMiB * (GVISOR_POOL.runnersPerHost + 1)).toBeGreaterThan(3_700);
+    expect(Number(propsOf(asg!)['MaxSize']) * GVISOR_POOL.runnersPerHost).toBeGreaterThanOrEqual(maxRunners);
+    sandbox.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ Memory: GVISOR_POOL.runnerMemoryMiB })],
+    });
   });
 
   it("installs runsc on the hosts from the runner image and registers it as Docker's runsc runtime", () => {

@@ -104,6 +104,22 @@ export function sandboxS3EndpointStatements(
 }
 
 /**
+ * The ec2-gvisor pool's capacity, kept consistent in one place: a c7i.large (2 vCPU,
+ * 4 GiB, of which ECS offers ~3.7 GiB to tasks) fits one 3 GiB runner, so the host
+ * group may grow to one host per runner at the pool's largest.
+ */
+export const GVISOR_POOL = {
+  instanceType: 'c7i.large',
+  runnerMemoryMiB: 3072,
+  runnersPerHost: 1,
+  minRunners: 1,
+  maxRunners: 8,
+  get maxHosts(): number {
+    return Math.ceil(this.maxRunners / this.runnersPerHost);
+  },
+} as const;
+
+/**
  * Where generated code runs. A VPC whose subnets are all isolated (no internet
  * gateway, no NAT: the only ways out are the S3 gateway endpoint and interface
  * endpoints for SQS, ECR and CloudWatch Logs), an ECS cluster, and the runner
@@ -402,7 +418,7 @@ export class SandboxStack extends Stack {
       'systemctl restart docker',
     );
     const launchTemplate = new LaunchTemplate(this, 'GvisorHostTemplate', {
-      instanceType: new InstanceType('c7i.large'),
+      instanceType: new InstanceType(GVISOR_POOL.instanceType),
       machineImage: EcsOptimizedImage.amazonLinux2023(),
       role: instanceRole,
       userData,
@@ -421,7 +437,8 @@ export class SandboxStack extends Stack {
       vpcSubnets: this.sandboxSubnets,
       launchTemplate,
       minCapacity: 0,
-      maxCapacity: 4,
+      // One host per runner at most: the pool's largest size always has somewhere to run.
+      maxCapacity: GVISOR_POOL.maxHosts,
     });
     const capacity = new AsgCapacityProvider(this, 'GvisorCapacity', {
       autoScalingGroup: hosts,
@@ -439,7 +456,7 @@ export class SandboxStack extends Stack {
     });
     task.addContainer(SANDBOX_RUNNER.containerName, {
       image: ContainerImage.fromDockerImageAsset(image),
-      memoryLimitMiB: 3072,
+      memoryLimitMiB: GVISOR_POOL.runnerMemoryMiB,
       logging,
       // runsc needs to create the namespaces and cgroups of each job's sandbox. Jobs themselves
       // run inside gVisor with no capabilities and --network=none; only the runner is privileged.
@@ -465,7 +482,10 @@ export class SandboxStack extends Stack {
       securityGroups: [this.runnerSecurityGroup],
     });
     // Warm pool of 1–8 runners, growing with the jobs waiting in the queue.
-    const scaling = pool.autoScaleTaskCount({ minCapacity: 1, maxCapacity: 8 });
+    const scaling = pool.autoScaleTaskCount({
+      minCapacity: GVISOR_POOL.minRunners,
+      maxCapacity: GVISOR_POOL.maxRunners,
+    });
     scaling.scaleOnMetric('QueueDepth', {
       metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
       adjustmentType: AdjustmentType.CHANGE_IN_CAPACITY,
