@@ -1,4 +1,5 @@
 import { employeeOf } from '../agents';
+import { isTerminal } from '../domain';
 import { ConcurrentUpdate } from '../errors';
 import type { WorkflowInput } from './definition';
 import type { WorkflowDeps } from './deps';
@@ -77,7 +78,7 @@ export async function markTaskFailed(
   const { tenantId, taskId } = input;
   const task = await store.findTask(tenantId, taskId);
   if (!task) return { status: 'missing' };
-  if (['succeeded', 'failed', 'cancelled'].includes(task.status)) return { status: task.status };
+  if (isTerminal(task.status)) return { status: task.status };
   const failure = { code: input.error?.Error ?? 'Unknown', message: causeMessage(input.error ?? {}) };
   await store.appendEvent(tenantId, taskId, { type: 'error', code: failure.code, message: failure.message });
   try {
