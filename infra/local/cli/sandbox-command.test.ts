@@ -70,6 +70,55 @@ describe('techteam sandbox', () => {
     expect(c.err()).toContain('command not found: nope-not-here');
   });
 
+  it('refuses a --dir that does not exist or is not a folder, and creates nothing', async () => {
+    const missing = join(dir, 'no-such-folder');
+    const c = capture();
+    expect(
+      await sandboxCommand(
+        ['run', '--runtime', 'python', '--dir', missing, '--apply', '--', 'python', '-c', 'open("x", "w")'],
+        c.io,
+      ),
+    ).toBe(2);
+    expect(c.err()).toContain(`--dir ${missing} is not an existing folder`);
+    expect(() => readFileSync(missing)).toThrow(/ENOENT/);
+    const file = capture();
+    expect(
+      await sandboxCommand(
+        ['run', '--runtime', 'python', '--dir', join(dir, 'main.py'), '--', 'python', 'main.py'],
+        file.io,
+      ),
+    ).toBe(2);
+    expect(file.err()).toContain('is not an existing folder');
+  });
+
+  it('names the flag and its bound when a limit is out of range', async () => {
+    const low = capture();
+    expect(
+      await sandboxCommand(
+        ['run', '--runtime', 'python', '--dir', dir, '--memory-mb', '16', '--', 'true'],
+        low.io,
+      ),
+    ).toBe(2);
+    expect(low.err()).toContain('--memory-mb must be at least 32.');
+    expect(low.err()).not.toContain('memoryBytes');
+    const high = capture();
+    expect(
+      await sandboxCommand(
+        ['run', '--runtime', 'python', '--dir', dir, '--wall-seconds', '7200', '--', 'true'],
+        high.io,
+      ),
+    ).toBe(2);
+    expect(high.err()).toContain('--wall-seconds must be at most 3600.');
+    const procs = capture();
+    expect(
+      await sandboxCommand(
+        ['run', '--runtime', 'python', '--dir', dir, '--processes', '2', '--', 'true'],
+        procs.io,
+      ),
+    ).toBe(2);
+    expect(procs.err()).toContain('--processes must be at least 4.');
+  });
+
   it('prints usage on bad arguments, listing the known runtimes', async () => {
     const c = capture();
     expect(await sandboxCommand(['run', '--runtime', 'ruby', '--dir', dir, '--', 'ruby'], c.io)).toBe(2);

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isTechteamError } from '@techteam/shared/errors';
@@ -7,7 +7,7 @@ import {
   LocalSandbox,
   RUNTIMES,
   type Runtime,
-  type SandboxLimits,
+  SandboxLimits,
   testCommand,
 } from '@techteam/shared/sandbox';
 import { LocalWorkspace, workspacePath } from '@techteam/shared/workspace';
@@ -101,11 +101,25 @@ export async function sandboxCommand(argv: string[], io: SandboxCommandIo = proc
     if (raw === undefined) continue;
     const n = Number(raw);
     if (!Number.isFinite(n) || n <= 0) return usage(`--${flag} must be a positive number.`);
-    limits[field] = Math.round(n * scale);
+    const value = Math.round(n * scale);
+    const checked = SandboxLimits.shape[field].safeParse(value);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      const bound = (b: unknown) => Number(b) / scale;
+      if (issue?.code === 'too_small') return usage(`--${flag} must be at least ${bound(issue.minimum)}.`);
+      if (issue?.code === 'too_big') return usage(`--${flag} must be at most ${bound(issue.maximum)}.`);
+      return usage(`--${flag}: ${issue?.message ?? 'invalid value'}.`);
+    }
+    limits[field] = value;
   }
+  const dir = resolve(String(values.dir));
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {}
+  if (!isDir) return usage(`--dir ${dir} is not an existing folder.`);
 
   try {
-    const dir = resolve(String(values.dir));
     const files = await new LocalWorkspace(dir).files();
     const sandbox = new LocalSandbox({
       isolation: (isolation ?? 'bwrap') as 'bwrap' | 'gvisor',
