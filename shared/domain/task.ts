@@ -22,7 +22,7 @@ export const TASK_TRANSITIONS: Readonly<Record<TaskStatus, readonly TaskStatus[]
   awaiting_approval: ['running', 'cancelled', 'failed'],
   running: ['succeeded', 'failed', 'cancelled'],
   succeeded: [],
-  // A failed task may be resumed: back to running when its plan exists, else queued.
+  // A failed task may be resumed: back to running when its plan was approved, else queued (Plan keeps a stored plan).
   failed: ['queued', 'running'],
   cancelled: [],
 };
