@@ -24,19 +24,4 @@ export const SANDBOX_RUNNER = {
   containerName: 'runner',
   /** Environment variables the runner reads. */
   env: RUNNER_ENV,
-  /** CDK context flag choosing the tier: `-c sandbox=fargate` (default) or `-c sandbox=ec2-gvisor`. */
-  contextKey: 'sandbox',
-  tiers: ['fargate', 'ec2-gvisor'] as const,
-  defaultTier: 'fargate' as const,
-  /** IAM the runner's task role needs: the job bucket, and its queue. */
-  permissions: {
-    s3: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
-    sqs: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-  },
-  /** IAM the adapter (the step Lambda) needs to run the Fargate tier. */
-  adapterPermissions: {
-    ecs: ['ecs:RunTask', 'ecs:StopTask', 'ecs:TagResource', 'iam:PassRole'],
-    sqs: ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:SendMessage', 'sqs:TagQueue'],
-    s3: ['s3:GetObject', 's3:PutObject'],
-  },
 };

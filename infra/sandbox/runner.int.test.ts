@@ -12,8 +12,6 @@ function memoryStore(): ObjectStore & { objects: Map<string, string> } {
     put: async (b, k, body) => {
       objects.set(`${b}/${k}`, body);
     },
-    list: async (b, prefix) =>
-      [...objects.keys()].filter((k) => k.startsWith(`${b}/${prefix}`)).map((k) => k.slice(b.length + 1)),
   };
 }
 
@@ -32,32 +30,26 @@ function memoryQueue(bodies: string[]): JobQueue & { acked: number } {
 const sandbox = new LocalSandbox({ unsafeNoSandbox: true, processIsolation: 'microvm' });
 afterAll(() => sandbox.close());
 
-function enqueue(
-  store: ReturnType<typeof memoryStore>,
-  jobId: string,
-  job: unknown,
-  workspacePrefix?: string,
-) {
+function enqueue(store: ReturnType<typeof memoryStore>, jobId: string, job: unknown) {
   const keys = jobKeys('tenant-1/task-1/sandbox', jobId);
   store.objects.set(`jobs/${keys.jobKey}`, JSON.stringify(job));
-  return JSON.stringify({ jobId, bucket: 'jobs', ...keys, ...(workspacePrefix ? { workspacePrefix } : {}) });
+  return JSON.stringify({ jobId, bucket: 'jobs', ...keys });
 }
 
 describe('sandbox runner', () => {
-  it('fetches the workspace, runs the tests as an unprivileged user, writes the result and changed files back', async () => {
+  it('fetches the job with its files, runs the tests as an unprivileged user, writes the result with the changed files', async () => {
     const store = memoryStore();
-    const ws = 'tenant-1/task-1/workspace/';
-    store.objects.set(`jobs/${ws}calc.py`, 'def add(a, b):\n    return a + b\n');
-    store.objects.set(
-      `jobs/${ws}test_calc.py`,
-      'from calc import add\nimport os\n\ndef test_add():\n    open("uid.txt", "w").write(str(os.getuid()))\n    assert add(1, 2) == 3\n\ndef test_bad():\n    assert add(1, 1) == 3\n',
-    );
-    const body = enqueue(
-      store,
-      'job-1',
-      { runtime: 'python', command: testCommand('python'), test: true },
-      ws,
-    );
+    const files = {
+      'calc.py': 'def add(a, b):\n    return a + b\n',
+      'test_calc.py':
+        'from calc import add\nimport os\n\ndef test_add():\n    open("uid.txt", "w").write(str(os.getuid()))\n    assert add(1, 2) == 3\n\ndef test_bad():\n    assert add(1, 1) == 3\n',
+    };
+    const body = enqueue(store, 'job-1', {
+      runtime: 'python',
+      command: testCommand('python'),
+      test: true,
+      files,
+    });
     const queue = memoryQueue([body]);
     const { jobs } = await serveJobs({ queue, store, sandbox, idleMs: 0 });
     expect(jobs).toBe(1);
@@ -73,7 +65,7 @@ describe('sandbox runner', () => {
       skipped: 0,
       failing: ['test_calc.py::test_bad'],
     });
-    const uid = Number(store.objects.get(`jobs/${ws}uid.txt`));
+    const uid = Number(result.files.changed['uid.txt']);
     expect(uid).toBeGreaterThan(0);
   });
 

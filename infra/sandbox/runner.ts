@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { isTechteamError } from '@techteam/shared/errors';
 import {
@@ -15,11 +15,10 @@ export interface JobQueue {
   receive(): Promise<{ body: string; ack(): Promise<void> } | null>;
 }
 
-/** Where jobs, workspaces and results live: S3 on AWS, a Map or folder in tests. */
+/** Where jobs and results live: S3 on AWS, a Map in tests. */
 export interface ObjectStore {
   get(bucket: string, key: string): Promise<string | null>;
   put(bucket: string, key: string, body: string): Promise<void>;
-  list(bucket: string, prefix: string): Promise<string[]>;
 }
 
 export class SqsJobQueue implements JobQueue {
@@ -61,19 +60,6 @@ export class S3ObjectStore implements ObjectStore {
   async put(bucket: string, key: string, body: string): Promise<void> {
     await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
   }
-
-  async list(bucket: string, prefix: string): Promise<string[]> {
-    const keys: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.s3.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-      );
-      for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return keys;
-  }
 }
 
 function failedResult(jobId: string, isolation: Sandbox['isolation'], message: string): JobResult {
@@ -95,8 +81,8 @@ function failedResult(jobId: string, isolation: Sandbox['isolation'], message: s
 }
 
 /**
- * One job: fetch it (and its workspace) from the store, run it in the
- * sandbox, write the result beside it and the changed files back.
+ * One job: fetch it (with its files) from the store, run it in the
+ * sandbox, write the result (with the changed files) beside it.
  * A job that cannot run still gets a result (exit code 125 and the reason),
  * so the adapter never waits for nothing.
  */
@@ -111,19 +97,7 @@ export async function runJobMessage(
     const raw = await store.get(message.bucket, message.jobKey);
     if (raw === null) throw new Error(`job object ${message.jobKey} is missing`);
     const job = parseJob(JSON.parse(raw));
-    const files: Record<string, string> = {};
-    if (message.workspacePrefix) {
-      for (const key of await store.list(message.bucket, message.workspacePrefix)) {
-        const content = await store.get(message.bucket, key);
-        if (content !== null) files[key.slice(message.workspacePrefix.length)] = content;
-      }
-    }
-    result = await sandbox.run({ ...job, files: { ...files, ...job.files } } satisfies SandboxJob);
-    if (message.workspacePrefix) {
-      for (const [path, content] of Object.entries(result.files.changed)) {
-        await store.put(message.bucket, message.workspacePrefix + path, content);
-      }
-    }
+    result = await sandbox.run(job satisfies SandboxJob);
   } catch (e) {
     const why = isTechteamError(e) || e instanceof Error ? e.message : String(e);
     result = failedResult(message.jobId, sandbox.isolation, why);

@@ -11,8 +11,6 @@ export const JobMessage = z.object({
   bucket: z.string().min(1),
   jobKey: z.string().min(1),
   resultKey: z.string().min(1),
-  /** When set, the workspace's files are read from this S3 prefix, and changed files written back there. */
-  workspacePrefix: z.string().optional(),
 });
 export type JobMessage = z.infer<typeof JobMessage>;
 
