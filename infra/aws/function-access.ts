@@ -73,7 +73,7 @@ export const WORKFLOW_ACCESS: Record<TaskStateName, FunctionAccess> = {
 export const WORKSPACE_KEYS = '*/workspace/*';
 export const SANDBOX_PREFIX = 'sandbox';
 /** Fargate-tier run queues are created by the adapter (shared/sandbox/aws/remote-sandbox.ts) with this name prefix. */
-export const SANDBOX_RUN_QUEUE_PREFIX = 'techteam-sandbox-';
+export { SANDBOX_RUN_QUEUE_PREFIX } from '@techteam/shared/sandbox';
 
 /** The wildcard kinds (infra/aws/nag.ts) a function's grants bring. */
 export function wildcardKindsOf(access: FunctionAccess): WildcardKind[] {

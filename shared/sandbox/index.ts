@@ -8,6 +8,7 @@ export {
   JobMessage,
   jobKeys,
   RUNNER_ENV,
+  SANDBOX_RUN_QUEUE_PREFIX,
 } from './aws/protocol';
 export {
   AWS_SANDBOX_TIERS,

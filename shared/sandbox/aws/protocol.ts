@@ -36,3 +36,6 @@ export const JOB_GRACE_SECONDS = 600;
  * message is never handed to a second runner while the first is still running it.
  */
 export const JOB_VISIBILITY_TIMEOUT_SECONDS = MAX_WALL_MS / 1000 + JOB_GRACE_SECONDS;
+
+/** Fargate-tier run queues are created by the adapter (remote-sandbox.ts) with this name prefix; IAM grants match it. */
+export const SANDBOX_RUN_QUEUE_PREFIX = 'techteam-sandbox-';

@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SandboxFailed, SandboxResultTimeout } from '../errors';
 import { type JobResult, MAX_WALL_MS, SandboxLimits } from '../job';
-import { JOB_VISIBILITY_TIMEOUT_SECONDS } from './protocol';
+import { JOB_VISIBILITY_TIMEOUT_SECONDS, SANDBOX_RUN_QUEUE_PREFIX } from './protocol';
 import { FargateSandbox, GvisorPoolSandbox } from './remote-sandbox';
 
 const ecs = mockClient(ECSClient);
@@ -135,6 +135,32 @@ describe('AWS sandbox adapters', () => {
     expect(err).toBeInstanceOf(SandboxFailed);
     expect(err.message).toContain('RESOURCE:ENI');
     expect(sqs.commandCalls(DeleteQueueCommand)).toHaveLength(1);
+  });
+
+  it('fargate: a RunTask call that throws leaves no queue behind', async () => {
+    ecs.on(RunTaskCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    const err = await fargate('run-t')
+      .start()
+      .catch((e) => e);
+    expect(err.name).toBe('ThrottlingException');
+    expect(sqs.commandCalls(DeleteQueueCommand)).toHaveLength(1);
+    expect(sqs.commandCalls(DeleteQueueCommand)[0]!.args[0].input.QueueUrl).toBe(
+      'https://sqs/q/techteam-sandbox-run-t',
+    );
+  });
+
+  it('fargate: stop() deletes the queue even when StopTask fails', async () => {
+    const sandbox = fargate('run-s');
+    await sandbox.start();
+    ecs.on(StopTaskCommand).rejects(new Error('StopTask failed'));
+    await expect(sandbox.stop()).rejects.toThrow('StopTask failed');
+    expect(sqs.commandCalls(DeleteQueueCommand)).toHaveLength(1);
+  });
+
+  it('names run queues with the prefix the IAM grants match', async () => {
+    await fargate('run-p').start();
+    const name = sqs.commandCalls(CreateQueueCommand)[0]!.args[0].input.QueueName!;
+    expect(name).toBe(`${SANDBOX_RUN_QUEUE_PREFIX}run-p`);
   });
 
   it('ec2-gvisor: sends jobs to the warm pool queue and returns its gVisor result', async () => {

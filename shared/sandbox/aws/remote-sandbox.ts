@@ -16,7 +16,13 @@ import {
   type SandboxJobInput,
   workspaceBytes,
 } from '../job';
-import { JOB_VISIBILITY_TIMEOUT_SECONDS, type JobMessage, jobKeys, RUNNER_ENV } from './protocol';
+import {
+  JOB_VISIBILITY_TIMEOUT_SECONDS,
+  type JobMessage,
+  jobKeys,
+  RUNNER_ENV,
+  SANDBOX_RUN_QUEUE_PREFIX,
+} from './protocol';
 
 export interface RemoteSandboxDeps {
   s3: S3Client;
@@ -121,7 +127,7 @@ export class FargateSandbox extends QueueSandbox {
     const f = this.fargate;
     const queue = await f.sqs.send(
       new CreateQueueCommand({
-        QueueName: `techteam-sandbox-${f.runId}`.slice(0, 80),
+        QueueName: `${SANDBOX_RUN_QUEUE_PREFIX}${f.runId}`.slice(0, 80),
         Attributes: {
           MessageRetentionPeriod: '3600',
           VisibilityTimeout: String(JOB_VISIBILITY_TIMEOUT_SECONDS),
@@ -130,44 +136,50 @@ export class FargateSandbox extends QueueSandbox {
       }),
     );
     if (!queue.QueueUrl) throw new SandboxFailed('microvm', 'CreateQueue returned no queue URL');
-    const task = await f.ecs.send(
-      new RunTaskCommand({
-        cluster: f.cluster,
-        taskDefinition: f.taskDefinition,
-        launchType: 'FARGATE',
-        count: 1,
-        startedBy: `techteam-${f.runId}`.slice(0, 36),
-        networkConfiguration: {
-          awsvpcConfiguration: {
-            subnets: f.subnets,
-            securityGroups: f.securityGroups,
-            assignPublicIp: 'DISABLED',
-          },
-        },
-        overrides: {
-          containerOverrides: [
-            {
-              name: f.containerName,
-              environment: [
-                { name: RUNNER_ENV.queueUrl, value: queue.QueueUrl },
-                { name: RUNNER_ENV.isolation, value: 'microvm' },
-                { name: RUNNER_ENV.idleSeconds, value: String(f.idleSeconds ?? 600) },
-                { name: RUNNER_ENV.runId, value: f.runId },
-              ],
+    const queueUrl = queue.QueueUrl;
+    let taskArn: string | undefined;
+    try {
+      const task = await f.ecs.send(
+        new RunTaskCommand({
+          cluster: f.cluster,
+          taskDefinition: f.taskDefinition,
+          launchType: 'FARGATE',
+          count: 1,
+          startedBy: `techteam-${f.runId}`.slice(0, 36),
+          networkConfiguration: {
+            awsvpcConfiguration: {
+              subnets: f.subnets,
+              securityGroups: f.securityGroups,
+              assignPublicIp: 'DISABLED',
             },
-          ],
-        },
-        tags: [{ key: 'techteam:run', value: f.runId }],
-      }),
-    );
-    const taskArn = task.tasks?.[0]?.taskArn;
-    if (!taskArn) {
-      const why =
-        task.failures?.map((x) => `${x.reason ?? ''} ${x.detail ?? ''}`.trim()).join('; ') || 'no task';
-      await f.sqs.send(new DeleteQueueCommand({ QueueUrl: queue.QueueUrl }));
-      throw new SandboxFailed('microvm', `RunTask started no task: ${why}`);
+          },
+          overrides: {
+            containerOverrides: [
+              {
+                name: f.containerName,
+                environment: [
+                  { name: RUNNER_ENV.queueUrl, value: queueUrl },
+                  { name: RUNNER_ENV.isolation, value: 'microvm' },
+                  { name: RUNNER_ENV.idleSeconds, value: String(f.idleSeconds ?? 600) },
+                  { name: RUNNER_ENV.runId, value: f.runId },
+                ],
+              },
+            ],
+          },
+          tags: [{ key: 'techteam:run', value: f.runId }],
+        }),
+      );
+      taskArn = task.tasks?.[0]?.taskArn;
+      if (!taskArn) {
+        const why =
+          task.failures?.map((x) => `${x.reason ?? ''} ${x.detail ?? ''}`.trim()).join('; ') || 'no task';
+        throw new SandboxFailed('microvm', `RunTask started no task: ${why}`);
+      }
+    } finally {
+      // No task (RunTask failed or threw): nothing will ever read the queue.
+      if (!taskArn) await f.sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl }));
     }
-    return { queueUrl: queue.QueueUrl, taskArn };
+    return { queueUrl, taskArn };
   }
 
   /** Stops the run's task and deletes its queue. Safe to call when it never started. */
@@ -182,8 +194,11 @@ export class FargateSandbox extends QueueSandbox {
       return;
     }
     const f = this.fargate;
-    await f.ecs.send(new StopTaskCommand({ cluster: f.cluster, task: handle.taskArn, reason }));
-    await f.sqs.send(new DeleteQueueCommand({ QueueUrl: handle.queueUrl }));
+    try {
+      await f.ecs.send(new StopTaskCommand({ cluster: f.cluster, task: handle.taskArn, reason }));
+    } finally {
+      await f.sqs.send(new DeleteQueueCommand({ QueueUrl: handle.queueUrl }));
+    }
   }
 }
 
