@@ -15,7 +15,7 @@ function plainSubprocess(): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('/usr/bin/true', [], { stdio: ['ignore', 'pipe', 'pipe'], env: {} });
     child.on('error', reject);
-    child.on('close', () => resolve());
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`/usr/bin/true exited ${code}`))));
   });
 }
 
@@ -42,12 +42,22 @@ export async function main(args: string[]): Promise<void> {
   for (const isolation of ['bwrap', 'gvisor'] as LocalIsolation[]) {
     const sandbox = new LocalSandbox({ isolation });
     const count = isolation === 'gvisor' ? Math.max(4, Math.floor(n / 4)) : n;
-    rows.push(
-      await measure(`${isolation} sandbox job`, count, () =>
-        sandbox.run({ runtime: 'python', command: ['/usr/bin/true'] }),
-      ),
-    );
-    sandbox.close();
+    try {
+      rows.push(
+        await measure(`${isolation} sandbox job`, count, async () => {
+          const result = await sandbox.run({ runtime: 'python', command: ['/usr/bin/true'] });
+          // A job that failed (sandbox unavailable, limit hit) is not a start: timing it would lie.
+          if (result.exitCode !== 0) {
+            throw new Error(
+              `${isolation} job exited ${result.exitCode}${result.limit ? ` (${result.limit} limit)` : ''}: ${result.stderr.trim()}`,
+            );
+          }
+          return result;
+        }),
+      );
+    } finally {
+      sandbox.close();
+    }
   }
   console.log(
     `sandbox start latency (${n} sequential jobs of /usr/bin/true after one warm-up) and throughput`,
