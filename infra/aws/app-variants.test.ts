@@ -97,6 +97,26 @@ describe('byo mode (deploy-your-own)', () => {
     expect(routeTables).not.toContain('Sandbox');
   });
 
+  it("gives the sandbox subnets an S3 endpoint limited to the runner's prefix; the functions' own one reaches the artifacts bucket only", () => {
+    const network = byo.template(byo.stacks.sandbox);
+    const s3 = Object.values(network.findResources('AWS::EC2::VPCEndpoint')).filter((e) =>
+      JSON.stringify(propsOf(e)['ServiceName']).includes('.s3'),
+    );
+    expect(s3).toHaveLength(2);
+    const routedFrom = (e: Record<string, unknown>) => JSON.stringify(propsOf(e)['RouteTableIds']);
+    const sandboxS3 = s3.find((e) => routedFrom(e).includes('Sandbox'))!;
+    const functionsS3 = s3.find((e) => routedFrom(e).includes('Functions'))!;
+    expect(routedFrom(sandboxS3)).not.toContain('Functions');
+    expect(routedFrom(functionsS3)).not.toContain('Sandbox');
+    const sandboxPolicy = JSON.stringify(propsOf(sandboxS3)['PolicyDocument']);
+    expect(sandboxPolicy).toContain('/sandbox/*');
+    expect(sandboxPolicy).toContain('starport-layer-bucket');
+    expect(sandboxPolicy).not.toContain('s3:*');
+    const functionsPolicy = JSON.stringify(propsOf(functionsS3)['PolicyDocument']);
+    expect(functionsPolicy).toMatch(/ArtifactsBucket|Artifacts/);
+    expect(functionsPolicy).not.toContain('starport');
+  });
+
   it('lets the functions out on HTTPS only', () => {
     const network = byo.template(byo.stacks.sandbox);
     const groups = network.findResources('AWS::EC2::SecurityGroup', {

@@ -364,14 +364,32 @@ export function describeHostileCorpus(makeSandbox: () => Sandbox & { close?(): v
     // Behaviour, not wall-clock (that is bench/sandbox's job): once both bombs are running,
     // the host can still start a process, again and again, until both have finished.
     const runscBefore = new Set(hostProcessesMatching('runsc'));
-    const bombs = [HOSTILE_CASES[7]!, HOSTILE_CASES[10]!].map((c, i) => {
-      const job = c.job(ctx);
+    // Both stay alive until a limit stops them, so the probes overlap them: the fork bomb
+    // keeps its children (and itself) sleeping until the wall limit, the loop spins until
+    // its CPU limit.
+    const forkBomb = py(
+      `
+import os, time
+try:
+    while True:
+        if os.fork() == 0:
+            time.sleep(60)
+            os._exit(0)
+except OSError:
+    pass
+time.sleep(60)
+`,
+      { processes: 24, wallMs: 4_000 },
+    );
+    const busyLoop = py('while True:\n    pass', { cpuSeconds: 3, wallMs: 15_000 });
+    const bombs = [forkBomb, busyLoop].map((job, i) => {
       const marker = `${MARKER}-responsive-${i}-`;
-      const run = sandbox.run({ ...job, command: job.command.map((a) => a.replace(MARKER, marker)) });
-      const state = { marker, done: false };
-      const settled = run.finally(() => {
-        state.done = true;
-      });
+      const state = { marker, seen: false, done: false };
+      const settled = sandbox
+        .run({ ...job, command: job.command.map((a) => a.replace(MARKER, marker)) })
+        .finally(() => {
+          state.done = true;
+        });
       return { state, settled };
     });
     // Under bwrap a bomb's processes carry its marker; under gVisor they live inside the
@@ -380,10 +398,12 @@ export function describeHostileCorpus(makeSandbox: () => Sandbox & { close?(): v
       hostProcessesMatching(marker).length > 0 ||
       hostProcessesMatching('runsc').some((p) => !runscBefore.has(p));
     const turn = () => new Promise<void>((resolve) => setTimeout(resolve, 20));
-    while (!bombs.every((b) => visible(b.state.marker))) {
-      const gone = bombs.find((b) => b.state.done);
-      if (gone)
-        throw new Error(`${gone.state.marker} finished before its processes were ever seen on the host`);
+    while (!bombs.every((b) => b.state.seen)) {
+      for (const b of bombs) {
+        if (!b.state.seen && visible(b.state.marker)) b.state.seen = true;
+        if (!b.state.seen && b.state.done)
+          throw new Error(`${b.state.marker} finished before its processes were ever seen on the host`);
+      }
       await turn();
     }
     let probes = 0;
@@ -396,5 +416,6 @@ export function describeHostileCorpus(makeSandbox: () => Sandbox & { close?(): v
     }
     expect(probes).toBeGreaterThan(0);
     await Promise.all(bombs.map((b) => b.settled));
+    for (const b of bombs) expect(hostProcessesMatching(b.state.marker)).toEqual([]);
   });
 }

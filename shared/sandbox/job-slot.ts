@@ -112,16 +112,19 @@ export function sweepStaleSlots(root: string, support: CgroupSupport): number {
       continue; // its owner is alive
     } catch {}
     const uid = Number(m[2]);
-    const cgroup = new JobCgroup(support, name, { withPids: true });
-    cgroup.remove();
-    killProcessesOfUid(uid);
-    const dir = join(root, 'slots', name);
-    spawnSync('umount', ['-l', join(dir, 'work')], { stdio: 'ignore' });
-    rmSync(dir, { recursive: true, force: true });
+    // Two hosts starting at once both see a dead owner's slot: whoever removes it first wins,
+    // and a slot that cannot be removed now is left for the next sweep rather than
+    // failing the host's start.
     try {
+      const cgroup = new JobCgroup(support, name, { withPids: true });
+      cgroup.remove();
+      killProcessesOfUid(uid);
+      const dir = join(root, 'slots', name);
+      spawnSync('umount', ['-l', join(dir, 'work')], { stdio: 'ignore' });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
       rmSync(join(root, 'uids', String(uid)), { recursive: true, force: true });
+      swept++;
     } catch {}
-    swept++;
   }
   return swept;
 }
