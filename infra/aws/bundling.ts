@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_ROUTES, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
 import { TASK_STATES, type TaskStateName } from '@techteam/shared/workflow';
+import type { BuildOptions } from 'esbuild';
 import { apiAccess, type FunctionAccess, WORKFLOW_ACCESS } from './function-access';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -19,6 +20,8 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..
  * ESM build, and bundling pins the SDK version the tests ran against (the
  * nodejs22.x runtime ships an older 3.x). The banner gives CommonJS
  * dependencies bundled into ESM the `require` they expect for Node built-ins.
+ * The alias replaces the SDK's default credential chain with the environment
+ * link alone, the one Lambda uses (shared/runtime/lambda-credentials.ts).
  */
 export const LAMBDA_BUNDLE = {
   target: 'node22',
@@ -26,9 +29,49 @@ export const LAMBDA_BUNDLE = {
   sourceMap: false,
   mainFields: ['module', 'main'],
   externalModules: ['gpt-tokenizer'],
+  alias: {
+    '@aws-sdk/credential-provider-node': join(REPO_ROOT, 'shared', 'runtime', 'lambda-credentials.ts'),
+  },
   banner:
     "import { createRequire as __techteamRequire } from 'node:module'; const require = __techteamRequire(import.meta.url);",
 } as const;
+
+/**
+ * The whole esbuild build of one handler: LAMBDA_BUNDLE with code splitting, so
+ * every dynamic `import()` (a provider's SDK, the MCP toolbox, the S3, SFN,
+ * ECS, SQS and Secrets Manager clients) is a chunk of its own that a cold start
+ * parses only when the function first uses it. The entry is `index.mjs`, as
+ * NodejsFunction names it; chunks sit beside it under `chunks/`.
+ */
+export function lambdaBuildOptions(entry: string, outdir: string): BuildOptions {
+  return {
+    entryPoints: { index: entry },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    target: LAMBDA_BUNDLE.target,
+    minify: LAMBDA_BUNDLE.minify,
+    sourcemap: LAMBDA_BUNDLE.sourceMap,
+    mainFields: [...LAMBDA_BUNDLE.mainFields],
+    external: [...LAMBDA_BUNDLE.externalModules],
+    alias: { ...LAMBDA_BUNDLE.alias },
+    banner: { js: LAMBDA_BUNDLE.banner },
+    logLevel: 'error',
+  };
+}
+
+/**
+ * NodejsFunction writes one outfile and cannot split, so after it bundles, this
+ * command rebuilds the handler with lambdaBuildOptions into the same folder
+ * (infra/aws/split-bundle.ts), replacing its index.mjs.
+ */
+export function splitBundleCommand(entry: string, outputDir: string): string {
+  return `node "${join(REPO_ROOT, 'infra', 'local', 'bin', 'run-ts.mjs')}" "${join(REPO_ROOT, 'infra', 'aws', 'split-bundle.ts')}" "${entry}" "${outputDir}"`;
+}
 
 /**
  * gpt-tokenizer stays out of the bundles and ships beside them: the gateway

@@ -9,6 +9,7 @@ import {
   LAMBDA_BUNDLE,
   type LambdaHandler,
   REPO_ROOT,
+  splitBundleCommand,
   tokenizerBesideCommands,
 } from './bundling';
 import type { DeployMode } from './deploy-context';
@@ -43,9 +44,10 @@ export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
  */
 export class TechteamFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: TechteamFunctionProps) {
+    const entry = handlerEntry(props.handler.file);
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
     super(scope, id, {
-      entry: handlerEntry(props.handler.file),
+      entry,
       handler: 'handler',
       projectRoot: REPO_ROOT,
       depsLockFilePath: `${REPO_ROOT}/package-lock.json`,
@@ -68,18 +70,20 @@ export class TechteamFunction extends NodejsFunction {
         sourceMap: LAMBDA_BUNDLE.sourceMap,
         mainFields: [...LAMBDA_BUNDLE.mainFields],
         externalModules: [...LAMBDA_BUNDLE.externalModules],
+        esbuildArgs: {
+          '--alias': Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => `${from}=${to}`),
+        },
         banner: LAMBDA_BUNDLE.banner,
         forceDockerBundling: false,
-        ...(props.withTokenizer
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) =>
-                  tokenizerBesideCommands(inputDir, outputDir),
-              },
-            }
-          : {}),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          // Rebuilt with code splitting (see splitBundleCommand), then gpt-tokenizer beside it where models are called.
+          afterBundling: (_inputDir: string, outputDir: string) => [
+            splitBundleCommand(entry, outputDir),
+            ...(props.withTokenizer ? tokenizerBesideCommands(REPO_ROOT, outputDir) : []),
+          ],
+        },
       },
       ...(props.network
         ? {

@@ -4,5 +4,8 @@ export { employeeOf, teamOf } from './roster';
 export type { CodeSandbox, SandboxRun } from './sandbox-port';
 export { teamSandbox } from './team-sandbox';
 export { BUILT_IN_TOOLS } from './tool-names';
-export { modelToolName, Toolbox } from './toolbox';
-export { builtInToolServer, type ToolContext } from './tools';
+export type { ToolContext } from './tools';
+// Toolbox and the built-in tool server (./toolbox, ./tools) are not re-exported: they
+// carry the MCP SDK, which the workflow imports on first use by path, so a Lambda
+// bundle keeps it in a chunk of its own. A static re-export here would pull it into
+// every bundle that imports this index.

@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type Config, loadConfig } from '../config';
 import { ConfigInvalid } from '../errors';
 import type { Store } from '../store';
@@ -18,12 +18,12 @@ export const UNSET_PROVIDER_KEY = 'UNSET';
  * maps each key's variable to its secret. Resolved once per container, before
  * the first call, so no key is ever in a Lambda's environment.
  */
-export async function resolveProviderSecrets(
-  config: Config,
-  client: SecretsClient = new SecretsManagerClient({}),
-): Promise<Config> {
+export async function resolveProviderSecrets(config: Config, given?: SecretsClient): Promise<Config> {
   const secrets = config.TECHTEAM_PROVIDER_SECRETS;
   if (!secrets) return config;
+  // Imported here: only a Lambda on AWS reads secrets, once per container.
+  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+  const client = given ?? new SecretsManagerClient({});
   const resolved: Env = {};
   await Promise.all(
     Object.entries(secrets).map(async ([variable, arn]) => {

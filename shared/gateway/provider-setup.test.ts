@@ -3,7 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
 import { resolveProviderSecrets, UNSET_PROVIDER_KEY } from './model-directory';
-import { providerSetup } from './provider-setup';
+import { ProviderOnFirstCall, providerSetup } from './provider-setup';
+import type { ModelRequest, ModelResponse } from './types';
 
 const setupFor = (env: Record<string, string>) => providerSetup(loadConfig(env), env);
 const status = (env: Record<string, string>, name: string) =>
@@ -116,5 +117,57 @@ describe('provider keys from Secrets Manager', () => {
     expect(() => loadConfig({ TECHTEAM_PROVIDER_SECRETS: '{"OPENAI_API_KEY": 5}' })).toThrow(
       /TECHTEAM_PROVIDER_SECRETS .*JSON object of VARIABLE_NAME → secret ARN/,
     );
+  });
+});
+
+describe('provider SDKs loaded on first call', () => {
+  it('builds no SDK client until a provider is called, and then builds it once', async () => {
+    const setup = setupFor({
+      OPENAI_COMPATIBLE_BASE_URL: 'http://127.0.0.1:9/v1',
+      OPENAI_COMPATIBLE_NAME: 'ollama',
+    });
+    expect(setup.providers.get('ollama')).toBeInstanceOf(ProviderOnFirstCall);
+    let loads = 0;
+    const answer = { text: 'hi' } as unknown as ModelResponse;
+    const provider = new ProviderOnFirstCall('fake', async () => {
+      loads++;
+      return { name: 'fake', complete: async () => answer };
+    });
+    expect(loads).toBe(0);
+    const request = { model: 'm', messages: [] } as unknown as ModelRequest;
+    expect(await Promise.all([provider.complete(request), provider.complete(request)])).toEqual([
+      answer,
+      answer,
+    ]);
+    expect(loads).toBe(1);
+  });
+
+  it('tries the import again on the next call after one fails, and passes the failure on', async () => {
+    let loads = 0;
+    const provider = new ProviderOnFirstCall('fake', async () => {
+      loads++;
+      if (loads === 1) throw new Error('chunk missing');
+      return { name: 'fake', complete: async () => ({ text: 'ok' }) as unknown as ModelResponse };
+    });
+    const request = { model: 'm', messages: [] } as unknown as ModelRequest;
+    await expect(provider.complete(request)).rejects.toThrow('chunk missing');
+    await expect(provider.complete(request)).resolves.toEqual({ text: 'ok' });
+    expect(loads).toBe(2);
+  });
+
+  it('the real adapters load behind it: an OpenAI-compatible call reaches its server', async () => {
+    const setup = setupFor({
+      OPENAI_COMPATIBLE_BASE_URL: 'http://127.0.0.1:9/v1',
+      OPENAI_COMPATIBLE_NAME: 'ollama',
+    });
+    // Port 9 (discard) refuses: the adapter itself answers, with its own failure kind.
+    await expect(
+      setup.providers.get('ollama')!.complete({
+        model: 'llama3.1:8b',
+        messages: [{ role: 'user', content: 'hi' }],
+        maxOutputTokens: 5,
+        context: { tenantId: 't', taskId: 'x', employeeId: 'dev' },
+      } as ModelRequest),
+    ).rejects.toMatchObject({ name: 'ProviderError' });
   });
 });

@@ -1,10 +1,7 @@
 import type { Config } from '../config';
 import { DemoProvider } from './demo-provider';
-import { type ProviderPlan, planProviders } from './provider-status';
-import { AnthropicProvider } from './providers/anthropic';
-import { BedrockProvider } from './providers/bedrock';
-import { OpenAIProvider, openAICompatibleProvider } from './providers/openai';
-import type { ModelProvider } from './types';
+import { type LiveProvider, type ProviderPlan, planProviders } from './provider-status';
+import type { ModelProvider, ModelRequest, ModelResponse } from './types';
 
 export type { ProviderStatus } from './provider-status';
 
@@ -12,20 +9,60 @@ export interface ProviderSetup extends ProviderPlan {
   providers: Map<string, ModelProvider>;
 }
 
+/**
+ * A provider whose SDK is imported on its first call. A Lambda's bundle keeps
+ * each SDK in a chunk of its own (bundled with code splitting), so a cold
+ * start parses only the SDKs its calls use: none for a function that never
+ * calls a model, Bedrock's alone in deploy-your-own mode.
+ */
+export class ProviderOnFirstCall implements ModelProvider {
+  private loading: Promise<ModelProvider> | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly load: () => Promise<ModelProvider>,
+  ) {}
+
+  complete(request: ModelRequest): Promise<ModelResponse> {
+    this.loading ??= this.load().catch((e) => {
+      this.loading = undefined; // a failed import is retried by the next call
+      throw e;
+    });
+    return this.loading.then((provider) => provider.complete(request));
+  }
+}
+
+function providerFor(p: LiveProvider): ModelProvider {
+  switch (p.kind) {
+    case 'openai':
+      return new ProviderOnFirstCall(
+        'openai',
+        async () => new (await import('./providers/openai')).OpenAIProvider(p),
+      );
+    case 'anthropic':
+      return new ProviderOnFirstCall(
+        'anthropic',
+        async () => new (await import('./providers/anthropic')).AnthropicProvider(p),
+      );
+    case 'bedrock':
+      return new ProviderOnFirstCall(
+        'bedrock',
+        async () => new (await import('./providers/bedrock')).BedrockProvider(p),
+      );
+    case 'compatible':
+      return new ProviderOnFirstCall(p.name, async () =>
+        (await import('./providers/openai')).openAICompatibleProvider(p),
+      );
+    case 'demo':
+      return new DemoProvider();
+  }
+}
+
 /** The clients of a provider plan. */
 export function buildProviders(plan: ProviderPlan): ProviderSetup {
   const providers = new Map<string, ModelProvider>();
   for (const p of plan.live) {
-    const provider: ModelProvider =
-      p.kind === 'openai'
-        ? new OpenAIProvider(p)
-        : p.kind === 'anthropic'
-          ? new AnthropicProvider(p)
-          : p.kind === 'bedrock'
-            ? new BedrockProvider(p)
-            : p.kind === 'compatible'
-              ? openAICompatibleProvider(p)
-              : new DemoProvider();
+    const provider = providerFor(p);
     providers.set(provider.name, provider);
   }
   return { ...plan, providers };

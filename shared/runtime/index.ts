@@ -3,9 +3,10 @@ import { ConfigInvalid } from '../errors';
 import { ModelDirectory } from '../gateway/model-directory';
 import type { TeamGateway } from '../gateway/team-gateway';
 import { createDocumentClient, Store } from '../store';
-import { type LifecycleDeps, TaskSignals, type WorkflowDeps, type WorkflowEngine } from '../workflow';
+import { TaskSignals, type WorkflowDeps } from '../workflow/deps';
+import type { WorkflowEngine } from '../workflow/engine';
+import type { LifecycleDeps } from '../workflow/task-lifecycle';
 import type { TeamModels } from '../workflow/models';
-import { stepFunctionsEngine } from '../workflow/step-functions-engine';
 
 /** Everything a handler needs, built once per process (a Lambda container or the local host). */
 export interface Runtime extends WorkflowDeps, LifecycleDeps {
@@ -54,7 +55,7 @@ function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
   const store = new Store(doc, config.TECHTEAM_TABLE);
   const arn = config.TECHTEAM_STATE_MACHINE_ARN;
   const workflow: WorkflowEngine = arn
-    ? stepFunctionsEngine(arn, region)
+    ? stepFunctionsOnFirstUse(arn, region)
     : {
         kind: 'step-functions',
         start: async () => notConfigured('TECHTEAM_STATE_MACHINE_ARN'),
@@ -70,5 +71,25 @@ function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
     workflow,
     signals: new TaskSignals(),
     workspaceFor: () => notBundled('the workspace'),
+  };
+}
+
+/**
+ * The Step Functions engine, its SDK imported on first use: most API functions
+ * (reads, settings, models) never start or stop an execution, and in a Lambda
+ * bundled with code splitting they then never parse the SFN client.
+ */
+function stepFunctionsOnFirstUse(arn: string, region: string | undefined): WorkflowEngine {
+  let engine: Promise<WorkflowEngine> | undefined;
+  const get = () => {
+    engine ??= import('../workflow/step-functions-engine').then((m) => m.stepFunctionsEngine(arn, region));
+    return engine;
+  };
+  return {
+    kind: 'step-functions',
+    start: async (input) => (await get()).start(input),
+    stop: async (executionId, cause) => (await get()).stop(executionId, cause),
+    resume: async (input) => (await get()).resume(input),
+    sendTaskSuccess: async (token, output) => (await get()).sendTaskSuccess(token, output),
   };
 }

@@ -1,6 +1,6 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { type TeamGateway, teamGateway } from '../gateway/team-gateway';
-import { S3Workspace } from '../workspace';
+import type { Workspace } from '../workspace';
 import { sandboxFromEnv } from './aws-sandbox';
 import { notConfigured, type Runtime, runtime, useRuntime } from './index';
 
@@ -15,18 +15,51 @@ export function teamRuntime(): Runtime & { gateway: TeamGateway } {
   if (base.gateway) return base as Runtime & { gateway: TeamGateway };
   const { config } = base;
   const region = config.AWS_REGION;
-  const s3 = new S3Client(region ? { region } : {});
   const bucket = config.TECHTEAM_ARTIFACTS_BUCKET;
   const sandbox = sandboxFromEnv(process.env);
   const gateway = teamGateway(base.store, base.directory);
+  let s3: Promise<S3Client> | undefined;
+  const s3Client = () => {
+    s3 ??= import('@aws-sdk/client-s3').then((m) => new m.S3Client(region ? { region } : {}));
+    return s3;
+  };
   const full: Runtime & { gateway: TeamGateway } = {
     ...base,
     gateway,
     models: gateway,
     ...(sandbox ? { sandbox } : {}),
     workspaceFor: (tenantId, taskId) =>
-      S3Workspace.forTask(s3, bucket ?? notConfigured('TECHTEAM_ARTIFACTS_BUCKET'), tenantId, taskId),
+      s3WorkspaceOnFirstUse(async () =>
+        (await import('../workspace/s3-workspace')).S3Workspace.forTask(
+          await s3Client(),
+          bucket ?? notConfigured('TECHTEAM_ARTIFACTS_BUCKET'),
+          tenantId,
+          taskId,
+        ),
+      ),
   };
   useRuntime(full);
   return full;
+}
+
+/**
+ * A task's S3 workspace whose SDK is imported on first use: planning, approval
+ * and synthesis never touch a workspace, and in a Lambda bundled with code
+ * splitting they then never parse the S3 client.
+ */
+function s3WorkspaceOnFirstUse(open: () => Promise<Workspace>): Workspace {
+  let workspace: Promise<Workspace> | undefined;
+  const get = () => {
+    workspace ??= open().catch((e) => {
+      workspace = undefined;
+      throw e;
+    });
+    return workspace;
+  };
+  return {
+    list: async () => (await get()).list(),
+    read: async (path) => (await get()).read(path),
+    write: async (path, content) => (await get()).write(path, content),
+    files: async () => (await get()).files(),
+  };
 }

@@ -24,7 +24,7 @@ export {
 export type { EmployeeCall, MeteredResponse, TeamModels } from './models';
 export { planTask, requestApproval, startRun } from './plan-states';
 export { type PlanProblem, planProblems, planWaves } from './plan-waves';
-export { StepFunctionsEngine, stepFunctionsEngine } from './step-functions-engine';
+// The Step Functions engine (./step-functions-engine) is imported by path, on first use.
 export {
   devAttempt,
   parseVerdict,

@@ -1,7 +1,6 @@
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { teamOf } from '../agents';
 import { runAgent } from '../agents/agent-loop';
-import { Toolbox } from '../agents/toolbox';
+import type { Toolbox } from '../agents/toolbox';
 import type { EmployeeProfile, PlanStep, StepResult, Task } from '../domain';
 import { NotFound, TechteamError } from '../errors';
 import type { WorkflowInput } from './definition';
@@ -88,6 +87,12 @@ async function withToolbox<T>(
   const workspace = deps.workspaceFor(tenantId, taskId);
   const signal = deps.signals?.for(taskId);
   const profile = profileFor(ctx, employee);
+  // The MCP SDK (client, server and the tools' schemas) is imported on the first step
+  // an employee runs: the Lambdas that only plan, approve or finish never load it.
+  const [{ Toolbox }, { StreamableHTTPClientTransport }] = await Promise.all([
+    import('../agents/toolbox'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+  ]);
   const toolbox = await Toolbox.open(
     {
       store: deps.store,

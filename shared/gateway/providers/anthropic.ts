@@ -1,10 +1,12 @@
-import Anthropic, {
+import type Anthropic from '@anthropic-ai/sdk';
+import {
   AnthropicError,
   APIConnectionError,
   APIConnectionTimeoutError,
   APIError,
   APIUserAbortError,
 } from '@anthropic-ai/sdk';
+import { BaseAnthropic } from '@anthropic-ai/sdk/client';
 import type {
   ContentBlockParam,
   Message,
@@ -13,6 +15,7 @@ import type {
   TextBlockParam,
   Tool,
 } from '@anthropic-ai/sdk/resources/messages';
+import { Messages } from '@anthropic-ai/sdk/resources/messages';
 import { ProviderError } from '../errors';
 import type { ModelProvider, ModelRequest, ModelResponse, StopReason, TokenUsage, ToolCall } from '../types';
 import { CallGuard } from './call-guard';
@@ -31,6 +34,16 @@ import {
   heliconeCallHeaders,
 } from './helicone';
 import { estimateUsage } from './usage-estimate';
+
+/**
+ * The SDK's client with the Messages API alone. The full `Anthropic` client builds
+ * every resource (beta, files, skills, organization…), over 300 KB more in each
+ * model-calling Lambda bundle and its cold start; the base client and its
+ * transport (retries off, timeouts, errors) are the same.
+ */
+class MessagesClient extends BaseAnthropic {
+  readonly messages = new Messages(this);
+}
 
 export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
@@ -200,7 +213,7 @@ interface Assembled {
  */
 export class AnthropicProvider implements ModelProvider {
   readonly name: string;
-  private readonly client: Anthropic;
+  private readonly client: MessagesClient;
   private readonly helicone: boolean;
   private readonly timeoutMs: number | undefined;
 
@@ -208,7 +221,7 @@ export class AnthropicProvider implements ModelProvider {
     this.name = options.name ?? 'anthropic';
     this.helicone = options.helicone !== undefined;
     this.timeoutMs = options.timeoutMs;
-    this.client = new Anthropic({
+    this.client = new MessagesClient({
       apiKey: options.apiKey,
       baseURL: options.helicone
         ? (options.helicone.baseURL ?? HELICONE_ANTHROPIC_BASE_URL)
