@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- bundles [--runs N]`: each Lambda's bundle as the stacks
+ * `npm run bench -- bundles [--runs N] [--external-sdk]`: each Lambda's bundle as the stacks
  * build it (infra/aws/bundling.ts: one esbuild build with code splitting), and
  * the time a fresh Node process takes to load it, p50 of N (default 10).
  *
@@ -9,6 +9,8 @@
  * - all chunks: index.mjs and then every chunk the function may import later
  *   (a provider's SDK on the first model call, the MCP toolbox on the first
  *   step, S3/ECS/SQS on the first sandbox job); the worst first invocation.
+ * - `--external-sdk`: the alternative the stacks do not use, for comparison:
+ *   `@aws-sdk/*` left to the Lambda runtime's copy (resolved from node_modules).
  * - gpt-tokenizer: for functions that ship it beside the bundle, loaded once
  *   to prove it works, with its size and first-use time.
  */
@@ -68,6 +70,7 @@ interface Row {
 export async function main(args: string[]): Promise<void> {
   const runsArg = args.indexOf('--runs');
   const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : 10;
+  const externalSdk = args.includes('--external-sdk');
   // Inside the repository, so any external module resolves from its node_modules.
   const scratch = join(REPO_ROOT, 'cdk.out');
   mkdirSync(scratch, { recursive: true });
@@ -76,7 +79,9 @@ export async function main(args: string[]): Promise<void> {
   try {
     for (const h of lambdaHandlers()) {
       const dir = join(out, h.name);
-      const { metafile } = await build({ ...lambdaBuildOptions(handlerEntry(h.file), dir), metafile: true });
+      const options = lambdaBuildOptions(handlerEntry(h.file), dir);
+      if (externalSdk) options.external = [...(options.external ?? []), '@aws-sdk/*'];
+      const { metafile } = await build({ ...options, metafile: true });
       const outputs = Object.keys(metafile.outputs);
       // Every dynamic import's target is an entry point of its own; the handler's is index.mjs.
       const index = outputs.find((f) => resolve(f) === join(dir, 'index.mjs'))!;
@@ -113,7 +118,7 @@ export async function main(args: string[]): Promise<void> {
   }
   const kb = (b: number) => (b / 1024).toFixed(0);
   console.log(
-    `Lambda bundles (esbuild ${LAMBDA_BUNDLE.target}, ESM, minified, code splitting, external: ${LAMBDA_BUNDLE.externalModules.join(', ')}); times = imports in a fresh process, p50 of ${runs}`,
+    `Lambda bundles (esbuild ${LAMBDA_BUNDLE.target}, ESM, minified, code splitting, external: ${[...LAMBDA_BUNDLE.externalModules, ...(externalSdk ? ['@aws-sdk/*'] : [])].join(', ')}); times = imports in a fresh process, p50 of ${runs}`,
   );
   console.log(
     '| function | init KB | init p50 ms | targets met | lazy chunks | all chunks KB | all loaded p50 ms | gpt-tokenizer beside: KB, first use ms |',

@@ -66,11 +66,13 @@ export function lambdaBuildOptions(entry: string, outdir: string): BuildOptions 
 
 /**
  * NodejsFunction writes one outfile and cannot split, so after it bundles, this
- * command rebuilds the handler with lambdaBuildOptions into the same folder
- * (infra/aws/split-bundle.ts), replacing its index.mjs.
+ * command rebuilds the handler with lambdaBuildOptions into the same folder,
+ * replacing its index.mjs (infra/aws/split-bundle.mjs, given the options as
+ * base64 JSON so the hook needs no TypeScript loader and no quoting).
  */
 export function splitBundleCommand(entry: string, outputDir: string): string {
-  return `node "${join(REPO_ROOT, 'infra', 'local', 'bin', 'run-ts.mjs')}" "${join(REPO_ROOT, 'infra', 'aws', 'split-bundle.ts')}" "${entry}" "${outputDir}"`;
+  const options = Buffer.from(JSON.stringify(lambdaBuildOptions(entry, outputDir))).toString('base64');
+  return `node "${join(REPO_ROOT, 'infra', 'aws', 'split-bundle.mjs')}" ${options}`;
 }
 
 /**
