@@ -1,11 +1,14 @@
 import { parseInput, TaskId } from '@techteam/shared/domain';
 import { runtime } from '@techteam/shared/runtime';
 import { approveTask } from '@techteam/shared/workflow';
-import { z } from 'zod';
+import * as z from '@techteam/shared/zod';
 import { apiHandler } from '../http';
 
 const Path = z.object({ id: TaskId });
-const Body = z.object({ plan: z.unknown().optional(), note: z.string().max(2000).optional() }).strict();
+const Body = z.strictObject({
+  plan: z.optional(z.unknown()),
+  note: z.optional(z.string().check(z.maxLength(2000))),
+});
 
 /** POST /v1/tasks/{id}/approve {plan?, note?}: approve the waiting plan, optionally edited. */
 export const handler = apiHandler(async ({ tenant, path, body }) => {

@@ -1,6 +1,6 @@
 import { parseInput, TaskId } from '@techteam/shared/domain';
 import { runtime } from '@techteam/shared/runtime';
-import { z } from 'zod';
+import * as z from '@techteam/shared/zod';
 import { apiHandler } from '../http';
 
 const Path = z.object({ id: TaskId });

@@ -1,15 +1,12 @@
 import { parseInput, TaskId } from '@techteam/shared/domain';
 import { runtime } from '@techteam/shared/runtime';
-import { z } from 'zod';
+import * as z from '@techteam/shared/zod';
 import { apiHandler } from '../http';
 
 const Path = z.object({ id: TaskId });
 const Query = z.object({
-  after: z
-    .string()
-    .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an event id (a ULID)')
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  after: z.optional(z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an event id (a ULID)'))),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500)), 100),
 });
 
 /** GET /v1/tasks/{id}/events?after=&limit= : the event log in order, after a cursor. */

@@ -1,11 +1,11 @@
 import { parseInput, TaskId } from '@techteam/shared/domain';
 import { runtime } from '@techteam/shared/runtime';
-import { z } from 'zod';
+import * as z from '@techteam/shared/zod';
 import { apiHandler } from '../http';
 
 const Query = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: TaskId.optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20),
+  cursor: z.optional(TaskId),
 });
 
 /** GET /v1/tasks?limit=&cursor= */

@@ -2,7 +2,7 @@ import { BUILT_IN_TOOLS } from '@techteam/shared/agents';
 import { EmployeeId, EmployeeProfileInput, parseInput } from '@techteam/shared/domain';
 import { InvalidInput } from '@techteam/shared/errors';
 import { runtime } from '@techteam/shared/runtime';
-import { z } from 'zod';
+import * as z from '@techteam/shared/zod';
 import { apiHandler } from '../http';
 
 const Path = z.object({ id: EmployeeId });

@@ -1,11 +1,11 @@
 import { parseInput, TaskId } from '@techteam/shared/domain';
 import { runtime } from '@techteam/shared/runtime';
 import { rejectTask } from '@techteam/shared/workflow';
-import { z } from 'zod';
+import * as z from '@techteam/shared/zod';
 import { apiHandler } from '../http';
 
 const Path = z.object({ id: TaskId });
-const Body = z.object({ note: z.string().max(2000).optional() }).strict();
+const Body = z.strictObject({ note: z.optional(z.string().check(z.maxLength(2000))) });
 
 /** POST /v1/tasks/{id}/reject {note?}: reject the waiting plan; the task is cancelled. */
 export const handler = apiHandler(async ({ tenant, path, body }) => {

@@ -4,16 +4,16 @@ import { numberToMicroUsd } from '@techteam/shared/gateway/cost';
 import { raiseTaskBudget } from '@techteam/shared/gateway/task-budget';
 import { runtime } from '@techteam/shared/runtime';
 import { resumeTask } from '@techteam/shared/workflow';
-import { z } from 'zod';
+import * as z from '@techteam/shared/zod';
 import { apiHandler } from '../http';
 
 const Path = z.object({ id: TaskId });
-const Body = z
-  .object({
-    /** Raise the task's budget first: the way on after a task failed with BudgetExceeded. */
-    budgetUsd: z.number().positive('must be more than 0').max(10_000, 'must be at most 10000').optional(),
-  })
-  .strict();
+const Body = z.strictObject({
+  /** Raise the task's budget first: the way on after a task failed with BudgetExceeded. */
+  budgetUsd: z.optional(
+    z.number().check(z.positive('must be more than 0'), z.maximum(10_000, 'must be at most 10000')),
+  ),
+});
 
 /** POST /v1/tasks/{id}/resume: rerun a failed task from its last completed step, optionally with a larger budget. */
 export const handler = apiHandler(async ({ tenant, path, body }) => {

@@ -1,14 +1,14 @@
 import { parseInput } from '@techteam/shared/domain';
 import { RUNNER_ENV } from '@techteam/shared/sandbox';
-import { z } from 'zod';
+import * as z from '@techteam/shared/zod';
 
 /** The runner's configuration, from its environment (see README). */
 export const RunnerConfig = z.object({
-  [RUNNER_ENV.queueUrl]: z.string().url(),
-  [RUNNER_ENV.isolation]: z.enum(['microvm', 'gvisor']).default('microvm'),
-  [RUNNER_ENV.idleSeconds]: z.coerce.number().int().min(1).default(600),
-  [RUNNER_ENV.root]: z.string().default('/var/lib/techteam-sandbox'),
-  [RUNNER_ENV.runId]: z.string().optional(),
+  [RUNNER_ENV.queueUrl]: z.url(),
+  [RUNNER_ENV.isolation]: z._default(z.enum(['microvm', 'gvisor']), 'microvm'),
+  [RUNNER_ENV.idleSeconds]: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 600),
+  [RUNNER_ENV.root]: z._default(z.string(), '/var/lib/techteam-sandbox'),
+  [RUNNER_ENV.runId]: z.optional(z.string()),
 });
 export type RunnerConfig = z.output<typeof RunnerConfig>;
 

@@ -1,13 +1,20 @@
-import { z } from 'zod';
 import { ConfigInvalid } from '../errors';
+import * as z from '../zod';
 
 const port = z.coerce
   .number()
-  .int('must be a whole number')
-  .min(1, 'must be 1–65535')
-  .max(65_535, 'must be 1–65535');
+  .check(
+    z.int('must be a whole number'),
+    z.minimum(1, 'must be 1–65535'),
+    z.maximum(65_535, 'must be 1–65535'),
+  );
 
-const apiKey = z.string().regex(/^\S{8,}$/, 'must be a key of at least 8 characters without spaces');
+const apiKey = z.string().check(z.regex(/^\S{8,}$/, 'must be a key of at least 8 characters without spaces'));
+
+const ProviderSecrets = z.record(
+  z.string().check(z.regex(/^[A-Z_]+$/)),
+  z.string().check(z.startsWith('arn:')),
+);
 
 /**
  * Every configuration variable, validated once at start-up. Each is in the
@@ -15,70 +22,82 @@ const apiKey = z.string().regex(/^\S{8,}$/, 'must be a key of at least 8 charact
  * naming the variable.
  */
 export const ConfigSchema = z.object({
-  TECHTEAM_PORT: port.default(8787),
-  TECHTEAM_HOST: z.string().default('127.0.0.1'),
-  TECHTEAM_DATA_DIR: z.string().min(1).default('.techteam'),
-  TECHTEAM_TABLE: z
-    .string()
-    .regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3–255 of a-z A-Z 0-9 _ . -)')
-    .default('techteam'),
-  TECHTEAM_DYNAMO_ENDPOINT: z.url('must be a URL such as http://127.0.0.1:8000').optional(),
-  TECHTEAM_STATE_MACHINE_ARN: z.string().startsWith('arn:', 'must be a Step Functions ARN').optional(),
-  TECHTEAM_ARTIFACTS_BUCKET: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
-    .optional(),
-  TECHTEAM_URL: z.url('must be a URL such as http://127.0.0.1:8787').default('http://127.0.0.1:8787'),
-  TECHTEAM_SANDBOX: z.enum(['bwrap', 'gvisor']).default('bwrap'),
-  TECHTEAM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  AWS_REGION: z.string().optional(),
+  TECHTEAM_PORT: z._default(port, 8787),
+  TECHTEAM_HOST: z._default(z.string(), '127.0.0.1'),
+  TECHTEAM_DATA_DIR: z._default(z.string().check(z.minLength(1)), '.techteam'),
+  TECHTEAM_TABLE: z._default(
+    z
+      .string()
+      .check(
+        z.regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3–255 of a-z A-Z 0-9 _ . -)'),
+      ),
+    'techteam',
+  ),
+  TECHTEAM_DYNAMO_ENDPOINT: z.optional(z.url('must be a URL such as http://127.0.0.1:8000')),
+  TECHTEAM_STATE_MACHINE_ARN: z.optional(
+    z.string().check(z.startsWith('arn:', 'must be a Step Functions ARN')),
+  ),
+  TECHTEAM_ARTIFACTS_BUCKET: z.optional(
+    z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')),
+  ),
+  TECHTEAM_URL: z._default(z.url('must be a URL such as http://127.0.0.1:8787'), 'http://127.0.0.1:8787'),
+  TECHTEAM_SANDBOX: z._default(z.enum(['bwrap', 'gvisor']), 'bwrap'),
+  TECHTEAM_LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+  AWS_REGION: z.optional(z.string()),
 
   // ---- model gateway: which providers are live follows from what is set ----
   /** hosted (default): every provider with credentials; byo (deploy-your-own): Bedrock only. */
-  TECHTEAM_MODE: z.enum(['hosted', 'byo']).default('hosted'),
-  OPENAI_API_KEY: apiKey.optional(),
-  ANTHROPIC_API_KEY: apiKey.optional(),
+  TECHTEAM_MODE: z._default(z.enum(['hosted', 'byo']), 'hosted'),
+  OPENAI_API_KEY: z.optional(apiKey),
+  ANTHROPIC_API_KEY: z.optional(apiKey),
   /** With AWS credentials, makes Bedrock live in this region. */
-  BEDROCK_REGION: z
-    .string()
-    .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as us-east-1')
-    .optional(),
-  OPENAI_COMPATIBLE_BASE_URL: z.url('must be a URL such as http://127.0.0.1:11434/v1').optional(),
-  OPENAI_COMPATIBLE_NAME: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{1,31}$/, 'must be a lowercase provider name such as ollama')
-    .default('openai-compatible'),
-  OPENAI_COMPATIBLE_API_KEY: apiKey.optional(),
+  BEDROCK_REGION: z.optional(
+    z.string().check(z.regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as us-east-1')),
+  ),
+  OPENAI_COMPATIBLE_BASE_URL: z.optional(z.url('must be a URL such as http://127.0.0.1:11434/v1')),
+  OPENAI_COMPATIBLE_NAME: z._default(
+    z.string().check(z.regex(/^[a-z][a-z0-9-]{1,31}$/, 'must be a lowercase provider name such as ollama')),
+    'openai-compatible',
+  ),
+  OPENAI_COMPATIBLE_API_KEY: z.optional(apiKey),
   /** Comma-separated model ids the OpenAI-compatible server serves; they join the catalog at no cost. */
-  OPENAI_COMPATIBLE_MODELS: z
-    .string()
-    .regex(
-      /^[a-z0-9][a-z0-9.:_/-]*(,[a-z0-9][a-z0-9.:_/-]*)*$/,
-      'must be comma-separated model ids such as llama3.1:8b',
-    )
-    .optional(),
-  OPENAI_COMPATIBLE_CONTEXT_WINDOW: z.coerce
-    .number()
-    .int()
-    .min(1024, 'must be at least 1024')
-    .default(32_768),
-  HELICONE_API_KEY: apiKey.optional(),
+  OPENAI_COMPATIBLE_MODELS: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^[a-z0-9][a-z0-9.:_/-]*(,[a-z0-9][a-z0-9.:_/-]*)*$/,
+          'must be comma-separated model ids such as llama3.1:8b',
+        ),
+      ),
+  ),
+  OPENAI_COMPATIBLE_CONTEXT_WINDOW: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1024, 'must be at least 1024')),
+    32_768,
+  ),
+  HELICONE_API_KEY: z.optional(apiKey),
   /** On AWS: provider key variable → Secrets Manager ARN, as JSON, resolved at cold start. */
-  TECHTEAM_PROVIDER_SECRETS: z
-    .string()
-    .transform((raw, ctx) => {
-      try {
-        const parsed = z
-          .record(z.string().regex(/^[A-Z_]+$/), z.string().startsWith('arn:'))
-          .parse(JSON.parse(raw));
-        return parsed;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of VARIABLE_NAME → secret ARN' });
-        return z.NEVER;
-      }
-    })
-    .optional(),
-  TECHTEAM_MODEL_TIMEOUT_MS: z.coerce.number().int().min(1_000, 'must be at least 1000').default(120_000),
+  TECHTEAM_PROVIDER_SECRETS: z.optional(
+    z.pipe(
+      z.string(),
+      z.transform((raw: string, ctx) => {
+        try {
+          return ProviderSecrets.parse(JSON.parse(raw));
+        } catch {
+          ctx.issues.push({
+            code: 'custom',
+            message: 'must be a JSON object of VARIABLE_NAME → secret ARN',
+            input: raw,
+          });
+          return z.NEVER;
+        }
+      }),
+    ),
+  ),
+  TECHTEAM_MODEL_TIMEOUT_MS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1_000, 'must be at least 1000')),
+    120_000,
+  ),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 import { Plan } from './plan';
 import { TaskStatus } from './task';
 
@@ -19,7 +19,7 @@ export const TaskEvent = z.discriminatedUnion('type', [
     type: z.literal('status_changed'),
     from: TaskStatus,
     to: TaskStatus,
-    reason: z.string().optional(),
+    reason: z.optional(z.string()),
   }),
   z.object({ ...base, type: z.literal('plan_made'), plan: Plan, ...modelRef }),
   z.object({
@@ -28,13 +28,13 @@ export const TaskEvent = z.discriminatedUnion('type', [
     stepId: z.string(),
     employee: z.string(),
     title: z.string(),
-    index: z.number().int().nonnegative(),
-    total: z.number().int().positive(),
+    index: z.int().check(z.nonnegative()),
+    total: z.int().check(z.positive()),
   }),
   z.object({
     ...base,
     type: z.literal('message'),
-    stepId: z.string().optional(),
+    stepId: z.optional(z.string()),
     employee: z.string(),
     text: z.string(),
     ...modelRef,
@@ -42,13 +42,13 @@ export const TaskEvent = z.discriminatedUnion('type', [
   z.object({
     ...base,
     type: z.literal('usage'),
-    stepId: z.string().optional(),
+    stepId: z.optional(z.string()),
     employee: z.string(),
     ...modelRef,
-    inputTokens: z.number().int().nonnegative(),
-    outputTokens: z.number().int().nonnegative(),
-    cachedInputTokens: z.number().int().nonnegative(),
-    costMicroUsd: z.number().int().nonnegative(),
+    inputTokens: z.int().check(z.nonnegative()),
+    outputTokens: z.int().check(z.nonnegative()),
+    cachedInputTokens: z.int().check(z.nonnegative()),
+    costMicroUsd: z.int().check(z.nonnegative()),
   }),
   z.object({
     ...base,
@@ -58,17 +58,22 @@ export const TaskEvent = z.discriminatedUnion('type', [
     outcome: z.enum(['succeeded', 'failed']),
     summary: z.string(),
   }),
-  z.object({ ...base, type: z.literal('task_finished'), status: TaskStatus, summary: z.string().optional() }),
+  z.object({
+    ...base,
+    type: z.literal('task_finished'),
+    status: TaskStatus,
+    summary: z.optional(z.string()),
+  }),
   z.object({
     ...base,
     type: z.literal('plan_invalid'),
-    attempt: z.number().int().positive(),
+    attempt: z.int().check(z.positive()),
     problems: z.array(z.string()),
   }),
   z.object({
     ...base,
     type: z.literal('approval_requested'),
-    estimateMicroUsd: z.number().int().nonnegative(),
+    estimateMicroUsd: z.int().check(z.nonnegative()),
     reason: z.string(),
   }),
   z.object({
@@ -76,12 +81,12 @@ export const TaskEvent = z.discriminatedUnion('type', [
     type: z.literal('approval_decided'),
     decision: z.enum(['approved', 'rejected']),
     edited: z.boolean(),
-    note: z.string().optional(),
+    note: z.optional(z.string()),
   }),
   z.object({
     ...base,
     type: z.literal('tool_call'),
-    stepId: z.string().optional(),
+    stepId: z.optional(z.string()),
     employee: z.string(),
     callId: z.string(),
     tool: z.string(),
@@ -90,7 +95,7 @@ export const TaskEvent = z.discriminatedUnion('type', [
   z.object({
     ...base,
     type: z.literal('tool_result'),
-    stepId: z.string().optional(),
+    stepId: z.optional(z.string()),
     employee: z.string(),
     callId: z.string(),
     tool: z.string(),
@@ -100,7 +105,7 @@ export const TaskEvent = z.discriminatedUnion('type', [
   z.object({
     ...base,
     type: z.literal('tool_refused'),
-    stepId: z.string().optional(),
+    stepId: z.optional(z.string()),
     employee: z.string(),
     tool: z.string(),
     reason: z.string(),
@@ -108,23 +113,21 @@ export const TaskEvent = z.discriminatedUnion('type', [
   z.object({
     ...base,
     type: z.literal('sandbox_run'),
-    stepId: z.string().optional(),
+    stepId: z.optional(z.string()),
     employee: z.string(),
     command: z.string(),
     isolation: z.string(),
-    exitCode: z.number().int(),
-    durationMs: z.number().nonnegative(),
-    limit: z.string().optional(),
-    tests: z
-      .object({ passed: z.number().int(), failed: z.number().int(), errors: z.number().int() })
-      .optional(),
+    exitCode: z.int(),
+    durationMs: z.number().check(z.nonnegative()),
+    limit: z.optional(z.string()),
+    tests: z.optional(z.object({ passed: z.int(), failed: z.int(), errors: z.int() })),
   }),
   z.object({
     ...base,
     type: z.literal('verdict'),
     stepId: z.string(),
     employee: z.string(),
-    round: z.number().int().positive(),
+    round: z.int().check(z.positive()),
     passed: z.boolean(),
     findings: z.string(),
   }),
@@ -141,7 +144,7 @@ export const TaskEvent = z.discriminatedUnion('type', [
     type: z.literal('error'),
     code: z.string(),
     message: z.string(),
-    stepId: z.string().optional(),
+    stepId: z.optional(z.string()),
   }),
 ]);
 export type TaskEvent = z.infer<typeof TaskEvent>;

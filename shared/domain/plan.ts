@@ -1,22 +1,22 @@
-import { z } from 'zod';
+import * as z from '../zod';
 
 export const StepId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'must be lowercase letters, digits and dashes (at most 48)');
+  .check(z.regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'must be lowercase letters, digits and dashes (at most 48)'));
 
 export const PlanStep = z.object({
   id: StepId,
-  employee: z.string().min(1),
-  title: z.string().min(1).max(200),
-  instructions: z.string().min(1),
-  dependsOn: z.array(StepId).default([]),
-  acceptance: z.string().default(''),
+  employee: z.string().check(z.minLength(1)),
+  title: z.string().check(z.minLength(1), z.maxLength(200)),
+  instructions: z.string().check(z.minLength(1)),
+  dependsOn: z._default(z.array(StepId), []),
+  acceptance: z._default(z.string(), ''),
 });
 export type PlanStep = z.infer<typeof PlanStep>;
 
 export const Plan = z.object({
-  summary: z.string().default(''),
-  steps: z.array(PlanStep).min(1, 'a plan needs at least one step'),
+  summary: z._default(z.string(), ''),
+  steps: z.array(PlanStep).check(z.minLength(1, 'a plan needs at least one step')),
 });
 export type Plan = z.infer<typeof Plan>;
 
@@ -27,11 +27,11 @@ export type StepStatus = z.infer<typeof StepStatus>;
 export const StepResult = z.object({
   stepId: StepId,
   status: StepStatus,
-  output: z.string().default(''),
+  output: z._default(z.string(), ''),
   /** The Dev/QA round this result is from, and QA's findings on it. */
-  round: z.number().int().positive().optional(),
-  findings: z.string().optional(),
-  startedAt: z.string().optional(),
-  finishedAt: z.string().optional(),
+  round: z.optional(z.int().check(z.positive())),
+  findings: z.optional(z.string()),
+  startedAt: z.optional(z.string()),
+  finishedAt: z.optional(z.string()),
 });
 export type StepResult = z.infer<typeof StepResult>;

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { IllegalTransition } from '../errors';
+import * as z from '../zod';
 
 export const TaskStatus = z.enum([
   'queued',
@@ -46,10 +46,10 @@ export const TaskPreference = z.enum(['quality', 'balanced', 'cheap']);
 export type TaskPreference = z.infer<typeof TaskPreference>;
 
 export const TokenTotals = z.object({
-  inputTokens: z.number().int().nonnegative(),
-  outputTokens: z.number().int().nonnegative(),
-  cachedInputTokens: z.number().int().nonnegative(),
-  costMicroUsd: z.number().int().nonnegative(),
+  inputTokens: z.int().check(z.nonnegative()),
+  outputTokens: z.int().check(z.nonnegative()),
+  cachedInputTokens: z.int().check(z.nonnegative()),
+  costMicroUsd: z.int().check(z.nonnegative()),
 });
 export type TokenTotals = z.infer<typeof TokenTotals>;
 
@@ -63,7 +63,7 @@ export const ZERO_TOTALS: TokenTotals = {
 export const TaskFailure = z.object({ code: z.string(), message: z.string() });
 export type TaskFailure = z.infer<typeof TaskFailure>;
 
-export const TaskId = z.string().regex(/^tsk_[0-9A-HJKMNP-TV-Z]{26}$/, 'must look like tsk_<ULID>');
+export const TaskId = z.string().check(z.regex(/^tsk_[0-9A-HJKMNP-TV-Z]{26}$/, 'must look like tsk_<ULID>'));
 
 export const Task = z.object({
   tenantId: z.string(),
@@ -73,27 +73,31 @@ export const Task = z.object({
   status: TaskStatus,
   preference: TaskPreference,
   requireApproval: z.boolean(),
-  budgetMicroUsd: z.number().int().positive().optional(),
-  stepCount: z.number().int().nonnegative(),
-  stepsDone: z.number().int().nonnegative(),
+  budgetMicroUsd: z.optional(z.int().check(z.positive())),
+  stepCount: z.int().check(z.nonnegative()),
+  stepsDone: z.int().check(z.nonnegative()),
   totals: TokenTotals,
   createdAt: z.string(),
   updatedAt: z.string(),
-  finishedAt: z.string().optional(),
-  failure: TaskFailure.optional(),
-  summary: z.string().optional(),
-  executionId: z.string().optional(),
+  finishedAt: z.optional(z.string()),
+  failure: z.optional(TaskFailure),
+  summary: z.optional(z.string()),
+  executionId: z.optional(z.string()),
 });
 export type Task = z.infer<typeof Task>;
 
 /** The body of `POST /v1/tasks`. */
-export const CreateTaskInput = z
-  .object({
-    prompt: z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters'),
-    title: z.string().trim().min(1).max(200).optional(),
-    preference: TaskPreference.default('balanced'),
-    requireApproval: z.boolean().default(false),
-    budgetUsd: z.number().positive().max(10_000).optional(),
-  })
-  .strict();
+export const CreateTaskInput = z.strictObject({
+  prompt: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, 'must not be empty'),
+      z.maxLength(20_000, 'must be at most 20000 characters'),
+    ),
+  title: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+  preference: z._default(TaskPreference, 'balanced'),
+  requireApproval: z._default(z.boolean(), false),
+  budgetUsd: z.optional(z.number().check(z.positive(), z.maximum(10_000))),
+});
 export type CreateTaskInput = z.input<typeof CreateTaskInput>;

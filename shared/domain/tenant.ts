@@ -1,17 +1,17 @@
-import { z } from 'zod';
+import * as z from '../zod';
 
 export const TenantId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{1,62}$/, 'must be lowercase letters, digits, _ or -');
+  .check(z.regex(/^[a-z0-9][a-z0-9_-]{1,62}$/, 'must be lowercase letters, digits, _ or -'));
 
 export const Tenant = z.object({
   id: TenantId,
-  name: z.string().min(1),
-  plan: z.enum(['local', 'free', 'team', 'business']).default('free'),
-  monthlyBudgetMicroUsd: z.number().int().positive().optional(),
-  approvalThresholdMicroUsd: z.number().int().positive().optional(),
+  name: z.string().check(z.minLength(1)),
+  plan: z._default(z.enum(['local', 'free', 'team', 'business']), 'free'),
+  monthlyBudgetMicroUsd: z.optional(z.int().check(z.positive())),
+  approvalThresholdMicroUsd: z.optional(z.int().check(z.positive())),
   /** Opt-in: identical model calls may be answered from Helicone's cache (when Helicone is configured). */
-  heliconeCache: z.boolean().optional(),
+  heliconeCache: z.optional(z.boolean()),
   createdAt: z.string(),
 });
 export type Tenant = z.infer<typeof Tenant>;
@@ -21,15 +21,15 @@ export const ApiKeyScope = z.enum(['tasks:read', 'tasks:write', 'admin']);
 export const ApiKey = z.object({
   tenantId: TenantId,
   id: z.string(),
-  name: z.string().min(1).max(100),
+  name: z.string().check(z.minLength(1), z.maxLength(100)),
   /** The non-secret prefix shown in lists, `tt_<env>_<id>`. */
   prefix: z.string(),
   /** SHA-256 of the whole key; the key itself is shown once and never stored. */
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
-  scopes: z.array(ApiKeyScope).min(1),
+  hash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  scopes: z.array(ApiKeyScope).check(z.minLength(1)),
   createdAt: z.string(),
-  lastUsedAt: z.string().optional(),
-  revokedAt: z.string().optional(),
+  lastUsedAt: z.optional(z.string()),
+  revokedAt: z.optional(z.string()),
 });
 export type ApiKey = z.infer<typeof ApiKey>;
 

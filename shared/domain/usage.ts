@@ -1,22 +1,22 @@
-import { z } from 'zod';
+import * as z from '../zod';
 
 export const UsageRecord = z.object({
   tenantId: z.string(),
   id: z.string(),
   taskId: z.string(),
-  stepId: z.string().optional(),
+  stepId: z.optional(z.string()),
   employeeId: z.string(),
   provider: z.string(),
   model: z.string(),
-  inputTokens: z.number().int().nonnegative(),
-  outputTokens: z.number().int().nonnegative(),
-  cachedInputTokens: z.number().int().nonnegative(),
+  inputTokens: z.int().check(z.nonnegative()),
+  outputTokens: z.int().check(z.nonnegative()),
+  cachedInputTokens: z.int().check(z.nonnegative()),
   /** Of inputTokens, those written to the prompt cache (priced at the cache-write rate). */
-  cacheWriteTokens: z.number().int().nonnegative().optional(),
+  cacheWriteTokens: z.optional(z.int().check(z.nonnegative())),
   /** Integer micro-USD: money is never a float. */
-  costMicroUsd: z.number().int().nonnegative(),
-  latencyMs: z.number().nonnegative(),
-  attempts: z.number().int().positive(),
+  costMicroUsd: z.int().check(z.nonnegative()),
+  latencyMs: z.number().check(z.nonnegative()),
+  attempts: z.int().check(z.positive()),
   outcome: z.enum(['ok', 'error', 'cancelled']),
   at: z.string(),
 });
@@ -26,11 +26,11 @@ export const Artifact = z.object({
   tenantId: z.string(),
   taskId: z.string(),
   id: z.string(),
-  stepId: z.string().optional(),
-  path: z.string().min(1),
+  stepId: z.optional(z.string()),
+  path: z.string().check(z.minLength(1)),
   kind: z.enum(['file', 'report', 'log']),
-  bytes: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.int().check(z.nonnegative()),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   createdAt: z.string(),
 });
 export type Artifact = z.infer<typeof Artifact>;

@@ -1,38 +1,37 @@
-import { z } from 'zod';
 import { InvalidInput } from '../errors';
+import * as z from '../zod';
 import catalogFile from './catalog/models.json' with { type: 'json' };
 import { type ModelPrices, usdToMicro } from './cost';
 
-const UsdPerMTok = z.string().regex(/^\d+(\.\d{1,6})?$/, 'must be USD per million tokens, e.g. "3.00"');
+const UsdPerMTok = z
+  .string()
+  .check(z.regex(/^\d+(\.\d{1,6})?$/, 'must be USD per million tokens, e.g. "3.00"'));
 
 /** One model as the catalog file and a tenant's overrides write it. */
-export const ModelEntryInput = z
-  .object({
-    provider: z.string().regex(/^[a-z][a-z0-9-]{1,31}$/, 'must be a provider name such as openai'),
-    providerModelId: z.string().min(1).max(200),
-    contextWindow: z.number().int().positive(),
-    maxOutputTokens: z.number().int().positive(),
-    prices: z
-      .object({
-        input: UsdPerMTok,
-        output: UsdPerMTok,
-        cachedInput: UsdPerMTok,
-        cacheWrite: UsdPerMTok.optional(),
-      })
-      .strict(),
-    capabilities: z
-      .object({ tools: z.boolean(), json: z.boolean(), vision: z.boolean() })
-      .strict()
-      .default({ tools: true, json: true, vision: false }),
-    /** 1 (basic) to 5 (best): how the `quality` and `cheap` preferences rank models. */
-    quality: z.number().int().min(1).max(5).default(3),
-  })
-  .strict();
+export const ModelEntryInput = z.strictObject({
+  provider: z.string().check(z.regex(/^[a-z][a-z0-9-]{1,31}$/, 'must be a provider name such as openai')),
+  providerModelId: z.string().check(z.minLength(1), z.maxLength(200)),
+  contextWindow: z.int().check(z.positive()),
+  maxOutputTokens: z.int().check(z.positive()),
+  prices: z.strictObject({
+    input: UsdPerMTok,
+    output: UsdPerMTok,
+    cachedInput: UsdPerMTok,
+    cacheWrite: z.optional(UsdPerMTok),
+  }),
+  capabilities: z._default(z.strictObject({ tools: z.boolean(), json: z.boolean(), vision: z.boolean() }), {
+    tools: true,
+    json: true,
+    vision: false,
+  }),
+  /** 1 (basic) to 5 (best): how the `quality` and `cheap` preferences rank models. */
+  quality: z._default(z.int().check(z.minimum(1), z.maximum(5)), 3),
+});
 export type ModelEntryInput = z.input<typeof ModelEntryInput>;
 
 export const ModelId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9.:_/-]{0,99}$/, 'must be a model id such as gpt-4.1');
+  .check(z.regex(/^[a-z0-9][a-z0-9.:_/-]{0,99}$/, 'must be a model id such as gpt-4.1'));
 
 export interface CatalogModel {
   id: string;
@@ -77,9 +76,9 @@ export function toCatalogModel(
 
 const CatalogFile = z.object({
   version: z.string(),
-  checkedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  checkedAt: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
   source: z.string(),
-  models: z.array(ModelEntryInput.extend({ id: ModelId })),
+  models: z.array(z.extend(ModelEntryInput, { id: ModelId })),
 });
 
 /** The models a call can be routed to: the shipped price file, then config, then a tenant's overrides. */

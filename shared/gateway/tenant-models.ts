@@ -1,7 +1,7 @@
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { parseInput } from '../domain/parse';
 import { keys, type Store } from '../store';
+import * as z from '../zod';
 import { type Catalog, type CatalogModel, ModelEntryInput, ModelId, toCatalogModel } from './catalog';
 
 /**

@@ -2,12 +2,12 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ulid } from 'ulid';
-import { z } from 'zod';
 import type { CodeSandbox } from '../agents/sandbox-port';
 import { teamSandbox } from '../agents/team-sandbox';
 import { ConfigInvalid } from '../errors';
 import { AWS_SANDBOX_TIERS, FargateSandbox, GvisorPoolSandbox } from '../sandbox/aws/remote-sandbox';
 import type { JobResult, Sandbox, SandboxJobInput } from '../sandbox/job';
+import * as z from '../zod';
 
 /**
  * The environment variables a Lambda that runs code reads to reach the AWS
@@ -35,35 +35,46 @@ export const AWS_SANDBOX_ENV = {
 const E = AWS_SANDBOX_ENV;
 
 const idList = (pattern: RegExp, example: string) =>
-  z
-    .string()
-    .transform((s) => s.split(',').map((x) => x.trim()))
-    .pipe(z.array(z.string().regex(pattern, `must be comma-separated ids such as ${example}`)).min(1));
+  z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((s: string) => s.split(',').map((x) => x.trim())),
+    ),
+    z
+      .array(z.string().check(z.regex(pattern, `must be comma-separated ids such as ${example}`)))
+      .check(z.minLength(1)),
+  );
 
 const Common = z.object({
-  [E.bucket]: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
-  [E.prefix]: z
-    .string()
-    .regex(
-      /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
-      'must be an S3 key prefix without leading or trailing /',
-    )
-    .default('sandbox'),
+  [E.bucket]: z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')),
+  [E.prefix]: z._default(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
+          'must be an S3 key prefix without leading or trailing /',
+        ),
+      ),
+    'sandbox',
+  ),
 });
 
-const GvisorEnv = Common.extend({
+const GvisorEnv = z.extend(Common, {
   [E.queueUrl]: z.url('must be an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/q'),
 });
 
-const FargateEnv = Common.extend({
-  [E.cluster]: z.string().min(1, 'must be an ECS cluster name or ARN'),
-  [E.taskDefinition]: z.string().min(1, 'must be a task definition family, family:revision or ARN'),
-  [E.containerName]: z.string().min(1).default('runner'),
+const FargateEnv = z.extend(Common, {
+  [E.cluster]: z.string().check(z.minLength(1, 'must be an ECS cluster name or ARN')),
+  [E.taskDefinition]: z
+    .string()
+    .check(z.minLength(1, 'must be a task definition family, family:revision or ARN')),
+  [E.containerName]: z._default(z.string().check(z.minLength(1)), 'runner'),
   [E.subnets]: idList(/^subnet-[0-9a-f]+$/, 'subnet-0abc,subnet-0def'),
   [E.securityGroups]: idList(/^sg-[0-9a-f]+$/, 'sg-0abc'),
 });
 
-function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
+function parseEnv<S extends z.ZodMiniType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
   const present = Object.fromEntries(
     Object.values(E)
       .map((k) => [k, env[k]] as const)

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../zod';
 import { MAX_WALL_MS } from '../job';
 
 /**
@@ -7,10 +7,10 @@ import { MAX_WALL_MS } from '../job';
  * writes the JobResult beside it.
  */
 export const JobMessage = z.object({
-  jobId: z.string().min(1),
-  bucket: z.string().min(1),
-  jobKey: z.string().min(1),
-  resultKey: z.string().min(1),
+  jobId: z.string().check(z.minLength(1)),
+  bucket: z.string().check(z.minLength(1)),
+  jobKey: z.string().check(z.minLength(1)),
+  resultKey: z.string().check(z.minLength(1)),
 });
 export type JobMessage = z.infer<typeof JobMessage>;
 
