@@ -1,5 +1,5 @@
-import type { JobResult, Sandbox } from '../sandbox';
-import { testCommand } from '../sandbox';
+import type { JobResult, Sandbox } from '../sandbox/job';
+import { testCommand } from '../sandbox/runtimes';
 import type { CodeSandbox, SandboxRun } from './sandbox-port';
 
 function toRun(result: JobResult): SandboxRun {

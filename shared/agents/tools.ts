@@ -1,5 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Store } from '../store';
 import { diffFiles, type Workspace } from '../workspace';
 import type { CodeSandbox, SandboxRun } from './sandbox-port';

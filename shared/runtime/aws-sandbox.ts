@@ -1,12 +1,8 @@
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { ulid } from 'ulid';
 import type { CodeSandbox } from '../agents/sandbox-port';
 import { teamSandbox } from '../agents/team-sandbox';
 import { ConfigInvalid } from '../errors';
-import { AWS_SANDBOX_TIERS, FargateSandbox, GvisorPoolSandbox } from '../sandbox/aws/remote-sandbox';
-import type { JobResult, Sandbox, SandboxJobInput } from '../sandbox/job';
+import { AWS_SANDBOX_TIERS } from '../sandbox/aws/protocol';
+import type { Isolation, JobResult, Sandbox, SandboxJobInput } from '../sandbox/job';
 import * as z from '../zod';
 
 /**
@@ -93,57 +89,41 @@ function parseEnv<S extends z.ZodMiniType>(schema: S, env: Record<string, string
   );
 }
 
-/**
- * The Fargate tier behind a port that knows no task: the CodeSandbox interface
- * carries no run id, so each job gets its own Fargate task (its own microVM),
- * stopped when the job ends. Never shared between runs, at the price of a
- * task start per job.
- */
-class FargateTaskPerJob implements Sandbox {
-  readonly isolation = 'microvm' as const;
-  constructor(private readonly deps: Omit<ConstructorParameters<typeof FargateSandbox>[0], 'runId'>) {}
-
-  async run(job: SandboxJobInput, options: { signal?: AbortSignal } = {}): Promise<JobResult> {
-    const runId = ulid().toLowerCase();
-    const sandbox = new FargateSandbox({ ...this.deps, runId, prefix: `${this.deps.prefix}/${runId}` });
-    try {
-      return await sandbox.run(job, options);
-    } finally {
-      // A failed stop must not hide the job's own result or error; the runner also stops itself when idle.
-      await sandbox.stop('sandbox job finished').catch(() => undefined);
-    }
-  }
-}
+/** A sandbox tier's settings, validated from the environment (what aws-sandbox-clients.ts builds on). */
+export type AwsSandboxConfig =
+  | { tier: 'ec2-gvisor'; region?: string; bucket: string; prefix: string; queueUrl: string }
+  | {
+      tier: 'fargate';
+      region?: string;
+      bucket: string;
+      prefix: string;
+      cluster: string;
+      taskDefinition: string;
+      containerName: string;
+      subnets: string[];
+      securityGroups: string[];
+    };
 
 /**
- * The AWS sandbox a Lambda that runs code uses, from its environment; undefined
- * when no sandbox variable is set (functions that run no code). An invalid or
- * missing variable throws ConfigInvalid naming it.
+ * The sandbox tier from the environment; undefined when no sandbox variable is
+ * set (functions that run no code). An invalid or missing variable throws
+ * ConfigInvalid naming it. Builds no client.
  */
-export function sandboxFromEnv(env: Record<string, string | undefined>): CodeSandbox | undefined {
+export function sandboxConfigFromEnv(env: Record<string, string | undefined>): AwsSandboxConfig | undefined {
   const anySet = Object.values(E).some((k) => env[k] !== undefined && env[k] !== '');
   if (!anySet) return undefined;
   const tier = env[E.tier];
   if (!tier) throw new ConfigInvalid(E.tier, `is not set: must be one of ${AWS_SANDBOX_TIERS.join(', ')}`);
-  const region = env['AWS_REGION'];
-  const clientConfig = region ? { region } : {};
+  const region = env['AWS_REGION'] || undefined;
   if (tier === 'ec2-gvisor') {
     const c = parseEnv(GvisorEnv, env);
-    const sandbox = new GvisorPoolSandbox({
-      s3: new S3Client(clientConfig),
-      sqs: new SQSClient(clientConfig),
-      bucket: c[E.bucket],
-      prefix: c[E.prefix],
-      queueUrl: c[E.queueUrl],
-    });
-    return teamSandbox(sandbox, 'ec2-gvisor (runsc on the EC2 warm pool)');
+    return { tier, region, bucket: c[E.bucket], prefix: c[E.prefix], queueUrl: c[E.queueUrl] };
   }
   if (tier === 'fargate') {
     const c = parseEnv(FargateEnv, env);
-    const sandbox = new FargateTaskPerJob({
-      s3: new S3Client(clientConfig),
-      sqs: new SQSClient(clientConfig),
-      ecs: new ECSClient(clientConfig),
+    return {
+      tier,
+      region,
       bucket: c[E.bucket],
       prefix: c[E.prefix],
       cluster: c[E.cluster],
@@ -151,11 +131,52 @@ export function sandboxFromEnv(env: Record<string, string | undefined>): CodeSan
       containerName: c[E.containerName],
       subnets: c[E.subnets],
       securityGroups: c[E.securityGroups],
-    });
-    return teamSandbox(sandbox, 'fargate (a Fargate task per job)');
+    };
   }
   throw new ConfigInvalid(
     E.tier,
     `is invalid (${JSON.stringify(tier)}): must be one of ${AWS_SANDBOX_TIERS.join(', ')}`,
   );
+}
+
+const DESCRIPTIONS = {
+  'ec2-gvisor': { isolation: 'gvisor', label: 'ec2-gvisor (runsc on the EC2 warm pool)' },
+  fargate: { isolation: 'microvm', label: 'fargate (a Fargate task per job)' },
+} as const satisfies Record<AwsSandboxConfig['tier'], { isolation: Isolation; label: string }>;
+
+/**
+ * A sandbox whose clients are built on its first job: the S3, SQS and ECS SDKs
+ * are imported then, so a Lambda bundled with code splitting parses them only
+ * when an employee runs code.
+ */
+class SandboxOnFirstJob implements Sandbox {
+  private sandbox: Promise<Sandbox> | undefined;
+
+  constructor(
+    readonly isolation: Isolation,
+    private readonly open: () => Promise<Sandbox>,
+  ) {}
+
+  async run(job: SandboxJobInput, options?: { signal?: AbortSignal }): Promise<JobResult> {
+    this.sandbox ??= this.open().catch((e) => {
+      this.sandbox = undefined;
+      throw e;
+    });
+    return (await this.sandbox).run(job, options);
+  }
+}
+
+/**
+ * The AWS sandbox a Lambda that runs code uses, from its environment; undefined
+ * when no sandbox variable is set (functions that run no code). An invalid or
+ * missing variable throws ConfigInvalid naming it, at once.
+ */
+export function sandboxFromEnv(env: Record<string, string | undefined>): CodeSandbox | undefined {
+  const config = sandboxConfigFromEnv(env);
+  if (!config) return undefined;
+  const { isolation, label } = DESCRIPTIONS[config.tier];
+  const sandbox = new SandboxOnFirstJob(isolation, async () =>
+    (await import('./aws-sandbox-clients')).awsSandbox(config),
+  );
+  return teamSandbox(sandbox, label);
 }

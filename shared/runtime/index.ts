@@ -5,8 +5,8 @@ import type { TeamGateway } from '../gateway/team-gateway';
 import { createDocumentClient, Store } from '../store';
 import { TaskSignals, type WorkflowDeps } from '../workflow/deps';
 import type { WorkflowEngine } from '../workflow/engine';
-import type { LifecycleDeps } from '../workflow/task-lifecycle';
 import type { TeamModels } from '../workflow/models';
+import type { LifecycleDeps } from '../workflow/task-lifecycle';
 
 /** Everything a handler needs, built once per process (a Lambda container or the local host). */
 export interface Runtime extends WorkflowDeps, LifecycleDeps {

@@ -4,18 +4,15 @@
  */
 
 export {
+  AWS_SANDBOX_TIERS,
+  type AwsSandboxTier,
   JOB_VISIBILITY_TIMEOUT_SECONDS,
   JobMessage,
   jobKeys,
   RUNNER_ENV,
   SANDBOX_RUN_QUEUE_PREFIX,
 } from './aws/protocol';
-export {
-  AWS_SANDBOX_TIERS,
-  type AwsSandboxTier,
-  FargateSandbox,
-  GvisorPoolSandbox,
-} from './aws/remote-sandbox';
+export { FargateSandbox, GvisorPoolSandbox } from './aws/remote-sandbox';
 export { SandboxFailed, SandboxResultTimeout, SandboxUnavailable, WorkspaceTooLarge } from './errors';
 export {
   ISOLATIONS,

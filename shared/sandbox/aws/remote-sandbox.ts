@@ -217,6 +217,3 @@ export class GvisorPoolSandbox extends QueueSandbox {
     return this.pool.queueUrl;
   }
 }
-
-export type AwsSandboxTier = 'fargate' | 'ec2-gvisor';
-export const AWS_SANDBOX_TIERS: AwsSandboxTier[] = ['fargate', 'ec2-gvisor'];
