@@ -1,5 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import * as z from 'zod';
+import * as z from '../zod';
 import type { Store } from '../store';
 import { diffFiles, type Workspace } from '../workspace';
 import type { CodeSandbox, SandboxRun } from './sandbox-port';
@@ -112,7 +112,7 @@ export function builtInToolServer(ctx: ToolContext, allowed: readonly string[]):
       {
         description:
           'Run a command on the workspace in the sandbox (no network). Returns exit code and output.',
-        inputSchema: { runtime: Runtime, command: z.array(z.string()).min(1) },
+        inputSchema: { runtime: Runtime, command: z.array(z.string()).check(z.minLength(1)) },
       },
       async ({ runtime, command }) => {
         if (!ctx.sandbox) return text('No sandbox is configured on this host', true);
