@@ -1,7 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import * as z from '../zod';
 import type { Store } from '../store';
 import { diffFiles, type Workspace } from '../workspace';
+import * as z from '../zod';
 import type { CodeSandbox, SandboxRun } from './sandbox-port';
 
 /** Everything a tool may touch, for one employee on one step of one task. */
