@@ -1,6 +1,6 @@
 import { parseInput, TaskId } from '@techteam/shared/domain';
 import { runtime } from '@techteam/shared/runtime';
-import { cancelTask } from '@techteam/shared/workflow';
+import { cancelTask } from '@techteam/shared/workflow/task-lifecycle';
 import * as z from '@techteam/shared/zod';
 import { apiHandler } from '../http';
 

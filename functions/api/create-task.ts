@@ -1,6 +1,6 @@
 import { CreateTaskInput, parseInput } from '@techteam/shared/domain';
 import { runtime } from '@techteam/shared/runtime';
-import { submitTask } from '@techteam/shared/workflow';
+import { submitTask } from '@techteam/shared/workflow/task-lifecycle';
 import { apiHandler } from '../http';
 
 /** POST /v1/tasks */

@@ -3,7 +3,7 @@ import { InvalidInput } from '@techteam/shared/errors';
 import { numberToMicroUsd } from '@techteam/shared/gateway/cost';
 import { raiseTaskBudget } from '@techteam/shared/gateway/task-budget';
 import { runtime } from '@techteam/shared/runtime';
-import { resumeTask } from '@techteam/shared/workflow';
+import { resumeTask } from '@techteam/shared/workflow/task-lifecycle';
 import * as z from '@techteam/shared/zod';
 import { apiHandler } from '../http';
 

@@ -1,5 +1,5 @@
-import { teamRuntime } from '@techteam/shared/runtime/team';
-import { planTask } from '@techteam/shared/workflow';
+import { modelRuntime } from '@techteam/shared/runtime/models';
+import { planTask } from '@techteam/shared/workflow/plan-states';
 
 /** Step Functions Task state 'Plan'; its input is the state's ids-only payload. */
-export const handler = (input: unknown) => planTask(teamRuntime(), input as never);
+export const handler = (input: unknown) => planTask(modelRuntime(), input as never);

@@ -1,5 +1,5 @@
-import { teamRuntime } from '@techteam/shared/runtime/team';
-import { requestApproval } from '@techteam/shared/workflow';
+import { modelRuntime } from '@techteam/shared/runtime/models';
+import { requestApproval } from '@techteam/shared/workflow/plan-states';
 
 /** Step Functions Task state 'ApprovalGate'; its input is the state's ids-only payload. */
-export const handler = (input: unknown) => requestApproval(teamRuntime(), input as never);
+export const handler = (input: unknown) => requestApproval(modelRuntime(), input as never);

@@ -1,5 +1,5 @@
-import { teamRuntime } from '@techteam/shared/runtime/team';
-import { synthesize } from '@techteam/shared/workflow';
+import { modelRuntime } from '@techteam/shared/runtime/models';
+import { synthesize } from '@techteam/shared/workflow/finish-states';
 
 /** Step Functions Task state 'Synthesize'; its input is the state's ids-only payload. */
-export const handler = (input: unknown) => synthesize(teamRuntime(), input as never);
+export const handler = (input: unknown) => synthesize(modelRuntime(), input as never);

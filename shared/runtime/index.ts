@@ -14,8 +14,9 @@ export interface Runtime extends WorkflowDeps, LifecycleDeps {
   /**
    * The model gateway: providers, catalog, budgets; `models` is it, unless a
    * test swaps models out. Absent, with the workspace and the sandbox, in a
-   * Lambda whose handler never runs the team: those import `runtime()` from
-   * here, the others `teamRuntime()` from `./team`, so the provider, S3, ECS
+   * Lambda whose handler never calls a model: those import `runtime()` from
+   * here, the ones that call models `modelRuntime()` from `./models`, the ones
+   * that run employees `teamRuntime()` from `./team`, so the provider, S3, ECS
    * and SQS SDKs are bundled only where they are used.
    */
   gateway?: TeamGateway;
@@ -41,7 +42,9 @@ export function notConfigured(variable: string): never {
 
 /** Reaching the team's parts from a function bundled without them is a wiring mistake, said plainly. */
 function notBundled(what: string): never {
-  throw new Error(`This function was bundled without ${what}: its handler must use teamRuntime()`);
+  throw new Error(
+    `This function was bundled without ${what}: its handler must use modelRuntime() or teamRuntime()`,
+  );
 }
 const modelsNotBundled: TeamModels = { complete: async () => notBundled('the model gateway') };
 

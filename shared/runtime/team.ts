@@ -1,32 +1,29 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type TeamGateway, teamGateway } from '../gateway/team-gateway';
 import type { Workspace } from '../workspace';
 import { sandboxFromEnv } from './aws-sandbox';
-import { notConfigured, type Runtime, runtime, useRuntime } from './index';
+import { notConfigured, useRuntime } from './index';
+import { gatewayOnly, type ModelRuntime, modelRuntime } from './models';
 
 /**
  * The runtime with what the team works with: the model gateway, the task
- * workspaces in S3 and the AWS sandbox. For the handlers that run employees or
- * call models; added to the process's runtime once. The local host installs a
- * whole runtime up front, so there this returns it unchanged.
+ * workspaces in S3 and the AWS sandbox. For the handlers that run employees;
+ * added to the process's runtime once. The local host installs a whole runtime
+ * up front, so there this returns it unchanged.
  */
-export function teamRuntime(): Runtime & { gateway: TeamGateway } {
-  const base = runtime();
-  if (base.gateway) return base as Runtime & { gateway: TeamGateway };
+export function teamRuntime(): ModelRuntime {
+  const base = modelRuntime();
+  if (!gatewayOnly.has(base)) return base;
   const { config } = base;
   const region = config.AWS_REGION;
   const bucket = config.TECHTEAM_ARTIFACTS_BUCKET;
   const sandbox = sandboxFromEnv(process.env);
-  const gateway = teamGateway(base.store, base.directory);
   let s3: Promise<S3Client> | undefined;
   const s3Client = () => {
     s3 ??= import('@aws-sdk/client-s3').then((m) => new m.S3Client(region ? { region } : {}));
     return s3;
   };
-  const full: Runtime & { gateway: TeamGateway } = {
+  const full: ModelRuntime = {
     ...base,
-    gateway,
-    models: gateway,
     ...(sandbox ? { sandbox } : {}),
     workspaceFor: (tenantId, taskId) =>
       s3WorkspaceOnFirstUse(async () =>
@@ -43,9 +40,9 @@ export function teamRuntime(): Runtime & { gateway: TeamGateway } {
 }
 
 /**
- * A task's S3 workspace whose SDK is imported on first use: planning, approval
- * and synthesis never touch a workspace, and in a Lambda bundled with code
- * splitting they then never parse the S3 client.
+ * A task's S3 workspace whose SDK is imported on first use, so that in a Lambda
+ * bundled with code splitting the S3 client is parsed on the first step, not at
+ * init (where it would count against every cold start, failed ones included).
  */
 function s3WorkspaceOnFirstUse(open: () => Promise<Workspace>): Workspace {
   let workspace: Promise<Workspace> | undefined;

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -243,7 +244,7 @@ except OSError as e:
 import os, time
 if os.fork() == 0:
     os.setsid()
-    os.execv("/usr/bin/sleep", ["sleep", "313.37"])
+    os.execv("/usr/bin/sleep", ["${MARKER}-sleep", "313.37"])
 print("detached", flush=True)
 time.sleep(60)
 `,
@@ -254,7 +255,8 @@ time.sleep(60)
     check: (r) => {
       expect(r.stdout).toContain('detached');
       expect(r.limit).toBe('wallTime');
-      expect(hostProcessesMatching('313.37')).toEqual([]);
+      // The detached sleep carries the job's marker as its argv[0]: the check after every
+      // case proves it is gone.
     },
   },
   {
@@ -346,14 +348,18 @@ export function describeHostileCorpus(makeSandbox: () => Sandbox & { close?(): v
     sandbox.close?.();
   });
 
+  // The bwrap and gVisor suites run at once in separate workers: markers unique to this
+  // suite keep one from counting the other's processes as survivors of its own.
+  const suite = randomUUID().slice(0, 8);
+  const marked = (job: SandboxJobInput, marker: string): SandboxJobInput => ({
+    ...job,
+    command: job.command.map((a) => a.replaceAll(MARKER, marker)),
+  });
+
   HOSTILE_CASES.forEach((c, i) => {
     it.concurrent(c.name, async () => {
-      const job = c.job(ctx);
-      const marker = `${MARKER}-${i}-`;
-      const result = await sandbox.run({
-        ...job,
-        command: job.command.map((a) => a.replace(MARKER, marker)),
-      });
+      const marker = `${MARKER}-${suite}-${i}-`;
+      const result = await sandbox.run(marked(c.job(ctx), marker));
       c.check(result, ctx);
       expect(hostProcessesMatching(marker)).toEqual([]);
       expect(hostProcessesMatching(result.jobId)).toEqual([]);
@@ -383,13 +389,11 @@ time.sleep(60)
     );
     const busyLoop = py('while True:\n    pass', { cpuSeconds: 3, wallMs: 15_000 });
     const bombs = [forkBomb, busyLoop].map((job, i) => {
-      const marker = `${MARKER}-responsive-${i}-`;
+      const marker = `${MARKER}-${suite}-responsive-${i}-`;
       const state = { marker, seen: false, done: false };
-      const settled = sandbox
-        .run({ ...job, command: job.command.map((a) => a.replace(MARKER, marker)) })
-        .finally(() => {
-          state.done = true;
-        });
+      const settled = sandbox.run(marked(job, marker)).finally(() => {
+        state.done = true;
+      });
       return { state, settled };
     });
     // Under bwrap a bomb's processes carry its marker; under gVisor they live inside the

@@ -15,26 +15,14 @@ export { directModels } from './direct-models';
 export type { WorkflowEngine } from './engine';
 export { PlanInvalid, TaskNotRunnable, WorkflowStartFailed } from './errors';
 export { type CaughtError, finalizeTask, markTaskFailed, synthesize } from './finish-states';
-export {
-  type LocalEngineOptions,
-  LocalWorkflowEngine,
-  type TaskStateHandler,
-  TaskTokenUnknown,
-} from './local-engine';
 export type { EmployeeCall, MeteredResponse, TeamModels } from './models';
 export { planTask, requestApproval, startRun } from './plan-states';
 export { type PlanProblem, planProblems, planWaves } from './plan-waves';
-// The Step Functions engine (./step-functions-engine) is imported by path, on first use.
-export {
-  devAttempt,
-  parseVerdict,
-  qaReview,
-  rejectStep,
-  runEmployee,
-  type StepInput,
-  StepRejected,
-  startStep,
-} from './step-states';
+// The engines are imported by path: the Step Functions one on first use, the local one
+// (aws-local-stepfunctions, its validator and credential chain) only by the local host.
+export { type StepInput, StepRejected } from './step-context';
+export { rejectStep, startStep } from './step-gates';
+export { devAttempt, parseVerdict, qaReview, runEmployee } from './step-states';
 export {
   approveTask,
   cancelTask,
@@ -49,6 +37,7 @@ import type { TaskStateName } from './definition';
 import type { WorkflowDeps } from './deps';
 import * as finish from './finish-states';
 import * as plan from './plan-states';
+import * as gates from './step-gates';
 import * as steps from './step-states';
 
 /** Task state name → the core function it runs (what each functions/workflow handler calls). */
@@ -59,11 +48,11 @@ export const TASK_STATE_FUNCTIONS: Record<
   Plan: plan.planTask,
   ApprovalGate: plan.requestApproval,
   StartRun: plan.startRun,
-  StartStep: steps.startStep,
+  StartStep: gates.startStep,
   RunEmployee: steps.runEmployee,
   DevAttempt: steps.devAttempt,
   QAReview: steps.qaReview,
-  RejectStep: steps.rejectStep,
+  RejectStep: gates.rejectStep,
   Synthesize: finish.synthesize,
   Finalize: finish.finalizeTask,
   MarkFailed: finish.markTaskFailed,

@@ -1,88 +1,21 @@
-import { teamOf } from '../agents';
 import { runAgent } from '../agents/agent-loop';
-import type { Toolbox } from '../agents/toolbox';
-import type { EmployeeProfile, PlanStep, StepResult, Task } from '../domain';
-import { NotFound, TechteamError } from '../errors';
-import type { WorkflowInput } from './definition';
 import { MAX_DEV_ROUNDS, type WorkflowDeps } from './deps';
-import { TaskNotRunnable } from './errors';
-import { planWaves } from './plan-waves';
+import {
+  finishStep,
+  loadStep,
+  profileFor,
+  type StepContext,
+  type StepInput,
+  stepPrompt,
+} from './step-context';
 
-export interface StepInput extends WorkflowInput {
-  stepId: string;
-}
-
-export class StepRejected extends TechteamError {
-  constructor(stepId: string, rounds: number, findings: string) {
-    super('StepRejected', 422, `QA rejected step '${stepId}' after ${rounds} round(s): ${findings}`, {
-      stepId,
-      rounds,
-    });
-  }
-}
-
-interface StepContext {
-  team: EmployeeProfile[];
-  task: Task;
-  step: PlanStep;
-  results: StepResult[];
-  order: string[];
-}
-
-async function loadStep({ store }: WorkflowDeps, input: StepInput, action: string): Promise<StepContext> {
-  const { tenantId, taskId, stepId } = input;
-  const task = await store.getTask(tenantId, taskId);
-  if (task.status !== 'running') throw new TaskNotRunnable(taskId, task.status, action);
-  const plan = await store.getPlan(tenantId, taskId);
-  if (!plan) throw new NotFound('plan of task', taskId);
-  const step = plan.steps.find((s) => s.id === stepId);
-  if (!step) throw new NotFound('plan step', stepId);
-  const results = await store.listStepResults(tenantId, taskId);
-  const team = await teamOf(store, tenantId);
-  return {
-    team,
-    task,
-    step,
-    results,
-    order: planWaves(
-      plan,
-      team.map((p) => p.id),
-    ).flat(),
-  };
-}
-
-function profileFor(ctx: StepContext, employee: string): EmployeeProfile {
-  const profile = ctx.team.find((p) => p.id === employee);
-  if (!profile) throw new NotFound('employee', employee);
-  return profile;
-}
-
-function stepPrompt(ctx: StepContext, extra: string[] = []): string {
-  const { task, step, results } = ctx;
-  const parts = [
-    step.instructions,
-    '',
-    `Step: ${step.title}`,
-    `Acceptance: ${step.acceptance || 'the step is done as instructed'}`,
-    `The whole task: ${task.prompt}`,
-    ...extra,
-  ];
-  const inputs = step.dependsOn
-    .map((d) => results.find((r) => r.stepId === d))
-    .filter(Boolean) as StepResult[];
-  if (inputs.length) {
-    parts.push('', 'Results of the steps this one depends on:');
-    for (const r of inputs) parts.push(`## ${r.stepId}`, r.output);
-  }
-  return parts.join('\n');
-}
-
-async function withToolbox<T>(
+/** One employee works on the step in its agent loop, with its tools, and gives its answer. */
+async function employeeAnswer(
   deps: WorkflowDeps,
   ctx: StepContext,
   employee: string,
-  fn: (toolbox: Toolbox, signal: AbortSignal | undefined) => Promise<T>,
-): Promise<T> {
+  prompt: string,
+): Promise<string> {
   const { tenantId, id: taskId } = ctx.task;
   const workspace = deps.workspaceFor(tenantId, taskId);
   const signal = deps.signals?.for(taskId);
@@ -112,84 +45,25 @@ async function withToolbox<T>(
     })),
   );
   try {
-    return await fn(toolbox, signal);
+    return await runAgent({
+      store: deps.store,
+      models: deps.models,
+      task: ctx.task,
+      stepId: ctx.step.id,
+      profile,
+      prompt,
+      toolbox,
+      ...(signal ? { signal } : {}),
+    });
   } finally {
     await toolbox.close();
   }
 }
 
-async function finishStep(
-  deps: WorkflowDeps,
-  ctx: StepContext,
-  result: Omit<StepResult, 'stepId'>,
-): Promise<void> {
-  const { store } = deps;
-  const { tenantId, id: taskId } = ctx.task;
-  await store.saveStepResult(tenantId, taskId, {
-    ...result,
-    stepId: ctx.step.id,
-    finishedAt: new Date().toISOString(),
-  });
-  if (result.status === 'succeeded') {
-    // Counted after our own save, from the results as they are now (steps of a wave finish in
-    // parallel): of the writers, the last to save counts every step, and no count lowers another.
-    const steps = new Set(ctx.order);
-    const done = (await store.listStepResults(tenantId, taskId)).filter(
-      (r) => r.status === 'succeeded' && steps.has(r.stepId),
-    ).length;
-    await store.raiseStepsDone(tenantId, taskId, done);
-  }
-  await store.appendEvent(tenantId, taskId, {
-    type: 'step_finished',
-    stepId: ctx.step.id,
-    employee: ctx.step.employee,
-    outcome: result.status === 'succeeded' ? 'succeeded' : 'failed',
-    summary: (result.findings ?? result.output).split('\n')[0] ?? '',
-  });
-}
-
-/** StartStep: announces the step and says how it runs; a step already done is skipped (resume). */
-export async function startStep(
-  deps: WorkflowDeps,
-  input: StepInput,
-): Promise<{ done: boolean; loop: 'dev' | 'single'; round: number; maxRounds: number }> {
-  const ctx = await loadStep(deps, input, `start step '${input.stepId}'`);
-  const loop = ctx.step.employee === 'dev' ? 'dev' : 'single';
-  if (ctx.results.some((r) => r.stepId === input.stepId && r.status === 'succeeded')) {
-    return { done: true, loop, round: 1, maxRounds: MAX_DEV_ROUNDS };
-  }
-  await deps.store.appendEvent(input.tenantId, input.taskId, {
-    type: 'step_started',
-    stepId: ctx.step.id,
-    employee: ctx.step.employee,
-    title: ctx.step.title,
-    index: ctx.order.indexOf(ctx.step.id),
-    total: ctx.order.length,
-  });
-  await deps.store.saveStepResult(input.tenantId, input.taskId, {
-    stepId: ctx.step.id,
-    status: 'running',
-    output: '',
-    startedAt: new Date().toISOString(),
-  });
-  return { done: false, loop, round: 1, maxRounds: MAX_DEV_ROUNDS };
-}
-
 /** RunEmployee: a non-dev employee does the step in its agent loop. */
 export async function runEmployee(deps: WorkflowDeps, input: StepInput): Promise<{ stepId: string }> {
   const ctx = await loadStep(deps, input, `run step '${input.stepId}'`);
-  const output = await withToolbox(deps, ctx, ctx.step.employee, (toolbox, signal) =>
-    runAgent({
-      store: deps.store,
-      models: deps.models,
-      task: ctx.task,
-      stepId: ctx.step.id,
-      profile: profileFor(ctx, ctx.step.employee),
-      prompt: stepPrompt(ctx),
-      toolbox,
-      ...(signal ? { signal } : {}),
-    }),
-  );
+  const output = await employeeAnswer(deps, ctx, ctx.step.employee, stepPrompt(ctx));
   await finishStep(deps, ctx, { status: 'succeeded', output });
   return { stepId: ctx.step.id };
 }
@@ -209,18 +83,7 @@ export async function devAttempt(
           previous?.findings ?? '',
         ]
       : ['', `Round 1 of ${MAX_DEV_ROUNDS}.`];
-  const output = await withToolbox(deps, ctx, 'dev', (toolbox, signal) =>
-    runAgent({
-      store: deps.store,
-      models: deps.models,
-      task: ctx.task,
-      stepId: ctx.step.id,
-      profile: profileFor(ctx, 'dev'),
-      prompt: stepPrompt(ctx, extra),
-      toolbox,
-      ...(signal ? { signal } : {}),
-    }),
-  );
+  const output = await employeeAnswer(deps, ctx, 'dev', stepPrompt(ctx, extra));
   await deps.store.saveStepResult(input.tenantId, input.taskId, {
     stepId: ctx.step.id,
     status: 'running',
@@ -268,18 +131,7 @@ export async function qaReview(
     'Check the workspace against the acceptance criteria and run the tests. End your answer with one JSON object:',
     '{"verdict": "pass" | "fail", "findings": "what is wrong, or why it passes"}',
   ]);
-  const answer = await withToolbox(deps, ctx, 'qa', (toolbox, signal) =>
-    runAgent({
-      store: deps.store,
-      models: deps.models,
-      task: ctx.task,
-      stepId: ctx.step.id,
-      profile: profileFor(ctx, 'qa'),
-      prompt,
-      toolbox,
-      ...(signal ? { signal } : {}),
-    }),
-  );
+  const answer = await employeeAnswer(deps, ctx, 'qa', prompt);
   const verdict = parseVerdict(answer);
   await deps.store.appendEvent(input.tenantId, input.taskId, {
     type: 'verdict',
@@ -314,13 +166,4 @@ export async function qaReview(
     }
   }
   return { passed: verdict.passed };
-}
-
-/** RejectStep: QA rejected the last round; the step fails and, with it, the run. */
-export async function rejectStep(deps: WorkflowDeps, input: StepInput & { round: number }): Promise<never> {
-  const ctx = await loadStep(deps, input, `reject step '${input.stepId}'`);
-  const last = ctx.results.find((r) => r.stepId === input.stepId);
-  const findings = last?.findings ?? 'no findings recorded';
-  await finishStep(deps, ctx, { status: 'failed', output: last?.output ?? '', round: input.round, findings });
-  throw new StepRejected(ctx.step.id, input.round, findings);
 }

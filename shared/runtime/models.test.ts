@@ -1,0 +1,58 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AWS_SANDBOX_ENV as E } from './aws-sandbox';
+import { type Runtime, runtime, useRuntime } from './index';
+import { modelRuntime } from './models';
+import { teamRuntime } from './team';
+
+// What a Lambda builds from its environment: no call here reaches AWS (clients connect on first use).
+describe('runtimes by what a handler uses', () => {
+  beforeEach(() => {
+    useRuntime(undefined);
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    vi.stubEnv('TECHTEAM_ARTIFACTS_BUCKET', 'techteam-artifacts');
+  });
+  afterEach(() => {
+    useRuntime(undefined);
+    vi.unstubAllEnvs();
+  });
+
+  it('runtime(): no gateway, and reaching for one says which runtime the handler needed', async () => {
+    const base = runtime();
+    expect(base.gateway).toBeUndefined();
+    await expect(base.models.complete({} as never)).rejects.toThrow(/bundled without the model gateway/);
+    expect(() => base.workspaceFor('t', 'k')).toThrow(/modelRuntime\(\) or teamRuntime\(\)/);
+  });
+
+  it('modelRuntime(): the gateway is the models, still no workspace or sandbox, built once', () => {
+    const withModels = modelRuntime();
+    expect(withModels.gateway).toBeDefined();
+    expect(withModels.models).toBe(withModels.gateway);
+    expect(withModels.sandbox).toBeUndefined();
+    expect(() => withModels.workspaceFor('t', 'k')).toThrow(/bundled without the workspace/);
+    expect(modelRuntime()).toBe(withModels);
+    expect(runtime()).toBe(withModels);
+  });
+
+  it('teamRuntime(): adds the workspace and the sandbox to the same gateway', () => {
+    vi.stubEnv(E.tier, 'ec2-gvisor');
+    vi.stubEnv(E.bucket, 'techteam-artifacts');
+    vi.stubEnv(E.queueUrl, 'https://sqs.eu-west-1.amazonaws.com/123456789012/techteam-sandbox-pool');
+    const withModels = modelRuntime();
+    const team = teamRuntime();
+    expect(team).not.toBe(withModels);
+    expect(team.gateway).toBe(withModels.gateway);
+    expect(team.sandbox).toBeDefined();
+    const workspace = team.workspaceFor('t', 'k');
+    expect(typeof workspace.files).toBe('function');
+    expect(teamRuntime()).toBe(team);
+    expect(modelRuntime()).toBe(team);
+  });
+
+  it('a runtime the local host installed whole is returned as it is', () => {
+    const base = runtime();
+    const installed: Runtime = { ...base, gateway: modelRuntime().gateway };
+    useRuntime(installed);
+    expect(modelRuntime()).toBe(installed);
+    expect(teamRuntime()).toBe(installed);
+  });
+});

@@ -1,0 +1,110 @@
+import { teamOf } from '../agents';
+import type { EmployeeProfile, PlanStep, StepResult, Task } from '../domain';
+import { NotFound, TechteamError } from '../errors';
+import type { WorkflowInput } from './definition';
+import type { WorkflowDeps } from './deps';
+import { TaskNotRunnable } from './errors';
+import { planWaves } from './plan-waves';
+
+export interface StepInput extends WorkflowInput {
+  stepId: string;
+}
+
+export class StepRejected extends TechteamError {
+  constructor(stepId: string, rounds: number, findings: string) {
+    super('StepRejected', 422, `QA rejected step '${stepId}' after ${rounds} round(s): ${findings}`, {
+      stepId,
+      rounds,
+    });
+  }
+}
+
+export interface StepContext {
+  team: EmployeeProfile[];
+  task: Task;
+  step: PlanStep;
+  results: StepResult[];
+  order: string[];
+}
+
+export async function loadStep(
+  { store }: WorkflowDeps,
+  input: StepInput,
+  action: string,
+): Promise<StepContext> {
+  const { tenantId, taskId, stepId } = input;
+  const task = await store.getTask(tenantId, taskId);
+  if (task.status !== 'running') throw new TaskNotRunnable(taskId, task.status, action);
+  const plan = await store.getPlan(tenantId, taskId);
+  if (!plan) throw new NotFound('plan of task', taskId);
+  const step = plan.steps.find((s) => s.id === stepId);
+  if (!step) throw new NotFound('plan step', stepId);
+  const results = await store.listStepResults(tenantId, taskId);
+  const team = await teamOf(store, tenantId);
+  return {
+    team,
+    task,
+    step,
+    results,
+    order: planWaves(
+      plan,
+      team.map((p) => p.id),
+    ).flat(),
+  };
+}
+
+export function profileFor(ctx: StepContext, employee: string): EmployeeProfile {
+  const profile = ctx.team.find((p) => p.id === employee);
+  if (!profile) throw new NotFound('employee', employee);
+  return profile;
+}
+
+export function stepPrompt(ctx: StepContext, extra: string[] = []): string {
+  const { task, step, results } = ctx;
+  const parts = [
+    step.instructions,
+    '',
+    `Step: ${step.title}`,
+    `Acceptance: ${step.acceptance || 'the step is done as instructed'}`,
+    `The whole task: ${task.prompt}`,
+    ...extra,
+  ];
+  const inputs = step.dependsOn
+    .map((d) => results.find((r) => r.stepId === d))
+    .filter(Boolean) as StepResult[];
+  if (inputs.length) {
+    parts.push('', 'Results of the steps this one depends on:');
+    for (const r of inputs) parts.push(`## ${r.stepId}`, r.output);
+  }
+  return parts.join('\n');
+}
+
+export async function finishStep(
+  deps: WorkflowDeps,
+  ctx: StepContext,
+  result: Omit<StepResult, 'stepId'>,
+): Promise<void> {
+  const { store } = deps;
+  const { tenantId, id: taskId } = ctx.task;
+  await store.saveStepResult(tenantId, taskId, {
+    ...result,
+    stepId: ctx.step.id,
+    finishedAt: new Date().toISOString(),
+  });
+  if (result.status === 'succeeded') {
+    // Counted after our own save, from the results as they are now (steps of a wave finish in
+    // parallel): of the writers, the last to save counts every step, and no count lowers another.
+    const steps = new Set(ctx.order);
+    const done = (await store.listStepResults(tenantId, taskId)).filter(
+      (r) => r.status === 'succeeded' && steps.has(r.stepId),
+    ).length;
+    await store.raiseStepsDone(tenantId, taskId, done);
+  }
+  await store.appendEvent(tenantId, taskId, {
+    type: 'step_finished',
+    stepId: ctx.step.id,
+    employee: ctx.step.employee,
+    outcome: result.status === 'succeeded' ? 'succeeded' : 'failed',
+    summary: (result.findings ?? result.output).split('\n')[0] ?? '',
+  });
+}
