@@ -161,7 +161,7 @@ describe('workflow stack', () => {
 });
 
 describe('functions', () => {
-  it('has one arm64 Node 22 function per handler in functions/routes.ts', () => {
+  it('has one arm64 Node 24 function per handler in functions/routes.ts', () => {
     expect([...lambdas().keys()].sort()).toEqual(
       lambdaHandlers()
         .map((h) => h.file)
@@ -169,7 +169,7 @@ describe('functions', () => {
     );
     for (const fn of lambdas().values()) {
       expect(fn.resource['Properties']).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
       });

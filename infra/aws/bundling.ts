@@ -13,18 +13,18 @@ import { apiAccess, type FunctionAccess, WORKFLOW_ACCESS } from './function-acce
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * ESM for Node 22 (the Lambda runtime), minified, tree-shaken. The AWS SDK is
+ * ESM for Node 24 (the Lambda runtime), minified, tree-shaken. The AWS SDK is
  * bundled, not left to the runtime's copy: measured with `npm run bench --
  * bundles` (and `--external-sdk`), loading the runtime-style SDK packages (many
  * CommonJS files) costs more init time than parsing the bundled, tree-shaken
  * ESM build, and bundling pins the SDK version the tests ran against (the
- * nodejs22.x runtime ships an older 3.x). The banner gives CommonJS
+ * runtime ships its own, older 3.x). The banner gives CommonJS
  * dependencies bundled into ESM the `require` they expect for Node built-ins.
  * The alias replaces the SDK's default credential chain with the environment
  * link alone, the one Lambda uses (shared/runtime/lambda-credentials.ts).
  */
 export const LAMBDA_BUNDLE = {
-  target: 'node22',
+  target: 'node24',
   minify: true,
   sourceMap: false,
   mainFields: ['module', 'main'],
