@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { onFirstUse } from '../runtime/first-use';
 import { DemoProvider } from './demo-provider';
 import { type LiveProvider, type ProviderPlan, planProviders } from './provider-status';
 import type { ModelProvider, ModelRequest, ModelResponse } from './types';
@@ -16,19 +17,17 @@ export interface ProviderSetup extends ProviderPlan {
  * calls a model, Bedrock's alone in deploy-your-own mode.
  */
 export class ProviderOnFirstCall implements ModelProvider {
-  private loading: Promise<ModelProvider> | undefined;
+  private readonly provider: () => Promise<ModelProvider>;
 
   constructor(
     readonly name: string,
-    private readonly load: () => Promise<ModelProvider>,
-  ) {}
+    load: () => Promise<ModelProvider>,
+  ) {
+    this.provider = onFirstUse(load);
+  }
 
-  complete(request: ModelRequest): Promise<ModelResponse> {
-    this.loading ??= this.load().catch((e) => {
-      this.loading = undefined; // a failed import is retried by the next call
-      throw e;
-    });
-    return this.loading.then((provider) => provider.complete(request));
+  async complete(request: ModelRequest): Promise<ModelResponse> {
+    return (await this.provider()).complete(request);
   }
 }
 

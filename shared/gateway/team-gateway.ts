@@ -1,5 +1,6 @@
 import { allowOperatorModels } from '../agents/profiles';
 import { employeeOf } from '../agents/roster';
+import { onFirstUse } from '../runtime/first-use';
 import type { Store } from '../store';
 import type { EmployeeCall, MeteredResponse, TeamModels } from '../workflow/models';
 import { ModelGateway } from './gateway';
@@ -18,8 +19,7 @@ export interface TeamGateway extends TeamModels {
  * lazily so a Lambda reads its secrets on the first call, not at import.
  */
 export function teamGateway(store: Store, directory: ModelDirectory): TeamGateway {
-  let ready: Promise<{ gateway: ModelGateway; setup: ProviderSetup }> | undefined;
-  const build = async () => {
+  const get = onFirstUse(async () => {
     const { config, plan, catalogs } = await directory.resolve();
     const setup = buildProviders(plan);
     allowOperatorModels(setup.configModels.map((m) => m.id));
@@ -33,14 +33,7 @@ export function teamGateway(store: Store, directory: ModelDirectory): TeamGatewa
       profileFor: (tenantId, id) => employeeOf(store, tenantId, id).catch(() => undefined),
     });
     return { gateway, setup };
-  };
-  const get = () => {
-    ready ??= build().catch((e) => {
-      ready = undefined;
-      throw e;
-    });
-    return ready;
-  };
+  });
   return {
     async complete(call: EmployeeCall): Promise<MeteredResponse> {
       return (await get()).gateway.complete(call);

@@ -4,6 +4,7 @@ import { ConfigInvalid } from '../errors';
 import { AWS_SANDBOX_TIERS } from '../sandbox/aws/protocol';
 import type { Isolation, JobResult, Sandbox, SandboxJobInput } from '../sandbox/job';
 import * as z from '../zod';
+import { onFirstUse } from './first-use';
 
 /**
  * The environment variables a Lambda that runs code reads to reach the AWS
@@ -150,19 +151,17 @@ const DESCRIPTIONS = {
  * when an employee runs code.
  */
 class SandboxOnFirstJob implements Sandbox {
-  private sandbox: Promise<Sandbox> | undefined;
+  private readonly sandbox: () => Promise<Sandbox>;
 
   constructor(
     readonly isolation: Isolation,
-    private readonly open: () => Promise<Sandbox>,
-  ) {}
+    open: () => Promise<Sandbox>,
+  ) {
+    this.sandbox = onFirstUse(open);
+  }
 
   async run(job: SandboxJobInput, options?: { signal?: AbortSignal }): Promise<JobResult> {
-    this.sandbox ??= this.open().catch((e) => {
-      this.sandbox = undefined;
-      throw e;
-    });
-    return (await this.sandbox).run(job, options);
+    return (await this.sandbox()).run(job, options);
   }
 }
 

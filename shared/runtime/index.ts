@@ -7,6 +7,7 @@ import { TaskSignals, type WorkflowDeps } from '../workflow/deps';
 import type { WorkflowEngine } from '../workflow/engine';
 import type { TeamModels } from '../workflow/models';
 import type { LifecycleDeps } from '../workflow/task-lifecycle';
+import { onFirstUse } from './first-use';
 
 /** Everything a handler needs, built once per process (a Lambda container or the local host). */
 export interface Runtime extends WorkflowDeps, LifecycleDeps {
@@ -83,11 +84,9 @@ function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
  * bundled with code splitting they then never parse the SFN client.
  */
 function stepFunctionsOnFirstUse(arn: string, region: string | undefined): WorkflowEngine {
-  let engine: Promise<WorkflowEngine> | undefined;
-  const get = () => {
-    engine ??= import('../workflow/step-functions-engine').then((m) => m.stepFunctionsEngine(arn, region));
-    return engine;
-  };
+  const get = onFirstUse(async () =>
+    (await import('../workflow/step-functions-engine')).stepFunctionsEngine(arn, region),
+  );
   return {
     kind: 'step-functions',
     start: async (input) => (await get()).start(input),

@@ -1,6 +1,6 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { Workspace } from '../workspace';
 import { sandboxFromEnv } from './aws-sandbox';
+import { onFirstUse } from './first-use';
 import { notConfigured, useRuntime } from './index';
 import { gatewayOnly, type ModelRuntime, modelRuntime } from './models';
 
@@ -17,11 +17,10 @@ export function teamRuntime(): ModelRuntime {
   const region = config.AWS_REGION;
   const bucket = config.TECHTEAM_ARTIFACTS_BUCKET;
   const sandbox = sandboxFromEnv(process.env);
-  let s3: Promise<S3Client> | undefined;
-  const s3Client = () => {
-    s3 ??= import('@aws-sdk/client-s3').then((m) => new m.S3Client(region ? { region } : {}));
-    return s3;
-  };
+  const s3Client = onFirstUse(async () => {
+    const { S3Client } = await import('@aws-sdk/client-s3');
+    return new S3Client(region ? { region } : {});
+  });
   const full: ModelRuntime = {
     ...base,
     ...(sandbox ? { sandbox } : {}),
@@ -45,14 +44,7 @@ export function teamRuntime(): ModelRuntime {
  * init (where it would count against every cold start, failed ones included).
  */
 function s3WorkspaceOnFirstUse(open: () => Promise<Workspace>): Workspace {
-  let workspace: Promise<Workspace> | undefined;
-  const get = () => {
-    workspace ??= open().catch((e) => {
-      workspace = undefined;
-      throw e;
-    });
-    return workspace;
-  };
+  const get = onFirstUse(open);
   return {
     list: async () => (await get()).list(),
     read: async (path) => (await get()).read(path),
