@@ -1,6 +1,8 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { TenantContext } from '@techteam/shared/domain';
 import { InvalidInput, isTechteamError, TechteamError } from '@techteam/shared/errors';
+import { log } from '@techteam/shared/runtime/log';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 
 /** What an API handler body sees: the caller's tenant and the already-parsed JSON body. */
@@ -62,9 +64,7 @@ const errorResponse = (): MiddlewareObj<ApiEvent, APIGatewayProxyResultV2> => ({
       request.response = respond(error.status, error.toJSON());
       return;
     }
-    console.error(
-      JSON.stringify({ level: 'error', message: 'unhandled', error: String(error?.stack ?? error) }),
-    );
+    log.error('unhandled error', error ?? 'no error object');
     request.response = respond(500, {
       error: { code: 'Internal', message: 'Internal error; it has been logged' },
     });
@@ -74,6 +74,7 @@ const errorResponse = (): MiddlewareObj<ApiEvent, APIGatewayProxyResultV2> => ({
 /** Wraps an API handler body with the middleware every route shares. */
 export function apiHandler(body: (request: ApiRequest) => Promise<ApiResponse>) {
   return middy<ApiEvent, APIGatewayProxyResultV2, Error, Context>()
+    .use(injectLambdaContext(log, { resetKeys: true }))
     .use(errorResponse())
     .use(requestContext())
     .handler(async (event) => {

@@ -1,5 +1,6 @@
-import { runtime } from '@techteam/shared/runtime';
+import { sandboxRunsRuntime } from '@techteam/shared/runtime/sandbox-runs';
 import { markTaskFailed } from '@techteam/shared/workflow/finish-states';
+import { taskState } from './task-state';
 
 /** Step Functions Task state 'MarkFailed'; its input is the state's ids-only payload. */
-export const handler = (input: unknown) => markTaskFailed(runtime(), input as never);
+export const handler = taskState('MarkFailed', (input) => markTaskFailed(sandboxRunsRuntime(), input));

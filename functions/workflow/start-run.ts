@@ -1,5 +1,6 @@
-import { runtime } from '@techteam/shared/runtime';
+import { sandboxRunsRuntime } from '@techteam/shared/runtime/sandbox-runs';
 import { startRun } from '@techteam/shared/workflow/plan-states';
+import { taskState } from './task-state';
 
 /** Step Functions Task state 'StartRun'; its input is the state's ids-only payload. */
-export const handler = (input: unknown) => startRun(runtime(), input as never);
+export const handler = taskState('StartRun', (input) => startRun(sandboxRunsRuntime(), input));

@@ -204,11 +204,19 @@ describe('functions', () => {
     }
   });
 
-  it('gives the sandbox variables only to the functions that run code', () => {
-    const runsCode = ['workflow/run-employee.ts', 'workflow/dev-attempt.ts', 'workflow/qa-review.ts'];
+  it('gives the sandbox variables only to the functions that run code or start and end runs', () => {
+    const usesSandbox = [
+      'workflow/run-employee.ts',
+      'workflow/dev-attempt.ts',
+      'workflow/qa-review.ts',
+      'workflow/start-run.ts',
+      'workflow/finalize-task.ts',
+      'workflow/mark-task-failed.ts',
+      'api/cancel-task.ts',
+    ];
     for (const [file, fn] of lambdas()) {
       const env = envOf(fn);
-      if (runsCode.includes(file)) {
+      if (usesSandbox.includes(file)) {
         expect(env, file).toMatchObject({
           [AWS_SANDBOX_ENV.tier]: 'fargate',
           [AWS_SANDBOX_ENV.prefix]: 'sandbox',
@@ -244,7 +252,8 @@ describe('grants: each function has only what its handler uses', () => {
       if (access.models) expected.add('bedrock');
       if (readsProviderKeys(access)) expected.add('secretsmanager');
       if (access.workspace || access.sandbox) expected.add('s3');
-      if (access.sandbox) for (const service of ['sqs', 'ecs', 'iam']) expected.add(service);
+      if (access.sandbox || access.sandboxRuns)
+        for (const service of ['sqs', 'ecs', 'iam']) expected.add(service);
       const actions = actionsOfHandler(h.file);
       expect(services(actions), h.name).toEqual(expected);
       if (access.table === 'read')
@@ -290,19 +299,47 @@ describe('grants: each function has only what its handler uses', () => {
     expect(actionsOfHandler('api/create-task.ts').has('secretsmanager:GetSecretValue')).toBe(false);
   });
 
-  it('only the states that run code reach S3, the sandbox queues and the runner tasks', () => {
+  it('only the states that run code reach S3 and send jobs; they and the run boundaries (StartRun, Finalize, MarkFailed, cancel) manage the run runners', () => {
     const runCode = ['RunEmployee', 'DevAttempt', 'QAReview'];
+    const boundaries = ['StartRun', 'Finalize', 'MarkFailed'];
     for (const [state, file] of Object.entries(WORKFLOW_HANDLERS)) {
-      const s = services(actionsOfHandler(file));
+      const actions = actionsOfHandler(file);
+      const s = services(actions);
       const runs = runCode.includes(state);
-      for (const service of ['s3', 'sqs', 'ecs', 'iam'])
-        expect(s.has(service), `${state} ${service}`).toBe(runs);
+      expect(s.has('s3'), `${state} s3`).toBe(runs);
+      expect(actions.has('sqs:SendMessage'), `${state} sqs:SendMessage`).toBe(runs);
+      for (const service of ['sqs', 'ecs', 'iam'])
+        expect(s.has(service), `${state} ${service}`).toBe(runs || boundaries.includes(state));
     }
-    const dev = actionsOfHandler('workflow/dev-attempt.ts');
-    for (const a of ['ecs:RunTask', 'ecs:StopTask', 'iam:PassRole', 'sqs:CreateQueue', 'sqs:SendMessage'])
-      expect(dev.has(a), a).toBe(true);
+    const runnerActions = [
+      'ecs:RunTask',
+      'ecs:ListTasks',
+      'ecs:StopTask',
+      'iam:PassRole',
+      'sqs:CreateQueue',
+      'sqs:GetQueueUrl',
+      'sqs:DeleteQueue',
+    ];
+    for (const file of [
+      'workflow/dev-attempt.ts',
+      'workflow/start-run.ts',
+      'workflow/finalize-task.ts',
+      'api/cancel-task.ts',
+    ]) {
+      const actions = actionsOfHandler(file);
+      for (const a of runnerActions) expect(actions.has(a), `${file} ${a}`).toBe(true);
+    }
+    expect(actionsOfHandler('workflow/dev-attempt.ts').has('sqs:SendMessage')).toBe(true);
     for (const route of API_ROUTES)
       expect(services(actionsOfHandler(route.file)).has('s3'), route.name).toBe(false);
+  });
+
+  it('lists tasks in the sandbox cluster only', () => {
+    const fn = lambdas().get('workflow/start-run.ts')!;
+    const list = statementsOfRole(all(), roleOfFunction(fn.resource)).find((s) =>
+      [s['Action']].flat().includes('ecs:ListTasks'),
+    );
+    expect(list?.['Condition']).toMatchObject({ ArnEquals: { 'ecs:cluster': expect.anything() } });
   });
 
   it('the Bedrock grant covers the stack region only', () => {

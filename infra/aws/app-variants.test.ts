@@ -225,6 +225,24 @@ describe('ec2-gvisor sandbox tier', () => {
     expect(actions.has('sqs:SendMessage')).toBe(true);
     expect(actions.has('ecs:RunTask')).toBe(false);
     expect(actions.has('sqs:CreateQueue')).toBe(false);
+    // The pool serves every run: the run boundaries get no sandbox access and no sandbox variables.
+    for (const file of [
+      'workflow/start-run.ts',
+      'workflow/finalize-task.ts',
+      'workflow/mark-task-failed.ts',
+    ]) {
+      const fn = functionsByHandler(workflow).get(file)!;
+      const vars = (propsOf(fn.resource)['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      expect(
+        Object.keys(vars).filter((k) => k.startsWith('TECHTEAM_SANDBOX_')),
+        file,
+      ).toEqual([]);
+      const granted = actionsOf(statementsOfRole(templates, roleOfFunction(fn.resource)));
+      expect(
+        [...granted].filter((a) => /^(ecs|sqs|iam):/.test(a)),
+        file,
+      ).toEqual([]);
+    }
 
     const [roleId] = Object.keys(
       sandbox.findResources('AWS::IAM::Role', {

@@ -117,9 +117,12 @@ describe('Lambda bundles', () => {
       for (const sdk of ['@anthropic-ai/sdk', 'openai', '@aws-sdk/client-bedrock-runtime'])
         expect(has(everything, sdk), sdk).toBe(usesGateway);
       expect(has(everything, '@modelcontextprotocol/sdk'), 'MCP').toBe(!!access.sandbox);
-      expect(has(everything, '@aws-sdk/client-s3'), 'S3').toBe(!!access.workspace);
+      // The sandbox clients (S3 for job objects, SQS, ECS) load together on the first job or
+      // the first start or end of a run's runner.
+      const sandboxClients = !!access.sandbox || !!access.sandboxRuns;
+      expect(has(everything, '@aws-sdk/client-s3'), 'S3').toBe(!!access.workspace || sandboxClients);
       for (const sdk of ['@aws-sdk/client-ecs', '@aws-sdk/client-sqs'])
-        expect(has(everything, sdk), sdk).toBe(!!access.sandbox);
+        expect(has(everything, sdk), sdk).toBe(sandboxClients);
     },
   );
 

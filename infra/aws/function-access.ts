@@ -18,8 +18,13 @@ export interface FunctionAccess {
   models?: boolean;
   /** Reads the provider key secrets (hosted mode) without calling models, e.g. to report which providers are live. */
   providerKeys?: boolean;
-  /** Runs code in the sandbox: its queue(s), its S3 prefix, and for Fargate RunTask/StopTask. */
+  /** Runs code in the sandbox: its queue(s), its S3 prefix, and for Fargate the run's runner task. */
   sandbox?: boolean;
+  /**
+   * Starts or ends a task run's sandbox (Fargate tier only: RunTask, ListTasks, StopTask and the
+   * run's queue); nothing on ec2-gvisor, whose pool serves every run.
+   */
+  sandboxRuns?: boolean;
 }
 
 /** By API route name (functions/routes.ts API_ROUTES). */
@@ -28,7 +33,7 @@ export const API_ACCESS: Record<string, FunctionAccess> = {
   ListTasks: { table: 'read' },
   GetTask: { table: 'read' },
   ListEvents: { table: 'read' },
-  CancelTask: { table: 'readWrite', execution: 'stop' },
+  CancelTask: { table: 'readWrite', execution: 'stop', sandboxRuns: true },
   ApproveTask: { table: 'readWrite', execution: 'respond' },
   RejectTask: { table: 'readWrite', execution: 'respond' },
   ResumeTask: { table: 'readWrite', execution: 'start' },
@@ -58,15 +63,15 @@ export const WORKFLOW_ACCESS: Record<TaskStateName, FunctionAccess> = {
   Plan: { table: 'readWrite', models: true },
   // Prices the plan through the gateway, which must see the same live providers as the run.
   ApprovalGate: { table: 'readWrite', providerKeys: true },
-  StartRun: { table: 'readWrite' },
+  StartRun: { table: 'readWrite', sandboxRuns: true },
   StartStep: { table: 'readWrite' },
   RunEmployee: { table: 'readWrite', workspace: true, models: true, sandbox: true },
   DevAttempt: { table: 'readWrite', workspace: true, models: true, sandbox: true },
   QAReview: { table: 'readWrite', workspace: true, models: true, sandbox: true },
   RejectStep: { table: 'readWrite' },
   Synthesize: { table: 'readWrite', models: true },
-  Finalize: { table: 'readWrite' },
-  MarkFailed: { table: 'readWrite' },
+  Finalize: { table: 'readWrite', sandboxRuns: true },
+  MarkFailed: { table: 'readWrite', sandboxRuns: true },
 };
 
 /** S3 key patterns, shared by the grants and the sandbox adapter's environment. */
@@ -82,7 +87,9 @@ export function wildcardKindsOf(access: FunctionAccess): WildcardKind[] {
   if (access.execution === 'stop') kinds.push('StateMachineExecutions');
   if (access.workspace) kinds.push('TaskWorkspaces', 'S3GrantActions');
   if (access.models) kinds.push('BedrockModels');
-  if (access.sandbox)
-    kinds.push('SandboxJobObjects', 'S3GrantActions', 'SandboxRunQueues', 'SandboxRunnerTasks');
+  if (access.sandbox) kinds.push('SandboxJobObjects', 'S3GrantActions');
+  // Fargate only, where the grants exist: the run queues, the runner tasks, ecs:ListTasks.
+  if (access.sandbox || access.sandboxRuns)
+    kinds.push('SandboxRunQueues', 'SandboxRunnerTasks', 'NoResourceLevel');
   return kinds;
 }

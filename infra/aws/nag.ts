@@ -70,7 +70,7 @@ export const WILDCARD_KINDS = {
   NoResourceLevel: {
     finding: /^Resource::\*$/,
     reason:
-      'Actions without resource-level permissions: X-Ray and CloudWatch Logs delivery, ecr:GetAuthorizationToken, ECS container-instance calls',
+      'Actions without resource-level permissions: X-Ray and CloudWatch Logs delivery, ecr:GetAuthorizationToken, ECS container-instance calls, ecs:ListTasks (limited to the sandbox cluster by the ecs:cluster condition)',
   },
 } as const;
 export type WildcardKind = keyof typeof WILDCARD_KINDS;

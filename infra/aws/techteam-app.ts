@@ -74,6 +74,7 @@ export function buildTechteamApp(
     table: data.table,
     artifacts: data.artifacts,
     stateMachine: workflow.stateMachine,
+    sandbox,
     ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
     ...(options.authorizer ? { authorizer: options.authorizer } : {}),
     ...providerKeys,

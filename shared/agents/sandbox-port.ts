@@ -22,11 +22,26 @@ export interface CodeSandbox {
     files: Record<string, string>;
     runtime: 'python' | 'node';
     command: string[];
+    /** The task run the job belongs to (the task id). */
+    runId: string;
     signal?: AbortSignal;
   }): Promise<SandboxRun>;
   test(job: {
     files: Record<string, string>;
     runtime: 'python' | 'node';
+    runId: string;
     signal?: AbortSignal;
   }): Promise<SandboxRun>;
+}
+
+/**
+ * Where a sandbox keeps something per task run (the Fargate tier: a runner task
+ * and its queue), the run's start and end. StartRun starts it so its start-up
+ * hides behind the first steps; Finalize, MarkFailed and a cancel end it.
+ * Both are best effort and never throw: a job whose run has no runner starts
+ * one, and a runner left behind stops itself once idle.
+ */
+export interface SandboxRuns {
+  start(runId: string): Promise<void>;
+  end(runId: string): Promise<void>;
 }

@@ -28,13 +28,13 @@ function toRun(result: JobResult): SandboxRun {
 export function teamSandbox(sandbox: Sandbox, describe: string): CodeSandbox {
   return {
     describe,
-    exec: async ({ files, runtime, command, signal }) =>
-      toRun(await sandbox.run({ files, runtime, command }, signal ? { signal } : {})),
-    test: async ({ files, runtime, signal }) =>
+    exec: async ({ files, runtime, command, runId, signal }) =>
+      toRun(await sandbox.run({ files, runtime, command }, { runId, ...(signal ? { signal } : {}) })),
+    test: async ({ files, runtime, runId, signal }) =>
       toRun(
         await sandbox.run(
           { files, runtime, command: testCommand(runtime), test: true },
-          signal ? { signal } : {},
+          { runId, ...(signal ? { signal } : {}) },
         ),
       ),
   };

@@ -120,6 +120,7 @@ export function builtInToolServer(ctx: ToolContext, allowed: readonly string[]):
           files: await ctx.workspace.files(),
           runtime,
           command,
+          runId: ctx.taskId,
           ...(ctx.signal ? { signal: ctx.signal } : {}),
         });
         await recordRun(ctx, command.join(' '), run);
@@ -139,6 +140,7 @@ export function builtInToolServer(ctx: ToolContext, allowed: readonly string[]):
         const run = await ctx.sandbox.test({
           files: await ctx.workspace.files(),
           runtime,
+          runId: ctx.taskId,
           ...(ctx.signal ? { signal: ctx.signal } : {}),
         });
         await recordRun(ctx, runtime === 'python' ? 'pytest' : 'node --test', run);

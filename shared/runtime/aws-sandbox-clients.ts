@@ -1,47 +1,69 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { ulid } from 'ulid';
-import { FargateSandbox, GvisorPoolSandbox } from '../sandbox/aws/remote-sandbox';
-import type { JobResult, Sandbox, SandboxJobInput } from '../sandbox/job';
+import type { SandboxRuns } from '../agents/sandbox-port';
+import { FargateSandbox, type FargateSandboxDeps, GvisorPoolSandbox } from '../sandbox/aws/remote-sandbox';
+import { SandboxFailed } from '../sandbox/errors';
+import type { JobResult, Sandbox, SandboxJobInput, SandboxRunOptions } from '../sandbox/job';
 import type { AwsSandboxConfig } from './aws-sandbox';
 
 /**
- * The Fargate tier behind a port that knows no task: the CodeSandbox interface
- * carries no run id, so each job gets its own Fargate task (its own microVM),
- * stopped when the job ends. Never shared between runs, at the price of a
- * task start per job.
+ * The Fargate tier for every run: a job goes to its run's runner task (found or
+ * started by the run id), and the run's start and end start and stop it.
  */
-class FargateTaskPerJob implements Sandbox {
+class FargateRuns implements Sandbox, SandboxRuns {
   readonly isolation = 'microvm' as const;
-  constructor(private readonly deps: Omit<ConstructorParameters<typeof FargateSandbox>[0], 'runId'>) {}
+  private readonly runs = new Map<string, FargateSandbox>();
 
-  async run(job: SandboxJobInput, options: { signal?: AbortSignal } = {}): Promise<JobResult> {
-    const runId = ulid().toLowerCase();
-    const sandbox = new FargateSandbox({ ...this.deps, runId, prefix: `${this.deps.prefix}/${runId}` });
-    try {
-      return await sandbox.run(job, options);
-    } finally {
-      // A failed stop must not hide the job's own result or error; the runner also stops itself when idle.
-      await sandbox.stop('sandbox job finished').catch(() => undefined);
+  constructor(private readonly deps: Omit<FargateSandboxDeps, 'runId'>) {}
+
+  private forRun(runId: string): FargateSandbox {
+    let sandbox = this.runs.get(runId);
+    if (!sandbox) {
+      sandbox = new FargateSandbox({ ...this.deps, runId, prefix: `${this.deps.prefix}/${runId}` });
+      this.runs.set(runId, sandbox);
     }
+    return sandbox;
+  }
+
+  run(job: SandboxJobInput, options: SandboxRunOptions = {}): Promise<JobResult> {
+    if (!options.runId) throw new SandboxFailed('microvm', 'a Fargate sandbox job must name its task run');
+    return this.forRun(options.runId).run(job, options);
+  }
+
+  async start(runId: string): Promise<void> {
+    await this.forRun(runId).start();
+  }
+
+  async end(runId: string): Promise<void> {
+    const sandbox = this.forRun(runId);
+    this.runs.delete(runId);
+    await sandbox.stop('task run ended');
   }
 }
 
+/** A tier's sandbox, and for the Fargate tier its per-run runners. */
+export interface AwsSandbox {
+  sandbox: Sandbox;
+  runs?: SandboxRuns;
+}
+
 /** The clients and sandbox of a tier (imported on the first job, see SandboxOnFirstJob). */
-export function awsSandbox(config: AwsSandboxConfig): Sandbox {
+export function awsSandbox(config: AwsSandboxConfig): AwsSandbox {
   const clientConfig = config.region ? { region: config.region } : {};
   const s3 = new S3Client(clientConfig);
   const sqs = new SQSClient(clientConfig);
   if (config.tier === 'ec2-gvisor')
-    return new GvisorPoolSandbox({
-      s3,
-      sqs,
-      bucket: config.bucket,
-      prefix: config.prefix,
-      queueUrl: config.queueUrl,
-    });
-  return new FargateTaskPerJob({
+    return {
+      sandbox: new GvisorPoolSandbox({
+        s3,
+        sqs,
+        bucket: config.bucket,
+        prefix: config.prefix,
+        queueUrl: config.queueUrl,
+      }),
+    };
+  const runs = new FargateRuns({
     s3,
     sqs,
     ecs: new ECSClient(clientConfig),
@@ -53,4 +75,5 @@ export function awsSandbox(config: AwsSandboxConfig): Sandbox {
     subnets: config.subnets,
     securityGroups: config.securityGroups,
   });
+  return { sandbox: runs, runs };
 }

@@ -1,11 +1,17 @@
-import { ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { ECSClient, ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, DeleteQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  GetQueueUrlCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigInvalid } from '../errors';
 import type { JobResult } from '../sandbox/job';
-import { AWS_SANDBOX_ENV as E, sandboxFromEnv } from './aws-sandbox';
+import { AWS_SANDBOX_ENV as E, sandboxFromEnv, sandboxRunsFromEnv } from './aws-sandbox';
 
 const ecs = mockClient(ECSClient);
 const s3 = mockClient(S3Client);
@@ -117,6 +123,7 @@ describe('sandboxFromEnv', () => {
       files: { 'a.py': 'print(1)' },
       runtime: 'python',
       command: ['python3', 'a.py'],
+      runId: '01run',
     });
     expect(run).toMatchObject({ exitCode: 0, stdout: 'hi\n', isolation: 'gvisor' });
     const sent = sqs.commandCalls(SendMessageCommand)[0]!.args[0].input;
@@ -124,15 +131,42 @@ describe('sandboxFromEnv', () => {
     expect([...objects.keys()].every((k) => k.startsWith('sandbox/'))).toBe(true);
   });
 
-  it('starts a Fargate task per job in the configured subnets, and stops it and its queue afterwards', async () => {
+  it('gives the per-run side only to the Fargate tier: the gVisor pool is shared by every run', () => {
+    expect(sandboxRunsFromEnv(gvisorEnv)).toBeUndefined();
+    expect(sandboxRunsFromEnv({ AWS_REGION: 'eu-west-1' })).toBeUndefined();
+    expect(sandboxRunsFromEnv(fargateEnv)).toBeDefined();
+    expect(() => sandboxRunsFromEnv({ ...fargateEnv, [E.subnets]: 'nope' })).toThrow(ConfigInvalid);
+  });
+
+  it("fargate: StartRun starts the run's task in the configured subnets, its jobs run there, the run's end stops it", async () => {
     answerJobs('microvm');
-    sqs
-      .on(CreateQueueCommand)
-      .resolves({ QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/techteam-sandbox-x' });
-    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: 'arn:aws:ecs:eu-west-1:1:task/c/1' }] });
-    const sandbox = sandboxFromEnv({ ...fargateEnv, [E.prefix]: 'jobs/sandbox' })!;
-    const run = await sandbox.test({ files: { 'test_a.py': 'def test_a(): pass' }, runtime: 'python' });
+    const running = new Map<string, string>();
+    sqs.on(CreateQueueCommand).callsFake((input) => ({
+      QueueUrl: `https://sqs.eu-west-1.amazonaws.com/1/${input.QueueName}`,
+    }));
+    sqs.on(GetQueueUrlCommand).callsFake((input) => ({
+      QueueUrl: `https://sqs.eu-west-1.amazonaws.com/1/${input.QueueName}`,
+    }));
+    ecs.on(RunTaskCommand).callsFake((input) => {
+      running.set(`arn:aws:ecs:eu-west-1:1:task/c/${input.startedBy}`, input.startedBy!);
+      return { tasks: [{ taskArn: `arn:aws:ecs:eu-west-1:1:task/c/${input.startedBy}` }] };
+    });
+    ecs.on(ListTasksCommand).callsFake((input) => ({
+      taskArns: [...running].filter(([, by]) => by === input.startedBy).map(([arn]) => arn),
+    }));
+    ecs.on(StopTaskCommand).callsFake((input) => void running.delete(input.task));
+    const env = { ...fargateEnv, [E.prefix]: 'jobs/sandbox' };
+    // Separate Lambdas: StartRun's, a step's, Finalize's.
+    await sandboxRunsFromEnv(env)!.start('01task');
+    const sandbox = sandboxFromEnv(env)!;
+    const run = await sandbox.test({
+      files: { 'test_a.py': 'def test_a(): pass' },
+      runtime: 'python',
+      runId: '01task',
+    });
+    await sandbox.exec({ files: {}, runtime: 'python', command: ['python3', '-V'], runId: '01task' });
     expect(run.isolation).toBe('microvm');
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(1);
     const task = ecs.commandCalls(RunTaskCommand)[0]!.args[0].input;
     expect(task.cluster).toBe('techteam-sandbox');
     expect(task.taskDefinition).toBe(fargateEnv[E.taskDefinition]);
@@ -142,9 +176,15 @@ describe('sandboxFromEnv', () => {
       assignPublicIp: 'DISABLED',
     });
     expect(task.overrides?.containerOverrides?.[0]?.name).toBe('runner');
-    const put = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
-    expect(put.Key).toMatch(/^jobs\/sandbox\/[0-9a-z]{26}\//);
+    for (const put of s3.commandCalls(PutObjectCommand))
+      expect(put.args[0].input.Key).toMatch(/^jobs\/sandbox\/01task\/[0-9a-z]{26}\//);
+    for (const sent of sqs.commandCalls(SendMessageCommand))
+      expect(sent.args[0].input.QueueUrl).toMatch(/\/techteam-sandbox-01task$/);
+    await sandboxRunsFromEnv(env)!.end('01task');
     expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(1);
-    expect(sqs.commandCalls(DeleteQueueCommand)).toHaveLength(1);
+    expect(running.size).toBe(0);
+    expect(sqs.commandCalls(DeleteQueueCommand)[0]!.args[0].input.QueueUrl).toMatch(
+      /\/techteam-sandbox-01task$/,
+    );
   });
 });

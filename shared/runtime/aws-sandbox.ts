@@ -1,10 +1,11 @@
-import type { CodeSandbox } from '../agents/sandbox-port';
+import type { CodeSandbox, SandboxRuns } from '../agents/sandbox-port';
 import { teamSandbox } from '../agents/team-sandbox';
 import { ConfigInvalid } from '../errors';
 import { AWS_SANDBOX_TIERS } from '../sandbox/aws/protocol';
-import type { Isolation, JobResult, Sandbox, SandboxJobInput } from '../sandbox/job';
+import type { Isolation, JobResult, Sandbox, SandboxJobInput, SandboxRunOptions } from '../sandbox/job';
 import * as z from '../zod';
 import { onFirstUse } from './first-use';
+import { log } from './log';
 
 /**
  * The environment variables a Lambda that runs code reads to reach the AWS
@@ -12,7 +13,7 @@ import { onFirstUse } from './first-use';
  * exist once.
  */
 export const AWS_SANDBOX_ENV = {
-  /** `fargate` (a Fargate task per job) or `ec2-gvisor` (the warm gVisor pool behind one queue). */
+  /** `fargate` (a Fargate task per task run) or `ec2-gvisor` (the warm gVisor pool behind one queue). */
   tier: 'TECHTEAM_SANDBOX_TIER',
   /** The bucket job and result objects travel through (the artifacts bucket). */
   bucket: 'TECHTEAM_SANDBOX_BUCKET',
@@ -142,7 +143,7 @@ export function sandboxConfigFromEnv(env: Record<string, string | undefined>): A
 
 const DESCRIPTIONS = {
   'ec2-gvisor': { isolation: 'gvisor', label: 'ec2-gvisor (runsc on the EC2 warm pool)' },
-  fargate: { isolation: 'microvm', label: 'fargate (a Fargate task per job)' },
+  fargate: { isolation: 'microvm', label: 'fargate (a Fargate task per task run)' },
 } as const satisfies Record<AwsSandboxConfig['tier'], { isolation: Isolation; label: string }>;
 
 /**
@@ -160,10 +161,14 @@ class SandboxOnFirstJob implements Sandbox {
     this.sandbox = onFirstUse(open);
   }
 
-  async run(job: SandboxJobInput, options?: { signal?: AbortSignal }): Promise<JobResult> {
+  async run(job: SandboxJobInput, options?: SandboxRunOptions): Promise<JobResult> {
     return (await this.sandbox()).run(job, options);
   }
 }
+
+/** The tier's clients, imported and built on first use (one set per process). */
+const clientsFor = (config: AwsSandboxConfig) =>
+  onFirstUse(async () => (await import('./aws-sandbox-clients')).awsSandbox(config));
 
 /**
  * The AWS sandbox a Lambda that runs code uses, from its environment; undefined
@@ -174,8 +179,32 @@ export function sandboxFromEnv(env: Record<string, string | undefined>): CodeSan
   const config = sandboxConfigFromEnv(env);
   if (!config) return undefined;
   const { isolation, label } = DESCRIPTIONS[config.tier];
-  const sandbox = new SandboxOnFirstJob(isolation, async () =>
-    (await import('./aws-sandbox-clients')).awsSandbox(config),
-  );
+  const clients = clientsFor(config);
+  const sandbox = new SandboxOnFirstJob(isolation, async () => (await clients()).sandbox);
   return teamSandbox(sandbox, label);
+}
+
+/**
+ * The per-run side of the AWS sandbox, for the states that begin and end runs:
+ * the Fargate tier's runner task per run; undefined for the ec2-gvisor pool
+ * (shared by all runs, nothing to start or stop) and where no sandbox is set.
+ */
+export function sandboxRunsFromEnv(env: Record<string, string | undefined>): SandboxRuns | undefined {
+  const config = sandboxConfigFromEnv(env);
+  if (config?.tier !== 'fargate') return undefined;
+  const clients = clientsFor(config);
+  // Best effort, as the port promises: a job whose run has no runner starts one, and a
+  // runner nobody stops stops itself once idle. What failed is logged for the operator.
+  const attempt = async (action: 'start' | 'end', runId: string) => {
+    try {
+      const { runs } = await clients();
+      await runs?.[action](runId);
+    } catch (e) {
+      log.warn(`could not ${action} the sandbox run`, { runId, error: e as Error });
+    }
+  };
+  return {
+    start: (runId) => attempt('start', runId),
+    end: (runId) => attempt('end', runId),
+  };
 }

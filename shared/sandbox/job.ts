@@ -140,5 +140,11 @@ export function workspaceBytes(files: Record<string, string>): number {
 /** What every sandbox does: run one job to completion and report what happened. */
 export interface Sandbox {
   readonly isolation: Isolation;
-  run(job: SandboxJobInput, options?: { signal?: AbortSignal }): Promise<JobResult>;
+  run(job: SandboxJobInput, options?: SandboxRunOptions): Promise<JobResult>;
+}
+
+export interface SandboxRunOptions {
+  signal?: AbortSignal;
+  /** The task run the job belongs to (the task id): the Fargate tier runs a run's jobs in one task. */
+  runId?: string;
 }

@@ -1,4 +1,4 @@
-import type { CodeSandbox } from '../agents/sandbox-port';
+import type { CodeSandbox, SandboxRuns } from '../agents/sandbox-port';
 import type { Store } from '../store';
 import type { Workspace } from '../workspace';
 import type { TeamModels } from './models';
@@ -28,6 +28,8 @@ export interface WorkflowDeps {
   models: TeamModels;
   workspaceFor(tenantId: string, taskId: string): Workspace;
   sandbox?: CodeSandbox;
+  /** Where the sandbox keeps a runner per run (the Fargate tier); absent elsewhere. */
+  sandboxRuns?: SandboxRuns;
   signals?: TaskSignals;
 }
 

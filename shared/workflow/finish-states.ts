@@ -42,10 +42,11 @@ export async function synthesize(
 
 /** Finalize: every step is done; the task succeeds with its summary. */
 export async function finalizeTask(
-  { store }: WorkflowDeps,
+  { store, sandboxRuns }: WorkflowDeps,
   input: WorkflowInput,
 ): Promise<{ status: string }> {
   const { tenantId, taskId } = input;
+  await sandboxRuns?.end(taskId);
   const task = await store.getTask(tenantId, taskId);
   if (task.status !== 'running') throw new TaskNotRunnable(taskId, task.status, 'finalize');
   const summary = task.summary ?? `Done: ${task.title}`;
@@ -72,10 +73,11 @@ function causeMessage(error: CaughtError): string {
 
 /** MarkFailed: records why the run failed. A task already ended (e.g. cancelled) is left as it is. */
 export async function markTaskFailed(
-  { store }: WorkflowDeps,
+  { store, sandboxRuns }: WorkflowDeps,
   input: WorkflowInput & { error?: CaughtError },
 ): Promise<{ status: string }> {
   const { tenantId, taskId } = input;
+  await sandboxRuns?.end(taskId);
   const task = await store.findTask(tenantId, taskId);
   if (!task) return { status: 'missing' };
   if (isTerminal(task.status)) return { status: task.status };

@@ -134,9 +134,13 @@ export async function requestApproval(
   return {};
 }
 
-/** StartRun: the plan is final; the task runs, and the waves are computed from the stored plan. */
+/**
+ * StartRun: the plan is final; the task runs, and the waves are computed from the stored plan.
+ * The run's sandbox starts now (the Fargate tier's runner task), so its start-up overlaps the
+ * first steps' model calls instead of delaying the first job.
+ */
 export async function startRun(
-  { store }: WorkflowDeps,
+  { store, sandboxRuns }: WorkflowDeps,
   input: WorkflowInput,
 ): Promise<{ waves: string[][] }> {
   const { tenantId, taskId } = input;
@@ -149,5 +153,7 @@ export async function startRun(
     throw new TaskNotRunnable(taskId, task.status, 'start running');
   }
   const team = (await teamOf(store, tenantId)).map((p) => p.id);
-  return { waves: planWaves(plan, team) };
+  const waves = planWaves(plan, team);
+  await sandboxRuns?.start(taskId);
+  return { waves };
 }

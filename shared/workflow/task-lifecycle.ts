@@ -1,4 +1,5 @@
 import { teamOf } from '../agents';
+import type { SandboxRuns } from '../agents/sandbox-port';
 import { type CreateTaskInput, isTerminal, Plan, type Task, type TaskPreference } from '../domain';
 import { parseInput } from '../domain/parse';
 import { ConcurrentUpdate, IllegalTransition, InvalidInput, NotFound } from '../errors';
@@ -12,6 +13,7 @@ export interface LifecycleDeps {
   store: Store;
   workflow: WorkflowEngine;
   signals?: TaskSignals;
+  sandboxRuns?: SandboxRuns;
 }
 
 async function startExecution({ store, workflow }: LifecycleDeps, task: Task, resume = false): Promise<Task> {
@@ -45,9 +47,12 @@ export async function submitTask(
   return startExecution(deps, task);
 }
 
-/** Cancels a task that has not ended: marks it cancelled, kills its sandbox jobs, stops its execution. */
+/**
+ * Cancels a task that has not ended: marks it cancelled, kills its sandbox jobs, stops its
+ * execution (a stopped execution runs no Finalize or MarkFailed) and ends its sandbox run.
+ */
 export async function cancelTask(
-  { store, workflow, signals }: LifecycleDeps,
+  { store, workflow, signals, sandboxRuns }: LifecycleDeps,
   tenantId: string,
   taskId: string,
 ) {
@@ -69,6 +74,7 @@ export async function cancelTask(
   await store.appendEvent(tenantId, taskId, { type: 'task_finished', status: 'cancelled' });
   const task = await store.getTask(tenantId, taskId);
   if (task.executionId) await workflow.stop(task.executionId, 'cancelled by request');
+  await sandboxRuns?.end(taskId);
   return task;
 }
 

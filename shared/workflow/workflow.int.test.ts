@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CodeSandbox, SandboxRun } from '../agents';
+import type { CodeSandbox, SandboxRun, SandboxRuns } from '../agents';
 import type { TaskEvent } from '../domain';
 import { DEMO_MODEL, DemoProvider } from '../gateway/demo-provider';
 import type { ModelProvider, ModelRequest } from '../gateway/types';
@@ -32,18 +32,31 @@ const aslValidator = require('asl-validator') as (
 ) => { isValid: boolean; errorsText: (sep?: string) => string };
 
 /** A sandbox stand-in for the workflow's own tests (the real sandboxes have their own). */
+/** What happened to the sandbox, in order: runs started and ended, jobs with their run. */
+const timeline: string[] = [];
+
+/** The per-run side of a sandbox (the Fargate tier's runner), recorded. */
+const recordedRuns: SandboxRuns = {
+  start: async (runId) => void timeline.push(`start ${runId}`),
+  end: async (runId) => void timeline.push(`end ${runId}`),
+};
+
+const ofRun = (runId: string) => timeline.filter((t) => t.endsWith(` ${runId}`));
+
 class ScriptedSandbox implements CodeSandbox {
   readonly describe = 'scripted';
-  runs: { files: Record<string, string> }[] = [];
+  runs: { files: Record<string, string>; runId: string }[] = [];
   constructor(
     private readonly verdict: (files: Record<string, string>, signal?: AbortSignal) => Promise<SandboxRun>,
   ) {}
-  exec(job: { files: Record<string, string>; signal?: AbortSignal }) {
+  exec(job: { files: Record<string, string>; runId: string; signal?: AbortSignal }) {
     this.runs.push(job);
+    timeline.push(`job ${job.runId}`);
     return this.verdict(job.files, job.signal);
   }
-  test(job: { files: Record<string, string>; signal?: AbortSignal }) {
+  test(job: { files: Record<string, string>; runId: string; signal?: AbortSignal }) {
     this.runs.push(job);
+    timeline.push(`job ${job.runId}`);
     return this.verdict(job.files, job.signal);
   }
 }
@@ -84,6 +97,7 @@ function setup(
     models: directModels(opts.provider ?? new DemoProvider(), DEMO_MODEL, store),
     workspaceFor: (t, id) => new LocalWorkspace(join(root, t, id)),
     signals: new TaskSignals(),
+    sandboxRuns: recordedRuns,
     ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
   };
   const handlers = Object.fromEntries(
@@ -94,7 +108,7 @@ function setup(
     }),
   ) as never;
   const workflow = new LocalWorkflowEngine(handlers, { retryIntervalMs: 0 });
-  return { deps, workflow, life: { store, workflow, signals: deps.signals! } };
+  return { deps, workflow, life: { store, workflow, signals: deps.signals!, sandboxRuns: recordedRuns } };
 }
 
 async function events(store: Store, taskId: string): Promise<TaskEvent[]> {
@@ -157,6 +171,12 @@ describe('the team in the interpreter', () => {
     expect(files['slugify.py']).toContain('[^a-z0-9]+');
     expect(files['test_slugify.py']).toContain('def test_collapses_punctuation_and_spaces');
     expect(done.summary).toMatch(/^\[demo\]/);
+    // StartRun starts the run's sandbox before any job; every job names the run; Finalize ends it.
+    expect(ofRun(task.id)).toEqual([
+      `start ${task.id}`,
+      ...sandbox.runs.map(() => `job ${task.id}`),
+      `end ${task.id}`,
+    ]);
   });
 
   it('fails the task with the reason when a step exhausts its Dev/QA rounds', async () => {
@@ -174,6 +194,8 @@ describe('the team in the interpreter', () => {
     );
     const verdicts = (await events(store, task.id)).filter((e) => e.type === 'verdict');
     expect(verdicts).toHaveLength(3);
+    // MarkFailed ends the run's sandbox.
+    expect(ofRun(task.id).at(-1)).toBe(`end ${task.id}`);
   });
 
   it('waits for approval, then runs the edited plan', async () => {
@@ -335,6 +357,8 @@ describe('the team in the interpreter', () => {
     expect(ended).toBe('cancelled');
     expect((await store.getTask('local', task.id)).status).toBe('cancelled');
     expect(sandbox.runs).toHaveLength(1);
+    // A stopped execution runs no Finalize or MarkFailed: the cancel itself ends the run's sandbox.
+    expect(ofRun(task.id)).toEqual([`start ${task.id}`, `job ${task.id}`, `end ${task.id}`]);
   });
 
   it('refuses a tool outside the employee’s list, records it, and tells the model', async () => {

@@ -18,6 +18,7 @@ import type { DeployContext } from '../deploy-context';
 import { apiAccess, wildcardKindsOf } from '../function-access';
 import { acknowledgeWildcards } from '../nag';
 import { type FunctionNetwork, TechteamFunction } from '../techteam-function';
+import type { SandboxStack } from './sandbox-stack';
 import { baseEnvironment, grantDataAccess } from './workflow-stack';
 
 export interface ApiStackProps extends StackProps {
@@ -25,6 +26,8 @@ export interface ApiStackProps extends StackProps {
   table: Table;
   artifacts: IBucket;
   stateMachine: StateMachine;
+  /** The sandbox whose per-run runner a cancel stops (Fargate tier). */
+  sandbox: SandboxStack;
   network?: FunctionNetwork;
   providerKeys?: Record<string, ISecret>;
   /**
@@ -43,7 +46,7 @@ export class ApiStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const { context, table, artifacts, stateMachine } = props;
+    const { context, table, artifacts, stateMachine, sandbox } = props;
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Techteam public API',
       createDefaultStage: false,
@@ -70,6 +73,7 @@ export class ApiStack extends Stack {
         environment: {
           ...baseEnvironment(context, access, table, artifacts, props.providerKeys, this),
           ...(access.execution ? { TECHTEAM_STATE_MACHINE_ARN: stateMachine.stateMachineArn } : {}),
+          ...(access.sandboxRuns && sandbox.hasRunners ? sandbox.functionEnvironment(artifacts) : {}),
         },
         ...(props.network ? { network: props.network } : {}),
       });
@@ -77,6 +81,7 @@ export class ApiStack extends Stack {
       if (access.execution === 'start') stateMachine.grantStartExecution(fn);
       if (access.execution === 'stop') stateMachine.grantExecution(fn, 'states:StopExecution');
       if (access.execution === 'respond') stateMachine.grant(fn, 'states:SendTaskSuccess');
+      if (access.sandboxRuns) sandbox.grantRunners(fn);
       acknowledgeWildcards(fn, wildcardKindsOf(access));
 
       const routes = this.httpApi.addRoutes({

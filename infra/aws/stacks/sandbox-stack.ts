@@ -1,3 +1,4 @@
+import { AWS_SANDBOX_ENV } from '@techteam/shared/runtime/aws-sandbox';
 import { JOB_VISIBILITY_TIMEOUT_SECONDS } from '@techteam/shared/sandbox';
 import { ArnFormat, Aws, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AdjustmentType } from 'aws-cdk-lib/aws-applicationautoscaling';
@@ -125,8 +126,9 @@ export const GVISOR_POOL = {
  * endpoints for SQS, ECR and CloudWatch Logs), an ECS cluster, and the runner
  * image from infra/sandbox.
  *
- * - fargate (default): a Fargate task definition; the step Lambdas RunTask one
- *   runner per job with a queue of its own (shared/runtime/aws-sandbox.ts).
+ * - fargate (default): a Fargate task definition; one runner task per task run
+ *   with a queue of its own, started at StartRun, found by the step Lambdas,
+ *   stopped at Finalize, MarkFailed or cancel (shared/runtime/aws-sandbox.ts).
  * - ec2-gvisor: EC2 container instances with runsc, a job queue, and a warm
  *   pool service of runners scaled on the queue's depth.
  *
@@ -144,10 +146,12 @@ export class SandboxStack extends Stack {
   readonly jobQueue: Queue | undefined;
   /** byo only: where the functions run. */
   readonly functionNetwork: FunctionNetwork | undefined;
+  readonly tier: DeployContext['sandbox'];
 
   constructor(scope: Construct, id: string, props: SandboxStackProps) {
     super(scope, id, props);
     const { mode, sandbox: tier } = props.context;
+    this.tier = tier;
     const byo = mode === 'byo';
 
     this.vpc = new Vpc(this, 'Vpc', {
@@ -343,9 +347,33 @@ export class SandboxStack extends Stack {
     });
   }
 
+  /** The variables shared/runtime/aws-sandbox.ts reads to reach the tier (for the functions granted below). */
+  functionEnvironment(artifacts: IBucket): Record<string, string> {
+    const E = AWS_SANDBOX_ENV;
+    const common = {
+      [E.tier]: this.tier,
+      [E.bucket]: artifacts.bucketName,
+      [E.prefix]: SANDBOX_PREFIX,
+    };
+    if (this.jobQueue) return { ...common, [E.queueUrl]: this.jobQueue.queueUrl };
+    return {
+      ...common,
+      [E.cluster]: this.cluster.clusterName,
+      [E.taskDefinition]: this.taskDefinition.taskDefinitionArn,
+      [E.containerName]: this.taskDefinition.defaultContainer!.containerName,
+      [E.subnets]: this.vpc.selectSubnets(this.sandboxSubnets).subnetIds.join(','),
+      [E.securityGroups]: this.runnerSecurityGroup.securityGroupId,
+    };
+  }
+
+  /** Whether the tier keeps something per task run (a Fargate runner task), which runs start and end. */
+  get hasRunners(): boolean {
+    return !this.jobQueue;
+  }
+
   /**
-   * Lets a step Lambda run code: the S3 job prefix, and for Fargate starting and
-   * stopping runner tasks and creating their queues; for the pool, sending to its queue.
+   * Lets a step Lambda run code: the S3 job prefix, and for Fargate the run's runner
+   * (see grantRunners) and sending to its queue; for the pool, sending to its queue.
    */
   grantRunJobs(fn: IGrantable, artifacts: IBucket): void {
     artifacts.grantReadWrite(fn, `${SANDBOX_PREFIX}/*`);
@@ -353,35 +381,42 @@ export class SandboxStack extends Stack {
       this.jobQueue.grantSendMessages(fn);
       return;
     }
+    this.grantRunners(fn, ['sqs:SendMessage']);
+  }
+
+  /**
+   * Fargate: find, start and stop a run's runner tasks (RunTask with PassRole, ListTasks in
+   * this cluster, StopTask and tagging of its tasks) and create, find and delete its queue.
+   */
+  grantRunners(fn: IGrantable, queueActions: string[] = []): void {
+    if (this.jobQueue) return;
     this.taskDefinition.grantRun(fn);
+    const clusterTasks = Stack.of(this).formatArn({
+      service: 'ecs',
+      resource: 'task',
+      resourceName: `${this.cluster.clusterName}/*`,
+    });
     fn.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['ecs:StopTask'],
-        resources: [
-          Stack.of(this).formatArn({
-            service: 'ecs',
-            resource: 'task',
-            resourceName: `${this.cluster.clusterName}/*`,
-          }),
-        ],
-      }),
+      new PolicyStatement({ actions: ['ecs:StopTask'], resources: [clusterTasks] }),
     );
     fn.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['ecs:TagResource'],
-        resources: [
-          Stack.of(this).formatArn({
-            service: 'ecs',
-            resource: 'task',
-            resourceName: `${this.cluster.clusterName}/*`,
-          }),
-        ],
+        resources: [clusterTasks],
         conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
       }),
     );
     fn.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:SendMessage', 'sqs:TagQueue'],
+        // ListTasks has no task-level resource; the condition holds it to this cluster.
+        actions: ['ecs:ListTasks'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } },
+      }),
+    );
+    fn.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['sqs:CreateQueue', 'sqs:GetQueueUrl', 'sqs:DeleteQueue', 'sqs:TagQueue', ...queueActions],
         resources: [this.runQueueArns()],
       }),
     );

@@ -1,5 +1,4 @@
 import { WORKFLOW_HANDLERS } from '@techteam/functions/routes';
-import { AWS_SANDBOX_ENV } from '@techteam/shared/runtime/aws-sandbox';
 import { TASK_STATES, type TaskStateName, workflowDefinition } from '@techteam/shared/workflow';
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -13,7 +12,6 @@ import type { DeployContext } from '../deploy-context';
 import {
   type FunctionAccess,
   readsProviderKeys,
-  SANDBOX_PREFIX,
   WORKFLOW_ACCESS,
   WORKSPACE_KEYS,
   wildcardKindsOf,
@@ -98,12 +96,15 @@ export class WorkflowStack extends Stack {
         memorySize: access.models ? 1024 : 512,
         environment: {
           ...baseEnvironment(context, access, table, artifacts, providerKeys, this),
-          ...(access.sandbox ? this.sandboxEnvironment(context, sandbox, artifacts) : {}),
+          ...(access.sandbox || (access.sandboxRuns && sandbox.hasRunners)
+            ? sandbox.functionEnvironment(artifacts)
+            : {}),
         },
         ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
       });
       grantDataAccess(fn, access, table, artifacts, providerKeys);
       if (access.sandbox) sandbox.grantRunJobs(fn, artifacts);
+      else if (access.sandboxRuns) sandbox.grantRunners(fn);
       acknowledgeWildcards(fn, wildcardKindsOf(access));
       functions[state] = fn;
     }
@@ -122,24 +123,5 @@ export class WorkflowStack extends Stack {
     });
     for (const state of states) functions[state].grantInvoke(this.stateMachine);
     acknowledgeWildcards(this.stateMachine, ['FunctionVersions', 'NoResourceLevel']);
-  }
-
-  /** The variables shared/runtime/aws-sandbox.ts reads to reach the configured tier. */
-  private sandboxEnvironment(context: DeployContext, sandbox: SandboxStack, artifacts: IBucket) {
-    const E = AWS_SANDBOX_ENV;
-    const common = {
-      [E.tier]: context.sandbox,
-      [E.bucket]: artifacts.bucketName,
-      [E.prefix]: SANDBOX_PREFIX,
-    };
-    if (sandbox.jobQueue) return { ...common, [E.queueUrl]: sandbox.jobQueue.queueUrl };
-    return {
-      ...common,
-      [E.cluster]: sandbox.cluster.clusterName,
-      [E.taskDefinition]: sandbox.taskDefinition.taskDefinitionArn,
-      [E.containerName]: sandbox.taskDefinition.defaultContainer!.containerName,
-      [E.subnets]: sandbox.vpc.selectSubnets(sandbox.sandboxSubnets).subnetIds.join(','),
-      [E.securityGroups]: sandbox.runnerSecurityGroup.securityGroupId,
-    };
   }
 }

@@ -40,6 +40,6 @@ export const JOB_VISIBILITY_TIMEOUT_SECONDS = MAX_WALL_MS / 1000 + JOB_GRACE_SEC
 /** Fargate-tier run queues are created by the adapter (remote-sandbox.ts) with this name prefix; IAM grants match it. */
 export const SANDBOX_RUN_QUEUE_PREFIX = 'techteam-sandbox-';
 
-/** The AWS sandbox tiers: a Fargate task per job, or the warm gVisor pool on EC2 behind one queue. */
+/** The AWS sandbox tiers: a Fargate task per task run, or the warm gVisor pool on EC2 behind one queue. */
 export type AwsSandboxTier = 'fargate' | 'ec2-gvisor';
 export const AWS_SANDBOX_TIERS: AwsSandboxTier[] = ['fargate', 'ec2-gvisor'];

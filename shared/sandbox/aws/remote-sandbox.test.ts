@@ -1,8 +1,14 @@
-import { ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { ECSClient, ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, DeleteQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  GetQueueUrlCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SandboxFailed, SandboxResultTimeout } from '../errors';
 import { type JobResult, MAX_WALL_MS, SandboxLimits } from '../job';
 import { JOB_VISIBILITY_TIMEOUT_SECONDS, SANDBOX_RUN_QUEUE_PREFIX } from './protocol';
@@ -52,9 +58,10 @@ function fakeRunner(isolation: JobResult['isolation']) {
 
 const base = { bucket: 'jobs', prefix: 't1/task1/sandbox', pause: async () => {} };
 
-function fargate(runId: string) {
+function fargate(runId: string, pause = base.pause) {
   return new FargateSandbox({
     ...base,
+    pause,
     s3: new S3Client({}),
     sqs: new SQSClient({}),
     ecs: new ECSClient({}),
@@ -67,29 +74,75 @@ function fargate(runId: string) {
   });
 }
 
+/**
+ * ECS and SQS as AWS keeps them, across processes: runner tasks by `startedBy`
+ * (ListTasks sees the ones not stopped), queues by name (CreateQueue returns
+ * the existing one).
+ */
+function fakeAws() {
+  const tasks = new Map<string, { startedBy: string; stopped: boolean }>();
+  const queues = new Set<string>();
+  let n = 0;
+  ecs.on(RunTaskCommand).callsFake((input) => {
+    const taskArn = `arn:task/${input.startedBy}/${++n}`;
+    tasks.set(taskArn, { startedBy: input.startedBy!, stopped: false });
+    return { tasks: [{ taskArn }] };
+  });
+  ecs.on(ListTasksCommand).callsFake((input) => ({
+    taskArns: [...tasks].filter(([, t]) => t.startedBy === input.startedBy && !t.stopped).map(([arn]) => arn),
+  }));
+  ecs.on(StopTaskCommand).callsFake((input) => {
+    tasks.get(input.task)!.stopped = true;
+    return {};
+  });
+  sqs.on(CreateQueueCommand).callsFake((input) => {
+    queues.add(input.QueueName);
+    return { QueueUrl: `https://sqs/q/${input.QueueName}` };
+  });
+  sqs.on(GetQueueUrlCommand).callsFake((input) => {
+    if (!queues.has(input.QueueName))
+      throw Object.assign(new Error('no such queue'), { name: 'QueueDoesNotExist' });
+    return { QueueUrl: `https://sqs/q/${input.QueueName}` };
+  });
+  sqs.on(DeleteQueueCommand).callsFake((input) => {
+    queues.delete(String(input.QueueUrl).split('/').pop()!);
+    return {};
+  });
+  /** The runner stops itself (idle), as the runner does after SANDBOX_IDLE_SECONDS. */
+  const idleOut = () => {
+    for (const t of tasks.values()) t.stopped = true;
+  };
+  const running = () => [...tasks].filter(([, t]) => !t.stopped).map(([arn]) => arn);
+  return { queues, running, idleOut };
+}
+
 describe('AWS sandbox adapters', () => {
   beforeEach(() => {
     ecs.reset();
     s3.reset();
     sqs.reset();
-    sqs.on(CreateQueueCommand).callsFake((input) => ({ QueueUrl: `https://sqs/q/${input.QueueName}` }));
-    ecs.on(RunTaskCommand).callsFake((input) => ({ tasks: [{ taskArn: `arn:task/${input.startedBy}` }] }));
   });
 
-  it('fargate: starts one task per run with its own queue, runs jobs in it, stops it when the run ends', async () => {
+  it('fargate: one task per run with its own queue runs all its jobs, found by later processes, stopped when the run ends', async () => {
+    const aws = fakeAws();
     const objects = fakeRunner('microvm');
-    const sandbox = fargate('run-a');
-    const result = await sandbox.run({
+    // StartRun's Lambda starts the run's runner...
+    await fargate('run-a').start();
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(1);
+    // ...and the step Lambdas, other processes, find it and send their jobs to its queue.
+    const step = fargate('run-a');
+    const result = await step.run({
       runtime: 'python',
       command: ['python', 'main.py'],
       files: { 'main.py': 'print(1)' },
     });
-    await sandbox.run({ runtime: 'python', command: ['python', 'main.py'] });
+    await fargate('run-a').run({ runtime: 'python', command: ['python', 'main.py'] });
     expect(result.isolation).toBe('microvm');
     expect(result.files.changed).toEqual({ 'out.txt': 'x' });
     expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(1);
     const run = ecs.commandCalls(RunTaskCommand)[0]!.args[0].input;
     expect(run).toMatchObject({ launchType: 'FARGATE', cluster: 'sandbox', taskDefinition: 'runner:3' });
+    expect(run.startedBy).toBe('techteam-run-a');
     expect(run.networkConfiguration?.awsvpcConfiguration?.assignPublicIp).toBe('DISABLED');
     expect(run.overrides?.containerOverrides?.[0]?.environment).toEqual(
       expect.arrayContaining([
@@ -97,19 +150,24 @@ describe('AWS sandbox adapters', () => {
         { name: 'SANDBOX_ISOLATION', value: 'microvm' },
       ]),
     );
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(2);
     for (const call of sqs.commandCalls(SendMessageCommand)) {
       expect(call.args[0].input.QueueUrl).toBe('https://sqs/q/techteam-sandbox-run-a');
     }
     const job = JSON.parse(objects.get(`t1/task1/sandbox/${result.jobId}/job.json`)!);
     expect(job.files).toEqual({ 'main.py': 'print(1)' });
-    await sandbox.stop();
+    // Finalize's Lambda, another process again, ends it.
+    await fargate('run-a').stop();
     expect(ecs.commandCalls(StopTaskCommand)[0]!.args[0].input).toMatchObject({
-      task: 'arn:task/techteam-run-a',
+      cluster: 'sandbox',
+      task: 'arn:task/techteam-run-a/1',
     });
-    expect(sqs.commandCalls(DeleteQueueCommand)).toHaveLength(1);
+    expect(aws.running()).toEqual([]);
+    expect(aws.queues.size).toBe(0);
   });
 
   it('fargate: the run queue keeps a message invisible for longer than the longest job may run', async () => {
+    fakeAws();
     await fargate('run-v').start();
     const attributes = sqs.commandCalls(CreateQueueCommand)[0]!.args[0].input.Attributes;
     expect(attributes?.['VisibilityTimeout']).toBe(String(JOB_VISIBILITY_TIMEOUT_SECONDS));
@@ -118,46 +176,71 @@ describe('AWS sandbox adapters', () => {
     expect(JOB_VISIBILITY_TIMEOUT_SECONDS * 1000).toBeGreaterThan(longest);
   });
 
-  it('fargate: two runs never share a task', async () => {
-    fakeRunner('microvm');
-    const a = fargate('run-a');
-    const b = fargate('run-b');
-    await Promise.all([a.start(), b.start()]);
-    const arns = ecs.commandCalls(RunTaskCommand).map((c) => c.args[0].input.startedBy);
-    expect(arns).toEqual(['techteam-run-a', 'techteam-run-b']);
+  it('fargate: two runs never share a task, and ending one leaves the other running', async () => {
+    const aws = fakeAws();
+    await Promise.all([fargate('run-a').start(), fargate('run-b').start()]);
+    const startedBy = ecs.commandCalls(RunTaskCommand).map((c) => c.args[0].input.startedBy);
+    expect(startedBy.sort()).toEqual(['techteam-run-a', 'techteam-run-b']);
+    await fargate('run-a').stop();
+    expect(aws.running()).toEqual(['arn:task/techteam-run-b/2']);
+    expect([...aws.queues]).toEqual(['techteam-sandbox-run-b']);
   });
 
-  it('fargate: a task that does not start fails clearly and leaves no queue behind', async () => {
-    ecs.on(RunTaskCommand).resolves({ tasks: [], failures: [{ reason: 'RESOURCE:ENI' }] });
+  it('fargate: a job whose runner idled out starts another for it, before and while it waits', async () => {
+    const aws = fakeAws();
+    await fargate('run-i').start();
+    aws.idleOut();
+    const objects = new Map<string, string>();
+    s3.on(PutObjectCommand).callsFake((input) => void objects.set(input.Key, String(input.Body)));
+    let answered = false;
+    s3.on(GetObjectCommand).callsFake(() => {
+      if (!answered) throw noSuchKey();
+      return { Body: { transformToString: async () => JSON.stringify(resultFor('x', 'microvm')) } };
+    });
+    sqs.on(SendMessageCommand).resolves({ MessageId: '1' });
+    // Each poll yields to the event loop (the fake pause), so the test can act while the job waits.
+    const yieldOnce = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const waiting = fargate('run-i', yieldOnce).run({ runtime: 'node', command: ['node', '-v'] });
+    // Started before the job was sent: a second runner for the run.
+    await vi.waitFor(() => expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(2));
+    // That one dies too while the job waits: the wait starts a third.
+    aws.idleOut();
+    await vi.waitFor(() => expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(3));
+    answered = true;
+    expect((await waiting).isolation).toBe('microvm');
+    expect(aws.running()).toHaveLength(1);
+  });
+
+  it('fargate: a task that does not start fails clearly; a later job tries again', async () => {
+    fakeAws();
+    ecs.on(RunTaskCommand).resolvesOnce({ tasks: [], failures: [{ reason: 'RESOURCE:ENI' }] });
     const err = await fargate('run-c')
       .run({ runtime: 'node', command: ['node', '-v'] })
       .catch((e) => e);
     expect(err).toBeInstanceOf(SandboxFailed);
     expect(err.message).toContain('RESOURCE:ENI');
-    expect(sqs.commandCalls(DeleteQueueCommand)).toHaveLength(1);
+    fakeRunner('microvm');
+    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: 'arn:task/techteam-run-c/9' }] });
+    expect((await fargate('run-c').run({ runtime: 'node', command: ['node', '-v'] })).exitCode).toBe(0);
   });
 
-  it('fargate: a RunTask call that throws leaves no queue behind', async () => {
-    ecs.on(RunTaskCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
-    const err = await fargate('run-t')
-      .start()
-      .catch((e) => e);
-    expect(err.name).toBe('ThrottlingException');
-    expect(sqs.commandCalls(DeleteQueueCommand)).toHaveLength(1);
-    expect(sqs.commandCalls(DeleteQueueCommand)[0]!.args[0].input.QueueUrl).toBe(
-      'https://sqs/q/techteam-sandbox-run-t',
-    );
-  });
-
-  it('fargate: stop() deletes the queue even when StopTask fails', async () => {
-    const sandbox = fargate('run-s');
-    await sandbox.start();
+  it('fargate: stop() deletes the queue even when StopTask fails, and says so', async () => {
+    const aws = fakeAws();
+    await fargate('run-s').start();
     ecs.on(StopTaskCommand).rejects(new Error('StopTask failed'));
-    await expect(sandbox.stop()).rejects.toThrow('StopTask failed');
-    expect(sqs.commandCalls(DeleteQueueCommand)).toHaveLength(1);
+    await expect(fargate('run-s').stop()).rejects.toThrow('StopTask failed');
+    expect(aws.queues.size).toBe(0);
+  });
+
+  it('fargate: stop() for a run that never started a runner does nothing and does not fail', async () => {
+    fakeAws();
+    await fargate('run-never').stop();
+    expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(0);
+    expect(sqs.commandCalls(DeleteQueueCommand)).toHaveLength(0);
   });
 
   it('names run queues with the prefix the IAM grants match', async () => {
+    fakeAws();
     await fargate('run-p').start();
     const name = sqs.commandCalls(CreateQueueCommand)[0]!.args[0].input.QueueName!;
     expect(name).toBe(`${SANDBOX_RUN_QUEUE_PREFIX}run-p`);

@@ -1,8 +1,9 @@
-import { type ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { type ECSClient, ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   CreateQueueCommand,
   DeleteQueueCommand,
+  GetQueueUrlCommand,
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -45,6 +46,8 @@ const defaultPause = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 abstract class QueueSandbox implements Sandbox {
   abstract readonly isolation: Isolation;
   protected abstract queueUrl(): Promise<string>;
+  /** Makes sure a runner will read the queue: before a job is sent, and now and then while it waits. */
+  protected async keepServed(): Promise<void> {}
 
   constructor(protected readonly deps: RemoteSandboxDeps) {}
 
@@ -63,13 +66,15 @@ abstract class QueueSandbox implements Sandbox {
         ContentType: 'application/json',
       }),
     );
+    const queueUrl = await this.queueUrl();
+    await this.keepServed();
     const message: JobMessage = { jobId, bucket, jobKey, resultKey };
-    await sqs.send(
-      new SendMessageCommand({ QueueUrl: await this.queueUrl(), MessageBody: JSON.stringify(message) }),
-    );
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(message) }));
     const waitMs = job.limits.wallMs + (this.deps.graceMs ?? 120_000);
     const deadline = Date.now() + waitMs;
     const pause = this.deps.pause ?? defaultPause;
+    let waited = 0;
+    let lastCheck = 0;
     for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
       if (options.signal?.aborted) throw new SandboxFailed(this.isolation, `job ${jobId} was cancelled`);
       try {
@@ -82,12 +87,22 @@ abstract class QueueSandbox implements Sandbox {
       }
       if (Date.now() > deadline) throw new SandboxResultTimeout(jobId, waitMs);
       await pause(delay);
+      waited += delay;
+      // A runner that idled out or died between our check and the job would leave it unread.
+      if (waited - lastCheck >= KEEP_SERVED_EVERY_MS) {
+        lastCheck = waited;
+        await this.keepServed();
+      }
     }
   }
 }
 
+/** How often a waiting job checks that its run still has a runner. */
+const KEEP_SERVED_EVERY_MS = 30_000;
+
 export interface FargateSandboxDeps extends RemoteSandboxDeps {
   ecs: ECSClient;
+  /** The task run this sandbox serves (the task id): names its queue and tags its runner. */
   runId: string;
   cluster: string;
   taskDefinition: string;
@@ -100,34 +115,57 @@ export interface FargateSandboxDeps extends RemoteSandboxDeps {
 }
 
 /**
- * The default AWS tier: one Fargate task (its own microVM) per task run,
- * started when the run begins, with a queue of its own; all of the run's jobs
- * execute in it as an unprivileged user, and it stops when the run ends or
- * idles. No two runs share a task.
+ * The default AWS tier: one Fargate task (its own microVM) per task run, with
+ * a queue of its own; all of the run's jobs execute in it as an unprivileged
+ * user, and it stops when the run ends or idles. No two runs share a task.
+ *
+ * Holds no state a later Lambda needs: the queue is named after the run and
+ * CreateQueue returns the existing one, and the runner is found by its
+ * `startedBy` tag. So StartRun can start it (hiding the task's start-up behind
+ * the first steps), the step Lambdas find it, and Finalize, MarkFailed or a
+ * cancel stop it, each in its own process. Two steps that find no runner at
+ * the same moment both start one; both serve the same queue and both stop
+ * with the run.
  */
 export class FargateSandbox extends QueueSandbox {
   readonly isolation = 'microvm' as const;
-  private started: Promise<{ queueUrl: string; taskArn: string }> | undefined;
+  private queue: Promise<string> | undefined;
 
   constructor(private readonly fargate: FargateSandboxDeps) {
     super(fargate);
   }
 
-  /** Starts the run's task (idempotent). Call it when the run begins so start-up hides behind planning. */
-  start(): Promise<{ queueUrl: string; taskArn: string }> {
-    this.started ??= this.launch();
-    return this.started;
+  /** The run's queue and a runner reading it, started if there is none (idempotent). */
+  async start(): Promise<{ queueUrl: string; taskArn: string }> {
+    const queueUrl = await this.queueUrl();
+    return { queueUrl, taskArn: await this.ensureRunner(queueUrl) };
   }
 
-  protected async queueUrl(): Promise<string> {
-    return (await this.start()).queueUrl;
+  protected queueUrl(): Promise<string> {
+    this.queue ??= this.createQueue().catch((e) => {
+      this.queue = undefined;
+      throw e;
+    });
+    return this.queue;
   }
 
-  private async launch(): Promise<{ queueUrl: string; taskArn: string }> {
+  protected override async keepServed(): Promise<void> {
+    await this.ensureRunner(await this.queueUrl());
+  }
+
+  private get queueName(): string {
+    return `${SANDBOX_RUN_QUEUE_PREFIX}${this.fargate.runId}`.slice(0, 80);
+  }
+
+  private get startedBy(): string {
+    return `techteam-${this.fargate.runId}`.slice(0, 36);
+  }
+
+  private async createQueue(): Promise<string> {
     const f = this.fargate;
     const queue = await f.sqs.send(
       new CreateQueueCommand({
-        QueueName: `${SANDBOX_RUN_QUEUE_PREFIX}${f.runId}`.slice(0, 80),
+        QueueName: this.queueName,
         Attributes: {
           MessageRetentionPeriod: '3600',
           VisibilityTimeout: String(JOB_VISIBILITY_TIMEOUT_SECONDS),
@@ -136,71 +174,99 @@ export class FargateSandbox extends QueueSandbox {
       }),
     );
     if (!queue.QueueUrl) throw new SandboxFailed('microvm', 'CreateQueue returned no queue URL');
-    const queueUrl = queue.QueueUrl;
-    let taskArn: string | undefined;
-    try {
-      const task = await f.ecs.send(
-        new RunTaskCommand({
-          cluster: f.cluster,
-          taskDefinition: f.taskDefinition,
-          launchType: 'FARGATE',
-          count: 1,
-          startedBy: `techteam-${f.runId}`.slice(0, 36),
-          networkConfiguration: {
-            awsvpcConfiguration: {
-              subnets: f.subnets,
-              securityGroups: f.securityGroups,
-              assignPublicIp: 'DISABLED',
-            },
-          },
-          overrides: {
-            containerOverrides: [
-              {
-                name: f.containerName,
-                environment: [
-                  { name: RUNNER_ENV.queueUrl, value: queueUrl },
-                  { name: RUNNER_ENV.isolation, value: 'microvm' },
-                  { name: RUNNER_ENV.idleSeconds, value: String(f.idleSeconds ?? 600) },
-                  { name: RUNNER_ENV.runId, value: f.runId },
-                ],
-              },
-            ],
-          },
-          tags: [{ key: 'techteam:run', value: f.runId }],
-        }),
-      );
-      taskArn = task.tasks?.[0]?.taskArn;
-      if (!taskArn) {
-        const why =
-          task.failures?.map((x) => `${x.reason ?? ''} ${x.detail ?? ''}`.trim()).join('; ') || 'no task';
-        throw new SandboxFailed('microvm', `RunTask started no task: ${why}`);
-      }
-    } finally {
-      // No task (RunTask failed or threw): nothing will ever read the queue.
-      if (!taskArn) await f.sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl }));
-    }
-    return { queueUrl, taskArn };
+    return queue.QueueUrl;
   }
 
-  /** Stops the run's task and deletes its queue. Safe to call when it never started. */
-  async stop(reason = 'task run ended'): Promise<void> {
-    if (!this.started) return;
-    const started = this.started;
-    this.started = undefined;
-    let handle: { queueUrl: string; taskArn: string };
-    try {
-      handle = await started;
-    } catch {
-      return;
-    }
+  /** The run's runner tasks that are starting or running. */
+  private async runners(): Promise<string[]> {
     const f = this.fargate;
-    try {
-      await f.ecs.send(new StopTaskCommand({ cluster: f.cluster, task: handle.taskArn, reason }));
-    } finally {
-      await f.sqs.send(new DeleteQueueCommand({ QueueUrl: handle.queueUrl }));
+    const listed = await f.ecs.send(
+      new ListTasksCommand({ cluster: f.cluster, startedBy: this.startedBy, desiredStatus: 'RUNNING' }),
+    );
+    return listed.taskArns ?? [];
+  }
+
+  private async ensureRunner(queueUrl: string): Promise<string> {
+    const [running] = await this.runners();
+    if (running) return running;
+    const f = this.fargate;
+    const task = await f.ecs.send(
+      new RunTaskCommand({
+        cluster: f.cluster,
+        taskDefinition: f.taskDefinition,
+        launchType: 'FARGATE',
+        count: 1,
+        startedBy: this.startedBy,
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: f.subnets,
+            securityGroups: f.securityGroups,
+            assignPublicIp: 'DISABLED',
+          },
+        },
+        overrides: {
+          containerOverrides: [
+            {
+              name: f.containerName,
+              environment: [
+                { name: RUNNER_ENV.queueUrl, value: queueUrl },
+                { name: RUNNER_ENV.isolation, value: 'microvm' },
+                { name: RUNNER_ENV.idleSeconds, value: String(f.idleSeconds ?? 600) },
+                { name: RUNNER_ENV.runId, value: f.runId },
+              ],
+            },
+          ],
+        },
+        tags: [{ key: 'techteam:run', value: f.runId }],
+      }),
+    );
+    const taskArn = task.tasks?.[0]?.taskArn;
+    if (!taskArn) {
+      const why =
+        task.failures?.map((x) => `${x.reason ?? ''} ${x.detail ?? ''}`.trim()).join('; ') || 'no task';
+      throw new SandboxFailed('microvm', `RunTask started no task: ${why}`);
     }
+    return taskArn;
+  }
+
+  /**
+   * Stops the run's runners and deletes its queue: when the run ends, from any
+   * process. Safe when none was ever started. The queue is deleted even when a
+   * StopTask fails (that error is then thrown).
+   */
+  async stop(reason = 'task run ended'): Promise<void> {
+    const f = this.fargate;
+    this.queue = undefined;
+    let failure: unknown;
+    try {
+      for (const task of await this.runners()) {
+        try {
+          await f.ecs.send(new StopTaskCommand({ cluster: f.cluster, task, reason }));
+        } catch (e) {
+          failure ??= e;
+        }
+      }
+    } finally {
+      await this.deleteQueue();
+    }
+    if (failure) throw failure;
+  }
+
+  private async deleteQueue(): Promise<void> {
+    const f = this.fargate;
+    let queueUrl: string | undefined;
+    try {
+      queueUrl = (await f.sqs.send(new GetQueueUrlCommand({ QueueName: this.queueName }))).QueueUrl;
+    } catch (e) {
+      if (isMissingQueue(e)) return;
+      throw e;
+    }
+    if (queueUrl) await f.sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl }));
   }
 }
+
+const isMissingQueue = (e: unknown) =>
+  ['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue'].includes((e as Error).name);
 
 /**
  * The stricter AWS tier: a warm pool of runner tasks on EC2 container
