@@ -8,10 +8,11 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigInvalid } from '../errors';
 import type { JobResult } from '../sandbox/job';
 import { AWS_SANDBOX_ENV as E, sandboxFromEnv, sandboxRunsFromEnv } from './aws-sandbox';
+import { log } from './log';
 
 const ecs = mockClient(ECSClient);
 const s3 = mockClient(S3Client);
@@ -136,6 +137,24 @@ describe('sandboxFromEnv', () => {
     expect(sandboxRunsFromEnv({ AWS_REGION: 'eu-west-1' })).toBeUndefined();
     expect(sandboxRunsFromEnv(fargateEnv)).toBeDefined();
     expect(() => sandboxRunsFromEnv({ ...fargateEnv, [E.subnets]: 'nope' })).toThrow(ConfigInvalid);
+  });
+
+  it('fargate: a runner that cannot start or stop is logged, never thrown: jobs start one, runners stop when idle', async () => {
+    const warn = vi.spyOn(log, 'warn').mockImplementation(() => {});
+    sqs
+      .on(CreateQueueCommand)
+      .rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    ecs.on(ListTasksCommand).rejects(new Error('ecs down'));
+    sqs.on(GetQueueUrlCommand).rejects(Object.assign(new Error('no queue'), { name: 'QueueDoesNotExist' }));
+    const runs = sandboxRunsFromEnv(fargateEnv)!;
+    await expect(runs.start('01task')).resolves.toBeUndefined();
+    await expect(runs.end('01task')).resolves.toBeUndefined();
+    expect(warn.mock.calls.map((c) => c[0])).toEqual([
+      'could not start the sandbox run',
+      'could not end the sandbox run',
+    ]);
+    expect(warn.mock.calls[0]![1]).toMatchObject({ runId: '01task' });
+    warn.mockRestore();
   });
 
   it("fargate: StartRun starts the run's task in the configured subnets, its jobs run there, the run's end stops it", async () => {

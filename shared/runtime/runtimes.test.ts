@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AWS_SANDBOX_ENV as E } from './aws-sandbox';
 import { type Runtime, runtime, useRuntime } from './index';
 import { modelRuntime } from './models';
+import { sandboxRunsRuntime } from './sandbox-runs';
 import { teamRuntime } from './team';
 
 // What a Lambda builds from its environment: no call here reaches AWS (clients connect on first use).
@@ -48,11 +49,27 @@ describe('runtimes by what a handler uses', () => {
     expect(modelRuntime()).toBe(team);
   });
 
+  it('sandboxRunsRuntime(): the per-run side of the Fargate tier only, added once', () => {
+    expect(sandboxRunsRuntime().sandboxRuns).toBeUndefined();
+    useRuntime(undefined);
+    vi.stubEnv(E.tier, 'fargate');
+    vi.stubEnv(E.bucket, 'techteam-artifacts');
+    vi.stubEnv(E.cluster, 'techteam-sandbox');
+    vi.stubEnv(E.taskDefinition, 'runner:1');
+    vi.stubEnv(E.subnets, 'subnet-0a1');
+    vi.stubEnv(E.securityGroups, 'sg-0b2');
+    const withRuns = sandboxRunsRuntime();
+    expect(withRuns.sandboxRuns).toBeDefined();
+    expect(withRuns.gateway).toBeUndefined();
+    expect(sandboxRunsRuntime()).toBe(withRuns);
+  });
+
   it('a runtime the local host installed whole is returned as it is', () => {
     const base = runtime();
     const installed: Runtime = { ...base, gateway: modelRuntime().gateway };
     useRuntime(installed);
     expect(modelRuntime()).toBe(installed);
     expect(teamRuntime()).toBe(installed);
+    expect(sandboxRunsRuntime()).toBe(installed);
   });
 });

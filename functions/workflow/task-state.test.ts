@@ -1,0 +1,79 @@
+import { NotFound } from '@techteam/shared/errors';
+import { log } from '@techteam/shared/runtime/log';
+import type { Context } from 'aws-lambda';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { taskState } from './task-state';
+
+const context = { awsRequestId: 'req-1', functionName: 'Techteam-Workflow-RunEmployee' } as Context;
+const input = { tenantId: 't1', taskId: '01task', stepId: 'implement' };
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  log.resetKeys();
+});
+
+/** The JSON lines the logger writes while `fn` runs. */
+async function logLines(fn: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+  const lines: Record<string, unknown>[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+    return true;
+  });
+  try {
+    await fn();
+  } finally {
+    vi.mocked(process.stdout.write).mockRestore();
+  }
+  return lines;
+}
+
+describe('taskState', () => {
+  it("passes the state's input through and returns its output, with the task on every log line", async () => {
+    const seen: unknown[] = [];
+    const handler = taskState('RunEmployee', async (i) => {
+      seen.push(i);
+      log.info('working');
+      return { stepId: 'implement' };
+    });
+    let output: unknown;
+    const lines = await logLines(async () => {
+      output = await handler(input, context);
+    });
+    expect(output).toEqual({ stepId: 'implement' });
+    expect(seen).toEqual([input]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      message: 'working',
+      level: 'INFO',
+      service: 'techteam',
+      function_request_id: 'req-1',
+      state: 'RunEmployee',
+      tenantId: 't1',
+      taskId: '01task',
+      stepId: 'implement',
+    });
+  });
+
+  it('logs an expected failure as a warning and an unexpected one as an error, and throws both on', async () => {
+    const warn = vi.spyOn(log, 'warn').mockImplementation(() => {});
+    const error = vi.spyOn(log, 'error').mockImplementation(() => {});
+    const expected = new NotFound('plan of task', '01task');
+    await expect(taskState('StartStep', () => Promise.reject(expected))(input, context)).rejects.toBe(
+      expected,
+    );
+    expect(warn).toHaveBeenCalledWith('StartStep failed', { error: expected });
+    const bug = new TypeError('x is undefined');
+    await expect(taskState('QAReview', () => Promise.reject(bug))(input)).rejects.toBe(bug);
+    expect(error).toHaveBeenCalledWith('QAReview failed', bug);
+  });
+
+  it("does not carry one invocation's keys into the next (a warm container runs many)", async () => {
+    const say = async () => log.info('step');
+    const lines = await logLines(async () => {
+      await taskState('StartStep', say)(input, context);
+      await taskState('Finalize', say)({ tenantId: 't2', taskId: '02task' }, context);
+    });
+    expect(lines[1]).toMatchObject({ state: 'Finalize', tenantId: 't2', taskId: '02task' });
+    expect(lines[1]).not.toHaveProperty('stepId');
+  });
+});
