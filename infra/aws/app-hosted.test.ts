@@ -342,13 +342,21 @@ describe('grants: each function has only what its handler uses', () => {
     expect(list?.['Condition']).toMatchObject({ ArnEquals: { 'ecs:cluster': expect.anything() } });
   });
 
-  it('the Bedrock grant covers the stack region only', () => {
+  it("Bedrock: models and profiles in the stack's region; models elsewhere only through its profiles", () => {
     const fn = lambdas().get('workflow/plan-task.ts')!;
-    const bedrock = statementsOfRole(all(), roleOfFunction(fn.resource)).find((s) =>
+    const bedrock = statementsOfRole(all(), roleOfFunction(fn.resource)).filter((s) =>
       [s['Action']].flat().includes('bedrock:InvokeModel'),
     );
-    expect(JSON.stringify(bedrock?.['Resource'])).toContain('{"Ref":"AWS::Region"}');
-    expect(JSON.stringify(bedrock?.['Resource'])).not.toContain(':bedrock:*');
+    expect(bedrock).toHaveLength(2);
+    const [inRegion, viaProfile] = bedrock.map((s) => JSON.stringify(s));
+    expect(inRegion).toContain('{"Ref":"AWS::Region"}');
+    expect(inRegion).not.toContain(':bedrock:*');
+    expect(inRegion).not.toContain('Condition');
+    // Cross-region inference profiles (the catalog's us.anthropic… models) route calls to other
+    // regions, where Bedrock checks the model's permission; only a profile call may use it.
+    expect(viaProfile).toContain(':bedrock:*::foundation-model/*');
+    expect(viaProfile).toContain('bedrock:InferenceProfileArn');
+    expect(viaProfile).toMatch(/inference-profile\/\*/);
   });
 });
 

@@ -86,7 +86,7 @@ export function wildcardKindsOf(access: FunctionAccess): WildcardKind[] {
   if (access.table !== 'none') kinds.push('TableIndexes');
   if (access.execution === 'stop') kinds.push('StateMachineExecutions');
   if (access.workspace) kinds.push('TaskWorkspaces', 'S3GrantActions');
-  if (access.models) kinds.push('BedrockModels');
+  if (access.models) kinds.push('BedrockModels', 'BedrockModelsViaProfiles');
   if (access.sandbox) kinds.push('SandboxJobObjects', 'S3GrantActions');
   // Fargate only, where the grants exist: the run queues, the runner tasks, ecs:ListTasks.
   if (access.sandbox || access.sandboxRuns)

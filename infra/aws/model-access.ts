@@ -3,20 +3,43 @@ import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 
+const BEDROCK_CALLS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
+
 /**
  * What a function that calls models gets: Bedrock Converse (InvokeModel and its
  * streaming form) on foundation models and inference profiles in the stack's
- * region. Provider keys are granted apart (grantProviderKeys).
+ * region, and on foundation models in other regions only through an inference
+ * profile of this account and region. The catalog's Claude models are
+ * cross-region profiles (`us.anthropic…`): Bedrock serves a call in any region
+ * of the profile and checks the model's permission there, so a region-only
+ * grant fails whenever a call is routed elsewhere. Provider keys are granted
+ * apart (grantProviderKeys).
  */
 export function grantBedrockCalls(scope: Construct, fn: IGrantable): void {
   const stack = Stack.of(scope);
+  const profiles = stack.formatArn({ service: 'bedrock', resource: 'inference-profile', resourceName: '*' });
   fn.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({
-      actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+      actions: BEDROCK_CALLS,
       resources: [
         stack.formatArn({ service: 'bedrock', account: '', resource: 'foundation-model', resourceName: '*' }),
-        stack.formatArn({ service: 'bedrock', resource: 'inference-profile', resourceName: '*' }),
+        profiles,
       ],
+    }),
+  );
+  fn.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: BEDROCK_CALLS,
+      resources: [
+        stack.formatArn({
+          service: 'bedrock',
+          region: '*',
+          account: '',
+          resource: 'foundation-model',
+          resourceName: '*',
+        }),
+      ],
+      conditions: { StringLike: { 'bedrock:InferenceProfileArn': profiles } },
     }),
   );
 }

@@ -20,6 +20,7 @@ describe('wildcard kinds', () => {
     ['Resource::<PlanTaskFunction3070E9B5.Arn>:*', 'FunctionVersions'],
     ['Action::s3:GetObject*', 'S3GrantActions'],
     ['Resource::*', 'NoResourceLevel'],
+    ['Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/*', 'BedrockModelsViaProfiles'],
   ])('names %s as %s', (finding, kind) => {
     expect(wildcardKind(finding)).toBe(kind);
   });
@@ -27,7 +28,7 @@ describe('wildcard kinds', () => {
   it.each([
     'Resource::Techteam-Data:ExportsOutputFnGetAttArtifacts82DD59A1Arn3B515032/*',
     'Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:*',
-    'Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/*',
+    'Resource::arn:<AWS::Partition>:bedrock:*:<AWS::AccountId>:inference-profile/*',
     'Action::s3:*',
     'Action::dynamodb:*',
   ])('leaves an unknown wildcard %s to fail the synth', (finding) => {

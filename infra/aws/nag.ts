@@ -51,7 +51,12 @@ export const WILDCARD_KINDS = {
     finding:
       /^Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>:(<AWS::AccountId>)?:(foundation-model|inference-profile)\/\*$/,
     reason:
-      "The model gateway picks the model per call from the tenant's catalog; access is limited to the stack's region",
+      "The model gateway picks the model per call from the tenant's catalog; models and inference profiles of the stack's region",
+  },
+  BedrockModelsViaProfiles: {
+    finding: /^Resource::arn:<AWS::Partition>:bedrock:\*::foundation-model\/\*$/,
+    reason:
+      "Cross-region inference profiles serve a call in any region of their geography, where the model's permission is checked; the statement's bedrock:InferenceProfileArn condition admits only calls through this region's profiles",
   },
   FunctionVersions: {
     finding: /^Resource::<\w+\.Arn>:\*$/,
