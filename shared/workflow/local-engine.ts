@@ -76,6 +76,9 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       const output = new Promise<unknown>((resolve, reject) =>
         this.waiters.set(token, { executionId, resolve, reject }),
       );
+      // A cancel can reject it while the handler still runs, before anything awaits it: marked
+      // handled here so that is not an unhandled rejection; `await output` below still throws.
+      output.catch(() => {});
       try {
         await handler(payload);
       } catch (e) {
