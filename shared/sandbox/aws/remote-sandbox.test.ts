@@ -239,6 +239,20 @@ describe('AWS sandbox adapters', () => {
     expect(sqs.commandCalls(DeleteQueueCommand)).toHaveLength(0);
   });
 
+  it('fargate: a run resumed within a minute of its end is told to wait, not given an SQS error', async () => {
+    fakeAws();
+    sqs.on(CreateQueueCommand).rejects(
+      Object.assign(new Error('You must wait 60 seconds after deleting a queue'), {
+        name: 'AWS.SimpleQueueService.QueueDeletedRecently',
+      }),
+    );
+    const err = await fargate('run-r')
+      .run({ runtime: 'node', command: ['node', '-v'] })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(SandboxFailed);
+    expect(err.message).toMatch(/deleted less than a minute ago.*again in a minute/);
+  });
+
   it('names run queues with the prefix the IAM grants match', async () => {
     fakeAws();
     await fargate('run-p').start();

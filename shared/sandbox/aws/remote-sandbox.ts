@@ -163,18 +163,30 @@ export class FargateSandbox extends QueueSandbox {
 
   private async createQueue(): Promise<string> {
     const f = this.fargate;
-    const queue = await f.sqs.send(
-      new CreateQueueCommand({
-        QueueName: this.queueName,
-        Attributes: {
-          MessageRetentionPeriod: '3600',
-          VisibilityTimeout: String(JOB_VISIBILITY_TIMEOUT_SECONDS),
-        },
-        tags: { 'techteam:run': f.runId },
-      }),
-    );
-    if (!queue.QueueUrl) throw new SandboxFailed('microvm', 'CreateQueue returned no queue URL');
-    return queue.QueueUrl;
+    let queueUrl: string | undefined;
+    try {
+      const queue = await f.sqs.send(
+        new CreateQueueCommand({
+          QueueName: this.queueName,
+          Attributes: {
+            MessageRetentionPeriod: '3600',
+            VisibilityTimeout: String(JOB_VISIBILITY_TIMEOUT_SECONDS),
+          },
+          tags: { 'techteam:run': f.runId },
+        }),
+      );
+      queueUrl = queue.QueueUrl;
+    } catch (e) {
+      // SQS refuses a queue name for 60 s after its queue was deleted: a task resumed right
+      // after its run ended. Said plainly, since waiting is all it takes.
+      if (!/QueueDeletedRecently/.test((e as Error).name)) throw e;
+      throw new SandboxFailed(
+        'microvm',
+        "this run's sandbox queue was deleted less than a minute ago (the run had just ended); run the job again in a minute",
+      );
+    }
+    if (!queueUrl) throw new SandboxFailed('microvm', 'CreateQueue returned no queue URL');
+    return queueUrl;
   }
 
   /** The run's runner tasks that are starting or running. */
