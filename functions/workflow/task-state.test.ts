@@ -1,11 +1,13 @@
-import { NotFound } from '@techteam/shared/errors';
+import { InvalidInput, NotFound } from '@techteam/shared/errors';
 import { log } from '@techteam/shared/runtime/log';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { taskState } from './task-state';
 
 const context = { awsRequestId: 'req-1', functionName: 'Techteam-Workflow-RunEmployee' } as Context;
-const input = { tenantId: 't1', taskId: '01task', stepId: 'implement' };
+const TASK = 'tsk_01JABCDEFGHJKMNPQRSTVWXYZ0';
+const TASK2 = 'tsk_01JABCDEFGHJKMNPQRSTVWXYZ1';
+const input = { tenantId: 't1', taskId: TASK, stepId: 'implement', round: 2 };
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -49,15 +51,29 @@ describe('taskState', () => {
       function_request_id: 'req-1',
       state: 'RunEmployee',
       tenantId: 't1',
-      taskId: '01task',
+      taskId: TASK,
       stepId: 'implement',
     });
+  });
+
+  it('refuses a payload without valid ids, naming the field, before the state runs', async () => {
+    const warn = vi.spyOn(log, 'warn').mockImplementation(() => {});
+    let ran = false;
+    const handler = taskState('StartStep', async () => {
+      ran = true;
+    });
+    const err = await handler({ tenantId: 't1', taskId: 'nope' }, context).catch((e) => e);
+    expect(err).toBeInstanceOf(InvalidInput);
+    expect(err.message).toMatch(/^Invalid StartStep input: taskId: must look like tsk_<ULID>/);
+    expect((await handler(undefined, context).catch((e) => e)).message).toMatch(/StartStep input/);
+    expect(ran).toBe(false);
+    expect(warn).toHaveBeenCalledTimes(2);
   });
 
   it('logs an expected failure as a warning and an unexpected one as an error, and throws both on', async () => {
     const warn = vi.spyOn(log, 'warn').mockImplementation(() => {});
     const error = vi.spyOn(log, 'error').mockImplementation(() => {});
-    const expected = new NotFound('plan of task', '01task');
+    const expected = new NotFound('plan of task', TASK);
     await expect(taskState('StartStep', () => Promise.reject(expected))(input, context)).rejects.toBe(
       expected,
     );
@@ -71,9 +87,9 @@ describe('taskState', () => {
     const say = async () => log.info('step');
     const lines = await logLines(async () => {
       await taskState('StartStep', say)(input, context);
-      await taskState('Finalize', say)({ tenantId: 't2', taskId: '02task' }, context);
+      await taskState('Finalize', say)({ tenantId: 't2', taskId: TASK2 }, context);
     });
-    expect(lines[1]).toMatchObject({ state: 'Finalize', tenantId: 't2', taskId: '02task' });
+    expect(lines[1]).toMatchObject({ state: 'Finalize', tenantId: 't2', taskId: TASK2 });
     expect(lines[1]).not.toHaveProperty('stepId');
   });
 });

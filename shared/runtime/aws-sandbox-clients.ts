@@ -13,20 +13,18 @@ import type { AwsSandboxConfig } from './aws-sandbox';
  */
 class FargateRuns implements Sandbox, SandboxRuns {
   readonly isolation = 'microvm' as const;
-  private readonly runs = new Map<string, FargateSandbox>();
 
   constructor(private readonly deps: Omit<FargateSandboxDeps, 'runId'>) {}
 
+  /**
+   * A fresh handle per call, nothing kept: a warm container serves many runs, and another
+   * process may end a run (and delete its queue) at any time; the handle finds both again.
+   */
   private forRun(runId: string): FargateSandbox {
-    let sandbox = this.runs.get(runId);
-    if (!sandbox) {
-      sandbox = new FargateSandbox({ ...this.deps, runId, prefix: `${this.deps.prefix}/${runId}` });
-      this.runs.set(runId, sandbox);
-    }
-    return sandbox;
+    return new FargateSandbox({ ...this.deps, runId, prefix: `${this.deps.prefix}/${runId}` });
   }
 
-  run(job: SandboxJobInput, options: SandboxRunOptions = {}): Promise<JobResult> {
+  async run(job: SandboxJobInput, options: SandboxRunOptions = {}): Promise<JobResult> {
     if (!options.runId) throw new SandboxFailed('microvm', 'a Fargate sandbox job must name its task run');
     return this.forRun(options.runId).run(job, options);
   }
@@ -36,9 +34,7 @@ class FargateRuns implements Sandbox, SandboxRuns {
   }
 
   async end(runId: string): Promise<void> {
-    const sandbox = this.forRun(runId);
-    this.runs.delete(runId);
-    await sandbox.stop('task run ended');
+    await this.forRun(runId).stop('task run ended');
   }
 }
 

@@ -142,7 +142,7 @@ describe('AWS sandbox adapters', () => {
     expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(1);
     const run = ecs.commandCalls(RunTaskCommand)[0]!.args[0].input;
     expect(run).toMatchObject({ launchType: 'FARGATE', cluster: 'sandbox', taskDefinition: 'runner:3' });
-    expect(run.startedBy).toBe('techteam-run-a');
+    expect(run.startedBy).toBe('tt-run-a');
     expect(run.networkConfiguration?.awsvpcConfiguration?.assignPublicIp).toBe('DISABLED');
     expect(run.overrides?.containerOverrides?.[0]?.environment).toEqual(
       expect.arrayContaining([
@@ -160,7 +160,7 @@ describe('AWS sandbox adapters', () => {
     await fargate('run-a').stop();
     expect(ecs.commandCalls(StopTaskCommand)[0]!.args[0].input).toMatchObject({
       cluster: 'sandbox',
-      task: 'arn:task/techteam-run-a/1',
+      task: 'arn:task/tt-run-a/1',
     });
     expect(aws.running()).toEqual([]);
     expect(aws.queues.size).toBe(0);
@@ -180,9 +180,9 @@ describe('AWS sandbox adapters', () => {
     const aws = fakeAws();
     await Promise.all([fargate('run-a').start(), fargate('run-b').start()]);
     const startedBy = ecs.commandCalls(RunTaskCommand).map((c) => c.args[0].input.startedBy);
-    expect(startedBy.sort()).toEqual(['techteam-run-a', 'techteam-run-b']);
+    expect(startedBy.sort()).toEqual(['tt-run-a', 'tt-run-b']);
     await fargate('run-a').stop();
-    expect(aws.running()).toEqual(['arn:task/techteam-run-b/2']);
+    expect(aws.running()).toEqual(['arn:task/tt-run-b/2']);
     expect([...aws.queues]).toEqual(['techteam-sandbox-run-b']);
   });
 
@@ -220,7 +220,7 @@ describe('AWS sandbox adapters', () => {
     expect(err).toBeInstanceOf(SandboxFailed);
     expect(err.message).toContain('RESOURCE:ENI');
     fakeRunner('microvm');
-    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: 'arn:task/techteam-run-c/9' }] });
+    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: 'arn:task/tt-run-c/9' }] });
     expect((await fargate('run-c').run({ runtime: 'node', command: ['node', '-v'] })).exitCode).toBe(0);
   });
 
@@ -251,6 +251,34 @@ describe('AWS sandbox adapters', () => {
       .catch((e) => e);
     expect(err).toBeInstanceOf(SandboxFailed);
     expect(err.message).toMatch(/deleted less than a minute ago.*again in a minute/);
+  });
+
+  it('fargate: a failed runner check while a job waits does not fail the job', async () => {
+    fakeAws();
+    await fargate('run-w').start();
+    let answered = false;
+    s3.on(PutObjectCommand).resolves({});
+    s3.on(GetObjectCommand).callsFake(() => {
+      if (!answered) throw noSuchKey();
+      return { Body: { transformToString: async () => JSON.stringify(resultFor('x', 'microvm')) } };
+    });
+    sqs.on(SendMessageCommand).resolves({ MessageId: '1' });
+    const yieldOnce = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const waiting = fargate('run-w', yieldOnce).run({ runtime: 'node', command: ['node', '-v'] });
+    await vi.waitFor(() => expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1));
+    const listsBefore = ecs.commandCalls(ListTasksCommand).length;
+    ecs
+      .on(ListTasksCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    await vi.waitFor(() => expect(ecs.commandCalls(ListTasksCommand).length).toBeGreaterThan(listsBefore));
+    answered = true;
+    expect((await waiting).exitCode).toBe(0);
+  });
+
+  it('fargate: refuses a run id that cannot name its queue and runner whole, instead of cutting it', () => {
+    for (const runId of ['', 'tsk_01JABCDEFGHJKMNPQRSTVWXYZ0-and-more', 'has space', 'a/b'])
+      expect(() => fargate(runId), runId).toThrow(/must be 1-33 letters, digits, _ or -/);
+    expect(() => fargate('tsk_01JABCDEFGHJKMNPQRSTVWXYZ0')).not.toThrow();
   });
 
   it('names run queues with the prefix the IAM grants match', async () => {

@@ -89,13 +89,18 @@ abstract class QueueSandbox implements Sandbox {
       await pause(delay);
       waited += delay;
       // A runner that idled out or died between our check and the job would leave it unread.
+      // A failed check (a throttled ListTasks) is tried again at the next one; the deadline
+      // bounds the wait either way, and the result may still come.
       if (waited - lastCheck >= KEEP_SERVED_EVERY_MS) {
         lastCheck = waited;
-        await this.keepServed();
+        await this.keepServed().catch(() => undefined);
       }
     }
   }
 }
+
+/** What a run id may be: it goes into a queue name and ECS's 36-character startedBy (with `tt-`). */
+const RUN_ID = /^[A-Za-z0-9_-]{1,33}$/;
 
 /** How often a waiting job checks that its run still has a runner. */
 const KEEP_SERVED_EVERY_MS = 30_000;
@@ -121,7 +126,7 @@ export interface FargateSandboxDeps extends RemoteSandboxDeps {
  *
  * Holds no state a later Lambda needs: the queue is named after the run and
  * CreateQueue returns the existing one, and the runner is found by its
- * `startedBy` tag. So StartRun can start it (hiding the task's start-up behind
+ * `startedBy` (`tt-<run id>`). So StartRun can start it (hiding the task's start-up behind
  * the first steps), the step Lambdas find it, and Finalize, MarkFailed or a
  * cancel stop it, each in its own process. Two steps that find no runner at
  * the same moment both start one; both serve the same queue and both stop
@@ -133,6 +138,13 @@ export class FargateSandbox extends QueueSandbox {
 
   constructor(private readonly fargate: FargateSandboxDeps) {
     super(fargate);
+    // The run id names AWS resources whose names allow no more: a longer id would have to be
+    // cut, and two runs could then share a runner.
+    if (!RUN_ID.test(fargate.runId))
+      throw new SandboxFailed(
+        'microvm',
+        `run id ${JSON.stringify(fargate.runId)} must be 1-33 letters, digits, _ or - (it names the run's queue and runner)`,
+      );
   }
 
   /** The run's queue and a runner reading it, started if there is none (idempotent). */
@@ -154,11 +166,12 @@ export class FargateSandbox extends QueueSandbox {
   }
 
   private get queueName(): string {
-    return `${SANDBOX_RUN_QUEUE_PREFIX}${this.fargate.runId}`.slice(0, 80);
+    return `${SANDBOX_RUN_QUEUE_PREFIX}${this.fargate.runId}`;
   }
 
+  /** ECS allows 36 characters here: `tt-` and a task id (`tsk_` + 26) fit. */
   private get startedBy(): string {
-    return `techteam-${this.fargate.runId}`.slice(0, 36);
+    return `tt-${this.fargate.runId}`;
   }
 
   private async createQueue(): Promise<string> {
