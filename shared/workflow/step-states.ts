@@ -20,8 +20,8 @@ async function employeeAnswer(
   const workspace = deps.workspaceFor(tenantId, taskId);
   const signal = deps.signals?.for(taskId);
   const profile = profileFor(ctx, employee);
-  // The MCP SDK (client, server and the tools' schemas) is imported on the first step
-  // an employee runs: the Lambdas that only plan, approve or finish never load it.
+  // The MCP SDK (client, server and the tools' schemas) is imported here, not at module load:
+  // its parse then counts against the first step a container runs, not against its init.
   const [{ Toolbox }, { StreamableHTTPClientTransport }] = await Promise.all([
     import('../agents/toolbox'),
     import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
