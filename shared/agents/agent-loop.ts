@@ -1,6 +1,6 @@
 import type { EmployeeProfile, Task } from '../domain';
 import { TechteamError } from '../errors';
-import type { ModelMessage } from '../gateway/types';
+import type { ModelMessage, ToolSpec } from '../gateway/types';
 import type { Store } from '../store';
 import type { TeamModels } from '../workflow/models';
 import type { Toolbox } from './toolbox';
@@ -22,6 +22,16 @@ export class TaskStopped extends TechteamError {
   }
 }
 
+/**
+ * A tool that ends the turn with a structured answer (QA's `submit_verdict`): when the model
+ * calls it with arguments that `accept` takes, the loop ends and returns them as `submitted`;
+ * arguments it refuses are answered to the model as a tool error naming the problem.
+ */
+export interface FinishTool {
+  spec: ToolSpec;
+  accept(args: Record<string, unknown>): { ok: true; value: unknown } | { ok: false; problem: string };
+}
+
 export interface AgentTurn {
   store: Store;
   models: TeamModels;
@@ -31,6 +41,24 @@ export interface AgentTurn {
   prompt: string;
   toolbox: Toolbox;
   signal?: AbortSignal;
+  /** When set, the turn ends only through this tool (or by giving up, see AgentOutcome.stuck). */
+  finish?: FinishTool;
+  /** Each text delta as the model streams it (transient: shown live, not stored one per token). */
+  onDelta?: (text: string) => void;
+}
+
+/** How an employee's turn ended. */
+export interface AgentOutcome {
+  /** The final answer (for a finish tool, the model's last words beside the call). */
+  text: string;
+  /** What the finish tool accepted, when the turn has one and it was called. */
+  submitted?: unknown;
+  /**
+   * Set when the loop gave up instead of finishing (stuck repeating itself, out of iterations):
+   * the reason, for the next stage to act on. What exists in the workspace is handed over as is.
+   */
+  stuck?: string;
+  iterations: number;
 }
 
 /**
@@ -38,7 +66,7 @@ export interface AgentTurn {
  * give it the results, until it answers without a tool call or runs out of
  * iterations. Every message and tool call is an event.
  */
-export async function runAgent(turn: AgentTurn): Promise<string> {
+export async function runAgent(turn: AgentTurn): Promise<AgentOutcome> {
   const { store, models, task, profile, toolbox, stepId } = turn;
   const messages: ModelMessage[] = [{ role: 'user', content: turn.prompt }];
   for (let i = 0; i < profile.maxIterations; i++) {
@@ -70,7 +98,7 @@ export async function runAgent(turn: AgentTurn): Promise<string> {
         model: answer.model,
       });
     }
-    if (!answer.toolCalls.length) return answer.text;
+    if (!answer.toolCalls.length) return { text: answer.text, iterations: i + 1 };
     messages.push({ role: 'assistant', content: answer.text, toolCalls: answer.toolCalls });
     for (const call of answer.toolCalls) {
       const outcome = await toolbox.call(call);

@@ -12,6 +12,8 @@ export interface EmployeeCall extends Omit<ModelRequest, 'model'> {
 export interface MeteredResponse extends ModelResponse {
   costMicroUsd: number;
   attempts: number;
+  /** The context window of the model that answered, so the caller can condense before it fills. */
+  contextWindow?: number;
 }
 
 /** What the workflow needs from the model gateway: route, meter and record one call. */

@@ -45,7 +45,7 @@ async function employeeAnswer(
     })),
   );
   try {
-    return await runAgent({
+    const outcome = await runAgent({
       store: deps.store,
       models: deps.models,
       task: ctx.task,
@@ -55,6 +55,7 @@ async function employeeAnswer(
       toolbox,
       ...(signal ? { signal } : {}),
     });
+    return outcome.text;
   } finally {
     await toolbox.close();
   }
