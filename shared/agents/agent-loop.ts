@@ -1,9 +1,13 @@
 import type { EmployeeProfile, Task } from '../domain';
 import { TechteamError } from '../errors';
-import type { ModelMessage, ToolSpec } from '../gateway/types';
+import { countPromptTokens, promptTokenBound } from '../gateway/prompt-size';
+import type { ToolCall, ToolSpec } from '../gateway/types';
 import type { Store } from '../store';
 import type { TeamModels } from '../workflow/models';
-import type { Toolbox } from './toolbox';
+import { summariseTurns } from './condenser';
+import { Conversation } from './conversation';
+import { nudgeFor, RepeatWatch } from './repeat-watch';
+import type { Toolbox, ToolOutcome } from './toolbox';
 
 export class IterationsExhausted extends TechteamError {
   constructor(employee: string, max: number, stepId?: string) {
@@ -61,55 +65,250 @@ export interface AgentOutcome {
   iterations: number;
 }
 
+/** Used until a model has answered and told us its window. */
+const DEFAULT_CONTEXT_WINDOW = 128_000;
+/** Old tool outputs are elided once the prompt passes this share of what the window leaves for it... */
+const ELIDE_AT = 0.6;
+/** ...and the older turns condensed into a summary past this share. */
+const CONDENSE_AT = 0.75;
+/** Turns a condensation keeps whole. */
+const KEEP_TURNS = 2;
+/** An answer cut at the output limit is continued at most this many times. */
+const MAX_CONTINUATIONS = 3;
+/** A turn with a finish tool that answers in prose instead is reminded this many times. */
+const MAX_FINISH_NUDGES = 2;
+
+const CONTINUE =
+  'Your answer was cut off at the output limit. Continue exactly where it stopped, without repeating what you wrote.';
+const EMPTY_NUDGE =
+  'Your answer was empty. Either call one of your tools, or give your final answer for this step.';
+
+function finishNudge(name: string): string {
+  return `You have not finished: end your turn by calling ${name} with your answer. Call your other tools first if you still need them.`;
+}
+
+/** What the model is told about a call that was not run because its arguments were not JSON. */
+export function invalidCallAnswer(call: ToolCall, cutAt?: number): string {
+  const why = `Your call to ${call.name} was not run: ${call.invalid?.reason ?? 'its arguments were not a JSON object'}.`;
+  return cutAt !== undefined
+    ? `${why} Your output was cut at ${cutAt} tokens (the output limit), so the arguments were incomplete. ` +
+        'Write smaller pieces: split a large file into several files, or write the first part and add the rest with further calls, keeping each call well under the limit.'
+    : `${why} Send the arguments as one JSON object that matches the tool's schema.`;
+}
+
+/** Ids the loop can answer: models sometimes repeat an id or send none, and every call needs its own answer. */
+function withUniqueIds(calls: ToolCall[], iteration: number): ToolCall[] {
+  const seen = new Set<string>();
+  return calls.map((call, n) => {
+    if (call.id && !seen.has(call.id)) {
+      seen.add(call.id);
+      return call;
+    }
+    const id = `call_${iteration}_${n}`;
+    seen.add(id);
+    return { ...call, id };
+  });
+}
+
+async function assertRunning(turn: AgentTurn): Promise<void> {
+  const now = await turn.store.getTask(turn.task.tenantId, turn.task.id);
+  if (now.status !== 'running') throw new TaskStopped(turn.task.id, now.status);
+}
+
 /**
- * One employee's agent loop: call the model, run the tool calls it asks for,
- * give it the results, until it answers without a tool call or runs out of
- * iterations. Every message and tool call is an event.
+ * Keeps the prompt inside the model's window: first the cheap cut (old tool outputs elided), then
+ * a summary of the older turns. Measured with the gateway's token counter, against the window of
+ * the model that answered last (the router skips models too small for what is sent).
+ */
+async function fitWindow(
+  turn: AgentTurn,
+  conversation: Conversation,
+  request: { system: string; tools: ToolSpec[] },
+  window: number,
+): Promise<void> {
+  const room = Math.max(1_000, window - turn.profile.maxTokensPerStep);
+  const measure = async () => {
+    const prompt = { system: request.system, tools: request.tools, messages: conversation.view() };
+    // The byte bound is free and never below the count: only a prompt that may be large is counted.
+    const bound = promptTokenBound(prompt);
+    return bound <= room * ELIDE_AT ? bound : countPromptTokens(prompt, 'anthropic');
+  };
+  let tokens = await measure();
+  if (tokens <= room * ELIDE_AT) return;
+  conversation.elideAllOld();
+  tokens = await measure();
+  if (tokens <= room * CONDENSE_AT) return;
+  for (const keep of [KEEP_TURNS, 1]) {
+    const older = conversation.condensable(keep);
+    if (!older.length) continue;
+    const summary = await summariseTurns(turn.models, turn, older);
+    const before = tokens;
+    const removed = conversation.condense(summary, keep);
+    tokens = await measure();
+    await turn.store.appendEvent(turn.task.tenantId, turn.task.id, {
+      type: 'context_condensed',
+      ...(turn.stepId ? { stepId: turn.stepId } : {}),
+      employee: turn.profile.id,
+      messages: removed,
+      tokensBefore: before,
+      tokensAfter: tokens,
+    });
+    if (tokens <= room * CONDENSE_AT) return;
+  }
+}
+
+/**
+ * One employee's agent loop: call the model, run the tool calls it asks for, give it the results,
+ * until it gives a real final answer (or calls the turn's finish tool). Built for how real models
+ * behave, not for the happy script:
+ * - a call whose arguments are not JSON, fail the tool's schema, or name an unknown tool is
+ *   answered to the model as a tool error saying what was wrong (never retried blindly);
+ * - an answer cut at the output limit is continued; an empty answer gets one nudge;
+ * - the same call with the same result gets a nudge, and a loop that goes on ends the turn with
+ *   the reason (`stuck`), handing what exists to the next stage instead of failing the task;
+ * - the prompt is kept inside the model's window (elision, then a summary), with prompt-cache
+ *   marks on its stable head and rolling end.
+ * Every message and tool call is an event.
  */
 export async function runAgent(turn: AgentTurn): Promise<AgentOutcome> {
-  const { store, models, task, profile, toolbox, stepId } = turn;
-  const messages: ModelMessage[] = [{ role: 'user', content: turn.prompt }];
+  const { store, models, task, profile, toolbox, stepId, finish } = turn;
+  const step = stepId ? { stepId } : {};
+  const conversation = new Conversation(turn.prompt);
+  const repeats = new RepeatWatch();
+  const tools = finish ? [...toolbox.specs, finish.spec] : toolbox.specs;
+  const system = profile.rolePrompt;
+  let window = DEFAULT_CONTEXT_WINDOW;
+  let partial = '';
+  let continuations = 0;
+  let emptyAnswers = 0;
+  let finishNudges = 0;
+  let lastWords = '';
+
+  const giveUp = async (reason: string, iterations: number): Promise<AgentOutcome> => {
+    await store.appendEvent(task.tenantId, task.id, {
+      type: 'employee_stuck',
+      ...step,
+      employee: profile.id,
+      reason,
+    });
+    return { text: lastWords, stuck: reason, iterations };
+  };
+
   for (let i = 0; i < profile.maxIterations; i++) {
-    const now = await store.getTask(task.tenantId, task.id);
-    if (now.status !== 'running') throw new TaskStopped(task.id, now.status);
+    await assertRunning(turn);
+    await fitWindow(turn, conversation, { system, tools }, window);
     const answer = await models.complete({
       profile,
       preference: task.preference,
-      system: profile.rolePrompt,
-      messages,
-      tools: toolbox.specs,
+      system,
+      messages: conversation.view(),
+      tools,
       maxOutputTokens: profile.maxTokensPerStep,
       temperature: profile.temperature,
-      context: {
-        tenantId: task.tenantId,
-        taskId: task.id,
-        employeeId: profile.id,
-        ...(stepId ? { stepId } : {}),
-      },
+      context: { tenantId: task.tenantId, taskId: task.id, employeeId: profile.id, ...step },
       ...(turn.signal ? { signal: turn.signal } : {}),
+      ...(turn.onDelta ? { onDelta: turn.onDelta } : {}),
     });
-    if (answer.text.trim()) {
+    if (answer.contextWindow) window = answer.contextWindow;
+    const text = answer.text;
+    if (text.trim()) {
+      lastWords = partial + text;
       await store.appendEvent(task.tenantId, task.id, {
         type: 'message',
-        ...(stepId ? { stepId } : {}),
+        ...step,
         employee: profile.id,
-        text: answer.text,
+        text,
         provider: answer.provider,
         model: answer.model,
       });
     }
-    if (!answer.toolCalls.length) return { text: answer.text, iterations: i + 1 };
-    messages.push({ role: 'assistant', content: answer.text, toolCalls: answer.toolCalls });
-    for (const call of answer.toolCalls) {
-      const outcome = await toolbox.call(call);
-      messages.push({
+
+    if (!answer.toolCalls.length) {
+      if (answer.stopReason === 'max_tokens' && text.trim() && continuations < MAX_CONTINUATIONS) {
+        continuations++;
+        partial += text;
+        conversation.push({ role: 'assistant', content: text }, { role: 'user', content: CONTINUE });
+        continue;
+      }
+      const whole = partial + text;
+      partial = '';
+      continuations = 0;
+      if (!whole.trim()) {
+        if (emptyAnswers++ === 0) {
+          conversation.push(
+            { role: 'assistant', content: '(no answer)' },
+            { role: 'user', content: EMPTY_NUDGE },
+          );
+          continue;
+        }
+        return giveUp('the model answered with nothing, twice', i + 1);
+      }
+      if (answer.stopReason === 'content_filter') {
+        return giveUp("the provider's content filter stopped the answer", i + 1);
+      }
+      if (finish) {
+        if (finishNudges++ < MAX_FINISH_NUDGES) {
+          conversation.push(
+            { role: 'assistant', content: text },
+            { role: 'user', content: finishNudge(finish.spec.name) },
+          );
+          continue;
+        }
+        return giveUp(`it ended its turn without calling ${finish.spec.name}`, i + 1);
+      }
+      return { text: whole, iterations: i + 1 };
+    }
+
+    partial = '';
+    continuations = 0;
+    const calls = withUniqueIds(answer.toolCalls, i);
+    conversation.push({ role: 'assistant', content: text, toolCalls: calls });
+    const cutAt = answer.stopReason === 'max_tokens' ? profile.maxTokensPerStep : undefined;
+    let finishCall: ToolCall | undefined;
+    let stuck: string | undefined;
+    for (const call of calls) {
+      if (finish && call.name === finish.spec.name && !call.invalid) {
+        finishCall = call;
+        continue;
+      }
+      if (turn.signal?.aborted) throw new TaskStopped(task.id, 'cancelled');
+      let outcome: ToolOutcome;
+      if (call.invalid) {
+        outcome = { ok: false, output: invalidCallAnswer(call, cutAt) };
+        await toolbox.answer(call, outcome);
+      } else {
+        outcome = await toolbox.call(call);
+      }
+      const repeat = repeats.record(call, outcome.ok, outcome.output);
+      let content = outcome.output;
+      if (repeat.kind === 'nudge') content += nudgeFor(repeat.times);
+      if (repeat.kind === 'stuck') {
+        stuck ??= `it made the same ${call.name} call ${repeat.times} times with the same result`;
+      }
+      conversation.push({
         role: 'tool',
         toolCallId: call.id,
         name: call.name,
-        content: outcome.output,
+        content,
         isError: !outcome.ok,
       });
     }
+    if (finishCall && finish) {
+      const accepted = finish.accept(finishCall.arguments);
+      await toolbox.answer(finishCall, {
+        ok: accepted.ok,
+        output: accepted.ok ? 'accepted' : `Not accepted: ${accepted.problem}`,
+      });
+      if (accepted.ok) return { text: lastWords, submitted: accepted.value, iterations: i + 1 };
+      conversation.push({
+        role: 'tool',
+        toolCallId: finishCall.id,
+        name: finishCall.name,
+        content: `Not accepted: ${accepted.problem}. Call ${finish.spec.name} again with corrected arguments.`,
+        isError: true,
+      });
+    }
+    if (stuck) return giveUp(stuck, i + 1);
   }
-  throw new IterationsExhausted(profile.id, profile.maxIterations, stepId);
+  return giveUp(`it used all ${profile.maxIterations} iterations without finishing`, profile.maxIterations);
 }

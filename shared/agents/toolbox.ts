@@ -20,6 +20,28 @@ interface Mounted {
   serverNames: Map<string, string>;
 }
 
+/**
+ * A failed call as the model should read it. The MCP SDK reports arguments that fail the tool's
+ * schema as `MCP error -32602: Input validation error: …` with the zod issues as JSON; the model
+ * gets the fields named in plain words, so it can correct a wrong field name.
+ */
+function describeToolFailure(tool: string, error: unknown): string {
+  const message = (error as Error).message ?? String(error);
+  const json = message.indexOf('[');
+  if (/-32602|validation/i.test(message) && json >= 0) {
+    try {
+      const issues = JSON.parse(message.slice(json)) as { path?: unknown[]; message?: string }[];
+      const named = issues.map(
+        (i) => `${(i.path ?? []).join('.') || '(arguments)'}: ${i.message ?? 'invalid'}`,
+      );
+      return `Error: the arguments of ${tool} do not match its schema (${named.join('; ')}). Call it again with the fields its schema names.`;
+    } catch {
+      // Not the JSON shape we know: the message as it is.
+    }
+  }
+  return `Error: ${message}`;
+}
+
 /** An extra MCP server mounted for an employee; its tools are named `<name>.<tool>`. */
 export interface MountedServer {
   name: string;
@@ -91,6 +113,34 @@ export class Toolbox {
     return undefined;
   }
 
+  /**
+   * Records a call the loop answers itself, without running any tool: one whose arguments were
+   * not JSON (`invalid`), or the turn's finish tool. The dashboard and CLI see it like any call.
+   */
+  async answer(call: ToolCall, outcome: ToolOutcome): Promise<void> {
+    const { store, tenantId, taskId, stepId, employee } = this.ctx;
+    const step = stepId ? { stepId } : {};
+    const tool = this.find(call.name)?.mcpName ?? call.name;
+    await store.appendEvent(tenantId, taskId, {
+      type: 'tool_call',
+      ...step,
+      employee,
+      callId: call.id,
+      tool,
+      arguments: call.arguments,
+      ...(call.invalid ? { invalid: call.invalid.reason } : {}),
+    });
+    await store.appendEvent(tenantId, taskId, {
+      type: 'tool_result',
+      ...step,
+      employee,
+      callId: call.id,
+      tool,
+      ok: outcome.ok,
+      output: outcome.output.length > 4000 ? `${outcome.output.slice(0, 4000)}…` : outcome.output,
+    });
+  }
+
   async call(call: ToolCall): Promise<ToolOutcome> {
     const { store, tenantId, taskId, stepId, employee } = this.ctx;
     const step = stepId ? { stepId } : {};
@@ -122,7 +172,7 @@ export class Toolbox {
       const output = content.map((c) => (c.type === 'text' ? (c.text ?? '') : `[${c.type}]`)).join('\n');
       outcome = { ok: !result.isError, output };
     } catch (e) {
-      outcome = { ok: false, output: `Error: ${(e as Error).message}` };
+      outcome = { ok: false, output: describeToolFailure(toolName, e) };
     }
     await store.appendEvent(tenantId, taskId, {
       type: 'tool_result',

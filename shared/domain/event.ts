@@ -91,6 +91,8 @@ export const TaskEvent = z.discriminatedUnion('type', [
     callId: z.string(),
     tool: z.string(),
     arguments: z.record(z.string(), z.unknown()),
+    /** Why the call was not run: its arguments were not a JSON object (e.g. cut off). */
+    invalid: z.optional(z.string()),
   }),
   z.object({
     ...base,
@@ -138,6 +140,24 @@ export const TaskEvent = z.discriminatedUnion('type', [
     from: z.string(),
     to: z.string(),
     note: z.string(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('context_condensed'),
+    stepId: z.optional(z.string()),
+    employee: z.string(),
+    /** Messages summarised, and the prompt's size (tokens) before and after. */
+    messages: z.int().check(z.nonnegative()),
+    tokensBefore: z.int().check(z.nonnegative()),
+    tokensAfter: z.int().check(z.nonnegative()),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('employee_stuck'),
+    stepId: z.optional(z.string()),
+    employee: z.string(),
+    /** Why the loop gave up (repeating itself, out of iterations, no verdict); what exists is handed on. */
+    reason: z.string(),
   }),
   z.object({
     ...base,

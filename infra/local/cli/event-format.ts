@@ -68,7 +68,9 @@ export function formatEvent(e: TaskEvent): string {
     case 'approval_decided':
       return `● plan ${e.decision}${e.edited ? ' (edited)' : ''}${e.note ? `: ${e.note}` : ''}`;
     case 'tool_call':
-      return `  → ${e.employee} calls ${e.tool}(${summariseArgs(e.arguments)})`;
+      return e.invalid
+        ? `  ⚠ ${e.employee} sent ${e.tool} a call that was not run: ${e.invalid}`
+        : `  → ${e.employee} calls ${e.tool}(${summariseArgs(e.arguments)})`;
     case 'tool_result':
       return `  ${e.ok ? '←' : '⚠'} ${e.tool}: ${firstLine(e.output)}`;
     case 'tool_refused':
@@ -79,6 +81,10 @@ export function formatEvent(e: TaskEvent): string {
       return `${e.passed ? '✓' : '✗'} QA round ${e.round} ${e.passed ? 'accepts' : 'rejects'}: ${e.findings}`;
     case 'handoff':
       return `  ⇢ ${e.from} hands ${e.stepId} to ${e.to}: ${firstLine(e.note)}`;
+    case 'context_condensed':
+      return `  ≡ ${e.employee}'s older turns condensed (${e.messages} messages, ~${e.tokensBefore} → ~${e.tokensAfter} tokens)`;
+    case 'employee_stuck':
+      return `  ⚠ ${e.employee} gave up: ${e.reason}`;
   }
 }
 

@@ -1,0 +1,245 @@
+import { describe, expect, it } from 'vitest';
+import { EmployeeProfile, type NewTaskEvent, type Task } from '../domain';
+import type { ModelMessage, ToolCall, ToolSpec } from '../gateway/types';
+import type { Store } from '../store';
+import type { EmployeeCall, MeteredResponse, TeamModels } from '../workflow/models';
+import { type FinishTool, runAgent } from './agent-loop';
+import type { Toolbox, ToolOutcome } from './toolbox';
+
+// The loop's decisions, with small fakes around it: a scripted model that records what it was
+// sent, a toolbox that answers from a function, and a store that keeps events. The same loop runs
+// through the real host, SDK and MCP tools in infra/local/realistic-model.int.test.ts.
+
+type Scripted = Partial<MeteredResponse> & { toolCalls?: ToolCall[] };
+
+function scriptedModels(script: Scripted[], fallback: Scripted = { text: 'done' }) {
+  const calls: EmployeeCall[] = [];
+  const models: TeamModels = {
+    async complete(call) {
+      calls.push(structuredClone({ ...call, signal: undefined, onDelta: undefined }));
+      const summarising = call.system?.includes('condense');
+      const next = summarising
+        ? { text: 'Summary: wrote slugify.py; tests fail on empty input.' }
+        : (script.shift() ?? fallback);
+      return {
+        text: '',
+        toolCalls: [],
+        stopReason: next.toolCalls?.length ? 'tool_use' : 'end',
+        usage: { inputTokens: 10, outputTokens: 10, cachedInputTokens: 0 },
+        provider: 'scripted',
+        model: 'scripted-1',
+        costMicroUsd: 0,
+        attempts: 1,
+        ...next,
+      };
+    },
+  };
+  return { models, calls };
+}
+
+function fakeToolbox(run: (call: ToolCall) => ToolOutcome = () => ({ ok: true, output: 'ok' })) {
+  const ran: ToolCall[] = [];
+  const answered: { call: ToolCall; outcome: ToolOutcome }[] = [];
+  const specs: ToolSpec[] = [
+    { name: 'workspace_write', description: 'write', inputSchema: { type: 'object' } },
+    { name: 'sandbox_test', description: 'test', inputSchema: { type: 'object' } },
+  ];
+  const toolbox = {
+    specs,
+    async call(call: ToolCall) {
+      ran.push(call);
+      return run(call);
+    },
+    async answer(call: ToolCall, outcome: ToolOutcome) {
+      answered.push({ call, outcome });
+    },
+  } as unknown as Toolbox;
+  return { toolbox, ran, answered };
+}
+
+function fakeStore() {
+  const events: NewTaskEvent[] = [];
+  const store = {
+    async getTask() {
+      return { status: 'running' };
+    },
+    async appendEvent(_t: string, _k: string, event: NewTaskEvent) {
+      events.push(event);
+      return event;
+    },
+  } as unknown as Store;
+  return { store, events };
+}
+
+const task = { tenantId: 't1', id: 'tsk_1', preference: 'balanced' } as Task;
+const profile = EmployeeProfile.parse({
+  id: 'dev',
+  name: 'Dev',
+  rolePrompt: 'You are the Dev.',
+  allowedModels: ['scripted-1'],
+  defaultModel: 'scripted-1',
+  tools: ['workspace.write', 'sandbox.test'],
+  maxIterations: 20,
+  maxTokensPerStep: 4096,
+});
+
+const call = (name: string, args: Record<string, unknown>, id = `c_${name}`): ToolCall => ({
+  id,
+  name,
+  arguments: args,
+});
+
+function turn(models: TeamModels, toolbox: Toolbox, store: Store, extra: { finish?: FinishTool } = {}) {
+  return { store, models, task, stepId: 'implement', profile, prompt: 'Write slugify.', toolbox, ...extra };
+}
+
+const lastMessage = (c: EmployeeCall): ModelMessage => c.messages.at(-1)!;
+
+describe('runAgent', () => {
+  it('answers a call whose arguments were cut off, with the limit, and never runs it', async () => {
+    const cut: ToolCall = {
+      id: 'c1',
+      name: 'workspace_write',
+      arguments: {},
+      invalid: { reason: 'the arguments are not valid JSON', raw: '{"path":"a.py","content":"def' },
+    };
+    const { models, calls } = scriptedModels([
+      { toolCalls: [cut], stopReason: 'max_tokens' },
+      { toolCalls: [call('workspace_write', { path: 'a.py', content: 'x = 1' })] },
+      { text: 'Wrote a.py.' },
+    ]);
+    const { toolbox, ran, answered } = fakeToolbox();
+    const { store } = fakeStore();
+    const outcome = await runAgent(turn(models, toolbox, store));
+    expect(outcome).toMatchObject({ text: 'Wrote a.py.', iterations: 3 });
+    expect(outcome.stuck).toBeUndefined();
+    expect(ran.map((c) => c.arguments)).toEqual([{ path: 'a.py', content: 'x = 1' }]);
+    expect(answered[0]?.outcome.output).toMatch(
+      /was not run: the arguments are not valid JSON.*cut at 4096 tokens/s,
+    );
+    const told = lastMessage(calls[1]!);
+    expect(told).toMatchObject({ role: 'tool', toolCallId: 'c1', isError: true });
+    expect(told.content).toContain('Write smaller pieces');
+  });
+
+  it('continues an answer cut at the output limit and returns it whole', async () => {
+    const { models, calls } = scriptedModels([
+      { text: 'The requirements are: 1. lower', stopReason: 'max_tokens' },
+      { text: 'case 2. dashes' },
+    ]);
+    const { toolbox } = fakeToolbox();
+    const outcome = await runAgent(turn(models, toolbox, fakeStore().store));
+    expect(outcome.text).toBe('The requirements are: 1. lowercase 2. dashes');
+    expect(lastMessage(calls[1]!).content).toMatch(/cut off at the output limit/);
+  });
+
+  it('nudges an empty answer once, and gives up with the reason on the second', async () => {
+    const first = scriptedModels([{ text: '' }, { text: 'Here is the answer.' }]);
+    const outcome = await runAgent(turn(first.models, fakeToolbox().toolbox, fakeStore().store));
+    expect(outcome.text).toBe('Here is the answer.');
+    expect(lastMessage(first.calls[1]!).content).toMatch(/answer was empty/);
+
+    const second = scriptedModels([{ text: '  ' }, { text: '' }]);
+    const { store, events } = fakeStore();
+    const stuck = await runAgent(turn(second.models, fakeToolbox().toolbox, store));
+    expect(stuck.stuck).toMatch(/nothing, twice/);
+    expect(events.at(-1)).toMatchObject({ type: 'employee_stuck', employee: 'dev', stepId: 'implement' });
+  });
+
+  it('nudges the third identical call with the same result, and hands over on the fifth', async () => {
+    const same = call('sandbox_test', { runtime: 'python' });
+    const { models, calls } = scriptedModels([], { text: 'Running the tests.', toolCalls: [same] });
+    const { toolbox, ran } = fakeToolbox(() => ({ ok: false, output: '1 failed: test_empty' }));
+    const { store, events } = fakeStore();
+    const outcome = await runAgent(turn(models, toolbox, store));
+    expect(ran).toHaveLength(5);
+    expect(outcome.stuck).toMatch(/same sandbox_test call 5 times/);
+    expect(outcome.text).toBe('Running the tests.');
+    expect(lastMessage(calls[1]!).content).not.toMatch(/From the team/);
+    expect(lastMessage(calls[3]!).content).toMatch(/made exactly this call 3 times/);
+    expect(events.filter((e) => e.type === 'employee_stuck')).toHaveLength(1);
+  });
+
+  it('is not fooled by a call that gets a new result each time', async () => {
+    let n = 0;
+    const same = call('sandbox_test', { runtime: 'python' });
+    const { models } = scriptedModels([
+      ...Array.from({ length: 6 }, () => ({ toolCalls: [same] })),
+      { text: 'All green.' },
+    ]);
+    const { toolbox } = fakeToolbox(() => ({ ok: true, output: `${++n} passed` }));
+    const outcome = await runAgent(turn(models, toolbox, fakeStore().store));
+    expect(outcome).toMatchObject({ text: 'All green.', iterations: 7 });
+  });
+
+  it('ends a turn with a finish tool only through it: prose is nudged, bad arguments answered', async () => {
+    const finish: FinishTool = {
+      spec: { name: 'submit_verdict', description: 'verdict', inputSchema: { type: 'object' } },
+      accept: (args) =>
+        args.verdict === 'pass' || args.verdict === 'fail'
+          ? { ok: true, value: args }
+          : { ok: false, problem: "verdict must be 'pass' or 'fail'" },
+    };
+    const { models, calls } = scriptedModels([
+      { text: 'Looks good to me.' },
+      { toolCalls: [call('submit_verdict', { verdict: 'maybe', findings: '' })] },
+      { text: 'Verdict:', toolCalls: [call('submit_verdict', { verdict: 'pass', findings: 'ok' })] },
+    ]);
+    const { toolbox } = fakeToolbox();
+    const outcome = await runAgent(turn(models, toolbox, fakeStore().store, { finish }));
+    expect(outcome.submitted).toEqual({ verdict: 'pass', findings: 'ok' });
+    expect(calls[0]!.tools?.map((t) => t.name)).toContain('submit_verdict');
+    expect(lastMessage(calls[1]!).content).toMatch(/end your turn by calling submit_verdict/);
+    expect(lastMessage(calls[2]!).content).toMatch(/verdict must be 'pass' or 'fail'/);
+  });
+
+  it('hands over with the reason when the iterations run out, instead of failing', async () => {
+    let n = 0;
+    const { models } = scriptedModels([], { toolCalls: [call('sandbox_test', { runtime: 'python' })] });
+    const { toolbox } = fakeToolbox(() => ({ ok: true, output: `run ${++n}` }));
+    const outcome = await runAgent(turn(models, toolbox, fakeStore().store));
+    expect(outcome.stuck).toMatch(/all 20 iterations/);
+    expect(outcome.iterations).toBe(20);
+  });
+
+  it('does not resend a written file, and marks the prompt head and end for the cache', async () => {
+    const big = 'x = 1\n'.repeat(20_000);
+    const { models, calls } = scriptedModels([
+      { toolCalls: [call('workspace_write', { path: 'big.py', content: big })] },
+      { text: 'Done.' },
+    ]);
+    await runAgent(turn(models, fakeToolbox().toolbox, fakeStore().store));
+    const sent = JSON.stringify(calls[1]!.messages);
+    expect(sent.length).toBeLessThan(2_000);
+    expect(sent).toMatch(/120,000 characters, elided/);
+    expect(calls[1]!.messages[0]).toMatchObject({ cache: true });
+    expect(calls[1]!.messages.at(-1)).toMatchObject({ cache: true });
+  });
+
+  it('condenses the older turns into a summary when the prompt nears the window', async () => {
+    // Outputs short enough never to be elided: only a summary makes room.
+    const output = Array.from({ length: 60 }, (_, n) => `w${n}`).join(' ');
+    const script: Scripted[] = [];
+    for (let k = 0; k < 10; k++) {
+      script.push({
+        toolCalls: [call('sandbox_test', { runtime: 'python', k }, `c${k}`)],
+        contextWindow: 2_500,
+      });
+    }
+    script.push({ text: 'Fixed.' });
+    const { models, calls } = scriptedModels(script);
+    const { toolbox } = fakeToolbox((c) => ({ ok: false, output: `${c.arguments.k}\n${output}` }));
+    const { store, events } = fakeStore();
+    const small = { ...profile, maxTokensPerStep: 1_000 };
+    const outcome = await runAgent({ ...turn(models, toolbox, store), profile: small });
+    expect(outcome.text).toBe('Fixed.');
+    const summariser = calls.find((c) => c.system?.includes('condense'));
+    expect(summariser?.tools).toBeUndefined();
+    expect(summariser?.messages[0]?.content).toMatch(/\[you called\] sandbox_test/);
+    const condensed = events.find((e) => e.type === 'context_condensed');
+    expect(condensed).toMatchObject({ employee: 'dev' });
+    const after = calls.at(-1)!;
+    expect(after.messages[0]!.content).toMatch(/Your work so far[\s\S]*tests fail on empty input/);
+    expect(after.messages[1]!.role).toBe('assistant');
+  });
+});
