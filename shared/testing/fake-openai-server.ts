@@ -308,7 +308,7 @@ function openAIUsage(reply: { usage?: FakeOpenAIUsage }, request: RecordedReques
   };
 }
 
-function respondOpenAI(reply: FakeOpenAIReply, request: RecordedRequest, res: ServerResponse): void {
+export function respondOpenAI(reply: FakeOpenAIReply, request: RecordedRequest, res: ServerResponse): void {
   openAIIds++;
   const headers = { 'x-request-id': `req_fake_${openAIIds}` };
   if (writeErrorOrRaw(res, reply, headers, { error: { message: 'error', type: 'error' } })) return;

@@ -1,4 +1,4 @@
-import { runAgent } from '../agents/agent-loop';
+import { type AgentOutcome, runAgent } from '../agents/agent-loop';
 import { MAX_DEV_ROUNDS, type WorkflowDeps } from './deps';
 import {
   finishStep,
@@ -15,7 +15,7 @@ async function employeeAnswer(
   ctx: StepContext,
   employee: string,
   prompt: string,
-): Promise<string> {
+): Promise<AgentOutcome> {
   const { tenantId, id: taskId } = ctx.task;
   const workspace = deps.workspaceFor(tenantId, taskId);
   const signal = deps.signals?.for(taskId);
@@ -55,17 +55,27 @@ async function employeeAnswer(
       toolbox,
       ...(signal ? { signal } : {}),
     });
-    return outcome.text;
+    return outcome;
   } finally {
     await toolbox.close();
   }
 }
 
+/**
+ * What a turn hands to the next stage. A turn that gave up (stuck in a loop, out of iterations)
+ * hands on what it has, saying why, instead of failing the task: the next stage (QA, the steps
+ * that depend on it, the synthesis) decides what that is worth.
+ */
+export function handedOver(outcome: AgentOutcome): string {
+  if (!outcome.stuck) return outcome.text;
+  return `${outcome.text}${outcome.text ? '\n\n' : ''}(gave up: ${outcome.stuck})`;
+}
+
 /** RunEmployee: a non-dev employee does the step in its agent loop. */
 export async function runEmployee(deps: WorkflowDeps, input: StepInput): Promise<{ stepId: string }> {
   const ctx = await loadStep(deps, input, `run step '${input.stepId}'`);
-  const output = await employeeAnswer(deps, ctx, ctx.step.employee, stepPrompt(ctx));
-  await finishStep(deps, ctx, { status: 'succeeded', output });
+  const outcome = await employeeAnswer(deps, ctx, ctx.step.employee, stepPrompt(ctx));
+  await finishStep(deps, ctx, { status: 'succeeded', output: handedOver(outcome) });
   return { stepId: ctx.step.id };
 }
 
@@ -84,7 +94,7 @@ export async function devAttempt(
           previous?.findings ?? '',
         ]
       : ['', `Round 1 of ${MAX_DEV_ROUNDS}.`];
-  const output = await employeeAnswer(deps, ctx, 'dev', stepPrompt(ctx, extra));
+  const output = handedOver(await employeeAnswer(deps, ctx, 'dev', stepPrompt(ctx, extra)));
   await deps.store.saveStepResult(input.tenantId, input.taskId, {
     stepId: ctx.step.id,
     status: 'running',
@@ -132,7 +142,7 @@ export async function qaReview(
     'Check the workspace against the acceptance criteria and run the tests. End your answer with one JSON object:',
     '{"verdict": "pass" | "fail", "findings": "what is wrong, or why it passes"}',
   ]);
-  const answer = await employeeAnswer(deps, ctx, 'qa', prompt);
+  const answer = (await employeeAnswer(deps, ctx, 'qa', prompt)).text;
   const verdict = parseVerdict(answer);
   await deps.store.appendEvent(input.tenantId, input.taskId, {
     type: 'verdict',
