@@ -328,7 +328,9 @@ export class AnthropicProvider implements ModelProvider {
               ...(progress.outputTokens !== undefined ? { outputTokens: progress.outputTokens } : {}),
             })
           : undefined;
-      const failure = toProviderError(error, call, guard, usage, (e, u) => classifyAnthropicError(call, e, u));
+      const failure = toProviderError(error, call, guard, usage, (e, u) =>
+        classifyAnthropicError(call, e, u),
+      );
       // A 2xx we could not read was still an answer the provider billed: its prompt at least is counted.
       throw failure.kind === 'malformed' && !failure.usage
         ? withUsage(failure, await estimateUsage(request, ''))
@@ -359,7 +361,8 @@ export class AnthropicProvider implements ModelProvider {
       message.content;
     const parts: Part[] = [];
     for (const block of blocks) {
-      if (block.type === 'text') parts.push({ type: 'text', text: block.text ?? '', id: '', name: '', json: '' });
+      if (block.type === 'text')
+        parts.push({ type: 'text', text: block.text ?? '', id: '', name: '', json: '' });
       if (block.type === 'tool_use') {
         const input = block.input;
         const isObject = input !== null && typeof input === 'object' && !Array.isArray(input);
@@ -494,7 +497,7 @@ function assemble(request: ModelRequest, parts: Part[], stopReason: string | nul
     }
     toolCalls.push(
       'value' in part
-        ? toolCallFromValue(part.id, part.name, part.value)
+        ? toolCallFromValue(part.id, part.name, part.value, cutOff)
         : toolCallFromText(part.id, part.name, part.json, cutOff),
     );
   }

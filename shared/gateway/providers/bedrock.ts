@@ -9,8 +9,8 @@ import {
   type Message,
   type SystemContentBlock,
   type Tool,
-  type ToolChoice as WireToolChoice,
   type ToolUseBlock,
+  type ToolChoice as WireToolChoice,
 } from '@aws-sdk/client-bedrock-runtime';
 import { ProviderError, type ProviderFailureKind } from '../errors';
 import type { ModelProvider, ModelRequest, ModelResponse, StopReason, TokenUsage, ToolCall } from '../types';
@@ -306,7 +306,9 @@ export class BedrockProvider implements ModelProvider {
       if (block.text !== undefined) text += block.text;
       if (block.toolUse) {
         const { toolUseId, name, input } = block.toolUse;
-        toolCalls.push(toolCallFromValue(toolUseId ?? '', name ?? '', input));
+        toolCalls.push(
+          toolCallFromValue(toolUseId ?? '', name ?? '', input, output.stopReason === 'max_tokens'),
+        );
       }
     }
     return this.answer(call, request, text, toolCalls, output.stopReason, usage, requestId);

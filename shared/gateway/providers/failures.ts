@@ -207,25 +207,22 @@ export function checkJsonAnswer(request: ModelRequest, response: ModelResponse):
  * why (cut off at the output limit, not JSON, or JSON but not an object), so the
  * caller can tell the model instead of the gateway retrying the same request.
  */
-export function toolCallFromText(
-  id: string,
-  name: string,
-  raw: string,
-  cutOff: boolean,
-): ToolCall {
+export function toolCallFromText(id: string, name: string, raw: string, cutOff: boolean): ToolCall {
   const parsed = parseToolArguments(raw);
   if (parsed) return { id, name, arguments: parsed };
   return { id, name, arguments: {}, invalid: { reason: invalidArgumentsReason(raw, cutOff), raw } };
 }
 
-/** A tool call whose input the provider gave as a JSON value that is not an object. */
-export function toolCallFromValue(id: string, name: string, input: unknown): ToolCall {
+/**
+ * A tool call whose input the provider gave as a parsed JSON value (Anthropic's and
+ * Bedrock's whole answers); a string is taken as the arguments' text.
+ */
+export function toolCallFromValue(id: string, name: string, input: unknown, cutOff = false): ToolCall {
   if (input !== null && typeof input === 'object' && !Array.isArray(input))
     return { id, name, arguments: input as Record<string, unknown> };
-  const raw = typeof input === 'string' ? input : (JSON.stringify(input) ?? '');
-  return typeof input === 'string'
-    ? toolCallFromText(id, name, input, false)
-    : { id, name, arguments: {}, invalid: { reason: invalidArgumentsReason(raw, false), raw } };
+  if (typeof input === 'string') return toolCallFromText(id, name, input, cutOff);
+  const raw = JSON.stringify(input) ?? '';
+  return { id, name, arguments: {}, invalid: { reason: invalidArgumentsReason(raw, false), raw } };
 }
 
 function invalidArgumentsReason(raw: string, cutOff: boolean): string {

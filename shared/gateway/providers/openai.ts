@@ -222,7 +222,10 @@ export class OpenAIProvider implements ModelProvider {
     if (request.responseSchema) {
       const { name, description, schema } = request.responseSchema;
       // Not strict: strict mode refuses open schemas (every object closed, every property required).
-      body.response_format = { type: 'json_schema', json_schema: { name, description, schema, strict: false } };
+      body.response_format = {
+        type: 'json_schema',
+        json_schema: { name, description, schema, strict: false },
+      };
     } else if (request.responseFormat === 'json') body.response_format = { type: 'json_object' };
     const options = {
       signal: guard.signal ?? null,
