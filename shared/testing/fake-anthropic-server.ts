@@ -113,6 +113,23 @@ export const anthropicReplies = {
     text,
     stallAfter,
   }),
+  /** A tool use whose input the output limit cut off (`stop_reason: 'max_tokens'`), billed as `usage` says. */
+  cutToolUse: (name: string, rawInput: string, usage?: FakeAnthropicUsage): FakeAnthropicReply => ({
+    kind: 'answer',
+    toolUses: [{ id: 'toolu_cut', name, input: rawInput }],
+    stopReason: 'max_tokens',
+    ...(usage ? { usage } : {}),
+  }),
+  /** A 200 that bills `usage` but carries no content: an answer the gateway cannot use. */
+  noContent: (usage: { inputTokens: number; outputTokens: number }): FakeAnthropicReply => ({
+    kind: 'raw',
+    body: JSON.stringify({
+      id: 'msg_empty',
+      type: 'message',
+      role: 'assistant',
+      usage: { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens },
+    }),
+  }),
 };
 
 const DEFAULT_ANTHROPIC_REPLY: FakeAnthropicReply = { kind: 'answer', text: 'ok' };

@@ -291,6 +291,29 @@ export const openAIReplies = {
   }),
   streamCut: (text: string, cutAfter: number): FakeOpenAIReply => ({ kind: 'answer', text, cutAfter }),
   streamStall: (text: string, stallAfter: number): FakeOpenAIReply => ({ kind: 'answer', text, stallAfter }),
+  /** A tool call whose arguments the output limit cut off: `finish_reason: 'length'`, billed as `usage` says. */
+  cutToolCall: (name: string, rawArguments: string, usage?: FakeOpenAIUsage): FakeOpenAIReply => ({
+    kind: 'answer',
+    toolCalls: [{ id: 'call_cut', name, arguments: rawArguments }],
+    finishReason: 'length',
+    ...(usage ? { usage } : {}),
+  }),
+  /** A 200 that bills `usage` but carries no choice: an answer the gateway cannot use. */
+  noChoices: (
+    usage: Required<Pick<FakeOpenAIUsage, 'promptTokens' | 'completionTokens'>>,
+  ): FakeOpenAIReply => ({
+    kind: 'raw',
+    body: JSON.stringify({
+      id: 'chatcmpl-empty',
+      object: 'chat.completion',
+      choices: [],
+      usage: {
+        prompt_tokens: usage.promptTokens,
+        completion_tokens: usage.completionTokens,
+        total_tokens: usage.promptTokens + usage.completionTokens,
+      },
+    }),
+  }),
 };
 
 const DEFAULT_OPENAI_REPLY: FakeOpenAIReply = { kind: 'answer', text: 'ok' };

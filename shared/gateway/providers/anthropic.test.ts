@@ -279,16 +279,140 @@ describe('AnthropicProvider', () => {
     expect((await failure(provider.complete(request()))).kind).toBe('bad_request');
   });
 
-  it('calls an unparsable 2xx body malformed', async () => {
+  it('calls an unparsable 2xx body malformed, counting its prompt', async () => {
     server.enqueue(anthropicReplies.malformed());
-    expect((await failure(provider.complete(request()))).kind).toBe('malformed');
+    const unreadable = await failure(provider.complete(request()));
+    expect(unreadable.kind).toBe('malformed');
+    expect(unreadable.usage?.inputTokens).toBeGreaterThan(0);
     server.enqueue({ kind: 'raw', body: JSON.stringify({ id: 'msg_1', type: 'message' }) });
     expect((await failure(provider.complete(request()))).kind).toBe('malformed');
   });
 
-  it('calls streamed tool input that is not JSON malformed', async () => {
+  it('meters a 2xx without content at the usage its body billed', async () => {
+    server.enqueue(anthropicReplies.noContent({ inputTokens: 800, outputTokens: 90 }));
+    const error = await failure(provider.complete(request()));
+    expect(error.kind).toBe('malformed');
+    expect(error.usage).toEqual({ inputTokens: 800, outputTokens: 90, cachedInputTokens: 0 });
+  });
+
+  it('returns a streamed tool input cut off at max_tokens, flagged invalid, with the stop reason and usage', async () => {
+    const raw = '{"path": "big.py", "content": "def slug';
+    server.enqueue(
+      anthropicReplies.cutToolUse('workspace_write', raw, { inputTokens: 400, outputTokens: 200 }),
+    );
+    const response = await provider.complete(request({ tools: [writeTool], onDelta: () => {} }));
+    expect(response.toolCalls).toEqual([
+      {
+        id: 'toolu_cut',
+        name: 'workspace_write',
+        arguments: {},
+        invalid: { reason: `the arguments are not valid JSON (cut off after ${raw.length} characters)`, raw },
+      },
+    ]);
+    expect(response.stopReason).toBe('max_tokens');
+    expect(response.usage).toEqual({ inputTokens: 400, outputTokens: 200, cachedInputTokens: 0 });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('returns a whole answer’s tool input that is not an object flagged invalid', async () => {
     server.enqueue(anthropicReplies.toolUse('workspace_write', '{"path": '));
-    expect((await failure(provider.complete(request({ onDelta: () => {} })))).kind).toBe('malformed');
+    const response = await provider.complete(request({ tools: [writeTool] }));
+    expect(response.toolCalls[0]).toMatchObject({
+      name: 'workspace_write',
+      arguments: {},
+      invalid: { reason: expect.stringMatching(/^the arguments are not valid JSON/), raw: '{"path": ' },
+    });
+  });
+
+  it('answers structured output through a forced tool named for the schema, whole and streamed', async () => {
+    const schema = { type: 'object', properties: { verdict: { enum: ['pass', 'fail'] } } };
+    const responseSchema = { name: 'submit_verdict', description: 'The verdict.', schema };
+    server.enqueue(anthropicReplies.toolUse('submit_verdict', { verdict: 'pass', findings: 'ok {x}' }));
+    const whole = await provider.complete(request({ responseSchema }));
+    expect(whole).toMatchObject({
+      text: '{"verdict":"pass","findings":"ok {x}"}',
+      toolCalls: [],
+      stopReason: 'end',
+    });
+    const body = server.requests[0]!.body;
+    expect(body.tools).toEqual([
+      {
+        name: 'submit_verdict',
+        description: 'The verdict.',
+        input_schema: schema,
+        cache_control: { type: 'ephemeral' },
+      },
+    ]);
+    expect(body.tool_choice).toEqual({ type: 'tool', name: 'submit_verdict' });
+
+    server.enqueue(anthropicReplies.toolUse('submit_verdict', { verdict: 'fail' }));
+    const deltas: string[] = [];
+    const streamed = await provider.complete(request({ responseSchema, onDelta: (d) => deltas.push(d) }));
+    expect(streamed.text).toBe('{"verdict":"fail"}');
+    expect(deltas.join('')).toBe('{"verdict":"fail"}');
+  });
+
+  it('returns a structured answer cut off at max_tokens as the text the model wrote', async () => {
+    server.enqueue(anthropicReplies.cutToolUse('submit_plan', '{"summary": "Build a slug'));
+    const response = await provider.complete(
+      request({ responseSchema: { name: 'submit_plan', description: 'd', schema: {} }, onDelta: () => {} }),
+    );
+    expect(response).toMatchObject({
+      text: '{"summary": "Build a slug',
+      toolCalls: [],
+      stopReason: 'max_tokens',
+    });
+  });
+
+  it('sends the tool choice as Anthropic names it', async () => {
+    await provider.complete(request({ tools: [testTool], toolChoice: 'required' }));
+    await provider.complete(request({ tools: [testTool], toolChoice: { name: 'sandbox_test' } }));
+    await provider.complete(request({ tools: [testTool], toolChoice: 'auto' }));
+    await provider.complete(request({ tools: [testTool] }));
+    expect(server.requests.map((r) => r.body.tool_choice)).toEqual([
+      { type: 'any' },
+      { type: 'tool', name: 'sandbox_test' },
+      { type: 'auto' },
+      undefined,
+    ]);
+  });
+
+  it('puts a cache breakpoint on the last block of a marked assistant or tool message', async () => {
+    await provider.complete(
+      request({
+        messages: [
+          { role: 'user', content: 'Write it.' },
+          {
+            role: 'assistant',
+            content: 'Writing.',
+            toolCalls: [{ id: 'toolu_1', name: 'workspace_write', arguments: { path: 'a.py' } }],
+            cache: true,
+          },
+          { role: 'tool', toolCallId: 'toolu_1', name: 'workspace_write', content: 'written', cache: true },
+          { role: 'user', content: 'Now test.' },
+        ],
+      }),
+    );
+    const [, assistant, user] = server.requests[0]!.body.messages;
+    expect(assistant.content).toEqual([
+      { type: 'text', text: 'Writing.' },
+      {
+        type: 'tool_use',
+        id: 'toolu_1',
+        name: 'workspace_write',
+        input: { path: 'a.py' },
+        cache_control: { type: 'ephemeral' },
+      },
+    ]);
+    expect(user.content).toEqual([
+      {
+        type: 'tool_result',
+        tool_use_id: 'toolu_1',
+        content: 'written',
+        cache_control: { type: 'ephemeral' },
+      },
+      { type: 'text', text: 'Now test.' },
+    ]);
   });
 
   it('gives up on a slow answer after timeoutMs with a timeout', async () => {

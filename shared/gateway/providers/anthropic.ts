@@ -14,6 +14,7 @@ import type {
   MessageParam,
   TextBlockParam,
   Tool,
+  ToolChoice as WireToolChoice,
 } from '@anthropic-ai/sdk/resources/messages';
 import { Messages } from '@anthropic-ai/sdk/resources/messages';
 import { ProviderError } from '../errors';
@@ -24,8 +25,10 @@ import {
   checkJsonAnswer,
   classifySdkError,
   malformed,
-  parseToolArguments,
+  toolCallFromText,
+  toolCallFromValue,
   toProviderError,
+  withUsage,
 } from './failures';
 import {
   HELICONE_ANTHROPIC_BASE_URL,
@@ -52,10 +55,10 @@ const MAX_CACHE_BREAKPOINTS = 4;
 const EPHEMERAL = { type: 'ephemeral' } as const;
 
 /**
- * JSON mode is a forced tool call: Anthropic has no json_object mode, an open
- * schema cannot use its structured outputs (they need closed objects), and newer
- * models refuse an assistant prefill. A tool's input is always a JSON object,
- * so the answer needs no repair; it comes back as the response text.
+ * JSON mode and structured output are a forced tool call: Anthropic has no
+ * json_object mode, an open schema cannot use its structured outputs (they need
+ * closed objects), and newer models refuse an assistant prefill. The tool's input
+ * comes back as the response text (as the model wrote it when it is cut off).
  */
 export const JSON_ANSWER_TOOL = 'json_answer';
 const JSON_TOOL: Tool = {
@@ -122,13 +125,22 @@ function systemBlocks(request: ModelRequest): TextBlockParam[] | undefined {
   return [{ type: 'text', text: request.system, cache_control: EPHEMERAL }];
 }
 
+/** The tool whose input is the answer: the response schema's, else JSON mode's; none for a plain call. */
+function answerToolOf(request: ModelRequest): string | undefined {
+  if (request.responseSchema) return request.responseSchema.name;
+  return request.responseFormat === 'json' ? JSON_ANSWER_TOOL : undefined;
+}
+
 function wireTools(request: ModelRequest): Tool[] | undefined {
   const tools: Tool[] = (request.tools ?? []).map((tool) => ({
     name: tool.name,
     description: tool.description,
     input_schema: tool.inputSchema as Tool['input_schema'],
   }));
-  if (request.responseFormat === 'json') tools.push(JSON_TOOL);
+  if (request.responseSchema) {
+    const { name, description, schema } = request.responseSchema;
+    tools.push({ name, description, input_schema: schema as Tool['input_schema'] });
+  } else if (request.responseFormat === 'json') tools.push(JSON_TOOL);
   if (!tools.length) return undefined;
   // A breakpoint on the last tool caches the whole list (tools come before the system prompt).
   const last = tools.length - 1;
@@ -137,17 +149,37 @@ function wireTools(request: ModelRequest): Tool[] | undefined {
 }
 
 /**
+ * Which tool the model must call. The caller's choice wins; otherwise an answer
+ * tool is forced, or, when the call has tools of its own, any tool (its own or
+ * the answer tool) is.
+ */
+function wireToolChoice(request: ModelRequest, answerTool: string | undefined): WireToolChoice | undefined {
+  const choice = request.toolChoice;
+  if (choice === 'auto') return { type: 'auto' };
+  if (choice === 'required') return { type: 'any' };
+  if (choice) return { type: 'tool', name: choice.name };
+  if (!answerTool) return undefined;
+  return request.tools?.length ? { type: 'any' } : { type: 'tool', name: answerTool };
+}
+
+/** A message that becomes no content block (an assistant turn with no text and no calls). */
+function isEmpty(message: ModelRequest['messages'][number]): boolean {
+  return message.role === 'assistant' && !message.content && !message.toolCalls?.length;
+}
+
+/**
  * The conversation in Anthropic's shape: tool calls as tool_use blocks, tool
  * results as tool_result blocks in the next user turn, consecutive turns of
  * one role merged into one message (so several tool results share a message).
- * User messages marked `cache` get a breakpoint, the latest ones first, within
- * the breakpoints the system prompt and tools leave.
+ * A message marked `cache` gets a breakpoint on its last block; the latest
+ * marks win the breakpoints the system prompt and tools leave (the cache reads
+ * the longest prefix ending at any breakpoint, so the latest matter most).
  */
 function wireMessages(request: ModelRequest, breakpointsLeft: number): MessageParam[] {
   const cached = new Set<number>();
   for (let i = request.messages.length - 1; i >= 0 && cached.size < breakpointsLeft; i--) {
     const message = request.messages[i]!;
-    if (message.role === 'user' && message.cache) cached.add(i);
+    if (message.cache && !isEmpty(message)) cached.add(i);
   }
   const wire: { role: 'user' | 'assistant'; content: ContentBlockParam[] }[] = [];
   const append = (role: 'user' | 'assistant', blocks: ContentBlockParam[]) => {
@@ -157,14 +189,13 @@ function wireMessages(request: ModelRequest, breakpointsLeft: number): MessagePa
     else wire.push({ role, content: blocks });
   };
   request.messages.forEach((message, i) => {
+    let blocks: ContentBlockParam[];
     switch (message.role) {
       case 'user':
-        append('user', [
-          { type: 'text', text: message.content, ...(cached.has(i) ? { cache_control: EPHEMERAL } : {}) },
-        ]);
+        blocks = [{ type: 'text', text: message.content }];
         break;
       case 'assistant':
-        append('assistant', [
+        blocks = [
           // Anthropic refuses empty text blocks.
           ...(message.content ? [{ type: 'text' as const, text: message.content }] : []),
           ...(message.toolCalls ?? []).map((call) => ({
@@ -173,19 +204,24 @@ function wireMessages(request: ModelRequest, breakpointsLeft: number): MessagePa
             name: call.name,
             input: call.arguments,
           })),
-        ]);
+        ];
         break;
       case 'tool':
-        append('user', [
+        blocks = [
           {
             type: 'tool_result',
             tool_use_id: message.toolCallId,
             content: message.content,
             ...(message.isError ? { is_error: true } : {}),
           },
-        ]);
+        ];
         break;
     }
+    if (cached.has(i)) {
+      const last = blocks.length - 1;
+      blocks[last] = { ...blocks[last]!, cache_control: EPHEMERAL } as ContentBlockParam;
+    }
+    append(message.role === 'assistant' ? 'assistant' : 'user', blocks);
   });
   return wire;
 }
@@ -197,6 +233,20 @@ interface StreamProgress {
   output: string;
   input: Pick<TokenUsage, 'inputTokens' | 'cachedInputTokens' | 'cacheWriteTokens'> | undefined;
   outputTokens: number | undefined;
+}
+
+/**
+ * One content block of the answer: text, or a tool call with its input as JSON text
+ * (streamed, or serialised from the whole answer); `value` holds an input the whole
+ * answer gave that is not a JSON object.
+ */
+interface Part {
+  type: string;
+  text: string;
+  id: string;
+  name: string;
+  json: string;
+  value?: unknown;
 }
 
 /** The answer's content blocks, as the gateway's text, tool calls and JSON answer. */
@@ -256,10 +306,8 @@ export class AnthropicProvider implements ModelProvider {
     };
     if (system) body.system = system;
     if (tools) body.tools = tools;
-    if (request.responseFormat === 'json') {
-      // With tools of its own the model may still call them; otherwise it must answer through the JSON tool.
-      body.tool_choice = request.tools?.length ? { type: 'any' } : { type: 'tool', name: JSON_ANSWER_TOOL };
-    }
+    const toolChoice = tools ? wireToolChoice(request, answerToolOf(request)) : undefined;
+    if (toolChoice) body.tool_choice = toolChoice;
     // API version 2026-10-21 has no sampling temperature: request.temperature is not sent.
     const options = {
       signal: guard.signal ?? null,
@@ -270,9 +318,9 @@ export class AnthropicProvider implements ModelProvider {
       const response = request.onDelta
         ? await this.streamed(call, request, body, options, progress, request.onDelta)
         : await this.whole(call, request, body, options);
-      return checkJsonAnswer(call, request, response);
+      return checkJsonAnswer(request, response);
     } catch (error) {
-      // A failure that already knows its usage (e.g. a malformed JSON answer) needs no estimate.
+      // A failure that already knows its usage (e.g. an answer without content) needs no estimate.
       const usage =
         progress.started && !(error instanceof ProviderError && error.usage)
           ? await estimateUsage(request, progress.output, {
@@ -280,7 +328,13 @@ export class AnthropicProvider implements ModelProvider {
               ...(progress.outputTokens !== undefined ? { outputTokens: progress.outputTokens } : {}),
             })
           : undefined;
-      throw toProviderError(error, call, guard, usage, (e, u) => classifyAnthropicError(call, e, u));
+      const failure = toProviderError(error, call, guard, usage, (e, u) =>
+        classifyAnthropicError(call, e, u),
+      );
+      // A 2xx we could not read was still an answer the provider billed: its prompt at least is counted.
+      throw failure.kind === 'malformed' && !failure.usage
+        ? withUsage(failure, await estimateUsage(request, ''))
+        : failure;
     } finally {
       guard.dispose();
     }
@@ -295,37 +349,34 @@ export class AnthropicProvider implements ModelProvider {
     const { data, request_id } = await this.client.messages.create(body, options).withResponse();
     const message = data as Message | string | null;
     const requestId = request_id ?? (typeof message === 'object' ? message?.id : undefined) ?? undefined;
-    if (!message || typeof message !== 'object' || !Array.isArray(message.content) || !message.usage) {
-      throw malformed(call, 'the answer has no content or usage', { requestId });
+    // A body that says what it billed is metered even when the answer in it is unusable.
+    const usage: TokenUsage | undefined =
+      message && typeof message === 'object' && message.usage
+        ? { ...inputUsageOf(message.usage), outputTokens: message.usage.output_tokens ?? 0 }
+        : undefined;
+    if (!message || typeof message !== 'object' || !Array.isArray(message.content) || !usage) {
+      throw malformed(call, 'the answer has no content or usage', { requestId, usage });
     }
-    const usage: TokenUsage = {
-      ...inputUsageOf(message.usage),
-      outputTokens: message.usage.output_tokens ?? 0,
-    };
     const blocks: { type: string; text?: string; id?: string; name?: string; input?: unknown }[] =
       message.content;
-    const parts: { type: string; text: string; id: string; name: string; json: string }[] = [];
+    const parts: Part[] = [];
     for (const block of blocks) {
       if (block.type === 'text')
         parts.push({ type: 'text', text: block.text ?? '', id: '', name: '', json: '' });
       if (block.type === 'tool_use') {
         const input = block.input;
-        if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-          throw malformed(call, `tool call ${block.name} has an input that is not a JSON object`, {
-            requestId,
-            usage,
-          });
-        }
+        const isObject = input !== null && typeof input === 'object' && !Array.isArray(input);
         parts.push({
           type: 'tool_use',
           text: '',
           id: block.id ?? '',
           name: block.name ?? '',
-          json: JSON.stringify(input),
+          json: typeof input === 'string' ? input : (JSON.stringify(input) ?? ''),
+          ...(isObject ? {} : { value: input }),
         });
       }
     }
-    const assembled = assemble(call, request, parts, requestId, usage);
+    const assembled = assemble(request, parts, message.stop_reason);
     return this.response(request, assembled, message.stop_reason, usage, requestId);
   }
 
@@ -345,8 +396,8 @@ export class AnthropicProvider implements ModelProvider {
     let requestId = request_id ?? undefined;
     let stopReason: string | null = null;
     let finished = false;
-    const parts: { type: string; text: string; id: string; name: string; json: string }[] = [];
-    const jsonMode = request.responseFormat === 'json';
+    const parts: Part[] = [];
+    const answerTool = answerToolOf(request);
     for await (const event of stream) {
       switch (event.type) {
         case 'message_start':
@@ -372,7 +423,7 @@ export class AnthropicProvider implements ModelProvider {
             part.json += event.delta.partial_json;
             progress.output += event.delta.partial_json;
             // The JSON answer is the response text, so it streams like text.
-            if (jsonMode && part.name === JSON_ANSWER_TOOL) onDelta(event.delta.partial_json);
+            if (answerTool !== undefined && part.name === answerTool) onDelta(event.delta.partial_json);
           }
           break;
         }
@@ -400,16 +451,7 @@ export class AnthropicProvider implements ModelProvider {
     const usage: TokenUsage = progress.input
       ? { ...progress.input, outputTokens: progress.outputTokens ?? 0 }
       : await estimateUsage(request, progress.output);
-    const toolParts = parts.filter((p) => p?.type === 'tool_use');
-    for (const part of toolParts) {
-      if (!parseToolArguments(part.json)) {
-        throw malformed(call, `tool call ${part.name} has an input that is not a JSON object`, {
-          requestId,
-          usage,
-        });
-      }
-    }
-    const assembled = assemble(call, request, parts.filter(Boolean), requestId, usage);
+    const assembled = assemble(request, parts.filter(Boolean), stopReason);
     return this.response(request, assembled, stopReason, usage, requestId);
   }
 
@@ -436,31 +478,28 @@ export class AnthropicProvider implements ModelProvider {
   }
 }
 
-function assemble(
-  call: CallIdentity,
-  request: ModelRequest,
-  parts: { type: string; text: string; id: string; name: string; json: string }[],
-  requestId: string | undefined,
-  usage: TokenUsage,
-): Assembled {
+/**
+ * The answer's text, its tool calls (an input that is not a JSON object comes back
+ * flagged `invalid`, for the caller to answer) and the answer tool's input as text.
+ */
+function assemble(request: ModelRequest, parts: Part[], stopReason: string | null): Assembled {
+  const answerTool = answerToolOf(request);
+  const cutOff = stopReasonOf(stopReason) === 'max_tokens';
   let text = '';
   let jsonAnswer: string | undefined;
   const toolCalls: ToolCall[] = [];
   for (const part of parts) {
     if (part.type === 'text') text += part.text;
     if (part.type !== 'tool_use') continue;
-    if (request.responseFormat === 'json' && part.name === JSON_ANSWER_TOOL) {
+    if (part.name === answerTool) {
       jsonAnswer = part.json;
       continue;
     }
-    const args = parseToolArguments(part.json);
-    if (!args) {
-      throw malformed(call, `tool call ${part.name} has an input that is not a JSON object`, {
-        requestId,
-        usage,
-      });
-    }
-    toolCalls.push({ id: part.id, name: part.name, arguments: args });
+    toolCalls.push(
+      'value' in part
+        ? toolCallFromValue(part.id, part.name, part.value, cutOff)
+        : toolCallFromText(part.id, part.name, part.json, cutOff),
+    );
   }
   return { text, toolCalls, jsonAnswer };
 }

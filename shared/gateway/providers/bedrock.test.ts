@@ -156,7 +156,7 @@ describe('BedrockProvider with Converse', () => {
     ]);
   });
 
-  it('asks for JSON in the system prompt, unwraps a fenced object and refuses prose', async () => {
+  it('asks for JSON in the system prompt, unwraps a fenced object and returns prose as written', async () => {
     bedrock
       .on(ConverseCommand)
       .resolvesOnce(answer('```json\n{"ok":true}\n```'))
@@ -166,7 +166,119 @@ describe('BedrockProvider with Converse', () => {
     expect(bedrock.commandCalls(ConverseCommand)[0]!.args[0].input.system![0]!.text).toMatch(
       /single JSON object/,
     );
-    expect((await failure(provider.complete(request({ responseFormat: 'json' })))).kind).toBe('malformed');
+    const prose = await provider.complete(request({ responseFormat: 'json' }));
+    expect(prose).toMatchObject({ text: 'It is fine.', stopReason: 'end' });
+  });
+
+  it('answers structured output through a forced tool and returns its input as the text', async () => {
+    bedrock.on(ConverseCommand).resolves(
+      answer('', {
+        output: {
+          message: {
+            role: 'assistant',
+            content: [
+              { toolUse: { toolUseId: 'tu-1', name: 'submit_plan', input: { summary: 's', steps: [] } } },
+            ],
+          },
+        },
+        stopReason: 'tool_use',
+      }),
+    );
+    const schema = { type: 'object', properties: { summary: { type: 'string' } } };
+    const response = await provider.complete(
+      request({
+        responseFormat: 'json',
+        responseSchema: { name: 'submit_plan', description: 'The plan.', schema },
+      }),
+    );
+    expect(response).toMatchObject({ text: '{"summary":"s","steps":[]}', toolCalls: [], stopReason: 'end' });
+    const input = bedrock.commandCalls(ConverseCommand)[0]!.args[0].input;
+    expect(input.toolConfig).toEqual({
+      tools: [{ toolSpec: { name: 'submit_plan', description: 'The plan.', inputSchema: { json: schema } } }],
+      toolChoice: { tool: { name: 'submit_plan' } },
+    });
+    // The schema replaces JSON mode's instruction.
+    expect(input.system).toEqual([{ text: 'You are the researcher.' }]);
+  });
+
+  it('sends the tool choice as Converse names it', async () => {
+    bedrock.on(ConverseCommand).resolves(answer('ok'));
+    const tools = [{ name: 'memory_search', description: 'Search', inputSchema: { type: 'object' } }];
+    await provider.complete(request({ tools, toolChoice: 'required' }));
+    await provider.complete(request({ tools, toolChoice: { name: 'memory_search' } }));
+    await provider.complete(request({ tools, toolChoice: 'auto' }));
+    await provider.complete(request({ tools }));
+    expect(bedrock.commandCalls(ConverseCommand).map((c) => c.args[0].input.toolConfig?.toolChoice)).toEqual([
+      { any: {} },
+      { tool: { name: 'memory_search' } },
+      { auto: {} },
+      undefined,
+    ]);
+  });
+
+  it('puts a cachePoint after the system prompt and the latest marked messages, none without marks', async () => {
+    bedrock.on(ConverseCommand).resolves(answer('ok'));
+    await provider.complete(
+      request({
+        messages: [
+          { role: 'user', content: 'doc 1', cache: true },
+          { role: 'assistant', content: 'read 1' },
+          { role: 'user', content: 'doc 2', cache: true },
+          { role: 'assistant', content: 'read 2', cache: true },
+          { role: 'user', content: 'doc 3', cache: true },
+          { role: 'assistant', content: 'read 3' },
+          { role: 'user', content: 'go' },
+        ],
+      }),
+    );
+    await provider.complete(request());
+    const [marked, plain] = bedrock.commandCalls(ConverseCommand).map((c) => c.args[0].input);
+    const point = { cachePoint: { type: 'default' } };
+    expect(marked!.system).toEqual([{ text: 'You are the researcher.' }, point]);
+    // Four in all: the system prompt's and the three latest marks.
+    expect(marked!.messages!.map((m) => m.content)).toEqual([
+      [{ text: 'doc 1' }],
+      [{ text: 'read 1' }],
+      [{ text: 'doc 2' }, point],
+      [{ text: 'read 2' }, point],
+      [{ text: 'doc 3' }, point],
+      [{ text: 'read 3' }],
+      [{ text: 'go' }],
+    ]);
+    expect(JSON.stringify(plain)).not.toContain('cachePoint');
+  });
+
+  it('returns a tool input that is not an object, and one Bedrock calls malformed_tool_use, flagged invalid', async () => {
+    const toolAnswer = (input: unknown, stopReason: 'tool_use' | 'malformed_tool_use') =>
+      answer('', {
+        output: {
+          message: {
+            role: 'assistant',
+            content: [{ toolUse: { toolUseId: 'tu-1', name: 'memory_search', input: input as never } }],
+          },
+        },
+        stopReason,
+      });
+    bedrock
+      .on(ConverseCommand)
+      .resolvesOnce(toolAnswer([1, 2], 'tool_use'))
+      .resolvesOnce(toolAnswer({ query: 7 }, 'malformed_tool_use'));
+    const notObject = await provider.complete(request());
+    expect(notObject.toolCalls).toEqual([
+      {
+        id: 'tu-1',
+        name: 'memory_search',
+        arguments: {},
+        invalid: { reason: 'the arguments are an array, not a JSON object', raw: '[1,2]' },
+      },
+    ]);
+    const rejected = await provider.complete(request());
+    expect(rejected.toolCalls[0]).toMatchObject({
+      arguments: {},
+      invalid: { reason: expect.stringContaining('malformed_tool_use'), raw: '{"query":7}' },
+    });
+    expect(rejected.stopReason).toBe('tool_use');
+    expect(rejected.usage.inputTokens).toBe(25);
   });
 
   it('counts cache reads as cached input and cache writes as input', async () => {
@@ -368,14 +480,14 @@ describe('BedrockProvider with ConverseStream', () => {
     expect(error.usage!.outputTokens).toBeGreaterThan(0);
   });
 
-  it('calls streamed tool input that is not JSON malformed', async () => {
+  it('returns streamed tool input cut off at max_tokens flagged invalid, with the stop reason and usage', async () => {
     bedrock.on(ConverseStreamCommand).resolves({
       $metadata: metadata,
       stream: eventsOf([
         { messageStart: { role: 'assistant' } },
         { contentBlockStart: { contentBlockIndex: 0, start: { toolUse: { toolUseId: 'tu-1', name: 'x' } } } },
         { contentBlockDelta: { contentBlockIndex: 0, delta: { toolUse: { input: '{"broken": ' } } } },
-        { messageStop: { stopReason: 'tool_use' } },
+        { messageStop: { stopReason: 'max_tokens' } },
         {
           metadata: {
             usage: { inputTokens: 5, outputTokens: 5, totalTokens: 10 },
@@ -384,6 +496,19 @@ describe('BedrockProvider with ConverseStream', () => {
         },
       ]),
     });
-    expect((await failure(provider.complete(request({ onDelta: () => {} })))).kind).toBe('malformed');
+    const response = await provider.complete(request({ onDelta: () => {} }));
+    expect(response.toolCalls).toEqual([
+      {
+        id: 'tu-1',
+        name: 'x',
+        arguments: {},
+        invalid: {
+          reason: 'the arguments are not valid JSON (cut off after 11 characters)',
+          raw: '{"broken": ',
+        },
+      },
+    ]);
+    expect(response.stopReason).toBe('max_tokens');
+    expect(response.usage).toEqual({ inputTokens: 5, outputTokens: 5, cachedInputTokens: 0 });
   });
 });

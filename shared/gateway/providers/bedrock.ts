@@ -7,8 +7,10 @@ import {
   ConverseStreamCommand,
   type ConverseStreamOutput,
   type Message,
+  type SystemContentBlock,
   type Tool,
   type ToolUseBlock,
+  type ToolChoice as WireToolChoice,
 } from '@aws-sdk/client-bedrock-runtime';
 import { ProviderError, type ProviderFailureKind } from '../errors';
 import type { ModelProvider, ModelRequest, ModelResponse, StopReason, TokenUsage, ToolCall } from '../types';
@@ -19,8 +21,10 @@ import {
   isContextLengthMessage,
   malformed,
   messageOf,
-  parseToolArguments,
+  toolCallFromText,
+  toolCallFromValue,
   toProviderError,
+  withUsage,
 } from './failures';
 import { estimateUsage } from './usage-estimate';
 
@@ -108,8 +112,31 @@ function usageOf(usage: BedrockTokenUsage): TokenUsage {
   };
 }
 
-/** The conversation as Converse wants it: strictly alternating roles, so consecutive turns of one role merge. */
-function wireMessages(request: ModelRequest): Message[] {
+/** Bedrock takes at most this many cache checkpoints in one request (Claude; Nova takes as many). */
+const MAX_CACHE_POINTS = 4;
+const CACHE_POINT = { cachePoint: { type: 'default' as const } };
+
+/**
+ * Which messages end with a cache checkpoint: the latest ones the caller marked,
+ * within what the system prompt's checkpoint leaves. The gateway strips the marks
+ * for a model without prompt caching, so a request without marks gets no checkpoint.
+ */
+function cachedMessages(request: ModelRequest): Set<number> {
+  const cached = new Set<number>();
+  const left = MAX_CACHE_POINTS - (request.system ? 1 : 0);
+  for (let i = request.messages.length - 1; i >= 0 && cached.size < left; i--) {
+    const message = request.messages[i]!;
+    const empty = message.role === 'assistant' && !message.content && !message.toolCalls?.length;
+    if (message.cache && !empty) cached.add(i);
+  }
+  return cached;
+}
+
+/**
+ * The conversation as Converse wants it: strictly alternating roles, so consecutive
+ * turns of one role merge; a message marked for caching is followed by a cachePoint.
+ */
+function wireMessages(request: ModelRequest, cached: Set<number>): Message[] {
   const wire: { role: 'user' | 'assistant'; content: ContentBlock[] }[] = [];
   const append = (role: 'user' | 'assistant', blocks: ContentBlock[]) => {
     if (!blocks.length) return;
@@ -117,10 +144,11 @@ function wireMessages(request: ModelRequest): Message[] {
     if (last?.role === role) last.content.push(...blocks);
     else wire.push({ role, content: blocks });
   };
-  for (const message of request.messages) {
+  request.messages.forEach((message, i) => {
+    const cachePoint = cached.has(i) ? [CACHE_POINT] : [];
     switch (message.role) {
       case 'user':
-        append('user', [{ text: message.content }]);
+        append('user', [{ text: message.content }, ...cachePoint]);
         break;
       case 'assistant':
         append('assistant', [
@@ -128,6 +156,7 @@ function wireMessages(request: ModelRequest): Message[] {
           ...(message.toolCalls ?? []).map((call) => ({
             toolUse: { toolUseId: call.id, name: call.name, input: call.arguments as DocumentType },
           })),
+          ...cachePoint,
         ]);
         break;
       case 'tool':
@@ -140,30 +169,57 @@ function wireMessages(request: ModelRequest): Message[] {
               ...(message.isError ? { status: 'error' as const } : {}),
             },
           },
+          ...cachePoint,
         ]);
         break;
     }
-  }
+  });
   return wire;
+}
+
+/**
+ * Which tool the model must call: the caller's choice, else the response schema's
+ * tool (any tool when the call has tools of its own). Only Claude and Nova take
+ * `any` and `tool`; the catalog's toolChoice capability keeps other models away.
+ */
+function wireToolChoice(request: ModelRequest): WireToolChoice | undefined {
+  const choice = request.toolChoice;
+  if (choice === 'auto') return { auto: {} };
+  if (choice === 'required') return { any: {} };
+  if (choice) return { tool: { name: choice.name } };
+  if (!request.responseSchema) return undefined;
+  return request.tools?.length ? { any: {} } : { tool: { name: request.responseSchema.name } };
 }
 
 function converseInput(request: ModelRequest): ConverseCommandInput {
   const system =
-    request.responseFormat === 'json'
+    request.responseFormat === 'json' && !request.responseSchema
       ? [request.system, JSON_INSTRUCTION].filter(Boolean).join('\n\n')
       : request.system;
+  const cached = cachedMessages(request);
   const input: ConverseCommandInput = {
     modelId: request.model,
-    messages: wireMessages(request),
+    messages: wireMessages(request, cached),
     inferenceConfig: {
       maxTokens: request.maxOutputTokens,
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     },
   };
-  if (system) input.system = [{ text: system }];
-  if (request.tools?.length) {
+  if (system) {
+    // The system prompt is the longest stable block; it is worth a checkpoint whenever the caller caches.
+    const blocks: SystemContentBlock[] = [{ text: system }];
+    if (cached.size) blocks.push(CACHE_POINT);
+    input.system = blocks;
+  }
+  const specs = [...(request.tools ?? [])];
+  if (request.responseSchema) {
+    const { name, description, schema } = request.responseSchema;
+    specs.push({ name, description, inputSchema: schema });
+  }
+  if (specs.length) {
+    const toolChoice = wireToolChoice(request);
     input.toolConfig = {
-      tools: request.tools.map(
+      tools: specs.map(
         (tool): Tool => ({
           toolSpec: {
             name: tool.name,
@@ -172,6 +228,7 @@ function converseInput(request: ModelRequest): ConverseCommandInput {
           },
         }),
       ),
+      ...(toolChoice ? { toolChoice } : {}),
     };
   }
   return input;
@@ -210,14 +267,18 @@ export class BedrockProvider implements ModelProvider {
       const response = request.onDelta
         ? await this.streamed(call, request, input, guard, progress, request.onDelta)
         : await this.whole(call, request, input, guard);
-      return checkJsonAnswer(call, request, response);
+      return checkJsonAnswer(request, response);
     } catch (error) {
-      // A failure that already knows its usage (e.g. a malformed JSON answer) needs no estimate.
+      // A failure that already knows its usage (e.g. unusable model output) needs no estimate.
       const usage =
         progress.started && !(error instanceof ProviderError && error.usage)
           ? (progress.usage ?? (await estimateUsage(request, progress.output)))
           : undefined;
-      throw toProviderError(error, call, guard, usage, (e, u) => classifyBedrockError(call, e, u));
+      const failure = toProviderError(error, call, guard, usage, (e, u) => classifyBedrockError(call, e, u));
+      // An answer we could not read was still an answer the provider billed: its prompt at least is counted.
+      throw failure.kind === 'malformed' && !failure.usage
+        ? withUsage(failure, await estimateUsage(request, ''))
+        : failure;
     } finally {
       guard.dispose();
     }
@@ -235,32 +296,22 @@ export class BedrockProvider implements ModelProvider {
     );
     const requestId = output.$metadata?.requestId;
     const content = output.output?.message?.content;
-    if (!Array.isArray(content) || !output.usage)
-      throw malformed(call, 'the answer has no message or usage', { requestId });
-    const usage = usageOf(output.usage);
-    if (output.stopReason === 'malformed_model_output' || output.stopReason === 'malformed_tool_use') {
-      throw malformed(call, `the model's output was unusable (${output.stopReason})`, { requestId, usage });
-    }
+    // An answer that says what it billed is metered even when it is unusable.
+    const usage = output.usage ? usageOf(output.usage) : undefined;
+    if (!Array.isArray(content) || !usage)
+      throw malformed(call, 'the answer has no message or usage', { requestId, usage });
     let text = '';
     const toolCalls: ToolCall[] = [];
     for (const block of content) {
       if (block.text !== undefined) text += block.text;
       if (block.toolUse) {
-        const args = block.toolUse.input;
-        if (args === null || typeof args !== 'object' || Array.isArray(args)) {
-          throw malformed(call, `tool call ${block.toolUse.name} has an input that is not a JSON object`, {
-            requestId,
-            usage,
-          });
-        }
-        toolCalls.push({
-          id: block.toolUse.toolUseId ?? '',
-          name: block.toolUse.name ?? '',
-          arguments: args as Record<string, unknown>,
-        });
+        const { toolUseId, name, input } = block.toolUse;
+        toolCalls.push(
+          toolCallFromValue(toolUseId ?? '', name ?? '', input, output.stopReason === 'max_tokens'),
+        );
       }
     }
-    return this.response(request, text, toolCalls, output.stopReason, usage, requestId);
+    return this.answer(call, request, text, toolCalls, output.stopReason, usage, requestId);
   }
 
   private async streamed(
@@ -339,34 +390,51 @@ export class BedrockProvider implements ModelProvider {
       });
     }
     const usage = progress.usage ?? (await estimateUsage(request, progress.output));
-    if (stopReason === 'malformed_model_output' || stopReason === 'malformed_tool_use') {
-      throw malformed(call, `the model's output was unusable (${stopReason})`, { requestId, usage });
-    }
-    const toolCalls: ToolCall[] = [];
-    for (const tool of tools.filter(Boolean)) {
-      const args = parseToolArguments(tool.json);
-      if (!args)
-        throw malformed(call, `tool call ${tool.name} has an input that is not a JSON object`, {
-          requestId,
-          usage,
-        });
-      toolCalls.push({ id: tool.id, name: tool.name, arguments: args });
-    }
-    return this.response(request, text, toolCalls, stopReason, usage, requestId);
+    const cutOff = stopReasonOf(stopReason, false) === 'max_tokens';
+    const toolCalls = tools
+      .filter(Boolean)
+      .map((tool) => toolCallFromText(tool.id, tool.name, tool.json, cutOff));
+    return this.answer(call, request, text, toolCalls, stopReason, usage, requestId);
   }
 
-  private response(
+  /**
+   * The response, with the response schema's tool call as the answer text. Output
+   * Bedrock calls malformed is the model's: its tool calls come back flagged
+   * `invalid` for the caller to answer; with none to flag it is unusable as a whole
+   * (malformed, retried without cooling the model down).
+   */
+  private answer(
+    call: CallIdentity,
     request: ModelRequest,
     text: string,
-    toolCalls: ToolCall[],
+    calls: ToolCall[],
     stopReason: string | undefined,
     usage: TokenUsage,
     requestId: string | undefined,
   ): ModelResponse {
+    let toolCalls = calls;
+    if (stopReason === 'malformed_model_output' || stopReason === 'malformed_tool_use') {
+      if (!toolCalls.length || stopReason === 'malformed_model_output')
+        throw malformed(call, `the model's output was unusable (${stopReason})`, { requestId, usage });
+      toolCalls = toolCalls.map((c) => ({
+        ...c,
+        arguments: {},
+        invalid: {
+          reason: c.invalid?.reason ?? 'Bedrock rejected the tool call as malformed (malformed_tool_use)',
+          raw: c.invalid?.raw ?? JSON.stringify(c.arguments),
+        },
+      }));
+    }
+    const answerTool = request.responseSchema?.name;
+    const answer = answerTool ? toolCalls.find((c) => c.name === answerTool) : undefined;
+    if (answer) toolCalls = toolCalls.filter((c) => c !== answer);
+    let stop = stopReasonOf(stopReason, toolCalls.length > 0);
+    // The schema's tool call is the answer: to the caller a finished one.
+    if (answer && !toolCalls.length && stop === 'tool_use') stop = 'end';
     return {
-      text,
+      text: answer ? (answer.invalid?.raw ?? JSON.stringify(answer.arguments)) : text,
       toolCalls,
-      stopReason: stopReasonOf(stopReason, toolCalls.length > 0),
+      stopReason: stop,
       usage,
       provider: this.name,
       model: request.model,

@@ -1,5 +1,5 @@
 import { ProviderError, type ProviderFailureKind } from '../errors';
-import type { ModelRequest, ModelResponse, TokenUsage } from '../types';
+import type { ModelRequest, ModelResponse, TokenUsage, ToolCall } from '../types';
 import type { CallGuard } from './call-guard';
 
 /** What identifies one failed call in a ProviderError. */
@@ -115,14 +115,14 @@ export function toProviderError(
   classify: (error: unknown, usage: TokenUsage | undefined) => ProviderError,
 ): ProviderError {
   const consumed = usage ?? (error instanceof ProviderError ? error.usage : undefined);
-  const withUsage = consumed ? { usage: consumed } : {};
+  const consumedField = consumed ? { usage: consumed } : {};
   // Checked first: an SDK stream ends quietly when aborted, which we would otherwise report as a cut stream.
   if (guard.cancelled) {
     return new ProviderError({
       ...call,
       kind: 'cancelled',
       message: 'the caller cancelled the call',
-      ...withUsage,
+      ...consumedField,
       cause: error,
     });
   }
@@ -131,24 +131,13 @@ export function toProviderError(
       ...call,
       kind: 'timeout',
       message: 'no complete answer within the timeout',
-      ...withUsage,
+      ...consumedField,
       cause: error,
     });
   }
   if (error instanceof ProviderError) {
     // Our own failure from inside a stream: add what the stream had consumed.
-    if (error.usage || !usage) return error;
-    return new ProviderError({
-      provider: error.provider,
-      model: error.model,
-      kind: error.kind,
-      message: error.message.slice(`${error.provider}/${error.model}: `.length),
-      ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
-      ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
-      ...(error.requestId ? { requestId: error.requestId } : {}),
-      usage,
-      cause: error.cause,
-    });
+    return withUsage(error, usage);
   }
   return classify(error, usage);
 }
@@ -200,24 +189,67 @@ export function extractJsonObject(text: string): string | undefined {
 }
 
 /**
- * In JSON mode a finished answer must be one JSON object; a model that wrapped
- * it in a Markdown fence is forgiven, anything else is malformed (retryable).
+ * A finished JSON-mode or structured-output answer as the JSON object it should be:
+ * a Markdown fence around it is unwrapped. Anything else is returned as the model
+ * wrote it: what the model wrote is the caller's to repair with the model, never a
+ * provider failure to retry blindly.
  */
-export function checkJsonAnswer(
-  call: CallIdentity,
-  request: ModelRequest,
-  response: ModelResponse,
-): ModelResponse {
-  if (request.responseFormat !== 'json' || response.stopReason !== 'end' || response.toolCalls.length)
-    return response;
+export function checkJsonAnswer(request: ModelRequest, response: ModelResponse): ModelResponse {
+  if (request.responseFormat !== 'json' && !request.responseSchema) return response;
+  if (response.toolCalls.length) return response;
   const json = extractJsonObject(response.text);
-  if (json === undefined) {
-    throw malformed(call, 'JSON mode answered with text that is not a JSON object', {
-      requestId: response.requestId,
-      usage: response.usage,
-    });
+  return json === undefined || json === response.text ? response : { ...response, text: json };
+}
+
+/**
+ * A tool call as the gateway returns it, from the arguments text the model wrote:
+ * parsed when they are a JSON object, else `arguments: {}` with `invalid` saying
+ * why (cut off at the output limit, not JSON, or JSON but not an object), so the
+ * caller can tell the model instead of the gateway retrying the same request.
+ */
+export function toolCallFromText(id: string, name: string, raw: string, cutOff: boolean): ToolCall {
+  const parsed = parseToolArguments(raw);
+  if (parsed) return { id, name, arguments: parsed };
+  return { id, name, arguments: {}, invalid: { reason: invalidArgumentsReason(raw, cutOff), raw } };
+}
+
+/**
+ * A tool call whose input the provider gave as a parsed JSON value (Anthropic's and
+ * Bedrock's whole answers); a string is taken as the arguments' text.
+ */
+export function toolCallFromValue(id: string, name: string, input: unknown, cutOff = false): ToolCall {
+  if (input !== null && typeof input === 'object' && !Array.isArray(input))
+    return { id, name, arguments: input as Record<string, unknown> };
+  if (typeof input === 'string') return toolCallFromText(id, name, input, cutOff);
+  const raw = JSON.stringify(input) ?? '';
+  return { id, name, arguments: {}, invalid: { reason: invalidArgumentsReason(raw, false), raw } };
+}
+
+function invalidArgumentsReason(raw: string, cutOff: boolean): string {
+  if (cutOff) return `the arguments are not valid JSON (cut off after ${raw.length} characters)`;
+  try {
+    const value: unknown = JSON.parse(raw);
+    const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    return `the arguments are ${what}, not a JSON object`;
+  } catch (e) {
+    return `the arguments are not valid JSON (${(e as Error).message})`;
   }
-  return json === response.text ? response : { ...response, text: json };
+}
+
+/** A ProviderError with the tokens its call consumed added, when it had none. */
+export function withUsage(error: ProviderError, usage: TokenUsage | undefined): ProviderError {
+  if (error.usage || !usage) return error;
+  return new ProviderError({
+    provider: error.provider,
+    model: error.model,
+    kind: error.kind,
+    message: error.message.slice(`${error.provider}/${error.model}: `.length),
+    ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
+    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+    ...(error.requestId ? { requestId: error.requestId } : {}),
+    usage,
+    cause: error.cause,
+  });
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: constructor signatures differ per SDK; only instanceof is used.

@@ -124,11 +124,44 @@ describe('OpenAIProvider', () => {
     expect(body.messages[0].content).toContain('JSON');
   });
 
-  it('calls a JSON-mode answer that is not a JSON object malformed', async () => {
-    server.enqueue(openAIReplies.text('Sure! Here it is: verdict pass'));
-    const error = await failure(provider.complete(request({ responseFormat: 'json' })));
-    expect(error.kind).toBe('malformed');
-    expect(error.usage?.outputTokens).toBeGreaterThan(0);
+  it('returns a JSON-mode answer that is not a JSON object as the model wrote it, for the caller to repair', async () => {
+    server.enqueue(
+      openAIReplies.text('Sure! Here it is: verdict pass', {
+        usage: { promptTokens: 30, completionTokens: 8 },
+      }),
+    );
+    const response = await provider.complete(request({ responseFormat: 'json' }));
+    expect(response).toMatchObject({
+      text: 'Sure! Here it is: verdict pass',
+      stopReason: 'end',
+      usage: { inputTokens: 30, outputTokens: 8 },
+    });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('asks for structured output as a json_schema response format and unwraps a fenced answer', async () => {
+    server.enqueue(openAIReplies.text('```json\n{"summary":"s","steps":[]}\n```'));
+    const schema = { type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'] };
+    const response = await provider.complete(
+      request({ responseSchema: { name: 'submit_plan', description: 'The plan.', schema } }),
+    );
+    expect(response.text).toBe('{"summary":"s","steps":[]}');
+    expect(server.requests[0]!.body.response_format).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'submit_plan', description: 'The plan.', schema, strict: false },
+    });
+  });
+
+  it('sends the tool choice as OpenAI names it', async () => {
+    const tools = [{ name: 'submit_verdict', description: 'Verdict', inputSchema: { type: 'object' } }];
+    await provider.complete(request({ tools, toolChoice: 'required' }));
+    await provider.complete(request({ tools, toolChoice: { name: 'submit_verdict' } }));
+    await provider.complete(request({ tools }));
+    expect(server.requests.map((r) => r.body.tool_choice)).toEqual([
+      'required',
+      { type: 'function', function: { name: 'submit_verdict' } },
+      undefined,
+    ]);
   });
 
   it('streams text deltas in order and reports the final usage', async () => {
@@ -240,17 +273,61 @@ describe('OpenAIProvider', () => {
     expect(error.message).toContain('openai/gpt-test');
   });
 
-  it('calls a 2xx without choices malformed', async () => {
-    server.enqueue({
-      kind: 'raw',
-      body: JSON.stringify({ id: 'x', object: 'chat.completion', choices: [] }),
-    });
-    expect((await failure(provider.complete(request()))).kind).toBe('malformed');
+  it('calls a 2xx without choices malformed, with the usage its body billed', async () => {
+    server.enqueue(openAIReplies.noChoices({ promptTokens: 900, completionTokens: 117 }));
+    const error = await failure(provider.complete(request()));
+    expect(error.kind).toBe('malformed');
+    expect(error.usage).toEqual({ inputTokens: 900, outputTokens: 117, cachedInputTokens: 0 });
   });
 
-  it('calls tool-call arguments that are not JSON malformed', async () => {
-    server.enqueue(openAIReplies.toolCall('workspace_write', '{"path": "a.py", '));
-    expect((await failure(provider.complete(request()))).kind).toBe('malformed');
+  it('counts the prompt of a 2xx body it could not parse at all', async () => {
+    server.enqueue(openAIReplies.malformed());
+    const error = await failure(provider.complete(request()));
+    expect(error.usage?.inputTokens).toBeGreaterThan(0);
+  });
+
+  it('returns a tool call cut off at the output limit, flagged invalid, with the stop reason and usage', async () => {
+    const raw = '{"path": "big.py", "content": "def slugify(text):\n    return';
+    server.enqueue(
+      openAIReplies.cutToolCall('workspace_write', raw, { promptTokens: 700, completionTokens: 100 }),
+    );
+    const response = await provider.complete(request());
+    expect(response.toolCalls).toEqual([
+      {
+        id: 'call_cut',
+        name: 'workspace_write',
+        arguments: {},
+        invalid: { reason: `the arguments are not valid JSON (cut off after ${raw.length} characters)`, raw },
+      },
+    ]);
+    expect(response.stopReason).toBe('max_tokens');
+    expect(response.usage).toEqual({ inputTokens: 700, outputTokens: 100, cachedInputTokens: 0 });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('returns streamed tool-call arguments cut off at the output limit the same way', async () => {
+    const raw = '{"path": "big.py", "content": "x = [1, 2,';
+    server.enqueue(
+      openAIReplies.cutToolCall('workspace_write', raw, { promptTokens: 50, completionTokens: 20 }),
+    );
+    const response = await provider.complete(request({ onDelta: () => {} }));
+    expect(response.toolCalls[0]).toMatchObject({
+      name: 'workspace_write',
+      arguments: {},
+      invalid: { reason: expect.stringContaining('cut off after'), raw },
+    });
+    expect(response.stopReason).toBe('max_tokens');
+    expect(response.usage).toEqual({ inputTokens: 50, outputTokens: 20, cachedInputTokens: 0 });
+  });
+
+  it('returns arguments that are JSON but not an object as invalid, saying what they are', async () => {
+    server.enqueue(openAIReplies.toolCall('workspace_read', '["a.py"]'));
+    const response = await provider.complete(request());
+    expect(response.toolCalls[0]).toMatchObject({
+      arguments: {},
+      invalid: { reason: 'the arguments are an array, not a JSON object', raw: '["a.py"]' },
+    });
+    expect(response.stopReason).toBe('tool_use');
   });
 
   it('gives up on a slow answer after timeoutMs with a timeout', async () => {
@@ -369,6 +446,13 @@ describe('openAICompatibleProvider', () => {
       expect(sent.body.max_tokens).toBe(100);
       expect(sent.body.max_completion_tokens).toBeUndefined();
       expect(sent.headers.authorization).not.toContain('sk-from-environment');
+      await ollama.complete(
+        request({ model: 'llama3.2', responseSchema: { name: 'submit_plan', description: 'd', schema: {} } }),
+      );
+      expect(server.requests[1]!.body.response_format).toMatchObject({
+        type: 'json_schema',
+        json_schema: { name: 'submit_plan', strict: false },
+      });
     } finally {
       if (saved === undefined) delete process.env.OPENAI_API_KEY;
       else process.env.OPENAI_API_KEY = saved;

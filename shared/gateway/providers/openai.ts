@@ -10,17 +10,27 @@ import type {
   ChatCompletionCreateParamsBase,
   ChatCompletionMessageParam,
   ChatCompletionTool,
+  ChatCompletionToolChoiceOption,
 } from 'openai/resources/chat/completions';
 import { ProviderError } from '../errors';
-import type { ModelProvider, ModelRequest, ModelResponse, StopReason, TokenUsage, ToolCall } from '../types';
+import type {
+  ModelProvider,
+  ModelRequest,
+  ModelResponse,
+  StopReason,
+  TokenUsage,
+  ToolCall,
+  ToolChoice,
+} from '../types';
 import { CallGuard } from './call-guard';
 import {
   type CallIdentity,
   checkJsonAnswer,
   classifySdkError,
   malformed,
-  parseToolArguments,
+  toolCallFromText,
   toProviderError,
+  withUsage,
 } from './failures';
 import {
   HELICONE_OPENAI_BASE_URL,
@@ -146,6 +156,10 @@ function toWireTools(request: ModelRequest): ChatCompletionTool[] | undefined {
   }));
 }
 
+function toWireToolChoice(choice: ToolChoice): ChatCompletionToolChoiceOption {
+  return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
+}
+
 /** What a stream has delivered so far; kept outside the stream so a failure can account for it. */
 interface StreamProgress {
   started: boolean;
@@ -204,7 +218,15 @@ export class OpenAIProvider implements ModelProvider {
     const tools = toWireTools(request);
     if (tools) body.tools = tools;
     if (request.temperature !== undefined) body.temperature = request.temperature;
-    if (request.responseFormat === 'json') body.response_format = { type: 'json_object' };
+    if (tools && request.toolChoice) body.tool_choice = toWireToolChoice(request.toolChoice);
+    if (request.responseSchema) {
+      const { name, description, schema } = request.responseSchema;
+      // Not strict: strict mode refuses open schemas (every object closed, every property required).
+      body.response_format = {
+        type: 'json_schema',
+        json_schema: { name, description, schema, strict: false },
+      };
+    } else if (request.responseFormat === 'json') body.response_format = { type: 'json_object' };
     const options = {
       signal: guard.signal ?? null,
       timeout: timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -214,14 +236,18 @@ export class OpenAIProvider implements ModelProvider {
       const response = request.onDelta
         ? await this.streamed(request, body, options, progress, request.onDelta)
         : await this.whole(request, body, options);
-      return checkJsonAnswer(call, request, response);
+      return checkJsonAnswer(request, response);
     } catch (error) {
-      // A failure that already knows its usage (e.g. a malformed JSON answer) needs no estimate.
+      // A failure that already knows its usage (e.g. an answer without choices) needs no estimate.
       const usage =
         progress.started && !(error instanceof ProviderError && error.usage)
           ? await estimateUsage(request, progress.text + progress.toolArguments, progress.reportedUsage ?? {})
           : undefined;
-      throw toProviderError(error, call, guard, usage, (e, u) => classifyOpenAIError(call, e, u));
+      const failure = toProviderError(error, call, guard, usage, (e, u) => classifyOpenAIError(call, e, u));
+      // A 2xx we could not read was still an answer the provider billed: its prompt at least is counted.
+      throw failure.kind === 'malformed' && !failure.usage
+        ? withUsage(failure, await estimateUsage(request, ''))
+        : failure;
     } finally {
       guard.dispose();
     }
@@ -241,23 +267,22 @@ export class OpenAIProvider implements ModelProvider {
       request_id ?? (typeof completion === 'object' ? completion?.id : undefined) ?? undefined;
     const choice = typeof completion === 'object' ? completion?.choices?.[0] : undefined;
     const message = choice?.message;
+    // A body that says what it billed is metered even when the answer in it is unusable.
+    const billed =
+      typeof completion === 'object' && completion?.usage ? usageOf(completion.usage) : undefined;
     if (!message || typeof message !== 'object') {
-      throw malformed(call, 'the answer has no choices[0].message', { requestId });
+      throw malformed(call, 'the answer has no choices[0].message', { requestId, usage: billed });
     }
     if (message.content !== null && message.content !== undefined && typeof message.content !== 'string') {
-      throw malformed(call, 'the answer content is not text', { requestId });
+      throw malformed(call, 'the answer content is not text', { requestId, usage: billed });
     }
+    const cutOff = choice.finish_reason === 'length';
     const toolCalls: ToolCall[] = [];
     for (const wire of message.tool_calls ?? []) {
       if (wire.type !== 'function' || typeof wire.function?.arguments !== 'string') {
-        throw malformed(call, 'a tool call is not a function call', { requestId });
+        throw malformed(call, 'a tool call is not a function call', { requestId, usage: billed });
       }
-      const args = parseToolArguments(wire.function.arguments);
-      if (!args)
-        throw malformed(call, `tool call ${wire.function.name} has arguments that are not a JSON object`, {
-          requestId,
-        });
-      toolCalls.push({ id: wire.id, name: wire.function.name, arguments: args });
+      toolCalls.push(toolCallFromText(wire.id, wire.function.name, wire.function.arguments, cutOff));
     }
     // A refusal comes instead of content: the caller sees why, as a content-filter stop.
     const refusal =
@@ -266,9 +291,11 @@ export class OpenAIProvider implements ModelProvider {
         : undefined;
     const text = refusal ?? message.content ?? '';
     const usage =
-      typeof completion === 'object' && completion?.usage
-        ? usageOf(completion.usage)
-        : await estimateUsage(request, text + toolCalls.map((c) => JSON.stringify(c.arguments)).join(''));
+      billed ??
+      (await estimateUsage(
+        request,
+        text + toolCalls.map((c) => c.invalid?.raw ?? JSON.stringify(c.arguments)).join(''),
+      ));
     return {
       text,
       toolCalls,
@@ -334,18 +361,9 @@ export class OpenAIProvider implements ModelProvider {
         ),
       });
     }
-    const toolCalls: ToolCall[] = [];
-    for (const slot of pending.filter(Boolean)) {
-      const args = parseToolArguments(slot.arguments);
-      if (!args) {
-        throw malformed(call, `tool call ${slot.name} has arguments that are not a JSON object`, {
-          requestId,
-          usage:
-            progress.reportedUsage ?? (await estimateUsage(request, progress.text + progress.toolArguments)),
-        });
-      }
-      toolCalls.push({ id: slot.id, name: slot.name, arguments: args });
-    }
+    const toolCalls = pending
+      .filter(Boolean)
+      .map((slot) => toolCallFromText(slot.id, slot.name, slot.arguments, finishReason === 'length'));
     return {
       text: progress.text,
       toolCalls,
