@@ -231,6 +231,23 @@ describe('what the model wrote is answered, not retried', () => {
     expect(usage.map((u) => u.outcome).sort()).toEqual(['error', 'error', 'ok']);
   });
 
+  it('meters a stream cut off mid-answer at its prompt and the output streamed so far, then retries it', async () => {
+    const task = await newTask();
+    servers.openai.enqueue(
+      openAIReplies.streamCut('alpha beta gamma delta epsilon', 3),
+      openAIReplies.text('whole', { usage: { promptTokens: 40, completionTokens: 1 } }),
+    );
+    const deltas: string[] = [];
+    const res = await gatewayOverFakes([]).complete(
+      call(task.id, { model: 'gpt-4.1', onDelta: (d: string) => deltas.push(d) }),
+    );
+    expect(res).toMatchObject({ text: 'whole', attempts: 2 });
+    const usage = await store.listUsage('acme', task.id);
+    const cut = usage.find((u) => u.outcome === 'error')!;
+    expect(cut.inputTokens).toBeGreaterThan(0);
+    expect(cut.outputTokens).toBe(2); // 'alpha', ' beta'
+  });
+
   it('returns a JSON answer that is not JSON to the caller instead of retrying it', async () => {
     const task = await newTask();
     servers.anthropic.enqueue(anthropicReplies.cutToolUse('submit_plan', '{"summary": "Slugify'));
