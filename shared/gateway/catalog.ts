@@ -19,11 +19,20 @@ export const ModelEntryInput = z.strictObject({
     cachedInput: UsdPerMTok,
     cacheWrite: z.optional(UsdPerMTok),
   }),
-  capabilities: z._default(z.strictObject({ tools: z.boolean(), json: z.boolean(), vision: z.boolean() }), {
-    tools: true,
-    json: true,
-    vision: false,
-  }),
+  capabilities: z._default(
+    z.strictObject({
+      tools: z.boolean(),
+      json: z.boolean(),
+      vision: z.boolean(),
+      /** Answers to a response schema (OpenAI json_schema; a forced tool on Anthropic and Bedrock). Default: `json`. */
+      structuredOutput: z.optional(z.boolean()),
+      /** Can be made to call a tool ('required' or a named one). Default: `tools`. */
+      toolChoice: z.optional(z.boolean()),
+      /** Takes prompt-cache breakpoints (Anthropic cache_control, Bedrock cachePoint). Default: Anthropic only. */
+      promptCache: z.optional(z.boolean()),
+    }),
+    { tools: true, json: true, vision: false },
+  ),
   /** 1 (basic) to 5 (best): how the `quality` and `cheap` preferences rank models. */
   quality: z._default(z.int().check(z.minimum(1), z.maximum(5)), 3),
 });
@@ -32,6 +41,16 @@ export type ModelEntryInput = z.input<typeof ModelEntryInput>;
 export const ModelId = z
   .string()
   .check(z.regex(/^[a-z0-9][a-z0-9.:_/-]{0,99}$/, 'must be a model id such as gpt-4.1'));
+
+/** What a model can be asked for; the router skips a model that cannot do what a call needs. */
+export interface ModelCapabilities {
+  tools: boolean;
+  json: boolean;
+  vision: boolean;
+  structuredOutput: boolean;
+  toolChoice: boolean;
+  promptCache: boolean;
+}
 
 export interface CatalogModel {
   id: string;
@@ -43,7 +62,7 @@ export interface CatalogModel {
   prices: ModelPrices;
   /** The prices as written, USD per million tokens, for display. */
   listPrices: { input: string; output: string; cachedInput: string; cacheWrite?: string };
-  capabilities: { tools: boolean; json: boolean; vision: boolean };
+  capabilities: ModelCapabilities;
   quality: number;
   /** Where the entry comes from: the shipped price file or a tenant's override. */
   source: 'catalog' | 'tenant' | 'config';
@@ -68,7 +87,14 @@ export function toCatalogModel(
       ...(e.prices.cacheWrite !== undefined ? { cacheWritePerMTok: usdToMicro(e.prices.cacheWrite) } : {}),
     },
     listPrices: e.prices,
-    capabilities: e.capabilities,
+    capabilities: {
+      tools: e.capabilities.tools,
+      json: e.capabilities.json,
+      vision: e.capabilities.vision,
+      structuredOutput: e.capabilities.structuredOutput ?? e.capabilities.json,
+      toolChoice: e.capabilities.toolChoice ?? e.capabilities.tools,
+      promptCache: e.capabilities.promptCache ?? e.provider === 'anthropic',
+    },
     quality: e.quality,
     source,
   };

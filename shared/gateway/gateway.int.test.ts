@@ -116,9 +116,9 @@ describe('the gateway over the real SDKs, wire-protocol fakes and DynamoDB Local
   it('falls back from an Anthropic that keeps failing to OpenAI, then names both when both fail', async () => {
     const task = await newTask();
     servers.anthropic.enqueue(
-      anthropicReplies.serverError(500),
-      anthropicReplies.overloaded(),
       anthropicReplies.malformed(),
+      anthropicReplies.overloaded(),
+      anthropicReplies.serverError(500),
     );
     servers.openai.enqueue(openAIReplies.text('fallback answer'));
     const sleeps: number[] = [];
@@ -176,6 +176,97 @@ describe('the gateway over the real SDKs, wire-protocol fakes and DynamoDB Local
     await expect(putTenantModel(store, 'acme', 'x', { provider: 'openai' })).rejects.toMatchObject({
       code: 'InvalidInput',
       issues: expect.arrayContaining([expect.objectContaining({ path: 'providerModelId' })]),
+    });
+  });
+});
+
+describe('what the model wrote is answered, not retried', () => {
+  const writeTool = {
+    name: 'workspace_write',
+    description: 'Write a file',
+    inputSchema: { type: 'object', properties: { path: { type: 'string' }, content: { type: 'string' } } },
+  };
+
+  it('a tool call with cut-off arguments reaches the caller once: one request, no cooldown, usage recorded', async () => {
+    const task = await newTask();
+    const raw = `{"path": "data.json", "content": "${'x'.repeat(800)}`;
+    servers.openai.enqueue(
+      openAIReplies.cutToolCall('workspace_write', raw, { promptTokens: 1_200, completionTokens: 500 }),
+    );
+    const before = servers.openai.requests.length;
+    const sleeps: number[] = [];
+    const gw = gatewayOverFakes(sleeps);
+    const res = await gw.complete(call(task.id, { model: 'gpt-4.1', tools: [writeTool] }));
+    expect(servers.openai.requests.length - before).toBe(1);
+    expect(sleeps).toEqual([]);
+    const gpt41 = (await new TenantCatalogs(store, Catalog.shipped()).for('acme')).get('gpt-4.1')!;
+    expect(res).toMatchObject({ stopReason: 'max_tokens', attempts: 1, contextWindow: gpt41.contextWindow });
+    expect(res.toolCalls).toEqual([
+      {
+        id: 'call_cut',
+        name: 'workspace_write',
+        arguments: {},
+        invalid: { reason: `the arguments are not valid JSON (cut off after ${raw.length} characters)`, raw },
+      },
+    ]);
+    const usage = await store.listUsage('acme', task.id);
+    expect(usage.map((u) => [u.outcome, u.inputTokens, u.outputTokens])).toEqual([['ok', 1_200, 500]]);
+    // Not cooling down: the same pinned model answers the next call at once.
+    servers.openai.enqueue(openAIReplies.text('next'));
+    expect((await gw.complete(call(task.id, { model: 'gpt-4.1' }))).text).toBe('next');
+  });
+
+  it('meters every attempt the provider billed: recorded tokens equal the billed tokens across retries', async () => {
+    const task = await newTask();
+    servers.openai.enqueue(
+      openAIReplies.noChoices({ promptTokens: 1_003, completionTokens: 208 }),
+      openAIReplies.noChoices({ promptTokens: 1_003, completionTokens: 309 }),
+      openAIReplies.text('at last', { usage: { promptTokens: 1_003, completionTokens: 407 } }),
+    );
+    const res = await gatewayOverFakes([]).complete(call(task.id, { model: 'gpt-4.1' }));
+    expect(res).toMatchObject({ text: 'at last', attempts: 3 });
+    const usage = await store.listUsage('acme', task.id);
+    const recorded = usage.reduce((sum, u) => sum + u.inputTokens + u.outputTokens, 0);
+    expect(recorded).toBe(3 * 1_003 + 208 + 309 + 407);
+    expect(usage.map((u) => u.outcome).sort()).toEqual(['error', 'error', 'ok']);
+  });
+
+  it('meters a stream cut off mid-answer at its prompt and the output streamed so far, then retries it', async () => {
+    const task = await newTask();
+    servers.openai.enqueue(
+      openAIReplies.streamCut('alpha beta gamma delta epsilon', 3),
+      openAIReplies.text('whole', { usage: { promptTokens: 40, completionTokens: 1 } }),
+    );
+    const deltas: string[] = [];
+    const res = await gatewayOverFakes([]).complete(
+      call(task.id, { model: 'gpt-4.1', onDelta: (d: string) => deltas.push(d) }),
+    );
+    expect(res).toMatchObject({ text: 'whole', attempts: 2 });
+    const usage = await store.listUsage('acme', task.id);
+    const cut = usage.find((u) => u.outcome === 'error')!;
+    expect(cut.inputTokens).toBeGreaterThan(0);
+    expect(cut.outputTokens).toBe(2); // 'alpha', ' beta'
+  });
+
+  it('returns a JSON answer that is not JSON to the caller instead of retrying it', async () => {
+    const task = await newTask();
+    servers.anthropic.enqueue(anthropicReplies.cutToolUse('submit_plan', '{"summary": "Slugify'));
+    const before = servers.anthropic.requests.length;
+    const res = await gatewayOverFakes([]).complete(
+      call(task.id, {
+        model: 'claude-sonnet-4-5',
+        responseSchema: { name: 'submit_plan', description: 'The plan.', schema: { type: 'object' } },
+      }),
+    );
+    expect(servers.anthropic.requests.length - before).toBe(1);
+    expect(res).toMatchObject({
+      text: '{"summary": "Slugify',
+      stopReason: 'max_tokens',
+      contextWindow: 200_000,
+    });
+    expect(servers.anthropic.requests[before]!.body.tool_choice).toEqual({
+      type: 'tool',
+      name: 'submit_plan',
     });
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EmployeeProfile } from '../domain';
 import type { EmployeeCall } from '../workflow/models';
-import { Catalog } from './catalog';
+import { Catalog, toCatalogModel } from './catalog';
 import { Cooldowns } from './cooldowns';
 import { ModelsExhausted, ProviderError, type ProviderFailureKind } from './errors';
 import { ModelGateway } from './gateway';
@@ -213,6 +213,91 @@ describe('ModelGateway routing', () => {
       kind: 'cancelled',
     });
     expect(anthropic.calls).toHaveLength(1);
+  });
+});
+
+describe('ModelGateway and what a call needs of a model', () => {
+  it('does not cool a model down after answers it could not use: the next call tries it again', async () => {
+    let now = 0;
+    const anthropic = scripted('anthropic', ['malformed', 'malformed', 'malformed']);
+    const { gw } = gateway([anthropic, scripted('openai', [])], { now: () => now });
+    expect((await gw.complete(call())).provider).toBe('openai');
+    expect(anthropic.calls).toHaveLength(3);
+    now += 1_000;
+    expect((await gw.complete(call())).provider).toBe('anthropic');
+  });
+
+  it('tells the caller the context window of the model that answered', async () => {
+    const { gw } = gateway([scripted('openai', [])], {
+      unavailable: new Map([['anthropic', 'no credentials: set ANTHROPIC_API_KEY']]),
+    });
+    const res = await gw.complete(call());
+    expect(res.model).toBe('gpt-4.1');
+    expect(res.contextWindow).toBe(catalog.get('gpt-4.1')!.contextWindow);
+  });
+
+  it('skips a model that cannot answer to a schema or be made to call a tool, saying why', async () => {
+    const plain = toCatalogModel(
+      'plain-local',
+      {
+        provider: 'openai',
+        providerModelId: 'plain-local',
+        contextWindow: 32_000,
+        maxOutputTokens: 4_000,
+        prices: { input: '0', output: '0', cachedInput: '0' },
+        capabilities: { tools: true, json: true, vision: false, structuredOutput: false, toolChoice: false },
+      },
+      'config',
+    );
+    const local = EmployeeProfile.parse({
+      ...profile,
+      allowedModels: ['plain-local', 'claude-sonnet-4-5'],
+      defaultModel: 'plain-local',
+      fallbacks: ['claude-sonnet-4-5'],
+    });
+    const openai = scripted('openai', []);
+    const anthropic = scripted('anthropic', []);
+    const gw = new ModelGateway({
+      providers: new Map<string, ModelProvider>([
+        ['openai', openai],
+        ['anthropic', anthropic],
+      ]),
+      catalog: catalog.with([plain]),
+      meter: new MemoryMeter(),
+    });
+    const schema = { name: 'submit_plan', description: 'The plan.', schema: { type: 'object' } };
+    expect((await gw.complete(call({ profile: local, responseSchema: schema }))).provider).toBe('anthropic');
+    const verdictTool = { name: 'submit_verdict', description: 'v', inputSchema: { type: 'object' } };
+    const forced = call({ profile: local, tools: [verdictTool], toolChoice: { name: 'submit_verdict' } });
+    expect((await gw.complete(forced)).provider).toBe('anthropic');
+    expect(openai.calls).toHaveLength(0);
+    expect(
+      (await gw.complete(call({ profile: local, tools: [verdictTool], toolChoice: 'auto' }))).provider,
+    ).toBe('openai');
+
+    const alone = EmployeeProfile.parse({ ...local, allowedModels: ['plain-local'], fallbacks: [] });
+    const error = (await gw
+      .complete(call({ profile: alone, responseSchema: schema }))
+      .catch((e) => e)) as ModelsExhausted;
+    expect(error).toBeInstanceOf(ModelsExhausted);
+    expect(error.message).toContain('plain-local (does not support structured output');
+  });
+
+  it('sends cache marks only to a model that takes prompt-cache breakpoints', async () => {
+    const anthropic = scripted('anthropic', ['server', 'server', 'server']);
+    const openai = scripted('openai', []);
+    const { gw } = gateway([anthropic, openai]);
+    await gw.complete(
+      call({
+        messages: [
+          { role: 'user', content: 'A long brief.', cache: true },
+          { role: 'assistant', content: 'Read it.' },
+          { role: 'user', content: 'Go.' },
+        ],
+      }),
+    );
+    expect(anthropic.calls[0]!.messages[0]).toEqual({ role: 'user', content: 'A long brief.', cache: true });
+    expect(openai.calls[0]!.messages[0]).toEqual({ role: 'user', content: 'A long brief.' });
   });
 });
 

@@ -7,7 +7,7 @@ import { BudgetExceeded, type ModelAttempt, ModelsExhausted, ProviderError } fro
 import { countPromptTokens, promptTokenBound } from './prompt-size';
 import { cooldownFor, DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from './retry-policy';
 import { rankModels } from './router';
-import type { ModelProvider, ModelRequest, TokenUsage } from './types';
+import type { ModelMessage, ModelProvider, ModelRequest, TokenUsage } from './types';
 import type { UsageMeter } from './usage-meter';
 
 export interface GatewayOptions {
@@ -39,6 +39,20 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(signal?.reason);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** The call makes the model call a tool ('required' or a named one), which not every model can be made to. */
+function forcesToolCall(request: Pick<ModelRequest, 'toolChoice'>): boolean {
+  return request.toolChoice !== undefined && request.toolChoice !== 'auto';
+}
+
+function withoutCacheMarks(messages: ModelMessage[]): ModelMessage[] {
+  if (!messages.some((m) => m.cache)) return messages;
+  return messages.map((m) => {
+    if (!m.cache) return m;
+    const { cache: _, ...rest } = m;
+    return rest;
   });
 }
 
@@ -116,6 +130,14 @@ export class ModelGateway implements TeamModels {
         skip('does not support JSON output');
         continue;
       }
+      if (request.responseSchema && !model.capabilities.structuredOutput) {
+        skip('does not support structured output (a response schema)');
+        continue;
+      }
+      if (forcesToolCall(request) && !model.capabilities.toolChoice) {
+        skip('cannot be made to call a tool (tool choice)');
+        continue;
+      }
       const maxOutputTokens = Math.min(request.maxOutputTokens, model.maxOutputTokens);
       let promptTokens = promptBound;
       if (promptBound + maxOutputTokens > model.contextWindow) {
@@ -150,6 +172,8 @@ export class ModelGateway implements TeamModels {
         const started = performance.now();
         const providerRequest: ModelRequest = {
           ...request,
+          // Cache marks only reach a model that takes them (Bedrock refuses a cachePoint it cannot use).
+          messages: model.capabilities.promptCache ? request.messages : withoutCacheMarks(request.messages),
           context,
           model: model.providerModelId,
           maxOutputTokens,
@@ -164,7 +188,13 @@ export class ModelGateway implements TeamModels {
             reservation,
           );
           this.cooldowns.clear(deployment);
-          return { ...response, model: model.id, costMicroUsd: spent, attempts: attempt };
+          return {
+            ...response,
+            model: model.id,
+            costMicroUsd: spent,
+            attempts: attempt,
+            contextWindow: model.contextWindow,
+          };
         } catch (e) {
           const error =
             e instanceof ProviderError

@@ -7,4 +7,6 @@ export {
   demoPlan,
   estimateTokens,
 } from './demo-provider';
+// The gateway's own token measures, so the agent loop can size its prompt against the answering model's window.
+export { countPromptTokens, promptTokenBound } from './prompt-size';
 export type * from './types';

@@ -1,4 +1,4 @@
-import type { Catalog } from './catalog';
+import type { Catalog, ModelCapabilities } from './catalog';
 import type { ProviderStatus } from './provider-setup';
 
 /** What `GET /v1/models` and `techteam models` show. */
@@ -14,7 +14,7 @@ export interface ModelsView {
     maxOutputTokens: number;
     /** USD per million tokens, as in the price file. */
     prices: { input: string; output: string; cachedInput: string; cacheWrite?: string };
-    capabilities: { tools: boolean; json: boolean; vision: boolean };
+    capabilities: ModelCapabilities;
     quality: number;
     source: 'catalog' | 'tenant' | 'config';
   }>;

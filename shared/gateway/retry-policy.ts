@@ -56,8 +56,9 @@ export function cooldownFor(kind: ProviderFailureKind, policy: RetryPolicy): num
     case 'server':
     case 'timeout':
     case 'network':
-    case 'malformed':
       return policy.cooldownMs;
+    // 'malformed' is not here: a 2xx we could not use is retried and then the next model is tried,
+    // but the deployment answered, and what a model wrote says nothing about the deployment's health.
     default:
       return 0;
   }
