@@ -60,6 +60,6 @@ export class LiveText {
     const words = printable(current.text).replace(/\s+/g, ' ').trim();
     if (!words) return undefined;
     const room = Math.max(10, width - prefix.length - 1);
-    return prefix + (words.length > room ? `…${words.slice(-(room - 1))}` : words);
+    return prefix + (words.length > room ? `…${words.slice(-(room - 1)).trimStart()}` : words);
   }
 }
