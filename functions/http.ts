@@ -19,6 +19,15 @@ export interface ApiResponse {
   body: unknown;
 }
 
+/**
+ * A response that is a file, not JSON: sent base64-encoded (`isBase64Encoded`), which
+ * API Gateway decodes, so binary content arrives intact. `fileName` makes it a download.
+ */
+export interface FileResponse {
+  status: number;
+  file: { content: Buffer; contentType: string; fileName?: string };
+}
+
 type ApiEvent = APIGatewayProxyEventV2 & { techteam?: { tenant: TenantContext; body: unknown } };
 
 interface AuthorizerContext {
@@ -71,8 +80,25 @@ const errorResponse = (): MiddlewareObj<ApiEvent, APIGatewayProxyResultV2> => ({
   },
 });
 
+function respondWithFile({ status, file }: FileResponse): APIGatewayProxyResultV2 {
+  return {
+    statusCode: status,
+    headers: {
+      'content-type': file.contentType,
+      'cache-control': 'no-store',
+      // The content is the team's, not ours: never let a browser guess it is a page or a script.
+      'x-content-type-options': 'nosniff',
+      ...(file.fileName
+        ? { 'content-disposition': `attachment; filename="${file.fileName.replace(/[^\w.-]/g, '_')}"` }
+        : {}),
+    },
+    body: file.content.toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
 /** Wraps an API handler body with the middleware every route shares. */
-export function apiHandler(body: (request: ApiRequest) => Promise<ApiResponse>) {
+export function apiHandler(body: (request: ApiRequest) => Promise<ApiResponse | FileResponse>) {
   return middy<ApiEvent, APIGatewayProxyResultV2, Error, Context>()
     .use(injectLambdaContext(log, { resetKeys: true }))
     .use(errorResponse())
@@ -86,6 +112,6 @@ export function apiHandler(body: (request: ApiRequest) => Promise<ApiResponse>) 
         query: (event.queryStringParameters ?? {}) as Record<string, string>,
         event,
       });
-      return respond(result.status, result.body);
+      return 'file' in result ? respondWithFile(result) : respond(result.status, result.body);
     });
 }

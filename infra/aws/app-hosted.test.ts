@@ -330,8 +330,26 @@ describe('grants: each function has only what its handler uses', () => {
       for (const a of runnerActions) expect(actions.has(a), `${file} ${a}`).toBe(true);
     }
     expect(actionsOfHandler('workflow/dev-attempt.ts').has('sqs:SendMessage')).toBe(true);
+    const filesRoutes = ['ListFiles', 'GetFile', 'GetArchive'];
     for (const route of API_ROUTES)
-      expect(services(actionsOfHandler(route.file)).has('s3'), route.name).toBe(false);
+      expect(services(actionsOfHandler(route.file)).has('s3'), route.name).toBe(
+        filesRoutes.includes(route.name),
+      );
+  });
+
+  it('the files routes read workspace objects and list workspace prefixes, and nothing else in S3', () => {
+    for (const file of ['api/list-files.ts', 'api/get-file.ts', 'api/get-archive.ts']) {
+      const fn = lambdas().get(file)!;
+      const s3 = statementsOfRole(all(), roleOfFunction(fn.resource)).filter((s) =>
+        [s['Action']].flat().some((a) => String(a).startsWith('s3:')),
+      );
+      expect(s3.map((s) => s['Action']).sort(), file).toEqual(['s3:GetObject', 's3:ListBucket']);
+      const get = s3.find((s) => s['Action'] === 's3:GetObject')!;
+      expect(JSON.stringify(get['Resource']).endsWith('"/*/workspace/*"]]}'), file).toBe(true);
+      const list = s3.find((s) => s['Action'] === 's3:ListBucket')!;
+      expect(list['Condition'], file).toEqual({ StringLike: { 's3:prefix': ['*/workspace/*'] } });
+      expect(envOf(fn), file).toHaveProperty('TECHTEAM_ARTIFACTS_BUCKET');
+    }
   });
 
   it('lists tasks in the sandbox cluster only', () => {

@@ -30,9 +30,10 @@ describe('function access table', () => {
       );
     });
 
-    it(`${h.name}: workspace and sandbox iff the handler uses the team runtime`, () => {
+    it(`${h.name}: workspace and sandbox iff the handler uses the team runtime; workspace reads iff the workspace runtime`, () => {
       const team = source.includes('@techteam/shared/runtime/team');
-      expect(!!h.access.workspace).toBe(team);
+      const reads = source.includes('@techteam/shared/runtime/workspaces');
+      expect(h.access.workspace).toBe(team ? 'readWrite' : reads ? 'read' : undefined);
       expect(!!h.access.sandbox).toBe(team);
     });
 

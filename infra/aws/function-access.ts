@@ -12,8 +12,11 @@ export interface FunctionAccess {
   table: 'none' | 'read' | 'readWrite';
   /** Step Functions calls: `start` (StartExecution), `stop` (StopExecution), `respond` (SendTaskSuccess). */
   execution?: 'start' | 'stop' | 'respond';
-  /** Reads and writes the task's workspace in the artifacts bucket (`<tenant>/<task>/workspace/`). */
-  workspace?: boolean;
+  /**
+   * The task's workspace in the artifacts bucket (`<tenant>/<task>/workspace/`): `readWrite` for
+   * the employees, `read` (s3:GetObject on workspace keys, s3:ListBucket under workspace prefixes) for the files API.
+   */
+  workspace?: 'read' | 'readWrite';
   /** Calls models: Bedrock, and in hosted mode the provider key secrets. */
   models?: boolean;
   /** Reads the provider key secrets (hosted mode) without calling models, e.g. to report which providers are live. */
@@ -33,6 +36,10 @@ export const API_ACCESS: Record<string, FunctionAccess> = {
   ListTasks: { table: 'read' },
   GetTask: { table: 'read' },
   ListEvents: { table: 'read' },
+  // The files API: the task's row (404 for an unknown task), then its workspace, read only.
+  ListFiles: { table: 'read', workspace: 'read' },
+  GetFile: { table: 'read', workspace: 'read' },
+  GetArchive: { table: 'read', workspace: 'read' },
   CancelTask: { table: 'readWrite', execution: 'stop', sandboxRuns: true },
   ApproveTask: { table: 'readWrite', execution: 'respond' },
   RejectTask: { table: 'readWrite', execution: 'respond' },
@@ -65,9 +72,9 @@ export const WORKFLOW_ACCESS: Record<TaskStateName, FunctionAccess> = {
   ApprovalGate: { table: 'readWrite', providerKeys: true },
   StartRun: { table: 'readWrite', sandboxRuns: true },
   StartStep: { table: 'readWrite' },
-  RunEmployee: { table: 'readWrite', workspace: true, models: true, sandbox: true },
-  DevAttempt: { table: 'readWrite', workspace: true, models: true, sandbox: true },
-  QAReview: { table: 'readWrite', workspace: true, models: true, sandbox: true },
+  RunEmployee: { table: 'readWrite', workspace: 'readWrite', models: true, sandbox: true },
+  DevAttempt: { table: 'readWrite', workspace: 'readWrite', models: true, sandbox: true },
+  QAReview: { table: 'readWrite', workspace: 'readWrite', models: true, sandbox: true },
   RejectStep: { table: 'readWrite' },
   Synthesize: { table: 'readWrite', models: true },
   Finalize: { table: 'readWrite', sandboxRuns: true },
@@ -85,7 +92,8 @@ export function wildcardKindsOf(access: FunctionAccess): WildcardKind[] {
   const kinds: WildcardKind[] = [];
   if (access.table !== 'none') kinds.push('TableIndexes');
   if (access.execution === 'stop') kinds.push('StateMachineExecutions');
-  if (access.workspace) kinds.push('TaskWorkspaces', 'S3GrantActions');
+  if (access.workspace === 'readWrite') kinds.push('TaskWorkspaces', 'S3GrantActions');
+  if (access.workspace === 'read') kinds.push('TaskWorkspaces');
   if (access.models) kinds.push('BedrockModels', 'BedrockModelsViaProfiles');
   if (access.sandbox) kinds.push('SandboxJobObjects', 'S3GrantActions');
   // Fargate only, where the grants exist: the run queues, the runner tasks, ecs:ListTasks.

@@ -9,7 +9,20 @@ export interface RouteMatch {
   pathParameters: Record<string, string>;
 }
 
-/** Matches a request against API Gateway-style route paths (`/v1/tasks/{id}`). */
+function decodeSegment(name: string, raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new InvalidInput(`Invalid path: ${name} is not a valid URL-encoded value`, [
+      { path: name, message: 'is not valid percent-encoding' },
+    ]);
+  }
+}
+
+/**
+ * Matches a request against API Gateway-style route paths: `{id}` takes one
+ * segment, a last `{path+}` (greedy) takes the rest, one or more segments.
+ */
 export function matchRoute(
   routes: readonly RouteSpec[],
   method: string,
@@ -19,18 +32,20 @@ export function matchRoute(
   const parts = path.split('/').filter(Boolean);
   for (const route of routes) {
     const pattern = route.path.split('/').filter(Boolean);
-    if (pattern.length !== parts.length) continue;
+    const greedy = /^\{(\w+)\+\}$/.exec(pattern.at(-1) ?? '')?.[1];
+    if (greedy ? parts.length < pattern.length : pattern.length !== parts.length) continue;
     const params: Record<string, string> = {};
     const ok = pattern.every((seg, i) => {
+      if (greedy && i === pattern.length - 1) {
+        params[greedy] = parts
+          .slice(i)
+          .map((p) => decodeSegment(greedy, p))
+          .join('/');
+        return true;
+      }
       const m = /^\{(\w+)\}$/.exec(seg);
       if (m) {
-        try {
-          params[m[1]!] = decodeURIComponent(parts[i]!);
-        } catch {
-          throw new InvalidInput(`Invalid path: ${m[1]} is not a valid URL-encoded value`, [
-            { path: m[1]!, message: 'is not valid percent-encoding' },
-          ]);
-        }
+        params[m[1]!] = decodeSegment(m[1]!, parts[i]!);
         return true;
       }
       return seg === parts[i];
@@ -113,18 +128,19 @@ export function lambdaContext(functionName: string): Context {
   };
 }
 
-/** Normalises a Lambda proxy result (a string or an object) to status, headers and body. */
+/**
+ * Normalises a Lambda proxy result (a string or an object) to status, headers and body.
+ * A base64-encoded body is decoded to bytes, as API Gateway does: binary content stays intact.
+ */
 export function fromApiGatewayResult(result: APIGatewayProxyResultV2): {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  body: string | Buffer;
 } {
   if (typeof result === 'string')
     return { status: 200, headers: { 'content-type': 'application/json' }, body: result };
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
-  const body = result.isBase64Encoded
-    ? Buffer.from(result.body ?? '', 'base64').toString()
-    : (result.body ?? '');
+  const body = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? '');
   return { status: result.statusCode ?? 200, headers, body };
 }

@@ -1,10 +1,9 @@
 import { type TeamGateway, teamGateway } from '../gateway/team-gateway';
+import { gatewayOnly } from './gateway-only';
 import { type Runtime, runtime, useRuntime } from './index';
 
+export { gatewayOnly };
 export type ModelRuntime = Runtime & { gateway: TeamGateway };
-
-/** Runtimes built here: the gateway only, no workspace or sandbox (see teamRuntime). */
-export const gatewayOnly = new WeakSet<Runtime>();
 
 /**
  * The runtime with the model gateway (providers, catalog, budgets), for the

@@ -24,6 +24,11 @@ export const keys = {
     PK: `T#${tenantId}#TASK#${taskId}`,
     SK: `EV#${eventId}`,
   }),
+  /** Streamed model text: transient (TTL), beside the event log but never in it. */
+  delta: (tenantId: string, taskId: string, deltaId: string) => ({
+    PK: `T#${tenantId}#TASK#${taskId}`,
+    SK: `DELTA#${deltaId}`,
+  }),
   usage: (tenantId: string, taskId: string, usageId: string) => ({
     PK: `T#${tenantId}#TASK#${taskId}`,
     SK: `USAGE#${usageId}`,

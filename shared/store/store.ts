@@ -27,6 +27,7 @@ import {
 import { ConcurrentUpdate, NotFound } from '../errors';
 import { newTaskId, newUlid } from './ids';
 import { keys, stripKeys } from './keys';
+import { TTL_ATTRIBUTE } from './table';
 import { type TransactWriteItem, transactWithRetry } from './transact';
 
 export interface Clock {
@@ -47,6 +48,23 @@ export interface TransitionOptions {
   failure?: TaskFailure;
   summary?: string;
 }
+
+/**
+ * A piece of an employee's streamed model text. Transient: kept about an hour
+ * (the table's TTL), outside the permanent event log, for clients that follow a
+ * task live; the `message` event stays the record of what was said.
+ */
+export interface TaskDelta {
+  id: string;
+  at: string;
+  taskId: string;
+  stepId?: string;
+  employee: string;
+  text: string;
+}
+
+/** How long a delta item lives before the table's TTL removes it. */
+export const DELTA_TTL_SECONDS = 60 * 60;
 
 const TOTAL_FIELDS = ['inputTokens', 'outputTokens', 'cachedInputTokens', 'costMicroUsd'] as const;
 
@@ -426,6 +444,69 @@ export class Store {
     const items = (out.Items ?? []).map((i) => TaskEvent.parse(stripKeys(i)));
     const last = items.at(-1);
     return { items, ...(out.LastEvaluatedKey && last ? { next: last.id } : {}) };
+  }
+
+  // ---- deltas (streamed text, transient) -------------------------------
+
+  /** Writes one coalesced piece of streamed text; DynamoDB's TTL deletes it after DELTA_TTL_SECONDS. */
+  async appendDelta(tenantId: string, delta: Omit<TaskDelta, 'id' | 'at'>): Promise<TaskDelta> {
+    const now = this.clock.now();
+    const id = newUlid(now.getTime());
+    const value: TaskDelta = { id, at: now.toISOString(), ...delta };
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.delta(tenantId, delta.taskId, id),
+          entity: 'delta',
+          ...value,
+          [TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + DELTA_TTL_SECONDS,
+        },
+      }),
+    );
+    return value;
+  }
+
+  /**
+   * Deltas in ULID order, strictly after the `after` cursor. TTL deletion lags
+   * expiry by up to days on AWS, so expired items are filtered out here.
+   */
+  async listDeltas(
+    tenantId: string,
+    taskId: string,
+    opts: { after?: string; limit?: number } = {},
+  ): Promise<Page<TaskDelta>> {
+    const { PK } = keys.task(tenantId, taskId);
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :d)',
+        FilterExpression: '#ttl > :now',
+        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: {
+          ':pk': PK,
+          ':d': 'DELTA#',
+          ':now': Math.floor(this.clock.now().getTime() / 1000),
+        },
+        ConsistentRead: true,
+        Limit: opts.limit ?? 200,
+        ...(opts.after ? { ExclusiveStartKey: keys.delta(tenantId, taskId, opts.after) } : {}),
+      }),
+    );
+    const items = (out.Items ?? []).map(
+      (i): TaskDelta => ({
+        id: String(i['id']),
+        at: String(i['at']),
+        taskId: String(i['taskId']),
+        ...(typeof i['stepId'] === 'string' ? { stepId: i['stepId'] } : {}),
+        employee: String(i['employee']),
+        text: String(i['text']),
+      }),
+    );
+    const lastKey = out.LastEvaluatedKey?.['SK'];
+    // With a filter, a page can end on an expired item: the cursor is the last key read, not returned.
+    const next = typeof lastKey === 'string' ? lastKey.slice('DELTA#'.length) : undefined;
+    return { items, ...(next ? { next } : {}) };
   }
 
   // ---- plan and steps ----------------------------------------------------

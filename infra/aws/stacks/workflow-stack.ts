@@ -2,6 +2,7 @@ import { WORKFLOW_HANDLERS } from '@techteam/functions/routes';
 import { TASK_STATES, type TaskStateName, workflowDefinition } from '@techteam/shared/workflow';
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -44,9 +45,28 @@ export function grantDataAccess(
 ): void {
   if (access.table === 'readWrite') table.grantReadWriteData(fn);
   else if (access.table === 'read') table.grantReadData(fn);
-  if (access.workspace) artifacts.grantReadWrite(fn, WORKSPACE_KEYS);
+  if (access.workspace === 'readWrite') artifacts.grantReadWrite(fn, WORKSPACE_KEYS);
+  if (access.workspace === 'read') grantWorkspaceRead(fn, artifacts);
   if (access.models) grantBedrockCalls(fn, fn);
   if (readsProviderKeys(access)) grantProviderKeys(fn, Object.values(providerKeys ?? {}));
+}
+
+/**
+ * Reading workspaces, and nothing more: Bucket.grantRead would add s3:GetBucket*, s3:List* and
+ * s3:GetObject* (ACLs, versions, tags) on the whole bucket; the files API needs one object read
+ * and one prefix listing.
+ */
+function grantWorkspaceRead(fn: TechteamFunction, artifacts: IBucket): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({ actions: ['s3:GetObject'], resources: [artifacts.arnForObjects(WORKSPACE_KEYS)] }),
+  );
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [artifacts.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [WORKSPACE_KEYS] } },
+    }),
+  );
 }
 
 /** The environment every Lambda shares, from the runtime's contract (shared/config, shared/runtime). */

@@ -1,5 +1,14 @@
 import type { Plan, StepResult, Task, TaskEvent } from '@techteam/shared/domain';
 import type { ModelsView } from '@techteam/shared/gateway/models-view';
+import type { TaskDelta } from '@techteam/shared/store';
+
+/** One poll of a task followed live: its events after a cursor, and the streamed text after its own. */
+export interface LivePage {
+  events: TaskEvent[];
+  deltas: TaskDelta[];
+  /** Pass back as `deltasAfter`; absent until the task has streamed anything. */
+  deltaCursor?: string;
+}
 
 export class HostUnreachable extends Error {
   constructor(readonly url: string) {
@@ -37,10 +46,9 @@ export class TechteamClient {
     }
   }
 
-  private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let res: Response;
+  private async fetch(method: string, path: string, body?: unknown): Promise<Response> {
     try {
-      res = await fetch(new URL(path, this.baseUrl), {
+      return await fetch(new URL(path, this.baseUrl), {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -48,6 +56,10 @@ export class TechteamClient {
     } catch {
       throw new HostUnreachable(this.baseUrl);
     }
+  }
+
+  private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.fetch(method, path, body);
     const text = await res.text();
     let json: unknown;
     try {
@@ -90,6 +102,20 @@ export class TechteamClient {
     return this.request('GET', `/v1/tasks/${encodeURIComponent(id)}/events?${q}`);
   }
 
+  listFiles(id: string): Promise<{ files: { path: string; bytes: number; problem?: string }[] }> {
+    return this.request('GET', `/v1/tasks/${encodeURIComponent(id)}/files`);
+  }
+
+  /** A workspace file's bytes, exactly as stored. */
+  async getFile(id: string, path: string): Promise<Buffer> {
+    const encoded = path.split('/').map(encodeURIComponent).join('/');
+    const res = await this.fetch('GET', `/v1/tasks/${encodeURIComponent(id)}/files/${encoded}`);
+    if (res.ok) return Buffer.from(await res.arrayBuffer());
+    const err = ((await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } })
+      .error;
+    throw new ApiError(res.status, err?.code ?? 'Error', err?.message ?? `HTTP ${res.status}`);
+  }
+
   cancelTask(id: string): Promise<{ task: Task }> {
     return this.request('POST', `/v1/tasks/${encodeURIComponent(id)}/cancel`, {});
   }
@@ -108,6 +134,26 @@ export class TechteamClient {
 
   listSamples(): Promise<{ samples: { id: string; prompt: string; runtime: string }[] }> {
     return this.request('GET', '/v1/samples');
+  }
+
+  /** Every event after `after` (across pages) and, from the first page, the streamed text after `deltasAfter`. */
+  async eventsWithDeltas(id: string, after?: string, deltasAfter?: string): Promise<LivePage> {
+    const q = new URLSearchParams({
+      limit: '200',
+      deltas: 'true',
+      ...(after ? { after } : {}),
+      ...(deltasAfter ? { deltasAfter } : {}),
+    });
+    const first = await this.request<LivePage & { next?: string }>(
+      'GET',
+      `/v1/tasks/${encodeURIComponent(id)}/events?${q}`,
+    );
+    const events = first.next ? [...first.events, ...(await this.allEvents(id, first.next))] : first.events;
+    return {
+      events,
+      deltas: first.deltas ?? [],
+      ...(first.deltaCursor ? { deltaCursor: first.deltaCursor } : {}),
+    };
   }
 
   /** Every event of a task after `after`, across pages. */

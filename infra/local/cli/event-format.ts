@@ -1,4 +1,5 @@
 import type { TaskEvent } from '@techteam/shared/domain';
+import { printable } from './terminal-text';
 
 /** Micro-USD as dollars, with enough digits to show a fraction of a cent. */
 export function formatUsd(micro: number): string {
@@ -31,8 +32,12 @@ function summariseArgs(args: Record<string, unknown>): string {
     .join(', ');
 }
 
-/** One event as a person reads it in a terminal. */
+/** One event as a person reads it in a terminal; what models and tools wrote cannot drive the terminal. */
 export function formatEvent(e: TaskEvent): string {
+  return printable(describeEvent(e));
+}
+
+function describeEvent(e: TaskEvent): string {
   switch (e.type) {
     case 'task_created':
       return `● task created: ${e.title}`;

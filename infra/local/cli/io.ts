@@ -2,6 +2,8 @@
 export interface CliIo {
   url: string;
   isTty: boolean;
+  /** The terminal's width, when it has one. */
+  columns?: number;
   out(line: string): void;
   err(line: string): void;
   /** A progress line: redrawn in place on a terminal, printed as a line otherwise. */
@@ -15,6 +17,9 @@ export function processIo(url: string): CliIo {
   return {
     url,
     isTty,
+    get columns() {
+      return process.stdout.columns;
+    },
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
     progress: (line) => {

@@ -1,6 +1,7 @@
 import { loadConfig } from '@techteam/shared/config';
 import { isTechteamError } from '@techteam/shared/errors';
 import { ApiError, HostUnreachable } from './api-client';
+import { filesCommand } from './files-command';
 import { processIo } from './io';
 import { modelsCommand } from './models-command';
 import { runCommand } from './run-command';
@@ -17,7 +18,8 @@ Commands
                           (--approve: the plan waits for your approval before anything runs;
                           --budget 2.50: model spend stops at that many USD, refused calls say so)
   tasks [--limit N]       list tasks, newest first
-  show <task-id>          one task and its whole event log
+  show <task-id>          one task and its whole event log (--follow: then stream it until it ends)
+  files <task-id>         the task's workspace files with their sizes (--out DIR: download them into DIR)
   models [--json]         the model catalog with prices, which providers are live, and why not
   samples                 the built-in tasks the demo model plays end to end
   approve <task-id>       approve a plan that waits (--plan edited.json to change it, --note text)
@@ -51,6 +53,8 @@ export async function main(argv: string[]): Promise<number> {
         return await tasksCommand(rest, io);
       case 'show':
         return await showCommand(rest, io);
+      case 'files':
+        return await filesCommand(rest, io);
       case 'cancel':
       case 'approve':
       case 'reject':

@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
-import { TaskPreference } from '@techteam/shared/domain';
+import { type TaskEvent, TaskPreference } from '@techteam/shared/domain';
+import type { TaskDelta } from '@techteam/shared/store';
 import { decodeTime, encodeTime } from 'ulid';
 import { TechteamClient } from './api-client';
 import { advance, formatEvent, type Progress, progressLine } from './event-format';
 import type { CliIo } from './io';
+import { LiveText } from './live-text';
+import { dim } from './terminal-text';
 
 const USAGE =
   'usage: techteam run "<prompt>" [--preference quality|balanced|cheap] [--budget <usd>] [--title <title>] [--approve (wait for plan approval)]';
@@ -66,9 +69,11 @@ function lagBehind(cursor: string | undefined): string | undefined {
 /**
  * Streams a task's events until it ends or waits for approval. Exit code 0
  * when the task succeeds (or now waits on a person), 1 when it fails or is cancelled.
+ * On a terminal, what an employee is saying streams dimmed in the progress line
+ * until its message is printed; a log gets the messages alone.
  */
 export async function followTask(
-  client: TechteamClient,
+  client: Pick<TechteamClient, 'allEvents' | 'eventsWithDeltas'>,
   taskId: string,
   io: CliIo,
   after?: string,
@@ -86,13 +91,22 @@ export async function followTask(
   let cursor = after;
   let lastStep = -1;
   const seen = new Set<string>();
+  const live = io.isTty ? new LiveText(after) : undefined;
+  let deltaCursor: string | undefined;
   for (;;) {
-    const events = (await client.allEvents(taskId, lagBehind(cursor))).filter(
-      (e) => !seen.has(e.id) && (after === undefined || e.id > after),
-    );
+    let polled: TaskEvent[];
+    let deltas: TaskDelta[] = [];
+    if (live) {
+      const page = await client.eventsWithDeltas(taskId, lagBehind(cursor), deltaCursor);
+      polled = page.events;
+      deltas = page.deltas;
+      deltaCursor = page.deltaCursor ?? deltaCursor;
+    } else polled = await client.allEvents(taskId, lagBehind(cursor));
+    const events = polled.filter((e) => !seen.has(e.id) && (after === undefined || e.id > after));
     let finished: string | undefined;
     for (const e of events) {
       seen.add(e.id);
+      live?.see(e);
       progress = advance(progress, e);
       io.clearProgress();
       io.out(formatEvent(e));
@@ -101,6 +115,7 @@ export async function followTask(
       if (e.type === 'approval_decided' || e.type === 'status_changed') finished = undefined;
       cursor = e.id;
     }
+    for (const d of deltas) live?.add(d);
     progress = { ...progress, elapsedMs: Date.now() - started };
     if (finished) {
       io.clearProgress();
@@ -112,7 +127,9 @@ export async function followTask(
       return finished === 'succeeded' ? 0 : 1;
     }
     // On a terminal the line redraws in place; in a log it appears when the step changes.
-    if (io.isTty || progress.step !== lastStep) io.progress(progressLine(progress));
+    const speaking = live?.line(io.columns ?? 100);
+    if (speaking) io.progress(dim(speaking, io.isTty));
+    else if (io.isTty || progress.step !== lastStep) io.progress(progressLine(progress));
     lastStep = progress.step;
     await new Promise((r) => setTimeout(r, pollMs));
   }

@@ -1,6 +1,8 @@
+import { isTerminal } from '@techteam/shared/domain';
 import { TechteamClient } from './api-client';
 import { formatEvent, formatUsd } from './event-format';
 import type { CliIo } from './io';
+import { followTask } from './run-command';
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text.slice(0, width) : text + ' '.repeat(width - text.length);
@@ -25,11 +27,12 @@ export async function tasksCommand(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-/** `techteam show <id>`: one task, its plan, and its whole event log. */
+/** `techteam show <id> [--follow]`: one task, its plan, and its whole event log; with --follow, then live. */
 export async function showCommand(argv: string[], io: CliIo): Promise<number> {
-  const id = argv[0];
+  const follow = argv.includes('--follow');
+  const id = argv.find((a) => !a.startsWith('--'));
   if (!id) {
-    io.err('usage: techteam show <task-id>');
+    io.err('usage: techteam show <task-id> [--follow]');
     return 2;
   }
   const client = new TechteamClient(io.url);
@@ -41,6 +44,8 @@ export async function showCommand(argv: string[], io: CliIo): Promise<number> {
   );
   if (task.failure) io.out(`failed: ${task.failure.code}: ${task.failure.message}`);
   io.out('');
-  for (const e of await client.allEvents(id)) io.out(`${e.at.slice(11, 23)} ${formatEvent(e)}`);
-  return 0;
+  const events = await client.allEvents(id);
+  for (const e of events) io.out(`${e.at.slice(11, 23)} ${formatEvent(e)}`);
+  if (!follow || isTerminal(task.status)) return 0;
+  return followTask(client, id, io, events.at(-1)?.id);
 }

@@ -1,0 +1,114 @@
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { Task } from '@techteam/shared/domain';
+import { useRuntime } from '@techteam/shared/runtime';
+import type { Store } from '@techteam/shared/store';
+import { freshStore } from '@techteam/shared/testing/dynamo';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { unzipSync } from 'fflate';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { handler as getArchive } from './get-archive';
+import { handler as getFile } from './get-file';
+import { handler as listFiles } from './list-files';
+
+// The files handlers as a Lambda runs them: the runtime built from the environment, the
+// workspace in S3 (the SDK mocked at the wire), the store on DynamoDB Local.
+const s3 = mockClient(S3Client);
+const BUCKET = 'techteam-artifacts';
+const OBJECTS: Record<string, string> = {
+  'src/slugify.py': 'def slugify(s):\n    return s\n',
+  'README.md': '# café\n',
+};
+
+function event(path: Record<string, string>, query?: Record<string, string>): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    rawPath: '/',
+    pathParameters: path,
+    ...(query ? { queryStringParameters: query } : {}),
+    requestContext: { authorizer: { lambda: { tenantId: 'acme', principal: 'key_1' } } },
+  } as unknown as APIGatewayProxyEventV2;
+}
+const context = {
+  functionName: 'test',
+  awsRequestId: 'r1',
+  getRemainingTimeInMillis: () => 10_000,
+} as Context;
+const call = async (h: typeof listFiles, e: APIGatewayProxyEventV2) =>
+  (await h(e as never, context as never)) as APIGatewayProxyStructuredResultV2;
+
+describe('the files API on the S3 workspace', () => {
+  let store: Store;
+  let task: Task;
+
+  beforeAll(async () => {
+    store = await freshStore();
+    task = await store.createTask('acme', { prompt: 'Write a slugify function', preference: 'balanced' });
+    vi.stubEnv('TECHTEAM_TABLE', store.tableName);
+    vi.stubEnv('TECHTEAM_DYNAMO_ENDPOINT', inject('dynamoEndpoint'));
+    vi.stubEnv('TECHTEAM_ARTIFACTS_BUCKET', BUCKET);
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    useRuntime(undefined);
+  });
+  afterAll(() => {
+    useRuntime(undefined);
+    vi.unstubAllEnvs();
+  });
+  beforeEach(() => {
+    s3.reset();
+    const prefix = `acme/${task.id}/workspace/`;
+    s3.on(ListObjectsV2Command, { Bucket: BUCKET, Prefix: prefix }).resolves({
+      Contents: Object.keys(OBJECTS).map((p) => ({ Key: prefix + p })),
+    });
+    for (const [path, text] of Object.entries(OBJECTS)) {
+      s3.on(GetObjectCommand, { Bucket: BUCKET, Key: prefix + path }).resolves({
+        Body: { transformToString: async () => text } as never,
+        ContentLength: Buffer.byteLength(text),
+      });
+    }
+    s3.on(GetObjectCommand, { Bucket: BUCKET, Key: `${prefix}missing.py` }).rejects(
+      Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' }),
+    );
+  });
+
+  it('lists the task’s objects under its tenant and task prefix, with their sizes', async () => {
+    const res = await call(listFiles, event({ id: task.id }));
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body!)).toEqual({
+      files: [
+        { path: 'README.md', bytes: 8 },
+        { path: 'src/slugify.py', bytes: 29 },
+      ],
+    });
+    expect(s3.commandCalls(ListObjectsV2Command)[0]!.args[0].input.Prefix).toBe(`acme/${task.id}/workspace/`);
+  });
+
+  it('serves one file base64-encoded for API Gateway, and 404 for a missing one', async () => {
+    const res = await call(getFile, event({ id: task.id, path: 'README.md' }));
+    expect(res.isBase64Encoded).toBe(true);
+    expect(res.headers?.['content-type']).toBe('text/plain; charset=utf-8');
+    expect(Buffer.from(res.body!, 'base64').toString()).toBe('# café\n');
+    const missing = await call(getFile, event({ id: task.id, path: 'missing.py' }));
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it('refuses a path leaving the workspace before any S3 call', async () => {
+    const res = await call(getFile, event({ id: task.id, path: '../other-task/workspace/secret.py' }));
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body!).error.details.issues[0].path).toBe('path');
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+  });
+
+  it('zips the workspace, and answers 404 for another tenant’s task without touching S3', async () => {
+    const res = await call(getArchive, event({ id: task.id }, { format: 'zip' }));
+    const files = unzipSync(Buffer.from(res.body!, 'base64'));
+    expect(Object.keys(files).sort()).toEqual(['README.md', 'src/slugify.py']);
+    expect(Buffer.from(files['README.md']!).toString()).toBe('# café\n');
+
+    const other = await store.createTask('globex', { prompt: 'theirs', preference: 'balanced' });
+    s3.resetHistory();
+    const theirs = await call(listFiles, event({ id: other.id }));
+    expect(theirs.statusCode).toBe(404);
+    expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,53 @@
+import type { Config } from '../config';
+import type { Workspace } from '../workspace';
+import { onFirstUse } from './first-use';
+import { gatewayOnly } from './gateway-only';
+import { notConfigured, type Runtime, runtime, useRuntime } from './index';
+
+/**
+ * Each task's workspace in the artifacts bucket, the S3 SDK imported on first
+ * use: in a Lambda bundled with code splitting the S3 client is parsed on the
+ * first read, not at init (where it would count against every cold start).
+ */
+export function s3Workspaces(config: Config): Runtime['workspaceFor'] {
+  const region = config.AWS_REGION;
+  const s3Client = onFirstUse(async () => {
+    const { S3Client } = await import('@aws-sdk/client-s3');
+    return new S3Client(region ? { region } : {});
+  });
+  return (tenantId, taskId) => {
+    const get = onFirstUse(async () =>
+      (await import('../workspace/s3-workspace')).S3Workspace.forTask(
+        await s3Client(),
+        config.TECHTEAM_ARTIFACTS_BUCKET ?? notConfigured('TECHTEAM_ARTIFACTS_BUCKET'),
+        tenantId,
+        taskId,
+      ),
+    );
+    const workspace: Workspace = {
+      list: async () => (await get()).list(),
+      read: async (path) => (await get()).read(path),
+      write: async (path, content) => (await get()).write(path, content),
+      files: async () => (await get()).files(),
+    };
+    return workspace;
+  };
+}
+
+const withWorkspaces = new WeakSet<Runtime>();
+
+/**
+ * The runtime with the task workspaces and nothing else added: no model
+ * gateway, no sandbox. For the handlers that serve a task's files; their
+ * Lambdas get read access to the workspaces alone. The local host installs a
+ * whole runtime up front (a gateway not built here), so there this returns it.
+ */
+export function workspaceRuntime(): Runtime {
+  const base = runtime();
+  const whole = base.gateway !== undefined && !gatewayOnly.has(base);
+  if (whole || withWorkspaces.has(base)) return base;
+  const full: Runtime = { ...base, workspaceFor: s3Workspaces(base.config) };
+  withWorkspaces.add(full);
+  useRuntime(full);
+  return full;
+}
