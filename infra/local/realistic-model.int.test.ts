@@ -121,6 +121,16 @@ describe('the team with a model that misbehaves as real ones do', () => {
     );
     const asks = team.requestsOf('researcher');
     expect(asks[1]!.body.messages.at(-1).content).toMatch(/answer was empty/);
+    // The words were streamed, and reached API clients as transient deltas beside the events.
+    expect(asks.every((a) => a.body.stream === true)).toBe(true);
+    const live = (await (await fetch(`${host.url}/v1/tasks/${task.id}/events?deltas=true`)).json()) as {
+      deltas: { employee: string; text: string }[];
+    };
+    const streamed = live.deltas
+      .filter((d) => d.employee === 'researcher')
+      .map((d) => d.text)
+      .join('');
+    expect(streamed).toBe('A slug is lowercase and uses dashes.');
     expect(asks[2]!.body.messages.at(-1).content).toMatch(/cut off at the output limit/);
   });
 

@@ -1,4 +1,5 @@
 import { type AgentOutcome, runAgent } from '../agents/agent-loop';
+import { DeltaStream } from '../agents/delta-stream';
 import { MAX_DEV_ROUNDS, type WorkflowDeps } from './deps';
 import {
   finishStep,
@@ -44,6 +45,8 @@ async function employeeAnswer(
       transport: new StreamableHTTPClientTransport(new URL(m.url)),
     })),
   );
+  // The employee's words reach followers as they come (transient, coalesced delta items).
+  const deltas = new DeltaStream({ store: deps.store, tenantId, taskId, stepId: ctx.step.id, employee });
   try {
     const outcome = await runAgent({
       store: deps.store,
@@ -54,9 +57,11 @@ async function employeeAnswer(
       prompt,
       toolbox,
       ...(signal ? { signal } : {}),
+      onDelta: (text) => deltas.push(text),
     });
     return outcome;
   } finally {
+    await deltas.close();
     await toolbox.close();
   }
 }
