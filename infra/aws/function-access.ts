@@ -69,7 +69,9 @@ export const WORKFLOW_ACCESS: Record<TaskStateName, FunctionAccess> = {
   DevAttempt: { table: 'readWrite', workspace: true, models: true, sandbox: true },
   QAReview: { table: 'readWrite', workspace: true, models: true, sandbox: true },
   RejectStep: { table: 'readWrite' },
-  Synthesize: { table: 'readWrite', models: true },
+  // Both read the workspace (files, sizes, the diff) as evidence; neither runs code.
+  Replan: { table: 'readWrite', workspace: true, models: true },
+  Synthesize: { table: 'readWrite', workspace: true, models: true },
   Finalize: { table: 'readWrite', sandboxRuns: true },
   MarkFailed: { table: 'readWrite', sandboxRuns: true },
 };

@@ -55,6 +55,35 @@ export function planDraftJsonSchema(): Record<string, unknown> {
   return draftSchema;
 }
 
+/** A re-plan as a model writes it: replan the rest (the new steps only), or decline; strict like PlanDraft. */
+export const ReplanDraft = z.strictObject({
+  replan: z.boolean().check(z.describe('true to re-plan the remaining work, false to let the task fail.')),
+  reason: z
+    .string()
+    .check(z.minLength(1), z.describe('Why: what failed, and why the new steps will work (or why not).')),
+  summary: z._default(z.string(), ''),
+  steps: z._default(
+    z
+      .array(z.strictObject(stepShape))
+      .check(z.describe('The new steps only; steps already done stay. Empty when replan is false.')),
+    [],
+  ),
+});
+export type ReplanDraft = z.infer<typeof ReplanDraft>;
+
+let replanSchema: Record<string, unknown> | undefined;
+/** The JSON schema of ReplanDraft, for structured output (`submit_replan`); built on first use. */
+export function replanDraftJsonSchema(): Record<string, unknown> {
+  if (!replanSchema) {
+    const { $schema: _ignored, ...schema } = z.toJSONSchema(ReplanDraft, { io: 'input' }) as Record<
+      string,
+      unknown
+    >;
+    replanSchema = schema;
+  }
+  return replanSchema;
+}
+
 export const StepStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped']);
 export type StepStatus = z.infer<typeof StepStatus>;
 

@@ -1,8 +1,7 @@
-import type { Workspace } from '../workspace';
 import { sandboxFromEnv } from './aws-sandbox';
-import { onFirstUse } from './first-use';
-import { notConfigured, useRuntime } from './index';
-import { gatewayOnly, type ModelRuntime, modelRuntime } from './models';
+import { useRuntime } from './index';
+import type { ModelRuntime } from './models';
+import { withoutSandbox, workspaceRuntime } from './workspace';
 
 /**
  * The runtime with what the team works with: the model gateway, the task
@@ -11,44 +10,10 @@ import { gatewayOnly, type ModelRuntime, modelRuntime } from './models';
  * up front, so there this returns it unchanged.
  */
 export function teamRuntime(): ModelRuntime {
-  const base = modelRuntime();
-  if (!gatewayOnly.has(base)) return base;
-  const { config } = base;
-  const region = config.AWS_REGION;
-  const bucket = config.TECHTEAM_ARTIFACTS_BUCKET;
+  const base = workspaceRuntime();
+  if (!withoutSandbox.has(base)) return base;
   const sandbox = sandboxFromEnv(process.env);
-  const s3Client = onFirstUse(async () => {
-    const { S3Client } = await import('@aws-sdk/client-s3');
-    return new S3Client(region ? { region } : {});
-  });
-  const full: ModelRuntime = {
-    ...base,
-    ...(sandbox ? { sandbox } : {}),
-    workspaceFor: (tenantId, taskId) =>
-      s3WorkspaceOnFirstUse(async () =>
-        (await import('../workspace/s3-workspace')).S3Workspace.forTask(
-          await s3Client(),
-          bucket ?? notConfigured('TECHTEAM_ARTIFACTS_BUCKET'),
-          tenantId,
-          taskId,
-        ),
-      ),
-  };
+  const full: ModelRuntime = { ...base, ...(sandbox ? { sandbox } : {}) };
   useRuntime(full);
   return full;
-}
-
-/**
- * A task's S3 workspace whose SDK is imported on first use, so that in a Lambda
- * bundled with code splitting the S3 client is parsed on the first step, not at
- * init (where it would count against every cold start, failed ones included).
- */
-function s3WorkspaceOnFirstUse(open: () => Promise<Workspace>): Workspace {
-  const get = onFirstUse(open);
-  return {
-    list: async () => (await get()).list(),
-    read: async (path) => (await get()).read(path),
-    write: async (path, content) => (await get()).write(path, content),
-    files: async () => (await get()).files(),
-  };
 }

@@ -61,7 +61,8 @@ export interface CaughtError {
   Cause?: string;
 }
 
-function causeMessage(error: CaughtError): string {
+/** The message of a caught error: Lambda's JSON cause, or the cause as it is. */
+export function causeMessage(error: CaughtError): string {
   const cause = error.Cause ?? '';
   try {
     const parsed = JSON.parse(cause) as { errorMessage?: string; message?: string };

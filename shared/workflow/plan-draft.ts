@@ -1,4 +1,4 @@
-import { type Plan, PlanDraft, type PlanStep } from '../domain';
+import { type Plan, PlanDraft, type PlanStep, ReplanDraft } from '../domain';
 import { planProblems } from './plan-waves';
 
 /** A model's plan, read strictly: the plan when it can run, else every problem, each named for the repair round. */
@@ -7,9 +7,14 @@ export interface DraftReading {
   problems: string[];
   /** What was mended without asking the model (a QA step that only reviewed a dev step was folded into it). */
   repairs: string[];
+  /** A re-plan the Super Agent declined, with its reason. */
+  declined?: string;
+  /** A re-plan's reason (declined or not). */
+  reason?: string;
 }
 
 const PLAN_KEYS = ['summary', 'steps'];
+const REPLAN_KEYS = ['replan', 'reason', 'summary', 'steps'];
 const STEP_KEYS = ['id', 'employee', 'title', 'instructions', 'dependsOn', 'acceptance'];
 
 const squash = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -48,18 +53,18 @@ function parseJson(text: string): unknown {
   }
 }
 
-function schemaProblems(raw: unknown): { draft?: PlanDraft; problems: string[] } {
-  const parsed = PlanDraft.safeParse(raw);
-  if (parsed.success) return { draft: parsed.data, problems: [] };
-  const problems = parsed.error.issues.flatMap((issue) => {
-    const where = issue.path.join('.') || 'plan';
+function issueProblems(
+  issues: readonly { code: string; path: PropertyKey[]; message: string; keys?: string[] }[],
+  topKeys: readonly string[],
+): string[] {
+  return issues.flatMap((issue) => {
+    const where = issue.path.map(String).join('.') || 'plan';
     if (issue.code === 'unrecognized_keys') {
-      const allowed = issue.path.length ? STEP_KEYS : PLAN_KEYS;
-      return issue.keys.map((k) => `${where}: ${unknownKeyProblem(k, allowed)}`);
+      const allowed = issue.path.length ? STEP_KEYS : topKeys;
+      return (issue.keys ?? []).map((k) => `${where}: ${unknownKeyProblem(k, allowed)}`);
     }
     return [`${where}: ${issue.message}`];
   });
-  return { problems };
 }
 
 /** Every step a step depends on, directly or through others. */
@@ -130,8 +135,12 @@ export function readPlanDraft(
   } catch {
     return { problems: ['the answer is not a JSON object'], repairs: [] };
   }
-  const { draft, problems } = schemaProblems(raw);
-  if (!draft) return { problems, repairs: [] };
+  const parsed = PlanDraft.safeParse(raw);
+  if (!parsed.success) return { problems: issueProblems(parsed.error.issues, PLAN_KEYS), repairs: [] };
+  return checkSteps(parsed.data, employees, kept);
+}
+
+function checkSteps(draft: PlanDraft, employees: readonly string[], kept: readonly PlanStep[]): DraftReading {
   const keptIds = new Set(kept.map((s) => s.id));
   const reused = draft.steps.filter((s) => keptIds.has(s.id));
   if (reused.length) {
@@ -148,4 +157,27 @@ export function readPlanDraft(
   return structural.length
     ? { problems: structural, repairs: folded.repairs }
     : { plan, problems: [], repairs: folded.repairs };
+}
+
+/**
+ * Reads a re-plan answer (`submit_replan`): declined with its reason, or the new steps read
+ * like a plan's, with `kept` (the steps already done) in front of them.
+ */
+export function readReplanDraft(
+  text: string,
+  employees: readonly string[],
+  kept: readonly PlanStep[],
+): DraftReading {
+  let raw: unknown;
+  try {
+    raw = parseJson(text);
+  } catch {
+    return { problems: ['the answer is not a JSON object'], repairs: [] };
+  }
+  const parsed = ReplanDraft.safeParse(raw);
+  if (!parsed.success) return { problems: issueProblems(parsed.error.issues, REPLAN_KEYS), repairs: [] };
+  const { replan, reason, summary, steps } = parsed.data;
+  if (!replan) return { declined: reason, reason, problems: [], repairs: [] };
+  if (!steps.length) return { problems: ['steps: a re-plan needs at least one new step'], repairs: [] };
+  return { ...checkSteps({ summary, steps }, employees, kept), reason };
 }

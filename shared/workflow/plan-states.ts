@@ -1,11 +1,11 @@
 import { employeeOf, teamOf } from '../agents';
-import { type EmployeeProfile, type Plan, type PlanStep, planDraftJsonSchema, type Task } from '../domain';
+import { type EmployeeProfile, type Plan, planDraftJsonSchema, type Task } from '../domain';
 import { NotFound } from '../errors';
 import type { ModelMessage, ResponseSchema } from '../gateway/types';
 import type { WorkflowInput } from './definition';
 import type { WorkflowDeps } from './deps';
 import { PlanInvalid, TaskNotRunnable } from './errors';
-import { readPlanDraft } from './plan-draft';
+import { type DraftReading, readPlanDraft } from './plan-draft';
 import { planWaves } from './plan-waves';
 import { plannerSystem } from './super-agent-prompts';
 
@@ -32,11 +32,17 @@ export async function draftPlan(
     system: string;
     prompt: string;
     schema: ResponseSchema;
-    /** The answer's plan part, as text (a re-plan's answer also holds its decision). */
-    planText?: (answer: string) => string;
-    kept?: readonly PlanStep[];
+    /** Reads an answer: a plan, a declined re-plan, or the problems for the repair round. */
+    read: (answer: string, employees: readonly string[]) => DraftReading;
   },
-): Promise<{ plan: Plan; repairs: string[]; provider: string; model: string; text: string }> {
+): Promise<{
+  plan?: Plan;
+  declined?: string;
+  reason?: string;
+  repairs: string[];
+  provider: string;
+  model: string;
+}> {
   const { task, profile, team } = args;
   const { tenantId, id: taskId } = task;
   const messages: ModelMessage[] = [{ role: 'user', content: args.prompt }];
@@ -52,14 +58,15 @@ export async function draftPlan(
       temperature: profile.temperature,
       context: { tenantId, taskId, employeeId: profile.id },
     });
-    const reading = readPlanDraft(args.planText?.(answer.text) ?? answer.text, employees, args.kept);
-    if (reading.plan) {
+    const reading = args.read(answer.text, employees);
+    if (reading.plan || reading.declined !== undefined) {
+      const { provider, model } = answer;
       return {
-        plan: reading.plan,
+        ...(reading.plan ? { plan: reading.plan } : { declined: reading.declined! }),
+        ...(reading.reason !== undefined ? { reason: reading.reason } : {}),
         repairs: reading.repairs,
-        provider: answer.provider,
-        model: answer.model,
-        text: answer.text,
+        provider,
+        model,
       };
     }
     await store.appendEvent(tenantId, taskId, { type: 'plan_invalid', attempt, problems: reading.problems });
@@ -112,7 +119,10 @@ export async function planTask(
     system: plannerSystem(profile, team),
     prompt: task.prompt,
     schema: submitPlanSchema(),
+    read: readPlanDraft,
   });
+  // draftPlan returns a plan or throws PlanInvalid: readPlanDraft never declines.
+  if (!plan) throw new PlanInvalid(['the planner returned no plan']);
   if (repairs.length) await store.appendEvent(tenantId, taskId, { type: 'plan_repaired', repairs });
   await store.savePlan(tenantId, taskId, plan);
   await store.updateTask(tenantId, taskId, { stepCount: plan.steps.length });
