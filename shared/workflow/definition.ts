@@ -7,8 +7,9 @@
  *   Plan ─► NeedsApproval? ─► ApprovalGate (task token) ─► ApprovalDecision ─► StartRun
  *   StartRun ─► Execute: Map over waves (one at a time)
  *                 └ RunWave: Map over the wave's steps (bounded parallelism)
- *                     └ StartStep ─► RouteStep: done? / dev? / other
+ *                     └ StartStep ─► RouteStep: done? / dev? / review? / other
  *                          other ─► RunEmployee
+ *                          review (a qa step of its own) ─► QAReview, one round: a fail ─► RejectStep
  *                          dev ───► DevAttempt ─► QAReview ─► QADecision
  *                                      ▲   passed ─► StepPassed              │
  *                                      └── NextRound (round + 1) ◄── not yet, rounds left
@@ -101,6 +102,7 @@ function stepMachine() {
         Choices: [
           { Variable: '$.step.done', BooleanEquals: true, Next: 'StepDone' },
           { Variable: '$.step.loop', StringEquals: 'dev', Next: 'DevAttempt' },
+          { Variable: '$.step.loop', StringEquals: 'review', Next: 'QAReview' },
         ],
         Default: 'RunEmployee',
       },
