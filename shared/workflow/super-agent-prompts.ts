@@ -21,7 +21,8 @@ function sandboxFacts(): string[] {
 function teamLines(team: readonly EmployeeProfile[]): string[] {
   return team.map((p) => {
     const tools = p.tools.length ? p.tools.join(', ') : 'no tools';
-    const role = p.rolePrompt.split(/(?<=\.)\s/)[0] ?? p.rolePrompt;
+    // A tenant's role prompt may be long; the planner needs what the employee is for.
+    const role = p.rolePrompt.length > 300 ? `${p.rolePrompt.slice(0, 297)}...` : p.rolePrompt;
     return `- ${p.id} (${p.name}): ${role} Tools: ${tools}.`;
   });
 }
