@@ -24,15 +24,16 @@ describe('function access table', () => {
       expect(h.access.table !== 'none').toBe(source.includes('@techteam/shared/runtime'));
     });
 
-    it(`${h.name}: provider keys iff the handler uses the model gateway (modelRuntime, teamRuntime) or the model directory`, () => {
+    it(`${h.name}: provider keys iff the handler uses the model gateway (modelRuntime, workspaceRuntime, teamRuntime) or the model directory`, () => {
       expect(readsProviderKeys(h.access)).toBe(
-        /@techteam\/shared\/runtime\/(models|team)'/.test(source) || /\bdirectory\b/.test(source),
+        /@techteam\/shared\/runtime\/(models|workspace|team)'/.test(source) || /\bdirectory\b/.test(source),
       );
     });
 
-    it(`${h.name}: workspace and sandbox iff the handler uses the team runtime`, () => {
+    it(`${h.name}: workspace iff the handler uses the workspace or team runtime; sandbox iff the team runtime`, () => {
       const team = source.includes('@techteam/shared/runtime/team');
-      expect(!!h.access.workspace).toBe(team);
+      const workspace = team || source.includes('@techteam/shared/runtime/workspace');
+      expect(!!h.access.workspace).toBe(workspace);
       expect(!!h.access.sandbox).toBe(team);
     });
 
