@@ -1,6 +1,6 @@
-import { modelRuntime } from '@techteam/shared/runtime/models';
+import { readingRuntime } from '@techteam/shared/runtime/reading';
 import { synthesize } from '@techteam/shared/workflow/finish-states';
 import { taskState } from './task-state';
 
 /** Step Functions Task state 'Synthesize'; its input is the state's ids-only payload. */
-export const handler = taskState('Synthesize', (input) => synthesize(modelRuntime(), input));
+export const handler = taskState('Synthesize', (input) => synthesize(readingRuntime(), input));

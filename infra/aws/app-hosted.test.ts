@@ -285,7 +285,7 @@ describe('grants: each function has only what its handler uses', () => {
   });
 
   it('only the model-calling states may call Bedrock; only gateway users read the provider keys', () => {
-    const callers = ['Plan', 'RunEmployee', 'DevAttempt', 'QAReview', 'Synthesize'];
+    const callers = ['Plan', 'RunEmployee', 'DevAttempt', 'QAReview', 'Replan', 'Synthesize'];
     for (const [state, file] of Object.entries(WORKFLOW_HANDLERS)) {
       const actions = actionsOfHandler(file);
       const calls = callers.includes(state);
@@ -299,14 +299,16 @@ describe('grants: each function has only what its handler uses', () => {
     expect(actionsOfHandler('api/create-task.ts').has('secretsmanager:GetSecretValue')).toBe(false);
   });
 
-  it('only the states that run code reach S3 and send jobs; they and the run boundaries (StartRun, Finalize, MarkFailed, cancel) manage the run runners', () => {
+  it('only the states that run code or read the workspace reach S3, only those that run code send jobs; they and the run boundaries (StartRun, Finalize, MarkFailed, cancel) manage the run runners', () => {
     const runCode = ['RunEmployee', 'DevAttempt', 'QAReview'];
+    // Replan and Synthesize read the workspace as evidence, and run nothing.
+    const readWorkspace = ['Replan', 'Synthesize'];
     const boundaries = ['StartRun', 'Finalize', 'MarkFailed'];
     for (const [state, file] of Object.entries(WORKFLOW_HANDLERS)) {
       const actions = actionsOfHandler(file);
       const s = services(actions);
       const runs = runCode.includes(state);
-      expect(s.has('s3'), `${state} s3`).toBe(runs);
+      expect(s.has('s3'), `${state} s3`).toBe(runs || readWorkspace.includes(state));
       expect(actions.has('sqs:SendMessage'), `${state} sqs:SendMessage`).toBe(runs);
       for (const service of ['sqs', 'ecs', 'iam'])
         expect(s.has(service), `${state} ${service}`).toBe(runs || boundaries.includes(state));

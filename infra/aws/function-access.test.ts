@@ -24,15 +24,17 @@ describe('function access table', () => {
       expect(h.access.table !== 'none').toBe(source.includes('@techteam/shared/runtime'));
     });
 
-    it(`${h.name}: provider keys iff the handler uses the model gateway (modelRuntime, teamRuntime) or the model directory`, () => {
+    it(`${h.name}: provider keys iff the handler uses the model gateway (modelRuntime, readingRuntime, teamRuntime) or the model directory`, () => {
       expect(readsProviderKeys(h.access)).toBe(
-        /@techteam\/shared\/runtime\/(models|team)'/.test(source) || /\bdirectory\b/.test(source),
+        /@techteam\/shared\/runtime\/(models|reading|team)'/.test(source) || /\bdirectory\b/.test(source),
       );
     });
 
-    it(`${h.name}: workspace and sandbox iff the handler uses the team runtime; workspace reads iff the workspace runtime`, () => {
+    it(`${h.name}: workspace and sandbox iff the handler uses the team runtime; workspace reads iff the workspace or reading runtime`, () => {
       const team = source.includes('@techteam/shared/runtime/team');
-      const reads = source.includes('@techteam/shared/runtime/workspaces');
+      const reads =
+        source.includes('@techteam/shared/runtime/workspaces') ||
+        source.includes('@techteam/shared/runtime/reading');
       expect(h.access.workspace).toBe(team ? 'readWrite' : reads ? 'read' : undefined);
       expect(!!h.access.sandbox).toBe(team);
     });

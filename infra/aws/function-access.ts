@@ -76,7 +76,9 @@ export const WORKFLOW_ACCESS: Record<TaskStateName, FunctionAccess> = {
   DevAttempt: { table: 'readWrite', workspace: 'readWrite', models: true, sandbox: true },
   QAReview: { table: 'readWrite', workspace: 'readWrite', models: true, sandbox: true },
   RejectStep: { table: 'readWrite' },
-  Synthesize: { table: 'readWrite', models: true },
+  // Both read the workspace (files, sizes, the diff) as evidence; neither runs code.
+  Replan: { table: 'readWrite', workspace: 'read', models: true },
+  Synthesize: { table: 'readWrite', workspace: 'read', models: true },
   Finalize: { table: 'readWrite', sandboxRuns: true },
   MarkFailed: { table: 'readWrite', sandboxRuns: true },
 };

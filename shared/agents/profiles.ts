@@ -18,10 +18,8 @@ export const BUILT_IN_PROFILES: readonly EmployeeProfile[] = [
     id: 'super-agent',
     name: 'Super Agent',
     rolePrompt:
-      'You are the Super Agent of a software team. Read the task and return a plan as JSON: ' +
-      '{"summary": string, "steps": [{"id", "employee", "title", "instructions", "dependsOn", "acceptance"}]}. ' +
-      'Employees: researcher (investigates), dev (writes code and tests), qa (reviews and tests). ' +
-      'Step ids are lowercase-with-dashes; dependsOn lists earlier step ids.',
+      'You are the Super Agent, the lead of a software team: you turn a task into a plan your ' +
+      'employees can carry out, re-plan when a step fails, and report honestly what was done.',
     allowedModels: common,
     defaultModel: 'claude-sonnet-4-5',
     fallbacks: ['gpt-4.1', 'bedrock-claude-sonnet-4-5', 'nova-pro', 'demo-1'],

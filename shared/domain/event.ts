@@ -1,5 +1,5 @@
 import * as z from '../zod';
-import { Plan } from './plan';
+import { Plan, PlanStep } from './plan';
 import { TaskStatus } from './task';
 
 const base = {
@@ -69,6 +69,30 @@ export const TaskEvent = z.discriminatedUnion('type', [
     type: z.literal('plan_invalid'),
     attempt: z.int().check(z.positive()),
     problems: z.array(z.string()),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('plan_repaired'),
+    /** What was mended without asking the model, e.g. a qa step folded into the dev step it reviewed. */
+    repairs: z.array(z.string()),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('replanned'),
+    /** The step whose failure led to the re-plan, and that failure. */
+    failedStepId: z.optional(z.string()),
+    failure: z.object({ code: z.string(), message: z.string() }),
+    reason: z.string(),
+    /** The new steps; the steps already done stay as they were. */
+    steps: z.array(PlanStep),
+    ...modelRef,
+  }),
+  z.object({
+    ...base,
+    type: z.literal('replan_declined'),
+    failedStepId: z.optional(z.string()),
+    failure: z.object({ code: z.string(), message: z.string() }),
+    reason: z.string(),
   }),
   z.object({
     ...base,

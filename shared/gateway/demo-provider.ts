@@ -37,16 +37,16 @@ export function demoPlan(prompt: string): Plan {
   const sample = findSample(prompt);
   if (!sample) {
     return {
-      summary: `${DEMO_LABEL} The demo model knows only the built-in samples.`,
+      summary: `${DEMO_LABEL} The demo model plays only the built-in samples; this task is not one, so nothing will be built.`,
       steps: [
         {
           id: 'explain',
           employee: 'researcher',
-          title: 'Explain what the demo model can do',
+          title: 'Say what the demo model can do',
           instructions:
-            'Explain that the demo model plays only the built-in samples, and how to configure a real provider.',
+            'Say that the demo model plays only the built-in samples, that nothing is built for this task, and how to configure a real model provider.',
           dependsOn: [],
-          acceptance: 'The user knows how to run a real team.',
+          acceptance: 'The answer names the built-in samples and how to configure a real provider.',
         },
       ],
     };
@@ -165,13 +165,60 @@ function qaTurn(req: ModelRequest, turn: number): Scripted {
   return { text: `${DEMO_LABEL} ${JSON.stringify({ verdict: passed ? 'pass' : 'fail', findings })}` };
 }
 
+/**
+ * The summary, from the evidence the synthesis is given (the task, the files, the sandbox runs),
+ * never from the script alone: the task is read from its own section, so a sample named in
+ * some step's report does not make a non-sample task look like one.
+ */
 function synthesis(req: ModelRequest): Scripted {
-  const sample = sampleIn(firstUserText(req));
+  const text = firstUserText(req);
+  const task = /^## The task\n([\s\S]*?)\n\n## /.exec(text)?.[1] ?? '';
+  const sample = findSample(task);
+  const files = [...text.matchAll(/^- (\S+) \((\d+) bytes\)$/gm)].map((m) => m[1]!);
+  if (!sample) {
+    return {
+      text: [
+        `${DEMO_LABEL} Nothing was built for this task: the demo model plays only the built-in samples, and this task is not one of them.`,
+        files.length
+          ? `The workspace holds: ${files.join(', ')}.`
+          : 'No file was written and no code was run.',
+        ...NOT_A_SAMPLE.split('\n').slice(1),
+      ].join('\n'),
+    };
+  }
+  const expected = Object.keys(sample.firstAttempt);
+  const passed = /, \d+ passed, 0 failed, 0 errors/.test(text);
+  const rounds = Number(/— succeeded, (\d+) Dev\/QA round/.exec(text)?.[1] ?? 0);
+  const subject = `${sample.subject[0]!.toUpperCase()}${sample.subject.slice(1)}`;
+  if (!expected.every((f) => files.includes(f)) || !passed) {
+    return {
+      text: `${DEMO_LABEL} ${subject} is not done: the workspace holds ${files.join(', ') || 'no files'}, and the tests did not pass in the sandbox.`,
+    };
+  }
+  const history =
+    rounds > 1
+      ? `QA rejected the first attempt because ${sample.bug}; Dev fixed it in round ${rounds}.`
+      : 'QA accepted the first attempt.';
   return {
-    text: sample
-      ? `${DEMO_LABEL} ${sample.subject[0]!.toUpperCase()}${sample.subject.slice(1)} is in the workspace with passing tests (${Object.keys(sample.firstAttempt).join(', ')}). QA rejected the first attempt because ${sample.bug}; Dev fixed it in the second round.`
-      : NOT_A_SAMPLE,
+    text: `${DEMO_LABEL} ${subject} is in the workspace with passing tests (${expected.join(', ')}). ${history}`,
   };
+}
+
+/** The demo never re-plans: it plays only its scripts, and says so. */
+const DEMO_DECLINES_REPLAN = {
+  replan: false,
+  reason: `${DEMO_LABEL} The demo model does not re-plan: it plays only the built-in samples' scripts.`,
+};
+
+function superAgentTurn(req: ModelRequest): Scripted {
+  switch (req.responseSchema?.name) {
+    case 'submit_plan':
+      return { text: JSON.stringify(demoPlan(firstUserText(req))) };
+    case 'submit_replan':
+      return { text: JSON.stringify(DEMO_DECLINES_REPLAN) };
+    default:
+      return synthesis(req);
+  }
 }
 
 /**
@@ -188,10 +235,7 @@ export class DemoProvider implements ModelProvider {
     let out: Scripted;
     switch (req.context.employeeId) {
       case 'super-agent':
-        out =
-          req.responseFormat === 'json'
-            ? { text: JSON.stringify(demoPlan(firstUserText(req))) }
-            : synthesis(req);
+        out = superAgentTurn(req);
         break;
       case 'researcher':
         out = researcherTurn(req, turn);

@@ -1,7 +1,7 @@
 import { sandboxFromEnv } from './aws-sandbox';
 import { useRuntime } from './index';
-import { gatewayOnly, type ModelRuntime, modelRuntime } from './models';
-import { s3Workspaces } from './workspaces';
+import type { ModelRuntime } from './models';
+import { readingRuntime, withoutSandbox } from './reading';
 
 /**
  * The runtime with what the team works with: the model gateway, the task
@@ -10,14 +10,10 @@ import { s3Workspaces } from './workspaces';
  * up front, so there this returns it unchanged.
  */
 export function teamRuntime(): ModelRuntime {
-  const base = modelRuntime();
-  if (!gatewayOnly.has(base)) return base;
+  const base = readingRuntime();
+  if (!withoutSandbox.has(base)) return base;
   const sandbox = sandboxFromEnv(process.env);
-  const full: ModelRuntime = {
-    ...base,
-    ...(sandbox ? { sandbox } : {}),
-    workspaceFor: s3Workspaces(base.config),
-  };
+  const full: ModelRuntime = { ...base, ...(sandbox ? { sandbox } : {}) };
   useRuntime(full);
   return full;
 }

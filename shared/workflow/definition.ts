@@ -7,13 +7,16 @@
  *   Plan ─► NeedsApproval? ─► ApprovalGate (task token) ─► ApprovalDecision ─► StartRun
  *   StartRun ─► Execute: Map over waves (one at a time)
  *                 └ RunWave: Map over the wave's steps (bounded parallelism)
- *                     └ StartStep ─► RouteStep: done? / dev? / other
+ *                     └ StartStep ─► RouteStep: done? / dev? / review? / other
  *                          other ─► RunEmployee
+ *                          review (a qa step of its own) ─► QAReview, one round: a fail ─► RejectStep
  *                          dev ───► DevAttempt ─► QAReview ─► QADecision
  *                                      ▲   passed ─► StepPassed              │
  *                                      └── NextRound (round + 1) ◄── not yet, rounds left
  *                                          no rounds left ─► RejectStep (fails the run)
- *   ─► Synthesize ─► Finalize;  any failure ─Catch─► MarkFailed ─► Failed
+ *   Execute fails with a REPLANNABLE_ERROR, no re-plan yet ─► Replan ─► Execute (the new waves)
+ *                                                            └ declined ─► MarkFailed
+ *   ─► Synthesize ─► Finalize;  any other failure ─Catch─► MarkFailed ─► Failed
  */
 
 /** Task state name → the substitution variable that holds its Lambda ARN. */
@@ -26,6 +29,7 @@ export const TASK_STATES = {
   DevAttempt: 'DevAttemptFunctionArn',
   QAReview: 'QAReviewFunctionArn',
   RejectStep: 'RejectStepFunctionArn',
+  Replan: 'ReplanFunctionArn',
   Synthesize: 'SynthesizeFunctionArn',
   Finalize: 'FinalizeTaskFunctionArn',
   MarkFailed: 'MarkTaskFailedFunctionArn',
@@ -48,6 +52,19 @@ export const TRANSIENT_ERRORS = [
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
 ];
+
+/**
+ * Failures a new plan may mend: QA rejected every round, the employee got stuck or ran out
+ * of iterations, no model could answer. Anything else (BudgetExceeded, a cancel, a bug)
+ * fails the task at once; a task re-plans once.
+ */
+export const REPLANNABLE_ERRORS = [
+  'StepRejected',
+  'StepStuck',
+  'IterationsExhausted',
+  'ProviderUnavailable',
+  'NoModelAvailable',
+] as const;
 
 const retry = [
   {
@@ -85,6 +102,7 @@ function stepMachine() {
         Choices: [
           { Variable: '$.step.done', BooleanEquals: true, Next: 'StepDone' },
           { Variable: '$.step.loop', StringEquals: 'dev', Next: 'DevAttempt' },
+          { Variable: '$.step.loop', StringEquals: 'review', Next: 'QAReview' },
         ],
         Default: 'RunEmployee',
       },
@@ -212,8 +230,32 @@ export function workflowDefinition() {
           },
         },
         ResultPath: null,
-        Catch: toMarkFailed,
+        Catch: [
+          { ErrorEquals: [...REPLANNABLE_ERRORS], ResultPath: '$.error', Next: 'CanReplan' },
+          ...toMarkFailed,
+        ],
         Next: 'Synthesize',
+      },
+      // A run re-plans once: Replan's outcome replaces $.run and carries `replanned`.
+      CanReplan: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.run.replanned', IsPresent: true, Next: 'MarkFailed' }],
+        Default: 'Replan',
+      },
+      Replan: {
+        Type: 'Task',
+        Resource: lambda('Replan'),
+        Parameters: { ...ids, 'error.$': '$.error' },
+        ResultPath: '$.run',
+        Retry: retry,
+        // Keeps $.error, the step's failure, for MarkFailed: that is what the task failed of.
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.replanError', Next: 'MarkFailed' }],
+        Next: 'ReplanDecision',
+      },
+      ReplanDecision: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.run.replanned', BooleanEquals: true, Next: 'Execute' }],
+        Default: 'MarkFailed',
       },
       Synthesize: {
         Type: 'Task',

@@ -17,3 +17,13 @@ export class WorkflowStartFailed extends TechteamError {
     super('WorkflowStartFailed', 503, `Could not start the run of task ${taskId}: ${cause}`, { taskId });
   }
 }
+
+/**
+ * A step's employee gave up without finishing (stuck repeating itself): thrown by the step
+ * states so the run can re-plan (definition.ts REPLANNABLE_ERRORS).
+ */
+export class StepStuck extends TechteamError {
+  constructor(stepId: string, reason: string) {
+    super('StepStuck', 422, `Step '${stepId}' got stuck: ${reason}`, { stepId });
+  }
+}

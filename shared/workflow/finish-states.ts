@@ -4,27 +4,27 @@ import { ConcurrentUpdate } from '../errors';
 import type { WorkflowInput } from './definition';
 import type { WorkflowDeps } from './deps';
 import { TaskNotRunnable } from './errors';
+import { synthesisSystem } from './super-agent-prompts';
+import { taskEvidence } from './task-evidence';
 
-/** Synthesize: the Super Agent writes the task's summary from what each step produced. */
-export async function synthesize(
-  { store, models }: WorkflowDeps,
-  input: WorkflowInput,
-): Promise<{ done: true }> {
+/**
+ * Synthesize: the Super Agent writes the task's summary, with its own system prompt, from the
+ * evidence (steps and outcomes, files and sizes, the diff, the last sandbox runs), not from
+ * the steps' own claims alone.
+ */
+export async function synthesize(deps: WorkflowDeps, input: WorkflowInput): Promise<{ done: true }> {
+  const { store, models } = deps;
   const { tenantId, taskId } = input;
   const task = await store.getTask(tenantId, taskId);
   if (task.status !== 'running') throw new TaskNotRunnable(taskId, task.status, 'synthesize');
   const plan = await store.getPlan(tenantId, taskId);
-  const results = await store.listStepResults(tenantId, taskId);
   const profile = await employeeOf(store, tenantId, 'super-agent');
-  const body = (plan?.steps ?? []).map((s) => {
-    const r = results.find((x) => x.stepId === s.id);
-    return `## ${s.title} (${s.employee})\n${r?.output ?? ''}${r?.findings ? `\nQA: ${r.findings}` : ''}`;
-  });
+  const evidence = await taskEvidence(deps, task, plan);
   const answer = await models.complete({
     profile,
     preference: task.preference,
-    system: `${profile.rolePrompt}\nNow write the summary of the finished task for the person who asked for it.`,
-    messages: [{ role: 'user', content: [task.prompt, '', 'What the team did:', ...body].join('\n') }],
+    system: synthesisSystem(profile),
+    messages: [{ role: 'user', content: `## The task\n${task.prompt}\n\n${evidence}` }],
     maxOutputTokens: 1024,
     temperature: profile.temperature,
     context: { tenantId, taskId, employeeId: profile.id },
@@ -61,7 +61,8 @@ export interface CaughtError {
   Cause?: string;
 }
 
-function causeMessage(error: CaughtError): string {
+/** The message of a caught error: Lambda's JSON cause, or the cause as it is. */
+export function causeMessage(error: CaughtError): string {
   const cause = error.Cause ?? '';
   try {
     const parsed = JSON.parse(cause) as { errorMessage?: string; message?: string };

@@ -1,6 +1,7 @@
 export {
   APPROVAL_TIMEOUT_SECONDS,
   placeholderArns,
+  REPLANNABLE_ERRORS,
   substituteDefinition,
   TASK_STATES,
   type TaskStateName,
@@ -13,11 +14,13 @@ export {
 export { MAX_DEV_ROUNDS, TaskSignals, type WorkflowDeps } from './deps';
 export { directModels } from './direct-models';
 export type { WorkflowEngine } from './engine';
-export { PlanInvalid, TaskNotRunnable, WorkflowStartFailed } from './errors';
+export { PlanInvalid, StepStuck, TaskNotRunnable, WorkflowStartFailed } from './errors';
 export { type CaughtError, finalizeTask, markTaskFailed, synthesize } from './finish-states';
 export type { EmployeeCall, MeteredResponse, TeamModels } from './models';
-export { planTask, requestApproval, startRun } from './plan-states';
+export { type DraftReading, readPlanDraft, readReplanDraft } from './plan-draft';
+export { planTask, requestApproval, startRun, submitPlanSchema } from './plan-states';
 export { type PlanProblem, planProblems, planWaves } from './plan-waves';
+export { type ReplanOutcome, replanTask, submitReplanSchema } from './replan-state';
 // The engines are imported by path: the Step Functions one on first use, the local one
 // (aws-local-stepfunctions, its validator and credential chain) only by the local host.
 export { type StepInput, StepRejected } from './step-context';
@@ -37,6 +40,7 @@ import type { TaskStateName } from './definition';
 import type { WorkflowDeps } from './deps';
 import * as finish from './finish-states';
 import * as plan from './plan-states';
+import * as replan from './replan-state';
 import * as gates from './step-gates';
 import * as steps from './step-states';
 
@@ -53,6 +57,7 @@ export const TASK_STATE_FUNCTIONS: Record<
   DevAttempt: steps.devAttempt,
   QAReview: steps.qaReview,
   RejectStep: gates.rejectStep,
+  Replan: replan.replanTask,
   Synthesize: finish.synthesize,
   Finalize: finish.finalizeTask,
   MarkFailed: finish.markTaskFailed,

@@ -42,6 +42,7 @@ describe('LocalWorkflowEngine', () => {
       DevAttempt: record('DevAttempt'),
       QAReview: record('QAReview'),
       RejectStep: record('RejectStep'),
+      Replan: record('Replan'),
       Synthesize: record('Synthesize'),
       Finalize: record('Finalize'),
       MarkFailed: record('MarkFailed'),

@@ -1,27 +1,88 @@
 import { employeeOf, teamOf } from '../agents';
-import { Plan, type Task } from '../domain';
+import { type EmployeeProfile, type Plan, planDraftJsonSchema, type Task } from '../domain';
 import { NotFound } from '../errors';
-import type { ModelMessage } from '../gateway/types';
+import type { ModelMessage, ResponseSchema } from '../gateway/types';
 import type { WorkflowInput } from './definition';
 import type { WorkflowDeps } from './deps';
 import { PlanInvalid, TaskNotRunnable } from './errors';
-import { planProblems, planWaves } from './plan-waves';
+import { type DraftReading, readPlanDraft } from './plan-draft';
+import { planWaves } from './plan-waves';
+import { plannerSystem } from './super-agent-prompts';
 
-function problemsOf(text: string, employees: string[]): { plan?: Plan; problems: string[] } {
-  let raw: unknown;
-  try {
-    const start = text.indexOf('{');
-    const end = text.lastIndexOf('}');
-    raw = JSON.parse(start >= 0 && end > start ? text.slice(start, end + 1) : text);
-  } catch {
-    return { problems: ['the answer is not a JSON object'] };
+/** The planner's structured output: the plan as one JSON object (name fixed across the team's parts). */
+export function submitPlanSchema(): ResponseSchema {
+  return {
+    name: 'submit_plan',
+    description: "Submit the task's plan: the steps, who does each, and how each is accepted.",
+    schema: planDraftJsonSchema(),
+  };
+}
+
+/**
+ * Asks the Super Agent for a plan (or, in a re-plan, for the new steps) through structured
+ * output, reads it strictly, and gives one repair round in which the model sees every problem.
+ * A second invalid answer fails with PlanInvalid.
+ */
+export async function draftPlan(
+  { store, models }: WorkflowDeps,
+  args: {
+    task: Task;
+    profile: EmployeeProfile;
+    team: readonly EmployeeProfile[];
+    system: string;
+    prompt: string;
+    schema: ResponseSchema;
+    /** Reads an answer: a plan, a declined re-plan, or the problems for the repair round. */
+    read: (answer: string, employees: readonly string[]) => DraftReading;
+  },
+): Promise<{
+  plan?: Plan;
+  declined?: string;
+  reason?: string;
+  repairs: string[];
+  provider: string;
+  model: string;
+}> {
+  const { task, profile, team } = args;
+  const { tenantId, id: taskId } = task;
+  const messages: ModelMessage[] = [{ role: 'user', content: args.prompt }];
+  const employees = team.map((p) => p.id);
+  for (let attempt = 1; ; attempt++) {
+    const answer = await models.complete({
+      profile,
+      preference: task.preference,
+      system: args.system,
+      messages,
+      responseSchema: args.schema,
+      maxOutputTokens: profile.maxTokensPerStep,
+      temperature: profile.temperature,
+      context: { tenantId, taskId, employeeId: profile.id },
+    });
+    const reading = args.read(answer.text, employees);
+    if (reading.plan || reading.declined !== undefined) {
+      const { provider, model } = answer;
+      return {
+        ...(reading.plan ? { plan: reading.plan } : { declined: reading.declined! }),
+        ...(reading.reason !== undefined ? { reason: reading.reason } : {}),
+        repairs: reading.repairs,
+        provider,
+        model,
+      };
+    }
+    await store.appendEvent(tenantId, taskId, { type: 'plan_invalid', attempt, problems: reading.problems });
+    if (attempt === 2) throw new PlanInvalid(reading.problems);
+    messages.push(
+      { role: 'assistant', content: answer.text },
+      {
+        role: 'user',
+        content: [
+          'That plan cannot run. Every problem:',
+          ...reading.problems.map((p) => `- ${p}`),
+          `Submit the whole corrected answer again with ${args.schema.name}.`,
+        ].join('\n'),
+      },
+    );
   }
-  const parsed = Plan.safeParse(raw);
-  if (!parsed.success) {
-    return { problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'plan'}: ${i.message}`) };
-  }
-  const problems = planProblems(parsed.data, employees).map((p) => p.message);
-  return problems.length ? { problems } : { plan: parsed.data, problems };
 }
 
 /**
@@ -32,7 +93,7 @@ export async function planTask(
   deps: WorkflowDeps,
   input: WorkflowInput,
 ): Promise<{ needsApproval: boolean }> {
-  const { store, models } = deps;
+  const { store } = deps;
   const { tenantId, taskId } = input;
   const task = await store.getTask(tenantId, taskId);
   const existing = await store.getPlanRecord(tenantId, taskId);
@@ -49,52 +110,24 @@ export async function planTask(
     };
   }
 
-  const team = await teamOf(store, tenantId);
-  const employees = team.filter((p) => p.id !== 'super-agent');
+  const team = (await teamOf(store, tenantId)).filter((p) => p.id !== 'super-agent');
   const profile = await employeeOf(store, tenantId, 'super-agent');
-  const system = [
-    profile.rolePrompt,
-    'The employees you can plan for:',
-    ...employees.map((p) => `- ${p.id}: ${p.name}. ${p.rolePrompt.split('.')[0]}.`),
-  ].join('\n');
-  const messages: ModelMessage[] = [{ role: 'user', content: task.prompt }];
-  let plan: Plan | undefined;
-  let provider = '';
-  let model = '';
-  for (let attempt = 1; attempt <= 2 && !plan; attempt++) {
-    const answer = await models.complete({
-      profile,
-      preference: task.preference,
-      system,
-      messages,
-      responseFormat: 'json',
-      maxOutputTokens: profile.maxTokensPerStep,
-      temperature: profile.temperature,
-      context: { tenantId, taskId, employeeId: profile.id },
-    });
-    ({ provider, model } = answer);
-    const checked = problemsOf(
-      answer.text,
-      employees.map((p) => p.id),
-    );
-    if (checked.plan) {
-      plan = checked.plan;
-      break;
-    }
-    await store.appendEvent(tenantId, taskId, { type: 'plan_invalid', attempt, problems: checked.problems });
-    if (attempt === 2) throw new PlanInvalid(checked.problems);
-    messages.push(
-      { role: 'assistant', content: answer.text },
-      {
-        role: 'user',
-        content: `That plan cannot run: ${checked.problems.join('; ')}. Answer with the corrected plan as one JSON object.`,
-      },
-    );
-  }
-  await store.savePlan(tenantId, taskId, plan!);
-  await store.updateTask(tenantId, taskId, { stepCount: plan!.steps.length });
-  await store.appendEvent(tenantId, taskId, { type: 'plan_made', plan: plan!, provider, model });
-  return { needsApproval: await approvalNeeded(deps, task, plan!) };
+  const { plan, repairs, provider, model } = await draftPlan(deps, {
+    task,
+    profile,
+    team,
+    system: plannerSystem(profile, team),
+    prompt: task.prompt,
+    schema: submitPlanSchema(),
+    read: readPlanDraft,
+  });
+  // draftPlan returns a plan or throws PlanInvalid: readPlanDraft never declines.
+  if (!plan) throw new PlanInvalid(['the planner returned no plan']);
+  if (repairs.length) await store.appendEvent(tenantId, taskId, { type: 'plan_repaired', repairs });
+  await store.savePlan(tenantId, taskId, plan);
+  await store.updateTask(tenantId, taskId, { stepCount: plan.steps.length });
+  await store.appendEvent(tenantId, taskId, { type: 'plan_made', plan, provider, model });
+  return { needsApproval: await approvalNeeded(deps, task, plan) };
 }
 
 /** A plan needs a person's approval when the task asks for it or its estimate is over the tenant's threshold. */

@@ -9,11 +9,14 @@ import { finishStep, loadStep, type StepInput, StepRejected } from './step-conte
 export async function startStep(
   deps: WorkflowDeps,
   input: StepInput,
-): Promise<{ done: boolean; loop: 'dev' | 'single'; round: number; maxRounds: number }> {
+): Promise<{ done: boolean; loop: 'dev' | 'review' | 'single'; round: number; maxRounds: number }> {
   const ctx = await loadStep(deps, input, `start step '${input.stepId}'`);
-  const loop = ctx.step.employee === 'dev' ? 'dev' : 'single';
+  // A qa step of its own (one that reviewed a single dev step was folded into it) is one
+  // review whose verdict counts: QAReview with one round, so a fail rejects the step.
+  const loop = ctx.step.employee === 'dev' ? 'dev' : ctx.step.employee === 'qa' ? 'review' : 'single';
+  const maxRounds = loop === 'review' ? 1 : MAX_DEV_ROUNDS;
   if (ctx.results.some((r) => r.stepId === input.stepId && r.status === 'succeeded')) {
-    return { done: true, loop, round: 1, maxRounds: MAX_DEV_ROUNDS };
+    return { done: true, loop, round: 1, maxRounds };
   }
   await deps.store.appendEvent(input.tenantId, input.taskId, {
     type: 'step_started',
@@ -29,7 +32,7 @@ export async function startStep(
     output: '',
     startedAt: new Date().toISOString(),
   });
-  return { done: false, loop, round: 1, maxRounds: MAX_DEV_ROUNDS };
+  return { done: false, loop, round: 1, maxRounds };
 }
 
 /** RejectStep: QA rejected the last round; the step fails and, with it, the run. */

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CodeSandbox, SandboxRun, SandboxRuns } from '../agents';
 import type { TaskEvent } from '../domain';
 import { DEMO_MODEL, DemoProvider } from '../gateway/demo-provider';
-import type { ModelProvider, ModelRequest } from '../gateway/types';
+import { BudgetExceeded } from '../gateway/errors';
+import type { ModelProvider, ModelRequest, ModelResponse } from '../gateway/types';
 import type { Store } from '../store';
 import { freshStore } from '../testing/dynamo';
 import { LocalWorkspace } from '../workspace';
@@ -122,6 +123,44 @@ async function until(check: () => Promise<boolean>, what: string) {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/**
+ * The demo team, with the Super Agent's structured answers scripted: `answer` gets each of its
+ * calls (plan, re-plan, summary) and returns the answer text, or undefined to let the demo answer.
+ */
+function scriptedSuperAgent(answer: (req: ModelRequest) => string | undefined) {
+  const demo = new DemoProvider();
+  const calls: ModelRequest[] = [];
+  const provider: ModelProvider = {
+    name: 'demo',
+    complete: async (req): Promise<ModelResponse> => {
+      if (req.context.employeeId !== 'super-agent') return demo.complete(req);
+      calls.push(req);
+      const text = answer(req);
+      if (text === undefined) return demo.complete(req);
+      return {
+        text,
+        toolCalls: [],
+        stopReason: 'end',
+        usage: { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0 },
+        provider: 'demo',
+        model: DEMO_MODEL,
+      };
+    },
+  };
+  return { provider, calls };
+}
+
+const SLUGIFY = 'Write a slugify function with tests';
+const planStep = (id: string, employee: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  employee,
+  title: `${id} for a slugify function`,
+  instructions: `Work on a slugify function.\nThe whole task: ${SLUGIFY}`,
+  acceptance: 'The tests pass in the sandbox.',
+  ...extra,
+});
+const startedSteps = (log: TaskEvent[]) => log.flatMap((e) => (e.type === 'step_started' ? [e.stepId] : []));
 
 describe('the ASL definition', () => {
   it('passes asl-validator once its resources are substituted', () => {
@@ -481,5 +520,229 @@ describe('the team in the interpreter', () => {
       (e) => e.type === 'step_started' && e.stepId === 'requirements',
     );
     expect(researchStarts).toHaveLength(1);
+  });
+});
+
+describe('planning, re-planning and the summary', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await freshStore();
+  });
+
+  it('repairs a plan that wrote depends_on, so its steps run in waves, not all at once', async () => {
+    const steps = [planStep('requirements', 'researcher'), planStep('implement', 'dev')];
+    const { provider, calls } = scriptedSuperAgent((req) => {
+      if (req.responseSchema?.name !== 'submit_plan') return undefined;
+      const first = calls.filter((c) => c.responseSchema).length === 1;
+      return JSON.stringify({
+        summary: 'two steps',
+        steps: [steps[0], { ...steps[1], [first ? 'depends_on' : 'dependsOn']: ['requirements'] }],
+      });
+    });
+    const { workflow, life } = setup(store, { provider, sandbox: new ScriptedSandbox(sampleAwareTests) });
+    const task = await submitTask(life, 'local', { prompt: SLUGIFY, preference: 'balanced' });
+    await workflow.idle();
+    expect((await store.getTask('local', task.id)).status).toBe('succeeded');
+    const log = await events(store, task.id);
+    const invalid = log.find((e) => e.type === 'plan_invalid');
+    expect(invalid).toMatchObject({
+      attempt: 1,
+      problems: ["steps.1: unknown key 'depends_on' (did you mean 'dependsOn'?)"],
+    });
+    // The repair round shows the model the problem, and both calls asked for submit_plan.
+    expect(calls[1]!.messages.at(-1)!.content).toContain(
+      "unknown key 'depends_on' (did you mean 'dependsOn'?)",
+    );
+    expect(calls[0]!.responseSchema).toMatchObject({
+      name: 'submit_plan',
+      schema: { additionalProperties: false },
+    });
+    expect((await store.getPlan('local', task.id))!.steps[1]!.dependsOn).toEqual(['requirements']);
+    // Two waves: the dev step starts only after the research step finished.
+    const order = log.flatMap((e) =>
+      e.type === 'step_started'
+        ? [`start ${e.stepId}`]
+        : e.type === 'step_finished'
+          ? [`end ${e.stepId}`]
+          : [],
+    );
+    expect(order).toEqual(['start requirements', 'end requirements', 'start implement', 'end implement']);
+  });
+
+  it('gives the planner its own prompt: the team with its tools, automatic QA review, the sandbox', async () => {
+    const { provider, calls } = scriptedSuperAgent(() => undefined);
+    const { workflow, life } = setup(store, { provider, sandbox: new ScriptedSandbox(sampleAwareTests) });
+    const task = await submitTask(life, 'local', { prompt: SLUGIFY, preference: 'balanced' });
+    await workflow.idle();
+    const system = calls.find((c) => c.responseSchema?.name === 'submit_plan')!.system!;
+    expect(system).toMatch(/- dev \(Dev\): .* Tools: workspace\.read, .*sandbox\.test\./);
+    expect(system).toMatch(/Every dev step gets QA's review automatically/);
+    expect(system).toMatch(/python 3\.11 with pytest/);
+    expect(system).toMatch(/No network and no package installs/);
+    expect(system).not.toMatch(/return a plan as JSON/i);
+    // The summary has its own prompt too, and reads the evidence: files with sizes, sandbox runs.
+    const summary = calls.find((c) => !c.responseSchema)!;
+    expect(summary.system).toMatch(
+      /Never claim a file, a feature or a passing test the evidence does not show/,
+    );
+    expect(summary.system).not.toContain('submit_plan');
+    expect(summary.messages[0]!.content).toMatch(/^- slugify\.py \(\d+ bytes\)$/m);
+    expect(summary.messages[0]!.content).toMatch(/exit 0, 4 passed, 0 failed, 0 errors/);
+    expect((await store.getTask('local', task.id)).summary).toMatch(
+      /is in the workspace with passing tests .* Dev fixed it in round 2\./,
+    );
+  });
+
+  it('folds a qa step that only reviews the dev step into it, as an event, and runs the rest', async () => {
+    const { provider } = scriptedSuperAgent((req) =>
+      req.responseSchema?.name === 'submit_plan'
+        ? JSON.stringify({
+            steps: [
+              planStep('implement', 'dev'),
+              planStep('review', 'qa', { dependsOn: ['implement'], acceptance: 'Accents are handled.' }),
+              planStep('notes', 'researcher', { dependsOn: ['review'] }),
+            ],
+          })
+        : undefined,
+    );
+    const { workflow, life } = setup(store, { provider, sandbox: new ScriptedSandbox(sampleAwareTests) });
+    const task = await submitTask(life, 'local', { prompt: SLUGIFY, preference: 'balanced' });
+    await workflow.idle();
+    expect((await store.getTask('local', task.id)).status).toBe('succeeded');
+    const log = await events(store, task.id);
+    expect(log.find((e) => e.type === 'plan_repaired')).toMatchObject({
+      repairs: [expect.stringMatching(/^qa step 'review' only reviewed dev step 'implement'/)],
+    });
+    const plan = (await store.getPlan('local', task.id))!;
+    expect(plan.steps.map((s) => [s.id, s.dependsOn])).toEqual([
+      ['implement', []],
+      ['notes', ['implement']],
+    ]);
+    expect(plan.steps[0]!.acceptance).toContain('Accents are handled.');
+    expect(startedSteps(log)).toEqual(['implement', 'notes']);
+  });
+
+  it('fails a standalone qa step whose verdict is fail, like a rejected dev step', async () => {
+    const { provider } = scriptedSuperAgent((req) =>
+      req.responseSchema?.name === 'submit_plan'
+        ? JSON.stringify({ steps: [planStep('audit', 'qa', { title: 'Audit the slugify function' })] })
+        : undefined,
+    );
+    const { workflow, life } = setup(store, { provider, sandbox: new ScriptedSandbox(failingTests) });
+    const task = await submitTask(life, 'local', { prompt: SLUGIFY, preference: 'balanced' });
+    await workflow.idle();
+    const failed = await store.getTask('local', task.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.failure?.code).toBe('StepRejected');
+    expect(failed.failure?.message).toMatch(/QA rejected step 'audit' after 1 round\(s\)/);
+    const log = await events(store, task.id);
+    expect(log.filter((e) => e.type === 'verdict')).toHaveLength(1);
+    expect(log.find((e) => e.type === 'step_finished')).toMatchObject({ stepId: 'audit', outcome: 'failed' });
+    // The demo declines the re-plan, and says why.
+    expect(log.find((e) => e.type === 'replan_declined')).toMatchObject({
+      failedStepId: 'audit',
+      failure: { code: 'StepRejected' },
+      reason: expect.stringMatching(/^\[demo\] The demo model does not re-plan/),
+    });
+  });
+
+  it('re-plans the rest once after a rejected step; the new steps run and the done ones are kept', async () => {
+    const { provider, calls } = scriptedSuperAgent((req) =>
+      req.responseSchema?.name === 'submit_replan'
+        ? JSON.stringify({
+            replan: true,
+            reason: 'The tests keep failing; report what is missing instead.',
+            steps: [planStep('report', 'researcher', { dependsOn: ['requirements'] })],
+          })
+        : undefined,
+    );
+    const { workflow, life } = setup(store, { provider, sandbox: new ScriptedSandbox(failingTests) });
+    const task = await submitTask(life, 'local', { prompt: SLUGIFY, preference: 'balanced' });
+    await workflow.idle();
+    const done = await store.getTask('local', task.id);
+    expect(done.failure).toBeUndefined();
+    expect(done.status).toBe('succeeded');
+    const log = await events(store, task.id);
+    expect(startedSteps(log)).toEqual(['requirements', 'implement', 'report']);
+    const replanned = log.filter((e) => e.type === 'replanned');
+    expect(replanned).toHaveLength(1);
+    expect(replanned[0]).toMatchObject({
+      failedStepId: 'implement',
+      failure: { code: 'StepRejected' },
+      reason: 'The tests keep failing; report what is missing instead.',
+      steps: [{ id: 'report' }],
+    });
+    const plan = (await store.getPlan('local', task.id))!;
+    expect(plan.steps.map((s) => s.id)).toEqual(['requirements', 'report']);
+    expect(plan.revision).toBe(2);
+    // The Super Agent saw which step failed, why, QA's findings and the workspace.
+    const replan = calls.find((c) => c.responseSchema?.name === 'submit_replan')!;
+    expect(replan.messages[0]!.content).toMatch(/Step 'implement' \(dev\) failed: StepRejected/);
+    expect(replan.messages[0]!.content).toMatch(/QA's findings: The tests fail in the sandbox/);
+    expect(replan.messages[0]!.content).toMatch(/^- test_slugify\.py \(\d+ bytes\)$/m);
+    // The summary does not claim passing tests that never passed.
+    expect(done.summary).toMatch(/is not done: .* the tests did not pass in the sandbox/);
+  });
+
+  it('fails the task when a step of the new plan fails too: a task re-plans once', async () => {
+    const { provider, calls } = scriptedSuperAgent((req) =>
+      req.responseSchema?.name === 'submit_replan'
+        ? JSON.stringify({
+            replan: true,
+            reason: 'Try again with a smaller step.',
+            steps: [planStep('implement-again', 'dev', { dependsOn: ['requirements'] })],
+          })
+        : undefined,
+    );
+    const { workflow, life } = setup(store, { provider, sandbox: new ScriptedSandbox(failingTests) });
+    const task = await submitTask(life, 'local', { prompt: SLUGIFY, preference: 'cheap' });
+    await workflow.idle();
+    const failed = await store.getTask('local', task.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.failure?.message).toMatch(/QA rejected step 'implement-again' after 3 round\(s\)/);
+    expect(calls.filter((c) => c.responseSchema?.name === 'submit_replan')).toHaveLength(1);
+    const log = await events(store, task.id);
+    expect(log.filter((e) => e.type === 'replanned')).toHaveLength(1);
+    expect(startedSteps(log)).toEqual(['requirements', 'implement', 'implement-again']);
+  });
+
+  it('never re-plans when the budget is exhausted', async () => {
+    const demo = new DemoProvider();
+    const seen: string[] = [];
+    const provider: ModelProvider = {
+      name: 'demo',
+      complete: async (req) => {
+        seen.push(req.responseSchema?.name ?? req.context.employeeId);
+        if (req.context.employeeId === 'dev') throw new BudgetExceeded('task', 10, 500, DEMO_MODEL);
+        return demo.complete(req);
+      },
+    };
+    const { workflow, life } = setup(store, { provider, sandbox: new ScriptedSandbox(sampleAwareTests) });
+    const task = await submitTask(life, 'local', { prompt: SLUGIFY, preference: 'balanced' });
+    await workflow.idle();
+    const failed = await store.getTask('local', task.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.failure?.code).toBe('BudgetExceeded');
+    expect(seen).not.toContain('submit_replan');
+    const log = await events(store, task.id);
+    expect(log.some((e) => e.type === 'replanned' || e.type === 'replan_declined')).toBe(false);
+  });
+
+  it('is honest about a task that is not a sample: one step says what the demo can do, and nothing is claimed', async () => {
+    const { workflow, life, deps } = setup(store, { sandbox: new ScriptedSandbox(sampleAwareTests) });
+    const task = await submitTask(life, 'local', {
+      prompt: 'Build a todo app with a REST API',
+      preference: 'balanced',
+    });
+    await workflow.idle();
+    const done = await store.getTask('local', task.id);
+    expect(done.status).toBe('succeeded');
+    const plan = (await store.getPlan('local', task.id))!;
+    expect(plan.steps.map((s) => s.id)).toEqual(['explain']);
+    expect(plan.steps[0]!.title).toBe('Say what the demo model can do');
+    expect(await deps.workspaceFor('local', task.id).list()).toEqual([]);
+    expect(done.summary).toMatch(/^\[demo\] Nothing was built for this task/);
+    expect(done.summary).toMatch(/No file was written and no code was run\./);
+    expect(done.summary).not.toMatch(/slugify\.py|csv_to_json|with passing tests/);
   });
 });

@@ -68,6 +68,15 @@ function describeEvent(e: TaskEvent): string {
       return `✗ ${e.code}: ${e.message}`;
     case 'plan_invalid':
       return `✗ plan attempt ${e.attempt} is invalid: ${e.problems.join('; ')}`;
+    case 'plan_repaired':
+      return `● plan repaired: ${e.repairs.join('; ')}`;
+    case 'replanned':
+      return [
+        `● re-planned after ${e.failedStepId ? `step ${e.failedStepId}` : 'a failure'} (${e.failure.code}): ${e.reason}`,
+        ...e.steps.map((s, i) => `    +${i + 1}. [${s.employee}] ${s.title}`),
+      ].join('\n');
+    case 'replan_declined':
+      return `✗ no re-plan after ${e.failedStepId ? `step ${e.failedStepId}` : 'the failure'} (${e.failure.code}): ${e.reason}`;
     case 'approval_requested':
       return `⏸ the plan awaits approval (${e.reason}; estimate ${formatUsd(e.estimateMicroUsd)}): techteam approve <id> | techteam reject <id>`;
     case 'approval_decided':
