@@ -46,9 +46,12 @@ export function teamRuntime(): ModelRuntime {
 function s3WorkspaceOnFirstUse(open: () => Promise<Workspace>): Workspace {
   const get = onFirstUse(open);
   return {
-    list: async () => (await get()).list(),
+    list: async (options) => (await get()).list(options),
+    sizes: async (options) => (await get()).sizes(options),
     read: async (path) => (await get()).read(path),
     write: async (path, content) => (await get()).write(path, content),
-    files: async () => (await get()).files(),
+    files: async (options) => (await get()).files(options),
+    snapshot: async (name) => (await get()).snapshot(name),
+    snapshotFiles: async (name) => (await get()).snapshotFiles(name),
   };
 }
