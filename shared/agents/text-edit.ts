@@ -83,18 +83,21 @@ function nearMiss(text: string, old: string): string {
       );
     }
   }
-  const first = want[0]!;
+  // The window of as many lines as `old` that is most like it, on whitespace-squashed text.
+  // Only its first lines are compared, so a long `old` in a long file stays cheap.
+  const k = Math.min(want.length, 5);
+  const block = want.slice(0, k).join('\n');
   let best = -1;
   let bestScore = 0;
   for (let i = 0; i < Math.min(have.length, 5_000); i++) {
-    const score = similarity(first, have[i]!);
+    const score = similarity(block, have.slice(i, i + k).join('\n'));
     if (score > bestScore) {
       bestScore = score;
       best = i;
     }
   }
   if (best < 0 || bestScore < 0.5) {
-    return `No line resembles its first line (${JSON.stringify(first.slice(0, 80))}); read the file and copy the text exactly.`;
+    return `No lines resemble it (its first line: ${JSON.stringify(want[0]!.slice(0, 80))}); read the file and copy the text exactly.`;
   }
   const from = Math.max(0, best - 1);
   const to = Math.min(lines.length, best + want.length + 1);
