@@ -66,8 +66,13 @@ function writeRefusal(ctx: ToolContext, rel: string): string | undefined {
   return undefined;
 }
 
-async function jobFiles(ctx: ToolContext): Promise<Record<string, string>> {
-  return ctx.workspace.files({ includeScratch: seesScratch(ctx) });
+async function jobFiles(ctx: ToolContext, runtime?: 'python' | 'node'): Promise<Record<string, string>> {
+  const files = await ctx.workspace.files({ includeScratch: seesScratch(ctx) });
+  // As a package, the scratch folder's test modules get names of their own (qa_probes.test_x):
+  // a probe named like one of Dev's test files would otherwise stop pytest collecting either.
+  const init = `${ctx.scratch}__init__.py`;
+  if (ctx.scratch !== undefined && runtime === 'python' && files[init] === undefined) files[init] = '';
+  return files;
 }
 
 /** Takes back what a job produced (as this employee may) and records the run; returns notes on files not kept. */
@@ -248,7 +253,9 @@ export function builtInToolServer(ctx: ToolContext, allowed: readonly string[]):
         const rows = files.map(
           (f) =>
             `${f.path.padEnd(width)}  ${f.bytes.toLocaleString('en-US')} bytes, ` +
-            (f.lines === undefined ? `${f.unreadable} (not readable as text)` : `${f.lines} lines`),
+            (f.lines === undefined
+              ? `${f.unreadable} (not readable as text)`
+              : `${f.lines} line${f.lines === 1 ? '' : 's'}`),
         );
         const header = `${files.length} file${files.length === 1 ? '' : 's'}, ${bytes.toLocaleString('en-US')} bytes`;
         return text([header, ...rows].join('\n'));
@@ -291,7 +298,7 @@ export function builtInToolServer(ctx: ToolContext, allowed: readonly string[]):
       async ({ runtime, command }) => {
         if (!ctx.sandbox) return text(NO_SANDBOX, true);
         const run = await ctx.sandbox.exec({
-          files: await jobFiles(ctx),
+          files: await jobFiles(ctx, runtime),
           runtime,
           command,
           runId: ctx.taskId,
@@ -304,9 +311,9 @@ export function builtInToolServer(ctx: ToolContext, allowed: readonly string[]):
   }
   if (can('sandbox.test')) {
     const probes = ctx.scratch
-      ? ` Your probe tests under ${ctx.scratch} run together with the workspace's tests: name them ` +
-        `${ctx.scratch}test_probe_<topic>.py (python) or ${ctx.scratch}probe_<topic>.test.js (node) so their ` +
-        "names do not clash with Dev's test files."
+      ? ` Your probe tests under ${ctx.scratch} run together with the workspace's tests, e.g. ` +
+        `${ctx.scratch}test_probe_<topic>.py (python; import the code under test as its own tests do) or ` +
+        `${ctx.scratch}probe_<topic>.test.js (node).`
       : '';
     server.registerTool(
       'sandbox.test',
@@ -320,7 +327,7 @@ export function builtInToolServer(ctx: ToolContext, allowed: readonly string[]):
       async ({ runtime }) => {
         if (!ctx.sandbox) return text(NO_SANDBOX, true);
         const run = await ctx.sandbox.test({
-          files: await jobFiles(ctx),
+          files: await jobFiles(ctx, runtime),
           runtime,
           runId: ctx.taskId,
           ...(ctx.signal ? { signal: ctx.signal } : {}),

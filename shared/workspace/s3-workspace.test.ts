@@ -2,43 +2,13 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } fr
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { NotFound } from '../errors';
+import { inMemoryBucket, objectBody } from '../testing/s3-bucket';
 import { S3Workspace } from './s3-workspace';
 import { WorkspaceFileBinary, WorkspacePathInvalid } from './workspace';
 
 const s3 = mockClient(S3Client);
 const ws = () => S3Workspace.forTask(new S3Client({ region: 'us-east-1' }), 'artifacts', 'acme', 'tsk_1');
 const PREFIX = 'acme/tsk_1/workspace/';
-
-/** An S3 object body as the SDK gives it. */
-const body = (content: string | Uint8Array) => {
-  const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
-  return {
-    Body: {
-      transformToByteArray: async () => bytes,
-      transformToString: async () => new TextDecoder().decode(bytes),
-    } as never,
-    ContentLength: bytes.byteLength,
-  };
-};
-
-/** A bucket held in a Map, answering List, Get and Put as S3 does. */
-function bucketInMemory(objects = new Map<string, Uint8Array | string>()) {
-  s3.on(PutObjectCommand).callsFake((input: { Key: string; Body: string }) => {
-    objects.set(input.Key, input.Body);
-    return {};
-  });
-  s3.on(ListObjectsV2Command).callsFake((input: { Prefix: string }) => ({
-    Contents: [...objects.entries()]
-      .filter(([k]) => k.startsWith(input.Prefix))
-      .map(([Key, v]) => ({ Key, Size: typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength })),
-  }));
-  s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
-    const v = objects.get(input.Key);
-    if (v === undefined) throw Object.assign(new Error('no'), { name: 'NoSuchKey' });
-    return body(v);
-  });
-  return objects;
-}
 
 describe('S3Workspace', () => {
   beforeEach(() => s3.reset());
@@ -58,7 +28,7 @@ describe('S3Workspace', () => {
   });
 
   it('reads a file, and answers NotFound for a missing one', async () => {
-    s3.on(GetObjectCommand, { Key: `${PREFIX}a.py` }).resolves(body('print(1)'));
+    s3.on(GetObjectCommand, { Key: `${PREFIX}a.py` }).resolves(objectBody('print(1)'));
     s3.on(GetObjectCommand, { Key: `${PREFIX}b.py` }).rejects(
       Object.assign(new Error('no'), { name: 'NoSuchKey' }),
     );
@@ -72,7 +42,8 @@ describe('S3Workspace', () => {
   });
 
   it('refuses a binary object as text, lists it as binary and leaves it out of files()', async () => {
-    bucketInMemory(
+    inMemoryBucket(
+      s3,
       new Map<string, Uint8Array | string>([
         [`${PREFIX}img.png`, new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0xff, 0x00])],
         [`${PREFIX}a.py`, 'x = 1\n'],
@@ -87,7 +58,7 @@ describe('S3Workspace', () => {
   });
 
   it("leaves QA's scratch folder out unless asked", async () => {
-    bucketInMemory();
+    inMemoryBucket(s3);
     await ws().write('calc.py', 'def add(a, b): ...\n');
     await ws().write('qa_probes/test_probe.py', 'import calc\n');
     expect(await ws().list()).toEqual(['calc.py']);
@@ -98,7 +69,7 @@ describe('S3Workspace', () => {
   });
 
   it('keeps a snapshot as one object outside the workspace prefix, within the keys employees may touch', async () => {
-    const objects = bucketInMemory();
+    const objects = inMemoryBucket(s3);
     await ws().write('a.py', 'v1\n');
     await ws().snapshot('step-build-round-1');
     await ws().write('a.py', 'v2\n');
