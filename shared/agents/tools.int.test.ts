@@ -251,7 +251,7 @@ describe('the sandbox tools', () => {
     const sandbox = recordingSandbox({
       changedFiles: { 'calc.py': 'rewritten', 'qa_probes/report.txt': 'ok\n' },
     });
-    const qa = await toolbox(ws, { employee: 'qa', scratch: SCRATCH_FOLDER, sandbox });
+    const qa = await toolbox(ws, { employee: 'qa', scratch: 'qa_probes', sandbox }); // the folder named without its slash
     try {
       const out = await qa.run('sandbox.exec', { runtime: 'python', command: ['python', '-c', 'pass'] });
       expect(sandbox.jobs[0]).toEqual({

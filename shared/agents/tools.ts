@@ -42,6 +42,10 @@ const text = (t: string, isError = false) => ({
   isError,
 });
 
+/** The employee's scratch folder as a folder path ending in '/', or undefined. */
+const scratchOf = (ctx: ToolContext) =>
+  ctx.scratch === undefined ? undefined : `${workspacePath(ctx.scratch).replace(/\/+$/, '')}/`;
+
 /** Whether this employee's tools show the scratch folder (only the employee it belongs to). */
 const seesScratch = (ctx: ToolContext) => ctx.scratch !== undefined;
 
@@ -54,13 +58,14 @@ function visiblePath(ctx: ToolContext, path: string): string {
 
 /** Why this employee may not write `rel`, or undefined when it may. */
 function writeRefusal(ctx: ToolContext, rel: string): string | undefined {
-  if (ctx.scratch !== undefined && !inScratch(rel, ctx.scratch)) {
+  const scratch = scratchOf(ctx);
+  if (scratch !== undefined && !inScratch(rel, scratch)) {
     return (
-      `${ctx.employee} writes probe tests only under ${ctx.scratch} (e.g. ${ctx.scratch}test_probe_feature.py); ` +
+      `${ctx.employee} writes probe tests only under ${scratch} (e.g. ${scratch}test_probe_feature.py); ` +
       `'${rel}' is outside it and was not changed. Report problems in Dev's files as findings instead.`
     );
   }
-  if (ctx.scratch === undefined && inScratch(rel)) {
+  if (scratch === undefined && inScratch(rel)) {
     return `${SCRATCH_FOLDER} is reserved for QA's probe tests; write '${rel}' somewhere else.`;
   }
   return undefined;
@@ -70,14 +75,16 @@ async function jobFiles(ctx: ToolContext, runtime?: 'python' | 'node'): Promise<
   const files = await ctx.workspace.files({ includeScratch: seesScratch(ctx) });
   // As a package, the scratch folder's test modules get names of their own (qa_probes.test_x):
   // a probe named like one of Dev's test files would otherwise stop pytest collecting either.
-  const init = `${ctx.scratch}__init__.py`;
-  if (ctx.scratch !== undefined && runtime === 'python' && files[init] === undefined) files[init] = '';
+  const scratch = scratchOf(ctx);
+  if (scratch !== undefined && runtime === 'python' && files[`${scratch}__init__.py`] === undefined) {
+    files[`${scratch}__init__.py`] = '';
+  }
   return files;
 }
 
 /** Takes back what a job produced (as this employee may) and records the run; returns notes on files not kept. */
 async function recordRun(ctx: ToolContext, command: string, run: SandboxRun): Promise<string[]> {
-  const { kept, notes } = keptChanges(run, ctx.scratch);
+  const { kept, notes } = keptChanges(run, scratchOf(ctx));
   for (const [path, content] of Object.entries(kept)) {
     try {
       await ctx.workspace.write(path, content);
@@ -310,10 +317,11 @@ export function builtInToolServer(ctx: ToolContext, allowed: readonly string[]):
     );
   }
   if (can('sandbox.test')) {
-    const probes = ctx.scratch
-      ? ` Your probe tests under ${ctx.scratch} run together with the workspace's tests, e.g. ` +
-        `${ctx.scratch}test_probe_<topic>.py (python; import the code under test as its own tests do) or ` +
-        `${ctx.scratch}probe_<topic>.test.js (node).`
+    const scratch = scratchOf(ctx);
+    const probes = scratch
+      ? ` Your probe tests under ${scratch} run together with the workspace's tests, e.g. ` +
+        `${scratch}test_probe_<topic>.py (python; import the code under test as its own tests do) or ` +
+        `${scratch}probe_<topic>.test.js (node).`
       : '';
     server.registerTool(
       'sandbox.test',
