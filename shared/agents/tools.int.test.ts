@@ -325,3 +325,31 @@ describe('QA probes in the bwrap sandbox', () => {
     }
   });
 });
+
+describe('the tool specs a model is given', () => {
+  it('describe every tool and every input field, with limits and an example', async () => {
+    const box = await toolbox(localWorkspace(), { scratch: SCRATCH_FOLDER });
+    try {
+      expect(box.specs.map((s) => s.name).sort()).toEqual(
+        BUILT_IN_TOOLS.map((t) => t.replace('.', '_')).sort(),
+      );
+      for (const spec of box.specs) {
+        expect(spec.description.length, spec.name).toBeGreaterThan(40);
+        const props = (spec.inputSchema.properties ?? {}) as Record<string, { description?: string }>;
+        for (const [field, schema] of Object.entries(props))
+          expect(schema.description, `${spec.name}.${field}`).toBeTruthy();
+      }
+      const read = box.specs.find((s) => s.name === 'workspace_read')!;
+      expect(read.description).toContain('8,000 characters');
+      expect(read.inputSchema).toMatchObject({
+        properties: { startLine: { type: 'integer', minimum: 1 }, endLine: { type: 'integer', minimum: 1 } },
+        required: ['path'],
+      });
+      expect(box.specs.find((s) => s.name === 'sandbox_test')!.description).toContain(
+        'qa_probes/test_probe_',
+      );
+    } finally {
+      await box.close();
+    }
+  });
+});
