@@ -130,6 +130,9 @@ describe.each([
         ok: true,
         output: 'src/slug.py:1: def slugify(s):\ntests/test_slug.py:1: from src.slug import slugify',
       });
+      expect((await box.run('workspace.list', { path: 'src/' })).output).toBe(
+        '1 file, 29 bytes\nsrc/slug.py  29 bytes, 2 lines',
+      );
       expect((await box.run('workspace.search', { pattern: 'slugify', path: 'tests' })).output).toBe(
         'tests/test_slug.py:1: from src.slug import slugify',
       );

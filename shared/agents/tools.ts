@@ -71,6 +71,12 @@ function writeRefusal(ctx: ToolContext, rel: string): string | undefined {
   return undefined;
 }
 
+/** A file or folder to search or list in, without a trailing '/'; undefined for the whole workspace. */
+function folderScope(ctx: ToolContext, path: string | undefined): string | undefined {
+  if (!path || /^\.?\/*$/.test(path)) return undefined;
+  return visiblePath(ctx, path).replace(/\/+$/, '');
+}
+
 async function jobFiles(ctx: ToolContext, runtime?: 'python' | 'node'): Promise<Record<string, string>> {
   const files = await ctx.workspace.files({ includeScratch: seesScratch(ctx) });
   // As a package, the scratch folder's test modules get names of their own (qa_probes.test_x):
@@ -232,7 +238,7 @@ export function builtInToolServer(ctx: ToolContext, allowed: readonly string[]):
         },
       },
       async ({ pattern, path, regex, ignoreCase }) => {
-        const scope = path && path !== '.' && path !== './' ? visiblePath(ctx, path) : undefined;
+        const scope = folderScope(ctx, path);
         return text(searchFiles(await jobFiles(ctx), { pattern, path: scope, regex, ignoreCase }));
       },
     );
@@ -251,7 +257,7 @@ export function builtInToolServer(ctx: ToolContext, allowed: readonly string[]):
         },
       },
       async ({ path }) => {
-        const scope = path && path !== '.' && path !== './' ? visiblePath(ctx, path) : undefined;
+        const scope = folderScope(ctx, path);
         const all = await ctx.workspace.sizes({ includeScratch: seesScratch(ctx) });
         const files = scope ? all.filter((f) => f.path === scope || f.path.startsWith(`${scope}/`)) : all;
         if (!files.length) return text(scope ? `No files under ${scope}` : '(the workspace is empty)');
