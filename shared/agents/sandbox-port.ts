@@ -10,8 +10,10 @@ export interface SandboxRun {
   durationMs: number;
   /** Which limit ended the job, if one did. */
   limit?: string;
-  /** Files the job created or changed. */
+  /** Files the job created or changed (UTF-8 text). */
   changedFiles: Record<string, string>;
+  /** Files the job produced that could not be taken back (binary, symlink, too large), and why. */
+  skippedFiles?: { path: string; reason: string }[];
   tests?: { passed: number; failed: number; errors: number; failing: string[] };
 }
 

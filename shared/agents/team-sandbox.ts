@@ -11,6 +11,7 @@ function toRun(result: JobResult): SandboxRun {
     durationMs: result.timings.totalMs,
     ...(result.limit ? { limit: result.limit } : {}),
     changedFiles: result.files.changed,
+    ...(result.files.skipped.length ? { skippedFiles: result.files.skipped } : {}),
     ...(result.tests
       ? {
           tests: {

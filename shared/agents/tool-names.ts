@@ -2,6 +2,8 @@
 export const BUILT_IN_TOOLS = [
   'workspace.read',
   'workspace.write',
+  'workspace.edit',
+  'workspace.search',
   'workspace.list',
   'workspace.diff',
   'sandbox.exec',

@@ -25,10 +25,13 @@ export function s3Workspaces(config: Config): Runtime['workspaceFor'] {
       ),
     );
     const workspace: Workspace = {
-      list: async () => (await get()).list(),
+      list: async (options) => (await get()).list(options),
+      sizes: async (options) => (await get()).sizes(options),
       read: async (path) => (await get()).read(path),
       write: async (path, content) => (await get()).write(path, content),
-      files: async () => (await get()).files(),
+      files: async (options) => (await get()).files(options),
+      snapshot: async (name) => (await get()).snapshot(name),
+      snapshotFiles: async (name) => (await get()).snapshotFiles(name),
     };
     return workspace;
   };

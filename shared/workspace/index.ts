@@ -1,3 +1,13 @@
 export { diffFiles } from './diff';
+export { WorkspaceFileBinary, WorkspacePathInvalid } from './errors';
 export { S3Workspace } from './s3-workspace';
-export { LocalWorkspace, type Workspace, WorkspacePathInvalid, workspacePath } from './workspace';
+export { inScratch, SCRATCH_FOLDER } from './scratch';
+export { countLines, looksBinary } from './text';
+export {
+  type FilesOptions,
+  LocalWorkspace,
+  MAX_FILE_BYTES,
+  type Workspace,
+  type WorkspaceFileInfo,
+  workspacePath,
+} from './workspace';

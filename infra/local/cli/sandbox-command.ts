@@ -120,7 +120,7 @@ export async function sandboxCommand(argv: string[], io: SandboxCommandIo = proc
   if (!isDir) return usage(`--dir ${dir} is not an existing folder.`);
 
   try {
-    const files = await new LocalWorkspace(dir).files();
+    const files = await new LocalWorkspace(dir).files({ includeScratch: true });
     const sandbox = new LocalSandbox({
       isolation: (isolation ?? 'bwrap') as 'bwrap' | 'gvisor',
       unsafeNoSandbox: Boolean(values['unsafe-no-sandbox']),
