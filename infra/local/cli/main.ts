@@ -1,6 +1,7 @@
 import { loadConfig } from '@techteam/shared/config';
 import { isTechteamError } from '@techteam/shared/errors';
 import { ApiError, HostUnreachable } from './api-client';
+import { evalCommand } from './eval-command';
 import { processIo } from './io';
 import { modelsCommand } from './models-command';
 import { runCommand } from './run-command';
@@ -27,6 +28,10 @@ Commands
   resume <task-id>        rerun a failed task from its last completed step (--budget USD raises its budget first)
   sandbox run|test ...     run a command or a project's tests in the sandbox, without an agent
                           (techteam sandbox run --runtime python --dir ./proj -- python main.py)
+  eval humaneval          send HumanEval problems through the whole team on an in-process host, grade
+                          them against the hidden tests in the sandbox, beside a one-call baseline
+                          (--limit N, --budget USD for the whole run, --concurrency N, --timeout S
+                          per problem, --json, --data FILE, --no-baseline)
   help                    this text
 
 Environment
@@ -62,6 +67,8 @@ export async function main(argv: string[]): Promise<number> {
         return await modelsCommand(rest, io);
       case 'sandbox':
         return await sandboxCommand(rest);
+      case 'eval':
+        return await evalCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
