@@ -82,7 +82,7 @@ export interface EvalRunOptions {
 }
 
 const totalTokens = (t: Task['totals']) => t.inputTokens + t.outputTokens + t.cachedInputTokens;
-const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -96,7 +96,7 @@ describe('techteam eval humaneval, with the whole team played by a scripted Open
     expect(report.results).toHaveLength(4);
     for (const r of report.results) {
       expect(['wrong', 'failed', 'timed_out']).toContain(r.status);
-      expect(r.label).toMatch(/^(wrong: .+|failed: .+|timed out after \d+ s)$/);
+      expect(r.label).toMatch(/^(wrong: .+|failed: .+|timed out after [\d.]+ s)$/);
       expect(r.hidden.passed).toBe(false);
       expect(r.baseline?.passed).toBe(false);
     }
