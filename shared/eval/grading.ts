@@ -39,7 +39,7 @@ except BaseException:
 try:
     solution = importlib.import_module(${py(SOLUTION_FILE.replace(/\.py$/, ''))})
 except BaseException as e:
-    print("solution.py cannot be imported: %s: %s" % (type(e).__name__, e), file=sys.stderr)
+    print("solution.py cannot be imported: %s%s" % (type(e).__name__, ": %s" % e if str(e) else ""), file=sys.stderr)
     sys.exit(3)
 candidate = getattr(solution, ${py(problem.entry_point)}, None)
 if not callable(candidate):
@@ -55,7 +55,7 @@ except AssertionError:
     sys.exit(1)
 except BaseException as e:
     traceback.print_exc()
-    print("the hidden tests raised %s: %s" % (type(e).__name__, e), file=sys.stderr)
+    print("the hidden tests raised %s%s" % (type(e).__name__, ": %s" % e if str(e) else ""), file=sys.stderr)
     sys.exit(2)
 print(${py(nonce)})
 `;

@@ -75,7 +75,8 @@ export async function evalCommand(
   const path = resolveDataPath(values.data);
   const problems = (await loadHumanEval(path)).slice(0, limit);
   const config = loadConfig(env);
-  if (planProviders(config, env).demo) throw new EvalNeedsModel();
+  const providers = planProviders(config, env);
+  if (providers.demo) throw new EvalNeedsModel();
   // Progress goes to stderr with --json, so stdout stays one JSON document.
   const say = values.json ? io.err : io.out;
   const sandbox = new LocalSandbox({ isolation: config.TECHTEAM_SANDBOX });
@@ -86,6 +87,12 @@ export async function evalCommand(
     say(
       `HumanEval: ${problems.length} problem(s) from ${path}, ${concurrency} at a time, ` +
         `${timeoutS} s each${budgetUsd !== undefined ? `, $${budgetUsd} in all` : ', no budget cap'}; team on ${host.url}`,
+    );
+    say(
+      `Models: ${providers.statuses
+        .filter((p) => p.live)
+        .map((p) => `${p.name} (${p.detail})`)
+        .join('; ')}; grading in the ${sandbox.isolation} sandbox`,
     );
     let finished = 0;
     const results = await runHumanEval({
