@@ -103,6 +103,26 @@ describe('running problems through a team', () => {
     expect(results[1]?.status).toBe('failed');
   });
 
+  it('on interrupt starts no new problem, cancels the one in flight and reports it as failed', async () => {
+    const { team, submitted, cancelled } = fakeTeam(['hangs', 'hangs', 'hangs']);
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 100);
+    const results = await runHumanEval({
+      problems,
+      team,
+      sandbox: noSandbox,
+      concurrency: 1,
+      deadlineMs: 60_000,
+      pollMs: 10,
+      signal: stop.signal,
+    });
+    expect(submitted).toHaveLength(1);
+    expect(cancelled).toEqual(['t0']);
+    expect(results.map((r) => [r.problem, r.status, r.label])).toEqual([
+      ['HumanEval/0', 'failed', 'failed: the eval was interrupted and the task cancelled'],
+    ]);
+  });
+
   it('splits the budget evenly: each task gets its share less what its baseline call spent', async () => {
     const { team, submitted } = fakeTeam(['fails', 'fails', 'fails']);
     const results = await runHumanEval({

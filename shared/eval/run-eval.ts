@@ -76,6 +76,11 @@ export interface EvalRunOptions {
   /** The most the whole run may spend, split evenly over the problems. */
   budgetUsd?: number;
   pollMs?: number;
+  /**
+   * Stops the run (Ctrl-C): no new problem starts, tasks in flight are cancelled and reported
+   * as failed, and only the problems that started are returned.
+   */
+  signal?: AbortSignal;
   /** Called as each problem ends, in the order they end. */
   onResult?: (result: ProblemResult) => void;
   now?: () => number;
@@ -88,10 +93,10 @@ const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Sends every problem through the team (and the baseline), grades each, and returns them in problem order. */
 export async function runHumanEval(options: EvalRunOptions): Promise<ProblemResult[]> {
-  const results: ProblemResult[] = new Array(options.problems.length);
+  const results: (ProblemResult | undefined)[] = new Array(options.problems.length);
   let next = 0;
   const worker = async () => {
-    while (next < options.problems.length) {
+    while (next < options.problems.length && !options.signal?.aborted) {
       const index = next++;
       const result = await runProblem(options, options.problems[index]!);
       results[index] = result;
@@ -101,7 +106,7 @@ export async function runHumanEval(options: EvalRunOptions): Promise<ProblemResu
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(options.concurrency, options.problems.length)) }, worker),
   );
-  return results;
+  return results.filter((r): r is ProblemResult => r !== undefined);
 }
 
 async function runBaseline(
@@ -114,7 +119,9 @@ async function runBaseline(
   const started = now();
   try {
     const answer = await options.baseline.complete(problem, {
-      signal: AbortSignal.timeout(options.deadlineMs),
+      signal: options.signal
+        ? AbortSignal.any([options.signal, AbortSignal.timeout(options.deadlineMs)])
+        : AbortSignal.timeout(options.deadlineMs),
       ...(budgetUsd !== undefined ? { budgetUsd } : {}),
     });
     const grade = answer.text.trim()
@@ -144,21 +151,22 @@ async function awaitTask(
   options: EvalRunOptions,
   taskId: string,
   deadline: number,
-): Promise<{ task: Task; timedOut: boolean }> {
+): Promise<{ task: Task; timedOut: boolean; interrupted: boolean }> {
   const now = options.now ?? Date.now;
   const poll = options.pollMs ?? 250;
   for (;;) {
     const task = await options.team.task(taskId);
-    if (isTerminal(task.status)) return { task, timedOut: false };
-    if (now() >= deadline) break;
+    if (isTerminal(task.status)) return { task, timedOut: false, interrupted: false };
+    if (now() >= deadline || options.signal?.aborted) break;
     await delay(poll);
   }
+  const interrupted = options.signal?.aborted === true;
   await options.team.cancel(taskId).catch(() => undefined);
   // A cancel ends the run within a turn; the result is reported as timed out either way.
   const settle = now() + 15_000;
   for (;;) {
     const task = await options.team.task(taskId);
-    if (isTerminal(task.status) || now() >= settle) return { task, timedOut: true };
+    if (isTerminal(task.status) || now() >= settle) return { task, timedOut: !interrupted, interrupted };
     await delay(poll);
   }
 }
@@ -193,11 +201,14 @@ async function runProblem(options: EvalRunOptions, problem: HumanEvalProblem): P
       title: `${problem.task_id}: ${problem.entry_point}`,
       ...(teamBudget !== undefined ? { budgetUsd: teamBudget } : {}),
     });
-    const { task, timedOut } = await awaitTask(options, taskId, started + options.deadlineMs);
+    const { task, timedOut, interrupted } = await awaitTask(options, taskId, started + options.deadlineMs);
     const wallMs = now() - started;
     const hidden = await gradeFiles(options.sandbox, problem, await options.team.files(taskId));
     const spent = { tokens: totalTokens(task.totals), costMicroUsd: task.totals.costMicroUsd, wallMs };
     const ended = { ...base, taskId, teamStatus: task.status, hidden, ...spent };
+    if (interrupted) {
+      return { ...ended, status: 'failed', label: 'failed: the eval was interrupted and the task cancelled' };
+    }
     if (timedOut) {
       return { ...ended, status: 'timed_out', label: `timed out after ${seconds(options.deadlineMs)}` };
     }

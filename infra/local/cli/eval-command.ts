@@ -94,6 +94,14 @@ export async function evalCommand(
         .map((p) => `${p.name} (${p.detail})`)
         .join('; ')}; grading in the ${sandbox.isolation} sandbox`,
     );
+    // Ctrl-C: no new problem starts, the tasks in flight are cancelled, and what ran is reported.
+    const stop = new AbortController();
+    const onInterrupt = () => {
+      if (stop.signal.aborted) process.exit(130);
+      io.err('Stopping: cancelling the tasks in flight (Ctrl-C again to quit at once)…');
+      stop.abort();
+    };
+    process.on('SIGINT', onInterrupt);
     let finished = 0;
     const results = await runHumanEval({
       problems,
@@ -103,18 +111,19 @@ export async function evalCommand(
       concurrency,
       deadlineMs: timeoutS * 1000,
       ...(budgetUsd !== undefined ? { budgetUsd } : {}),
+      signal: stop.signal,
       onResult: (r) => {
         finished++;
         say(`[${finished}/${problems.length}] ${r.problem} ${r.label} (${(r.wallMs / 1000).toFixed(1)} s)`);
       },
-    });
+    }).finally(() => process.off('SIGINT', onInterrupt));
     const report = summarize(results);
     if (values.json) io.out(JSON.stringify({ data: path, ...report }, null, 2));
     else {
       io.out('');
       io.out(formatReport(report));
     }
-    return 0;
+    return stop.signal.aborted ? 130 : 0;
   } finally {
     await host.stop();
     sandbox.close();
