@@ -162,10 +162,12 @@ async function awaitTask(
   }
   const interrupted = options.signal?.aborted === true;
   await options.team.cancel(taskId).catch(() => undefined);
-  // A cancel ends the run within a turn; the result is reported as timed out either way.
+  // A cancel ends the run within a turn; a run that ends anyway is reported as timed out,
+  // unless it succeeded in the moment between the last look and the cancel.
   const settle = now() + 15_000;
   for (;;) {
     const task = await options.team.task(taskId);
+    if (task.status === 'succeeded') return { task, timedOut: false, interrupted: false };
     if (isTerminal(task.status) || now() >= settle) return { task, timedOut: !interrupted, interrupted };
     await delay(poll);
   }
