@@ -1,7 +1,6 @@
 import { loadConfig } from '@techteam/shared/config';
 import { isTechteamError } from '@techteam/shared/errors';
 import { ApiError, HostUnreachable } from './api-client';
-import { evalCommand } from './eval-command';
 import { processIo } from './io';
 import { modelsCommand } from './models-command';
 import { runCommand } from './run-command';
@@ -68,7 +67,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'sandbox':
         return await sandboxCommand(rest);
       case 'eval':
-        return await evalCommand(rest, io);
+        // Loaded on use: the other commands do not pay for the harness's imports at start-up.
+        return await (await import('./eval-command')).evalCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
