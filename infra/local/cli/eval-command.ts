@@ -58,7 +58,7 @@ export async function evalCommand(
   });
   if (positionals[0] !== 'humaneval' || positionals.length > 1) {
     io.err(
-      'Usage: techteam eval humaneval [--limit N] [--budget USD] [--concurrency N] [--timeout S] [--json] [--data FILE]',
+      'Usage: techteam eval humaneval [--limit N] [--budget USD] [--concurrency N] [--timeout S] [--json] [--data FILE] [--no-baseline]',
     );
     return 2;
   }
