@@ -29,6 +29,10 @@ Commands
   resume <task-id>        rerun a failed task from its last completed step (--budget USD raises its budget first)
   sandbox run|test ...     run a command or a project's tests in the sandbox, without an agent
                           (techteam sandbox run --runtime python --dir ./proj -- python main.py)
+  eval humaneval          send HumanEval problems through the whole team on an in-process host, grade
+                          them against the hidden tests in the sandbox, beside a one-call baseline
+                          (--limit N, --budget USD for the whole run, --concurrency N, --timeout S
+                          per problem, --json, --data FILE, --no-baseline)
   help                    this text
 
 Environment
@@ -66,6 +70,9 @@ export async function main(argv: string[]): Promise<number> {
         return await modelsCommand(rest, io);
       case 'sandbox':
         return await sandboxCommand(rest);
+      case 'eval':
+        // Loaded on use: the other commands do not pay for the harness's imports at start-up.
+        return await (await import('./eval-command')).evalCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
