@@ -49,6 +49,8 @@ export interface AgentTurn {
   finish?: FinishTool;
   /** Each text delta as the model streams it (transient: shown live, not stored one per token). */
   onDelta?: (text: string) => void;
+  /** Waits until the deltas pushed so far are written, so followers see them before the whole message. */
+  flushDeltas?: () => Promise<void>;
 }
 
 /** How an employee's turn ended. */
@@ -211,6 +213,7 @@ export async function runAgent(turn: AgentTurn): Promise<AgentOutcome> {
     });
     if (answer.contextWindow) window = answer.contextWindow;
     const text = answer.text;
+    await turn.flushDeltas?.();
     if (text.trim()) {
       lastWords = partial + text;
       await store.appendEvent(task.tenantId, task.id, {

@@ -58,6 +58,7 @@ async function employeeAnswer(
       toolbox,
       ...(signal ? { signal } : {}),
       onDelta: (text) => deltas.push(text),
+      flushDeltas: () => deltas.flush(),
     });
     return outcome;
   } finally {
