@@ -492,7 +492,9 @@ function assemble(request: ModelRequest, parts: Part[], stopReason: string | nul
     if (part.type === 'text') text += part.text;
     if (part.type !== 'tool_use') continue;
     if (part.name === answerTool) {
-      jsonAnswer = part.json;
+      // The object as JSON text, however it streamed; the raw text when it is no object (cut off).
+      const answer = toolCallFromText(part.id, part.name, part.json, cutOff);
+      jsonAnswer = answer.invalid ? part.json : JSON.stringify(answer.arguments);
       continue;
     }
     toolCalls.push(

@@ -201,6 +201,46 @@ describe('BedrockProvider with Converse', () => {
     expect(input.system).toEqual([{ text: 'You are the researcher.' }]);
   });
 
+  it('streams a structured answer as text and returns it cut off as the model wrote it', async () => {
+    const schemaTool = (stopReason: 'tool_use' | 'max_tokens', pieces: string[]) => ({
+      $metadata: metadata,
+      stream: eventsOf([
+        { messageStart: { role: 'assistant' } },
+        {
+          contentBlockStart: {
+            contentBlockIndex: 0,
+            start: { toolUse: { toolUseId: 'tu-1', name: 'submit_verdict' } },
+          },
+        },
+        ...pieces.map((input) => ({
+          contentBlockDelta: { contentBlockIndex: 0, delta: { toolUse: { input } } },
+        })),
+        { messageStop: { stopReason } },
+        {
+          metadata: {
+            usage: { inputTokens: 9, outputTokens: 4, totalTokens: 13 },
+            metrics: { latencyMs: 1 },
+          },
+        },
+      ]),
+    });
+    bedrock
+      .on(ConverseStreamCommand)
+      .resolvesOnce(schemaTool('tool_use', ['{"verdict":', '"pass"}']))
+      .resolvesOnce(schemaTool('max_tokens', ['{"verdict":', '"pa']));
+    const responseSchema = {
+      name: 'submit_verdict',
+      description: 'The verdict.',
+      schema: { type: 'object' },
+    };
+    const deltas: string[] = [];
+    const whole = await provider.complete(request({ responseSchema, onDelta: (d) => deltas.push(d) }));
+    expect(whole).toMatchObject({ text: '{"verdict":"pass"}', toolCalls: [], stopReason: 'end' });
+    expect(deltas.join('')).toBe('{"verdict":"pass"}');
+    const cut = await provider.complete(request({ responseSchema, onDelta: () => {} }));
+    expect(cut).toMatchObject({ text: '{"verdict":"pa', toolCalls: [], stopReason: 'max_tokens' });
+  });
+
   it('sends the tool choice as Converse names it', async () => {
     bedrock.on(ConverseCommand).resolves(answer('ok'));
     const tools = [{ name: 'memory_search', description: 'Search', inputSchema: { type: 'object' } }];

@@ -370,6 +370,8 @@ export class BedrockProvider implements ModelProvider {
               );
             tool.json += delta.toolUse.input;
             progress.output += delta.toolUse.input;
+            // The schema's tool input is the answer text, so it streams like text.
+            if (tool.name === request.responseSchema?.name) onDelta(delta.toolUse.input);
           }
         } else if (event.messageStop) {
           stopReason = event.messageStop.stopReason;

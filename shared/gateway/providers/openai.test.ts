@@ -459,6 +459,24 @@ describe('openAICompatibleProvider', () => {
     }
   });
 
+  it('returns a tool call cut off at the output limit flagged invalid, streamed or not', async () => {
+    const local = openAICompatibleProvider({ name: 'vllm', baseURL: server.url });
+    const raw = '{"path": "notes.md", "content": "# Notes';
+    server.enqueue(
+      openAIReplies.cutToolCall('workspace_write', raw),
+      openAIReplies.cutToolCall('workspace_write', raw),
+    );
+    for (const streamed of [false, true]) {
+      const response = await local.complete(request(streamed ? { onDelta: () => {} } : {}));
+      expect(response.stopReason).toBe('max_tokens');
+      expect(response.toolCalls[0]!.invalid).toEqual({
+        reason: `the arguments are not valid JSON (cut off after ${raw.length} characters)`,
+        raw,
+      });
+    }
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('estimates usage with a tokenizer when the server reports none', async () => {
     server.enqueue({
       kind: 'raw',
