@@ -17,6 +17,7 @@ import { directModels } from './direct-models';
 import type { WorkflowEngine } from './engine';
 import { TASK_STATE_FUNCTIONS } from './index';
 import { LocalWorkflowEngine } from './local-engine';
+import { replanTask } from './replan-state';
 import {
   approveTask,
   cancelTask,
@@ -158,6 +159,7 @@ const planStep = (id: string, employee: string, extra: Record<string, unknown> =
   title: `${id} for a slugify function`,
   instructions: `Work on a slugify function.\nThe whole task: ${SLUGIFY}`,
   acceptance: 'The tests pass in the sandbox.',
+  dependsOn: [] as string[],
   ...extra,
 });
 const startedSteps = (log: TaskEvent[]) => log.flatMap((e) => (e.type === 'step_started' ? [e.stepId] : []));
@@ -704,6 +706,36 @@ describe('planning, re-planning and the summary', () => {
     const log = await events(store, task.id);
     expect(log.filter((e) => e.type === 'replanned')).toHaveLength(1);
     expect(startedSteps(log)).toEqual(['requirements', 'implement', 'implement-again']);
+  });
+
+  it('declines a second re-plan of a resumed task, and any failure a new plan cannot mend', async () => {
+    const { deps } = setup(store);
+    const task = (await store.createTask('local', { prompt: SLUGIFY, preference: 'cheap' }))!;
+    await store.transitionTask('local', task.id, 'planning');
+    await store.transitionTask('local', task.id, 'running');
+    const ids = { tenantId: 'local', taskId: task.id };
+    const rejected = { Error: 'StepRejected', Cause: "QA rejected step 'implement' after 3 round(s)" };
+    await store.savePlan('local', task.id, {
+      summary: '',
+      steps: [planStep('implement', 'dev')],
+    });
+    expect(
+      await replanTask(deps, { ...ids, error: { Error: 'SandboxFailed', Cause: 'the runner died' } }),
+    ).toEqual({
+      replanned: false,
+      waves: [],
+    });
+    await store.savePlan('local', task.id, {
+      summary: '',
+      steps: [planStep('implement', 'dev')],
+      revision: 2,
+    });
+    expect(await replanTask(deps, { ...ids, error: rejected })).toEqual({ replanned: false, waves: [] });
+    const declined = (await events(store, task.id)).filter((e) => e.type === 'replan_declined');
+    expect(declined.map((e) => e.type === 'replan_declined' && e.reason)).toEqual([
+      'a SandboxFailed failure is not one a new plan can mend',
+      'the task was already re-planned once',
+    ]);
   });
 
   it('never re-plans when the budget is exhausted', async () => {
