@@ -67,6 +67,24 @@ describe('DeltaStream', () => {
   });
 });
 
+describe('DeltaStream closing on a store that hangs', () => {
+  it('returns from close after closeWaitMs instead of holding the turn', async () => {
+    let calls = 0;
+    const store: Pick<Store, 'appendDelta'> = {
+      appendDelta: () => {
+        calls += 1;
+        return new Promise(() => {});
+      },
+    };
+    const stream = new DeltaStream({ store, ...target, closeWaitMs: 50 });
+    stream.push('never lands');
+    const started = Date.now();
+    await stream.close();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(calls).toBe(1);
+  });
+});
+
 describe('delta items in the store', () => {
   let store: Store;
   beforeAll(async () => {

@@ -12,6 +12,8 @@ export interface DeltaStreamOptions {
   intervalMs?: number;
   /** Pending text of this many characters is written at once, without waiting (default 2,048). */
   flushChars?: number;
+  /** Longest `close()` waits for the last writes before it returns and lets them finish alone (default 2,000 ms). */
+  closeWaitMs?: number;
   /** Where a failed write is reported (default: the log, on the first failure and every 20th); it is dropped either way. */
   onWriteError?: (error: unknown, dropped: { chars: number; failures: number }) => void;
 }
@@ -64,10 +66,19 @@ export class DeltaStream {
     }
   }
 
-  /** Flushes, then ignores any later text. */
+  /**
+   * Flushes, then ignores any later text. Waits at most `closeWaitMs`: a store that
+   * hangs must not hold the end of an employee's turn; the write then ends on its own.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    await this.flush();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<void>((done) => {
+      timer = setTimeout(done, this.options.closeWaitMs ?? 2_000);
+      timer.unref?.();
+    });
+    await Promise.race([this.flush(), waited]);
+    clearTimeout(timer);
   }
 
   private schedule(): void {

@@ -58,7 +58,7 @@ export async function filesCommand(argv: string[], io: CliIo): Promise<number> {
     options: { out: { type: 'string' } },
   });
   const id = positionals[0];
-  if (!id || positionals.length > 1) {
+  if (!id || positionals.length > 1 || values.out === '') {
     io.err(USAGE);
     return 2;
   }
