@@ -9,9 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
+import type { ScriptedServer } from '@techteam/shared/testing/fake-openai-server';
 import OpenAI from 'openai';
-import { amortizedOverhead, type ModelCallTiming, perStepGaps, type RunOverhead } from './overhead';
-import { benchPlanJson, benchSteps, type Shape, STEPS } from './plan-shapes';
+import { modelCalls } from './model-calls';
+import { amortizedOverhead, perStepGaps, type RunOverhead } from './overhead';
+import { benchSteps, type Shape, STEPS } from './plan-shapes';
 
 const Results = Annotation.Root({
   results: Annotation<Record<string, string>>({
@@ -21,19 +23,17 @@ const Results = Annotation.Root({
 });
 
 export interface LangGraphBench {
-  run(shape: Shape): Promise<RunOverhead>;
+  run(shape: Shape): Promise<RunOverhead & { cpuMsPerStep: number }>;
   stop(): void;
 }
 
-export function startLangGraphBench(modelUrl: string, concurrency: number): LangGraphBench {
+export function startLangGraphBench(server: ScriptedServer<unknown>, concurrency: number): LangGraphBench {
   const dir = mkdtempSync(join(tmpdir(), 'langgraph-bench-'));
   const saver = SqliteSaver.fromConnString(join(dir, 'checkpoints.sqlite'));
-  const openai = new OpenAI({ apiKey: 'sk-bench-0000', baseURL: modelUrl, maxRetries: 0 });
-  let calls: ModelCallTiming[] = [];
+  const openai = new OpenAI({ apiKey: 'sk-bench-0000', baseURL: server.url, maxRetries: 0 });
   let runs = 0;
 
-  async function ask(stepId: string | undefined, content: string): Promise<string> {
-    const startMs = performance.now();
+  async function ask(content: string): Promise<string> {
     const answer = await openai.chat.completions.create({
       model: 'bench-instant',
       messages: [
@@ -41,7 +41,6 @@ export function startLangGraphBench(modelUrl: string, concurrency: number): Lang
         { role: 'user', content },
       ],
     });
-    calls.push({ stepId, startMs, endMs: performance.now() });
     return answer.choices[0]?.message.content ?? '';
   }
 
@@ -53,7 +52,7 @@ export function startLangGraphBench(modelUrl: string, concurrency: number): Lang
       graph.addNode(step.id, async (state: typeof Results.State) => {
         const inputs = step.dependsOn.map((d) => state.results[d] ?? '').join('\n');
         return {
-          results: { [step.id]: await ask(step.id, `Answer at once for step ${step.id}.\n${inputs}`) },
+          results: { [step.id]: await ask(`Answer at once for step ${step.id}.\n${inputs}`) },
         };
       });
     }
@@ -69,9 +68,10 @@ export function startLangGraphBench(modelUrl: string, concurrency: number): Lang
 
   return {
     async run(shape) {
-      calls = [];
+      server.requests.length = 0;
       // The plan comes from a model call, as Techteam's does, so both start from a planner's answer.
-      await ask(undefined, benchPlanJson(shape));
+      await ask(`Workflow bench: ${shape}`);
+      const cpu = process.cpuUsage();
       await graphs[shape].invoke(
         {},
         {
@@ -81,10 +81,18 @@ export function startLangGraphBench(modelUrl: string, concurrency: number): Lang
         },
       );
       const end = performance.now();
-      const order = benchSteps(shape).map((s) => s.id);
+      const used = process.cpuUsage(cpu);
+      const calls = modelCalls(server.requests);
       return {
-        perStep: shape === 'chain' ? perStepGaps(calls, order) : [],
-        amortized: amortizedOverhead(calls, end, STEPS, shape === 'chain' ? 1 : concurrency),
+        perStep:
+          shape === 'chain'
+            ? perStepGaps(
+                calls,
+                benchSteps(shape).map((s) => s.id),
+              )
+            : [],
+        amortized: amortizedOverhead(calls, STEPS, end),
+        cpuMsPerStep: (used.user + used.system) / 1000 / STEPS,
       };
     },
     stop() {

@@ -1,68 +1,46 @@
-/** Turning one run's model-call timings into per-step orchestration overhead. */
-
-export interface ModelCallTiming {
-  /** The plan step the call was made for; undefined for the planner and the synthesis. */
-  stepId: string | undefined;
-  startMs: number;
-  endMs: number;
-}
+/** Turning one run's model calls into per-step orchestration overhead. */
+import type { ModelCall } from './model-calls';
 
 export interface RunOverhead {
-  /** One value per step, in ms (see perStepGaps / perStepSpans). */
+  /** CHAIN only: one value per step, in ms (see perStepGaps). */
   perStep: number[];
-  /** Execute phase wall time minus model time on its critical path, divided by the steps. */
+  /** The execute phase's wall time divided by the steps. */
   amortized: number;
 }
 
 /**
- * CHAIN: a step's overhead is the time from the answer of the call before it
- * (the planner's, or the previous step's) to the start of its own model call:
- * finishing the previous step and starting this one, with no model in between.
+ * CHAIN: a step's overhead is the time from the call before it (the planner's,
+ * or the previous step's) to its own: finishing the previous step and starting
+ * this one. The model answers instantly, so nothing in between is model time.
  */
-export function perStepGaps(calls: ModelCallTiming[], stepOrder: string[]): number[] {
-  const byStep = new Map(calls.filter((c) => c.stepId).map((c) => [c.stepId!, c]));
-  const planner = calls.find((c) => c.stepId === undefined);
-  if (!planner) throw new Error('no planner call was timed');
-  let previousEnd = planner.endMs;
+export function perStepGaps(calls: ModelCall[], stepOrder: string[]): number[] {
+  const byStep = new Map(calls.filter((c) => c.stepId).map((c) => [c.stepId!, c.at]));
+  let previous = plannerCall(calls).at;
   return stepOrder.map((id) => {
-    const call = byStep.get(id);
-    if (!call) throw new Error(`no model call was timed for step ${id}`);
-    const gap = call.startMs - previousEnd;
-    previousEnd = call.endMs;
+    const at = byStep.get(id);
+    if (at === undefined) throw new Error(`no model call was made for step ${id}`);
+    const gap = at - previous;
+    previous = at;
     return gap;
   });
 }
 
-/** WIDE: a step's overhead is its own span (first state entered to last state left) minus its model time. */
-export function perStepSpans(
-  spans: Map<string, { startMs: number; endMs: number }>,
-  calls: ModelCallTiming[],
-  stepOrder: string[],
-): number[] {
-  return stepOrder.map((id) => {
-    const span = spans.get(id);
-    if (!span) throw new Error(`no span was timed for step ${id}`);
-    const model = calls.filter((c) => c.stepId === id).reduce((sum, c) => sum + (c.endMs - c.startMs), 0);
-    return span.endMs - span.startMs - model;
-  });
+/**
+ * The execute phase runs from the planner's call to the synthesis's call (the
+ * first call after the planner's that is no step's), or to `endMs` if none.
+ */
+export function amortizedOverhead(calls: ModelCall[], steps: number, endMs?: number): number {
+  const planner = plannerCall(calls);
+  const after = calls.slice(calls.indexOf(planner) + 1).find((c) => c.stepId === undefined);
+  const end = after?.at ?? endMs;
+  if (end === undefined) throw new Error('no call after the steps and no end time');
+  return (end - planner.at) / steps;
 }
 
-/**
- * The execute phase runs from the planner's answer to the next call that is no
- * step's (the synthesis) or to the run's end; model time on the critical path is
- * the steps' model time divided by how many run at once.
- */
-export function amortizedOverhead(
-  calls: ModelCallTiming[],
-  executeEndMs: number,
-  steps: number,
-  concurrency: number,
-): number {
-  const planner = calls.find((c) => c.stepId === undefined);
-  if (!planner) throw new Error('no planner call was timed');
-  const stepCalls = calls.filter((c) => c.stepId !== undefined);
-  const model = stepCalls.reduce((sum, c) => sum + (c.endMs - c.startMs), 0) / concurrency;
-  return (executeEndMs - planner.endMs - model) / steps;
+function plannerCall(calls: ModelCall[]): ModelCall {
+  const planner = calls[0];
+  if (!planner || planner.stepId !== undefined) throw new Error('the first model call was not the planner’s');
+  return planner;
 }
 
 const percentile = (sorted: number[], p: number) =>
