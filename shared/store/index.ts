@@ -2,5 +2,13 @@ export { createDocumentClient, type DynamoConnection, ensureTable } from './clie
 export { newTaskId, newUlid } from './ids';
 export { keys } from './keys';
 export { type LocalDynamo, startLocalDynamo } from './local-engine';
-export { type Clock, type Page, Store, systemClock, type TransitionOptions } from './store';
+export {
+  type Clock,
+  type Page,
+  type PlanRecord,
+  Store,
+  systemClock,
+  type TaskRun,
+  type TransitionOptions,
+} from './store';
 export { TABLE_INDEXES, TTL_ATTRIBUTE, tableDefinition } from './table';
