@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface StoreRequest {
   command: string;
+  startMs: number;
   ms: number;
 }
 
@@ -14,7 +15,11 @@ export function recordStoreRequests(doc: DynamoDBDocumentClient): StoreRequest[]
       try {
         return await next(args);
       } finally {
-        requests.push({ command: String(context.commandName), ms: performance.now() - started });
+        requests.push({
+          command: String(context.commandName),
+          startMs: started,
+          ms: performance.now() - started,
+        });
       }
     },
     { step: 'initialize', name: 'benchStoreRequests' },
