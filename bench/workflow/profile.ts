@@ -13,13 +13,26 @@ interface ProfiledRun {
 const STEP_STATES = new Set(['StartStep', 'RunEmployee', 'DevAttempt', 'QAReview']);
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
+/** Wall time during which at least one store request was in flight (parallel requests count once). */
+function waited(requests: StoreRequest[]): number {
+  let total = 0;
+  let until = Number.NEGATIVE_INFINITY;
+  for (const r of [...requests].sort((a, b) => a.startMs - b.startMs)) {
+    const end = r.startMs + r.ms;
+    if (end <= until) continue;
+    total += end - Math.max(r.startMs, until);
+    until = end;
+  }
+  return total;
+}
+
 /** CHAIN only (steps run one after another): the execute phase per step, split by who spent it. */
 function splitOfStep(run: ProfiledRun) {
   const steps = run.states.filter((s) => STEP_STATES.has(s.state));
   const from = Math.min(...steps.map((s) => s.startMs));
   const to = Math.max(...steps.map((s) => s.endMs));
   const inHandlers = sum(steps.map((s) => s.endMs - s.startMs)) / STEPS;
-  const store = sum(run.requests.filter((r) => r.startMs >= from && r.startMs < to).map((r) => r.ms)) / STEPS;
+  const store = waited(run.requests.filter((r) => r.startMs >= from && r.startMs < to)) / STEPS;
   return { inHandlers, store, outside: run.amortized - inHandlers };
 }
 
