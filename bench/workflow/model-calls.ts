@@ -8,12 +8,21 @@ import type { RecordedRequest } from '@techteam/shared/testing/fake-openai-serve
 export interface ModelCall {
   /** The plan step the call was made for; undefined for the planner's and the synthesis's calls. */
   stepId: string | undefined;
+  /** The step's first call (a step that runs several turns makes more). */
+  first: boolean;
   at: number;
 }
 
-const STEP_PROMPT = /Answer at once for step (s\d+)\./;
+const STEP_INSTRUCTIONS = /Answer at once for step (s\d+)\./g;
 
-/** The calls of one run, in arrival order: the step is read from its prompt; its first call is what counts. */
+/** A message's text, whether sent as a string or as content parts. */
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((p) => (p as { text?: string }).text ?? '').join('');
+  return '';
+}
+
+/** The calls of one run, in arrival order, each with the step whose prompt it carries. */
 export function modelCalls(requests: RecordedRequest[]): ModelCall[] {
   const seen = new Set<string>();
   return requests
@@ -21,9 +30,12 @@ export function modelCalls(requests: RecordedRequest[]): ModelCall[] {
     .map((r) => {
       const messages = (r.body?.messages ?? []) as { role: string; content: unknown }[];
       const firstUser = messages.find((m) => m.role === 'user');
-      const stepId = STEP_PROMPT.exec(JSON.stringify(firstUser?.content ?? ''))?.[1];
-      const counted = stepId && !seen.has(stepId) ? stepId : undefined;
-      if (counted) seen.add(counted);
-      return { stepId: counted, at: r.receivedAt };
+      // A step's prompt carries its own instructions, in every turn; a prompt that quotes several
+      // steps' (a synthesis) or none (the planner's) is no step's.
+      const named = new Set([...textOf(firstUser?.content).matchAll(STEP_INSTRUCTIONS)].map((m) => m[1]!));
+      const stepId = named.size === 1 ? [...named][0] : undefined;
+      const first = stepId !== undefined && !seen.has(stepId);
+      if (stepId) seen.add(stepId);
+      return { stepId, first, at: r.receivedAt };
     });
 }

@@ -14,7 +14,7 @@ export interface RunOverhead {
  * this one. The model answers instantly, so nothing in between is model time.
  */
 export function perStepGaps(calls: ModelCall[], stepOrder: string[]): number[] {
-  const byStep = new Map(calls.filter((c) => c.stepId).map((c) => [c.stepId!, c.at]));
+  const byStep = new Map(calls.filter((c) => c.first).map((c) => [c.stepId!, c.at]));
   let previous = plannerCall(calls).at;
   return stepOrder.map((id) => {
     const at = byStep.get(id);
