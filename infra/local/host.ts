@@ -46,6 +46,15 @@ export interface HostOptions {
   models?: (store: Store) => TeamModels;
   /** The sandbox Dev and QA run code in (default: the local sandbox). */
   sandbox?: CodeSandbox;
+  /** For benches: told when each Task state's handler started and ended (performance.now() ms). */
+  onStateTimed?: (timing: StateTiming) => void;
+}
+
+export interface StateTiming {
+  state: TaskStateName;
+  input: unknown;
+  startMs: number;
+  endMs: number;
 }
 
 export interface Host {
@@ -195,7 +204,17 @@ export async function startHost(options: HostOptions): Promise<Host> {
     const handlers = {} as Record<TaskStateName, TaskStateHandler>;
     for (const [state, file] of Object.entries(WORKFLOW_HANDLERS) as [TaskStateName, string][]) {
       const fn = await loadHandler(file);
-      handlers[state] = (input) => fn(input as never);
+      const timed = options.onStateTimed;
+      handlers[state] = timed
+        ? async (input) => {
+            const startMs = performance.now();
+            try {
+              return await fn(input as never);
+            } finally {
+              timed({ state, input, startMs, endMs: performance.now() });
+            }
+          }
+        : (input) => fn(input as never);
     }
     const engine = new LocalWorkflowEngine(handlers, {
       ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),

@@ -6,9 +6,11 @@ export {
   type Clock,
   DELTA_TTL_SECONDS,
   type Page,
+  type PlanRecord,
   Store,
   systemClock,
   type TaskDelta,
+  type TaskRun,
   type TransitionOptions,
 } from './store';
 export { TABLE_INDEXES, TTL_ATTRIBUTE, tableDefinition } from './table';

@@ -139,6 +139,50 @@ describe('event log', () => {
   });
 });
 
+describe('a task run', () => {
+  it('reads the task, its plan and its step results together, as reading them apart does', async () => {
+    const task = await newTask();
+    const plan = {
+      summary: 'two steps',
+      steps: [
+        { id: 'a', employee: 'researcher', title: 'A', instructions: 'do a', dependsOn: [], acceptance: '' },
+        { id: 'b', employee: 'dev', title: 'B', instructions: 'do b', dependsOn: ['a'], acceptance: '' },
+      ],
+    };
+    expect(await store.getTaskRun('acme', task.id)).toEqual({ task, results: [] });
+    await store.savePlan('acme', task.id, plan);
+    await store.approvePlan('acme', task.id);
+    await store.saveStepResult('acme', task.id, { stepId: 'a', status: 'succeeded', output: 'found it' });
+    // Items that sort outside PLAN..TASK in the same partition stay out.
+    await store.appendEvent('acme', task.id, { type: 'error', code: 'Probe', message: 'not a step' });
+    await store.transitionTask('acme', task.id, 'planning');
+
+    const run = await store.getTaskRun('acme', task.id);
+    expect(run).toEqual({
+      task: await store.getTask('acme', task.id),
+      plan: await store.getPlanRecord('acme', task.id),
+      results: await store.listStepResults('acme', task.id),
+    });
+    expect(run.plan?.approvedAt).toBeDefined();
+    expect(run.results.map((r) => r.stepId)).toEqual(['a']);
+  });
+
+  it('reads every step result when they fill more than one 1 MB page', async () => {
+    const task = await newTask();
+    const output = 'x'.repeat(300_000);
+    for (const id of ['s1', 's2', 's3', 's4', 's5']) {
+      await store.saveStepResult('acme', task.id, { stepId: id, status: 'succeeded', output });
+    }
+    const run = await store.getTaskRun('acme', task.id);
+    expect(run.results.map((r) => r.stepId)).toEqual(['s1', 's2', 's3', 's4', 's5']);
+    expect(run.task.id).toBe(task.id);
+  });
+
+  it('answers NotFound for an unknown task', async () => {
+    await expect(store.getTaskRun('acme', 'tsk_01JZZZZZZZZZZZZZZZZZZZZZZZ')).rejects.toBeInstanceOf(NotFound);
+  });
+});
+
 describe('tenancy', () => {
   it('prefixes every key with the tenant and keeps tenants apart', async () => {
     const s = await freshStore();

@@ -35,6 +35,19 @@ export interface Clock {
 }
 export const systemClock: Clock = { now: () => new Date() };
 
+/** The plan and, once a person approved it, when (a plan saved again is unapproved). */
+export interface PlanRecord {
+  plan: Plan;
+  approvedAt?: string;
+}
+
+/** What a step state reads before it runs: the task, its plan (once made) and its step results. */
+export interface TaskRun {
+  task: Task;
+  plan?: PlanRecord;
+  results: StepResult[];
+}
+
 export interface Page<T> {
   items: T[];
   /** Pass back as `after` / `cursor` to get the next page; absent when this is the last page. */
@@ -525,19 +538,11 @@ export class Store {
   }
 
   /** The plan and, once a person approved it, when (a plan saved again is unapproved). */
-  async getPlanRecord(
-    tenantId: string,
-    taskId: string,
-  ): Promise<{ plan: Plan; approvedAt?: string } | undefined> {
+  async getPlanRecord(tenantId: string, taskId: string): Promise<PlanRecord | undefined> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.plan(tenantId, taskId), ConsistentRead: true }),
     );
-    if (!out.Item) return undefined;
-    const approvedAt = out.Item['approvedAt'];
-    return {
-      plan: Plan.parse(out.Item['plan']),
-      ...(typeof approvedAt === 'string' ? { approvedAt } : {}),
-    };
+    return out.Item ? planRecord(out.Item) : undefined;
   }
 
   /** Records that the plan was approved; with `plan`, the approver's edit replaces the stored one. */
@@ -643,6 +648,39 @@ export class Store {
     );
   }
 
+  /**
+   * The task, its plan and its step results in one strongly consistent Query (SK from `PLAN`
+   * to `TASK` in the task's partition: nothing else sorts between them), where reading them
+   * apart costs three round trips. This is what every step state reads first.
+   */
+  async getTaskRun(tenantId: string, taskId: string): Promise<TaskRun> {
+    const { PK } = keys.task(tenantId, taskId);
+    let task: Task | undefined;
+    let plan: TaskRun['plan'];
+    const results: StepResult[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :plan AND :task',
+          ExpressionAttributeValues: { ':pk': PK, ':plan': 'PLAN', ':task': 'TASK' },
+          ConsistentRead: true,
+          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const sk = String(item['SK']);
+        if (sk === 'TASK') task = this.parseTask(item);
+        else if (sk === 'PLAN') plan = planRecord(item);
+        else if (sk.startsWith('STEP#')) results.push(StepResult.parse(stripKeys(item)));
+      }
+      cursor = out.LastEvaluatedKey;
+    } while (cursor);
+    if (!task) throw new NotFound('task', taskId);
+    return { task, ...(plan ? { plan } : {}), results };
+  }
+
   async listStepResults(tenantId: string, taskId: string): Promise<StepResult[]> {
     const { PK } = keys.task(tenantId, taskId);
     const out = await this.doc.send(
@@ -723,6 +761,11 @@ export class Store {
     );
     return (out.Items ?? []).map((i) => UsageRecord.parse(stripKeys(i)));
   }
+}
+
+function planRecord(item: Record<string, unknown>): PlanRecord {
+  const approvedAt = item['approvedAt'];
+  return { plan: Plan.parse(item['plan']), ...(typeof approvedAt === 'string' ? { approvedAt } : {}) };
 }
 
 function deriveTitle(prompt: string): string {

@@ -15,6 +15,8 @@ export interface RecordedRequest {
   /** The parsed JSON body, or the raw text when it was not JSON. */
   // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary wire fields from recorded bodies.
   body: any;
+  /** performance.now() when the whole request had arrived (benches time the model's wire from it). */
+  receivedAt: number;
 }
 
 export interface ScriptedServer<Reply> {
@@ -47,7 +49,7 @@ function recordRequest(req: IncomingMessage, raw: string): RecordedRequest {
   } catch {
     // Kept as text: the test may want to see what was sent.
   }
-  return { method: req.method ?? 'GET', path: req.url ?? '/', headers, body };
+  return { method: req.method ?? 'GET', path: req.url ?? '/', headers, body, receivedAt: performance.now() };
 }
 
 /**
