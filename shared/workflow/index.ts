@@ -22,7 +22,7 @@ export { type PlanProblem, planProblems, planWaves } from './plan-waves';
 // (aws-local-stepfunctions, its validator and credential chain) only by the local host.
 export { type StepInput, StepRejected } from './step-context';
 export { rejectStep, startStep } from './step-gates';
-export { devAttempt, parseVerdict, qaReview, runEmployee } from './step-states';
+export { devAttempt, qaReview, runEmployee } from './step-states';
 export {
   approveTask,
   cancelTask,
@@ -32,6 +32,7 @@ export {
   resumeTask,
   submitTask,
 } from './task-lifecycle';
+export { acceptVerdict, submitVerdict, type Verdict } from './verdict-tool';
 
 import type { TaskStateName } from './definition';
 import type { WorkflowDeps } from './deps';

@@ -1,3 +1,4 @@
+import type { StepResult } from '../domain';
 import type { WorkflowDeps } from './deps';
 import { MAX_DEV_ROUNDS } from './deps';
 import { finishStep, loadStep, type StepInput, StepRejected } from './step-context';
@@ -5,16 +6,29 @@ import { finishStep, loadStep, type StepInput, StepRejected } from './step-conte
 // The step states that run no employee: kept apart from ./step-states so that the
 // StartStep and RejectStep Lambdas never bundle the MCP toolbox it imports.
 
-/** StartStep: announces the step and says how it runs; a step already done is skipped (resume). */
+/**
+ * The round a dev step goes on from: after QA reviewed round n, round n + 1 (even past the usual
+ * last round: a person resumed the task to have another go); when Dev finished round n but QA
+ * never reviewed it, round n again, with the findings it had.
+ */
+export function resumeRound(result: StepResult | undefined): number {
+  if (!result?.round) return 1;
+  return result.reviewedRound === result.round ? result.round + 1 : result.round;
+}
+
+/**
+ * StartStep: announces the step and says how it runs; a step already done is skipped (resume).
+ * A dev step that had rounds keeps its result, so Dev goes on with QA's findings.
+ */
 export async function startStep(
   deps: WorkflowDeps,
   input: StepInput,
 ): Promise<{ done: boolean; loop: 'dev' | 'single'; round: number; maxRounds: number }> {
   const ctx = await loadStep(deps, input, `start step '${input.stepId}'`);
   const loop = ctx.step.employee === 'dev' ? 'dev' : 'single';
-  if (ctx.results.some((r) => r.stepId === input.stepId && r.status === 'succeeded')) {
-    return { done: true, loop, round: 1, maxRounds: MAX_DEV_ROUNDS };
-  }
+  const stored = ctx.results.find((r) => r.stepId === input.stepId);
+  if (stored?.status === 'succeeded') return { done: true, loop, round: 1, maxRounds: MAX_DEV_ROUNDS };
+  const round = loop === 'dev' ? resumeRound(stored) : 1;
   await deps.store.appendEvent(input.tenantId, input.taskId, {
     type: 'step_started',
     stepId: ctx.step.id,
@@ -23,13 +37,18 @@ export async function startStep(
     index: ctx.order.indexOf(ctx.step.id),
     total: ctx.order.length,
   });
-  await deps.store.saveStepResult(input.tenantId, input.taskId, {
-    stepId: ctx.step.id,
-    status: 'running',
-    output: '',
-    startedAt: new Date().toISOString(),
-  });
-  return { done: false, loop, round: 1, maxRounds: MAX_DEV_ROUNDS };
+  if (round > 1 && stored) {
+    const { finishedAt: _, ...kept } = stored;
+    await deps.store.saveStepResult(input.tenantId, input.taskId, { ...kept, status: 'running' });
+  } else {
+    await deps.store.saveStepResult(input.tenantId, input.taskId, {
+      stepId: ctx.step.id,
+      status: 'running',
+      output: '',
+      startedAt: new Date().toISOString(),
+    });
+  }
+  return { done: false, loop, round, maxRounds: Math.max(MAX_DEV_ROUNDS, round) };
 }
 
 /** RejectStep: QA rejected the last round; the step fails and, with it, the run. */
@@ -37,6 +56,14 @@ export async function rejectStep(deps: WorkflowDeps, input: StepInput & { round:
   const ctx = await loadStep(deps, input, `reject step '${input.stepId}'`);
   const last = ctx.results.find((r) => r.stepId === input.stepId);
   const findings = last?.findings ?? 'no findings recorded';
-  await finishStep(deps, ctx, { status: 'failed', output: last?.output ?? '', round: input.round, findings });
+  // The whole review is kept (findings, failing tests, their output): a resume goes on from it.
+  const { stepId: _, finishedAt: __, ...kept } = last ?? { stepId: '', output: '' };
+  await finishStep(deps, ctx, {
+    ...kept,
+    status: 'failed',
+    output: last?.output ?? '',
+    round: input.round,
+    findings,
+  });
   throw new StepRejected(ctx.step.id, input.round, findings);
 }

@@ -1,49 +1,111 @@
-import { runAgent } from '../agents/agent-loop';
+import { type AgentOutcome, type FinishTool, IterationsExhausted, runAgent } from '../agents/agent-loop';
+import type { Toolbox, ToolOutcome } from '../agents/toolbox';
+import type { ToolContext } from '../agents/tools';
+import type { StepResult } from '../domain';
+import type { ToolCall } from '../gateway/types';
+import { diffFiles, type Workspace } from '../workspace';
 import { MAX_DEV_ROUNDS, type WorkflowDeps } from './deps';
+import { clipText, devRoundBrief, qaReviewBrief } from './round-briefs';
 import {
   finishStep,
   loadStep,
   profileFor,
   type StepContext,
   type StepInput,
+  StepRejected,
   stepPrompt,
 } from './step-context';
+import {
+  confineWritesToScratch,
+  filesWithScratch,
+  hideScratch,
+  inScratch,
+  probeFiles,
+  QA_SCRATCH,
+  stepBaseline,
+} from './step-workspace';
+import { submitVerdict, type Verdict } from './verdict-tool';
 
-/** One employee works on the step in its agent loop, with its tools, and gives its answer. */
-async function employeeAnswer(
-  deps: WorkflowDeps,
-  ctx: StepContext,
-  employee: string,
-  prompt: string,
-): Promise<string> {
+interface EmployeeTurn {
+  employee: string;
+  prompt: string;
+  /** The employee's view of the workspace (Dev without QA's scratch, QA writing only there). */
+  workspace: Workspace;
+  /** What workspace.diff compares against. */
+  baseline: Record<string, string>;
+  scratch?: string;
+  finish?: FinishTool;
+}
+
+interface TurnResult {
+  outcome: AgentOutcome;
+  /** The output of the last sandbox.test / sandbox.exec of the turn: what the tests said. */
+  lastRun?: string;
+}
+
+const SANDBOX_TOOLS = new Set(['sandbox_test', 'sandbox_exec', 'sandbox.test', 'sandbox.exec']);
+
+/**
+ * The toolbox as the turn uses it: it remembers the last sandbox output, and (a stand-in until
+ * runAgent honours `finish`) offers the finish tool and takes its call.
+ */
+function watchedToolbox(
+  toolbox: Toolbox,
+  finish: FinishTool | undefined,
+  seen: { lastRun?: string; submitted?: unknown },
+) {
+  const view = Object.create(toolbox) as Toolbox;
+  // Stand-in: drop this `specs` and the finish branch below once the loop gives the model `finish`.
+  Object.defineProperty(view, 'specs', {
+    get: () => (finish ? [...toolbox.specs, finish.spec] : toolbox.specs),
+  });
+  view.call = async (call: ToolCall): Promise<ToolOutcome> => {
+    if (finish && call.name === finish.spec.name) {
+      const read = finish.accept(call.arguments);
+      if (!read.ok) return { ok: false, output: `${finish.spec.name} refused: ${read.problem}` };
+      seen.submitted = read.value;
+      return { ok: true, output: 'Recorded. Your turn is over: answer with one short line.' };
+    }
+    const outcome = await toolbox.call(call);
+    if (SANDBOX_TOOLS.has(call.name)) seen.lastRun = outcome.output;
+    return outcome;
+  };
+  return view;
+}
+
+/** One employee works on the step in its agent loop, with its tools, until it answers or gives up. */
+async function employeeTurn(deps: WorkflowDeps, ctx: StepContext, turn: EmployeeTurn): Promise<TurnResult> {
   const { tenantId, id: taskId } = ctx.task;
-  const workspace = deps.workspaceFor(tenantId, taskId);
   const signal = deps.signals?.for(taskId);
-  const profile = profileFor(ctx, employee);
+  const profile = profileFor(ctx, turn.employee);
   // The MCP SDK (client, server and the tools' schemas) is imported here, not at module load:
   // its parse then counts against the first step a container runs, not against its init.
   const [{ Toolbox }, { StreamableHTTPClientTransport }] = await Promise.all([
     import('../agents/toolbox'),
     import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
   ]);
+  // `scratch` is the tools' name for QA's probe folder; typed apart until ToolContext has it.
+  const toolContext: ToolContext & { scratch?: string } = {
+    store: deps.store,
+    tenantId,
+    taskId,
+    stepId: ctx.step.id,
+    employee: turn.employee,
+    workspace: turn.workspace,
+    ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
+    baseline: turn.baseline,
+    ...(turn.scratch ? { scratch: turn.scratch } : {}),
+    ...(signal ? { signal } : {}),
+  };
   const toolbox = await Toolbox.open(
-    {
-      store: deps.store,
-      tenantId,
-      taskId,
-      stepId: ctx.step.id,
-      employee,
-      workspace,
-      ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
-      baseline: await workspace.files(),
-      ...(signal ? { signal } : {}),
-    },
+    toolContext,
     profile.tools,
     profile.mcpServers.map((m) => ({
       name: m.name,
       transport: new StreamableHTTPClientTransport(new URL(m.url)),
     })),
   );
+  const seen: { lastRun?: string; submitted?: unknown } = {};
   try {
     const outcome = await runAgent({
       store: deps.store,
@@ -51,48 +113,133 @@ async function employeeAnswer(
       task: ctx.task,
       stepId: ctx.step.id,
       profile,
-      prompt,
-      toolbox,
+      prompt: turn.prompt,
+      toolbox: watchedToolbox(toolbox, turn.finish, seen),
+      ...(turn.finish ? { finish: turn.finish } : {}),
       ...(signal ? { signal } : {}),
     });
-    return outcome.text;
+    const submitted = outcome.submitted ?? seen.submitted;
+    return {
+      outcome: { ...outcome, ...(submitted !== undefined ? { submitted } : {}) },
+      ...(seen.lastRun !== undefined ? { lastRun: seen.lastRun } : {}),
+    };
+  } catch (e) {
+    // A reviewer that runs out of iterations gave no verdict: that is its answer, not a crash.
+    if (!(e instanceof IterationsExhausted) || !turn.finish) throw e;
+    return {
+      outcome: { text: '', stuck: e.message, iterations: profile.maxIterations },
+      ...(seen.lastRun !== undefined ? { lastRun: seen.lastRun } : {}),
+    };
   } finally {
     await toolbox.close();
   }
 }
 
-/** RunEmployee: a non-dev employee does the step in its agent loop. */
+/** QA's verdict of a review turn: what it submitted, or a fail saying why there was none. */
+function verdictOf({ outcome }: TurnResult): Verdict {
+  if (outcome.submitted) return outcome.submitted as Verdict;
+  const why = outcome.stuck ?? `it answered without calling submit_verdict: ${outcome.text.slice(0, 300)}`;
+  return { verdict: 'fail', findings: `QA ended its review without a verdict (${why})`, failingTests: [] };
+}
+
+/** QA reviews the step's work: the diff since `baselineOf`'s snapshot, Dev's tests, its own probes. */
+async function review(deps: WorkflowDeps, ctx: StepContext, baselineOf: string, brief: string[]) {
+  const { tenantId, id: taskId } = ctx.task;
+  const workspace = deps.workspaceFor(tenantId, taskId);
+  const baseline = await stepBaseline(workspace, { tenantId, taskId, stepId: baselineOf });
+  const turn = await employeeTurn(deps, ctx, {
+    employee: 'qa',
+    prompt: stepPrompt(ctx, brief),
+    workspace: confineWritesToScratch(workspace),
+    baseline,
+    scratch: QA_SCRATCH,
+    finish: submitVerdict,
+  });
+  return { verdict: verdictOf(turn), testOutput: turn.lastRun };
+}
+
+/** RunEmployee: a non-dev employee does the step in its agent loop; a QA step's fail fails the step. */
 export async function runEmployee(deps: WorkflowDeps, input: StepInput): Promise<{ stepId: string }> {
   const ctx = await loadStep(deps, input, `run step '${input.stepId}'`);
-  const output = await employeeAnswer(deps, ctx, ctx.step.employee, stepPrompt(ctx));
-  await finishStep(deps, ctx, { status: 'succeeded', output });
+  if (ctx.step.employee === 'qa') {
+    // A standalone review: its diff is that of the dev step it checks, when there is one.
+    const devStep = ctx.step.dependsOn.find((d) => ctx.results.some((r) => r.stepId === d && r.round));
+    const { verdict } = await review(deps, ctx, devStep ?? ctx.step.id, qaReviewBrief(1, 1, ''));
+    await recordVerdict(deps, ctx, 1, verdict);
+    if (verdict.verdict === 'fail') {
+      await finishStep(deps, ctx, { status: 'failed', output: '', round: 1, findings: verdict.findings });
+      throw new StepRejected(ctx.step.id, 1, verdict.findings);
+    }
+    await finishStep(deps, ctx, {
+      status: 'succeeded',
+      output: verdict.findings,
+      findings: verdict.findings,
+    });
+    return { stepId: ctx.step.id };
+  }
+  const { tenantId, id: taskId } = ctx.task;
+  const workspace = deps.workspaceFor(tenantId, taskId);
+  const { outcome } = await employeeTurn(deps, ctx, {
+    employee: ctx.step.employee,
+    prompt: stepPrompt(ctx),
+    workspace: hideScratch(workspace),
+    baseline: await workspace.files(),
+  });
+  await finishStep(deps, ctx, { status: 'succeeded', output: withStuck(outcome) });
   return { stepId: ctx.step.id };
 }
 
-/** DevAttempt: Dev works on the step; from round two on, with QA's findings on the last attempt. */
+const withStuck = (o: AgentOutcome) => (o.stuck ? `${o.text}\n\n(stopped early: ${o.stuck})`.trim() : o.text);
+
+/** The review fields of a stored result, carried over when Dev saves its next round. */
+function reviewOf(r: StepResult | undefined): Partial<StepResult> {
+  if (!r) return {};
+  const { findings, reviewedRound, failingTests, testOutput, startedAt } = r;
+  return Object.fromEntries(
+    Object.entries({ findings, reviewedRound, failingTests, testOutput, startedAt }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  );
+}
+
+/**
+ * DevAttempt: Dev works on the step. Round one takes the step's baseline snapshot; from round two
+ * on, Dev is given its last report, QA's findings, the failing tests' output, QA's probes and the
+ * diff of the step so far.
+ */
 export async function devAttempt(
   deps: WorkflowDeps,
   input: StepInput & { round: number },
 ): Promise<{ round: number }> {
   const ctx = await loadStep(deps, input, `run step '${input.stepId}'`);
+  const { tenantId, id: taskId } = ctx.task;
   const previous = ctx.results.find((r) => r.stepId === input.stepId);
-  const extra =
-    input.round > 1
-      ? [
-          '',
-          `Round ${input.round} of ${MAX_DEV_ROUNDS}. QA rejected your last attempt. QA's findings:`,
-          previous?.findings ?? '',
-        ]
-      : ['', `Round 1 of ${MAX_DEV_ROUNDS}.`];
-  const output = await employeeAnswer(deps, ctx, 'dev', stepPrompt(ctx, extra));
-  await deps.store.saveStepResult(input.tenantId, input.taskId, {
+  const workspace = deps.workspaceFor(tenantId, taskId);
+  const baseline = await stepBaseline(workspace, { tenantId, taskId, stepId: ctx.step.id });
+  const all = input.round > 1 ? await filesWithScratch(workspace) : {};
+  const mine = Object.fromEntries(Object.entries(all).filter(([p]) => !inScratch(p)));
+  const brief = devRoundBrief({
+    round: input.round,
+    maxRounds: Math.max(MAX_DEV_ROUNDS, input.round),
+    previous,
+    probes: input.round > 1 ? await probeFiles(workspace) : {},
+    diff: input.round > 1 ? diffFiles(baseline, mine) : '',
+  });
+  const { outcome } = await employeeTurn(deps, ctx, {
+    employee: 'dev',
+    prompt: stepPrompt(ctx, brief),
+    workspace: hideScratch(workspace),
+    baseline,
+  });
+  const output = withStuck(outcome);
+  await deps.store.saveStepResult(tenantId, taskId, {
+    ...reviewOf(previous),
     stepId: ctx.step.id,
     status: 'running',
     output,
     round: input.round,
-    ...(previous?.startedAt ? { startedAt: previous.startedAt } : {}),
   });
-  await deps.store.appendEvent(input.tenantId, input.taskId, {
+  await deps.store.appendEvent(tenantId, taskId, {
     type: 'handoff',
     stepId: ctx.step.id,
     from: 'dev',
@@ -102,62 +249,51 @@ export async function devAttempt(
   return { round: input.round };
 }
 
-/** QA's answer ends with {"verdict": "pass" | "fail", "findings": "..."}; anything else is a fail. */
-export function parseVerdict(text: string): { passed: boolean; findings: string } {
-  const matches = [...text.matchAll(/\{[^{}]*"verdict"[^{}]*\}/g)];
-  const last = matches.at(-1)?.[0];
-  if (last) {
-    try {
-      const v = JSON.parse(last) as { verdict?: string; findings?: string };
-      return { passed: v.verdict === 'pass', findings: String(v.findings ?? '') };
-    } catch {
-      // fall through
-    }
-  }
-  return { passed: false, findings: `QA gave no verdict JSON: ${text.slice(0, 300)}` };
+async function recordVerdict(deps: WorkflowDeps, ctx: StepContext, round: number, verdict: Verdict) {
+  await deps.store.appendEvent(ctx.task.tenantId, ctx.task.id, {
+    type: 'verdict',
+    stepId: ctx.step.id,
+    employee: 'qa',
+    round,
+    passed: verdict.verdict === 'pass',
+    findings: verdict.findings,
+  });
 }
 
-/** QAReview: QA checks Dev's attempt (running the tests) and gives a verdict. */
+/** QAReview: QA reviews Dev's round (the step's diff, Dev's tests, its own probes) and submits a verdict. */
 export async function qaReview(
   deps: WorkflowDeps,
   input: StepInput & { round: number; maxRounds: number },
 ): Promise<{ passed: boolean }> {
   const ctx = await loadStep(deps, input, `review step '${input.stepId}'`);
   const attempt = ctx.results.find((r) => r.stepId === input.stepId);
-  const prompt = stepPrompt(ctx, [
-    '',
-    `Review round ${input.round} of ${input.maxRounds}. Dev's report:`,
-    attempt?.output ?? '(none)',
-    '',
-    'Check the workspace against the acceptance criteria and run the tests. End your answer with one JSON object:',
-    '{"verdict": "pass" | "fail", "findings": "what is wrong, or why it passes"}',
-  ]);
-  const answer = await employeeAnswer(deps, ctx, 'qa', prompt);
-  const verdict = parseVerdict(answer);
-  await deps.store.appendEvent(input.tenantId, input.taskId, {
-    type: 'verdict',
-    stepId: ctx.step.id,
-    employee: 'qa',
-    round: input.round,
-    passed: verdict.passed,
-    findings: verdict.findings,
-  });
-  const base = {
+  const { verdict, testOutput } = await review(
+    deps,
+    ctx,
+    ctx.step.id,
+    qaReviewBrief(input.round, input.maxRounds, attempt?.output ?? ''),
+  );
+  const passed = verdict.verdict === 'pass';
+  await recordVerdict(deps, ctx, input.round, verdict);
+  const result = {
     output: attempt?.output ?? '',
     round: input.round,
+    reviewedRound: input.round,
     findings: verdict.findings,
+    ...(verdict.failingTests.length ? { failingTests: verdict.failingTests } : {}),
+    ...(testOutput ? { testOutput: clipText(testOutput, 4_000) } : {}),
     ...(attempt?.startedAt ? { startedAt: attempt.startedAt } : {}),
   };
-  if (verdict.passed) {
-    await finishStep(deps, ctx, { ...base, status: 'succeeded' });
+  if (passed) {
+    await finishStep(deps, ctx, { ...result, status: 'succeeded' });
   } else {
-    await deps.store.saveStepResult(input.tenantId, input.taskId, {
-      ...base,
+    await deps.store.saveStepResult(ctx.task.tenantId, ctx.task.id, {
+      ...result,
       stepId: ctx.step.id,
       status: 'running',
     });
     if (input.round < input.maxRounds) {
-      await deps.store.appendEvent(input.tenantId, input.taskId, {
+      await deps.store.appendEvent(ctx.task.tenantId, ctx.task.id, {
         type: 'handoff',
         stepId: ctx.step.id,
         from: 'qa',
@@ -166,5 +302,5 @@ export async function qaReview(
       });
     }
   }
-  return { passed: verdict.passed };
+  return { passed };
 }

@@ -79,6 +79,8 @@ export function formatEvent(e: TaskEvent): string {
       return `${e.passed ? '✓' : '✗'} QA round ${e.round} ${e.passed ? 'accepts' : 'rejects'}: ${e.findings}`;
     case 'handoff':
       return `  ⇢ ${e.from} hands ${e.stepId} to ${e.to}: ${firstLine(e.note)}`;
+    case 'note_added':
+      return `✎ note to the team: ${e.text}`;
   }
 }
 
