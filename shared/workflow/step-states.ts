@@ -46,23 +46,26 @@ interface TurnResult {
 const SANDBOX_TOOLS = new Set(['sandbox_test', 'sandbox_exec', 'sandbox.test', 'sandbox.exec']);
 
 /**
- * The toolbox as the turn uses it: it remembers the last sandbox output, and (a stand-in until
- * runAgent honours `finish`) offers the finish tool and takes its call.
+ * The toolbox as the turn uses it: it remembers the last sandbox output. Until runAgent honours
+ * `finish` (the loop that does came with Toolbox.answer), it also offers the finish tool and takes
+ * its call: a stand-in that switches itself off beside that loop, so the model never sees the
+ * tool twice. Delete the finish branch once this branch meets that loop.
  */
 function watchedToolbox(
   toolbox: Toolbox,
   finish: FinishTool | undefined,
   seen: { lastRun?: string; submitted?: unknown },
 ) {
+  const standIn =
+    finish && typeof (toolbox as { answer?: unknown }).answer !== 'function' ? finish : undefined;
   const view = Object.create(toolbox) as Toolbox;
-  // Stand-in: drop this `specs` and the finish branch below once the loop gives the model `finish`.
   Object.defineProperty(view, 'specs', {
-    get: () => (finish ? [...toolbox.specs, finish.spec] : toolbox.specs),
+    get: () => (standIn ? [...toolbox.specs, standIn.spec] : toolbox.specs),
   });
   view.call = async (call: ToolCall): Promise<ToolOutcome> => {
-    if (finish && call.name === finish.spec.name) {
-      const read = finish.accept(call.arguments);
-      if (!read.ok) return { ok: false, output: `${finish.spec.name} refused: ${read.problem}` };
+    if (standIn && call.name === standIn.spec.name) {
+      const read = standIn.accept(call.arguments);
+      if (!read.ok) return { ok: false, output: `${standIn.spec.name} refused: ${read.problem}` };
       seen.submitted = read.value;
       return { ok: true, output: 'Recorded. Your turn is over: answer with one short line.' };
     }
@@ -185,11 +188,19 @@ export async function runEmployee(deps: WorkflowDeps, input: StepInput): Promise
     workspace: hideScratch(workspace),
     baseline: await workspace.files(),
   });
-  await finishStep(deps, ctx, { status: 'succeeded', output: withStuck(outcome) });
+  await finishStep(deps, ctx, { status: 'succeeded', output: handedOver(outcome) });
   return { stepId: ctx.step.id };
 }
 
-const withStuck = (o: AgentOutcome) => (o.stuck ? `${o.text}\n\n(stopped early: ${o.stuck})`.trim() : o.text);
+/**
+ * What a turn hands to the next stage. A turn that gave up (stuck in a loop, out of iterations)
+ * hands on what it has, saying why, instead of failing the task: the next stage decides what
+ * that is worth.
+ */
+export function handedOver(outcome: AgentOutcome): string {
+  if (!outcome.stuck) return outcome.text;
+  return `${outcome.text}${outcome.text ? '\n\n' : ''}(gave up: ${outcome.stuck})`;
+}
 
 /** The review fields of a stored result, carried over when Dev saves its next round. */
 function reviewOf(r: StepResult | undefined): Partial<StepResult> {
@@ -231,7 +242,7 @@ export async function devAttempt(
     workspace: hideScratch(workspace),
     baseline,
   });
-  const output = withStuck(outcome);
+  const output = handedOver(outcome);
   await deps.store.saveStepResult(tenantId, taskId, {
     ...reviewOf(previous),
     stepId: ctx.step.id,

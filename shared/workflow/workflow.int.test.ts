@@ -316,8 +316,10 @@ describe('the team in the interpreter', () => {
           return reply('All good. {"verdict": "pass", "findings": "looks right"}');
         }
         if (req.context.employeeId === 'qa' && prompt.includes('Review round 2 of')) {
+          // A new call each time (never a repeat the loop would stop early): it runs out of iterations.
+          const n = req.messages.length;
           return reply('Let me look again.', [
-            { id: `l${req.messages.length}`, name: 'workspace_list', arguments: {} },
+            { id: `r${n}`, name: 'workspace_read', arguments: { path: `missing-${n}.py` } },
           ]);
         }
         return demo.complete(req);
@@ -335,11 +337,12 @@ describe('the team in the interpreter', () => {
       [2, false],
       [3, true],
     ]);
+    // The reason is the loop's (this loop's, or the one that nudges before it gives up).
     expect(verdicts[0]!.findings).toMatch(
-      /^QA ended its review without a verdict \(it answered without calling submit_verdict/,
+      /^QA ended its review without a verdict \(it (answered|ended its turn) without calling submit_verdict/,
     );
     expect(verdicts[1]!.findings).toMatch(
-      /^QA ended its review without a verdict \(qa used all \d+ iterations/,
+      /^QA ended its review without a verdict \(.*used all \d+ iterations/,
     );
     expect((await store.getTask('local', task.id)).status).toBe('succeeded');
   });
