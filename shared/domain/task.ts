@@ -97,6 +97,9 @@ export const TaskNote = z
     z.maxLength(4_000, 'must be at most 4000 characters'),
   );
 
+/** How many notes a person may give one task: the task item must stay far below 400 KB. */
+export const MAX_TASK_NOTES = 20;
+
 /** The body of `POST /v1/tasks`. */
 export const CreateTaskInput = z.strictObject({
   prompt: z

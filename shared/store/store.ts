@@ -13,6 +13,7 @@ import {
   type CreateTaskInput,
   EmployeeProfile,
   isTerminal,
+  MAX_TASK_NOTES,
   type NewTaskEvent,
   Plan,
   StepResult,
@@ -47,9 +48,6 @@ export interface TransitionOptions {
   failure?: TaskFailure;
   summary?: string;
 }
-
-/** How many notes a person may give one task (each at most 4,000 characters). */
-export const MAX_TASK_NOTES = 20;
 
 const TOTAL_FIELDS = ['inputTokens', 'outputTokens', 'cachedInputTokens', 'costMicroUsd'] as const;
 
