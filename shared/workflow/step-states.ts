@@ -161,13 +161,18 @@ async function review(deps: WorkflowDeps, ctx: StepContext, baselineOf: string, 
   return { verdict: verdictOf(turn), testOutput: turn.lastRun };
 }
 
+/** Whose snapshot a review's diff starts from: a standalone qa step's is the dev step it checks. */
+function baselineStep(ctx: StepContext): string {
+  if (ctx.step.employee !== 'qa') return ctx.step.id;
+  const devStep = ctx.step.dependsOn.find((d) => ctx.results.some((r) => r.stepId === d && r.round));
+  return devStep ?? ctx.step.id;
+}
+
 /** RunEmployee: a non-dev employee does the step in its agent loop; a QA step's fail fails the step. */
 export async function runEmployee(deps: WorkflowDeps, input: StepInput): Promise<{ stepId: string }> {
   const ctx = await loadStep(deps, input, `run step '${input.stepId}'`);
   if (ctx.step.employee === 'qa') {
-    // A standalone review: its diff is that of the dev step it checks, when there is one.
-    const devStep = ctx.step.dependsOn.find((d) => ctx.results.some((r) => r.stepId === d && r.round));
-    const { verdict } = await review(deps, ctx, devStep ?? ctx.step.id, qaReviewBrief(1, 1, ''));
+    const { verdict } = await review(deps, ctx, baselineStep(ctx), qaReviewBrief(1, 1, ''));
     await recordVerdict(deps, ctx, 1, verdict);
     if (verdict.verdict === 'fail') {
       await finishStep(deps, ctx, { status: 'failed', output: '', round: 1, findings: verdict.findings });
@@ -281,7 +286,7 @@ export async function qaReview(
   const { verdict, testOutput } = await review(
     deps,
     ctx,
-    ctx.step.id,
+    baselineStep(ctx),
     qaReviewBrief(input.round, input.maxRounds, attempt?.output ?? ''),
   );
   const passed = verdict.verdict === 'pass';
