@@ -23,12 +23,14 @@ export function resumeRound(result: StepResult | undefined): number {
 export async function startStep(
   deps: WorkflowDeps,
   input: StepInput,
-): Promise<{ done: boolean; loop: 'dev' | 'single'; round: number; maxRounds: number }> {
+): Promise<{ done: boolean; loop: 'dev' | 'review' | 'single'; round: number; maxRounds: number }> {
   const ctx = await loadStep(deps, input, `start step '${input.stepId}'`);
-  const loop = ctx.step.employee === 'dev' ? 'dev' : 'single';
+  // A qa step of its own is one review whose verdict counts (a fail rejects the step).
+  const loop = ctx.step.employee === 'dev' ? 'dev' : ctx.step.employee === 'qa' ? 'review' : 'single';
   const stored = ctx.results.find((r) => r.stepId === input.stepId);
-  if (stored?.status === 'succeeded') return { done: true, loop, round: 1, maxRounds: MAX_DEV_ROUNDS };
   const round = loop === 'dev' ? resumeRound(stored) : 1;
+  const maxRounds = loop === 'review' ? 1 : Math.max(MAX_DEV_ROUNDS, round);
+  if (stored?.status === 'succeeded') return { done: true, loop, round: 1, maxRounds };
   await deps.store.appendEvent(input.tenantId, input.taskId, {
     type: 'step_started',
     stepId: ctx.step.id,
@@ -48,7 +50,7 @@ export async function startStep(
       startedAt: new Date().toISOString(),
     });
   }
-  return { done: false, loop, round, maxRounds: Math.max(MAX_DEV_ROUNDS, round) };
+  return { done: false, loop, round, maxRounds };
 }
 
 /** RejectStep: QA rejected the last round; the step fails and, with it, the run. */
