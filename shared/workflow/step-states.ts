@@ -20,7 +20,6 @@ import {
   filesWithScratch,
   hideScratch,
   inScratch,
-  probeFiles,
   QA_SCRATCH,
   stepBaseline,
 } from './step-workspace';
@@ -232,14 +231,14 @@ export async function devAttempt(
   const previous = ctx.results.find((r) => r.stepId === input.stepId);
   const workspace = deps.workspaceFor(tenantId, taskId);
   const baseline = await stepBaseline(workspace, { tenantId, taskId, stepId: ctx.step.id });
-  const all = input.round > 1 ? await filesWithScratch(workspace) : {};
-  const mine = Object.fromEntries(Object.entries(all).filter(([p]) => !inScratch(p)));
+  const files = Object.entries(input.round > 1 ? await filesWithScratch(workspace) : {});
   const brief = devRoundBrief({
     round: input.round,
     maxRounds: Math.max(MAX_DEV_ROUNDS, input.round),
     previous,
-    probes: input.round > 1 ? await probeFiles(workspace) : {},
-    diff: input.round > 1 ? diffFiles(baseline, mine) : '',
+    probes: Object.fromEntries(files.filter(([p]) => inScratch(p))),
+    diff:
+      input.round > 1 ? diffFiles(baseline, Object.fromEntries(files.filter(([p]) => !inScratch(p)))) : '',
   });
   const { outcome } = await employeeTurn(deps, ctx, {
     employee: 'dev',
