@@ -3,7 +3,9 @@ import type { Toolbox, ToolOutcome } from '../agents/toolbox';
 import type { ToolContext } from '../agents/tools';
 import type { StepResult } from '../domain';
 import type { ToolCall } from '../gateway/types';
-import { diffFiles, type Workspace } from '../workspace';
+// By path, not the folder's index: that would bring the S3 workspace (and its SDK) into the bundle.
+import { diffFiles } from '../workspace/diff';
+import type { Workspace } from '../workspace/workspace';
 import { MAX_DEV_ROUNDS, type WorkflowDeps } from './deps';
 import { clipText, devRoundBrief, qaReviewBrief } from './round-briefs';
 import {

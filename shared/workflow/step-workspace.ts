@@ -1,4 +1,4 @@
-import { type Workspace, WorkspacePathInvalid, workspacePath } from '../workspace';
+import { type Workspace, WorkspacePathInvalid, workspacePath } from '../workspace/workspace';
 
 /**
  * The workspace as the employees of a dev step see it: the snapshot its diff is taken
