@@ -1,4 +1,4 @@
-import { parseInput, TaskId } from '@techteam/shared/domain';
+import { parseInput, TaskId, TaskNote } from '@techteam/shared/domain';
 import { InvalidInput } from '@techteam/shared/errors';
 import { numberToMicroUsd } from '@techteam/shared/gateway/cost';
 import { raiseTaskBudget } from '@techteam/shared/gateway/task-budget';
@@ -13,12 +13,14 @@ const Body = z.strictObject({
   budgetUsd: z.optional(
     z.number().check(z.positive('must be more than 0'), z.maximum(10_000, 'must be at most 10000')),
   ),
+  /** A person's guidance to the team, shown to every employee from now on (at most 4000 characters). */
+  note: z.optional(TaskNote),
 });
 
-/** POST /v1/tasks/{id}/resume: rerun a failed task from its last completed step, optionally with a larger budget. */
+/** POST /v1/tasks/{id}/resume: rerun a failed task from its last completed step, optionally with a larger budget and a note to the team. */
 export const handler = apiHandler(async ({ tenant, path, body }) => {
   const { id } = parseInput(Path, path, 'path');
-  const { budgetUsd } = parseInput(Body, body ?? {});
+  const { budgetUsd, note } = parseInput(Body, body ?? {});
   const rt = runtime();
   if (budgetUsd !== undefined) {
     // Only a task that can be resumed gets a new budget: a refused resume leaves the task unchanged.
@@ -30,6 +32,6 @@ export const handler = apiHandler(async ({ tenant, path, body }) => {
     }
     await raiseTaskBudget(rt.store, tenant.tenantId, id, numberToMicroUsd(budgetUsd));
   }
-  const task = await resumeTask(rt, tenant.tenantId, id);
+  const task = await resumeTask(rt, tenant.tenantId, id, note !== undefined ? { note } : {});
   return { status: 202, body: { task } };
 });

@@ -153,6 +153,11 @@ describe('the HTTP API through the API Gateway adapter', () => {
     expect((await host.store.getTask('local', task.id)).budgetMicroUsd).toBe(1_000_000);
     const bad = await post(`/v1/tasks/${task.id}/resume`, JSON.stringify({ budgetUsd: 'more' }));
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/budgetUsd/);
+    const long = await post(`/v1/tasks/${task.id}/resume`, JSON.stringify({ note: 'x'.repeat(4_001) }));
+    expect(long.status).toBe(400);
+    expect(((await long.json()) as { error: { message: string } }).error.message).toMatch(
+      /note.*at most 4000 characters/,
+    );
     await post(`/v1/tasks/${task.id}/cancel`, '');
   });
 

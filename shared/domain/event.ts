@@ -165,6 +165,7 @@ export const TaskEvent = z.discriminatedUnion('type', [
     to: z.string(),
     note: z.string(),
   }),
+  z.object({ ...base, type: z.literal('note_added'), text: z.string() }),
   z.object({
     ...base,
     type: z.literal('context_condensed'),

@@ -95,6 +95,10 @@ export const StepResult = z.object({
   /** The Dev/QA round this result is from, and QA's findings on it. */
   round: z.optional(z.int().check(z.positive())),
   findings: z.optional(z.string()),
+  /** The round QA's findings are about, the tests QA saw fail and their output (clipped). */
+  reviewedRound: z.optional(z.int().check(z.positive())),
+  failingTests: z.optional(z.array(z.string())),
+  testOutput: z.optional(z.string()),
   startedAt: z.optional(z.string()),
   finishedAt: z.optional(z.string()),
 });

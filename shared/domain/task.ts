@@ -83,8 +83,22 @@ export const Task = z.object({
   failure: z.optional(TaskFailure),
   summary: z.optional(z.string()),
   executionId: z.optional(z.string()),
+  /** A person's guidance to the team (given with a resume), oldest first; every employee sees it. */
+  notes: z.optional(z.array(z.object({ at: z.string(), text: z.string() }))),
 });
 export type Task = z.infer<typeof Task>;
+
+/** A person's note to the team: what to do differently, in plain words. */
+export const TaskNote = z
+  .string()
+  .check(
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(4_000, 'must be at most 4000 characters'),
+  );
+
+/** How many notes a person may give one task: the task item must stay far below 400 KB. */
+export const MAX_TASK_NOTES = 20;
 
 /** The body of `POST /v1/tasks`. */
 export const CreateTaskInput = z.strictObject({

@@ -145,24 +145,83 @@ function devTurn(req: ModelRequest, turn: number): Scripted {
   };
 }
 
-function qaTurn(req: ModelRequest, turn: number): Scripted {
+/** The tool calls the model has made so far in this turn, by name. */
+function calledTools(req: ModelRequest): string[] {
+  return req.messages.flatMap((m) => (m.role === 'assistant' ? (m.toolCalls ?? []).map((c) => c.name) : []));
+}
+
+function lastResultOf(req: ModelRequest, tool: string): { content: string; isError: boolean } | undefined {
+  const ids = new Set(
+    req.messages.flatMap((m) =>
+      m.role === 'assistant' ? (m.toolCalls ?? []).filter((c) => c.name === tool).map((c) => c.id) : [],
+    ),
+  );
+  for (let i = req.messages.length - 1; i >= 0; i--) {
+    const m = req.messages[i]!;
+    if (m.role === 'tool' && ids.has(m.toolCallId))
+      return { content: m.content, isError: m.isError ?? false };
+  }
+  return undefined;
+}
+
+/**
+ * QA as a real reviewer works: read the step's diff, write a probe test for an edge case Dev's
+ * tests miss (under qa_probes/), run every test, and submit the verdict through submit_verdict.
+ */
+function qaTurn(req: ModelRequest): Scripted {
   const sample = sampleIn(firstUserText(req));
-  if (!sample)
-    return { text: `${DEMO_LABEL} ${JSON.stringify({ verdict: 'pass', findings: 'Nothing to review.' })}` };
-  if (turn === 0 && hasTool(req, 'sandbox_test')) {
+  const called = calledTools(req);
+  if (called.includes('submit_verdict')) return { text: `${DEMO_LABEL} Verdict submitted.` };
+  if (!sample) {
+    const verdict = {
+      verdict: 'pass',
+      findings: 'Nothing to review: the demo model knows only its samples.',
+    };
+    return hasTool(req, 'submit_verdict')
+      ? { text: `${DEMO_LABEL} Nothing to review.`, toolCalls: [toolCall('submit_verdict', verdict)] }
+      : { text: `${DEMO_LABEL} ${verdict.findings}` };
+  }
+  if (!called.length) {
+    const look = [
+      ...(hasTool(req, 'workspace_diff') ? [toolCall('workspace_diff', {})] : []),
+      ...(hasTool(req, 'workspace_write')
+        ? [toolCall('workspace_write', { path: sample.probe.path, content: sample.probe.content })]
+        : []),
+    ];
+    if (look.length) {
+      return {
+        text: `${DEMO_LABEL} Reading the step's diff and writing a probe for an edge case the tests miss (${sample.probe.path}).`,
+        toolCalls: look,
+      };
+    }
+  }
+  if (!called.includes('sandbox_test') && hasTool(req, 'sandbox_test')) {
     return {
-      text: `${DEMO_LABEL} Running the tests in the sandbox before I decide.`,
+      text: `${DEMO_LABEL} Running Dev's tests and my probe in the sandbox before I decide.`,
       toolCalls: [toolCall('sandbox_test', { runtime: sample.runtime })],
     };
   }
   // The verdict follows the real sandbox result, not the script.
-  const result = lastToolResult(req);
-  const passed = result !== undefined && !result.isError && /\b0 failed, 0 errors\b/.test(result.content);
-  const failing = result?.content.split('\n').find((l) => l.startsWith('failing:'));
-  const findings = passed
-    ? 'All tests pass in the sandbox and they cover the requirements.'
-    : `The tests fail in the sandbox (${failing ?? 'see the run'}): ${sample.bug}.`;
-  return { text: `${DEMO_LABEL} ${JSON.stringify({ verdict: passed ? 'pass' : 'fail', findings })}` };
+  const run = lastResultOf(req, 'sandbox_test');
+  const passed = run !== undefined && !run.isError && /\b0 failed, 0 errors\b/.test(run.content);
+  const failingLine = run?.content.split('\n').find((l) => l.startsWith('failing:'));
+  const failingTests = failingLine
+    ? failingLine
+        .replace(/^failing:\s*/, '')
+        .split(', ')
+        .filter(Boolean)
+    : [];
+  const verdict = {
+    verdict: passed ? 'pass' : 'fail',
+    findings: passed
+      ? 'All tests pass in the sandbox, my probe included, and they cover the requirements.'
+      : `The tests fail in the sandbox (${failingLine ?? 'see the run'}): ${sample.bug}.`,
+    ...(passed ? {} : { failingTests }),
+  };
+  return {
+    text: `${DEMO_LABEL} ${passed ? 'Everything passes.' : 'Tests fail; rejecting with the details.'}`,
+    toolCalls: [toolCall('submit_verdict', verdict)],
+  };
 }
 
 /**
@@ -244,7 +303,7 @@ export class DemoProvider implements ModelProvider {
         out = devTurn(req, turn);
         break;
       case 'qa':
-        out = qaTurn(req, turn);
+        out = qaTurn(req);
         break;
       default:
         out = { text: `${DEMO_LABEL} ${req.context.employeeId} has no demo script; it needs a real model.` };

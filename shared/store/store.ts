@@ -13,6 +13,7 @@ import {
   type CreateTaskInput,
   EmployeeProfile,
   isTerminal,
+  MAX_TASK_NOTES,
   type NewTaskEvent,
   Plan,
   StepResult,
@@ -24,7 +25,7 @@ import {
   type TokenTotals,
   UsageRecord,
 } from '../domain';
-import { ConcurrentUpdate, NotFound } from '../errors';
+import { ConcurrentUpdate, InvalidInput, NotFound } from '../errors';
 import { newTaskId, newUlid } from './ids';
 import { keys, stripKeys } from './keys';
 import { TTL_ATTRIBUTE } from './table';
@@ -393,6 +394,39 @@ export class Store {
       if (!isConditionFailure(e)) throw e;
       if (!(await this.findTask(tenantId, taskId))) throw new NotFound('task', taskId);
     }
+  }
+
+  /**
+   * Appends a person's note to the task, atomically (two notes at once both land), with its
+   * `note_added` event. A task keeps at most MAX_TASK_NOTES (the item must stay far below 400 KB).
+   */
+  async addTaskNote(tenantId: string, taskId: string, text: string): Promise<void> {
+    const at = this.iso();
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.task(tenantId, taskId),
+          UpdateExpression: 'SET #notes = list_append(if_not_exists(#notes, :none), :note), #updatedAt = :at',
+          ConditionExpression:
+            'attribute_exists(PK) AND (attribute_not_exists(#notes) OR size(#notes) < :max)',
+          ExpressionAttributeNames: { '#notes': 'notes', '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: {
+            ':none': [],
+            ':note': [{ at, text }],
+            ':at': at,
+            ':max': MAX_TASK_NOTES,
+          },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      if (!(await this.findTask(tenantId, taskId))) throw new NotFound('task', taskId);
+      throw new InvalidInput(`Task ${taskId} already holds ${MAX_TASK_NOTES} notes; start a new task`, [
+        { path: 'note', message: `at most ${MAX_TASK_NOTES} notes per task` },
+      ]);
+    }
+    await this.appendEvent(tenantId, taskId, { type: 'note_added', text });
   }
 
   /** Tasks in a non-terminal status, across tenants: what a restarted host must look at. */

@@ -25,7 +25,7 @@ export { type ReplanOutcome, replanTask, submitReplanSchema } from './replan-sta
 // (aws-local-stepfunctions, its validator and credential chain) only by the local host.
 export { type StepInput, StepRejected } from './step-context';
 export { rejectStep, startStep } from './step-gates';
-export { devAttempt, parseVerdict, qaReview, runEmployee } from './step-states';
+export { devAttempt, qaReview, runEmployee } from './step-states';
 export {
   approveTask,
   cancelTask,
@@ -35,6 +35,7 @@ export {
   resumeTask,
   submitTask,
 } from './task-lifecycle';
+export { acceptVerdict, submitVerdict, type Verdict } from './verdict-tool';
 
 import type { TaskStateName } from './definition';
 import type { WorkflowDeps } from './deps';

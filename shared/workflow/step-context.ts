@@ -59,6 +59,17 @@ export function profileFor(ctx: StepContext, employee: string): EmployeeProfile 
   return profile;
 }
 
+/** The person's notes on the task (given with a resume), for every employee's and the planner's prompt. */
+export function notesFor(task: Pick<Task, 'notes'>): string[] {
+  const notes = task.notes ?? [];
+  if (!notes.length) return [];
+  return [
+    '',
+    'Guidance from the person who owns this task (it overrides the plan where they disagree):',
+    ...notes.map((n) => `- (${n.at.slice(0, 16).replace('T', ' ')} UTC) ${n.text}`),
+  ];
+}
+
 export function stepPrompt(ctx: StepContext, extra: string[] = []): string {
   const { task, step, results } = ctx;
   const parts = [
@@ -67,6 +78,7 @@ export function stepPrompt(ctx: StepContext, extra: string[] = []): string {
     `Step: ${step.title}`,
     `Acceptance: ${step.acceptance || 'the step is done as instructed'}`,
     `The whole task: ${task.prompt}`,
+    ...notesFor(task),
     ...extra,
   ];
   const inputs = step.dependsOn

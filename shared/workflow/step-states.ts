@@ -1,52 +1,98 @@
-import { type AgentOutcome, runAgent } from '../agents/agent-loop';
+import { type AgentOutcome, type FinishTool, runAgent } from '../agents/agent-loop';
+import { clipOutput } from '../agents/clip';
 import { DeltaStream } from '../agents/delta-stream';
+import type { Toolbox, ToolOutcome } from '../agents/toolbox';
+import type { ToolContext } from '../agents/tools';
+import type { StepResult } from '../domain';
+import type { ToolCall } from '../gateway/types';
+// By path, not the folder's index: that would bring the S3 workspace (and its SDK) into the bundle.
+import { diffFiles } from '../workspace/diff';
+import type { Workspace } from '../workspace/workspace';
 import { MAX_DEV_ROUNDS, type WorkflowDeps } from './deps';
+import { StepStuck } from './errors';
+import { devRoundBrief, qaReviewBrief } from './round-briefs';
 import {
   finishStep,
   loadStep,
   profileFor,
   type StepContext,
   type StepInput,
+  StepRejected,
   stepPrompt,
 } from './step-context';
+import { filesWithScratch, inScratch, QA_SCRATCH, stepBaseline } from './step-workspace';
+import { submitVerdict, type Verdict } from './verdict-tool';
 
-/** One employee works on the step in its agent loop, with its tools, and gives its answer. */
-async function employeeAnswer(
-  deps: WorkflowDeps,
-  ctx: StepContext,
-  employee: string,
-  prompt: string,
-): Promise<AgentOutcome> {
+interface EmployeeTurn {
+  employee: string;
+  prompt: string;
+  workspace: Workspace;
+  /** What workspace.diff compares against. */
+  baseline: Record<string, string>;
+  /** QA's probe folder: it writes only there, and no one else sees it. */
+  scratch?: string;
+  finish?: FinishTool;
+}
+
+interface TurnResult {
+  outcome: AgentOutcome;
+  /** The output of the last sandbox.test / sandbox.exec of the turn: what the tests said. */
+  lastRun?: string;
+}
+
+const SANDBOX_TOOLS = new Set(['sandbox_test', 'sandbox_exec', 'sandbox.test', 'sandbox.exec']);
+
+/** The toolbox as the turn uses it: it remembers the last sandbox output (what the tests said). */
+function watchedToolbox(toolbox: Toolbox, seen: { lastRun?: string }): Toolbox {
+  const view = Object.create(toolbox) as Toolbox;
+  view.call = async (call: ToolCall): Promise<ToolOutcome> => {
+    const outcome = await toolbox.call(call);
+    if (SANDBOX_TOOLS.has(call.name)) seen.lastRun = outcome.output;
+    return outcome;
+  };
+  return view;
+}
+
+/** One employee works on the step in its agent loop, with its tools, until it answers or gives up. */
+async function employeeTurn(deps: WorkflowDeps, ctx: StepContext, turn: EmployeeTurn): Promise<TurnResult> {
   const { tenantId, id: taskId } = ctx.task;
-  const workspace = deps.workspaceFor(tenantId, taskId);
   const signal = deps.signals?.for(taskId);
-  const profile = profileFor(ctx, employee);
+  const profile = profileFor(ctx, turn.employee);
   // The MCP SDK (client, server and the tools' schemas) is imported here, not at module load:
   // its parse then counts against the first step a container runs, not against its init.
   const [{ Toolbox }, { StreamableHTTPClientTransport }] = await Promise.all([
     import('../agents/toolbox'),
     import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
   ]);
+  const toolContext: ToolContext = {
+    store: deps.store,
+    tenantId,
+    taskId,
+    stepId: ctx.step.id,
+    employee: turn.employee,
+    workspace: turn.workspace,
+    ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
+    baseline: turn.baseline,
+    ...(turn.scratch ? { scratch: turn.scratch } : {}),
+    ...(signal ? { signal } : {}),
+  };
   const toolbox = await Toolbox.open(
-    {
-      store: deps.store,
-      tenantId,
-      taskId,
-      stepId: ctx.step.id,
-      employee,
-      workspace,
-      ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
-      baseline: await workspace.files(),
-      ...(signal ? { signal } : {}),
-    },
+    toolContext,
     profile.tools,
     profile.mcpServers.map((m) => ({
       name: m.name,
       transport: new StreamableHTTPClientTransport(new URL(m.url)),
     })),
   );
+  const seen: { lastRun?: string } = {};
   // The employee's words reach followers as they come (transient, coalesced delta items).
-  const deltas = new DeltaStream({ store: deps.store, tenantId, taskId, stepId: ctx.step.id, employee });
+  const deltas = new DeltaStream({
+    store: deps.store,
+    tenantId,
+    taskId,
+    stepId: ctx.step.id,
+    employee: turn.employee,
+  });
   try {
     const outcome = await runAgent({
       store: deps.store,
@@ -54,61 +100,145 @@ async function employeeAnswer(
       task: ctx.task,
       stepId: ctx.step.id,
       profile,
-      prompt,
-      toolbox,
+      prompt: turn.prompt,
+      toolbox: watchedToolbox(toolbox, seen),
+      ...(turn.finish ? { finish: turn.finish } : {}),
       ...(signal ? { signal } : {}),
       onDelta: (text) => deltas.push(text),
       flushDeltas: () => deltas.flush(),
     });
-    return outcome;
+    return { outcome, ...(seen.lastRun !== undefined ? { lastRun: seen.lastRun } : {}) };
   } finally {
     await deltas.close();
     await toolbox.close();
   }
 }
 
+/** QA's verdict of a review turn: what it submitted, or a fail saying why there was none. */
+function verdictOf({ outcome }: TurnResult): Verdict {
+  if (outcome.submitted) return outcome.submitted as Verdict;
+  const why = outcome.stuck ?? `it answered without calling submit_verdict: ${outcome.text.slice(0, 300)}`;
+  return { verdict: 'fail', findings: `QA ended its review without a verdict (${why})`, failingTests: [] };
+}
+
+/** QA reviews the step's work: the diff since `baselineOf`'s snapshot, Dev's tests, its own probes. */
+async function review(deps: WorkflowDeps, ctx: StepContext, baselineOf: string, brief: string[]) {
+  const { tenantId, id: taskId } = ctx.task;
+  const workspace = deps.workspaceFor(tenantId, taskId);
+  const baseline = await stepBaseline(workspace, baselineOf);
+  const turn = await employeeTurn(deps, ctx, {
+    employee: 'qa',
+    prompt: stepPrompt(ctx, brief),
+    workspace,
+    baseline,
+    scratch: QA_SCRATCH,
+    finish: submitVerdict,
+  });
+  return { verdict: verdictOf(turn), testOutput: turn.lastRun };
+}
+
+/** Whose snapshot a review's diff starts from: a standalone qa step's is the dev step it checks. */
+function baselineStep(ctx: StepContext): string {
+  if (ctx.step.employee !== 'qa') return ctx.step.id;
+  const devStep = ctx.step.dependsOn.find((d) => ctx.results.some((r) => r.stepId === d && r.round));
+  return devStep ?? ctx.step.id;
+}
+
+/** RunEmployee: a non-dev employee does the step in its agent loop; a QA step's fail fails the step. */
+export async function runEmployee(deps: WorkflowDeps, input: StepInput): Promise<{ stepId: string }> {
+  const ctx = await loadStep(deps, input, `run step '${input.stepId}'`);
+  if (ctx.step.employee === 'qa') {
+    const { verdict } = await review(deps, ctx, baselineStep(ctx), qaReviewBrief(1, 1, ''));
+    await recordVerdict(deps, ctx, 1, verdict);
+    if (verdict.verdict === 'fail') {
+      await finishStep(deps, ctx, { status: 'failed', output: '', round: 1, findings: verdict.findings });
+      throw new StepRejected(ctx.step.id, 1, verdict.findings);
+    }
+    await finishStep(deps, ctx, {
+      status: 'succeeded',
+      output: verdict.findings,
+      findings: verdict.findings,
+    });
+    return { stepId: ctx.step.id };
+  }
+  const { tenantId, id: taskId } = ctx.task;
+  const workspace = deps.workspaceFor(tenantId, taskId);
+  const profile = profileFor(ctx, ctx.step.employee);
+  const { outcome } = await employeeTurn(deps, ctx, {
+    employee: ctx.step.employee,
+    prompt: stepPrompt(ctx),
+    workspace,
+    // Only an employee that can ask for a diff needs the workspace as the step found it.
+    baseline: profile.tools.includes('workspace.diff') ? await workspace.files() : {},
+  });
+  // A turn that gave up with nothing to hand on is a failed step: the Super Agent may re-plan.
+  if (outcome.stuck && !outcome.text.trim()) {
+    await finishStep(deps, ctx, { status: 'failed', output: '', findings: outcome.stuck });
+    throw new StepStuck(ctx.step.id, outcome.stuck);
+  }
+  await finishStep(deps, ctx, { status: 'succeeded', output: handedOver(outcome) });
+  return { stepId: ctx.step.id };
+}
+
 /**
  * What a turn hands to the next stage. A turn that gave up (stuck in a loop, out of iterations)
- * hands on what it has, saying why, instead of failing the task: the next stage (QA, the steps
- * that depend on it, the synthesis) decides what that is worth.
+ * hands on what it has, saying why, instead of failing the task: the next stage decides what
+ * that is worth.
  */
 export function handedOver(outcome: AgentOutcome): string {
   if (!outcome.stuck) return outcome.text;
   return `${outcome.text}${outcome.text ? '\n\n' : ''}(gave up: ${outcome.stuck})`;
 }
 
-/** RunEmployee: a non-dev employee does the step in its agent loop. */
-export async function runEmployee(deps: WorkflowDeps, input: StepInput): Promise<{ stepId: string }> {
-  const ctx = await loadStep(deps, input, `run step '${input.stepId}'`);
-  const outcome = await employeeAnswer(deps, ctx, ctx.step.employee, stepPrompt(ctx));
-  await finishStep(deps, ctx, { status: 'succeeded', output: handedOver(outcome) });
-  return { stepId: ctx.step.id };
+/** The review fields of a stored result, carried over when Dev saves its next round. */
+function reviewOf(r: StepResult | undefined): Partial<StepResult> {
+  if (!r) return {};
+  const { findings, reviewedRound, failingTests, testOutput, startedAt } = r;
+  return Object.fromEntries(
+    Object.entries({ findings, reviewedRound, failingTests, testOutput, startedAt }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  );
 }
 
-/** DevAttempt: Dev works on the step; from round two on, with QA's findings on the last attempt. */
+/**
+ * DevAttempt: Dev works on the step. Round one takes the step's baseline snapshot; from round two
+ * on, Dev is given its last report, QA's findings, the failing tests' output, QA's probes and the
+ * diff of the step so far.
+ */
 export async function devAttempt(
   deps: WorkflowDeps,
   input: StepInput & { round: number },
 ): Promise<{ round: number }> {
   const ctx = await loadStep(deps, input, `run step '${input.stepId}'`);
+  const { tenantId, id: taskId } = ctx.task;
   const previous = ctx.results.find((r) => r.stepId === input.stepId);
-  const extra =
-    input.round > 1
-      ? [
-          '',
-          `Round ${input.round} of ${MAX_DEV_ROUNDS}. QA rejected your last attempt. QA's findings:`,
-          previous?.findings ?? '',
-        ]
-      : ['', `Round 1 of ${MAX_DEV_ROUNDS}.`];
-  const output = handedOver(await employeeAnswer(deps, ctx, 'dev', stepPrompt(ctx, extra)));
-  await deps.store.saveStepResult(input.tenantId, input.taskId, {
+  const workspace = deps.workspaceFor(tenantId, taskId);
+  const baseline = await stepBaseline(workspace, ctx.step.id);
+  const files = Object.entries(input.round > 1 ? await filesWithScratch(workspace) : {});
+  const brief = devRoundBrief({
+    round: input.round,
+    maxRounds: Math.max(MAX_DEV_ROUNDS, input.round),
+    previous,
+    probes: Object.fromEntries(files.filter(([p]) => inScratch(p))),
+    diff:
+      input.round > 1 ? diffFiles(baseline, Object.fromEntries(files.filter(([p]) => !inScratch(p)))) : '',
+  });
+  const { outcome } = await employeeTurn(deps, ctx, {
+    employee: 'dev',
+    prompt: stepPrompt(ctx, brief),
+    workspace,
+    baseline,
+  });
+  const output = handedOver(outcome);
+  await deps.store.saveStepResult(tenantId, taskId, {
+    ...reviewOf(previous),
     stepId: ctx.step.id,
     status: 'running',
     output,
     round: input.round,
-    ...(previous?.startedAt ? { startedAt: previous.startedAt } : {}),
   });
-  await deps.store.appendEvent(input.tenantId, input.taskId, {
+  await deps.store.appendEvent(tenantId, taskId, {
     type: 'handoff',
     stepId: ctx.step.id,
     from: 'dev',
@@ -118,62 +248,51 @@ export async function devAttempt(
   return { round: input.round };
 }
 
-/** QA's answer ends with {"verdict": "pass" | "fail", "findings": "..."}; anything else is a fail. */
-export function parseVerdict(text: string): { passed: boolean; findings: string } {
-  const matches = [...text.matchAll(/\{[^{}]*"verdict"[^{}]*\}/g)];
-  const last = matches.at(-1)?.[0];
-  if (last) {
-    try {
-      const v = JSON.parse(last) as { verdict?: string; findings?: string };
-      return { passed: v.verdict === 'pass', findings: String(v.findings ?? '') };
-    } catch {
-      // fall through
-    }
-  }
-  return { passed: false, findings: `QA gave no verdict JSON: ${text.slice(0, 300)}` };
+async function recordVerdict(deps: WorkflowDeps, ctx: StepContext, round: number, verdict: Verdict) {
+  await deps.store.appendEvent(ctx.task.tenantId, ctx.task.id, {
+    type: 'verdict',
+    stepId: ctx.step.id,
+    employee: 'qa',
+    round,
+    passed: verdict.verdict === 'pass',
+    findings: verdict.findings,
+  });
 }
 
-/** QAReview: QA checks Dev's attempt (running the tests) and gives a verdict. */
+/** QAReview: QA reviews Dev's round (the step's diff, Dev's tests, its own probes) and submits a verdict. */
 export async function qaReview(
   deps: WorkflowDeps,
   input: StepInput & { round: number; maxRounds: number },
 ): Promise<{ passed: boolean }> {
   const ctx = await loadStep(deps, input, `review step '${input.stepId}'`);
   const attempt = ctx.results.find((r) => r.stepId === input.stepId);
-  const prompt = stepPrompt(ctx, [
-    '',
-    `Review round ${input.round} of ${input.maxRounds}. Dev's report:`,
-    attempt?.output ?? '(none)',
-    '',
-    'Check the workspace against the acceptance criteria and run the tests. End your answer with one JSON object:',
-    '{"verdict": "pass" | "fail", "findings": "what is wrong, or why it passes"}',
-  ]);
-  const answer = (await employeeAnswer(deps, ctx, 'qa', prompt)).text;
-  const verdict = parseVerdict(answer);
-  await deps.store.appendEvent(input.tenantId, input.taskId, {
-    type: 'verdict',
-    stepId: ctx.step.id,
-    employee: 'qa',
-    round: input.round,
-    passed: verdict.passed,
-    findings: verdict.findings,
-  });
-  const base = {
+  const { verdict, testOutput } = await review(
+    deps,
+    ctx,
+    baselineStep(ctx),
+    qaReviewBrief(input.round, input.maxRounds, attempt?.output ?? ''),
+  );
+  const passed = verdict.verdict === 'pass';
+  await recordVerdict(deps, ctx, input.round, verdict);
+  const result = {
     output: attempt?.output ?? '',
     round: input.round,
+    reviewedRound: input.round,
     findings: verdict.findings,
+    ...(verdict.failingTests.length ? { failingTests: verdict.failingTests } : {}),
+    ...(testOutput ? { testOutput: clipOutput(testOutput, 4_000, { headShare: 0.3 }) } : {}),
     ...(attempt?.startedAt ? { startedAt: attempt.startedAt } : {}),
   };
-  if (verdict.passed) {
-    await finishStep(deps, ctx, { ...base, status: 'succeeded' });
+  if (passed) {
+    await finishStep(deps, ctx, { ...result, status: 'succeeded' });
   } else {
-    await deps.store.saveStepResult(input.tenantId, input.taskId, {
-      ...base,
+    await deps.store.saveStepResult(ctx.task.tenantId, ctx.task.id, {
+      ...result,
       stepId: ctx.step.id,
       status: 'running',
     });
     if (input.round < input.maxRounds) {
-      await deps.store.appendEvent(input.tenantId, input.taskId, {
+      await deps.store.appendEvent(ctx.task.tenantId, ctx.task.id, {
         type: 'handoff',
         stepId: ctx.step.id,
         from: 'qa',
@@ -182,5 +301,5 @@ export async function qaReview(
       });
     }
   }
-  return { passed: verdict.passed };
+  return { passed };
 }

@@ -1,6 +1,6 @@
 import { teamOf } from '../agents';
 import type { SandboxRuns } from '../agents/sandbox-port';
-import { type CreateTaskInput, isTerminal, Plan, type Task, type TaskPreference } from '../domain';
+import { type CreateTaskInput, isTerminal, Plan, type Task, TaskNote, type TaskPreference } from '../domain';
 import { parseInput } from '../domain/parse';
 import { ConcurrentUpdate, IllegalTransition, InvalidInput, NotFound } from '../errors';
 import type { Store } from '../store';
@@ -141,9 +141,16 @@ export async function rejectTask(
 
 /**
  * Resumes a failed task from its last completed step: a new execution in which
- * completed steps are skipped and the stored plan is kept.
+ * completed steps are skipped and the stored plan is kept. A dev step that had rounds goes on
+ * from its last one, with QA's findings. A `note` (a person's guidance) is kept with the task
+ * and shown to every employee from then on.
  */
-export async function resumeTask(deps: LifecycleDeps, tenantId: string, taskId: string): Promise<Task> {
+export async function resumeTask(
+  deps: LifecycleDeps,
+  tenantId: string,
+  taskId: string,
+  opts: { note?: string } = {},
+): Promise<Task> {
   const { store } = deps;
   const task = await store.getTask(tenantId, taskId);
   if (task.status !== 'failed') {
@@ -151,6 +158,8 @@ export async function resumeTask(deps: LifecycleDeps, tenantId: string, taskId: 
       { path: 'id', message: `task is ${task.status}` },
     ]);
   }
+  if (opts.note !== undefined)
+    await store.addTaskNote(tenantId, taskId, parseInput(TaskNote, opts.note, 'note'));
   // Only an approved plan goes straight back to running; any other run starts again at
   // Plan, which keeps the stored plan and sends it through the approval gate if it needs one.
   const plan = await store.getPlanRecord(tenantId, taskId);

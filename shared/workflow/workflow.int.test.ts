@@ -7,7 +7,7 @@ import type { CodeSandbox, SandboxRun, SandboxRuns } from '../agents';
 import type { TaskEvent } from '../domain';
 import { DEMO_MODEL, DemoProvider } from '../gateway/demo-provider';
 import { BudgetExceeded } from '../gateway/errors';
-import type { ModelProvider, ModelRequest, ModelResponse } from '../gateway/types';
+import type { ModelProvider, ModelRequest, ModelResponse, ToolCall } from '../gateway/types';
 import type { Store } from '../store';
 import { freshStore } from '../testing/dynamo';
 import { LocalWorkspace } from '../workspace';
@@ -117,6 +117,28 @@ async function events(store: Store, taskId: string): Promise<TaskEvent[]> {
   return (await store.listEvents('local', taskId, { limit: 1000 })).items;
 }
 
+/** The demo model, with every request it is given kept, per employee. */
+function recordingDemo() {
+  const demo = new DemoProvider();
+  const seen: ModelRequest[] = [];
+  const provider: ModelProvider = {
+    name: 'demo',
+    complete: async (req) => {
+      seen.push(req);
+      return demo.complete(req);
+    },
+  };
+  /** The first user message (the step's prompt) of each turn of `employee`, in order, once each. */
+  const prompts = (employee: string) => [
+    ...new Set(
+      seen
+        .filter((r) => r.context.employeeId === employee)
+        .map((r) => r.messages.find((m) => m.role === 'user')?.content ?? ''),
+    ),
+  ];
+  return { provider, prompts };
+}
+
 async function until(check: () => Promise<boolean>, what: string) {
   const deadline = Date.now() + 60_000;
   while (!(await check())) {
@@ -188,7 +210,8 @@ describe('the team in the interpreter', () => {
 
   it('runs a sample: QA rejects the first attempt, Dev fixes it, QA accepts, the task succeeds', async () => {
     const sandbox = new ScriptedSandbox(sampleAwareTests);
-    const { workflow, life, deps } = setup(store, { sandbox });
+    const recorded = recordingDemo();
+    const { workflow, life, deps } = setup(store, { sandbox, provider: recorded.provider });
     const task = await submitTask(life, 'local', {
       prompt: 'Write a slugify function with tests',
       preference: 'balanced',
@@ -205,9 +228,42 @@ describe('the team in the interpreter', () => {
       [2, true],
     ]);
     expect(log.some((e) => e.type === 'handoff' && e.from === 'qa' && e.to === 'dev')).toBe(true);
-    const writes = log.filter((e) => e.type === 'tool_call' && e.tool === 'workspace.write');
-    expect(writes.length).toBe(3); // two files in round one, the fix in round two
+    const writes = (who: string) =>
+      log.flatMap((e) =>
+        e.type === 'tool_call' && e.tool === 'workspace.write' && e.employee === who
+          ? [e.arguments.path]
+          : [],
+      );
+    expect(writes('dev')).toEqual(['slugify.py', 'test_slugify.py', 'slugify.py']); // round one, then the fix
+    expect(writes('qa')).toEqual(['qa_probes/test_slugify_edges.py', 'qa_probes/test_slugify_edges.py']);
     expect(log.filter((e) => e.type === 'sandbox_run').length).toBe(3); // QA r1 (fails), Dev r2, QA r2
+    // QA's diff shows the whole change of the step, not "(no changes)".
+    const diffs = log.flatMap((e) =>
+      e.type === 'tool_result' && e.tool === 'workspace.diff' && e.employee === 'qa' ? [e.output] : [],
+    );
+    expect(diffs).toHaveLength(2);
+    for (const diff of diffs) expect(diff).toMatch(/\+\+\+ b\/slugify\.py[\s\S]*\+\+\+ b\/test_slugify\.py/);
+    // QA's probe runs with QA's jobs; Dev's job (round two) never sees it.
+    const [qaFirst, devSecond, qaSecond] = sandbox.runs.map((r) => Object.keys(r.files).sort());
+    expect(qaFirst).toContain('qa_probes/test_slugify_edges.py');
+    expect(qaSecond).toContain('qa_probes/test_slugify_edges.py');
+    expect(devSecond).toEqual(['slugify.py', 'test_slugify.py']);
+    // Dev's second round starts from all QA learnt: its own report, the findings, the failing
+    // tests and their output, the probe (which Dev cannot open), and the step's diff so far.
+    const [, second] = recorded.prompts('dev');
+    expect(second).toContain('Round 2 of 3. QA rejected your attempt of round 1.');
+    expect(second).toMatch(
+      /## Your report of round 1\n\[demo\] a slugify function and its tests are written/,
+    );
+    expect(second).toMatch(
+      /## QA's findings\nThe tests fail in the sandbox \(failing: test_collapses_punctuation/,
+    );
+    expect(second).toContain('## Tests QA saw fail\n- test_collapses_punctuation_and_spaces');
+    expect(second).toMatch(/## Output of QA's last test run\nexit code 1[\s\S]*1 failed, 3 passed/);
+    expect(second).toContain('### qa_probes/test_slugify_edges.py');
+    expect(second).toContain('def test_runs_of_separators_collapse():');
+    expect(second).toMatch(/## The diff of this step so far[^\n]*\n[\s\S]*\+\+\+ b\/slugify\.py/);
+    expect(second).toContain('+    return re.sub(r"[^a-z0-9]", "-", text.lower()).strip("-")');
     const files = await deps.workspaceFor('local', task.id).files();
     expect(files['slugify.py']).toContain('[^a-z0-9]+');
     expect(files['test_slugify.py']).toContain('def test_collapses_punctuation_and_spaces');
@@ -237,6 +293,127 @@ describe('the team in the interpreter', () => {
     expect(verdicts).toHaveLength(3);
     // MarkFailed ends the run's sandbox.
     expect(ofRun(task.id).at(-1)).toBe(`end ${task.id}`);
+  });
+
+  it('keeps QA’s findings through a resume, goes on from the last round, and shows the person’s note', async () => {
+    const first = setup(store, { sandbox: new ScriptedSandbox(failingTests) });
+    const task = await submitTask(first.life, 'local', {
+      prompt: 'Write a slugify function with tests',
+      preference: 'cheap',
+    });
+    await first.workflow.idle();
+    expect((await store.getTask('local', task.id)).failure?.code).toBe('StepRejected');
+
+    const recorded = recordingDemo();
+    const second = setup(store, {
+      sandbox: new ScriptedSandbox(sampleAwareTests),
+      provider: recorded.provider,
+    });
+    const note = 'Runs of dashes and spaces must collapse to one dash; fix the regex, not the tests.';
+    await expect(resumeTask(second.life, 'local', task.id, { note: ' '.repeat(3) })).rejects.toMatchObject({
+      code: 'InvalidInput',
+      message: expect.stringMatching(/note/),
+    });
+    await resumeTask(second.life, 'local', task.id, { note });
+    await second.workflow.idle();
+    const done = await store.getTask('local', task.id);
+    expect(done.status).toBe('succeeded');
+    expect(done.notes?.map((n) => n.text)).toEqual([note]);
+
+    const [resumed] = recorded.prompts('dev');
+    expect(resumed).toContain('Round 4 of 4. QA rejected your attempt of round 3.');
+    expect(resumed).toMatch(/## QA's findings\nThe tests fail in the sandbox/);
+    expect(resumed).toContain("## Output of QA's last test run");
+    expect(resumed).toContain(`Guidance from the person who owns this task`);
+    expect(resumed).toContain(note);
+    expect(recorded.prompts('qa')[0]).toContain(note);
+    expect(recorded.prompts('researcher')).toEqual([]); // the finished step was not run again
+
+    const log = await events(store, task.id);
+    expect(log.filter((e) => e.type === 'note_added')).toMatchObject([{ text: note }]);
+    expect(log.flatMap((e) => (e.type === 'verdict' ? [[e.round, e.passed]] : []))).toEqual([
+      [1, false],
+      [2, false],
+      [3, false],
+      [4, true],
+    ]);
+  });
+
+  it('reads no verdict from QA’s prose: a review without submit_verdict fails, saying why', async () => {
+    const demo = new DemoProvider();
+    const reply = (text: string, toolCalls: ToolCall[] = []) => ({
+      text,
+      toolCalls,
+      stopReason: toolCalls.length ? ('tool_use' as const) : ('end' as const),
+      usage: { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0 },
+      provider: 'demo',
+      model: DEMO_MODEL,
+    });
+    const provider: ModelProvider = {
+      name: 'demo',
+      complete: async (req) => {
+        const prompt = req.messages.find((m) => m.role === 'user')?.content ?? '';
+        if (req.context.employeeId === 'qa' && prompt.includes('Review round 1 of')) {
+          return reply('All good. {"verdict": "pass", "findings": "looks right"}');
+        }
+        if (req.context.employeeId === 'qa' && prompt.includes('Review round 2 of')) {
+          // A new call each time (never a repeat the loop would stop early): it runs out of iterations.
+          const n = req.messages.length;
+          return reply('Let me look again.', [
+            { id: `r${n}`, name: 'workspace_read', arguments: { path: `missing-${n}.py` } },
+          ]);
+        }
+        return demo.complete(req);
+      },
+    };
+    const { workflow, life } = setup(store, { provider, sandbox: new ScriptedSandbox(sampleAwareTests) });
+    const task = await submitTask(life, 'local', {
+      prompt: 'Write a slugify function with tests',
+      preference: 'cheap',
+    });
+    await workflow.idle();
+    const verdicts = (await events(store, task.id)).flatMap((e) => (e.type === 'verdict' ? [e] : []));
+    expect(verdicts.map((v) => [v.round, v.passed])).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+    ]);
+    // The reason is the loop's (this loop's, or the one that nudges before it gives up).
+    expect(verdicts[0]!.findings).toMatch(
+      /^QA ended its review without a verdict \(it (answered|ended its turn) without calling submit_verdict/,
+    );
+    expect(verdicts[1]!.findings).toMatch(
+      /^QA ended its review without a verdict \(.*used all \d+ iterations/,
+    );
+    expect((await store.getTask('local', task.id)).status).toBe('succeeded');
+  });
+
+  it('fails a standalone QA step whose verdict is fail', async () => {
+    const { workflow, life } = setup(store, { sandbox: new ScriptedSandbox(sampleAwareTests) });
+    const task = await submitTask(life, 'local', {
+      prompt: 'Write a slugify function with tests',
+      preference: 'balanced',
+      requireApproval: true,
+    });
+    await workflow.idle();
+    const review = {
+      id: 'review',
+      employee: 'qa',
+      title: 'Review the slugify function',
+      instructions: 'Check that slugify meets its requirements.',
+      dependsOn: [],
+      acceptance: 'slugify collapses separators.',
+    };
+    await approveTask(life, 'local', task.id, { plan: { summary: 'review only', steps: [review] } });
+    await workflow.idle();
+    const failed = await store.getTask('local', task.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.failure).toMatchObject({
+      code: 'StepRejected',
+      message: expect.stringMatching(/QA rejected step 'review' after 1 round\(s\): The tests fail/),
+    });
+    const [result] = await store.listStepResults('local', task.id);
+    expect(result).toMatchObject({ stepId: 'review', status: 'failed' });
   });
 
   it('waits for approval, then runs the edited plan', async () => {

@@ -128,7 +128,7 @@ export class TechteamClient {
     return this.request('POST', `/v1/tasks/${encodeURIComponent(id)}/reject`, body);
   }
 
-  resumeTask(id: string, body: { budgetUsd?: number } = {}): Promise<{ task: Task }> {
+  resumeTask(id: string, body: { budgetUsd?: number; note?: string } = {}): Promise<{ task: Task }> {
     return this.request('POST', `/v1/tasks/${encodeURIComponent(id)}/resume`, body);
   }
 

@@ -47,9 +47,12 @@ describe('the techteam CLI against a running host', () => {
     expect(out).toMatch(/▶ step 2\/2 \[dev\]/);
     // The conversation: Dev's tool calls, QA's real sandbox run failing, the fix, the run passing.
     expect(out).toMatch(/→ dev calls workspace\.write\(path: "slugify\.py"/);
-    expect(out).toMatch(/▣ sandbox \(bwrap\) pytest: exit 1, 3 passed, 1 failed, 0 errors/);
+    // QA's first run holds Dev's tests (one fails) and QA's probe (one of its two fails).
+    expect(out).toMatch(/→ qa calls workspace\.write\(path: "qa_probes\/test_slugify_edges\.py"/);
+    expect(out).toMatch(/▣ sandbox \(bwrap\) pytest: exit 1, 4 passed, 2 failed, 0 errors/);
     expect(out).toMatch(/✗ QA round 1 rejects/);
-    expect(out).toMatch(/▣ sandbox \(bwrap\) pytest: exit 0, 4 passed, 0 failed, 0 errors/);
+    expect(out).toMatch(/▣ sandbox \(bwrap\) pytest: exit 0, 4 passed, 0 failed, 0 errors/); // Dev's run
+    expect(out).toMatch(/▣ sandbox \(bwrap\) pytest: exit 0, 6 passed, 0 failed, 0 errors/); // QA's, with the probe
     expect(out).toMatch(/✓ QA round 2 accepts/);
     expect(out).toMatch(/■ task succeeded/);
     // The last line is the final progress: status, step n of m, elapsed, tokens, cost.
@@ -77,7 +80,7 @@ describe('the techteam CLI against a running host', () => {
     const approve = await techteam(['approve', id, '--note', 'looks right'], env);
     expect(approve.code).toBe(0);
     expect(approve.out).toMatch(/Plan of tsk_\w+ approved\./);
-    expect(approve.out).toMatch(/▣ sandbox \(bwrap\) node --test: exit 1, 2 passed, 2 failed/);
+    expect(approve.out).toMatch(/▣ sandbox \(bwrap\) node --test: exit 1, 2 passed, 3 failed/);
     expect(approve.out).toMatch(/■ task succeeded/);
     const samples = await techteam(['samples'], env);
     expect(samples.out).toContain('npx techteam run "Write a slugify function with tests"');

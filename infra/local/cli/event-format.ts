@@ -99,6 +99,8 @@ function describeEvent(e: TaskEvent): string {
       return `  ≡ ${e.employee}'s older turns condensed (${e.messages} messages, ~${e.tokensBefore} → ~${e.tokensAfter} tokens)`;
     case 'employee_stuck':
       return `  ⚠ ${e.employee} gave up: ${e.reason}`;
+    case 'note_added':
+      return `✎ note to the team: ${e.text}`;
   }
 }
 

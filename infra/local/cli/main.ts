@@ -26,7 +26,8 @@ Commands
   reject <task-id>        reject a plan that waits; the task is cancelled
   cancel <task-id>        cancel a task: its execution stops and its sandbox jobs are killed
                           (approve, reject, cancel and resume then follow the task; --no-follow returns at once)
-  resume <task-id>        rerun a failed task from its last completed step (--budget USD raises its budget first)
+  resume <task-id>        rerun a failed task from its last completed step (--budget USD raises its budget first;
+                          --note "…" gives the team your guidance, shown to every employee from then on)
   sandbox run|test ...     run a command or a project's tests in the sandbox, without an agent
                           (techteam sandbox run --runtime python --dir ./proj -- python main.py)
   eval humaneval          send HumanEval problems through the whole team on an in-process host, grade

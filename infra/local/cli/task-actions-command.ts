@@ -4,6 +4,12 @@ import { TechteamClient } from './api-client';
 import type { CliIo } from './io';
 import { followTask } from './run-command';
 
+const USAGE_OPTIONS: Record<string, string> = {
+  approve: ' [--plan edited-plan.json] [--note text]',
+  reject: ' [--note text]',
+  resume: ' [--budget USD] [--note "guidance for the team"]',
+};
+
 /** `techteam cancel | approve | reject | resume <id>`: act on one task, then follow it where it goes on. */
 export async function taskActionCommand(action: string, argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -19,9 +25,7 @@ export async function taskActionCommand(action: string, argv: string[], io: CliI
   });
   const id = positionals[0];
   if (!id) {
-    io.err(
-      `usage: techteam ${action} <task-id>${action === 'approve' ? ' [--plan edited-plan.json] [--note text]' : ''}`,
-    );
+    io.err(`usage: techteam ${action} <task-id>${USAGE_OPTIONS[action] ?? ''}`);
     return 2;
   }
   const client = new TechteamClient(io.url);
@@ -55,9 +59,9 @@ export async function taskActionCommand(action: string, argv: string[], io: CliI
         io.err('--budget must be an amount of USD above 0, such as 5');
         return 2;
       }
-      await client.resumeTask(id, budgetUsd !== undefined ? { budgetUsd } : {});
+      await client.resumeTask(id, { ...(budgetUsd !== undefined ? { budgetUsd } : {}), ...note });
       io.out(
-        `Task ${id} resumed from its last completed step${budgetUsd !== undefined ? `, with a budget of $${budgetUsd}` : ''}.`,
+        `Task ${id} resumed from its last completed step${budgetUsd !== undefined ? `, with a budget of $${budgetUsd}` : ''}${values.note ? ', with your note to the team' : ''}.`,
       );
       break;
     }

@@ -14,6 +14,8 @@ export interface DemoSample {
   /** The fixed files of the second attempt. */
   fix: Record<string, string>;
   bug: string;
+  /** The probe test QA writes under qa_probes/: an edge case Dev's tests miss, failing on the bug. */
+  probe: { path: string; content: string };
 }
 
 export const DEMO_SAMPLES: readonly DemoSample[] = [
@@ -29,6 +31,21 @@ export const DEMO_SAMPLES: readonly DemoSample[] = [
       'No leading or trailing dashes; the empty string stays empty.',
     ],
     bug: 'each separator character becomes its own dash, so "Hello, World!" gives "hello--world"',
+    probe: {
+      path: 'qa_probes/test_slugify_edges.py',
+      content: [
+        'from slugify import slugify',
+        '',
+        '',
+        'def test_runs_of_separators_collapse():',
+        '    assert slugify("  Hello --  World!!  ") == "hello-world"',
+        '',
+        '',
+        'def test_only_punctuation_gives_empty():',
+        '    assert slugify("?!-") == ""',
+        '',
+      ].join('\n'),
+    },
     firstAttempt: {
       'slugify.py': [
         'import re',
@@ -88,6 +105,19 @@ export const DEMO_SAMPLES: readonly DemoSample[] = [
       'Empty input gives an empty array.',
     ],
     bug: 'lines are split on every comma, so a quoted field holding a comma is cut in two',
+    probe: {
+      path: 'qa_probes/csv_edges.test.mjs',
+      content: [
+        "import { test } from 'node:test';",
+        "import assert from 'node:assert/strict';",
+        "import { csvToJson } from '../csv_to_json.mjs';",
+        '',
+        "test('reads a quoted header holding a comma', () => {",
+        "  assert.deepEqual(csvToJson('\"last, first\",n\\n\"Lovelace, Ada\",1'), [{ 'last, first': 'Lovelace, Ada', n: '1' }]);",
+        '});',
+        '',
+      ].join('\n'),
+    },
     firstAttempt: {
       'csv_to_json.mjs': [
         'export function csvToJson(text) {',
