@@ -7,6 +7,7 @@ import type { WorkflowDeps } from './deps';
 import { PlanInvalid, TaskNotRunnable } from './errors';
 import { type DraftReading, readPlanDraft } from './plan-draft';
 import { planWaves } from './plan-waves';
+import { notesFor } from './step-context';
 import { plannerSystem } from './super-agent-prompts';
 
 /** The planner's structured output: the plan as one JSON object (name fixed across the team's parts). */
@@ -117,7 +118,7 @@ export async function planTask(
     profile,
     team,
     system: plannerSystem(profile, team),
-    prompt: task.prompt,
+    prompt: [task.prompt, ...notesFor(task)].join('\n'),
     schema: submitPlanSchema(),
     read: readPlanDraft,
   });

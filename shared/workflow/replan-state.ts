@@ -9,6 +9,7 @@ import { type CaughtError, causeMessage } from './finish-states';
 import { readReplanDraft } from './plan-draft';
 import { draftPlan } from './plan-states';
 import { planWaves } from './plan-waves';
+import { notesFor } from './step-context';
 import { replannerSystem } from './super-agent-prompts';
 import { taskEvidence } from './task-evidence';
 
@@ -74,6 +75,7 @@ export async function replanTask(
   const prompt = [
     '## The task',
     task.prompt,
+    ...notesFor(task),
     '',
     '## The failure',
     `${failedStep ? `Step '${failedStep.id}' (${failedStep.employee}) failed` : 'A step failed'}: ${failure.code}: ${failure.message}`,

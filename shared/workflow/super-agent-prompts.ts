@@ -22,7 +22,9 @@ function teamLines(team: readonly EmployeeProfile[]): string[] {
   return team.map((p) => {
     const tools = p.tools.length ? p.tools.join(', ') : 'no tools';
     // A tenant's role prompt may be long; the planner needs what the employee is for.
-    const role = p.rolePrompt.length > 300 ? `${p.rolePrompt.slice(0, 297)}...` : p.rolePrompt;
+    // The role's opening paragraph, on one line: a role prompt goes on to brief its own employee.
+    const opening = (p.rolePrompt.split(/\n\s*\n/)[0] ?? '').replace(/\s+/g, ' ').trim();
+    const role = opening.length > 300 ? `${opening.slice(0, 297)}...` : opening;
     return `- ${p.id} (${p.name}): ${role} Tools: ${tools}.`;
   });
 }
