@@ -3,6 +3,7 @@ import type { Task } from '@techteam/shared/domain';
 import { useRuntime } from '@techteam/shared/runtime';
 import type { Store } from '@techteam/shared/store';
 import { freshStore } from '@techteam/shared/testing/dynamo';
+import { objectBody } from '@techteam/shared/testing/s3-bucket';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { unzipSync } from 'fflate';
@@ -58,13 +59,13 @@ describe('the files API on the S3 workspace', () => {
     s3.reset();
     const prefix = `acme/${task.id}/workspace/`;
     s3.on(ListObjectsV2Command, { Bucket: BUCKET, Prefix: prefix }).resolves({
-      Contents: Object.keys(OBJECTS).map((p) => ({ Key: prefix + p })),
+      Contents: Object.entries(OBJECTS).map(([p, text]) => ({
+        Key: prefix + p,
+        Size: Buffer.byteLength(text),
+      })),
     });
     for (const [path, text] of Object.entries(OBJECTS)) {
-      s3.on(GetObjectCommand, { Bucket: BUCKET, Key: prefix + path }).resolves({
-        Body: { transformToString: async () => text } as never,
-        ContentLength: Buffer.byteLength(text),
-      });
+      s3.on(GetObjectCommand, { Bucket: BUCKET, Key: prefix + path }).resolves(objectBody(text));
     }
     s3.on(GetObjectCommand, { Bucket: BUCKET, Key: `${prefix}missing.py` }).rejects(
       Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' }),

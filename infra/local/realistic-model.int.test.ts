@@ -176,6 +176,156 @@ describe('the team with a model that misbehaves as real ones do', () => {
     expect(big.length).toBeGreaterThan(140_000);
     expect(JSON.stringify(asks[2]!.body).length).toBeLessThan(20_000);
   });
+
+  it('reads the plan strictly: depends_on is named with a hint and repaired into waves', async () => {
+    const first = { ...research('List the rules.'), id: 'rules' };
+    const second = { ...research('Write the rules down.'), id: 'write-up', depends_on: ['rules'] };
+    team.script(
+      'planner',
+      planReply([first, second]),
+      planReply([first, { ...research('Write the rules down.'), id: 'write-up', dependsOn: ['rules'] }]),
+    );
+    const { task, events } = await run('Research the slug rules in two steps');
+    expect(task.status).toBe('succeeded');
+    expect(events.find((e) => e.type === 'plan_invalid')).toMatchObject({
+      problems: [expect.stringMatching(/unknown key 'depends_on' \(did you mean 'dependsOn'\?\)/)],
+    });
+    expect(team.requestsOf('planner')[0]!.body.response_format).toMatchObject({
+      type: 'json_schema',
+      json_schema: { name: 'submit_plan' },
+    });
+    const started = events.filter((e) => e.type === 'step_started').map((e) => e.stepId);
+    expect(started).toEqual(['rules', 'write-up']);
+  });
+
+  it('folds a qa step the planner added for a dev step into the dev step', async () => {
+    team.script(
+      'planner',
+      planReply([
+        { ...implement, instructions: 'Write big.py with x = 1.' },
+        {
+          id: 'review',
+          employee: 'qa',
+          title: 'Review',
+          instructions: 'Review big.py.',
+          dependsOn: ['implement'],
+          acceptance: 'x is 1.',
+        },
+      ]),
+    );
+    team.script(
+      'dev',
+      {
+        kind: 'answer',
+        toolCalls: [{ id: 'w', name: 'workspace_write', arguments: { path: 'big.py', content: 'x = 1\n' } }],
+      },
+      openAIReplies.text('Wrote big.py.'),
+    );
+    const { task, events } = await run('Write big.py and review it');
+    expect(task.status).toBe('succeeded');
+    expect(events.find((e) => e.type === 'plan_repaired')).toBeDefined();
+    const plan = events.find((e) => e.type === 'plan_made');
+    expect(plan?.type === 'plan_made' && plan.plan.steps.map((s) => s.id)).toEqual(['implement']);
+    expect(plan?.type === 'plan_made' && plan.plan.steps[0]?.acceptance).toMatch(/x is 1/);
+  });
+
+  it("takes QA's verdict through submit_verdict in any harmless spelling, and answers a bad one", async () => {
+    team.script('planner', planReply([implement]));
+    team.script(
+      'dev',
+      {
+        kind: 'answer',
+        toolCalls: [{ id: 'w', name: 'workspace_write', arguments: { path: 'big.py', content: 'x = 1\n' } }],
+      },
+      openAIReplies.text('Wrote big.py.'),
+    );
+    team.script(
+      'qa',
+      { kind: 'answer', toolCalls: [{ id: 'd', name: 'workspace_diff', arguments: {} }] },
+      {
+        kind: 'answer',
+        toolCalls: [{ id: 'v1', name: 'submit_verdict', arguments: { verdict: 'maybe', findings: '?' } }],
+      },
+      {
+        kind: 'answer',
+        toolCalls: [
+          {
+            id: 'v2',
+            name: 'submit_verdict',
+            arguments: { verdict: 'PASS', findings: 'returns {} for empty input' },
+          },
+        ],
+      },
+    );
+    const { task, events } = await run('Write big.py');
+    expect(task.status).toBe('succeeded');
+    const asks = team.requestsOf('qa');
+    // QA's diff shows the step's change, not "(no changes)".
+    expect(asks[1]!.body.messages.at(-1).content).toMatch(/\+x = 1/);
+    expect(asks[2]!.body.messages.at(-1).content).toMatch(/verdict/);
+    expect(events.find((e) => e.type === 'verdict')).toMatchObject({
+      passed: true,
+      findings: 'returns {} for empty input',
+    });
+  });
+
+  it("rejects a wrong but self-consistent solution through QA's own probe, and Dev's next round sees it", async () => {
+    team.script(
+      'planner',
+      planReply([
+        {
+          ...implement,
+          instructions: 'Write slug.py: slug(s) lowercases s and joins words with -.',
+          acceptance: 'slug("A B") == "a-b"',
+        },
+      ]),
+    );
+    const wrong = 'def slug(s):\n    return s.replace(" ", "-")\n';
+    const selfConsistent = 'from slug import slug\n\ndef test_slug():\n    assert slug("a b") == "a-b"\n';
+    const probe = 'from slug import slug\n\ndef test_lowercases():\n    assert slug("A B") == "a-b"\n';
+    const write = (id: string, path: string, content: string) => ({
+      kind: 'answer' as const,
+      toolCalls: [{ id, name: 'workspace_write', arguments: { path, content } }],
+    });
+    const call = (id: string, name: string, args: Record<string, unknown>) => ({
+      kind: 'answer' as const,
+      toolCalls: [{ id, name, arguments: args }],
+    });
+    team.script(
+      'dev',
+      write('d1', 'slug.py', wrong),
+      write('d2', 'test_slug.py', selfConsistent),
+      openAIReplies.text('slug.py and its tests are written.'),
+      write('d3', 'slug.py', 'def slug(s):\n    return "-".join(s.lower().split())\n'),
+      openAIReplies.text('Fixed: slug lowercases now.'),
+    );
+    team.script(
+      'qa',
+      write('q1', 'qa_probes/test_probe.py', probe),
+      call('q2', 'sandbox_test', { runtime: 'python' }),
+      call('q3', 'submit_verdict', {
+        verdict: 'fail',
+        findings: 'slug("A B") gives "A-B"',
+        failingTests: ['test_lowercases'],
+      }),
+      call('q4', 'sandbox_test', { runtime: 'python' }),
+      call('q5', 'submit_verdict', { verdict: 'pass', findings: 'probe and tests pass' }),
+    );
+    const { task, events } = await run('Write slug.py');
+    expect(task.status).toBe('succeeded');
+    const verdicts = events.filter((e) => e.type === 'verdict');
+    expect(verdicts.map((v) => v.type === 'verdict' && v.passed)).toEqual([false, true]);
+    // QA's probe ran in QA's sandbox job and failed there, while Dev's own test passed.
+    const qaRuns = events.filter((e) => e.type === 'sandbox_run' && e.employee === 'qa');
+    expect(qaRuns[0]).toMatchObject({ tests: { passed: 1, failed: 1 } });
+    // Dev's second round is told what failed, with the probe itself.
+    const round2 = team
+      .requestsOf('dev')[3]!
+      .body.messages.find((m: { role: string }) => m.role === 'user').content;
+    expect(round2).toMatch(/Round 2/);
+    expect(round2).toContain('slug("A B") gives "A-B"');
+    expect(round2).toContain('def test_lowercases');
+  });
 });
 
 /** The provider settings of a parsed config, to lay over the host's test config. */

@@ -1,7 +1,10 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Task } from '@techteam/shared/domain';
 import { runtime } from '@techteam/shared/runtime';
 import type { TaskDelta } from '@techteam/shared/store';
 import { hostTestConfig } from '@techteam/shared/testing/host';
+import type { LocalWorkspace } from '@techteam/shared/workspace';
 import { unzipSync } from 'fflate';
 import { unpackTar } from 'modern-tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,22 +33,34 @@ describe('a task’s files and streamed text over the HTTP API', () => {
     });
     task = ((await res.json()) as { task: Task }).task;
     await host.engine.idle();
-    const workspace = runtime().workspaceFor('local', task.id);
+    const workspace = runtime().workspaceFor('local', task.id) as LocalWorkspace;
     await workspace.write('notes/ünïcode.md', '# Notes\nnaïve café\n');
-    await workspace.write('data/blob.bin', 'PK\u0000\u0001binary');
+    // The tools never write binary files (they refuse NUL), but a workspace can hold one (a
+    // person's upload, a file left in the folder): the API must serve it byte for byte.
+    mkdirSync(join(workspace.root, 'data'), { recursive: true });
+    writeFileSync(join(workspace.root, 'data/blob.bin'), Buffer.from('PK\u0000\u0001binary', 'latin1'));
   });
   afterAll(async () => {
     await host.stop();
   });
 
+  /** Every file of the task's workspace as stored (base64, binary ones included). */
+  async function storedFiles(): Promise<Record<string, string>> {
+    const ws = runtime().workspaceFor('local', task.id);
+    const paths = await ws.list();
+    return Object.fromEntries(
+      await Promise.all(paths.map(async (p) => [p, Buffer.from(await ws.readBytes(p)).toString('base64')])),
+    );
+  }
+
   it('lists every file the team wrote, with its size in bytes', async () => {
     const res = await api(`/v1/tasks/${task.id}/files`);
     expect(res.status).toBe(200);
     const { files } = (await res.json()) as { files: { path: string; bytes: number }[] };
-    const expected = await runtime().workspaceFor('local', task.id).files();
+    const expected = await storedFiles();
     expect(files.map((f) => f.path)).toEqual(Object.keys(expected).sort());
     expect(files.some((f) => f.path.endsWith('.py'))).toBe(true);
-    for (const f of files) expect(f.bytes).toBe(Buffer.byteLength(expected[f.path]!));
+    for (const f of files) expect(f.bytes).toBe(Buffer.from(expected[f.path]!, 'base64').byteLength);
     expect(files.find((f) => f.path === 'notes/ünïcode.md')?.bytes).toBe(21);
   });
 
@@ -93,14 +108,14 @@ describe('a task’s files and streamed text over the HTTP API', () => {
   });
 
   it('serves the whole workspace as a zip and as a tar holding every file byte for byte', async () => {
-    const expected = await runtime().workspaceFor('local', task.id).files();
+    const expected = await storedFiles();
     const zip = await api(`/v1/tasks/${task.id}/archive`);
     expect(zip.status).toBe(200);
     expect(zip.headers.get('content-type')).toBe('application/zip');
     expect(zip.headers.get('content-disposition')).toBe(`attachment; filename="${task.id}.zip"`);
     const unzipped = unzipSync(new Uint8Array(await zip.arrayBuffer()));
     expect(
-      Object.fromEntries(Object.entries(unzipped).map(([p, b]) => [p, Buffer.from(b).toString()])),
+      Object.fromEntries(Object.entries(unzipped).map(([p, b]) => [p, Buffer.from(b).toString('base64')])),
     ).toEqual(expected);
 
     const tar = await api(`/v1/tasks/${task.id}/archive?format=tar`);
@@ -108,7 +123,7 @@ describe('a task’s files and streamed text over the HTTP API', () => {
     const entries = await unpackTar(new Uint8Array(await tar.arrayBuffer()));
     expect(
       Object.fromEntries(
-        entries.map((e) => [e.header.name, Buffer.from(e.data ?? new Uint8Array()).toString()]),
+        entries.map((e) => [e.header.name, Buffer.from(e.data ?? new Uint8Array()).toString('base64')]),
       ),
     ).toEqual(expected);
 

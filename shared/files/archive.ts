@@ -36,9 +36,9 @@ export async function archiveWorkspace(
   format: ArchiveFormat,
   name: string,
 ): Promise<Archive> {
-  const files = Object.entries(await workspace.files()).map(
-    ([path, text]) => [path, new TextEncoder().encode(text)] as const,
-  );
+  // Bytes as stored, binary files included: files() is the text the employees work with.
+  const files: (readonly [string, Uint8Array])[] = [];
+  for (const path of await workspace.list()) files.push([path, await workspace.readBytes(path)] as const);
   // A fixed date keeps an archive of the same files byte-identical (cacheable, comparable).
   const mtime = new Date('2000-01-01T00:00:00Z');
   const bytes =

@@ -28,6 +28,7 @@ export function s3Workspaces(config: Config): Runtime['workspaceFor'] {
       list: async (options) => (await get()).list(options),
       sizes: async (options) => (await get()).sizes(options),
       read: async (path) => (await get()).read(path),
+      readBytes: async (path) => (await get()).readBytes(path),
       write: async (path, content) => (await get()).write(path, content),
       files: async (options) => (await get()).files(options),
       snapshot: async (name) => (await get()).snapshot(name),

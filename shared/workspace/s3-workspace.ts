@@ -64,12 +64,13 @@ export class S3Workspace implements Workspace {
   async sizes(options?: FilesOptions): Promise<WorkspaceFileInfo[]> {
     const out: WorkspaceFileInfo[] = [];
     for (const { path, bytes } of await this.entries(options)) {
-      out.push(fileInfo(path, bytes, bytes > MAX_FILE_BYTES ? undefined : await this.bytes(path)));
+      out.push(fileInfo(path, bytes, bytes > MAX_FILE_BYTES ? undefined : await this.readBytes(path)));
     }
     return out;
   }
 
-  private async bytes(rel: string): Promise<Uint8Array> {
+  async readBytes(path: string): Promise<Uint8Array> {
+    const rel = workspacePath(path);
     try {
       const obj = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + rel }));
       if ((obj.ContentLength ?? 0) > MAX_FILE_BYTES) {
@@ -84,7 +85,7 @@ export class S3Workspace implements Workspace {
 
   async read(path: string): Promise<string> {
     const rel = workspacePath(path);
-    return decodeText(rel, await this.bytes(rel));
+    return decodeText(rel, await this.readBytes(rel));
   }
 
   async write(path: string, content: string): Promise<void> {

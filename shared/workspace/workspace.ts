@@ -64,6 +64,8 @@ export interface Workspace {
   sizes(options?: FilesOptions): Promise<WorkspaceFileInfo[]>;
   /** A text file; WorkspaceFileBinary for one that is not UTF-8 text, NotFound for none. */
   read(path: string): Promise<string>;
+  /** A file's bytes as stored, text or not (what the files API serves); NotFound for none. */
+  readBytes(path: string): Promise<Uint8Array>;
   write(path: string, content: string): Promise<void>;
   /** Every text file and its content (what a sandbox job receives); binary and oversized files are left out. */
   files(options?: FilesOptions): Promise<Record<string, string>>;
@@ -166,6 +168,11 @@ export class LocalWorkspace implements Workspace {
 
   async read(path: string): Promise<string> {
     const rel = workspacePath(path);
+    return decodeText(rel, await this.readBytes(rel));
+  }
+
+  async readBytes(path: string): Promise<Uint8Array> {
+    const rel = workspacePath(path);
     const full = join(this.root, rel);
     let info: import('node:fs').Stats;
     try {
@@ -176,7 +183,7 @@ export class LocalWorkspace implements Workspace {
     if (!info.isFile()) throw new WorkspacePathInvalid(rel, 'is not a regular file');
     if (info.size > MAX_FILE_BYTES)
       throw new WorkspacePathInvalid(rel, `is larger than ${MAX_FILE_BYTES} bytes`);
-    return decodeText(rel, await readFile(full));
+    return readFile(full);
   }
 
   async write(path: string, content: string): Promise<void> {
