@@ -1,13 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import type { HumanEvalProblem } from '../eval/humaneval';
 import {
+  type FakeOpenAIReply,
   type RecordedRequest,
-  roughTokens,
+  respondOpenAI,
   type ScriptedServer,
   startScriptedHttpServer,
-  wordDeltas,
   writeJson,
-  writeSse,
 } from './fake-openai-server';
 
 /**
@@ -205,65 +204,16 @@ export class TeamScript {
 
 let ids = 0;
 
-/** Writes one Chat Completions answer, whole or as SSE chunks (as the SDK asked). */
+/** One answer on the Chat Completions wire, whole or as SSE chunks (as the SDK asked). */
 function writeAnswer(answer: Answer, request: RecordedRequest, res: ServerResponse): void {
   ids++;
-  const id = `chatcmpl-team${ids}`;
-  const model = String(request.body?.model ?? 'scripted-team');
-  const created = Math.floor(Date.now() / 1000);
-  const text = answer.text ?? '';
-  const toolCalls = (answer.toolCalls ?? []).map((c, i) => ({
-    id: `call_${ids}_${i}`,
-    type: 'function' as const,
-    function: c,
-  }));
-  const finishReason = answer.finishReason ?? (toolCalls.length ? 'tool_calls' : 'stop');
-  const prompt = roughTokens(JSON.stringify(request.body?.messages ?? ''));
-  const completion = roughTokens(text + toolCalls.map((c) => c.function.arguments).join(''));
-  const usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
-  if (request.body?.stream !== true) {
-    writeJson(res, 200, {
-      id,
-      object: 'chat.completion',
-      created,
-      model,
-      choices: [
-        {
-          index: 0,
-          message: {
-            role: 'assistant',
-            content: text || (toolCalls.length ? null : ''),
-            refusal: null,
-            ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
-          },
-          logprobs: null,
-          finish_reason: finishReason,
-        },
-      ],
-      usage,
-    });
-    return;
-  }
-  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
-    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices, ...extra })}\n\n`;
-  const delta = (d: Record<string, unknown>, finish: string | null = null) =>
-    chunk([{ index: 0, delta: d, logprobs: null, finish_reason: finish }]);
-  const events = [delta({ role: 'assistant', content: '' })];
-  for (const piece of wordDeltas(text)) events.push(delta({ content: piece }));
-  toolCalls.forEach((c, index) => {
-    events.push(
-      delta({
-        tool_calls: [
-          { index, id: c.id, type: 'function', function: { name: c.function.name, arguments: '' } },
-        ],
-      }),
-      delta({ tool_calls: [{ index, function: { arguments: c.function.arguments } }] }),
-    );
-  });
-  events.push(delta({}, finishReason));
-  if (request.body?.stream_options?.include_usage === true) events.push(chunk([], { usage }));
-  events.push('data: [DONE]\n\n');
-  writeSse(res, events, {});
+  const reply: FakeOpenAIReply = {
+    kind: 'answer',
+    text: answer.text ?? '',
+    toolCalls: (answer.toolCalls ?? []).map((c, i) => ({ id: `call_${ids}_${i}`, ...c })),
+    ...(answer.finishReason ? { finishReason: answer.finishReason } : {}),
+  };
+  respondOpenAI(reply, request, res);
 }
 
 /** Starts the scripted team on 127.0.0.1; point OPENAI_COMPATIBLE_BASE_URL at `url`. */
