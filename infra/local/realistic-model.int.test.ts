@@ -269,6 +269,39 @@ describe('the team with a model that misbehaves as real ones do', () => {
     });
   });
 
+  it('reads almost-JSON arguments (single quotes, a trailing comma) and braces inside the findings', async () => {
+    team.script('planner', planReply([implement]));
+    team.script(
+      'dev',
+      {
+        kind: 'answer',
+        toolCalls: [
+          { id: 'w', name: 'workspace_write', arguments: "{'path': 'big.py', 'content': 'x = 1',}" },
+        ],
+      },
+      openAIReplies.text('Wrote big.py.'),
+    );
+    team.script('qa', {
+      kind: 'answer',
+      toolCalls: [
+        {
+          id: 'v',
+          name: 'submit_verdict',
+          arguments: "{'verdict': 'passed', 'findings': 'returns {} for empty input',}",
+        },
+      ],
+    });
+    const { task, events } = await run('Write big.py');
+    expect(task.status).toBe('succeeded');
+    expect(await host.store.getTask('local', task.id)).toMatchObject({ status: 'succeeded' });
+    const written = await fetch(`${host.url}/v1/tasks/${task.id}/files/big.py`).then((r) => r.text());
+    expect(written).toBe('x = 1');
+    expect(events.find((e) => e.type === 'verdict')).toMatchObject({
+      passed: true,
+      findings: 'returns {} for empty input',
+    });
+  });
+
   it("rejects a wrong but self-consistent solution through QA's own probe, and Dev's next round sees it", async () => {
     team.script(
       'planner',

@@ -1,3 +1,4 @@
+import { jsonrepair } from 'jsonrepair';
 import { ProviderError, type ProviderFailureKind } from '../errors';
 import type { ModelRequest, ModelResponse, TokenUsage, ToolCall } from '../types';
 import type { CallGuard } from './call-guard';
@@ -175,6 +176,21 @@ export function parseToolArguments(raw: string): Record<string, unknown> | undef
   }
 }
 
+/**
+ * Arguments a model wrote in almost-JSON, as smaller models often do (single quotes, a trailing
+ * comma, unquoted keys, a comment), read by jsonrepair. Never for output cut at the limit, nor
+ * for an object left open: that would close a half-written file and run the call with it.
+ */
+function repairedArguments(raw: string): Record<string, unknown> | undefined {
+  // Only a closed object is mended; jsonrepair would also complete a truncated one.
+  if (!/^\s*\{[\s\S]*\}\s*$/.test(raw)) return undefined;
+  try {
+    return parseToolArguments(jsonrepair(raw));
+  } catch {
+    return undefined;
+  }
+}
+
 const MARKDOWN_FENCE = /^```(?:json)?\s*([\s\S]*?)\s*```$/;
 
 /**
@@ -208,7 +224,7 @@ export function checkJsonAnswer(request: ModelRequest, response: ModelResponse):
  * caller can tell the model instead of the gateway retrying the same request.
  */
 export function toolCallFromText(id: string, name: string, raw: string, cutOff: boolean): ToolCall {
-  const parsed = parseToolArguments(raw);
+  const parsed = parseToolArguments(raw) ?? (cutOff ? undefined : repairedArguments(raw));
   if (parsed) return { id, name, arguments: parsed };
   return { id, name, arguments: {}, invalid: { reason: invalidArgumentsReason(raw, cutOff), raw } };
 }
