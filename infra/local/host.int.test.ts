@@ -362,6 +362,7 @@ describe('host lifecycle', () => {
       const first = await startHost({ config, log: quiet, retryIntervalMs: 0 });
       const res = await fetch(`${first.url}/v1/tasks`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ prompt: 'Write a slugify function with tests' }),
       });
       const { task } = (await res.json()) as { task: Task };

@@ -28,6 +28,7 @@ import {
 import { LocalWorkflowEngine, type TaskStateHandler } from '@techteam/shared/workflow/local-engine';
 import { LocalWorkspace } from '@techteam/shared/workspace';
 import { fromApiGatewayResult, lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway-adapter';
+import { type RequestGuard, requestGuard } from './request-guard';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const WEB_PLACEHOLDER = resolve(here, '../../web/public/index.html');
@@ -102,16 +103,23 @@ function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((ok, fail) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const tooLarge = () =>
+      new TechteamError('PayloadTooLarge', 413, `The body is larger than ${MAX_BODY_BYTES} bytes`);
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        fail(new TechteamError('PayloadTooLarge', 413, `The body is larger than ${MAX_BODY_BYTES} bytes`));
+      // Read on (and drop) what is over the limit, so the client gets the 413 rather than a
+      // reset connection; a body far past it is cut off all the same.
+      if (size > 16 * MAX_BODY_BYTES) {
+        fail(tooLarge());
         req.destroy();
         return;
       }
+      if (size > MAX_BODY_BYTES) return;
       chunks.push(c);
     });
-    req.on('end', () => ok(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () =>
+      size > MAX_BODY_BYTES ? fail(tooLarge()) : ok(Buffer.concat(chunks).toString('utf8')),
+    );
     req.on('error', fail);
   });
 }
@@ -142,7 +150,22 @@ export async function startHost(options: HostOptions): Promise<Host> {
     });
   });
 
+  let guard: RequestGuard | undefined;
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    const problem = guard?.check(req);
+    if (problem) {
+      // The body is read and dropped, so the client sees the answer, not a reset connection.
+      req.resume();
+      return sendJson(res, problem.status, problem.toJSON());
+    }
+    const cors = guard?.corsHeaders(req) ?? {};
+    for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -183,6 +206,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.TECHTEAM_PORT;
   const url = `http://${config.TECHTEAM_HOST}:${port}`;
+  guard = requestGuard(config.TECHTEAM_HOST, port);
 
   let dynamo: LocalDynamo | undefined;
   try {
