@@ -67,6 +67,30 @@ function issueProblems(
   });
 }
 
+/** An answer as the draft its schema reads, or every problem with it, named for the repair round. */
+function readDraft<T>(
+  text: string,
+  schema: {
+    safeParse(
+      raw: unknown,
+    ):
+      | { success: true; data: T }
+      | { success: false; error: { issues: Parameters<typeof issueProblems>[0] } };
+  },
+  topKeys: readonly string[],
+): { value: T } | { problems: string[]; repairs: [] } {
+  let raw: unknown;
+  try {
+    raw = parseJson(text);
+  } catch {
+    return { problems: ['the answer is not a JSON object'], repairs: [] };
+  }
+  const parsed = schema.safeParse(raw);
+  return parsed.success
+    ? { value: parsed.data }
+    : { problems: issueProblems(parsed.error.issues, topKeys), repairs: [] };
+}
+
 /** Every step a step depends on, directly or through others. */
 function ancestorsOf(steps: readonly PlanStep[], id: string): Set<string> {
   const byId = new Map(steps.map((s) => [s.id, s]));
@@ -129,15 +153,8 @@ export function readPlanDraft(
   employees: readonly string[],
   kept: readonly PlanStep[] = [],
 ): DraftReading {
-  let raw: unknown;
-  try {
-    raw = parseJson(text);
-  } catch {
-    return { problems: ['the answer is not a JSON object'], repairs: [] };
-  }
-  const parsed = PlanDraft.safeParse(raw);
-  if (!parsed.success) return { problems: issueProblems(parsed.error.issues, PLAN_KEYS), repairs: [] };
-  return checkSteps(parsed.data, employees, kept);
+  const read = readDraft(text, PlanDraft, PLAN_KEYS);
+  return 'problems' in read ? read : checkSteps(read.value, employees, kept);
 }
 
 function checkSteps(draft: PlanDraft, employees: readonly string[], kept: readonly PlanStep[]): DraftReading {
@@ -168,15 +185,9 @@ export function readReplanDraft(
   employees: readonly string[],
   kept: readonly PlanStep[],
 ): DraftReading {
-  let raw: unknown;
-  try {
-    raw = parseJson(text);
-  } catch {
-    return { problems: ['the answer is not a JSON object'], repairs: [] };
-  }
-  const parsed = ReplanDraft.safeParse(raw);
-  if (!parsed.success) return { problems: issueProblems(parsed.error.issues, REPLAN_KEYS), repairs: [] };
-  const { replan, reason, summary, steps } = parsed.data;
+  const read = readDraft(text, ReplanDraft, REPLAN_KEYS);
+  if ('problems' in read) return read;
+  const { replan, reason, summary, steps } = read.value;
   if (!replan) return { declined: reason, reason, problems: [], repairs: [] };
   if (!steps.length) return { problems: ['steps: a re-plan needs at least one new step'], repairs: [] };
   return { ...checkSteps({ summary, steps }, employees, kept), reason };
