@@ -1,32 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Task } from '@techteam/shared/domain';
 import { runtime } from '@techteam/shared/runtime';
 import { hostTestConfig } from '@techteam/shared/testing/host';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Host, startHost } from '../host';
-
-const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/techteam.mjs');
-
-function techteam(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number; out: string; err: string }>((done) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d;
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      err += d;
-    });
-    child.on('exit', (code) => done({ code: code ?? -1, out, err }));
-  });
-}
+import { techteam } from '../testing/techteam-process';
 
 describe('techteam files against a running host', () => {
   let host: Host;
