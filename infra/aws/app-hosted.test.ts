@@ -36,6 +36,7 @@ beforeAll(() => {
 });
 
 const all = () => Object.values(t);
+const propsOf = (r: Record<string, unknown>) => r['Properties'] as Record<string, unknown>;
 const lambdas = () => new Map([...functionsByHandler(t.api), ...functionsByHandler(t.workflow)]);
 const envOf = (fn: { resource: Record<string, unknown> }) =>
   ((fn.resource['Properties'] as { Environment?: { Variables?: Record<string, unknown> } }).Environment
@@ -339,6 +340,23 @@ describe('grants: each function has only what its handler uses', () => {
       );
   });
 
+  it("starts runners by the task definition's family (any revision, this cluster), never by an exported ARN", () => {
+    const dev = lambdas().get('workflow/dev-attempt.ts')!;
+    expect(envOf(dev)[AWS_SANDBOX_ENV.taskDefinition]).toBe(synth.stacks.sandbox.runnerFamily);
+    t.sandbox.hasResourceProperties('AWS::ECS::TaskDefinition', { Family: 'Techteam-Sandbox-runner' });
+    const runTask = statementsOfRole(all(), roleOfFunction(dev.resource)).find(
+      (s) => s['Action'] === 'ecs:RunTask',
+    )!;
+    expect(JSON.stringify(runTask['Resource'])).toContain(':task-definition/Techteam-Sandbox-runner:*');
+    expect(runTask['Condition']).toMatchObject({ ArnEquals: { 'ecs:cluster': expect.anything() } });
+    const passRole = statementsOfRole(all(), roleOfFunction(dev.resource)).find(
+      (s) => s['Action'] === 'iam:PassRole',
+    )!;
+    expect(passRole['Condition']).toEqual({
+      StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+    });
+  });
+
   it('the files routes read workspace objects and list workspace prefixes, and nothing else in S3', () => {
     for (const file of ['api/list-files.ts', 'api/get-file.ts', 'api/get-archive.ts']) {
       const fn = lambdas().get(file)!;
@@ -500,9 +518,19 @@ describe('api stack', () => {
 });
 
 describe('secrets stack (hosted)', () => {
-  it('holds one entry per third-party provider key', () => {
+  it('holds one entry per third-party provider key, named by CloudFormation, retained, named in an output', () => {
     t.secrets.resourceCountIs('AWS::SecretsManager::Secret', PROVIDER_KEY_NAMES.length);
-    for (const name of PROVIDER_KEY_NAMES)
-      t.secrets.hasResourceProperties('AWS::SecretsManager::Secret', { Name: `techteam/${name}` });
+    const secrets = Object.values(t.secrets.findResources('AWS::SecretsManager::Secret'));
+    for (const secret of secrets) {
+      // A fixed name is reserved for up to 30 days after a delete: a redeploy after a destroy failed.
+      expect(propsOf(secret)['Name']).toBeUndefined();
+      expect(secret['DeletionPolicy']).toBe('Retain');
+      expect(secret['UpdateReplacePolicy']).toBe('Retain');
+      // The one value the template ever writes; CloudFormation rewrites a secret's value only
+      // when this property changes, so keeping it constant keeps an operator's key across updates.
+      expect(propsOf(secret)['SecretString']).toBe('UNSET');
+    }
+    const outputs = JSON.stringify(t.secrets.findOutputs('*'));
+    for (const name of PROVIDER_KEY_NAMES) expect(outputs).toContain(name);
   });
 });

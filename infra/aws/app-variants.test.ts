@@ -129,6 +129,14 @@ describe('byo mode (deploy-your-own)', () => {
   });
 });
 
+/** The interface endpoints' services (`ecs-agent`, `sqs`, …) in a template. */
+function interfaceServices(t: Template): string[] {
+  return Object.values(t.findResources('AWS::EC2::VPCEndpoint'))
+    .filter((e) => propsOf(e)['VpcEndpointType'] === 'Interface')
+    .map((e) => /\.([a-z0-9.-]+)"\]\]\}$/.exec(JSON.stringify(propsOf(e)['ServiceName']))?.[1] ?? '?')
+    .sort();
+}
+
 describe('ec2-gvisor sandbox tier', () => {
   let gvisor: SynthesizedApp;
   let sandbox: Template;
@@ -164,6 +172,12 @@ describe('ec2-gvisor sandbox tier', () => {
     sandbox.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({ Memory: GVISOR_POOL.runnerMemoryMiB })],
     });
+  });
+
+  it('lets the hosts in the closed VPC join the cluster: ecs, ecs-agent and ecs-telemetry endpoints', () => {
+    expect(interfaceServices(sandbox)).toEqual(
+      ['ecr.api', 'ecr.dkr', 'ecs', 'ecs-agent', 'ecs-telemetry', 'logs', 'sqs'].sort(),
+    );
   });
 
   it("installs runsc on the hosts from the runner image and registers it as Docker's runsc runtime", () => {
@@ -258,5 +272,40 @@ describe('ec2-gvisor sandbox tier', () => {
     api.resourceCountIs('AWS::ApiGatewayV2::Route', API_ROUTES.length);
     for (const route of Object.values(api.findResources('AWS::ApiGatewayV2::Route')))
       expect(propsOf(route)['AuthorizationType']).toBe('AWS_IAM');
+  });
+});
+
+describe('byo + ec2-gvisor, in zones chosen by npm run zones', () => {
+  let both: SynthesizedApp;
+  const availabilityZones = ['eu-central-1b', 'eu-central-1c'];
+  beforeAll(() => {
+    both = synthTechteam({ mode: 'byo', sandbox: 'ec2-gvisor', availabilityZones });
+  });
+
+  it('puts every subnet in the chosen zones', () => {
+    const subnets = Object.values(both.template(both.stacks.sandbox).findResources('AWS::EC2::Subnet'));
+    expect(subnets).toHaveLength(4);
+    expect(new Set(subnets.map((s) => propsOf(s)['AvailabilityZone']))).toEqual(new Set(availabilityZones));
+  });
+
+  it('passes cdk-nag with every acknowledgement reasoned', () => {
+    expect(both.nag.violations.filter((v) => v.severity === 'error')).toEqual([]);
+    for (const s of both.nag.suppressed) expect(s.reason, s.acknowledgedId).toMatch(/\w+ \w+ \w+ \w+ \w+/);
+  });
+
+  it('has one endpoint per service the functions and the hosts call, ecs only once', () => {
+    expect(interfaceServices(both.template(both.stacks.sandbox))).toEqual(
+      [
+        'bedrock-runtime',
+        'ecr.api',
+        'ecr.dkr',
+        'ecs',
+        'ecs-agent',
+        'ecs-telemetry',
+        'logs',
+        'sqs',
+        'states',
+      ].sort(),
+    );
   });
 });

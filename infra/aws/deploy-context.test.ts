@@ -1,8 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { ContextInvalid, readDeployContext } from './deploy-context';
+import { ContextInvalid, readDeployContext, ZonesInvalid } from './deploy-context';
 
-const fromApp = (context: Record<string, string>) => {
+const fromApp = (context: Record<string, unknown>) => {
   const app = new App({ context });
   return () => readDeployContext((key) => app.node.tryGetContext(key));
 };
@@ -37,5 +37,26 @@ describe('deploy context', () => {
     } catch (e) {
       expect((e as ContextInvalid).details).toEqual({ key: 'mode', valid: ['hosted', 'byo'] });
     }
+  });
+
+  it('takes the sandbox zones as a comma list or a JSON list', () => {
+    const zones = ['eu-west-1a', 'eu-west-1c'];
+    for (const availabilityZones of ['eu-west-1a,eu-west-1c', zones])
+      expect(fromApp({ mode: 'byo', sandbox: 'fargate', availabilityZones })()).toEqual({
+        mode: 'byo',
+        sandbox: 'fargate',
+        availabilityZones: zones,
+      });
+  });
+
+  it.each([
+    ['eu-west-1a', 'needs at least two distinct zones'],
+    ['eu-west-1a,eu-west-1a', 'needs at least two distinct zones'],
+    ['eu-west-1a,us-east-1b', 'names zones of 2 regions'],
+    ['eu-west-1a,euw1-az2', '"euw1-az2" is not an availability zone name'],
+  ])('stops on zones %s: %s', (availabilityZones, problem) => {
+    const read = fromApp({ mode: 'hosted', sandbox: 'fargate', availabilityZones });
+    expect(read).toThrow(ZonesInvalid);
+    expect(read).toThrow(problem);
   });
 });

@@ -9,6 +9,12 @@ export type DeployMode = (typeof DEPLOY_MODES)[number];
 export interface DeployContext {
   mode: DeployMode;
   sandbox: AwsSandboxTier;
+  /**
+   * The availability zones of the sandbox VPC (`-c availabilityZones=eu-west-1a,eu-west-1b`, or
+   * the list `npm run zones -- --write` stores in cdk.context.json after checking that the
+   * instance type and every endpoint service exist there). Absent: the region's first two zones.
+   */
+  availabilityZones?: string[];
 }
 
 /** A CDK context value that is missing or not one of the values the app knows; stops the synth. */
@@ -29,10 +35,41 @@ function pick<T extends string>(key: string, value: unknown, valid: readonly T[]
   throw new ContextInvalid(key, value, valid);
 }
 
+/** An availability zone's name: region plus a letter (`eu-west-1a`, `us-gov-west-1b`). */
+const ZONE_NAME = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
+
+/** A zone list that is not two or more distinct zone names of one region; stops the synth. */
+export class ZonesInvalid extends TechteamError {
+  constructor(value: unknown, problem: string) {
+    super(
+      'ContextInvalid',
+      400,
+      `CDK context 'availabilityZones' is ${JSON.stringify(value)}: ${problem} (e.g. -c availabilityZones=eu-west-1a,eu-west-1b, or run npm run zones -- --region <region> --write)`,
+      { key: 'availabilityZones' },
+    );
+  }
+}
+
+function zonesOf(value: unknown): string[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  const list = typeof value === 'string' ? value.split(',').map((z) => z.trim()) : value;
+  if (!Array.isArray(list) || !list.every((z): z is string => typeof z === 'string'))
+    throw new ZonesInvalid(value, 'must be a comma-separated list or a JSON list of zone names');
+  const bad = list.find((z) => !ZONE_NAME.test(z));
+  if (bad !== undefined) throw new ZonesInvalid(value, `"${bad}" is not an availability zone name`);
+  if (new Set(list).size !== list.length || list.length < 2)
+    throw new ZonesInvalid(value, 'needs at least two distinct zones');
+  const regions = new Set(list.map((z) => z.slice(0, -1)));
+  if (regions.size > 1) throw new ZonesInvalid(value, `names zones of ${regions.size} regions`);
+  return list;
+}
+
 /** Reads and checks the deploy context; `get` is `app.node.tryGetContext`. */
 export function readDeployContext(get: (key: string) => unknown): DeployContext {
+  const zones = zonesOf(get('availabilityZones'));
   return {
     mode: pick('mode', get('mode'), DEPLOY_MODES),
     sandbox: pick('sandbox', get('sandbox'), AWS_SANDBOX_TIERS),
+    ...(zones ? { availabilityZones: zones } : {}),
   };
 }

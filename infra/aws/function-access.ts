@@ -100,6 +100,6 @@ export function wildcardKindsOf(access: FunctionAccess): WildcardKind[] {
   if (access.sandbox) kinds.push('SandboxJobObjects', 'S3GrantActions');
   // Fargate only, where the grants exist: the run queues, the runner tasks, ecs:ListTasks.
   if (access.sandbox || access.sandboxRuns)
-    kinds.push('SandboxRunQueues', 'SandboxRunnerTasks', 'NoResourceLevel');
+    kinds.push('SandboxRunQueues', 'SandboxRunnerTasks', 'SandboxRunnerRevisions', 'NoResourceLevel');
   return kinds;
 }

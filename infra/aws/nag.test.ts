@@ -16,6 +16,10 @@ describe('wildcard kinds', () => {
       'Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:techteam-sandbox-*',
       'SandboxRunQueues',
     ],
+    [
+      'Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task-definition/Techteam-Sandbox-runner:*',
+      'SandboxRunnerRevisions',
+    ],
     ['Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>::foundation-model/*', 'BedrockModels'],
     ['Resource::<PlanTaskFunction3070E9B5.Arn>:*', 'FunctionVersions'],
     ['Action::s3:GetObject*', 'S3GrantActions'],
@@ -28,6 +32,7 @@ describe('wildcard kinds', () => {
   it.each([
     'Resource::Techteam-Data:ExportsOutputFnGetAttArtifacts82DD59A1Arn3B515032/*',
     'Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:*',
+    'Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task-definition/*',
     'Resource::arn:<AWS::Partition>:bedrock:*:<AWS::AccountId>:inference-profile/*',
     'Action::s3:*',
     'Action::dynamodb:*',

@@ -47,6 +47,12 @@ export const WILDCARD_KINDS = {
     reason:
       "Runner tasks get their ids when RunTask starts them; stop and tag are scoped to the sandbox cluster's tasks",
   },
+  SandboxRunnerRevisions: {
+    finding:
+      /^Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task-definition\/[\w-]+-runner:\*$/,
+    reason:
+      "RunTask names the runner's task definition by family (its latest revision), so a new runner image never changes a cross-stack export; the grant is that one family's revisions, in the sandbox cluster only",
+  },
   BedrockModels: {
     finding:
       /^Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>:(<AWS::AccountId>)?:(foundation-model|inference-profile)\/\*$/,

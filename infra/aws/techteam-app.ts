@@ -37,6 +37,8 @@ export interface TechteamAppOptions {
    * by the handlers (401 without a tenant).
    */
   authorizer?: (scope: Construct) => IHttpRouteAuthorizer;
+  /** Rebuilds the sandbox runner image without a source change (`-c runnerImageRevision=…`). */
+  runnerImageRevision?: string;
 }
 
 export function buildTechteamApp(
@@ -58,6 +60,7 @@ export function buildTechteamApp(
     description: `Techteam sandbox (${context.sandbox}): isolated VPC, ECS cluster and runner`,
     context,
     artifacts: data.artifacts,
+    ...(options.runnerImageRevision ? { runnerImageRevision: options.runnerImageRevision } : {}),
   });
   const providerKeys = secrets ? { providerKeys: secrets.providerKeys } : {};
   const workflow = new WorkflowStack(app, `${prefix}-Workflow`, {

@@ -3,7 +3,7 @@
  * `-c sandbox=fargate|ec2-gvisor`; defaults in cdk.json. See infra/aws/README.md.
  */
 import { App } from 'aws-cdk-lib';
-import { ContextInvalid, type DeployContext, readDeployContext } from '../deploy-context';
+import { ContextInvalid, type DeployContext, readDeployContext, ZonesInvalid } from '../deploy-context';
 import { buildTechteamApp } from '../techteam-app';
 
 const app = new App();
@@ -12,9 +12,14 @@ try {
   context = readDeployContext((key) => app.node.tryGetContext(key));
 } catch (e) {
   // A bad flag is the operator's to fix: say which and how, without a stack trace.
-  if (!(e instanceof ContextInvalid)) throw e;
+  if (!(e instanceof ContextInvalid || e instanceof ZonesInvalid)) throw e;
   console.error(e.message);
   process.exit(1);
 }
-buildTechteamApp(app, context);
+const revision = app.node.tryGetContext('runnerImageRevision');
+buildTechteamApp(
+  app,
+  context,
+  typeof revision === 'string' && revision ? { runnerImageRevision: revision } : {},
+);
 app.synth();

@@ -51,6 +51,11 @@ import type { FunctionNetwork } from '../techteam-function';
 export interface SandboxStackProps extends StackProps {
   context: DeployContext;
   artifacts: IBucket;
+  /**
+   * Mixed into the runner image's asset hash: a new value rebuilds the image (and so
+   * replaces the task definition) without a source change, e.g. to pick up a patched base image.
+   */
+  runnerImageRevision?: string;
 }
 
 /** Files the runner image needs from the repository; everything else stays out of the build context. */
@@ -105,6 +110,40 @@ export function sandboxS3EndpointStatements(
 }
 
 /**
+ * The interface endpoints of the sandbox VPC for a deploy context, by construct name: what the
+ * runners (and in ec2-gvisor, their hosts; in byo, the functions) call. The zone picker
+ * (infra/aws/zones.ts) checks each of these exists in the zones it chooses.
+ */
+export function sandboxInterfaceEndpoints(
+  context: DeployContext,
+): [string, InterfaceVpcEndpointAwsService][] {
+  const endpoints: [string, InterfaceVpcEndpointAwsService][] = [
+    ['Sqs', InterfaceVpcEndpointAwsService.SQS],
+    ['EcrApi', InterfaceVpcEndpointAwsService.ECR],
+    ['EcrDocker', InterfaceVpcEndpointAwsService.ECR_DOCKER],
+    ['Logs', InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
+  ];
+  if (context.sandbox === 'ec2-gvisor') {
+    // Container instances in a closed VPC register with the cluster (ecs), hold the agent's
+    // session (ecs-agent) and report metrics (ecs-telemetry) only through these endpoints.
+    endpoints.push(
+      ['EcsAgent', InterfaceVpcEndpointAwsService.ECS_AGENT],
+      ['EcsTelemetry', InterfaceVpcEndpointAwsService.ECS_TELEMETRY],
+    );
+  }
+  if (context.mode === 'byo') {
+    // What the functions call, and nothing else: no route leads to a third-party model API.
+    endpoints.push(
+      ['StepFunctions', InterfaceVpcEndpointAwsService.STEP_FUNCTIONS],
+      ['BedrockRuntime', InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME],
+    );
+  }
+  if (context.mode === 'byo' || context.sandbox === 'ec2-gvisor')
+    endpoints.push(['Ecs', InterfaceVpcEndpointAwsService.ECS]);
+  return endpoints;
+}
+
+/**
  * The ec2-gvisor pool's capacity, kept consistent in one place: a c7i.large (2 vCPU,
  * 4 GiB, of which ECS offers ~3.7 GiB to tasks) fits one 3 GiB runner, so the host
  * group may grow to one host per runner at the pool's largest.
@@ -155,7 +194,11 @@ export class SandboxStack extends Stack {
     const byo = mode === 'byo';
 
     this.vpc = new Vpc(this, 'Vpc', {
-      maxAzs: 2,
+      // Zones checked for the instance type and every endpoint service (npm run zones), when given;
+      // otherwise the region's first two, which holds in the regions we know of but is not checked.
+      ...(props.context.availabilityZones
+        ? { availabilityZones: props.context.availabilityZones }
+        : { maxAzs: 2 }),
       natGateways: 0,
       subnetConfiguration: [
         { name: 'Sandbox', subnetType: SubnetType.PRIVATE_ISOLATED, cidrMask: 22 },
@@ -196,12 +239,6 @@ export class SandboxStack extends Stack {
         }),
       );
     }
-    const interfaceEndpoints: [string, InterfaceVpcEndpointAwsService][] = [
-      ['Sqs', InterfaceVpcEndpointAwsService.SQS],
-      ['EcrApi', InterfaceVpcEndpointAwsService.ECR],
-      ['EcrDocker', InterfaceVpcEndpointAwsService.ECR_DOCKER],
-      ['Logs', InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
-    ];
     if (byo) {
       // What the functions call, and nothing else: no route leads to a third-party model API.
       // Routed from the functions' subnets only: the sandbox subnets get no path to the table at all.
@@ -209,12 +246,8 @@ export class SandboxStack extends Stack {
         service: GatewayVpcEndpointAwsService.DYNAMODB,
         subnets: [{ subnetGroupName: 'Functions' }],
       });
-      interfaceEndpoints.push(
-        ['StepFunctions', InterfaceVpcEndpointAwsService.STEP_FUNCTIONS],
-        ['BedrockRuntime', InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME],
-        ['Ecs', InterfaceVpcEndpointAwsService.ECS],
-      );
     }
+    const interfaceEndpoints = sandboxInterfaceEndpoints(props.context);
     for (const [name, service] of interfaceEndpoints) {
       this.vpc.addInterfaceEndpoint(`${name}Endpoint`, { service, privateDnsEnabled: true });
     }
@@ -254,6 +287,7 @@ export class SandboxStack extends Stack {
       // x86_64 runners: the image builds natively on the usual CI and developer machines.
       platform: Platform.LINUX_AMD64,
       exclude: IMAGE_CONTEXT_EXCLUDE,
+      ...(props.runnerImageRevision ? { extraHash: props.runnerImageRevision } : {}),
     });
 
     // The runner's role: its S3 prefix and its queue(s), nothing else (never the table).
@@ -275,6 +309,9 @@ export class SandboxStack extends Stack {
     if (tier === 'fargate') {
       this.jobQueue = undefined;
       const task = new FargateTaskDefinition(this, 'RunnerTask', {
+        // A literal family, so the functions' stacks name it by string: a new image makes a new
+        // revision of the same family, and no cross-stack export changes (see runnerFamily).
+        family: this.runnerFamily,
         cpu: 1024,
         memoryLimitMiB: 2048,
         taskRole: this.taskRole,
@@ -338,6 +375,25 @@ export class SandboxStack extends Stack {
     }
   }
 
+  /**
+   * The Fargate runner's task definition family. RunTask with a family runs its latest
+   * ACTIVE revision, so the step functions need neither the revision nor a cross-stack
+   * export of the ARN (an export CloudFormation refuses to change while it is imported,
+   * which failed every deploy that rebuilt the runner image).
+   */
+  get runnerFamily(): string {
+    return `${this.stackName}-runner`;
+  }
+
+  /** Every revision of the runner's family, for RunTask grants. */
+  private runnerFamilyRevisions(): string {
+    return Stack.of(this).formatArn({
+      service: 'ecs',
+      resource: 'task-definition',
+      resourceName: `${this.runnerFamily}:*`,
+    });
+  }
+
   /** ARNs of the per-run queues the Fargate tier's adapter creates. */
   runQueueArns(): string {
     return Stack.of(this).formatArn({
@@ -359,7 +415,7 @@ export class SandboxStack extends Stack {
     return {
       ...common,
       [E.cluster]: this.cluster.clusterName,
-      [E.taskDefinition]: this.taskDefinition.taskDefinitionArn,
+      [E.taskDefinition]: this.runnerFamily,
       [E.containerName]: this.taskDefinition.defaultContainer!.containerName,
       [E.subnets]: this.vpc.selectSubnets(this.sandboxSubnets).subnetIds.join(','),
       [E.securityGroups]: this.runnerSecurityGroup.securityGroupId,
@@ -390,7 +446,22 @@ export class SandboxStack extends Stack {
    */
   grantRunners(fn: IGrantable, queueActions: string[] = []): void {
     if (this.jobQueue) return;
-    this.taskDefinition.grantRun(fn);
+    // By family (any revision) in this cluster, not by the ARN: see runnerFamily.
+    fn.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['ecs:RunTask'],
+        resources: [this.runnerFamilyRevisions()],
+        conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } },
+      }),
+    );
+    const passRoles = [this.taskRole.roleArn, this.taskDefinition.obtainExecutionRole().roleArn];
+    fn.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: passRoles,
+        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      }),
+    );
     const clusterTasks = Stack.of(this).formatArn({
       service: 'ecs',
       resource: 'task',

@@ -1,5 +1,5 @@
 import { UNSET_PROVIDER_KEY } from '@techteam/shared/gateway/model-directory';
-import { SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 
@@ -11,9 +11,17 @@ export type ProviderKeyName = (typeof PROVIDER_KEY_NAMES)[number];
 export { UNSET_PROVIDER_KEY };
 
 /**
- * One Secrets Manager entry per provider key, named `techteam/<VARIABLE>`. The
- * functions that call models get a map of variable → secret ARN
- * (TECHTEAM_PROVIDER_SECRETS) and read permission on these only.
+ * One Secrets Manager entry per provider key. The functions that call models get
+ * a map of variable → secret ARN (TECHTEAM_PROVIDER_SECRETS) and read permission
+ * on these only.
+ *
+ * CloudFormation names them (`Techteam-Secrets-OPENAI_API_KEY…-<suffix>`; each
+ * name is a stack output): a fixed name stays reserved for up to 30 days after a
+ * delete, so a redeploy after a destroy failed. They are retained when the stack
+ * goes, since they hold what an operator put there. The template's value is the
+ * UNSET marker, a constant: CloudFormation writes it only at create or when the
+ * template's value changes, so an update never resets an operator's key (the
+ * tests hold the marker constant).
  */
 export class SecretsStack extends Stack {
   readonly providerKeys: Record<ProviderKeyName, Secret>;
@@ -22,7 +30,7 @@ export class SecretsStack extends Stack {
     super(scope, id, props);
     const entries = PROVIDER_KEY_NAMES.map((name) => {
       const secret = new Secret(this, name, {
-        secretName: `techteam/${name}`,
+        removalPolicy: RemovalPolicy.RETAIN,
         description: `Techteam provider key ${name}; set it with aws secretsmanager put-secret-value`,
         // A marker, not a key: generating a random value would look like a key and fail at the provider.
         secretStringValue: SecretValue.unsafePlainText(UNSET_PROVIDER_KEY),
@@ -30,6 +38,10 @@ export class SecretsStack extends Stack {
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions::AwsSolutions-SMG4',
         reason: `${name} is issued by a third-party provider; it is rotated at the provider and put here by an operator, so there is no rotation Lambda to run`,
+      });
+      new CfnOutput(this, `${name.replaceAll('_', '')}SecretName`, {
+        description: `Put the ${name} here: aws secretsmanager put-secret-value --secret-id <this> --secret-string …`,
+        value: secret.secretName,
       });
       return [name, secret] as const;
     });
