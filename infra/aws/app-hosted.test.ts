@@ -340,6 +340,37 @@ describe('grants: each function has only what its handler uses', () => {
       );
   });
 
+  it('holds every interface endpoint to this account: its callers and, but for Bedrock, its resources', () => {
+    const endpoints = Object.values(t.sandbox.findResources('AWS::EC2::VPCEndpoint')).filter(
+      (e) => propsOf(e)['VpcEndpointType'] === 'Interface',
+    );
+    expect(endpoints.length).toBeGreaterThanOrEqual(4);
+    for (const e of endpoints) {
+      const [statement] = (propsOf(e)['PolicyDocument'] as { Statement: Record<string, unknown>[] })
+        .Statement;
+      expect(statement?.['Condition']).toEqual({
+        StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } },
+        StringEqualsIfExists: { 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } },
+      });
+    }
+  });
+
+  it("answers only the region's AWS service names in the sandbox VPC (DNS firewall, failing closed)", () => {
+    const lists = Object.values(t.sandbox.findResources('AWS::Route53Resolver::FirewallDomainList')).map(
+      (l) => JSON.stringify(propsOf(l)['Domains']),
+    );
+    expect(lists).toContain('["*"]');
+    expect(lists.join()).toContain('.amazonaws.com.');
+    const [group] = Object.values(t.sandbox.findResources('AWS::Route53Resolver::FirewallRuleGroup'));
+    const rules = propsOf(group!)['FirewallRules'] as { Action: string; Priority: number }[];
+    expect(rules.map((r) => r.Action)).toEqual(['ALLOW', 'BLOCK']);
+    expect(rules[0]!.Priority).toBeLessThan(rules[1]!.Priority);
+    t.sandbox.hasResourceProperties('AWS::Route53Resolver::FirewallRuleGroupAssociation', {
+      VpcId: Match.anyValue(),
+    });
+    t.sandbox.hasResourceProperties('AWS::Route53Resolver::FirewallConfig', { FirewallFailOpen: 'DISABLED' });
+  });
+
   it("starts runners by the task definition's family (any revision, this cluster), never by an exported ARN", () => {
     const dev = lambdas().get('workflow/dev-attempt.ts')!;
     expect(envOf(dev)[AWS_SANDBOX_ENV.taskDefinition]).toBe(synth.stacks.sandbox.runnerFamily);

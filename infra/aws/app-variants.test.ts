@@ -180,6 +180,13 @@ describe('ec2-gvisor sandbox tier', () => {
     );
   });
 
+  it("keeps the runners away from the hosts' instance metadata: IMDSv2 only, one hop, awsvpc tasks blocked", () => {
+    const [template] = Object.values(sandbox.findResources('AWS::EC2::LaunchTemplate'));
+    const data = propsOf(template!)['LaunchTemplateData'] as Record<string, unknown>;
+    expect(data['MetadataOptions']).toMatchObject({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
+    expect(JSON.stringify(data['UserData'])).toContain('ECS_AWSVPC_BLOCK_IMDS=true');
+  });
+
   it("installs runsc on the hosts from the runner image and registers it as Docker's runsc runtime", () => {
     const [template] = Object.values(sandbox.findResources('AWS::EC2::LaunchTemplate'));
     const userData = JSON.stringify(
@@ -291,6 +298,17 @@ describe('byo + ec2-gvisor, in zones chosen by npm run zones', () => {
   it('passes cdk-nag with every acknowledgement reasoned', () => {
     expect(both.nag.violations.filter((v) => v.severity === 'error')).toEqual([]);
     for (const s of both.nag.suppressed) expect(s.reason, s.acknowledgedId).toMatch(/\w+ \w+ \w+ \w+ \w+/);
+  });
+
+  it('holds the Bedrock endpoint to callers of this account (models belong to no account)', () => {
+    const bedrock = Object.values(
+      both.template(both.stacks.sandbox).findResources('AWS::EC2::VPCEndpoint'),
+    ).find((e) => JSON.stringify(propsOf(e)['ServiceName']).includes('bedrock-runtime'))!;
+    const [statement] = (propsOf(bedrock)['PolicyDocument'] as { Statement: Record<string, unknown>[] })
+      .Statement;
+    expect(statement?.['Condition']).toEqual({
+      StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } },
+    });
   });
 
   it('has one endpoint per service the functions and the hosts call, ecs only once', () => {

@@ -39,6 +39,12 @@ import {
 } from 'aws-cdk-lib/aws-ecs';
 import { AnyPrincipal, type IGrantable, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  CfnFirewallConfig,
+  CfnFirewallDomainList,
+  CfnFirewallRuleGroup,
+  CfnFirewallRuleGroupAssociation,
+} from 'aws-cdk-lib/aws-route53resolver';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -141,6 +147,68 @@ export function sandboxInterfaceEndpoints(
   if (context.mode === 'byo' || context.sandbox === 'ec2-gvisor')
     endpoints.push(['Ecs', InterfaceVpcEndpointAwsService.ECS]);
   return endpoints;
+}
+
+/**
+ * An interface endpoint's policy: callers of this account only, on this account's resources
+ * only. Fargate jobs share the runner's network, so without it a job holding another account's
+ * credentials could send data out through SQS, Logs or ECR to that account. Bedrock's models
+ * belong to no account, so there only the caller is held.
+ */
+export function accountOnlyEndpointStatement(service: InterfaceVpcEndpointAwsService): PolicyStatement {
+  const ownResources = service.shortName !== InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME.shortName;
+  return new PolicyStatement({
+    sid: 'ThisAccountOnly',
+    principals: [new AnyPrincipal()],
+    actions: ['*'],
+    resources: ['*'],
+    conditions: {
+      StringEquals: { 'aws:PrincipalAccount': Aws.ACCOUNT_ID },
+      // IfExists: actions with no resource (ecr:GetAuthorizationToken) carry no resource account.
+      ...(ownResources ? { StringEqualsIfExists: { 'aws:ResourceAccount': Aws.ACCOUNT_ID } } : {}),
+    },
+  });
+}
+
+/** The names the VPC's resolver answers: the region's AWS service names; everything else is NXDOMAIN. */
+export function sandboxDnsAllowList(): string[] {
+  return [`${Aws.REGION}.amazonaws.com.`, `*.${Aws.REGION}.amazonaws.com.`];
+}
+
+/**
+ * Route 53 Resolver DNS Firewall on the sandbox VPC: a job can make the resolver ask any
+ * name, and a name under a domain someone else runs carries data to their name servers.
+ * Only the region's AWS service names resolve (the endpoints, S3, ECR's registry and layer
+ * bucket, and the Amazon Linux repositories the ec2-gvisor hosts install from); those are
+ * answered by AWS's own name servers, so a query under them reaches no one outside.
+ */
+function sandboxDnsFirewall(scope: Construct, vpc: Vpc): void {
+  const allowed = new CfnFirewallDomainList(scope, 'DnsAllowedDomains', {
+    name: `${Stack.of(scope).stackName}-aws-services`,
+    domains: sandboxDnsAllowList(),
+  });
+  const everything = new CfnFirewallDomainList(scope, 'DnsAllDomains', {
+    name: `${Stack.of(scope).stackName}-everything`,
+    domains: ['*'],
+  });
+  const rules = new CfnFirewallRuleGroup(scope, 'DnsFirewallRules', {
+    name: `${Stack.of(scope).stackName}-dns`,
+    firewallRules: [
+      { firewallDomainListId: allowed.attrId, priority: 100, action: 'ALLOW' },
+      { firewallDomainListId: everything.attrId, priority: 200, action: 'BLOCK', blockResponse: 'NXDOMAIN' },
+    ],
+  });
+  new CfnFirewallRuleGroupAssociation(scope, 'DnsFirewall', {
+    firewallRuleGroupId: rules.attrId,
+    vpcId: vpc.vpcId,
+    priority: 101,
+    name: `${Stack.of(scope).stackName}-dns`,
+  });
+  // Closed, not open, if the firewall itself cannot answer: nothing in this VPC needs other names.
+  new CfnFirewallConfig(scope, 'DnsFirewallFailClosed', {
+    resourceId: vpc.vpcId,
+    firewallFailOpen: 'DISABLED',
+  });
 }
 
 /**
@@ -249,8 +317,10 @@ export class SandboxStack extends Stack {
     }
     const interfaceEndpoints = sandboxInterfaceEndpoints(props.context);
     for (const [name, service] of interfaceEndpoints) {
-      this.vpc.addInterfaceEndpoint(`${name}Endpoint`, { service, privateDnsEnabled: true });
+      const endpoint = this.vpc.addInterfaceEndpoint(`${name}Endpoint`, { service, privateDnsEnabled: true });
+      endpoint.addToPolicy(accountOnlyEndpointStatement(service));
     }
+    sandboxDnsFirewall(this, this.vpc);
 
     // Egress on 443 only. The subnets' route tables hold nothing but the VPC and the S3
     // gateway, so "anywhere" can only mean the endpoints: the route table is the boundary.
@@ -522,6 +592,9 @@ export class SandboxStack extends Stack {
       // that would start the ECS agent itself under gVisor, which stops it (aws/containers-roadmap#673).
       '/usr/local/bin/runsc install',
       'systemctl restart docker',
+      // The runners (awsvpc tasks) must not reach the host's instance metadata and its role's
+      // credentials; the hop limit below stops bridge-mode containers, this stops awsvpc ones.
+      'echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config',
     );
     const launchTemplate = new LaunchTemplate(this, 'GvisorHostTemplate', {
       instanceType: new InstanceType(GVISOR_POOL.instanceType),
@@ -530,6 +603,8 @@ export class SandboxStack extends Stack {
       userData,
       securityGroup: this.runnerSecurityGroup,
       requireImdsv2: true,
+      // One hop: the host reaches IMDSv2, anything behind a bridge or in a container does not.
+      httpPutResponseHopLimit: 1,
       detailedMonitoring: true,
       blockDevices: [
         {
