@@ -3,6 +3,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { TenantContext } from '@techteam/shared/domain';
 import { InvalidInput, isTechteamError, TechteamError } from '@techteam/shared/errors';
 import { log } from '@techteam/shared/runtime/log';
+import { countFailure } from '@techteam/shared/runtime/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 
 /** What an API handler body sees: the caller's tenant and the already-parsed JSON body. */
@@ -69,6 +70,7 @@ const errorResponse = (): MiddlewareObj<ApiEvent, APIGatewayProxyResultV2> => ({
   name: 'errorResponse',
   onError: (request) => {
     const error = request.error;
+    countFailure(error);
     if (isTechteamError(error)) {
       request.response = respond(error.status, error.toJSON());
       return;

@@ -93,3 +93,17 @@ describe('taskState', () => {
     expect(lines[1]).not.toHaveProperty('stepId');
   });
 });
+
+describe('the door counts budget refusals', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('writes one BudgetRefusals data point (EMF) when a state fails on a budget, on Lambda', async () => {
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', context.functionName);
+    const { BudgetExceeded } = await import('@techteam/shared/gateway/errors');
+    const state = taskState('RunEmployee', async () => {
+      throw new BudgetExceeded('task', 0, 100, 'gpt-x');
+    });
+    const lines = await logLines(() => state(input as never, context).catch(() => undefined));
+    expect(lines.filter((l) => l['BudgetRefusals'] === 1)).toHaveLength(1);
+  });
+});

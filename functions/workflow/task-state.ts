@@ -1,6 +1,7 @@
 import { parseInput, TaskId, TenantId } from '@techteam/shared/domain';
 import { isTechteamError } from '@techteam/shared/errors';
 import { log } from '@techteam/shared/runtime/log';
+import { countFailure } from '@techteam/shared/runtime/metrics';
 import * as z from '@techteam/shared/zod';
 import type { Context } from 'aws-lambda';
 
@@ -35,6 +36,7 @@ export function taskState<T>(state: string, run: (input: never) => Promise<T>) {
       });
       return await run(ids as never);
     } catch (e) {
+      countFailure(e);
       if (isTechteamError(e)) log.warn(`${state} failed`, { error: e });
       else log.error(`${state} failed`, e as Error);
       throw e;

@@ -1,12 +1,13 @@
 import { allowOperatorModels } from '../agents/profiles';
 import { employeeOf } from '../agents/roster';
 import { onFirstUse } from '../runtime/first-use';
+import { recordModelSpend } from '../runtime/metrics';
 import type { Store } from '../store';
 import type { EmployeeCall, MeteredResponse, TeamModels } from '../workflow/models';
 import { ModelGateway } from './gateway';
 import type { ModelDirectory } from './model-directory';
 import { buildProviders, type ProviderSetup } from './provider-setup';
-import { StoreMeter } from './usage-meter';
+import { StoreMeter, type UsageMeter } from './usage-meter';
 
 export interface TeamGateway extends TeamModels {
   /** Which providers are live and why; resolves once secrets are read. */
@@ -28,7 +29,7 @@ export function teamGateway(store: Store, directory: ModelDirectory): TeamGatewa
       unavailable: setup.unavailable,
       catalog: catalogs.base,
       catalogFor: (tenantId) => catalogs.for(tenantId),
-      meter: new StoreMeter(store),
+      meter: withSpendMetric(new StoreMeter(store)),
       policy: { timeoutMs: config.TECHTEAM_MODEL_TIMEOUT_MS },
       profileFor: (tenantId, id) => employeeOf(store, tenantId, id).catch(() => undefined),
     });
@@ -43,6 +44,19 @@ export function teamGateway(store: Store, directory: ModelDirectory): TeamGatewa
     },
     async setup() {
       return (await get()).setup;
+    },
+  };
+}
+
+/** The meter, with each settled call's cost also written as the ModelSpendMicroUsd metric (on Lambda). */
+export function withSpendMetric(meter: UsageMeter): UsageMeter {
+  return {
+    account: (context, profile) => meter.account(context, profile),
+    reserve: (account, amount, model) => meter.reserve(account, amount, model),
+    release: (reservation) => meter.release(reservation),
+    async settle(record, reservation) {
+      await meter.settle(record, reservation);
+      recordModelSpend(record.costMicroUsd);
     },
   };
 }
