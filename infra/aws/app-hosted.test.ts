@@ -247,7 +247,8 @@ describe('grants: each function has only what its handler uses', () => {
   it("every function's policy names exactly the services its access entry (function-access.ts) grants", () => {
     for (const h of lambdaHandlers()) {
       const { access } = h;
-      const expected = new Set<string>();
+      // Every function writes its X-Ray trace segments (active tracing).
+      const expected = new Set<string>(['xray']);
       if (access.table !== 'none') expected.add('dynamodb');
       if (access.execution) expected.add('states');
       if (access.models) expected.add('bedrock');
@@ -270,8 +271,10 @@ describe('grants: each function has only what its handler uses', () => {
     }
   });
 
-  it('the sample list, compiled in, gets no grant at all', () => {
-    expect(actionsOfHandler('api/list-samples.ts')).toEqual(new Set());
+  it('the sample list, compiled in, gets no grant but writing its traces', () => {
+    expect(actionsOfHandler('api/list-samples.ts')).toEqual(
+      new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']),
+    );
   });
 
   it('only task creation and resume start executions; only cancel stops; only approve and reject answer the gate', () => {
@@ -535,6 +538,11 @@ describe('api stack', () => {
     );
   });
 
+  it('without a dashboard origin, answers no CORS preflight (same-origin pages and API clients only)', () => {
+    const [api] = Object.values(t.api.findResources('AWS::ApiGatewayV2::Api'));
+    expect(propsOf(api!)['CorsConfiguration']).toBeUndefined();
+  });
+
   it('without an authorizer the routes are open at the gateway (the handlers refuse without a tenant)', () => {
     t.api.hasResourceProperties('AWS::ApiGatewayV2::Route', { AuthorizationType: 'NONE' });
   });
@@ -563,5 +571,64 @@ describe('secrets stack (hosted)', () => {
     }
     const outputs = JSON.stringify(t.secrets.findOutputs('*'));
     for (const name of PROVIDER_KEY_NAMES) expect(outputs).toContain(name);
+  });
+});
+
+describe('observability', () => {
+  const alarms = () =>
+    all().flatMap((tmpl) => Object.values(tmpl.findResources('AWS::CloudWatch::Alarm')).map(propsOf));
+  const described = (words: string) =>
+    alarms().filter((a) => String(a['AlarmDescription'] ?? '').includes(words));
+
+  it('traces every function with X-Ray', () => {
+    for (const fn of lambdas().values())
+      expect(propsOf(fn.resource)['TracingConfig'], fn.logicalId).toEqual({ Mode: 'Active' });
+  });
+
+  it('sends every alarm to one topic, encrypted with a key CloudWatch may use', () => {
+    const [topicId] = Object.keys(t.data.findResources('AWS::SNS::Topic'));
+    expect(topicId).toBeDefined();
+    t.data.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    t.data.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' } }),
+        ]),
+      }),
+    });
+    expect(alarms().length).toBeGreaterThan(0);
+    for (const a of alarms())
+      expect(JSON.stringify(a['AlarmActions']), String(a['AlarmDescription'])).toContain(topicId);
+  });
+
+  it('alarms on each function’s errors and throttles, failed executions, the 5xx rate, budget refusals and spend', () => {
+    for (const name of [
+      ...Object.keys(synth.stacks.api.functions),
+      ...Object.keys(synth.stacks.workflow.functions),
+    ]) {
+      expect(described(`${name}: unhandled errors`), name).toHaveLength(1);
+      expect(described(`${name}: throttled`), name).toHaveLength(1);
+    }
+    const [executions] = described('executions failed, timed out or were aborted');
+    expect(JSON.stringify(executions?.['Metrics'])).toMatch(
+      /ExecutionsFailed.*ExecutionsTimedOut.*ExecutionsAborted/,
+    );
+    const [rate] = described('5xx');
+    expect(JSON.stringify(rate?.['Metrics'])).toContain('IF(requests >= 20, 100 * errors / requests, 0)');
+    for (const [words, metric] of [
+      ['refused for budget', 'BudgetRefusals'],
+      ['Model spend', 'ModelSpendMicroUsd'],
+    ] as const) {
+      const [a] = described(words);
+      expect(a, words).toMatchObject({ Namespace: 'Techteam', MetricName: metric, Period: 3600 });
+      expect(a?.['Dimensions']).toEqual([{ Name: 'service', Value: 'techteam' }]);
+    }
+  });
+
+  it('has one dashboard, which finds the functions by name rather than by reference', () => {
+    t.api.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const [dashboard] = Object.values(t.api.findResources('AWS::CloudWatch::Dashboard'));
+    expect(JSON.stringify(propsOf(dashboard!)['DashboardBody'])).toContain('SEARCH(');
   });
 });

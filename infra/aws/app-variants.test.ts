@@ -174,6 +174,14 @@ describe('ec2-gvisor sandbox tier', () => {
     });
   });
 
+  it('alarms when a job lands in the dead-letter queue', () => {
+    sandbox.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('dead-letter'),
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+    });
+  });
+
   it('lets the hosts in the closed VPC join the cluster: ecs, ecs-agent and ecs-telemetry endpoints', () => {
     expect(interfaceServices(sandbox)).toEqual(
       ['ecr.api', 'ecr.dkr', 'ecs', 'ecs-agent', 'ecs-telemetry', 'logs', 'sqs'].sort(),
@@ -286,7 +294,22 @@ describe('byo + ec2-gvisor, in zones chosen by npm run zones', () => {
   let both: SynthesizedApp;
   const availabilityZones = ['eu-central-1b', 'eu-central-1c'];
   beforeAll(() => {
-    both = synthTechteam({ mode: 'byo', sandbox: 'ec2-gvisor', availabilityZones });
+    both = synthTechteam({
+      mode: 'byo',
+      sandbox: 'ec2-gvisor',
+      availabilityZones,
+      dashboardOrigin: 'https://app.example.com',
+    });
+  });
+
+  it("admits the dashboard's origin, and only it, in the API's CORS policy", () => {
+    both.template(both.stacks.api).hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: ['https://app.example.com'],
+        AllowCredentials: false,
+        AllowHeaders: ['authorization', 'content-type'],
+      }),
+    });
   });
 
   it('puts every subnet in the chosen zones', () => {

@@ -49,6 +49,24 @@ describe('deploy context', () => {
       });
   });
 
+  it('takes the dashboard origin, and refuses one that is not an https origin', () => {
+    expect(
+      fromApp({ mode: 'hosted', sandbox: 'fargate', dashboardOrigin: 'https://app.example.com' })(),
+    ).toEqual({
+      mode: 'hosted',
+      sandbox: 'fargate',
+      dashboardOrigin: 'https://app.example.com',
+    });
+    for (const [dashboardOrigin, problem] of [
+      ['http://app.example.com', 'must use https'],
+      ['https://app.example.com/', 'without a path or a trailing slash'],
+      ['app.example.com', 'must be an origin'],
+    ])
+      expect(fromApp({ mode: 'hosted', sandbox: 'fargate', dashboardOrigin }), dashboardOrigin).toThrow(
+        problem,
+      );
+  });
+
   it.each([
     ['eu-west-1a', 'needs at least two distinct zones'],
     ['eu-west-1a,eu-west-1a', 'needs at least two distinct zones'],

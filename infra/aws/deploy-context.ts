@@ -15,6 +15,11 @@ export interface DeployContext {
    * instance type and every endpoint service exist there). Absent: the region's first two zones.
    */
   availabilityZones?: string[];
+  /**
+   * The dashboard's origin (`-c dashboardOrigin=https://app.example.com`): the one origin the
+   * API's CORS policy admits. Absent: no CORS, so only same-origin pages and non-browser clients call it.
+   */
+  dashboardOrigin?: string;
 }
 
 /** A CDK context value that is missing or not one of the values the app knows; stops the synth. */
@@ -64,12 +69,40 @@ function zonesOf(value: unknown): string[] | undefined {
   return list;
 }
 
+/** An origin: https, a host, no path (http only for localhost, for a dashboard in development). */
+function originOf(value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const fail = (problem: string) =>
+    new TechteamError(
+      'ContextInvalid',
+      400,
+      `CDK context 'dashboardOrigin' is ${JSON.stringify(value)}: ${problem}`,
+      {
+        key: 'dashboardOrigin',
+      },
+    );
+  if (typeof value !== 'string') throw fail('must be an origin such as https://app.example.com');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw fail('must be an origin such as https://app.example.com');
+  }
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) throw fail('must use https');
+  if (url.origin !== value)
+    throw fail(`must be the origin alone (${url.origin}), without a path or a trailing slash`);
+  return url.origin;
+}
+
 /** Reads and checks the deploy context; `get` is `app.node.tryGetContext`. */
 export function readDeployContext(get: (key: string) => unknown): DeployContext {
   const zones = zonesOf(get('availabilityZones'));
+  const origin = originOf(get('dashboardOrigin'));
   return {
     mode: pick('mode', get('mode'), DEPLOY_MODES),
     sandbox: pick('sandbox', get('sandbox'), AWS_SANDBOX_TIERS),
     ...(zones ? { availabilityZones: zones } : {}),
+    ...(origin ? { dashboardOrigin: origin } : {}),
   };
 }

@@ -60,6 +60,7 @@ export function buildTechteamApp(
     description: `Techteam sandbox (${context.sandbox}): isolated VPC, ECS cluster and runner`,
     context,
     artifacts: data.artifacts,
+    alarms: data.alarms,
     ...(options.runnerImageRevision ? { runnerImageRevision: options.runnerImageRevision } : {}),
   });
   const providerKeys = secrets ? { providerKeys: secrets.providerKeys } : {};
@@ -69,6 +70,7 @@ export function buildTechteamApp(
     table: data.table,
     artifacts: data.artifacts,
     sandbox,
+    alarms: data.alarms,
     ...providerKeys,
   });
   const api = new ApiStack(app, `${prefix}-Api`, {
@@ -78,6 +80,7 @@ export function buildTechteamApp(
     artifacts: data.artifacts,
     stateMachine: workflow.stateMachine,
     sandbox,
+    alarms: data.alarms,
     ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
     ...(options.authorizer ? { authorizer: options.authorizer } : {}),
     ...providerKeys,

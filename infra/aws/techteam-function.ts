@@ -1,6 +1,6 @@
 import type { Duration } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -13,7 +13,7 @@ import {
   tokenizerBesideCommands,
 } from './bundling';
 import type { DeployMode } from './deploy-context';
-import { acknowledgeManagedPolicy } from './nag';
+import { acknowledgeManagedPolicy, acknowledgeWildcards } from './nag';
 
 /** Where byo-mode functions run: isolated subnets whose only ways out are AWS service endpoints. */
 export interface FunctionNetwork {
@@ -60,6 +60,8 @@ export class TechteamFunction extends NodejsFunction {
       timeout: props.timeout,
       description: props.description,
       logGroup,
+      // X-Ray traces each invocation, joined to the state machine's trace.
+      tracing: Tracing.ACTIVE,
       environment: {
         POWERTOOLS_SERVICE_NAME: 'techteam',
         POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -96,6 +98,8 @@ export class TechteamFunction extends NodejsFunction {
           }
         : {}),
     });
+    // Active tracing grants xray:PutTraceSegments/PutTelemetryRecords, which have no resource level.
+    acknowledgeWildcards(this, ['NoResourceLevel']);
     acknowledgeManagedPolicy(
       this,
       'service-role/AWSLambdaBasicExecutionRole',

@@ -2,8 +2,10 @@
  * The CDK app (cdk.json runs it through tsx). Context: `-c mode=hosted|byo`,
  * `-c sandbox=fargate|ec2-gvisor`; defaults in cdk.json. See infra/aws/README.md.
  */
+
+import { TechteamError } from '@techteam/shared/errors';
 import { App } from 'aws-cdk-lib';
-import { ContextInvalid, type DeployContext, readDeployContext, ZonesInvalid } from '../deploy-context';
+import { type DeployContext, readDeployContext } from '../deploy-context';
 import { buildTechteamApp } from '../techteam-app';
 
 const app = new App();
@@ -12,7 +14,7 @@ try {
   context = readDeployContext((key) => app.node.tryGetContext(key));
 } catch (e) {
   // A bad flag is the operator's to fix: say which and how, without a stack trace.
-  if (!(e instanceof ContextInvalid || e instanceof ZonesInvalid)) throw e;
+  if (!(e instanceof TechteamError)) throw e;
   console.error(e.message);
   process.exit(1);
 }

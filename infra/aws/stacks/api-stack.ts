@@ -1,6 +1,7 @@
 import { API_ROUTES } from '@techteam/functions/routes';
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
+  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   HttpStage,
@@ -12,11 +13,13 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { DeployContext } from '../deploy-context';
 import { apiAccess, wildcardKindsOf } from '../function-access';
 import { acknowledgeWildcards } from '../nag';
+import { techteamDashboard, watchApi, watchFunctions } from '../observability';
 import { type FunctionNetwork, TechteamFunction } from '../techteam-function';
 import type { SandboxStack } from './sandbox-stack';
 import { baseEnvironment, grantDataAccess } from './workflow-stack';
@@ -37,6 +40,7 @@ export interface ApiStackProps extends StackProps {
    * (functions/http.ts), so the API is deployed but closed.
    */
   authorizer?: (scope: Construct) => IHttpRouteAuthorizer;
+  alarms: ITopic;
 }
 
 /** The public HTTP API: one Lambda per route in functions/routes.ts API_ROUTES. */
@@ -50,6 +54,23 @@ export class ApiStack extends Stack {
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Techteam public API',
       createDefaultStage: false,
+      // The dashboard's origin only; API keys and Clerk tokens travel in Authorization, never cookies.
+      ...(context.dashboardOrigin
+        ? {
+            corsPreflight: {
+              allowOrigins: [context.dashboardOrigin],
+              allowMethods: [
+                CorsHttpMethod.GET,
+                CorsHttpMethod.POST,
+                CorsHttpMethod.PUT,
+                CorsHttpMethod.DELETE,
+              ],
+              allowHeaders: ['authorization', 'content-type'],
+              allowCredentials: false,
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH });
     new HttpStage(this, 'DefaultStage', {
@@ -101,5 +122,8 @@ export class ApiStack extends Stack {
       }
       this.functions[route.name] = fn;
     }
+    watchFunctions(this, this.functions, props.alarms);
+    watchApi(this, this.httpApi, props.alarms);
+    techteamDashboard(this, id.split('-')[0] ?? 'Techteam');
   }
 }

@@ -1,7 +1,10 @@
 import { TTL_ATTRIBUTE, tableDefinition } from '@techteam/shared/store';
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { SANDBOX_PREFIX } from '../function-access';
 
@@ -14,6 +17,8 @@ import { SANDBOX_PREFIX } from '../function-access';
 export class DataStack extends Stack {
   readonly table: Table;
   readonly artifacts: Bucket;
+  /** Where every alarm of the app goes (infra/aws/observability.ts); subscribe to it after deploying. */
+  readonly alarms: Topic;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -72,6 +77,18 @@ export class DataStack extends Stack {
       // Sandbox job and result objects are only needed while the job runs.
       lifecycleRules: [{ prefix: `${SANDBOX_PREFIX}/`, expiration: Duration.days(1) }],
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // CloudWatch cannot publish to a topic under the AWS-managed SNS key, so the topic has its own.
+    const alarmKey = new Key(this, 'AlarmTopicKey', {
+      description: 'Techteam alarm topic encryption (CloudWatch alarms may use it)',
+      enableKeyRotation: true,
+    });
+    alarmKey.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.alarms = new Topic(this, 'Alarms', {
+      displayName: 'Techteam alarms',
+      masterKey: alarmKey,
+      enforceSSL: true,
     });
   }
 }

@@ -46,12 +46,14 @@ import {
   CfnFirewallRuleGroupAssociation,
 } from 'aws-cdk-lib/aws-route53resolver';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SANDBOX_RUNNER } from '../../sandbox';
 import type { DeployContext } from '../deploy-context';
 import { SANDBOX_PREFIX, SANDBOX_RUN_QUEUE_PREFIX } from '../function-access';
 import { acknowledgeWildcards } from '../nag';
+import { watchDeadLetters } from '../observability';
 import type { FunctionNetwork } from '../techteam-function';
 
 export interface SandboxStackProps extends StackProps {
@@ -62,6 +64,8 @@ export interface SandboxStackProps extends StackProps {
    * replaces the task definition) without a source change, e.g. to pick up a patched base image.
    */
   runnerImageRevision?: string;
+  /** Where the sandbox's alarms go (the job dead-letter queue, ec2-gvisor). */
+  alarms: ITopic;
 }
 
 /** Files the runner image needs from the repository; everything else stays out of the build context. */
@@ -423,6 +427,7 @@ export class SandboxStack extends Stack {
           'This is the job queue’s dead-letter queue; a DLQ of a DLQ would only move the same messages again',
       });
       this.jobQueue.grantConsumeMessages(this.taskRole);
+      watchDeadLetters(this, deadLetters, props.alarms);
       this.taskDefinition = this.gvisorPool(image, logging, this.jobQueue);
     }
 

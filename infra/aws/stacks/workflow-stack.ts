@@ -6,6 +6,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { workflowFunctionName } from '../bundling';
@@ -19,6 +20,7 @@ import {
 } from '../function-access';
 import { grantBedrockCalls, grantProviderKeys, providerSecretsEnv } from '../model-access';
 import { acknowledgeWildcards } from '../nag';
+import { watchExecutions, watchFunctions } from '../observability';
 import { TechteamFunction } from '../techteam-function';
 import type { SandboxStack } from './sandbox-stack';
 
@@ -29,6 +31,7 @@ export interface WorkflowStackProps extends StackProps {
   sandbox: SandboxStack;
   /** Hosted mode: the provider key secrets by env-var name; absent in byo. */
   providerKeys?: Record<string, ISecret>;
+  alarms: ITopic;
 }
 
 /** Model calls and sandbox jobs take minutes; bookkeeping states take seconds. */
@@ -143,5 +146,7 @@ export class WorkflowStack extends Stack {
     });
     for (const state of states) functions[state].grantInvoke(this.stateMachine);
     acknowledgeWildcards(this.stateMachine, ['FunctionVersions', 'NoResourceLevel']);
+    watchFunctions(this, functions, props.alarms);
+    watchExecutions(this, this.stateMachine, props.alarms);
   }
 }
