@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaHandlers } from './bundling';
 import { readsProviderKeys } from './function-access';
 import { PROVIDER_KEY_NAMES } from './stacks/secrets-stack';
+import { OBJECT_ACTIONS, TABLE_ACTIONS } from './stacks/workflow-stack';
 import {
   actionsOf,
   functionsByHandler,
@@ -260,6 +261,22 @@ describe('grants: each function has only what its handler uses', () => {
       expect(services(actions), h.name).toEqual(expected);
       if (access.table === 'read')
         for (const w of writes) expect(actions.has(w), `${h.name} ${w}`).toBe(false);
+    }
+  });
+
+  it('grants only the table and object actions the code calls: no scans, batches, deletes of objects or retention', () => {
+    const allowedTable = new Set<string>([...TABLE_ACTIONS.read, ...TABLE_ACTIONS.write]);
+    const allowedObjects = new Set<string>([...OBJECT_ACTIONS, 's3:ListBucket']);
+    for (const h of lambdaHandlers()) {
+      const actions = [...actionsOfHandler(h.file)];
+      for (const a of actions.filter((x) => x.startsWith('dynamodb:')))
+        expect(allowedTable.has(a), `${h.name} ${a}`).toBe(true);
+      for (const a of actions.filter((x) => x.startsWith('s3:')))
+        expect(allowedObjects.has(a), `${h.name} ${a}`).toBe(true);
+      expect(
+        actions.some((a) => a.includes('*')),
+        `${h.name} ${actions.filter((a) => a.includes('*'))}`,
+      ).toBe(false);
     }
   });
 

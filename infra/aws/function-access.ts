@@ -94,10 +94,9 @@ export function wildcardKindsOf(access: FunctionAccess): WildcardKind[] {
   const kinds: WildcardKind[] = [];
   if (access.table !== 'none') kinds.push('TableIndexes');
   if (access.execution === 'stop') kinds.push('StateMachineExecutions');
-  if (access.workspace === 'readWrite') kinds.push('TaskWorkspaces', 'S3GrantActions');
-  if (access.workspace === 'read') kinds.push('TaskWorkspaces');
+  if (access.workspace) kinds.push('TaskWorkspaces');
   if (access.models) kinds.push('BedrockModels', 'BedrockModelsViaProfiles');
-  if (access.sandbox) kinds.push('SandboxJobObjects', 'S3GrantActions');
+  if (access.sandbox) kinds.push('SandboxJobObjects');
   // Fargate only, where the grants exist: the run queues, the runner tasks, ecs:ListTasks.
   if (access.sandbox || access.sandboxRuns)
     kinds.push('SandboxRunQueues', 'SandboxRunnerTasks', 'SandboxRunnerRevisions', 'NoResourceLevel');

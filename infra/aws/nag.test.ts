@@ -22,7 +22,6 @@ describe('wildcard kinds', () => {
     ],
     ['Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>::foundation-model/*', 'BedrockModels'],
     ['Resource::<PlanTaskFunction3070E9B5.Arn>:*', 'FunctionVersions'],
-    ['Action::s3:GetObject*', 'S3GrantActions'],
     ['Resource::*', 'NoResourceLevel'],
     ['Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/*', 'BedrockModelsViaProfiles'],
   ])('names %s as %s', (finding, kind) => {
@@ -35,6 +34,7 @@ describe('wildcard kinds', () => {
     'Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task-definition/*',
     'Resource::arn:<AWS::Partition>:bedrock:*:<AWS::AccountId>:inference-profile/*',
     'Action::s3:*',
+    'Action::s3:GetObject*',
     'Action::dynamodb:*',
   ])('leaves an unknown wildcard %s to fail the synth', (finding) => {
     expect(wildcardKind(finding)).toBeUndefined();

@@ -28,11 +28,6 @@ export const WILDCARD_KINDS = {
     reason:
       'Each task has its workspace under <tenant>/<task>/workspace/ in the artifacts bucket, named at run time',
   },
-  S3GrantActions: {
-    finding: /^Action::s3:(Abort|DeleteObject|GetBucket|GetObject|List)\*$/,
-    reason:
-      "The action groups of Bucket.grantReadWrite, scoped to the function's key prefixes (workspaces, sandbox jobs)",
-  },
   SandboxJobObjects: {
     finding: /^Resource::.+\/sandbox\/\*$/,
     reason:

@@ -507,7 +507,12 @@ export class SandboxStack extends Stack {
    * (see grantRunners) and sending to its queue; for the pool, sending to its queue.
    */
   grantRunJobs(fn: IGrantable, artifacts: IBucket): void {
-    artifacts.grantReadWrite(fn, `${SANDBOX_PREFIX}/*`);
+    fn.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [artifacts.arnForObjects(`${SANDBOX_PREFIX}/*`)],
+      }),
+    );
     if (this.jobQueue) {
       this.jobQueue.grantSendMessages(fn);
       return;

@@ -38,6 +38,19 @@ export interface WorkflowStackProps extends StackProps {
 const LONG_STATE = Duration.minutes(15);
 const SHORT_STATE = Duration.seconds(30);
 
+/**
+ * The table actions the store's code calls (shared/store and the ledger: Get, Query, Put,
+ * Update, Delete, and TransactWrite, which IAM checks as its parts plus ConditionCheckItem),
+ * and nothing else: no Scan, no batch reads or writes, no PartiQL, no table management.
+ */
+export const TABLE_ACTIONS = {
+  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
+} as const;
+
+/** The object actions the workspace and sandbox adapters call: read and write, never delete or retention. */
+export const OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject'] as const;
+
 /** Grants a function exactly its FunctionAccess on the data and model resources (not Step Functions, not the sandbox). */
 export function grantDataAccess(
   fn: TechteamFunction,
@@ -46,22 +59,25 @@ export function grantDataAccess(
   artifacts: IBucket,
   providerKeys: Record<string, ISecret> | undefined,
 ): void {
-  if (access.table === 'readWrite') table.grantReadWriteData(fn);
-  else if (access.table === 'read') table.grantReadData(fn);
-  if (access.workspace === 'readWrite') artifacts.grantReadWrite(fn, WORKSPACE_KEYS);
-  if (access.workspace === 'read') grantWorkspaceRead(fn, artifacts);
+  // Table.grant covers the table and its indexes (Query on GSI1/GSI2).
+  if (access.table === 'readWrite') table.grant(fn, ...TABLE_ACTIONS.read, ...TABLE_ACTIONS.write);
+  else if (access.table === 'read') table.grant(fn, ...TABLE_ACTIONS.read);
+  if (access.workspace) grantWorkspace(fn, artifacts, access.workspace);
   if (access.models) grantBedrockCalls(fn, fn);
   if (readsProviderKeys(access)) grantProviderKeys(fn, Object.values(providerKeys ?? {}));
 }
 
 /**
- * Reading workspaces, and nothing more: Bucket.grantRead would add s3:GetBucket*, s3:List* and
- * s3:GetObject* (ACLs, versions, tags) on the whole bucket; the files API needs one object read
- * and one prefix listing.
+ * Workspaces, and nothing more: Bucket.grantRead/grantReadWrite would add s3:GetBucket*,
+ * s3:List*, s3:GetObject* (ACLs, versions, tags), s3:DeleteObject* and s3:Abort* on the whole
+ * bucket; the workspace adapter reads and writes objects and lists one prefix.
  */
-function grantWorkspaceRead(fn: TechteamFunction, artifacts: IBucket): void {
+function grantWorkspace(fn: TechteamFunction, artifacts: IBucket, level: 'read' | 'readWrite'): void {
   fn.addToRolePolicy(
-    new PolicyStatement({ actions: ['s3:GetObject'], resources: [artifacts.arnForObjects(WORKSPACE_KEYS)] }),
+    new PolicyStatement({
+      actions: level === 'read' ? ['s3:GetObject'] : [...OBJECT_ACTIONS],
+      resources: [artifacts.arnForObjects(WORKSPACE_KEYS)],
+    }),
   );
   fn.addToRolePolicy(
     new PolicyStatement({
