@@ -169,6 +169,7 @@ describe('budget holds of calls whose process died', () => {
       reservedMicroUsd: 0,
       spentMicroUsd: res.costMicroUsd,
       remainingMicroUsd: task.budgetMicroUsd! - res.costMicroUsd,
+      overrunMicroUsd: 0,
     });
   });
 
