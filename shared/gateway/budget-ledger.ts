@@ -144,11 +144,29 @@ export class BudgetLedger {
     sources: LimitSource[] = [],
   ): Promise<Reservation> {
     try {
-      return await this.tryReserve(lines, amountMicroUsd, model, holdPartition, sources);
+      return await this.reserveThroughContention(lines, amountMicroUsd, model, holdPartition, sources);
     } catch (e) {
       if (!(e instanceof BudgetExceeded) || !holdPartition) throw e;
       if ((await this.releaseStaleHolds(holdPartition)) === 0) throw e;
       return this.tryReserve(lines, amountMicroUsd, model, holdPartition, sources);
+    }
+  }
+
+  /** Many calls of one task reserve against the same items at once: losing to another is not a refusal. */
+  private async reserveThroughContention(
+    lines: BudgetLine[],
+    amountMicroUsd: number,
+    model: string,
+    holdPartition: string | undefined,
+    sources: LimitSource[],
+  ): Promise<Reservation> {
+    for (let round = 0; ; round++) {
+      try {
+        return await this.tryReserve(lines, amountMicroUsd, model, holdPartition, sources);
+      } catch (e) {
+        if (!conflictOnly(e) || round >= 5) throw e;
+        await this.sleep(this.random() * 100 * (round + 1));
+      }
     }
   }
 
@@ -481,6 +499,15 @@ function conditionFailed(e: unknown): boolean {
   return (
     e instanceof TransactionCanceledException &&
     (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')
+  );
+}
+
+function conflictOnly(e: unknown): boolean {
+  if (!(e instanceof TransactionCanceledException))
+    return (e as Error)?.name === 'TransactionConflictException';
+  const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+  return (
+    codes.includes('TransactionConflict') && codes.every((c) => c === 'TransactionConflict' || c === 'None')
   );
 }
 
