@@ -179,6 +179,7 @@ export class BudgetLedger {
   ): Promise<Reservation> {
     for (const line of lines) {
       if (line.limitMicroUsd < amountMicroUsd) {
+        await this.checkSources(sources);
         const state = await this.state(line);
         throw new BudgetExceeded(line.scope, state.remainingMicroUsd, amountMicroUsd, model);
       }
@@ -213,18 +214,38 @@ export class BudgetLedger {
         await transactWithRetry(this.doc, { TransactItems: items });
       }
     } catch (e) {
-      const failed = failedItem(e);
+      const failed = failedItems(e);
       if (failed === undefined) throw e;
-      const line = lines[failed.index];
-      if (line) {
-        const used = usedOf(failed.item);
-        throw new BudgetExceeded(line.scope, line.limitMicroUsd - used, amountMicroUsd, model);
-      }
-      const source = sources[failed.index - lines.length - (hold ? 1 : 0)];
-      if (source) throw new LimitChanged(source);
-      throw e;
+      const firstSource = lines.length + (hold ? 1 : 0);
+      const moved = failed.find((f) => f.index >= firstSource);
+      if (moved) throw new LimitChanged(sources[moved.index - firstSource]!);
+      const lineFailure = failed.find((f) => f.index < lines.length);
+      if (!lineFailure) throw e;
+      // A refusal must rest on current limits; not every engine reports every failed condition.
+      await this.checkSources(sources);
+      const line = lines[lineFailure.index]!;
+      throw new BudgetExceeded(
+        line.scope,
+        line.limitMicroUsd - usedOf(lineFailure.item),
+        amountMicroUsd,
+        model,
+      );
     }
     return { lines, amountMicroUsd, ...(hold ? { hold } : {}) };
+  }
+
+  /** Throws LimitChanged if a limit source no longer holds the value it was read with. */
+  private async checkSources(sources: LimitSource[]): Promise<void> {
+    if (!sources.length) return;
+    try {
+      await transactWithRetry(this.doc, {
+        TransactItems: sources.map((source) => ({ ConditionCheck: this.sourceCheck(source) })),
+      });
+    } catch (e) {
+      const failed = failedItems(e);
+      if (!failed?.length) throw e;
+      throw new LimitChanged(sources[failed[0]!.index]!);
+    }
   }
 
   /**
@@ -236,8 +257,7 @@ export class BudgetLedger {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :h)',
-        FilterExpression:
-          'staleAt < :now AND attribute_not_exists(settledAt) AND attribute_not_exists(releasedAt)',
+        FilterExpression: 'staleAt < :now',
         ExpressionAttributeValues: { ':pk': holdPartition, ':h': 'HOLD#', ':now': this.now() },
         ConsistentRead: true,
       }),
@@ -250,15 +270,18 @@ export class BudgetLedger {
         await transactWithRetry(this.doc, {
           TransactItems: [
             {
-              Update: {
+              Delete: {
                 TableName: this.tableName,
                 Key: { PK: item['PK'], SK: item['SK'] },
-                UpdateExpression: 'SET releasedAt = :now, #ttl = :ttl',
-                ConditionExpression: `${OPEN_HOLD} AND staleAt < :now`,
-                ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-                ExpressionAttributeValues: { ':now': this.now(), ':ttl': this.closedHoldTtl() },
+                ConditionExpression: 'attribute_exists(PK) AND staleAt < :now',
+                ExpressionAttributeValues: { ':now': this.now() },
               },
             },
+            this.closedHoldPut(
+              { PK: String(item['PK']), SK: String(item['SK']) },
+              'released',
+              Number(item['amountMicroUsd']),
+            ),
             ...lineKeys.map((key) => this.lineUpdate(key, amount, 0)),
           ],
         });
@@ -275,9 +298,9 @@ export class BudgetLedger {
    * Turns a reservation into spend, through `commit` (which writes the given
    * items in one transaction with the usage record): retried with jittered
    * backoff while it loses to contention or the table is unreachable, until the
-   * hold goes stale. Idempotent: the hold records that it settled, so an attempt
-   * whose answer was lost is seen to have landed and is not booked twice; a hold
-   * already given back by a sweep gets the spend alone.
+   * hold goes stale. Idempotent: settling closes the hold (its `HOLD-SETTLED#`
+   * item), so an attempt whose answer was lost is seen to have landed and is not
+   * booked twice; a hold already given back by a sweep gets the spend alone.
    */
   async settle(
     reservation: Reservation,
@@ -325,38 +348,54 @@ export class BudgetLedger {
     const overrun = Math.max(0, actualMicroUsd - reservation.amountMicroUsd);
     return [
       ...reservation.lines.map((line) => this.lineUpdate(line.key, reserved, actualMicroUsd, overrun)),
-      ...(reservation.hold
+      ...(reservation.hold && !afterRelease
         ? [
             {
-              Update: {
+              Delete: {
                 TableName: this.tableName,
                 Key: reservation.hold,
-                UpdateExpression: 'SET settledAt = :now, settledMicroUsd = :spent, #ttl = :ttl',
-                ConditionExpression: afterRelease
-                  ? 'attribute_exists(releasedAt) AND attribute_not_exists(settledAt)'
-                  : OPEN_HOLD,
-                ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-                ExpressionAttributeValues: {
-                  ':now': this.now(),
-                  ':spent': actualMicroUsd,
-                  ':ttl': this.closedHoldTtl(),
-                },
+                ConditionExpression: 'attribute_exists(PK)',
               },
             },
           ]
         : []),
+      ...(reservation.hold ? [this.closedHoldPut(reservation.hold, 'settled', actualMicroUsd)] : []),
     ];
+  }
+
+  /**
+   * How a hold ended, as its own item beside the partition's open holds (so a
+   * sweep's query reads only open ones). Its put is conditional: a second
+   * settle of the same hold fails on it, and then finds it.
+   */
+  private closedHoldPut(
+    hold: { PK: string; SK: string },
+    how: 'settled' | 'released',
+    amountMicroUsd: number,
+  ): TransactWriteItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...closedHoldKey(hold, how),
+          entity: 'budget-hold-closed',
+          amountMicroUsd,
+          at: this.now(),
+          [TTL_ATTRIBUTE]: Math.floor(this.now() / 1000) + CLOSED_HOLD_TTL_SECONDS,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    };
   }
 
   /** Whether a hold is still open, settled, or was given back by a sweep. */
   async holdState(hold: { PK: string; SK: string }): Promise<'open' | 'settled' | 'released' | 'missing'> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: hold, ConsistentRead: true }),
-    );
-    if (!out.Item) return 'missing';
-    if (out.Item['settledAt'] !== undefined) return 'settled';
-    if (out.Item['releasedAt'] !== undefined) return 'released';
-    return 'open';
+    const exists = async (Key: { PK: string; SK: string }) =>
+      !!(await this.doc.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }))).Item;
+    if (await exists(closedHoldKey(hold, 'settled'))) return 'settled';
+    if (await exists(hold)) return 'open';
+    if (await exists(closedHoldKey(hold, 'released'))) return 'released';
+    return 'missing';
   }
 
   /** Releases `reserved` and books `spent` (of which `overrun` was beyond the reservation) on one budget line. */
@@ -424,10 +463,6 @@ export class BudgetLedger {
     };
   }
 
-  private closedHoldTtl(): number {
-    return Math.floor(this.now() / 1000) + CLOSED_HOLD_TTL_SECONDS;
-  }
-
   /**
    * Raises a task's budget to `newLimitMicroUsd`. Budget items hold what is
    * used, not what is left, so the task item is the one place the limit lives:
@@ -477,8 +512,13 @@ export class BudgetLedger {
   }
 }
 
-const OPEN_HOLD =
-  'attribute_exists(PK) AND attribute_not_exists(settledAt) AND attribute_not_exists(releasedAt)';
+/** `HOLD#<id>` while open; `HOLD-SETTLED#<id>` or `HOLD-RELEASED#<id>` once it ended. */
+function closedHoldKey(hold: { PK: string; SK: string }, how: 'settled' | 'released') {
+  return {
+    PK: hold.PK,
+    SK: hold.SK.replace(/^HOLD#/, how === 'settled' ? 'HOLD-SETTLED#' : 'HOLD-RELEASED#'),
+  };
+}
 
 /** Errors a settle must not retry: its request is wrong, not unlucky. */
 const PERMANENT = new Set([
@@ -516,16 +556,15 @@ function usedOf(item: Record<string, unknown> | undefined): number {
   return typeof used === 'number' ? used : 0;
 }
 
-/** Which item's condition failed, and that item as it was, from either error shape. */
-function failedItem(e: unknown): { index: number; item: Record<string, unknown> | undefined } | undefined {
+/** Which items' conditions failed, with each item as it was, from either error shape; undefined if none did. */
+function failedItems(e: unknown): { index: number; item: Record<string, unknown> | undefined }[] | undefined {
   if ((e as Error)?.name === 'ConditionalCheckFailedException') {
     const item = (e as { Item?: Record<string, never> }).Item;
-    return { index: 0, item: item ? unmarshall(item) : undefined };
+    return [{ index: 0, item: item ? unmarshall(item) : undefined }];
   }
   if (!(e instanceof TransactionCanceledException)) return undefined;
-  const reasons = e.CancellationReasons ?? [];
-  const index = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-  if (index < 0) return undefined;
-  const item = reasons[index]!.Item;
-  return { index, item: item ? unmarshall(item) : undefined };
+  const failed = (e.CancellationReasons ?? []).flatMap((r, index) =>
+    r.Code === 'ConditionalCheckFailed' ? [{ index, item: r.Item ? unmarshall(r.Item) : undefined }] : [],
+  );
+  return failed.length ? failed : undefined;
 }

@@ -11,7 +11,6 @@ import {
   type LimitSource,
   type Reservation,
 } from './budget-ledger';
-import { BudgetExceeded } from './errors';
 import type { CallContext } from './types';
 
 export type NewUsageRecord = Omit<UsageRecord, 'id' | 'at'>;
@@ -129,9 +128,10 @@ export class StoreMeter implements UsageMeter {
   }
 
   /**
-   * Reserves against the limits as cached; when the transaction finds one moved,
-   * or refuses the call, reads them afresh and tries again, so a raised budget is
-   * never refused on a stale read and a lowered one never admits a call.
+   * Reserves against the limits as cached; when the transaction finds one moved
+   * it reads them afresh and tries again, so a raised budget is never refused on
+   * a stale read and a lowered one never admits a call (the ledger refuses only
+   * on limits it has checked are current).
    */
   async reserve(account: CallAccount, amountMicroUsd: number, model: string): Promise<Reservation> {
     for (let attempt = 0; ; attempt++) {
@@ -145,9 +145,8 @@ export class StoreMeter implements UsageMeter {
         );
       } catch (e) {
         const owner = this.owners.get(account);
-        if (!(e instanceof LimitChanged || e instanceof BudgetExceeded) || !owner || attempt >= 3) throw e;
+        if (!(e instanceof LimitChanged) || !owner || attempt >= 3) throw e;
         const fresh = await this.account(owner.context, owner.profile, true);
-        if (e instanceof BudgetExceeded && sameLimits(fresh, account)) throw e;
         account.lines = fresh.lines;
         account.sources = fresh.sources;
       }
@@ -216,10 +215,6 @@ export class StoreMeter implements UsageMeter {
 
 function opt(value: number | undefined): { value?: number } {
   return value === undefined ? {} : { value };
-}
-
-function sameLimits(a: CallAccount, b: CallAccount): boolean {
-  return JSON.stringify([a.lines, a.sources]) === JSON.stringify([b.lines, b.sources]);
 }
 
 /** Records in memory, no budgets: for measuring and testing routing alone. */
