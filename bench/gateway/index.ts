@@ -9,9 +9,11 @@
  *    answers at once, minus calling that provider directly. This is the
  *    overhead the target (p95 under 1 ms) is about; HTTP noise would drown it in 1.
  * 3. One routing decision (rankModels) on its own.
- *
- * DynamoDB metering is not in these numbers: it is a separate network hop
- * (~1-2 ms to DynamoDB in-region) that a direct SDK call would not make either.
+ * 4. The whole call as production runs it: the same HTTP call through the
+ *    gateway with the store-backed meter on DynamoDB Local, against all three
+ *    budgets (the task's, the employee's share, the tenant's month), next to
+ *    the bare call (in-memory meter), alternating; with the DynamoDB requests
+ *    each budgeted call made.
  */
 import { EmployeeProfile } from '@techteam/shared/domain';
 import { Catalog } from '@techteam/shared/gateway/catalog';
@@ -19,7 +21,8 @@ import { ModelGateway } from '@techteam/shared/gateway/gateway';
 import { OpenAIProvider } from '@techteam/shared/gateway/providers/openai';
 import { rankModels } from '@techteam/shared/gateway/router';
 import type { ModelProvider, ModelRequest } from '@techteam/shared/gateway/types';
-import { MemoryMeter } from '@techteam/shared/gateway/usage-meter';
+import { MemoryMeter, StoreMeter } from '@techteam/shared/gateway/usage-meter';
+import { createDocumentClient, ensureTable, Store, startLocalDynamo } from '@techteam/shared/store';
 import { startFakeOpenAI } from '@techteam/shared/testing/fake-openai-server';
 import OpenAI from 'openai';
 
@@ -46,20 +49,22 @@ const messages = [
   { role: 'user' as const, content: 'Write a slugify function in Python with tests. '.repeat(40) },
 ];
 
-function call() {
+function call(taskId = 'tsk_bench', who = profile) {
   return {
-    profile,
+    profile: who,
     preference: 'balanced' as const,
     system: 'You are Dev.',
     messages,
     maxOutputTokens: 1024,
-    context: { tenantId: 'bench', taskId: 'tsk_bench', employeeId: 'dev' },
+    context: { tenantId: 'bench', taskId, employeeId: 'dev' },
   };
 }
 
 export async function main(args: string[]): Promise<void> {
   const callsArg = args.indexOf('--calls');
   const n = callsArg >= 0 ? Number(args[callsArg + 1]) : 2_000;
+  const budgetedArg = args.indexOf('--budgeted-calls');
+  const nb = budgetedArg >= 0 ? Number(args[budgetedArg + 1]) : 1_000;
   const catalog = Catalog.shipped();
 
   // 1. over HTTP
@@ -137,6 +142,9 @@ export async function main(args: string[]): Promise<void> {
   }
   const perDecision = (performance.now() - t) / decisions;
 
+  // 4. the whole call, budgets included, on DynamoDB Local
+  const budgeted = await budgetedCalls(nb, catalog);
+
   console.log(`gateway bench: ${n} HTTP calls each way, ${m} in-memory calls, node ${process.version}`);
   console.log('');
   console.log('                               p50        p95        p99');
@@ -153,4 +161,92 @@ export async function main(args: string[]): Promise<void> {
     `gateway overhead alone      ${fmt(a.p50 - s.p50).padStart(9)}  ${fmt(a.p95 - s.p95).padStart(9)}  ${fmt(a.p99 - s.p99).padStart(9)}   (target: p95 < 1 ms: ${a.p95 - s.p95 < 1 ? 'met' : 'MISSED'})`,
   );
   console.log(`one routing decision        ${fmt(perDecision).padStart(9)}`);
+  console.log('');
+  console.log(
+    `the whole call, ${nb} calls each way over HTTP, budgets on DynamoDB Local (task, employee share, tenant month)`,
+  );
+  console.log('                               p50        p95        p99   DynamoDB requests per call');
+  const row = (label: string, r: { p50: number; p95: number; p99: number }, perCall: string) =>
+    console.log(
+      `${label.padEnd(28)}${fmt(r.p50).padStart(9)}  ${fmt(r.p95).padStart(9)}  ${fmt(r.p99).padStart(9)}   ${perCall}`,
+    );
+  row('bare (in-memory meter)', budgeted.bare, '0');
+  row('budgeted (store meter)', budgeted.budgeted, budgeted.requestsPerCall.toFixed(2));
+  console.log(
+    `  of which: first call of a task ${budgeted.firstCallRequests} requests (limits read once), then ${budgeted.steadyRequests} per call (reserve, settle)`,
+  );
+}
+
+/** Bare and budgeted calls alternating against one fake server, the budgeted ones on a fresh DynamoDB Local. */
+async function budgetedCalls(n: number, catalog: Catalog) {
+  const dynamo = await startLocalDynamo();
+  const server = await startFakeOpenAI();
+  try {
+    const doc = createDocumentClient({ endpoint: dynamo.endpoint });
+    let requests = 0;
+    doc.middlewareStack.add(
+      (next) => async (args) => {
+        requests++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countRequests' },
+    );
+    await ensureTable(doc, 'bench');
+    const store = new Store(doc, 'bench');
+    await store.putTenant({
+      id: 'bench',
+      name: 'Bench',
+      plan: 'team',
+      monthlyBudgetMicroUsd: 1_000_000_000_000,
+    });
+    const task = await store.createTask('bench', {
+      prompt: 'bench',
+      preference: 'balanced',
+      budgetUsd: 1_000_000,
+    });
+    const sharer = EmployeeProfile.parse({ ...profile, budgetShare: 0.5 });
+    const provider = new OpenAIProvider({ apiKey: 'sk-bench-0000', baseURL: server.url });
+    const bareGateway = new ModelGateway({
+      providers: new Map([['openai', provider]]),
+      catalog,
+      meter: new MemoryMeter(),
+    });
+    const storeGateway = new ModelGateway({
+      providers: new Map([['openai', provider]]),
+      catalog,
+      meter: new StoreMeter(store),
+    });
+    const before = requests;
+    await storeGateway.complete(call(task.id, sharer));
+    const firstCallRequests = requests - before;
+    const second = requests;
+    await storeGateway.complete(call(task.id, sharer));
+    const steadyRequests = requests - second;
+    for (let i = 0; i < 100; i++) {
+      await bareGateway.complete(call(task.id, sharer));
+      await storeGateway.complete(call(task.id, sharer));
+    }
+    const bareTimes: number[] = [];
+    const budgetedTimes: number[] = [];
+    const counted = requests;
+    for (let i = 0; i < n; i++) {
+      let t = performance.now();
+      await bareGateway.complete(call(task.id, sharer));
+      bareTimes.push(performance.now() - t);
+      t = performance.now();
+      await storeGateway.complete(call(task.id, sharer));
+      budgetedTimes.push(performance.now() - t);
+      server.requests.length = 0;
+    }
+    return {
+      bare: stats(bareTimes),
+      budgeted: stats(budgetedTimes),
+      requestsPerCall: (requests - counted) / n,
+      firstCallRequests,
+      steadyRequests,
+    };
+  } finally {
+    await server.close();
+    await dynamo.stop();
+  }
 }

@@ -52,6 +52,17 @@ export const TaskEvent = z.discriminatedUnion('type', [
   }),
   z.object({
     ...base,
+    /** A call cost more than the worst case reserved for it; the difference is booked against its budgets. */
+    type: z.literal('budget_overrun'),
+    stepId: z.optional(z.string()),
+    employee: z.string(),
+    ...modelRef,
+    reservedMicroUsd: z.int().check(z.nonnegative()),
+    costMicroUsd: z.int().check(z.nonnegative()),
+    overrunMicroUsd: z.int().check(z.positive()),
+  }),
+  z.object({
+    ...base,
     type: z.literal('step_finished'),
     stepId: z.string(),
     employee: z.string(),

@@ -84,6 +84,34 @@ describe('budgets: reserve, then settle (DynamoDB Local)', () => {
     expect(after.totals.costMicroUsd).toBe(spent);
   });
 
+  it('lets 200 concurrent calls of an employee with a share never spend past a month that fits 10 of them', async () => {
+    const store = await freshStore();
+    await store.putTenant({ id: 'acme', name: 'Acme', plan: 'team', monthlyBudgetMicroUsd: worstCase * 10 });
+    const task = await store.createTask('acme', { prompt: 'p', preference: 'balanced', budgetUsd: 1_000 });
+    const gw = new ModelGateway({
+      providers: new Map([['anthropic', provider]]),
+      catalog,
+      meter: new StoreMeter(store),
+    });
+    const results = await Promise.allSettled(
+      Array.from({ length: 200 }, () =>
+        gw.complete({
+          profile: profile(0.5),
+          preference: 'balanced',
+          messages,
+          maxOutputTokens,
+          context: { tenantId: 'acme', taskId: task.id, employeeId: 'dev' },
+        }),
+      ),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => r.reason);
+    expect(ok.length).toBeGreaterThanOrEqual(10);
+    for (const e of refused) expect(e).toMatchObject({ code: 'BudgetExceeded', scope: 'tenant' });
+    const spent = (await store.listUsage('acme', task.id)).reduce((s, u) => s + u.costMicroUsd, 0);
+    expect(spent).toBeLessThanOrEqual(worstCase * 10);
+  }, 300_000);
+
   it('holds an employee to its share and the tenant to its month, naming which budget ran out', async () => {
     const store = await freshStore();
     await store.putTenant({ id: 'acme', name: 'Acme', plan: 'local', monthlyBudgetMicroUsd: worstCase * 3 });
@@ -169,6 +197,7 @@ describe('budget holds of calls whose process died', () => {
       reservedMicroUsd: 0,
       spentMicroUsd: res.costMicroUsd,
       remainingMicroUsd: task.budgetMicroUsd! - res.costMicroUsd,
+      overrunMicroUsd: 0,
     });
   });
 

@@ -4,34 +4,58 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { EmployeeProfile, Task, Tenant } from '../domain';
 import { ConcurrentUpdate, InvalidInput, NotFound } from '../errors';
 import { keys, newUlid } from '../store';
+import { TTL_ATTRIBUTE } from '../store/table';
 import { type TransactWriteItem, transactWithRetry } from '../store/transact';
 import { BudgetExceeded, type BudgetScope } from './errors';
 
-/** One budget a call counts against, with the limit to start it at if it has no item yet. */
+/** One budget a call counts against, with its limit as read for this reservation. */
 export interface BudgetLine {
   scope: BudgetScope;
   key: { PK: string; SK: string };
   limitMicroUsd: number;
-  /** An employee line's share of the task budget, kept so a raised task budget raises it too. */
-  share?: number;
+}
+
+/**
+ * Where a limit was read from (the task's `budgetMicroUsd`, the tenant's
+ * `monthlyBudgetMicroUsd`, the employee's `budgetShare`): the reservation's
+ * transaction checks it still holds that value (or, with no value, that the
+ * attribute is absent), so a limit changed since it was read is never used.
+ */
+export interface LimitSource {
+  key: { PK: string; SK: string };
+  attribute: string;
+  value?: number;
 }
 
 /** Money held for one call until it settles. */
 export interface Reservation {
   lines: BudgetLine[];
   amountMicroUsd: number;
-  /** The hold item that records it, so a reservation whose process died can be given back. */
+  /** The hold item that records it: whether it settled, was given back, or is still open. */
   hold?: { PK: string; SK: string };
 }
 
 /** A hold older than this belongs to a call that can no longer settle (its process died). */
 export const DEFAULT_HOLD_STALE_AFTER_MS = 15 * 60_000;
+/** A settled or given-back hold stays this long, so a settle retried after a lost answer sees it landed. */
+const CLOSED_HOLD_TTL_SECONDS = 24 * 60 * 60;
 
 export interface BudgetState {
   limitMicroUsd: number;
+  /** The limit minus everything reserved and spent; negative after an overrun. */
   remainingMicroUsd: number;
   reservedMicroUsd: number;
   spentMicroUsd: number;
+  /** Spend booked beyond what its calls had reserved (the provider billed more than the worst case). */
+  overrunMicroUsd: number;
+}
+
+/** A limit read from a cache changed before the reservation's transaction: read it again. */
+export class LimitChanged extends Error {
+  override readonly name = 'LimitChanged';
+  constructor(readonly source: LimitSource) {
+    super(`the limit in ${source.key.PK}/${source.key.SK}.${source.attribute} changed since it was read`);
+  }
 }
 
 /**
@@ -57,7 +81,6 @@ export function budgetLines(
         scope: 'employee',
         key: keys.employeeBudget(task.tenantId, task.id, profile.id),
         limitMicroUsd: Math.floor(task.budgetMicroUsd * profile.budgetShare),
-        share: profile.budgetShare,
       });
     }
   }
@@ -71,38 +94,79 @@ export function budgetLines(
   return lines;
 }
 
+export interface BudgetLedgerOptions {
+  now?: () => number;
+  staleAfterMs?: number;
+  /** Waits between settle attempts (tests make it instant). */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
 /**
- * Budgets as DynamoDB items holding `remainingMicroUsd`. A condition expression
- * cannot do arithmetic, so the item keeps the remainder itself: reserving is
- * "remaining >= amount, then subtract" in one conditional write across every
- * line at once, which is what makes concurrent calls unable to overrun a budget.
+ * Budgets as DynamoDB items holding what is used of them (`usedMicroUsd`:
+ * reserved plus spent), never a remainder computed from a limit: the limit is
+ * read at each reservation, so a budget changed mid-month or mid-task counts at
+ * the next call. A condition cannot do arithmetic, so the caller turns the limit
+ * into a ceiling (`used <= limit - amount`); reserving is that condition and an
+ * ADD, across every line at once, in one conditional write, which is what keeps
+ * concurrent calls from overrunning a budget.
  */
 export class BudgetLedger {
+  private readonly now: () => number;
+  private readonly staleAfterMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly now: () => number = Date.now,
-    private readonly staleAfterMs = DEFAULT_HOLD_STALE_AFTER_MS,
-  ) {}
+    options: BudgetLedgerOptions | (() => number) = {},
+  ) {
+    const o = typeof options === 'function' ? { now: options } : options;
+    this.now = o.now ?? Date.now;
+    this.staleAfterMs = o.staleAfterMs ?? DEFAULT_HOLD_STALE_AFTER_MS;
+    this.sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.random = o.random ?? Math.random;
+  }
 
   /**
    * Holds `amountMicroUsd` against every line, or none of them, and records the
-   * hold in `holdPartition` (the task's) in the same transaction. Throws
-   * BudgetExceeded naming the first budget that cannot cover it, after giving
-   * back the stale holds of calls whose process died, if that was the reason.
+   * hold in `holdPartition` (the task's) in the same transaction, which also
+   * checks every limit source. Throws BudgetExceeded naming the first budget
+   * that cannot cover it (after giving back the stale holds of calls whose
+   * process died, if that was the reason), LimitChanged if a source moved.
    */
   async reserve(
     lines: BudgetLine[],
     amountMicroUsd: number,
     model: string,
     holdPartition?: string,
+    sources: LimitSource[] = [],
   ): Promise<Reservation> {
     try {
-      return await this.tryReserve(lines, amountMicroUsd, model, holdPartition);
+      return await this.reserveThroughContention(lines, amountMicroUsd, model, holdPartition, sources);
     } catch (e) {
       if (!(e instanceof BudgetExceeded) || !holdPartition) throw e;
       if ((await this.releaseStaleHolds(holdPartition)) === 0) throw e;
-      return this.tryReserve(lines, amountMicroUsd, model, holdPartition);
+      return this.tryReserve(lines, amountMicroUsd, model, holdPartition, sources);
+    }
+  }
+
+  /** Many calls of one task reserve against the same items at once: losing to another is not a refusal. */
+  private async reserveThroughContention(
+    lines: BudgetLine[],
+    amountMicroUsd: number,
+    model: string,
+    holdPartition: string | undefined,
+    sources: LimitSource[],
+  ): Promise<Reservation> {
+    for (let round = 0; ; round++) {
+      try {
+        return await this.tryReserve(lines, amountMicroUsd, model, holdPartition, sources);
+      } catch (e) {
+        if (!conflictOnly(e) || round >= 5) throw e;
+        await this.sleep(this.random() * 100 * (round + 1));
+      }
     }
   }
 
@@ -111,53 +175,82 @@ export class BudgetLedger {
     amountMicroUsd: number,
     model: string,
     holdPartition: string | undefined,
+    sources: LimitSource[],
   ): Promise<Reservation> {
-    if (!lines.length) return { lines, amountMicroUsd };
     for (const line of lines) {
       if (line.limitMicroUsd < amountMicroUsd) {
+        await this.checkSources(sources);
         const state = await this.state(line);
         throw new BudgetExceeded(line.scope, state.remainingMicroUsd, amountMicroUsd, model);
       }
     }
-    const hold = holdPartition ? { PK: holdPartition, SK: `HOLD#${newUlid(this.now())}` } : undefined;
-    const updates = lines.map((line) => this.reserveUpdate(line, amountMicroUsd));
+    const hold =
+      holdPartition && lines.length ? { PK: holdPartition, SK: `HOLD#${newUlid(this.now())}` } : undefined;
+    const items: TransactWriteItem[] = [
+      ...lines.map((line) => ({ Update: this.reserveUpdate(line, amountMicroUsd) })),
+      ...(hold
+        ? [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...hold,
+                  entity: 'budget-hold',
+                  amountMicroUsd,
+                  lines: lines.map((l) => l.key),
+                  staleAt: this.now() + this.staleAfterMs,
+                },
+              },
+            },
+          ]
+        : []),
+      ...sources.map((source) => ({ ConditionCheck: this.sourceCheck(source) })),
+    ];
+    if (!items.length) return { lines, amountMicroUsd };
     try {
-      if (updates.length === 1 && !hold) {
-        await this.doc.send(new UpdateCommand(updates[0]!));
+      if (items.length === 1 && items[0]!.Update) {
+        await this.doc.send(new UpdateCommand(items[0]!.Update));
       } else {
-        await transactWithRetry(this.doc, {
-          TransactItems: [
-            ...updates.map((u) => ({ Update: u })),
-            ...(hold
-              ? [
-                  {
-                    Put: {
-                      TableName: this.tableName,
-                      Item: {
-                        ...hold,
-                        entity: 'budget-hold',
-                        amountMicroUsd,
-                        lines: lines.map((l) => l.key),
-                        staleAt: this.now() + this.staleAfterMs,
-                      },
-                    },
-                  },
-                ]
-              : []),
-          ],
-        });
+        await transactWithRetry(this.doc, { TransactItems: items });
       }
     } catch (e) {
-      const failed = failedLine(e, lines);
-      if (!failed) throw e;
-      throw new BudgetExceeded(failed.line.scope, failed.remaining, amountMicroUsd, model);
+      const failed = failedItems(e);
+      if (failed === undefined) throw e;
+      const firstSource = lines.length + (hold ? 1 : 0);
+      const moved = failed.find((f) => f.index >= firstSource);
+      if (moved) throw new LimitChanged(sources[moved.index - firstSource]!);
+      const lineFailure = failed.find((f) => f.index < lines.length);
+      if (!lineFailure) throw e;
+      // A refusal must rest on current limits; not every engine reports every failed condition.
+      await this.checkSources(sources);
+      const line = lines[lineFailure.index]!;
+      throw new BudgetExceeded(
+        line.scope,
+        line.limitMicroUsd - usedOf(lineFailure.item),
+        amountMicroUsd,
+        model,
+      );
     }
     return { lines, amountMicroUsd, ...(hold ? { hold } : {}) };
   }
 
+  /** Throws LimitChanged if a limit source no longer holds the value it was read with. */
+  private async checkSources(sources: LimitSource[]): Promise<void> {
+    if (!sources.length) return;
+    try {
+      await transactWithRetry(this.doc, {
+        TransactItems: sources.map((source) => ({ ConditionCheck: this.sourceCheck(source) })),
+      });
+    } catch (e) {
+      const failed = failedItems(e);
+      if (!failed?.length) throw e;
+      throw new LimitChanged(sources[failed[0]!.index]!);
+    }
+  }
+
   /**
-   * Gives back every hold in the partition that is past its stale time: the
-   * call that made it died before it could settle. Returns how many.
+   * Gives back every open hold in the partition that is past its stale time:
+   * the call that made it died before it could settle. Returns how many.
    */
   async releaseStaleHolds(holdPartition: string): Promise<number> {
     const out = await this.doc.send(
@@ -172,7 +265,7 @@ export class BudgetLedger {
     let released = 0;
     for (const item of out.Items ?? []) {
       const amount = Number(item['amountMicroUsd']);
-      const keys = item['lines'] as { PK: string; SK: string }[];
+      const lineKeys = item['lines'] as { PK: string; SK: string }[];
       try {
         await transactWithRetry(this.doc, {
           TransactItems: [
@@ -180,10 +273,16 @@ export class BudgetLedger {
               Delete: {
                 TableName: this.tableName,
                 Key: { PK: item['PK'], SK: item['SK'] },
-                ConditionExpression: 'attribute_exists(PK)',
+                ConditionExpression: 'attribute_exists(PK) AND staleAt < :now',
+                ExpressionAttributeValues: { ':now': this.now() },
               },
             },
-            ...keys.map((key) => this.lineUpdate(key, amount, 0)),
+            this.closedHoldPut(
+              { PK: String(item['PK']), SK: String(item['SK']) },
+              'released',
+              Number(item['amountMicroUsd']),
+            ),
+            ...lineKeys.map((key) => this.lineUpdate(key, amount, 0)),
           ],
         });
         released++;
@@ -196,20 +295,60 @@ export class BudgetLedger {
   }
 
   /**
-   * The writes that turn a reservation into spend: they go in the same
-   * transaction as the usage record. The hold's deletion is conditional: if it
-   * is gone, a sweep already gave the reservation back, and `afterRelease`
-   * writes are the ones to use instead (spend only).
+   * Turns a reservation into spend, through `commit` (which writes the given
+   * items in one transaction with the usage record): retried with jittered
+   * backoff while it loses to contention or the table is unreachable, until the
+   * hold goes stale. Idempotent: settling closes the hold (its `HOLD-SETTLED#`
+   * item), so an attempt whose answer was lost is seen to have landed and is not
+   * booked twice; a hold already given back by a sweep gets the spend alone.
+   */
+  async settle(
+    reservation: Reservation,
+    actualMicroUsd: number,
+    commit: (writes: TransactWriteItem[]) => Promise<void>,
+  ): Promise<void> {
+    const deadline = this.now() + this.staleAfterMs;
+    let afterRelease = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await commit(this.settleWrites(reservation, actualMicroUsd, afterRelease));
+        return;
+      } catch (e) {
+        if (reservation.hold && conditionFailed(e)) {
+          const hold = await this.holdState(reservation.hold);
+          if (hold === 'settled') return;
+          if (hold === 'released' && !afterRelease) {
+            afterRelease = true;
+            continue;
+          }
+          throw e;
+        }
+        if (!mayRetry(e) || this.now() >= deadline) throw e;
+        await this.sleep(this.random() * Math.min(1_000, 20 * 2 ** Math.min(attempt, 10)));
+      }
+    }
+  }
+
+  /** Gives a reservation back whole: the call consumed nothing. */
+  release(reservation: Reservation): Promise<void> {
+    return this.settle(reservation, 0, async (writes) => {
+      if (writes.length === 1) await this.doc.send(new UpdateCommand(writes[0]!.Update!));
+      else if (writes.length) await transactWithRetry(this.doc, { TransactItems: writes });
+    });
+  }
+
+  /**
+   * The writes that settle a reservation at `actualMicroUsd`: release what was
+   * reserved and book what was spent, even beyond the reservation (an overrun,
+   * which the next reservation sees), and close the hold. With `afterRelease`
+   * a sweep already gave the reservation back: book the spend only.
    */
   settleWrites(reservation: Reservation, actualMicroUsd: number, afterRelease = false): TransactWriteItem[] {
-    if (afterRelease) {
-      return reservation.lines.map((line) => this.lineUpdate(line.key, 0, actualMicroUsd));
-    }
+    const reserved = afterRelease ? 0 : reservation.amountMicroUsd;
+    const overrun = Math.max(0, actualMicroUsd - reservation.amountMicroUsd);
     return [
-      ...reservation.lines.map((line) =>
-        this.lineUpdate(line.key, reservation.amountMicroUsd, actualMicroUsd),
-      ),
-      ...(reservation.hold
+      ...reservation.lines.map((line) => this.lineUpdate(line.key, reserved, actualMicroUsd, overrun)),
+      ...(reservation.hold && !afterRelease
         ? [
             {
               Delete: {
@@ -220,33 +359,62 @@ export class BudgetLedger {
             },
           ]
         : []),
+      ...(reservation.hold ? [this.closedHoldPut(reservation.hold, 'settled', actualMicroUsd)] : []),
     ];
   }
 
-  /** Gives a reservation back whole: the call consumed nothing. */
-  async release(reservation: Reservation): Promise<void> {
-    const writes = this.settleWrites(reservation, 0);
-    try {
-      if (writes.length === 1) await this.doc.send(new UpdateCommand(writes[0]!.Update!));
-      else if (writes.length) await transactWithRetry(this.doc, { TransactItems: writes });
-    } catch (e) {
-      // The hold was already swept: the reservation is back, nothing to do.
-      if (!(e instanceof TransactionCanceledException) || !reservation.hold) throw e;
-    }
+  /**
+   * How a hold ended, as its own item beside the partition's open holds (so a
+   * sweep's query reads only open ones). Its put is conditional: a second
+   * settle of the same hold fails on it, and then finds it.
+   */
+  private closedHoldPut(
+    hold: { PK: string; SK: string },
+    how: 'settled' | 'released',
+    amountMicroUsd: number,
+  ): TransactWriteItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...closedHoldKey(hold, how),
+          entity: 'budget-hold-closed',
+          amountMicroUsd,
+          at: this.now(),
+          [TTL_ATTRIBUTE]: Math.floor(this.now() / 1000) + CLOSED_HOLD_TTL_SECONDS,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    };
   }
 
-  /** Releases `reserved` and books `spent` on one budget line. */
-  private lineUpdate(key: { PK: string; SK: string }, reserved: number, spent: number): TransactWriteItem {
+  /** Whether a hold is still open, settled, or was given back by a sweep. */
+  async holdState(hold: { PK: string; SK: string }): Promise<'open' | 'settled' | 'released' | 'missing'> {
+    const exists = async (Key: { PK: string; SK: string }) =>
+      !!(await this.doc.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }))).Item;
+    if (await exists(closedHoldKey(hold, 'settled'))) return 'settled';
+    if (await exists(hold)) return 'open';
+    if (await exists(closedHoldKey(hold, 'released'))) return 'released';
+    return 'missing';
+  }
+
+  /** Releases `reserved` and books `spent` (of which `overrun` was beyond the reservation) on one budget line. */
+  private lineUpdate(
+    key: { PK: string; SK: string },
+    reserved: number,
+    spent: number,
+    overrun = 0,
+  ): TransactWriteItem {
     return {
       Update: {
         TableName: this.tableName,
         Key: key,
-        UpdateExpression:
-          'SET remainingMicroUsd = remainingMicroUsd + :release ADD reservedMicroUsd :unreserve, spentMicroUsd :spent',
+        UpdateExpression: `ADD usedMicroUsd :used, reservedMicroUsd :unreserve, spentMicroUsd :spent${overrun ? ', overrunMicroUsd :overrun' : ''}`,
         ExpressionAttributeValues: {
-          ':release': reserved - spent,
+          ':used': spent - reserved,
           ':unreserve': -reserved,
           ':spent': spent,
+          ...(overrun ? { ':overrun': overrun } : {}),
         },
       },
     };
@@ -256,7 +424,14 @@ export class BudgetLedger {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: line.key, ConsistentRead: true }),
     );
-    return stateOf(out.Item, line.limitMicroUsd);
+    const n = (v: unknown) => (typeof v === 'number' ? v : 0);
+    return {
+      limitMicroUsd: line.limitMicroUsd,
+      remainingMicroUsd: line.limitMicroUsd - n(out.Item?.['usedMicroUsd']),
+      reservedMicroUsd: n(out.Item?.['reservedMicroUsd']),
+      spentMicroUsd: n(out.Item?.['spentMicroUsd']),
+      overrunMicroUsd: n(out.Item?.['overrunMicroUsd']),
+    };
   }
 
   private reserveUpdate(line: BudgetLine, amountMicroUsd: number) {
@@ -264,30 +439,34 @@ export class BudgetLedger {
       TableName: this.tableName,
       Key: line.key,
       UpdateExpression:
-        'SET remainingMicroUsd = if_not_exists(remainingMicroUsd, :limit) - :amount, ' +
-        'limitMicroUsd = if_not_exists(limitMicroUsd, :limit), entity = :entity, #scope = :scope' +
-        (line.share !== undefined ? ', #share = if_not_exists(#share, :share) ' : ' ') +
-        'ADD reservedMicroUsd :amount',
-      ConditionExpression: 'attribute_not_exists(remainingMicroUsd) OR remainingMicroUsd >= :amount',
+        'SET entity = :entity, #scope = :scope, limitMicroUsd = :limit ADD usedMicroUsd :amount, reservedMicroUsd :amount',
+      ConditionExpression: 'attribute_not_exists(usedMicroUsd) OR usedMicroUsd <= :ceiling',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-      ExpressionAttributeNames: {
-        '#scope': 'scope',
-        ...(line.share !== undefined ? { '#share': 'share' } : {}),
-      },
+      ExpressionAttributeNames: { '#scope': 'scope' },
       ExpressionAttributeValues: {
         ':limit': line.limitMicroUsd,
+        ':ceiling': line.limitMicroUsd - amountMicroUsd,
         ':amount': amountMicroUsd,
         ':entity': 'budget',
         ':scope': line.scope,
-        ...(line.share !== undefined ? { ':share': line.share } : {}),
       },
     };
   }
 
+  private sourceCheck(source: LimitSource) {
+    return {
+      TableName: this.tableName,
+      Key: source.key,
+      ConditionExpression: source.value === undefined ? 'attribute_not_exists(#a)' : '#a = :v',
+      ExpressionAttributeNames: { '#a': source.attribute },
+      ...(source.value === undefined ? {} : { ExpressionAttributeValues: { ':v': source.value } }),
+    };
+  }
+
   /**
-   * Raises a task's budget to `newLimitMicroUsd`: the task, its budget item and
-   * every employee share of it, in one transaction, each conditional on the
-   * limit it had, so a raise never races a reservation into an overrun.
+   * Raises a task's budget to `newLimitMicroUsd`. Budget items hold what is
+   * used, not what is left, so the task item is the one place the limit lives:
+   * the next reservation reads it (and checks it in its transaction).
    */
   async raiseTaskBudget(tenantId: string, taskId: string, newLimitMicroUsd: number): Promise<void> {
     const taskKey = keys.task(tenantId, taskId);
@@ -315,92 +494,77 @@ export class BudgetLedger {
         [{ path: 'budgetUsd', message: `the task is ${status}` }],
       );
     }
-    const shares = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :e)',
-        ExpressionAttributeValues: { ':pk': taskKey.PK, ':e': 'BUDGET#EMP#' },
-        ConsistentRead: true,
-      }),
-    );
-    const raise = (key: { PK: string; SK: string }, from: number, to: number, scope: BudgetScope) => ({
-      Update: {
-        TableName: this.tableName,
-        Key: key,
-        UpdateExpression:
-          'SET limitMicroUsd = :to, remainingMicroUsd = if_not_exists(remainingMicroUsd, :from) + :delta, entity = :entity, #scope = :scope',
-        ConditionExpression: 'attribute_not_exists(limitMicroUsd) OR limitMicroUsd = :from',
-        ExpressionAttributeNames: { '#scope': 'scope' },
-        ExpressionAttributeValues: {
-          ':from': from,
-          ':to': to,
-          ':delta': to - from,
-          ':entity': 'budget',
-          ':scope': scope,
-        },
-      },
-    });
     try {
-      await transactWithRetry(this.doc, {
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: taskKey,
-              UpdateExpression: 'SET budgetMicroUsd = :to',
-              ConditionExpression: 'budgetMicroUsd = :from',
-              ExpressionAttributeValues: { ':from': old, ':to': newLimitMicroUsd },
-            },
-          },
-          raise(keys.taskBudget(tenantId, taskId), old, newLimitMicroUsd, 'task'),
-          ...(shares.Items ?? [])
-            .filter((i) => typeof i['share'] === 'number')
-            .map((i) =>
-              raise(
-                { PK: String(i['PK']), SK: String(i['SK']) },
-                Number(i['limitMicroUsd']),
-                Math.floor(newLimitMicroUsd * Number(i['share'])),
-                'employee',
-              ),
-            ),
-        ],
-      });
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: taskKey,
+          UpdateExpression: 'SET budgetMicroUsd = :to',
+          ConditionExpression: 'budgetMicroUsd = :from',
+          ExpressionAttributeValues: { ':from': old, ':to': newLimitMicroUsd },
+        }),
+      );
     } catch (e) {
-      if (e instanceof TransactionCanceledException)
+      if ((e as Error)?.name === 'ConditionalCheckFailedException')
         throw new ConcurrentUpdate(`the budget of task ${taskId}`, String(old));
       throw e;
     }
   }
 }
 
-function stateOf(item: Record<string, unknown> | undefined, limit: number): BudgetState {
-  const n = (v: unknown, d: number) => (typeof v === 'number' ? v : d);
+/** `HOLD#<id>` while open; `HOLD-SETTLED#<id>` or `HOLD-RELEASED#<id>` once it ended. */
+function closedHoldKey(hold: { PK: string; SK: string }, how: 'settled' | 'released') {
   return {
-    limitMicroUsd: n(item?.['limitMicroUsd'], limit),
-    remainingMicroUsd: n(item?.['remainingMicroUsd'], limit),
-    reservedMicroUsd: n(item?.['reservedMicroUsd'], 0),
-    spentMicroUsd: n(item?.['spentMicroUsd'], 0),
+    PK: hold.PK,
+    SK: hold.SK.replace(/^HOLD#/, how === 'settled' ? 'HOLD-SETTLED#' : 'HOLD-RELEASED#'),
   };
 }
 
-/** Which line's condition failed, and what it had left, from either error shape. */
-function failedLine(e: unknown, lines: BudgetLine[]): { line: BudgetLine; remaining: number } | undefined {
+/** Errors a settle must not retry: its request is wrong, not unlucky. */
+const PERMANENT = new Set([
+  'ValidationException',
+  'ResourceNotFoundException',
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+  'SerializationException',
+  'ItemCollectionSizeLimitExceededException',
+]);
+
+function mayRetry(e: unknown): boolean {
+  return !PERMANENT.has((e as Error)?.name) && !conditionFailed(e);
+}
+
+function conditionFailed(e: unknown): boolean {
+  if ((e as Error)?.name === 'ConditionalCheckFailedException') return true;
+  return (
+    e instanceof TransactionCanceledException &&
+    (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')
+  );
+}
+
+function conflictOnly(e: unknown): boolean {
+  if (!(e instanceof TransactionCanceledException))
+    return (e as Error)?.name === 'TransactionConflictException';
+  const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+  return (
+    codes.includes('TransactionConflict') && codes.every((c) => c === 'TransactionConflict' || c === 'None')
+  );
+}
+
+function usedOf(item: Record<string, unknown> | undefined): number {
+  const used = item?.['usedMicroUsd'];
+  return typeof used === 'number' ? used : 0;
+}
+
+/** Which items' conditions failed, with each item as it was, from either error shape; undefined if none did. */
+function failedItems(e: unknown): { index: number; item: Record<string, unknown> | undefined }[] | undefined {
   if ((e as Error)?.name === 'ConditionalCheckFailedException') {
     const item = (e as { Item?: Record<string, never> }).Item;
-    const line = lines[0]!;
-    return {
-      line,
-      remaining: stateOf(item ? unmarshall(item) : undefined, line.limitMicroUsd).remainingMicroUsd,
-    };
+    return [{ index: 0, item: item ? unmarshall(item) : undefined }];
   }
   if (!(e instanceof TransactionCanceledException)) return undefined;
-  const reasons = e.CancellationReasons ?? [];
-  const index = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-  if (index < 0) return undefined;
-  const line = lines[index]!;
-  const item = reasons[index]!.Item;
-  return {
-    line,
-    remaining: stateOf(item ? unmarshall(item) : undefined, line.limitMicroUsd).remainingMicroUsd,
-  };
+  const failed = (e.CancellationReasons ?? []).flatMap((r, index) =>
+    r.Code === 'ConditionalCheckFailed' ? [{ index, item: r.Item ? unmarshall(r.Item) : undefined }] : [],
+  );
+  return failed.length ? failed : undefined;
 }

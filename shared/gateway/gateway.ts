@@ -5,6 +5,7 @@ import { Cooldowns } from './cooldowns';
 import { costMicroUsd, worstCaseMicroUsd } from './cost';
 import { BudgetExceeded, type ModelAttempt, ModelsExhausted, ProviderError } from './errors';
 import { countPromptTokens, promptTokenBound } from './prompt-size';
+import { reservationMicroUsd } from './provider-overheads';
 import { cooldownFor, DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from './retry-policy';
 import { rankModels } from './router';
 import type { ModelMessage, ModelProvider, ModelRequest, TokenUsage } from './types';
@@ -150,8 +151,9 @@ export class ModelGateway implements TeamModels {
           continue;
         }
       }
-      // Reserve against the byte bound, never the count: only a true upper bound keeps budgets unbreakable.
-      const worstCase = worstCaseMicroUsd(promptBound, maxOutputTokens, model.prices);
+      // Reserve against the byte bound, never the count: only a true upper bound keeps budgets unbreakable;
+      // plus what the provider adds on its side (a tool-use system prompt, output past a soft limit).
+      const worstCase = reservationMicroUsd(model, request, promptBound, maxOutputTokens);
 
       for (let attempt = 1; ; attempt++) {
         let reservation: Awaited<ReturnType<UsageMeter['reserve']>>;
@@ -179,6 +181,8 @@ export class ModelGateway implements TeamModels {
           maxOutputTokens,
           timeoutMs: request.timeoutMs ?? this.policy.timeoutMs,
         };
+        // Cancelled before it was sent: no provider can have billed it.
+        const cancelledBeforeSend = request.signal?.aborted === true;
         try {
           const response = await provider.complete(providerRequest);
           const cost = costMicroUsd(response.usage, model.prices);
@@ -208,12 +212,19 @@ export class ModelGateway implements TeamModels {
                     cause: e,
                   })
                 : undefined;
-          if (error && consumed(error.usage)) {
-            const cost = costMicroUsd(error.usage, model.prices);
+          // A call that timed out or was cancelled once sent may have been billed in full (the
+          // provider does not stop at our disconnect): it is settled at its reservation, or at what
+          // it is known to have consumed if that is more. A retry then reserves against what is left.
+          const mayHaveBilled =
+            !!error && (error.kind === 'timeout' || (error.kind === 'cancelled' && !cancelledBeforeSend));
+          if (error && (mayHaveBilled || consumed(error.usage))) {
+            const usage = error.usage ?? { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+            const counted = costMicroUsd(usage, model.prices);
+            const cost = mayHaveBilled ? Math.max(reservation.amountMicroUsd, counted) : counted;
             spent += cost;
             const outcome = error.kind === 'cancelled' ? 'cancelled' : 'error';
             await this.options.meter.settle(
-              this.record(call, model, error.usage, cost, started, attempt, outcome),
+              this.record(call, model, usage, cost, started, attempt, outcome),
               reservation,
             );
           } else {

@@ -738,6 +738,8 @@ export class Store {
     record: Omit<UsageRecord, 'id' | 'at'>,
     /** Writes that must land with the record or not at all (the gateway's budget settlement). */
     alongside: TransactWriteItem[] = [],
+    /** Events about the same call, appended in the same write (e.g. a budget overrun). */
+    events: NewTaskEvent[] = [],
   ): Promise<UsageRecord> {
     const now = this.clock.now();
     const id = newUlid(now.getTime());
@@ -778,6 +780,9 @@ export class Store {
           },
         },
         { Put: { TableName: this.tableName, Item: event.item } },
+        ...events.map((e) => ({
+          Put: { TableName: this.tableName, Item: this.eventItem(value.tenantId, value.taskId, e).item },
+        })),
         ...alongside,
       ],
     });

@@ -60,6 +60,8 @@ function describeEvent(e: TaskEvent): string {
       return `  ${e.employee} (${e.provider}/${e.model}${e.provider === 'demo' ? ' — demo' : ''}):\n${indent(e.text)}`;
     case 'usage':
       return `  · ${e.employee} used ${e.inputTokens} in / ${e.outputTokens} out tokens on ${e.provider}/${e.model}, ${formatUsd(e.costMicroUsd)}`;
+    case 'budget_overrun':
+      return `  ! ${e.employee}'s call on ${e.provider}/${e.model} cost ${formatUsd(e.costMicroUsd)}, ${formatUsd(e.overrunMicroUsd)} over the ${formatUsd(e.reservedMicroUsd)} reserved`;
     case 'step_finished':
       return `${e.outcome === 'succeeded' ? '✓' : '✗'} step ${e.stepId} ${e.outcome}`;
     case 'task_finished':
