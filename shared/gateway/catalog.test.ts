@@ -36,7 +36,10 @@ describe('the shipped catalog', () => {
   it('prices the regional Bedrock Claude profiles 10 % over the published rate', () => {
     expect(model('bedrock-claude-sonnet-4-5').listPrices).toMatchObject({ input: '3.30', output: '16.50' });
     expect(model('bedrock-claude-haiku-4-5').listPrices).toMatchObject({ input: '1.10', output: '5.50' });
-    expect(model('bedrock-claude-haiku-4-5-global').listPrices).toMatchObject({ input: '1.00', output: '5.00' });
+    expect(model('bedrock-claude-haiku-4-5-global').listPrices).toMatchObject({
+      input: '1.00',
+      output: '5.00',
+    });
   });
 
   it('carries the retirement dates of the Anthropic SDK the project ships', () => {
@@ -61,7 +64,11 @@ describe('the shipped catalog', () => {
 
   it('does not offer a response schema or a forced tool on models that refuse forced tool use', () => {
     for (const id of ['claude-sonnet-5-5', 'claude-opus-5-5']) {
-      expect(model(id).capabilities).toMatchObject({ structuredOutput: false, toolChoice: false, tools: true });
+      expect(model(id).capabilities).toMatchObject({
+        structuredOutput: false,
+        toolChoice: false,
+        tools: true,
+      });
     }
   });
 });
@@ -80,8 +87,12 @@ describe('Bedrock profiles by region', () => {
     const id = (region: string, model: string) => shipped.inRegion(region).get(model)?.providerModelId;
     expect(id('us-west-2', 'bedrock-claude-sonnet-4-6')).toBe('us.anthropic.claude-sonnet-4-6');
     expect(id('eu-west-1', 'bedrock-claude-sonnet-4-6')).toBe('eu.anthropic.claude-sonnet-4-6');
-    expect(id('ap-northeast-1', 'bedrock-claude-haiku-4-5')).toBe('jp.anthropic.claude-haiku-4-5-20251001-v1:0');
-    expect(id('ap-southeast-2', 'bedrock-claude-haiku-4-5')).toBe('au.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(id('ap-northeast-1', 'bedrock-claude-haiku-4-5')).toBe(
+      'jp.anthropic.claude-haiku-4-5-20251001-v1:0',
+    );
+    expect(id('ap-southeast-2', 'bedrock-claude-haiku-4-5')).toBe(
+      'au.anthropic.claude-haiku-4-5-20251001-v1:0',
+    );
     expect(id('eu-west-3', 'nova-pro')).toBe('eu.amazon.nova-pro-v1:0');
     expect(id('ap-south-1', 'bedrock-claude-sonnet-4-6-global')).toBe('global.anthropic.claude-sonnet-4-6');
     expect(id('eu-west-1', 'gpt-5.6-terra')).toBe('gpt-5.6-terra');

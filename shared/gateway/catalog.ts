@@ -1,7 +1,7 @@
 import { InvalidInput } from '../errors';
 import * as z from '../zod';
-import catalogFile from './catalog/models.json' with { type: 'json' };
 import { type LifecycleState, lifecycleState, type ModelLifecycle } from './catalog/model-lifecycle';
+import catalogFile from './catalog/models.json' with { type: 'json' };
 import { profileFor, REGION_GROUPS, type RegionGroup, regionGroupsOf } from './catalog/region-groups';
 import { type ModelPrices, usdToMicro } from './cost';
 

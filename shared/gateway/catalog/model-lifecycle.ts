@@ -22,7 +22,8 @@ export function lifecycleState(lifecycle: ModelLifecycle | undefined, today: str
   if (retired) return { state: 'retired', detail: 'retired by its provider' };
   if (retiresOn && retiresOn <= today) return { state: 'retired', detail: `retired on ${retiresOn}` };
   if (retiresOn) return { state: 'deprecated', detail: `deprecated, retires on ${retiresOn}` };
-  if (deprecatedOn && deprecatedOn <= today) return { state: 'deprecated', detail: `deprecated since ${deprecatedOn}` };
+  if (deprecatedOn && deprecatedOn <= today)
+    return { state: 'deprecated', detail: `deprecated since ${deprecatedOn}` };
   return { state: 'active' };
 }
 
