@@ -163,6 +163,7 @@ describe('the gateway over the real SDKs, wire-protocol fakes and DynamoDB Local
       contextWindow: 1_000_000,
       maxOutputTokens: 32_768,
       prices: { input: '1.00', output: '4.00', cachedInput: '0.25' },
+      negotiated: { reference: 'OpenAI enterprise agreement 2026-07' },
     });
     servers.openai.enqueue(
       openAIReplies.text('negotiated', { usage: { promptTokens: 1000, completionTokens: 100 } }),

@@ -250,6 +250,18 @@ export async function listTenantModels(store: Store, tenantId: string): Promise<
   return (out.Items ?? []).map((i) => tenantModel(String(i['id']), i['entry'] as TenantModelInput));
 }
 
+/**
+ * An override that calls the same provider model as a shipped entry (a
+ * negotiated rate) retires with it: the provider refuses the model, whatever
+ * the tenant pays for it.
+ */
+function withShippedLifecycle(model: CatalogModel, base: Catalog): CatalogModel {
+  const shipped = base.get(model.id);
+  if (!shipped?.lifecycle || shipped.provider !== model.provider) return model;
+  const ids = [shipped.providerModelId, ...Object.values(shipped.regionProfiles ?? {})];
+  return ids.includes(model.providerModelId) ? { ...model, lifecycle: shipped.lifecycle } : model;
+}
+
 const TENANT_CATALOG_TTL_MS = 30_000;
 
 /**
@@ -268,7 +280,7 @@ export class TenantCatalogs {
   async for(tenantId: string): Promise<Catalog> {
     const cached = this.cache.get(tenantId);
     if (cached && Date.now() - cached.at < TENANT_CATALOG_TTL_MS) return cached.catalog;
-    const own = await listTenantModels(this.store, tenantId);
+    const own = (await listTenantModels(this.store, tenantId)).map((m) => withShippedLifecycle(m, this.base));
     const catalog = own.length ? this.base.with(own) : this.base;
     this.cache.set(tenantId, { at: Date.now(), catalog });
     return catalog;
