@@ -28,6 +28,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   { method: 'PUT', path: '/v1/employees/{id}', name: 'PutEmployee', file: 'api/put-employee.ts' },
   { method: 'GET', path: '/v1/models', name: 'ListModels', file: 'api/list-models.ts' },
   { method: 'PUT', path: '/v1/models/{id}', name: 'PutModel', file: 'api/put-model.ts' },
+  { method: 'DELETE', path: '/v1/models/{id}', name: 'DeleteModel', file: 'api/delete-model.ts' },
   { method: 'GET', path: '/v1/settings', name: 'GetSettings', file: 'api/get-settings.ts' },
   { method: 'PUT', path: '/v1/settings', name: 'PutSettings', file: 'api/put-settings.ts' },
 ];
@@ -68,6 +69,7 @@ const LOADERS: Record<string, () => Promise<{ handler: unknown }>> = {
   'api/put-employee.ts': () => import('./api/put-employee'),
   'api/list-models.ts': () => import('./api/list-models'),
   'api/put-model.ts': () => import('./api/put-model'),
+  'api/delete-model.ts': () => import('./api/delete-model'),
   'api/get-settings.ts': () => import('./api/get-settings'),
   'api/put-settings.ts': () => import('./api/put-settings'),
   'workflow/plan-task.ts': () => import('./workflow/plan-task'),

@@ -40,9 +40,9 @@ const profile = EmployeeProfile.parse({
   id: 'dev',
   name: 'Dev',
   rolePrompt: 'You write code.',
-  allowedModels: ['gpt-4.1-mini', 'claude-sonnet-4-5', 'gpt-4.1'],
+  allowedModels: ['gpt-4.1-mini', 'claude-sonnet-4-6', 'gpt-4.1'],
   defaultModel: 'gpt-4.1-mini',
-  fallbacks: ['claude-sonnet-4-5', 'gpt-4.1'],
+  fallbacks: ['claude-sonnet-4-6', 'gpt-4.1'],
 });
 
 const messages = [

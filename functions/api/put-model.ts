@@ -4,12 +4,15 @@ import { apiHandler } from '../http';
 
 /**
  * PUT /v1/models/{id}: add a model to the tenant's catalog, or override a
- * shipped one (a negotiated price, a private deployment). Takes effect within
- * 30 seconds on every host (the gateway caches a tenant's catalog that long).
+ * shipped one (a private deployment, a negotiated rate: below the catalog's
+ * price only with `negotiated.reference`). Audited; takes effect within 30
+ * seconds on every host (the gateway caches a tenant's catalog that long).
  */
 export const handler = apiHandler(async ({ tenant, path, body }) => {
   const { store, directory } = runtime();
-  const model = await putTenantModel(store, tenant.tenantId, path['id'] ?? '', body);
+  const model = await putTenantModel(store, tenant.tenantId, path['id'] ?? '', body, {
+    actor: tenant.principal,
+  });
   await directory.forgetTenantCatalog(tenant.tenantId);
   return { status: 200, body: { model } };
 });

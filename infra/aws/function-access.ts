@@ -47,11 +47,12 @@ export const API_ACCESS: Record<string, FunctionAccess> = {
   // The demo samples are compiled in; the handler reads nothing.
   ListSamples: { table: 'none' },
   ListEmployees: { table: 'read' },
-  // These three read the model directory without calling a model: it resolves the provider
+  // These read the model directory without calling a model: it resolves the provider
   // keys to know which providers are live, which decides the catalog they read or check.
   PutEmployee: { table: 'readWrite', providerKeys: true },
   ListModels: { table: 'read', providerKeys: true },
   PutModel: { table: 'readWrite', providerKeys: true },
+  DeleteModel: { table: 'readWrite', providerKeys: true },
   GetSettings: { table: 'read' },
   PutSettings: { table: 'readWrite' },
 };

@@ -9,11 +9,15 @@ const BEDROCK_CALLS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseSt
  * What a function that calls models gets: Bedrock Converse (InvokeModel and its
  * streaming form) on foundation models and inference profiles in the stack's
  * region, and on foundation models in other regions only through an inference
- * profile of this account and region. The catalog's Claude models are
- * cross-region profiles (`us.anthropic…`): Bedrock serves a call in any region
- * of the profile and checks the model's permission there, so a region-only
- * grant fails whenever a call is routed elsewhere. Provider keys are granted
- * apart (grantProviderKeys).
+ * profile of this account and region. The catalog's Bedrock models are
+ * cross-region profiles, and the gateway calls the one of the stack's own
+ * geography (`us.`, `eu.`, `jp.`, `au.`, `apac.`; `global.` for the `-global`
+ * entries; shared/gateway/catalog/region-groups.ts). Bedrock serves a call in
+ * any region of the profile and checks the model's permission there, so a
+ * region-only grant fails whenever a call is routed elsewhere; a global
+ * profile's destination names no region, which the `*` region also matches
+ * (model-access.test.ts checks every profile the catalog picks). Provider keys
+ * are granted apart (grantProviderKeys).
  */
 export function grantBedrockCalls(scope: Construct, fn: IGrantable): void {
   const stack = Stack.of(scope);

@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Task, TaskEvent } from '@techteam/shared/domain';
 import { PortInUse } from '@techteam/shared/errors';
+import { listTenantModelAudit } from '@techteam/shared/gateway/tenant-models';
 import { createDocumentClient, ensureTable, Store } from '@techteam/shared/store';
 import { eventually, hostTestConfig } from '@techteam/shared/testing/host';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Host, startHost } from './host';
+import { modelsCommand } from './cli/models-command';
+import { type Host, LOCAL_TENANT, startHost } from './host';
 
 const quiet = () => {};
 
@@ -206,6 +208,80 @@ describe('the HTTP API through the API Gateway adapter', () => {
     expect(((await employee.json()) as { error: { message: string } }).error.message).toMatch(
       /allowedModels: unknown model\(s\) gpt-9/,
     );
+  });
+
+  it('holds shipped prices as a floor, deletes an override (404 when none), and `models --check` fails on a retired model in use', async () => {
+    const send = (method: string, path: string, body?: unknown) =>
+      api(path, {
+        method,
+        ...(body === undefined
+          ? {}
+          : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      });
+    const haiku = {
+      provider: 'anthropic',
+      providerModelId: 'claude-haiku-4-5-20251001',
+      contextWindow: 200000,
+      maxOutputTokens: 64000,
+      prices: { input: '0.50', output: '5.00', cachedInput: '0.10', cacheWrite: '1.25' },
+    };
+    const below = await send('PUT', '/v1/models/claude-haiku-4-5', haiku);
+    expect(below.status).toBe(400);
+    const issues = ((await below.json()) as { error: { details: { issues: { path: string }[] } } }).error
+      .details.issues;
+    expect(issues.map((i) => i.path)).toEqual(['prices.input']);
+    const negotiated = await send('PUT', '/v1/models/claude-haiku-4-5', {
+      ...haiku,
+      negotiated: { reference: 'order form 114' },
+    });
+    expect(negotiated.status).toBe(200);
+    const trail = await listTenantModelAudit(host.store, LOCAL_TENANT.tenantId, 'claude-haiku-4-5');
+    expect(trail.at(-1)).toMatchObject({ action: 'put', actor: LOCAL_TENANT.principal, previous: null });
+
+    expect((await send('DELETE', '/v1/models/claude-haiku-4-5')).status).toBe(200);
+    const again = await send('DELETE', '/v1/models/claude-haiku-4-5');
+    expect(again.status).toBe(404);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('NotFound');
+
+    const legacy = {
+      name: 'Legacy',
+      rolePrompt: 'You keep old habits.',
+      allowedModels: ['claude-sonnet-4-5', 'demo-1'],
+      defaultModel: 'claude-sonnet-4-5',
+      fallbacks: ['demo-1'],
+    };
+    expect((await send('PUT', '/v1/employees/legacy', legacy)).status).toBe(200);
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = {
+      url: host.url,
+      isTty: false,
+      out: (l: string) => out.push(l),
+      err: (l: string) => err.push(l),
+      progress: () => {},
+      clearProgress: () => {},
+    };
+    expect(await modelsCommand(['--check'], io, {}, '2026-12-02')).toBe(1);
+    expect(out.join('\n')).toMatch(
+      /RETIRED {2}claude-sonnet-4-5 \(retired on 2026-11-30\): default of legacy, allowed for legacy/,
+    );
+    expect(err.join('\n')).toMatch(/A retired model is in use/);
+    // The day before it retired, the same team only draws a warning.
+    expect(await modelsCommand(['--check'], io, {}, '2026-11-29')).toBe(0);
+    expect(out.at(-1)).toMatch(/warning +claude-sonnet-4-5 \(deprecated, retires on 2026-11-30\)/);
+
+    expect(
+      (
+        await send('PUT', '/v1/employees/legacy', {
+          ...legacy,
+          allowedModels: ['demo-1'],
+          defaultModel: 'demo-1',
+          fallbacks: [],
+        })
+      ).status,
+    ).toBe(200);
+    expect(await modelsCommand(['--check'], io, {}, '2026-12-02')).toBe(0);
+    expect(out.at(-1)).toMatch(/all current/);
   });
 
   it('keeps the tenant’s settings, refuses bad ones by field, and clears a limit with null', async () => {

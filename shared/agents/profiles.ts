@@ -3,12 +3,17 @@ import { EmployeeProfile } from '../domain';
 /**
  * Built-in employees. Every profile lists demo-1 last among its allowed models,
  * so a host without any provider key still runs (and says it is the demo).
+ * Defaults are models the catalog lists as active: the Super Agent and QA need a
+ * response schema (a forced tool), which claude-sonnet-5-5 refuses, so Claude
+ * Sonnet 4.6 leads and 5.5 follows where no schema is needed. A Bedrock stack
+ * calls the inference profile of its own geography (catalog.inRegion).
  */
 const common = [
-  'claude-sonnet-4-5',
-  'gpt-4.1',
-  'gpt-4.1-mini',
-  'bedrock-claude-sonnet-4-5',
+  'claude-sonnet-4-6',
+  'claude-sonnet-5-5',
+  'gpt-5.6-terra',
+  'gpt-5.6-luna',
+  'bedrock-claude-sonnet-4-6',
   'nova-pro',
   'demo-1',
 ];
@@ -21,8 +26,8 @@ export const BUILT_IN_PROFILES: readonly EmployeeProfile[] = [
       'You are the Super Agent, the lead of a software team: you turn a task into a plan your ' +
       'employees can carry out, re-plan when a step fails, and report honestly what was done.',
     allowedModels: common,
-    defaultModel: 'claude-sonnet-4-5',
-    fallbacks: ['gpt-4.1', 'bedrock-claude-sonnet-4-5', 'nova-pro', 'demo-1'],
+    defaultModel: 'claude-sonnet-4-6',
+    fallbacks: ['gpt-5.6-terra', 'bedrock-claude-sonnet-4-6', 'nova-pro', 'demo-1'],
     tools: [],
     maxIterations: 2,
     maxTokensPerStep: 4096,
@@ -34,8 +39,8 @@ export const BUILT_IN_PROFILES: readonly EmployeeProfile[] = [
     rolePrompt:
       'You are the Researcher. Pin down requirements, edge cases and prior art. Be concise and concrete.',
     allowedModels: common,
-    defaultModel: 'gpt-4.1-mini',
-    fallbacks: ['claude-sonnet-4-5', 'bedrock-claude-sonnet-4-5', 'nova-pro', 'demo-1'],
+    defaultModel: 'gpt-5.6-luna',
+    fallbacks: ['claude-sonnet-4-6', 'bedrock-claude-sonnet-4-6', 'nova-pro', 'demo-1'],
     tools: ['workspace.read', 'workspace.list', 'workspace.search', 'memory.search'],
     // Caps are a backstop: repeated calls end a turn long before, and the budget is the real limit.
     maxIterations: 15,
@@ -64,8 +69,8 @@ export const BUILT_IN_PROFILES: readonly EmployeeProfile[] = [
       'Finish with a short report, without a tool call: the files you wrote, what they do, and the last test result.',
     ].join('\n'),
     allowedModels: common,
-    defaultModel: 'claude-sonnet-4-5',
-    fallbacks: ['gpt-4.1', 'bedrock-claude-sonnet-4-5', 'nova-pro', 'demo-1'],
+    defaultModel: 'claude-sonnet-4-6',
+    fallbacks: ['claude-sonnet-5-5', 'gpt-5.6-terra', 'bedrock-claude-sonnet-4-6', 'nova-pro', 'demo-1'],
     tools: [
       'workspace.read',
       'workspace.write',
@@ -101,8 +106,8 @@ export const BUILT_IN_PROFILES: readonly EmployeeProfile[] = [
       'with findings that name each problem concretely (input, expected, actual) and failingTests naming the failing tests.',
     ].join('\n'),
     allowedModels: common,
-    defaultModel: 'gpt-4.1',
-    fallbacks: ['claude-sonnet-4-5', 'bedrock-claude-sonnet-4-5', 'nova-pro', 'demo-1'],
+    defaultModel: 'gpt-5.6-terra',
+    fallbacks: ['claude-sonnet-4-6', 'bedrock-claude-sonnet-4-6', 'nova-pro', 'demo-1'],
     tools: [
       'workspace.read',
       'workspace.list',

@@ -12,7 +12,7 @@ import type { ModelProvider, ModelRequest } from './types';
 import { StoreMeter } from './usage-meter';
 
 const catalog = Catalog.shipped();
-const sonnet = catalog.get('claude-sonnet-4-5')!;
+const sonnet = catalog.get('claude-sonnet-4-6')!;
 
 /** Answers after a short delay, using most (not all) of the allowed output, so calls overlap. */
 const provider: ModelProvider = {
@@ -35,8 +35,8 @@ const profile = (budgetShare = 1) =>
     id: 'dev',
     name: 'Dev',
     rolePrompt: 'x',
-    allowedModels: ['claude-sonnet-4-5'],
-    defaultModel: 'claude-sonnet-4-5',
+    allowedModels: ['claude-sonnet-4-6'],
+    defaultModel: 'claude-sonnet-4-6',
     budgetShare,
   });
 
@@ -175,7 +175,7 @@ describe('budget holds of calls whose process died', () => {
     await new BudgetLedger(store.doc, store.tableName, longAgo).reserve(
       lines,
       worstCase,
-      'claude-sonnet-4-5',
+      'claude-sonnet-4-6',
       taskPartition,
     );
 
@@ -207,7 +207,7 @@ describe('budget holds of calls whose process died', () => {
     const lines = budgetLines(task, profile(), undefined, '2026-11');
     const taskPartition = keys.task('acme', task.id).PK;
     const stale = new BudgetLedger(store.doc, store.tableName, longAgo);
-    const reservation = await stale.reserve(lines, worstCase, 'claude-sonnet-4-5', taskPartition);
+    const reservation = await stale.reserve(lines, worstCase, 'claude-sonnet-4-6', taskPartition);
     expect(await new BudgetLedger(store.doc, store.tableName).releaseStaleHolds(taskPartition)).toBe(1);
     await new StoreMeter(store).settle(
       {
@@ -215,7 +215,7 @@ describe('budget holds of calls whose process died', () => {
         taskId: task.id,
         employeeId: 'dev',
         provider: 'anthropic',
-        model: 'claude-sonnet-4-5',
+        model: 'claude-sonnet-4-6',
         inputTokens: 10,
         outputTokens: 10,
         cachedInputTokens: 0,

@@ -1,6 +1,8 @@
 import { InvalidInput } from '../errors';
 import * as z from '../zod';
+import { type LifecycleState, lifecycleState, type ModelLifecycle } from './catalog/model-lifecycle';
 import catalogFile from './catalog/models.json' with { type: 'json' };
+import { profileFor, REGION_GROUPS, type RegionGroup, regionGroupsOf } from './catalog/region-groups';
 import { type ModelPrices, usdToMicro } from './cost';
 
 const UsdPerMTok = z
@@ -54,6 +56,7 @@ export interface ModelCapabilities {
 
 export interface CatalogModel {
   id: string;
+  /** The provider's id for the model; for Bedrock, the inference profile of the deployment's geography. */
   provider: string;
   providerModelId: string;
   contextWindow: number;
@@ -66,6 +69,84 @@ export interface CatalogModel {
   quality: number;
   /** Where the entry comes from: the shipped price file or a tenant's override. */
   source: 'catalog' | 'tenant' | 'config';
+  /** Shipped entries: where the price was read and when. */
+  priceSource?: PriceSource;
+  /** The price could not be re-checked since `priceSource.readOn`. */
+  unverified?: boolean;
+  lifecycle?: ModelLifecycle;
+  /** Bedrock: the inference profile id per geography (`us`, `eu`, `jp`, `au`, `apac`, `global`). */
+  regionProfiles?: Partial<Record<RegionGroup, string>>;
+  /** Why no call may be routed to it in this deployment (no inference profile in its geography). */
+  unavailable?: string;
+  note?: string;
+  /** A tenant's rate below the catalog's, with the agreement it rests on. */
+  negotiated?: { reference: string };
+}
+
+export interface PriceSource {
+  url: string;
+  /** The day the source was read, or the day it states its prices for. */
+  readOn: string;
+  note?: string;
+}
+
+const Day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD'));
+
+/** What only the shipped price file says about a model: its sources, its lifecycle, its Bedrock profiles. */
+const ShippedEntry = z.extend(ModelEntryInput, {
+  id: ModelId,
+  priceSource: z.optional(z.strictObject({ url: z.string(), readOn: Day, note: z.optional(z.string()) })),
+  unverified: z.optional(z.boolean()),
+  deprecatedOn: z.optional(Day),
+  retiresOn: z.optional(Day),
+  retired: z.optional(z.boolean()),
+  lifecycleSource: z.optional(z.string()),
+  regionProfiles: z.optional(z.partialRecord(z.enum(REGION_GROUPS), z.string())),
+  profilesSource: z.optional(z.string()),
+  note: z.optional(z.string()),
+});
+type ShippedEntry = z.output<typeof ShippedEntry>;
+
+function shippedModel(entry: ShippedEntry): CatalogModel {
+  const {
+    id,
+    priceSource,
+    unverified,
+    deprecatedOn,
+    retiresOn,
+    retired,
+    lifecycleSource,
+    regionProfiles,
+    profilesSource: _documentedInTheFile,
+    note,
+    ...base
+  } = entry;
+  const lifecycle: ModelLifecycle = {
+    ...(deprecatedOn ? { deprecatedOn } : {}),
+    ...(retiresOn ? { retiresOn } : {}),
+    ...(retired ? { retired } : {}),
+    ...(lifecycleSource ? { source: lifecycleSource } : {}),
+  };
+  return {
+    ...toCatalogModel(id, base, 'catalog'),
+    ...(priceSource ? { priceSource } : {}),
+    ...(unverified ? { unverified } : {}),
+    ...(deprecatedOn || retiresOn || retired ? { lifecycle } : {}),
+    ...(regionProfiles ? { regionProfiles } : {}),
+    ...(note ? { note } : {}),
+  };
+}
+
+/** Where a model stands today: active, deprecated (still answers) or retired (refuses calls). */
+export function modelLifecycle(model: CatalogModel, today: string): LifecycleState {
+  return lifecycleState(model.lifecycle, today);
+}
+
+/** Why the gateway must not route a call to this model today, or undefined when it may. */
+export function unroutableReason(model: CatalogModel, today: string): string | undefined {
+  const life = modelLifecycle(model, today);
+  if (life.state === 'retired') return `${life.detail}: its provider refuses calls to it`;
+  return model.unavailable;
 }
 
 export function toCatalogModel(
@@ -102,9 +183,9 @@ export function toCatalogModel(
 
 const CatalogFile = z.object({
   version: z.string(),
-  checkedAt: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
+  checkedAt: Day,
   source: z.string(),
-  models: z.array(z.extend(ModelEntryInput, { id: ModelId })),
+  models: z.array(ShippedEntry),
 });
 
 /** The models a call can be routed to: the shipped price file, then config, then a tenant's overrides. */
@@ -136,6 +217,29 @@ export class Catalog {
   with(entries: Iterable<CatalogModel>): Catalog {
     return new Catalog([...this.models.values(), ...entries], this);
   }
+
+  /**
+   * The catalog as a stack in this AWS region calls it: each Bedrock model's
+   * id becomes the inference profile of the region's geography; a model with
+   * no profile there stays listed but unavailable, saying why.
+   */
+  inRegion(region: string | undefined): Catalog {
+    if (!region) return this;
+    return new Catalog(
+      this.list().map((m) => {
+        if (!m.regionProfiles) return m;
+        const profile = profileFor(m.regionProfiles, region);
+        if (profile) return { ...m, providerModelId: profile.id };
+        const has = Object.keys(m.regionProfiles).join(', ');
+        const groups = regionGroupsOf(region).join(', ') || 'none';
+        return {
+          ...m,
+          unavailable: `no Bedrock inference profile for ${region} (its geographies: ${groups}; this model has: ${has})`,
+        };
+      }),
+      this,
+    );
+  }
 }
 
 function loadShipped(): Catalog {
@@ -147,10 +251,7 @@ function loadShipped(): Catalog {
     );
   }
   const { models, version, checkedAt } = parsed.data;
-  return new Catalog(
-    models.map(({ id, ...entry }) => toCatalogModel(id, entry, 'catalog')),
-    { version, checkedAt },
-  );
+  return new Catalog(models.map(shippedModel), { version, checkedAt });
 }
 
 const shippedCatalog = loadShipped();

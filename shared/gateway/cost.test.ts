@@ -61,7 +61,7 @@ describe('cost arithmetic', () => {
   });
 
   it('prices cache writes at their own rate, and bounds them in the worst case', () => {
-    const sonnet = Catalog.shipped().get('claude-sonnet-4-5')!;
+    const sonnet = Catalog.shipped().get('claude-sonnet-4-6')!;
     // 1,000 input tokens of which 400 written to the cache: 600 × $3 + 400 × $3.75 per million
     expect(
       costMicroUsd(
@@ -87,8 +87,8 @@ describe('cost arithmetic', () => {
     expect(usdToMicro('0.1')).toBe(100_000);
     expect(() => usdToMicro('0.0000001')).toThrow(/at most 6 decimals/);
     expect(() => usdToMicro('-1')).toThrow();
-    // 1 M tokens of claude-sonnet-4-5 output is $15 exactly, not 14.999999…
-    const sonnet = Catalog.shipped().get('claude-sonnet-4-5')!;
+    // 1 M tokens of claude-sonnet-4-6 output is $15 exactly, not 14.999999…
+    const sonnet = Catalog.shipped().get('claude-sonnet-4-6')!;
     expect(
       costMicroUsd({ inputTokens: 0, outputTokens: 1_000_000, cachedInputTokens: 0 }, sonnet.prices),
     ).toBe(15_000_000);

@@ -37,8 +37,8 @@ const profile = EmployeeProfile.parse({
   id: 'dev',
   name: 'Dev',
   rolePrompt: 'You write code.',
-  allowedModels: ['claude-sonnet-4-5', 'gpt-4.1'],
-  defaultModel: 'claude-sonnet-4-5',
+  allowedModels: ['claude-sonnet-4-6', 'gpt-4.1'],
+  defaultModel: 'claude-sonnet-4-6',
   fallbacks: ['gpt-4.1'],
 });
 
@@ -98,14 +98,14 @@ describe('the gateway over the real SDKs, wire-protocol fakes and DynamoDB Local
     const sleeps: number[] = [];
     const res = await gatewayOverFakes(sleeps).complete(call(task.id));
     expect(res.text).toContain('slugify');
-    expect(res.model).toBe('claude-sonnet-4-5');
+    expect(res.model).toBe('claude-sonnet-4-6');
     expect(res.attempts).toBe(2);
     expect(sleeps[0]).toBeGreaterThanOrEqual(2_000);
     const [usage] = await store.listUsage('acme', task.id);
     // 120 × $3 + 30 × $15 per million = 360 + 450 micro-USD
     expect(usage).toMatchObject({
       provider: 'anthropic',
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       costMicroUsd: 810,
       attempts: 2,
     });
@@ -137,7 +137,7 @@ describe('the gateway over the real SDKs, wire-protocol fakes and DynamoDB Local
     const error = (await gw.complete(call(task.id)).catch((e) => e)) as ModelsExhausted;
     expect(error).toBeInstanceOf(ModelsExhausted);
     expect(error.code).toBe('ProviderUnavailable');
-    expect(error.message).toMatch(/claude-sonnet-4-5 \(cooling down/);
+    expect(error.message).toMatch(/claude-sonnet-4-6 \(cooling down/);
     expect(error.message).toMatch(/gpt-4\.1 \(timeout/);
   });
 
@@ -163,6 +163,7 @@ describe('the gateway over the real SDKs, wire-protocol fakes and DynamoDB Local
       contextWindow: 1_000_000,
       maxOutputTokens: 32_768,
       prices: { input: '1.00', output: '4.00', cachedInput: '0.25' },
+      negotiated: { reference: 'OpenAI enterprise agreement 2026-07' },
     });
     servers.openai.enqueue(
       openAIReplies.text('negotiated', { usage: { promptTokens: 1000, completionTokens: 100 } }),
@@ -254,7 +255,7 @@ describe('what the model wrote is answered, not retried', () => {
     const before = servers.anthropic.requests.length;
     const res = await gatewayOverFakes([]).complete(
       call(task.id, {
-        model: 'claude-sonnet-4-5',
+        model: 'claude-sonnet-4-6',
         responseSchema: { name: 'submit_plan', description: 'The plan.', schema: { type: 'object' } },
       }),
     );
@@ -272,6 +273,20 @@ describe('what the model wrote is answered, not retried', () => {
 });
 
 describe('the product gateway built from configuration', () => {
+  it('calls Bedrock models through the inference profile of BEDROCK_REGION’s geography', async () => {
+    const env = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' };
+    const inRegion = async (region: string) =>
+      new ModelDirectory(store, loadConfig({ BEDROCK_REGION: region }), env).catalogFor('acme');
+    expect((await inRegion('eu-central-1')).get('bedrock-claude-sonnet-4-6')?.providerModelId).toBe(
+      'eu.anthropic.claude-sonnet-4-6',
+    );
+    expect((await inRegion('ap-northeast-1')).get('bedrock-claude-haiku-4-5')?.providerModelId).toBe(
+      'jp.anthropic.claude-haiku-4-5-20251001-v1:0',
+    );
+    const mumbai = await inRegion('ap-south-1');
+    expect(mumbai.get('nova-pro')?.unavailable).toMatch(/no Bedrock inference profile for ap-south-1/);
+  });
+
   it('gives each attempt TECHTEAM_MODEL_TIMEOUT_MS and names the configured server’s model when it times out', async () => {
     const config = loadConfig({
       OPENAI_COMPATIBLE_BASE_URL: `${servers.openai.url}`,

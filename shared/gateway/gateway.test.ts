@@ -48,8 +48,8 @@ const profile = EmployeeProfile.parse({
   id: 'dev',
   name: 'Dev',
   rolePrompt: 'You write code.',
-  allowedModels: ['claude-sonnet-4-5', 'gpt-4.1', 'nova-pro'],
-  defaultModel: 'claude-sonnet-4-5',
+  allowedModels: ['claude-sonnet-4-6', 'gpt-4.1', 'nova-pro'],
+  defaultModel: 'claude-sonnet-4-6',
   fallbacks: ['gpt-4.1', 'nova-pro'],
 });
 
@@ -91,16 +91,13 @@ describe('ModelGateway routing', () => {
     const { gw, sleeps, meter } = gateway([anthropic]);
     const res = await gw.complete(call());
     expect(res.text).toBe('answer from anthropic');
-    expect(res.model).toBe('claude-sonnet-4-5');
+    expect(res.model).toBe('claude-sonnet-4-6');
     expect(res.attempts).toBe(2);
     expect(sleeps).toEqual([1_500]);
-    expect(anthropic.calls.map((c) => c.model)).toEqual([
-      'claude-sonnet-4-5-20250929',
-      'claude-sonnet-4-5-20250929',
-    ]);
+    expect(anthropic.calls.map((c) => c.model)).toEqual(['claude-sonnet-4-6', 'claude-sonnet-4-6']);
     expect(meter.records).toHaveLength(1);
     expect(meter.records[0]).toMatchObject({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       attempts: 2,
       outcome: 'ok',
       costMicroUsd: 600,
@@ -142,7 +139,7 @@ describe('ModelGateway routing', () => {
     const error = (await gw.complete(call()).catch((e) => e)) as ModelsExhausted;
     expect(error).toBeInstanceOf(ModelsExhausted);
     expect(error.code).toBe('ProviderUnavailable');
-    expect(error.message).toContain('claude-sonnet-4-5 (no credentials: set ANTHROPIC_API_KEY)');
+    expect(error.message).toContain('claude-sonnet-4-6 (no credentials: set ANTHROPIC_API_KEY)');
     expect(error.message).toContain('gpt-4.1 (no credentials: set OPENAI_API_KEY)');
     expect(error.message).toContain('nova-pro (overloaded');
   });
@@ -187,7 +184,7 @@ describe('ModelGateway routing', () => {
           } catch (e) {
             expect(e).toBeInstanceOf(ModelsExhausted);
             const tried = (e as ModelsExhausted).tried.map((t) => t.model);
-            expect(tried).toEqual(['claude-sonnet-4-5', 'gpt-4.1', 'nova-pro']);
+            expect(tried).toEqual(['claude-sonnet-4-6', 'gpt-4.1', 'nova-pro']);
             for (const t of (e as ModelsExhausted).tried) expect(t.reason.length).toBeGreaterThan(0);
           }
           for (const p of providers) {
@@ -251,9 +248,9 @@ describe('ModelGateway and what a call needs of a model', () => {
     );
     const local = EmployeeProfile.parse({
       ...profile,
-      allowedModels: ['plain-local', 'claude-sonnet-4-5'],
+      allowedModels: ['plain-local', 'claude-sonnet-4-6'],
       defaultModel: 'plain-local',
-      fallbacks: ['claude-sonnet-4-5'],
+      fallbacks: ['claude-sonnet-4-6'],
     });
     const openai = scripted('openai', []);
     const anthropic = scripted('anthropic', []);
@@ -326,5 +323,60 @@ describe('ModelGateway.estimatePlanMicroUsd', () => {
     const perCall = Math.ceil(((2_000 + 100 + 16) * 2_000_000 + 1000 * 8_000_000) / 1_000_000);
     expect(estimate).toBe(perCall * 3 * 2 + perCall * 2);
     expect(await gw.estimatePlanMicroUsd(plan, 'balanced')).toBe(0);
+  });
+});
+
+describe('retired and out-of-region models', () => {
+  it('never calls a retired model: it is skipped with the reason, and the fallback answers', async () => {
+    const sonnet = catalog.get('claude-sonnet-4-6')!;
+    const withRetired = catalog.with([
+      { ...sonnet, id: 'old-sonnet', providerModelId: 'claude-old', lifecycle: { retiresOn: '2020-01-01' } },
+    ]);
+    const anthropic = scripted('anthropic', []);
+    const openai = scripted('openai', []);
+    const gw = new ModelGateway({
+      providers: new Map([
+        ['anthropic', anthropic],
+        ['openai', openai],
+      ]),
+      catalog: withRetired,
+      meter: new MemoryMeter(),
+    });
+    const onlyRetired = EmployeeProfile.parse({
+      ...profile,
+      allowedModels: ['old-sonnet'],
+      defaultModel: 'old-sonnet',
+      fallbacks: [],
+    });
+    const error = (await gw.complete(call({ profile: onlyRetired })).catch((e) => e)) as ModelsExhausted;
+    expect(error).toBeInstanceOf(ModelsExhausted);
+    expect(error.message).toContain('old-sonnet (retired on 2020-01-01: its provider refuses calls to it)');
+    const shippedRetired = EmployeeProfile.parse({
+      ...profile,
+      allowedModels: ['claude-sonnet-4-5', 'gpt-4.1'],
+      defaultModel: 'claude-sonnet-4-5',
+      fallbacks: ['gpt-4.1'],
+    });
+    const res = await gw.complete(call({ profile: shippedRetired }));
+    expect(res.model).toBe('gpt-4.1');
+    expect(anthropic.calls).toHaveLength(0);
+  });
+
+  it('skips a Bedrock model with no inference profile in the stack’s region', async () => {
+    const bedrock = scripted('bedrock', []);
+    const gw = new ModelGateway({
+      providers: new Map([['bedrock', bedrock]]),
+      catalog: catalog.inRegion('ap-south-1'),
+      meter: new MemoryMeter(),
+    });
+    const onBedrock = EmployeeProfile.parse({
+      ...profile,
+      allowedModels: ['bedrock-claude-sonnet-4-6', 'bedrock-claude-sonnet-4-6-global'],
+      defaultModel: 'bedrock-claude-sonnet-4-6',
+      fallbacks: ['bedrock-claude-sonnet-4-6-global'],
+    });
+    const res = await gw.complete(call({ profile: onBedrock }));
+    expect(res.model).toBe('bedrock-claude-sonnet-4-6-global');
+    expect(bedrock.calls.map((c) => c.model)).toEqual(['global.anthropic.claude-sonnet-4-6']);
   });
 });

@@ -1,6 +1,7 @@
 import type { EmployeeProfile, Plan, TaskPreference } from '../domain';
 import type { EmployeeCall, MeteredResponse, TeamModels } from '../workflow/models';
-import type { Catalog, CatalogModel } from './catalog';
+import { type Catalog, type CatalogModel, unroutableReason } from './catalog';
+import { utcDay } from './catalog/model-lifecycle';
 import { Cooldowns } from './cooldowns';
 import { costMicroUsd, worstCaseMicroUsd } from './cost';
 import { BudgetExceeded, type ModelAttempt, ModelsExhausted, ProviderError } from './errors';
@@ -110,6 +111,11 @@ export class ModelGateway implements TeamModels {
       const model = candidate.model;
       const skip = (reason: string) =>
         tried.push({ model: model.id, provider: model.provider, kind: 'skipped', reason, attempts: 0 });
+      const unroutable = unroutableReason(model, utcDay(new Date()));
+      if (unroutable) {
+        skip(unroutable);
+        continue;
+      }
       const provider = this.options.providers.get(model.provider);
       if (!provider) {
         skip(

@@ -68,7 +68,9 @@ export class ModelDirectory {
     this.ready ??= (async () => {
       const config = await resolveProviderSecrets(this.config, this.secrets);
       const plan = planProviders(config, this.env);
-      const catalogs = new TenantCatalogs(this.store, Catalog.shipped().with(plan.configModels));
+      // Bedrock models are called through the inference profile of the stack's own geography.
+      const base = Catalog.shipped().inRegion(config.BEDROCK_REGION).with(plan.configModels);
+      const catalogs = new TenantCatalogs(this.store, base);
       return { config, plan, catalogs };
     })().catch((e) => {
       this.ready = undefined; // a later call may succeed once the secret exists

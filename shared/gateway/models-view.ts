@@ -1,4 +1,5 @@
-import type { Catalog, ModelCapabilities } from './catalog';
+import type { Catalog, ModelCapabilities, PriceSource } from './catalog';
+import { lifecycleState, type ModelLifecycle, utcDay } from './catalog/model-lifecycle';
 import type { ProviderStatus } from './provider-setup';
 
 /** What `GET /v1/models` and `techteam models` show. */
@@ -17,6 +18,16 @@ export interface ModelsView {
     capabilities: ModelCapabilities;
     quality: number;
     source: 'catalog' | 'tenant' | 'config';
+    /** Where the price was read and when (shipped entries). */
+    priceSource?: PriceSource;
+    /** The price could not be re-checked since its source's date. */
+    unverified?: boolean;
+    /** Deprecation and retirement dates: `techteam models --check` warns about models in use. */
+    lifecycle?: ModelLifecycle;
+    /** Why this deployment cannot call it (no Bedrock inference profile in its geography). */
+    unavailable?: string;
+    /** A tenant's rate below the catalog, with its agreement. */
+    negotiated?: { reference: string };
   }>;
 }
 
@@ -36,12 +47,30 @@ export function modelsView(catalog: Catalog, providers: ProviderStatus[], demo: 
       capabilities: m.capabilities,
       quality: m.quality,
       source: m.source,
+      ...(m.priceSource ? { priceSource: m.priceSource } : {}),
+      ...(m.unverified ? { unverified: true } : {}),
+      ...(m.lifecycle ? { lifecycle: m.lifecycle } : {}),
+      ...(m.unavailable ? { unavailable: m.unavailable } : {}),
+      ...(m.negotiated ? { negotiated: m.negotiated } : {}),
     })),
   };
 }
 
+/** What a row adds after `live`: where it comes from, its price's standing, its lifecycle. */
+function rowNotes(m: ModelsView['models'][number], today: string): string {
+  const life = lifecycleState(m.lifecycle, today);
+  const notes = [
+    m.source === 'catalog' ? '' : m.source,
+    m.negotiated ? `negotiated: ${m.negotiated.reference}` : '',
+    m.unverified ? 'price unverified' : '',
+    life.state === 'active' ? '' : life.detail,
+    m.unavailable ? 'no inference profile in this region' : '',
+  ].filter(Boolean);
+  return notes.length ? ` (${notes.join('; ')})` : '';
+}
+
 /** The view as a table for a terminal. */
-export function formatModelsView(view: ModelsView): string {
+export function formatModelsView(view: ModelsView, today = utcDay(new Date())): string {
   const lines: string[] = [];
   lines.push('Providers');
   for (const p of view.providers)
@@ -61,7 +90,7 @@ export function formatModelsView(view: ModelsView): string {
   );
   for (const m of view.models) {
     lines.push(
-      `  ${m.id.padEnd(28)} ${m.provider.padEnd(18)} ${String(m.contextWindow).padStart(9)} ${m.prices.input.padStart(8)} ${m.prices.output.padStart(8)} ${m.prices.cachedInput.padStart(8)}  ${m.live ? 'yes' : 'no'}${m.source === 'catalog' ? '' : ` (${m.source})`}`,
+      `  ${m.id.padEnd(28)} ${m.provider.padEnd(18)} ${String(m.contextWindow).padStart(9)} ${m.prices.input.padStart(8)} ${m.prices.output.padStart(8)} ${m.prices.cachedInput.padStart(8)}  ${m.live ? 'yes' : 'no'}${rowNotes(m, today)}`,
     );
   }
   return lines.join('\n');

@@ -42,17 +42,17 @@ describe('rankModels', () => {
   it('follows the profile when balanced, price when cheap, rating when quality', () => {
     const profile = {
       id: 'dev',
-      allowedModels: ['gpt-4.1-mini', 'claude-opus-4-1', 'claude-sonnet-4-5', 'gpt-4.1-nano'],
-      defaultModel: 'claude-sonnet-4-5',
+      allowedModels: ['gpt-4.1-mini', 'claude-opus-5-5', 'claude-sonnet-4-6', 'gpt-4.1-nano'],
+      defaultModel: 'claude-sonnet-4-6',
       fallbacks: ['gpt-4.1-mini'],
     };
     const ids = (p: 'quality' | 'balanced' | 'cheap') =>
       rankModels(profile, p, catalog, { promptTokens: 1000, maxOutputTokens: 1000 }).map((c) =>
         'model' in c ? c.model.id : c.id,
       );
-    expect(ids('balanced')).toEqual(['claude-sonnet-4-5', 'gpt-4.1-mini', 'claude-opus-4-1', 'gpt-4.1-nano']);
-    expect(ids('cheap')).toEqual(['gpt-4.1-nano', 'gpt-4.1-mini', 'claude-sonnet-4-5', 'claude-opus-4-1']);
-    expect(ids('quality')).toEqual(['claude-sonnet-4-5', 'claude-opus-4-1', 'gpt-4.1-mini', 'gpt-4.1-nano']);
+    expect(ids('balanced')).toEqual(['claude-sonnet-4-6', 'gpt-4.1-mini', 'claude-opus-5-5', 'gpt-4.1-nano']);
+    expect(ids('cheap')).toEqual(['gpt-4.1-nano', 'gpt-4.1-mini', 'claude-sonnet-4-6', 'claude-opus-5-5']);
+    expect(ids('quality')).toEqual(['claude-opus-5-5', 'claude-sonnet-4-6', 'gpt-4.1-mini', 'gpt-4.1-nano']);
   });
 
   it('refuses a pinned model the employee may not use, listing the ones it may', () => {
@@ -70,7 +70,7 @@ describe('rankModels', () => {
       }
       throw new Error('expected a refusal');
     };
-    const notAllowed = refuse('claude-opus-4-1');
+    const notAllowed = refuse('claude-opus-5-5');
     expect(notAllowed).toBeInstanceOf(ModelNotAllowed);
     expect(notAllowed.code).toBe('ModelNotAllowed');
     expect(notAllowed.message).toContain('Allowed: gpt-4.1, my-model');

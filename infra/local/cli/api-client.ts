@@ -1,4 +1,5 @@
 import type { Plan, StepResult, Task, TaskEvent } from '@techteam/shared/domain';
+import type { EmployeeModels } from '@techteam/shared/gateway/models-in-use';
 import type { ModelsView } from '@techteam/shared/gateway/models-view';
 import type { TaskDelta } from '@techteam/shared/store';
 
@@ -86,6 +87,14 @@ export class TechteamClient {
 
   listModels(): Promise<ModelsView> {
     return this.request('GET', '/v1/models');
+  }
+
+  deleteModel(id: string): Promise<{ deleted: string }> {
+    return this.request('DELETE', `/v1/models/${encodeURIComponent(id)}`);
+  }
+
+  listEmployees(): Promise<{ employees: EmployeeModels[] }> {
+    return this.request('GET', '/v1/employees');
   }
 
   listTasks(limit = 20, cursor?: string): Promise<{ tasks: Task[]; next?: string }> {

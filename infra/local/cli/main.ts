@@ -21,6 +21,8 @@ Commands
   show <task-id>          one task and its whole event log (--follow: then stream it until it ends)
   files <task-id>         the task's workspace files with their sizes (--out DIR: download them into DIR)
   models [--json]         the model catalog with prices, which providers are live, and why not
+                          (--check: warn about deprecated or retired models the team uses, exit 1 on a retired one;
+                          models delete <id>: remove the tenant's own model or price override)
   samples                 the built-in tasks the demo model plays end to end
   approve <task-id>       approve a plan that waits (--plan edited.json to change it, --note text)
   reject <task-id>        reject a plan that waits; the task is cancelled
