@@ -30,8 +30,8 @@ const profile = EmployeeProfile.parse({
   id: 'dev',
   name: 'Dev',
   rolePrompt: 'You write code.',
-  allowedModels: ['claude-sonnet-4-5'],
-  defaultModel: 'claude-sonnet-4-5',
+  allowedModels: ['claude-haiku-4-5'],
+  defaultModel: 'claude-haiku-4-5',
   fallbacks: [],
 });
 

@@ -80,6 +80,13 @@ export const anthropicReplies = {
     headers: { 'retry-after': retryAfter },
     body: errorBody('rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit'),
   }),
+  /** 503 that says when to come back: `retryAfter` is the Retry-After header's value (seconds or an HTTP date). */
+  unavailable: (retryAfter: string): FakeAnthropicReply => ({
+    kind: 'error',
+    status: 503,
+    headers: { 'retry-after': retryAfter },
+    body: errorBody('api_error', 'Service unavailable'),
+  }),
   serverError: (status = 500): FakeAnthropicReply => ({
     kind: 'error',
     status,

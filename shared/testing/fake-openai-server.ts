@@ -260,6 +260,20 @@ export const openAIReplies = {
       },
     },
   }),
+  /** 503 that says when to come back: `retryAfter` is the Retry-After header's value (seconds or an HTTP date). */
+  unavailable: (retryAfter: string): FakeOpenAIReply => ({
+    kind: 'error',
+    status: 503,
+    headers: { 'retry-after': retryAfter },
+    body: {
+      error: {
+        message: 'The engine is currently overloaded.',
+        type: 'server_error',
+        param: null,
+        code: null,
+      },
+    },
+  }),
   serverError: (status = 500): FakeOpenAIReply => ({
     kind: 'error',
     status,

@@ -239,6 +239,20 @@ describe('AnthropicProvider', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('reads the Retry-After of a 503, in seconds or as an HTTP date', async () => {
+    server.enqueue(anthropicReplies.unavailable('12'));
+    expect(await failure(provider.complete(request()))).toMatchObject({
+      kind: 'server',
+      httpStatus: 503,
+      retryAfterMs: 12_000,
+    });
+    server.enqueue(anthropicReplies.unavailable(new Date(Date.now() + 90_000).toUTCString()));
+    const wait = (await failure(provider.complete(request()))).retryAfterMs!;
+    expect(wait).toBeGreaterThan(80_000);
+    expect(wait).toBeLessThanOrEqual(90_000);
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('turns a 529 into overloaded and a 500 into server', async () => {
     server.enqueue(anthropicReplies.overloaded());
     expect(await failure(provider.complete(request()))).toMatchObject({

@@ -238,6 +238,20 @@ describe('OpenAIProvider', () => {
     expect(wait).toBeLessThanOrEqual(5000);
   });
 
+  it('reads the Retry-After of a 503, in seconds or as an HTTP date', async () => {
+    server.enqueue(openAIReplies.unavailable('7'));
+    expect(await failure(provider.complete(request()))).toMatchObject({
+      kind: 'server',
+      httpStatus: 503,
+      retryAfterMs: 7000,
+    });
+    server.enqueue(openAIReplies.unavailable(new Date(Date.now() + 90_000).toUTCString()));
+    const wait = (await failure(provider.complete(request()))).retryAfterMs!;
+    expect(wait).toBeGreaterThan(80_000);
+    expect(wait).toBeLessThanOrEqual(90_000);
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('turns a 500 into a server error and does not retry it itself', async () => {
     server.enqueue(openAIReplies.serverError(500));
     const error = await failure(provider.complete(request()));
