@@ -5,26 +5,36 @@ import {
   type FakeAnthropicReply,
   startFakeAnthropic,
 } from '../testing/fake-anthropic-server';
-import type { TaskStateName } from '../workflow/definition';
+import { startFakeOpenAI } from '../testing/fake-openai-server';
+import { type TaskStateName, TRANSIENT_ERRORS } from '../workflow/definition';
 import { LocalWorkflowEngine, type TaskStateHandler } from '../workflow/local-engine';
 import { Catalog } from './catalog';
 import { Cooldowns } from './cooldowns';
 import { ModelGateway } from './gateway';
 import { AnthropicProvider } from './providers/anthropic';
+import { OpenAIProvider } from './providers/openai';
+import type { ModelProvider } from './types';
 import { MemoryMeter } from './usage-meter';
 
 /**
- * A task whose only provider fails half its calls, run by the real workflow definition in the
- * local ASL interpreter, through the real Anthropic SDK against the fake Anthropic server. The
- * gateway's clock is a fake one that its waits move on: no test waits real seconds.
+ * Providers that fail for a while, through the real SDKs against the fake servers: a task
+ * whose only provider fails half its calls (run by the real workflow definition in the local
+ * ASL interpreter), and 503s that say when to come back. The gateway's clock is a fake one
+ * that its waits move on: no test waits real seconds.
  */
 
 let server: Awaited<ReturnType<typeof startFakeAnthropic>>;
+let openai: Awaited<ReturnType<typeof startFakeOpenAI>>;
 beforeAll(async () => {
-  server = await startFakeAnthropic();
+  [server, openai] = await Promise.all([startFakeAnthropic(), startFakeOpenAI()]);
 });
-afterEach(() => server.clear());
-afterAll(() => server.close());
+afterEach(() => {
+  server.clear();
+  openai.clear();
+});
+afterAll(async () => {
+  await Promise.all([server.close(), openai.close()]);
+});
 
 const profile = EmployeeProfile.parse({
   id: 'dev',
@@ -44,13 +54,14 @@ function halfFailing(count: number, seed: number): FakeAnthropicReply[] {
   });
 }
 
-function flakyTeam() {
+function flakyTeam(employee = profile) {
   let clock = Date.parse('2026-12-01T00:00:00Z');
   const now = () => clock;
   const waits: number[] = [];
   const gateway = new ModelGateway({
-    providers: new Map([
+    providers: new Map<string, ModelProvider>([
       ['anthropic', new AnthropicProvider({ apiKey: 'sk-ant-test', baseURL: server.url })],
+      ['openai', new OpenAIProvider({ apiKey: 'sk-openai-test', baseURL: openai.url })],
     ]),
     catalog: Catalog.shipped(),
     meter: new MemoryMeter(),
@@ -60,18 +71,22 @@ function flakyTeam() {
       waits.push(ms);
       clock += ms;
     },
+    random: () => 0.5,
     policy: { timeoutMs: 2_000 },
   });
   const ask = (deadline?: number) =>
     gateway.complete({
-      profile,
+      profile: employee,
       preference: 'balanced',
       messages: [{ role: 'user', content: 'Next change.' }],
       maxOutputTokens: 200,
       context: { tenantId: 'acme', taskId: 'tsk_flaky', employeeId: 'dev' },
       ...(deadline !== undefined ? { deadline } : {}),
     });
-  return { ask, waits, now };
+  const pass = (ms: number) => {
+    clock += ms;
+  };
+  return { ask, waits, now, pass };
 }
 
 /** Runs the workflow with one step whose employee turn is `runEmployee`; says how the task ended. */
@@ -146,5 +161,55 @@ describe('a provider failing half its calls', () => {
     expect(turns).toEqual(['ModelsCoolingDown', 'ok']);
     expect(failure).toBeUndefined();
     expect(ended).toContain('Finalize');
+  });
+});
+
+describe('a 503 that says when to come back', () => {
+  const both = EmployeeProfile.parse({
+    ...profile,
+    allowedModels: ['claude-haiku-4-5', 'gpt-4.1'],
+    fallbacks: ['gpt-4.1'],
+  });
+
+  it('is retried after its Retry-After, not after the usual backoff', async () => {
+    server.enqueue(anthropicReplies.unavailable('7'));
+    const { ask, waits } = flakyTeam();
+    const answer = await ask();
+    expect(answer).toMatchObject({ text: 'ok', model: 'claude-haiku-4-5', attempts: 2 });
+    expect(waits).toEqual([7_000]);
+  });
+
+  it('is retried after its Retry-After given as an HTTP date', async () => {
+    // The date is read against the real clock; a second of slack for its whole-second rounding.
+    server.enqueue(anthropicReplies.unavailable(new Date(Date.now() + 15_000).toUTCString()));
+    const { ask, waits } = flakyTeam();
+    expect((await ask()).attempts).toBe(2);
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(13_000);
+    expect(waits[0]).toBeLessThanOrEqual(15_000);
+  });
+
+  it('longer than the call may wait, cools the model down for that long and falls back', async () => {
+    server.enqueue(anthropicReplies.unavailable('120'));
+    const { ask, waits, pass } = flakyTeam(both);
+    expect((await ask()).model).toBe('gpt-4.1');
+    expect(server.requests).toHaveLength(1);
+    expect(waits).toEqual([]);
+    pass(90_000); // past the usual 30 s cooldown, within the 120 s the provider asked for
+    expect((await ask()).model).toBe('gpt-4.1');
+    expect(server.requests).toHaveLength(1);
+    pass(31_000);
+    expect((await ask()).model).toBe('claude-haiku-4-5');
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('longer than the step has left, with no other model, is a ModelsCoolingDown the workflow retries', async () => {
+    server.enqueue(anthropicReplies.unavailable('300'));
+    const { ask, waits, now } = flakyTeam();
+    const error = await ask(now() + 60_000).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ModelsCoolingDown', retryInMs: 300_000 });
+    expect(TRANSIENT_ERRORS).toContain((error as Error).name);
+    expect(server.requests).toHaveLength(1);
+    expect(waits).toEqual([]);
   });
 });
