@@ -128,6 +128,32 @@ describe('ModelGateway routing', () => {
     expect(anthropic.calls).toHaveLength(4); // cooldown over
   });
 
+  it('waits for the first model to be free when every model is cooling down, then answers', async () => {
+    const anthropic = scripted('anthropic', ['server', 'server', 'server']);
+    const openai = scripted('openai', ['overloaded', 'overloaded', 'overloaded']);
+    const { gw, sleeps } = gateway([anthropic, openai], {
+      unavailable: new Map([['bedrock', 'no credentials: set AWS_REGION']]),
+    });
+    const res = await gw.complete(call());
+    expect(res.model).toBe('claude-sonnet-4-5');
+    // Two backoffs on each model, then the 30 s cooldown waited out instead of NoModelAvailable.
+    expect(sleeps.at(-1)).toBe(30_000);
+    expect(anthropic.calls).toHaveLength(4);
+  });
+
+  it('does not wait for a model cooling down after a bad key: that is no wait, the configuration must change', async () => {
+    const { gw, sleeps } = gateway([scripted('anthropic', ['auth'])], {
+      unavailable: new Map([
+        ['openai', 'no credentials: set OPENAI_API_KEY'],
+        ['bedrock', 'no credentials: set AWS_REGION'],
+      ]),
+    });
+    const error = (await gw.complete(call()).catch((e) => e)) as ModelsExhausted;
+    expect(error).toBeInstanceOf(ModelsExhausted);
+    expect(error.code).toBe('NoModelAvailable');
+    expect(sleeps).toEqual([]);
+  });
+
   it('never retries a request the provider rejected as bad', async () => {
     const anthropic = scripted('anthropic', ['bad_request']);
     const openai = scripted('openai', []);
