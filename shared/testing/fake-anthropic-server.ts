@@ -149,7 +149,7 @@ function sse(type: string, data: Record<string, unknown>): string {
 
 function respondAnthropic(reply: FakeAnthropicReply, request: RecordedRequest, res: ServerResponse): void {
   anthropicIds++;
-  const headers = { 'request-id': `req_fake_${anthropicIds}` };
+  const headers = { 'request-id': `req_fake_${anthropicIds}`, ...reply.headers };
   if (writeErrorOrRaw(res, reply, headers, errorBody('api_error', 'error'))) return;
   if (reply.kind !== 'answer') return;
   const id = `msg_fake${anthropicIds}`;

@@ -34,6 +34,8 @@ export interface ScriptedServer<Reply> {
 export interface ReplyTiming {
   /** Wait this long before answering (a slow provider, to run past a timeout). */
   delayMs?: number;
+  /** Extra headers on the answer (e.g. `helicone-cache: HIT`, as Helicone's gateway sends). */
+  headers?: Record<string, string>;
 }
 
 type Responder<Reply> = (reply: Reply, request: RecordedRequest, res: ServerResponse) => void;
@@ -349,7 +351,7 @@ function openAIUsage(reply: { usage?: FakeOpenAIUsage }, request: RecordedReques
 
 export function respondOpenAI(reply: FakeOpenAIReply, request: RecordedRequest, res: ServerResponse): void {
   openAIIds++;
-  const headers = { 'x-request-id': `req_fake_${openAIIds}` };
+  const headers = { 'x-request-id': `req_fake_${openAIIds}`, ...reply.headers };
   if (writeErrorOrRaw(res, reply, headers, { error: { message: 'error', type: 'error' } })) return;
   if (reply.kind !== 'answer') return;
   const id = `chatcmpl-fake${openAIIds}`;

@@ -498,6 +498,23 @@ describe('AnthropicProvider through Helicone', () => {
     expect(headers['helicone-cache-enabled']).toBeUndefined();
   });
 
+  it('bills nothing for an answer Helicone served from its cache (Helicone-Cache: HIT), streamed or not', async () => {
+    const viaHelicone = new AnthropicProvider({
+      apiKey: 'sk-ant-test',
+      helicone: { apiKey: 'hk', baseURL: server.url },
+    });
+    const hit = { headers: { 'helicone-cache': 'HIT' }, usage: { inputTokens: 900, outputTokens: 40 } };
+    server.enqueue(anthropicReplies.text('cached', hit), anthropicReplies.text('cached', hit));
+    const cached = request({ context: { ...context, heliconeCache: true } });
+    const none = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+    expect(await viaHelicone.complete(cached)).toMatchObject({ text: 'cached', usage: none });
+    expect((await viaHelicone.complete({ ...cached, onDelta: () => {} })).usage).toEqual(none);
+    server.enqueue(
+      anthropicReplies.text('fresh', { headers: { 'helicone-cache': 'MISS' }, usage: hit.usage }),
+    );
+    expect((await viaHelicone.complete(cached)).usage).toMatchObject({ inputTokens: 900, outputTokens: 40 });
+  });
+
   it('turns on the Helicone cache only for a tenant that opted in', async () => {
     const viaHelicone = new AnthropicProvider({
       apiKey: 'sk-ant-test',

@@ -442,6 +442,21 @@ describe('OpenAIProvider through Helicone', () => {
     expect(server.requests[0]!.headers['helicone-cache-enabled']).toBe('true');
   });
 
+  it('bills nothing for an answer Helicone served from its cache (Helicone-Cache: HIT), streamed or not', async () => {
+    const viaHelicone = new OpenAIProvider({
+      apiKey: 'sk-test',
+      helicone: { apiKey: 'hk', baseURL: server.url },
+    });
+    const hit = { headers: { 'helicone-cache': 'HIT' }, usage: { promptTokens: 900, completionTokens: 40 } };
+    server.enqueue(openAIReplies.text('cached', hit), openAIReplies.text('cached', hit));
+    const cached = request({ context: { ...context, heliconeCache: true } });
+    const none = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+    expect(await viaHelicone.complete(cached)).toMatchObject({ text: 'cached', usage: none });
+    expect((await viaHelicone.complete({ ...cached, onDelta: () => {} })).usage).toEqual(none);
+    server.enqueue(openAIReplies.text('fresh', { headers: { 'helicone-cache': 'MISS' }, usage: hit.usage }));
+    expect((await viaHelicone.complete(cached)).usage).toMatchObject({ inputTokens: 900, outputTokens: 40 });
+  });
+
   it('sends no Helicone header without the helicone option', async () => {
     await provider.complete(request({ context: { ...context, heliconeCache: true } }));
     expect(Object.keys(server.requests[0]!.headers).filter((h) => h.startsWith('helicone'))).toEqual([]);

@@ -33,10 +33,12 @@ import {
   withUsage,
 } from './failures';
 import {
+  HELICONE_CACHE_HIT_USAGE,
   HELICONE_OPENAI_BASE_URL,
   type HeliconeOptions,
   heliconeAuthHeader,
   heliconeCallHeaders,
+  servedFromHeliconeCache,
 } from './helicone';
 import { estimateUsage } from './usage-estimate';
 
@@ -253,13 +255,18 @@ export class OpenAIProvider implements ModelProvider {
     }
   }
 
+  /** Helicone answered from its cache: the provider billed nothing for this answer. */
+  private servedFromCache(response: Response): boolean {
+    return this.helicone && servedFromHeliconeCache(response.headers);
+  }
+
   private async whole(
     request: ModelRequest,
     body: ChatCompletionCreateParamsBase,
     options: OpenAI.RequestOptions,
   ): Promise<ModelResponse> {
     const call: CallIdentity = { provider: this.name, model: request.model };
-    const { data, request_id } = await this.client.chat.completions
+    const { data, request_id, response } = await this.client.chat.completions
       .create({ ...body, stream: false }, options)
       .withResponse();
     const completion = data as ChatCompletion | string | null;
@@ -290,12 +297,13 @@ export class OpenAIProvider implements ModelProvider {
         ? message.refusal
         : undefined;
     const text = refusal ?? message.content ?? '';
-    const usage =
-      billed ??
-      (await estimateUsage(
-        request,
-        text + toolCalls.map((c) => c.invalid?.raw ?? JSON.stringify(c.arguments)).join(''),
-      ));
+    const usage = this.servedFromCache(response)
+      ? HELICONE_CACHE_HIT_USAGE
+      : (billed ??
+        (await estimateUsage(
+          request,
+          text + toolCalls.map((c) => c.invalid?.raw ?? JSON.stringify(c.arguments)).join(''),
+        )));
     return {
       text,
       toolCalls,
@@ -315,7 +323,11 @@ export class OpenAIProvider implements ModelProvider {
     onDelta: (text: string) => void,
   ): Promise<ModelResponse> {
     const call: CallIdentity = { provider: this.name, model: request.model };
-    const { data: stream, request_id } = await this.client.chat.completions
+    const {
+      data: stream,
+      request_id,
+      response,
+    } = await this.client.chat.completions
       .create({ ...body, stream: true, stream_options: { include_usage: true } }, options)
       .withResponse();
     // From here the provider is generating: a failure still costs tokens.
@@ -368,7 +380,9 @@ export class OpenAIProvider implements ModelProvider {
       text: progress.text,
       toolCalls,
       stopReason: stopReasonOf(finishReason, toolCalls.length > 0),
-      usage: progress.reportedUsage ?? (await estimateUsage(request, progress.text + progress.toolArguments)),
+      usage: this.servedFromCache(response)
+        ? HELICONE_CACHE_HIT_USAGE
+        : (progress.reportedUsage ?? (await estimateUsage(request, progress.text + progress.toolArguments))),
       provider: this.name,
       model: request.model,
       ...(requestId ? { requestId } : {}),
