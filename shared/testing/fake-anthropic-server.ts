@@ -41,6 +41,8 @@ export type FakeAnthropicReply = ReplyTiming &
   (
     | {
         kind: 'answer';
+        /** Extended thinking, streamed (as thinking_delta events) before the text. */
+        thinking?: string;
         text?: string;
         toolUses?: FakeAnthropicToolUse[];
         /** Defaults to 'tool_use' with tool uses, else 'end_turn'. */
@@ -204,6 +206,17 @@ function respondAnthropic(reply: FakeAnthropicReply, request: RecordedRequest, r
     }),
   ];
   let index = 0;
+  if (reply.thinking) {
+    events.push(
+      sse('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }),
+    );
+    for (const piece of wordDeltas(reply.thinking)) {
+      events.push(sse('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: piece } }));
+    }
+    events.push(sse('content_block_delta', { index, delta: { type: 'signature_delta', signature: 'c2ln' } }));
+    events.push(sse('content_block_stop', { index }));
+    index++;
+  }
   if (text) {
     events.push(sse('content_block_start', { index, content_block: { type: 'text', text: '' } }));
     events.push(sse('ping', {}));

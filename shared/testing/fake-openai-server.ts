@@ -221,6 +221,8 @@ export type FakeOpenAIReply = ReplyTiming &
   (
     | {
         kind: 'answer';
+        /** Reasoning an OpenAI-compatible server (vLLM, DeepSeek, Ollama) streams as `delta.reasoning_content` before the text. */
+        reasoning?: string;
         text?: string;
         toolCalls?: FakeOpenAIToolCall[];
         /** Defaults to 'tool_calls' with tool calls, else 'stop'. */
@@ -400,6 +402,7 @@ export function respondOpenAI(reply: FakeOpenAIReply, request: RecordedRequest, 
   const delta = (d: Record<string, unknown>, finish: string | null = null) =>
     chunk([{ index: 0, delta: d, logprobs: null, finish_reason: finish }]);
   const events = [delta({ role: 'assistant', content: '', refusal: null })];
+  for (const piece of wordDeltas(reply.reasoning ?? '')) events.push(delta({ reasoning_content: piece }));
   for (const piece of wordDeltas(text)) events.push(delta({ content: piece }));
   toolCalls.forEach((call, index) => {
     events.push(

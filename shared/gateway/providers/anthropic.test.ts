@@ -6,6 +6,7 @@ import {
   startFakeAnthropic,
 } from '../../testing/fake-anthropic-server';
 import { abortOnceReceived, failure } from '../../testing/provider-failure';
+import { loadTokenCounter } from '../token-counter';
 import type { ModelRequest } from '../types';
 import { AnthropicProvider, JSON_ANSWER_TOOL } from './anthropic';
 
@@ -465,6 +466,28 @@ describe('AnthropicProvider', () => {
     void abortOnceReceived(server, controller);
     const error = await failure(provider.complete(request({ signal: controller.signal, onDelta: () => {} })));
     expect(error.kind).toBe('cancelled');
+  });
+
+  it('counts the extended thinking a cut stream had streamed as output', async () => {
+    const thinking = 'one two three four five six';
+    // message_start, the thinking block (start, six deltas, signature, stop), the text block's start, ping, two text deltas.
+    server.enqueue({
+      kind: 'answer',
+      thinking,
+      text: 'alpha beta gamma',
+      usage: { inputTokens: 77 },
+      cutAfter: 14,
+    });
+    const deltas: string[] = [];
+    const error = await failure(provider.complete(request({ onDelta: (d) => deltas.push(d) })));
+    expect(error.kind).toBe('network');
+    expect(deltas).toEqual(['alpha', ' beta']);
+    const count = (await loadTokenCounter())!;
+    expect(error.usage).toEqual({
+      inputTokens: 77,
+      outputTokens: count(`${thinking}alpha beta`),
+      cachedInputTokens: 0,
+    });
   });
 
   it('fails a stream cut midway with the input it reported and the output streamed so far', async () => {

@@ -428,6 +428,9 @@ export class AnthropicProvider implements ModelProvider {
             progress.output += event.delta.partial_json;
             // The JSON answer is the response text, so it streams like text.
             if (answerTool !== undefined && part.name === answerTool) onDelta(event.delta.partial_json);
+          } else if (event.delta.type === 'thinking_delta') {
+            // Extended thinking is billed as output: a cut stream's estimate must count it too.
+            progress.output += event.delta.thinking;
           }
           break;
         }

@@ -6,6 +6,7 @@ import {
   startFakeOpenAI,
 } from '../../testing/fake-openai-server';
 import { abortOnceReceived, failure } from '../../testing/provider-failure';
+import { loadTokenCounter } from '../token-counter';
 import type { ModelRequest } from '../types';
 import { OpenAIProvider, openAICompatibleProvider } from './openai';
 
@@ -396,6 +397,19 @@ describe('OpenAIProvider', () => {
     expect(error.usage).toBeDefined();
     expect(error.usage!.inputTokens).toBeGreaterThan(0);
     expect(error.usage!.outputTokens).toBeGreaterThan(0);
+  });
+
+  it('counts the reasoning a cut stream had streamed (reasoning_content) as output', async () => {
+    const local = openAICompatibleProvider({ name: 'vllm', baseURL: server.url });
+    const reasoning = 'one two three four five six';
+    // The role chunk, six reasoning deltas, then two text deltas before the cut.
+    server.enqueue({ kind: 'answer', reasoning, text: 'alpha beta gamma', cutAfter: 9 });
+    const deltas: string[] = [];
+    const error = await failure(local.complete(request({ onDelta: (d) => deltas.push(d) })));
+    expect(error.kind).toBe('network');
+    expect(deltas).toEqual(['alpha', ' beta']);
+    const count = (await loadTokenCounter())!;
+    expect(error.usage!.outputTokens).toBe(count(`${reasoning}alpha beta`));
   });
 
   it('counts cached prompt tokens apart from the uncached input', async () => {

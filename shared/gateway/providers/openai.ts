@@ -162,9 +162,21 @@ function toWireToolChoice(choice: ToolChoice): ChatCompletionToolChoiceOption {
   return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
 }
 
+/** Reasoning text a delta carries, under either name OpenAI-compatible servers use for it. */
+function reasoningOf(delta: unknown): string {
+  const { reasoning_content, reasoning } = (delta ?? {}) as {
+    reasoning_content?: unknown;
+    reasoning?: unknown;
+  };
+  if (typeof reasoning_content === 'string') return reasoning_content;
+  return typeof reasoning === 'string' ? reasoning : '';
+}
+
 /** What a stream has delivered so far; kept outside the stream so a failure can account for it. */
 interface StreamProgress {
   started: boolean;
+  /** Streamed reasoning, not shown but billed as output. */
+  reasoning: string;
   text: string;
   toolArguments: string;
   reportedUsage: TokenUsage | undefined;
@@ -208,6 +220,7 @@ export class OpenAIProvider implements ModelProvider {
     const guard = new CallGuard(request.signal, timeoutMs);
     const progress: StreamProgress = {
       started: false,
+      reasoning: '',
       text: '',
       toolArguments: '',
       reportedUsage: undefined,
@@ -243,7 +256,11 @@ export class OpenAIProvider implements ModelProvider {
       // A failure that already knows its usage (e.g. an answer without choices) needs no estimate.
       const usage =
         progress.started && !(error instanceof ProviderError && error.usage)
-          ? await estimateUsage(request, progress.text + progress.toolArguments, progress.reportedUsage ?? {})
+          ? await estimateUsage(
+              request,
+              progress.reasoning + progress.text + progress.toolArguments,
+              progress.reportedUsage ?? {},
+            )
           : undefined;
       const failure = toProviderError(error, call, guard, usage, (e, u) => classifyOpenAIError(call, e, u));
       // A 2xx we could not read was still an answer the provider billed: its prompt at least is counted.
@@ -340,6 +357,10 @@ export class OpenAIProvider implements ModelProvider {
       if (chunk.usage) progress.reportedUsage = usageOf(chunk.usage);
       const choice = chunk.choices?.[0];
       if (!choice) continue;
+      // Reasoning some OpenAI-compatible servers stream (vLLM, DeepSeek: reasoning_content; Ollama,
+      // OpenRouter: reasoning) is billed as output: a cut stream's estimate must count it too.
+      const reasoning = reasoningOf(choice.delta);
+      if (reasoning) progress.reasoning += reasoning;
       const content = choice.delta?.content;
       if (content) {
         progress.text += content;
@@ -368,7 +389,7 @@ export class OpenAIProvider implements ModelProvider {
         ...(requestId ? { requestId } : {}),
         usage: await estimateUsage(
           request,
-          progress.text + progress.toolArguments,
+          progress.reasoning + progress.text + progress.toolArguments,
           progress.reportedUsage ?? {},
         ),
       });
@@ -382,7 +403,8 @@ export class OpenAIProvider implements ModelProvider {
       stopReason: stopReasonOf(finishReason, toolCalls.length > 0),
       usage: this.servedFromCache(response)
         ? HELICONE_CACHE_HIT_USAGE
-        : (progress.reportedUsage ?? (await estimateUsage(request, progress.text + progress.toolArguments))),
+        : (progress.reportedUsage ??
+          (await estimateUsage(request, progress.reasoning + progress.text + progress.toolArguments))),
       provider: this.name,
       model: request.model,
       ...(requestId ? { requestId } : {}),
