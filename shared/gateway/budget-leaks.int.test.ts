@@ -19,7 +19,7 @@ import { StoreMeter } from './usage-meter';
  */
 
 const catalog = Catalog.shipped();
-const sonnet = catalog.get('claude-sonnet-4-5')!;
+const sonnet = catalog.get('claude-sonnet-4-6')!;
 const messages = [{ role: 'user' as const, content: 'Write slugify in Python, with tests.' }];
 const maxOutputTokens = 2_000;
 /** What a plain call (no tools) can cost at most, and so what it reserves: its prompt bound and all its output. */
@@ -30,8 +30,8 @@ const profile = (budgetShare = 1) =>
     id: 'dev',
     name: 'Dev',
     rolePrompt: 'x',
-    allowedModels: ['claude-sonnet-4-5'],
-    defaultModel: 'claude-sonnet-4-5',
+    allowedModels: ['claude-sonnet-4-6'],
+    defaultModel: 'claude-sonnet-4-6',
     budgetShare,
   });
 
@@ -213,7 +213,7 @@ describe('what a provider adds to a call, and what it bills beyond the reservati
       expect.objectContaining({
         type: 'budget_overrun',
         employee: 'dev',
-        model: 'claude-sonnet-4-5',
+        model: 'claude-sonnet-4-6',
         costMicroUsd: bills[0],
         reservedMicroUsd: fullCall,
         overrunMicroUsd: bills[0]! - fullCall,

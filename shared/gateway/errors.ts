@@ -38,6 +38,11 @@ const RETRYABLE: ReadonlySet<ProviderFailureKind> = new Set([
   'malformed',
 ]);
 
+/** A failure (kind) that time may mend: the same model, tried later, may answer. */
+export function timeMayMend(kind: string): boolean {
+  return RETRYABLE.has(kind as ProviderFailureKind);
+}
+
 /** Failures after which another model may still succeed (but this one, as called, will not). */
 const NEXT_MODEL_MAY_HELP: ReadonlySet<ProviderFailureKind> = new Set([
   ...RETRYABLE,
@@ -136,6 +141,11 @@ export interface ModelAttempt {
   /** The failure kind when a provider was contacted, or why it was skipped. */
   kind: ProviderFailureKind | 'skipped' | 'budget';
   attempts: number;
+  /**
+   * Set when the model is only cooling down after failures time may mend (429, 5xx, overload,
+   * timeout, network): it may be tried again this many milliseconds from now.
+   */
+  availableInMs?: number;
 }
 
 /**
@@ -154,6 +164,26 @@ export class ModelsExhausted extends TechteamError {
       { employeeId, tried },
     );
     this.tried = tried;
+  }
+}
+
+/**
+ * Every model that could answer is cooling down, and the earliest is free again only after the
+ * call's deadline (the step's remaining time): a wait, not a failure. Step Functions retries it
+ * (workflow/definition.ts TRANSIENT_ERRORS); `retryInMs` says when a model is free again.
+ */
+export class ModelsCoolingDown extends TechteamError {
+  readonly tried: ModelAttempt[];
+  readonly retryInMs: number;
+  constructor(employeeId: string, tried: ModelAttempt[], retryInMs: number) {
+    super(
+      'ModelsCoolingDown',
+      503,
+      `Every model employee '${employeeId}' may use is cooling down; the first is free again in ${Math.ceil(retryInMs / 1000)} s, after this step may wait: ${tried.map((t) => `${t.model} (${t.reason})`).join('; ')}`,
+      { employeeId, tried, retryInMs },
+    );
+    this.tried = tried;
+    this.retryInMs = retryInMs;
   }
 }
 

@@ -4,7 +4,7 @@ import { EmployeeProfile } from '../domain';
 import type { EmployeeCall } from '../workflow/models';
 import { Catalog, toCatalogModel } from './catalog';
 import { Cooldowns } from './cooldowns';
-import { ModelsExhausted, ProviderError, type ProviderFailureKind } from './errors';
+import { ModelsCoolingDown, ModelsExhausted, ProviderError, type ProviderFailureKind } from './errors';
 import { ModelGateway } from './gateway';
 import type { ModelProvider, ModelRequest, ModelResponse } from './types';
 import { MemoryMeter } from './usage-meter';
@@ -70,14 +70,19 @@ function gateway(
 ) {
   const sleeps: number[] = [];
   const meter = new MemoryMeter();
+  // Unless the test keeps the time itself, every wait the gateway sleeps moves the clock on.
+  let clock = 0;
+  const now = extra.now ?? (() => clock);
   const gw = new ModelGateway({
     providers: new Map(providers.map((p) => [p.name, p])),
     ...(extra.unavailable ? { unavailable: extra.unavailable } : {}),
     catalog,
     meter,
-    cooldowns: new Cooldowns(extra.now ?? Date.now),
+    cooldowns: new Cooldowns(now),
+    now,
     sleep: async (ms) => {
       sleeps.push(ms);
+      clock += ms;
     },
     random: () => 0.5,
     policy: { timeoutMs: 45_000 },
@@ -120,6 +125,32 @@ describe('ModelGateway routing', () => {
     expect(anthropic.calls).toHaveLength(4); // cooldown over
   });
 
+  it('waits for the first model to be free when every model is cooling down, then answers', async () => {
+    const anthropic = scripted('anthropic', ['server', 'server', 'server']);
+    const openai = scripted('openai', ['overloaded', 'overloaded', 'overloaded']);
+    const { gw, sleeps } = gateway([anthropic, openai], {
+      unavailable: new Map([['bedrock', 'no credentials: set AWS_REGION']]),
+    });
+    const res = await gw.complete(call());
+    expect(res.model).toBe('claude-sonnet-4-6');
+    // Two backoffs on each model, then the 30 s cooldown waited out instead of NoModelAvailable.
+    expect(sleeps.at(-1)).toBe(30_000);
+    expect(anthropic.calls).toHaveLength(4);
+  });
+
+  it('does not wait for a model cooling down after a bad key: that is no wait, the configuration must change', async () => {
+    const { gw, sleeps } = gateway([scripted('anthropic', ['auth'])], {
+      unavailable: new Map([
+        ['openai', 'no credentials: set OPENAI_API_KEY'],
+        ['bedrock', 'no credentials: set AWS_REGION'],
+      ]),
+    });
+    const error = (await gw.complete(call()).catch((e) => e)) as ModelsExhausted;
+    expect(error).toBeInstanceOf(ModelsExhausted);
+    expect(error.code).toBe('NoModelAvailable');
+    expect(sleeps).toEqual([]);
+  });
+
   it('never retries a request the provider rejected as bad', async () => {
     const anthropic = scripted('anthropic', ['bad_request']);
     const openai = scripted('openai', []);
@@ -136,9 +167,9 @@ describe('ModelGateway routing', () => {
         ['openai', 'no credentials: set OPENAI_API_KEY'],
       ]),
     });
-    const error = (await gw.complete(call()).catch((e) => e)) as ModelsExhausted;
-    expect(error).toBeInstanceOf(ModelsExhausted);
-    expect(error.code).toBe('ProviderUnavailable');
+    const error = (await gw.complete(call()).catch((e) => e)) as ModelsCoolingDown;
+    // Bedrock failed each time the wait allowance let the gateway try it again.
+    expect(error).toBeInstanceOf(ModelsCoolingDown);
     expect(error.message).toContain('claude-sonnet-4-6 (no credentials: set ANTHROPIC_API_KEY)');
     expect(error.message).toContain('gpt-4.1 (no credentials: set OPENAI_API_KEY)');
     expect(error.message).toContain('nova-pro (overloaded');
@@ -182,10 +213,10 @@ describe('ModelGateway routing', () => {
             const res = await gw.complete(call());
             expect(profile.allowedModels).toContain(res.model);
           } catch (e) {
-            expect(e).toBeInstanceOf(ModelsExhausted);
-            const tried = (e as ModelsExhausted).tried.map((t) => t.model);
-            expect(tried).toEqual(['claude-sonnet-4-6', 'gpt-4.1', 'nova-pro']);
-            for (const t of (e as ModelsExhausted).tried) expect(t.reason.length).toBeGreaterThan(0);
+            expect([ModelsExhausted, ModelsCoolingDown].some((type) => e instanceof type)).toBe(true);
+            const tried = (e as ModelsExhausted | ModelsCoolingDown).tried;
+            expect(tried.map((t) => t.model)).toEqual(['claude-sonnet-4-6', 'gpt-4.1', 'nova-pro']);
+            for (const t of tried) expect(t.reason.length).toBeGreaterThan(0);
           }
           for (const p of providers) {
             // every request went to an allowed model's deployment

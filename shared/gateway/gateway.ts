@@ -4,7 +4,14 @@ import { type Catalog, type CatalogModel, unroutableReason } from './catalog';
 import { utcDay } from './catalog/model-lifecycle';
 import { Cooldowns } from './cooldowns';
 import { costMicroUsd, worstCaseMicroUsd } from './cost';
-import { BudgetExceeded, type ModelAttempt, ModelsExhausted, ProviderError } from './errors';
+import {
+  BudgetExceeded,
+  type ModelAttempt,
+  ModelsCoolingDown,
+  ModelsExhausted,
+  ProviderError,
+  timeMayMend,
+} from './errors';
 import { countPromptTokens, promptTokenBound } from './prompt-size';
 import { reservationMicroUsd } from './provider-overheads';
 import { cooldownFor, DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from './retry-policy';
@@ -27,6 +34,14 @@ export interface GatewayOptions {
   cooldowns?: Cooldowns;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
+  /** The clock call deadlines are read on (epoch ms); default Date.now. Cooldowns keep their own. */
+  now?: () => number;
+}
+
+/** How long a call may still wait for cooling models: what is left of its allowance, and its deadline (epoch ms). */
+interface WaitBudget {
+  waitLeftMs: number;
+  until: number;
 }
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -72,16 +87,29 @@ export class ModelGateway implements TeamModels {
   private readonly cooldowns: Cooldowns;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
+  private readonly now: () => number;
 
   constructor(private readonly options: GatewayOptions) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
     this.cooldowns = options.cooldowns ?? new Cooldowns();
     this.sleep = options.sleep ?? abortableSleep;
     this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
   }
 
   async complete(call: EmployeeCall): Promise<MeteredResponse> {
-    const { profile, preference, model: pinned, ...request } = call;
+    const until = call.deadline ?? Number.POSITIVE_INFINITY;
+    return this.route(call, { until, waitLeftMs: this.policy.maxCoolingWaitMs }, 0);
+  }
+
+  /**
+   * One pass over the employee's models, in the router's order. When no model answered and
+   * the ones that could are only cooling down, waits for the first to be free and passes
+   * again, within the call's wait allowance and before its deadline; else ModelsCoolingDown,
+   * which the workflow retries.
+   */
+  private async route(call: EmployeeCall, budget: WaitBudget, spentBefore: number): Promise<MeteredResponse> {
+    const { profile, preference, model: pinned, deadline: _, ...request } = call;
     const [catalog, account] = await Promise.all([
       this.catalogFor(request.context.tenantId),
       this.options.meter.account(request.context, profile),
@@ -95,7 +123,7 @@ export class ModelGateway implements TeamModels {
     const context = account.heliconeCache ? { ...request.context, heliconeCache: true } : request.context;
     const tried: ModelAttempt[] = [];
     let firstBudgetRefusal: BudgetExceeded | undefined;
-    let spent = 0;
+    let spent = spentBefore;
 
     for (const candidate of candidates) {
       if (!('model' in candidate)) {
@@ -124,11 +152,6 @@ export class ModelGateway implements TeamModels {
         continue;
       }
       const deployment = `${model.provider}/${model.providerModelId}`;
-      const cooling = this.cooldowns.check(deployment);
-      if (cooling) {
-        skip(`cooling down for ${Math.ceil(cooling.remainingMs / 1000)} s after ${cooling.why}`);
-        continue;
-      }
       if (request.tools?.length && !model.capabilities.tools) {
         skip('does not support tools');
         continue;
@@ -156,6 +179,19 @@ export class ModelGateway implements TeamModels {
           );
           continue;
         }
+      }
+      // Checked after what the call needs of the model: only a model that could answer is worth waiting for.
+      const cooling = this.cooldowns.check(deployment);
+      if (cooling) {
+        tried.push({
+          model: model.id,
+          provider: model.provider,
+          kind: 'skipped',
+          reason: `cooling down for ${Math.ceil(cooling.remainingMs / 1000)} s after ${cooling.why}`,
+          attempts: 0,
+          ...(timeMayMend(cooling.why) ? { availableInMs: cooling.remainingMs } : {}),
+        });
+        continue;
       }
       // Reserve against the byte bound, never the count: only a true upper bound keeps budgets unbreakable;
       // plus what the provider adds on its side (a tool-use system prompt, output past a soft limit).
@@ -239,21 +275,34 @@ export class ModelGateway implements TeamModels {
           if (!error) throw e;
           // Neither waiting nor another model turns these into a good answer.
           if (error.kind === 'cancelled' || error.kind === 'bad_request') throw error;
-          const delay = retryDelayMs(error, attempt, this.policy, this.random);
+          const mayWaitMs = Math.min(budget.waitLeftMs, budget.until - this.now());
+          const delay = retryDelayMs(error, attempt, this.policy, this.random, mayWaitMs);
           if (delay === undefined) {
-            this.cooldowns.cool(deployment, cooldownFor(error.kind, this.policy), error.kind);
+            const cooldown = cooldownFor(error.kind, this.policy, error.retryAfterMs);
+            this.cooldowns.cool(deployment, cooldown, error.kind);
             tried.push({
               model: model.id,
               provider: model.provider,
               kind: error.kind,
               reason: `${error.kind}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''} after ${attempt} attempt(s): ${error.message}`,
               attempts: attempt,
+              ...(error.retryable && cooldown > 0 ? { availableInMs: cooldown } : {}),
             });
             break;
           }
           await this.sleep(delay, request.signal);
         }
       }
+    }
+    // Cooling down is a wait, not a failure: the models that could answer will again.
+    const waits = tried.flatMap((t) => (t.availableInMs !== undefined ? [t.availableInMs] : []));
+    if (waits.length) {
+      const wait = Math.min(...waits);
+      if (wait > budget.waitLeftMs || this.now() + wait > budget.until) {
+        throw new ModelsCoolingDown(profile.id, tried, wait);
+      }
+      await this.sleep(wait, request.signal);
+      return this.route(call, { ...budget, waitLeftMs: budget.waitLeftMs - wait }, spent);
     }
     if (firstBudgetRefusal && tried.every((t) => t.kind === 'budget' || t.kind === 'skipped')) {
       throw firstBudgetRefusal;

@@ -41,6 +41,8 @@ export type FakeAnthropicReply = ReplyTiming &
   (
     | {
         kind: 'answer';
+        /** Extended thinking, streamed (as thinking_delta events) before the text. */
+        thinking?: string;
         text?: string;
         toolUses?: FakeAnthropicToolUse[];
         /** Defaults to 'tool_use' with tool uses, else 'end_turn'. */
@@ -79,6 +81,13 @@ export const anthropicReplies = {
     status: 429,
     headers: { 'retry-after': retryAfter },
     body: errorBody('rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit'),
+  }),
+  /** 503 that says when to come back: `retryAfter` is the Retry-After header's value (seconds or an HTTP date). */
+  unavailable: (retryAfter: string): FakeAnthropicReply => ({
+    kind: 'error',
+    status: 503,
+    headers: { 'retry-after': retryAfter },
+    body: errorBody('api_error', 'Service unavailable'),
   }),
   serverError: (status = 500): FakeAnthropicReply => ({
     kind: 'error',
@@ -142,7 +151,7 @@ function sse(type: string, data: Record<string, unknown>): string {
 
 function respondAnthropic(reply: FakeAnthropicReply, request: RecordedRequest, res: ServerResponse): void {
   anthropicIds++;
-  const headers = { 'request-id': `req_fake_${anthropicIds}` };
+  const headers = { 'request-id': `req_fake_${anthropicIds}`, ...reply.headers };
   if (writeErrorOrRaw(res, reply, headers, errorBody('api_error', 'error'))) return;
   if (reply.kind !== 'answer') return;
   const id = `msg_fake${anthropicIds}`;
@@ -197,6 +206,17 @@ function respondAnthropic(reply: FakeAnthropicReply, request: RecordedRequest, r
     }),
   ];
   let index = 0;
+  if (reply.thinking) {
+    events.push(
+      sse('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }),
+    );
+    for (const piece of wordDeltas(reply.thinking)) {
+      events.push(sse('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: piece } }));
+    }
+    events.push(sse('content_block_delta', { index, delta: { type: 'signature_delta', signature: 'c2ln' } }));
+    events.push(sse('content_block_stop', { index }));
+    index++;
+  }
   if (text) {
     events.push(sse('content_block_start', { index, content_block: { type: 'text', text: '' } }));
     events.push(sse('ping', {}));

@@ -34,6 +34,8 @@ export interface ScriptedServer<Reply> {
 export interface ReplyTiming {
   /** Wait this long before answering (a slow provider, to run past a timeout). */
   delayMs?: number;
+  /** Extra headers on the answer (e.g. `helicone-cache: HIT`, as Helicone's gateway sends). */
+  headers?: Record<string, string>;
 }
 
 type Responder<Reply> = (reply: Reply, request: RecordedRequest, res: ServerResponse) => void;
@@ -219,6 +221,8 @@ export type FakeOpenAIReply = ReplyTiming &
   (
     | {
         kind: 'answer';
+        /** Reasoning an OpenAI-compatible server (vLLM, DeepSeek, Ollama) streams as `delta.reasoning_content` before the text. */
+        reasoning?: string;
         text?: string;
         toolCalls?: FakeOpenAIToolCall[];
         /** Defaults to 'tool_calls' with tool calls, else 'stop'. */
@@ -257,6 +261,20 @@ export const openAIReplies = {
         type: 'requests',
         param: null,
         code: 'rate_limit_exceeded',
+      },
+    },
+  }),
+  /** 503 that says when to come back: `retryAfter` is the Retry-After header's value (seconds or an HTTP date). */
+  unavailable: (retryAfter: string): FakeOpenAIReply => ({
+    kind: 'error',
+    status: 503,
+    headers: { 'retry-after': retryAfter },
+    body: {
+      error: {
+        message: 'The engine is currently overloaded.',
+        type: 'server_error',
+        param: null,
+        code: null,
       },
     },
   }),
@@ -335,7 +353,7 @@ function openAIUsage(reply: { usage?: FakeOpenAIUsage }, request: RecordedReques
 
 export function respondOpenAI(reply: FakeOpenAIReply, request: RecordedRequest, res: ServerResponse): void {
   openAIIds++;
-  const headers = { 'x-request-id': `req_fake_${openAIIds}` };
+  const headers = { 'x-request-id': `req_fake_${openAIIds}`, ...reply.headers };
   if (writeErrorOrRaw(res, reply, headers, { error: { message: 'error', type: 'error' } })) return;
   if (reply.kind !== 'answer') return;
   const id = `chatcmpl-fake${openAIIds}`;
@@ -384,6 +402,7 @@ export function respondOpenAI(reply: FakeOpenAIReply, request: RecordedRequest, 
   const delta = (d: Record<string, unknown>, finish: string | null = null) =>
     chunk([{ index: 0, delta: d, logprobs: null, finish_reason: finish }]);
   const events = [delta({ role: 'assistant', content: '', refusal: null })];
+  for (const piece of wordDeltas(reply.reasoning ?? '')) events.push(delta({ reasoning_content: piece }));
   for (const piece of wordDeltas(text)) events.push(delta({ content: piece }));
   toolCalls.forEach((call, index) => {
     events.push(

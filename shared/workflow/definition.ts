@@ -47,6 +47,7 @@ export const APPROVAL_TIMEOUT_SECONDS = 7 * 24 * 3600;
 /** Errors worth retrying: provider throttling and outages, Lambda hiccups. */
 export const TRANSIENT_ERRORS = [
   'ProviderUnavailable',
+  'ModelsCoolingDown',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',

@@ -7,6 +7,8 @@ export interface EmployeeCall extends Omit<ModelRequest, 'model'> {
   preference: TaskPreference;
   /** Pin one of the employee's allowed models instead of letting the router choose. */
   model?: string;
+  /** When the step must have its answer (epoch ms): the gateway waits for a cooling model only until then. */
+  deadline?: number;
 }
 
 export interface MeteredResponse extends ModelResponse {

@@ -6,6 +6,7 @@ import {
   startFakeAnthropic,
 } from '../../testing/fake-anthropic-server';
 import { abortOnceReceived, failure } from '../../testing/provider-failure';
+import { loadTokenCounter } from '../token-counter';
 import type { ModelRequest } from '../types';
 import { AnthropicProvider, JSON_ANSWER_TOOL } from './anthropic';
 
@@ -239,6 +240,20 @@ describe('AnthropicProvider', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('reads the Retry-After of a 503, in seconds or as an HTTP date', async () => {
+    server.enqueue(anthropicReplies.unavailable('12'));
+    expect(await failure(provider.complete(request()))).toMatchObject({
+      kind: 'server',
+      httpStatus: 503,
+      retryAfterMs: 12_000,
+    });
+    server.enqueue(anthropicReplies.unavailable(new Date(Date.now() + 90_000).toUTCString()));
+    const wait = (await failure(provider.complete(request()))).retryAfterMs!;
+    expect(wait).toBeGreaterThan(80_000);
+    expect(wait).toBeLessThanOrEqual(90_000);
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('turns a 529 into overloaded and a 500 into server', async () => {
     server.enqueue(anthropicReplies.overloaded());
     expect(await failure(provider.complete(request()))).toMatchObject({
@@ -453,6 +468,28 @@ describe('AnthropicProvider', () => {
     expect(error.kind).toBe('cancelled');
   });
 
+  it('counts the extended thinking a cut stream had streamed as output', async () => {
+    const thinking = 'one two three four five six';
+    // message_start, the thinking block (start, six deltas, signature, stop), the text block's start, ping, two text deltas.
+    server.enqueue({
+      kind: 'answer',
+      thinking,
+      text: 'alpha beta gamma',
+      usage: { inputTokens: 77 },
+      cutAfter: 14,
+    });
+    const deltas: string[] = [];
+    const error = await failure(provider.complete(request({ onDelta: (d) => deltas.push(d) })));
+    expect(error.kind).toBe('network');
+    expect(deltas).toEqual(['alpha', ' beta']);
+    const count = (await loadTokenCounter())!;
+    expect(error.usage).toEqual({
+      inputTokens: 77,
+      outputTokens: count(`${thinking}alpha beta`),
+      cachedInputTokens: 0,
+    });
+  });
+
   it('fails a stream cut midway with the input it reported and the output streamed so far', async () => {
     server.enqueue({
       ...anthropicReplies.streamCut('alpha beta gamma delta', 5),
@@ -482,6 +519,23 @@ describe('AnthropicProvider through Helicone', () => {
       'helicone-property-employee': 'qa',
     });
     expect(headers['helicone-cache-enabled']).toBeUndefined();
+  });
+
+  it('bills nothing for an answer Helicone served from its cache (Helicone-Cache: HIT), streamed or not', async () => {
+    const viaHelicone = new AnthropicProvider({
+      apiKey: 'sk-ant-test',
+      helicone: { apiKey: 'hk', baseURL: server.url },
+    });
+    const hit = { headers: { 'helicone-cache': 'HIT' }, usage: { inputTokens: 900, outputTokens: 40 } };
+    server.enqueue(anthropicReplies.text('cached', hit), anthropicReplies.text('cached', hit));
+    const cached = request({ context: { ...context, heliconeCache: true } });
+    const none = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+    expect(await viaHelicone.complete(cached)).toMatchObject({ text: 'cached', usage: none });
+    expect((await viaHelicone.complete({ ...cached, onDelta: () => {} })).usage).toEqual(none);
+    server.enqueue(
+      anthropicReplies.text('fresh', { headers: { 'helicone-cache': 'MISS' }, usage: hit.usage }),
+    );
+    expect((await viaHelicone.complete(cached)).usage).toMatchObject({ inputTokens: 900, outputTokens: 40 });
   });
 
   it('turns on the Helicone cache only for a tenant that opted in', async () => {

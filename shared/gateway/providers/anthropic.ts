@@ -32,9 +32,11 @@ import {
 } from './failures';
 import {
   HELICONE_ANTHROPIC_BASE_URL,
+  HELICONE_CACHE_HIT_USAGE,
   type HeliconeOptions,
   heliconeAuthHeader,
   heliconeCallHeaders,
+  servedFromHeliconeCache,
 } from './helicone';
 import { estimateUsage } from './usage-estimate';
 
@@ -346,7 +348,7 @@ export class AnthropicProvider implements ModelProvider {
     body: MessageCreateParamsNonStreaming,
     options: Anthropic.RequestOptions,
   ): Promise<ModelResponse> {
-    const { data, request_id } = await this.client.messages.create(body, options).withResponse();
+    const { data, request_id, response } = await this.client.messages.create(body, options).withResponse();
     const message = data as Message | string | null;
     const requestId = request_id ?? (typeof message === 'object' ? message?.id : undefined) ?? undefined;
     // A body that says what it billed is metered even when the answer in it is unusable.
@@ -377,7 +379,7 @@ export class AnthropicProvider implements ModelProvider {
       }
     }
     const assembled = assemble(request, parts, message.stop_reason);
-    return this.response(request, assembled, message.stop_reason, usage, requestId);
+    return this.response(request, assembled, message.stop_reason, this.billed(response, usage), requestId);
   }
 
   private async streamed(
@@ -388,9 +390,11 @@ export class AnthropicProvider implements ModelProvider {
     progress: StreamProgress,
     onDelta: (text: string) => void,
   ): Promise<ModelResponse> {
-    const { data: stream, request_id } = await this.client.messages
-      .create({ ...body, stream: true }, options)
-      .withResponse();
+    const {
+      data: stream,
+      request_id,
+      response,
+    } = await this.client.messages.create({ ...body, stream: true }, options).withResponse();
     // From here the provider is generating: a failure still costs tokens.
     progress.started = true;
     let requestId = request_id ?? undefined;
@@ -424,6 +428,9 @@ export class AnthropicProvider implements ModelProvider {
             progress.output += event.delta.partial_json;
             // The JSON answer is the response text, so it streams like text.
             if (answerTool !== undefined && part.name === answerTool) onDelta(event.delta.partial_json);
+          } else if (event.delta.type === 'thinking_delta') {
+            // Extended thinking is billed as output: a cut stream's estimate must count it too.
+            progress.output += event.delta.thinking;
           }
           break;
         }
@@ -452,7 +459,12 @@ export class AnthropicProvider implements ModelProvider {
       ? { ...progress.input, outputTokens: progress.outputTokens ?? 0 }
       : await estimateUsage(request, progress.output);
     const assembled = assemble(request, parts.filter(Boolean), stopReason);
-    return this.response(request, assembled, stopReason, usage, requestId);
+    return this.response(request, assembled, stopReason, this.billed(response, usage), requestId);
+  }
+
+  /** What the answer cost: nothing when Helicone served it from its cache, else the usage it reported. */
+  private billed(response: Response, usage: TokenUsage): TokenUsage {
+    return this.helicone && servedFromHeliconeCache(response.headers) ? HELICONE_CACHE_HIT_USAGE : usage;
   }
 
   private response(

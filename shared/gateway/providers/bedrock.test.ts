@@ -406,6 +406,20 @@ describe('BedrockProvider with Converse', () => {
     expect(error.provider).toBe('bedrock');
   });
 
+  it('reads the Retry-After a ServiceUnavailableException answer carried', async () => {
+    const busy = new ServiceUnavailableException({ message: 'busy', $metadata: { httpStatusCode: 503 } });
+    bedrock
+      .on(ConverseCommand)
+      .rejects(
+        Object.assign(busy, { $response: { statusCode: 503, headers: { 'retry-after': '9' }, body: '' } }),
+      );
+    expect(await failure(provider.complete(request()))).toMatchObject({
+      kind: 'overloaded',
+      httpStatus: 503,
+      retryAfterMs: 9000,
+    });
+  });
+
   it('reports a connection failure as network', async () => {
     bedrock
       .on(ConverseCommand)

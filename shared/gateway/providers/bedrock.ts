@@ -12,7 +12,7 @@ import {
   type ToolUseBlock,
   type ToolChoice as WireToolChoice,
 } from '@aws-sdk/client-bedrock-runtime';
-import { ProviderError, type ProviderFailureKind } from '../errors';
+import { ProviderError, type ProviderFailureKind, timeMayMend } from '../errors';
 import type { ModelProvider, ModelRequest, ModelResponse, StopReason, TokenUsage, ToolCall } from '../types';
 import { CallGuard } from './call-guard';
 import {
@@ -21,6 +21,7 @@ import {
   isContextLengthMessage,
   malformed,
   messageOf,
+  retryAfterMs,
   toolCallFromText,
   toolCallFromValue,
   toProviderError,
@@ -449,6 +450,17 @@ interface AwsErrorShape {
   name?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number; requestId?: string };
+  /** The raw HTTP answer a service exception carries (headers by lower-case name). */
+  $response?: { headers?: Record<string, string | undefined> };
+}
+
+/** A Retry-After the answer carried, for a failure time may mend. */
+function retryAfterOf(aws: AwsErrorShape, kind: ProviderFailureKind): number | undefined {
+  const raw = aws.$response?.headers;
+  if (!raw || !timeMayMend(kind)) return undefined;
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) if (value !== undefined) headers.set(name, value);
+  return retryAfterMs(headers);
 }
 
 function classifyBedrockError(
@@ -472,11 +484,13 @@ function classifyBedrockError(
     // No HTTP answer at all: connection refused, reset, DNS.
     else kind = 'network';
   }
+  const wait = retryAfterOf(aws, kind);
   return new ProviderError({
     ...call,
     kind,
     message: aws.name ? `${aws.name}: ${message}` : message,
     ...(status !== undefined ? { httpStatus: status } : {}),
+    ...(wait !== undefined ? { retryAfterMs: wait } : {}),
     ...(aws.$metadata?.requestId ? { requestId: aws.$metadata.requestId } : {}),
     ...(usage ? { usage } : {}),
     cause: error,

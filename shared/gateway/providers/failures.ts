@@ -1,5 +1,5 @@
 import { jsonrepair } from 'jsonrepair';
-import { ProviderError, type ProviderFailureKind } from '../errors';
+import { ProviderError, type ProviderFailureKind, timeMayMend } from '../errors';
 import type { ModelRequest, ModelResponse, TokenUsage, ToolCall } from '../types';
 import type { CallGuard } from './call-guard';
 
@@ -82,7 +82,8 @@ export function providerErrorFromHttp(
   usage?: TokenUsage,
 ): ProviderError {
   const kind = kindForHttpFailure(failure);
-  const wait = kind === 'rate_limited' || kind === 'overloaded' ? retryAfterMs(failure.headers) : undefined;
+  // A 503 (or 429, 529, 408) may say when to come back; it is honoured whatever the kind.
+  const wait = timeMayMend(kind) ? retryAfterMs(failure.headers) : undefined;
   return new ProviderError({
     ...call,
     kind,

@@ -1,4 +1,4 @@
-import type { CallContext } from '../types';
+import type { CallContext, TokenUsage } from '../types';
 
 /** Routes a provider's calls through Helicone's gateway for logging, cost views and its response cache. */
 export interface HeliconeOptions {
@@ -29,3 +29,14 @@ export function heliconeCallHeaders(context: CallContext): Record<string, string
   if (context.heliconeCache === true) headers['Helicone-Cache-Enabled'] = 'true';
   return headers;
 }
+
+/**
+ * Helicone answered from its response cache: it says so in `Helicone-Cache: HIT`, and the
+ * provider was never called, so nothing was billed for the answer.
+ */
+export function servedFromHeliconeCache(headers: Headers | undefined): boolean {
+  return headers?.get('helicone-cache')?.trim().toUpperCase() === 'HIT';
+}
+
+/** What a Helicone cache hit costs: no provider tokens (Helicone reports no cost of its own for it). */
+export const HELICONE_CACHE_HIT_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };

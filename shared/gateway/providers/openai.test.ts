@@ -6,6 +6,7 @@ import {
   startFakeOpenAI,
 } from '../../testing/fake-openai-server';
 import { abortOnceReceived, failure } from '../../testing/provider-failure';
+import { loadTokenCounter } from '../token-counter';
 import type { ModelRequest } from '../types';
 import { OpenAIProvider, openAICompatibleProvider } from './openai';
 
@@ -238,6 +239,20 @@ describe('OpenAIProvider', () => {
     expect(wait).toBeLessThanOrEqual(5000);
   });
 
+  it('reads the Retry-After of a 503, in seconds or as an HTTP date', async () => {
+    server.enqueue(openAIReplies.unavailable('7'));
+    expect(await failure(provider.complete(request()))).toMatchObject({
+      kind: 'server',
+      httpStatus: 503,
+      retryAfterMs: 7000,
+    });
+    server.enqueue(openAIReplies.unavailable(new Date(Date.now() + 90_000).toUTCString()));
+    const wait = (await failure(provider.complete(request()))).retryAfterMs!;
+    expect(wait).toBeGreaterThan(80_000);
+    expect(wait).toBeLessThanOrEqual(90_000);
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('turns a 500 into a server error and does not retry it itself', async () => {
     server.enqueue(openAIReplies.serverError(500));
     const error = await failure(provider.complete(request()));
@@ -384,6 +399,19 @@ describe('OpenAIProvider', () => {
     expect(error.usage!.outputTokens).toBeGreaterThan(0);
   });
 
+  it('counts the reasoning a cut stream had streamed (reasoning_content) as output', async () => {
+    const local = openAICompatibleProvider({ name: 'vllm', baseURL: server.url });
+    const reasoning = 'one two three four five six';
+    // The role chunk, six reasoning deltas, then two text deltas before the cut.
+    server.enqueue({ kind: 'answer', reasoning, text: 'alpha beta gamma', cutAfter: 9 });
+    const deltas: string[] = [];
+    const error = await failure(local.complete(request({ onDelta: (d) => deltas.push(d) })));
+    expect(error.kind).toBe('network');
+    expect(deltas).toEqual(['alpha', ' beta']);
+    const count = (await loadTokenCounter())!;
+    expect(error.usage!.outputTokens).toBe(count(`${reasoning}alpha beta`));
+  });
+
   it('counts cached prompt tokens apart from the uncached input', async () => {
     server.enqueue(
       openAIReplies.text('ok', { usage: { promptTokens: 3000, completionTokens: 5, cachedTokens: 2048 } }),
@@ -426,6 +454,21 @@ describe('OpenAIProvider through Helicone', () => {
     });
     await viaHelicone.complete(request({ context: { ...context, heliconeCache: true }, onDelta: () => {} }));
     expect(server.requests[0]!.headers['helicone-cache-enabled']).toBe('true');
+  });
+
+  it('bills nothing for an answer Helicone served from its cache (Helicone-Cache: HIT), streamed or not', async () => {
+    const viaHelicone = new OpenAIProvider({
+      apiKey: 'sk-test',
+      helicone: { apiKey: 'hk', baseURL: server.url },
+    });
+    const hit = { headers: { 'helicone-cache': 'HIT' }, usage: { promptTokens: 900, completionTokens: 40 } };
+    server.enqueue(openAIReplies.text('cached', hit), openAIReplies.text('cached', hit));
+    const cached = request({ context: { ...context, heliconeCache: true } });
+    const none = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+    expect(await viaHelicone.complete(cached)).toMatchObject({ text: 'cached', usage: none });
+    expect((await viaHelicone.complete({ ...cached, onDelta: () => {} })).usage).toEqual(none);
+    server.enqueue(openAIReplies.text('fresh', { headers: { 'helicone-cache': 'MISS' }, usage: hit.usage }));
+    expect((await viaHelicone.complete(cached)).usage).toMatchObject({ inputTokens: 900, outputTokens: 40 });
   });
 
   it('sends no Helicone header without the helicone option', async () => {

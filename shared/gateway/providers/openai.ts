@@ -33,10 +33,12 @@ import {
   withUsage,
 } from './failures';
 import {
+  HELICONE_CACHE_HIT_USAGE,
   HELICONE_OPENAI_BASE_URL,
   type HeliconeOptions,
   heliconeAuthHeader,
   heliconeCallHeaders,
+  servedFromHeliconeCache,
 } from './helicone';
 import { estimateUsage } from './usage-estimate';
 
@@ -160,9 +162,21 @@ function toWireToolChoice(choice: ToolChoice): ChatCompletionToolChoiceOption {
   return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
 }
 
+/** Reasoning text a delta carries, under either name OpenAI-compatible servers use for it. */
+function reasoningOf(delta: unknown): string {
+  const { reasoning_content, reasoning } = (delta ?? {}) as {
+    reasoning_content?: unknown;
+    reasoning?: unknown;
+  };
+  if (typeof reasoning_content === 'string') return reasoning_content;
+  return typeof reasoning === 'string' ? reasoning : '';
+}
+
 /** What a stream has delivered so far; kept outside the stream so a failure can account for it. */
 interface StreamProgress {
   started: boolean;
+  /** Streamed reasoning, not shown but billed as output. */
+  reasoning: string;
   text: string;
   toolArguments: string;
   reportedUsage: TokenUsage | undefined;
@@ -206,6 +220,7 @@ export class OpenAIProvider implements ModelProvider {
     const guard = new CallGuard(request.signal, timeoutMs);
     const progress: StreamProgress = {
       started: false,
+      reasoning: '',
       text: '',
       toolArguments: '',
       reportedUsage: undefined,
@@ -241,7 +256,11 @@ export class OpenAIProvider implements ModelProvider {
       // A failure that already knows its usage (e.g. an answer without choices) needs no estimate.
       const usage =
         progress.started && !(error instanceof ProviderError && error.usage)
-          ? await estimateUsage(request, progress.text + progress.toolArguments, progress.reportedUsage ?? {})
+          ? await estimateUsage(
+              request,
+              progress.reasoning + progress.text + progress.toolArguments,
+              progress.reportedUsage ?? {},
+            )
           : undefined;
       const failure = toProviderError(error, call, guard, usage, (e, u) => classifyOpenAIError(call, e, u));
       // A 2xx we could not read was still an answer the provider billed: its prompt at least is counted.
@@ -253,13 +272,18 @@ export class OpenAIProvider implements ModelProvider {
     }
   }
 
+  /** Helicone answered from its cache: the provider billed nothing for this answer. */
+  private servedFromCache(response: Response): boolean {
+    return this.helicone && servedFromHeliconeCache(response.headers);
+  }
+
   private async whole(
     request: ModelRequest,
     body: ChatCompletionCreateParamsBase,
     options: OpenAI.RequestOptions,
   ): Promise<ModelResponse> {
     const call: CallIdentity = { provider: this.name, model: request.model };
-    const { data, request_id } = await this.client.chat.completions
+    const { data, request_id, response } = await this.client.chat.completions
       .create({ ...body, stream: false }, options)
       .withResponse();
     const completion = data as ChatCompletion | string | null;
@@ -290,12 +314,13 @@ export class OpenAIProvider implements ModelProvider {
         ? message.refusal
         : undefined;
     const text = refusal ?? message.content ?? '';
-    const usage =
-      billed ??
-      (await estimateUsage(
-        request,
-        text + toolCalls.map((c) => c.invalid?.raw ?? JSON.stringify(c.arguments)).join(''),
-      ));
+    const usage = this.servedFromCache(response)
+      ? HELICONE_CACHE_HIT_USAGE
+      : (billed ??
+        (await estimateUsage(
+          request,
+          text + toolCalls.map((c) => c.invalid?.raw ?? JSON.stringify(c.arguments)).join(''),
+        )));
     return {
       text,
       toolCalls,
@@ -315,7 +340,11 @@ export class OpenAIProvider implements ModelProvider {
     onDelta: (text: string) => void,
   ): Promise<ModelResponse> {
     const call: CallIdentity = { provider: this.name, model: request.model };
-    const { data: stream, request_id } = await this.client.chat.completions
+    const {
+      data: stream,
+      request_id,
+      response,
+    } = await this.client.chat.completions
       .create({ ...body, stream: true, stream_options: { include_usage: true } }, options)
       .withResponse();
     // From here the provider is generating: a failure still costs tokens.
@@ -328,6 +357,10 @@ export class OpenAIProvider implements ModelProvider {
       if (chunk.usage) progress.reportedUsage = usageOf(chunk.usage);
       const choice = chunk.choices?.[0];
       if (!choice) continue;
+      // Reasoning some OpenAI-compatible servers stream (vLLM, DeepSeek: reasoning_content; Ollama,
+      // OpenRouter: reasoning) is billed as output: a cut stream's estimate must count it too.
+      const reasoning = reasoningOf(choice.delta);
+      if (reasoning) progress.reasoning += reasoning;
       const content = choice.delta?.content;
       if (content) {
         progress.text += content;
@@ -356,7 +389,7 @@ export class OpenAIProvider implements ModelProvider {
         ...(requestId ? { requestId } : {}),
         usage: await estimateUsage(
           request,
-          progress.text + progress.toolArguments,
+          progress.reasoning + progress.text + progress.toolArguments,
           progress.reportedUsage ?? {},
         ),
       });
@@ -368,7 +401,10 @@ export class OpenAIProvider implements ModelProvider {
       text: progress.text,
       toolCalls,
       stopReason: stopReasonOf(finishReason, toolCalls.length > 0),
-      usage: progress.reportedUsage ?? (await estimateUsage(request, progress.text + progress.toolArguments)),
+      usage: this.servedFromCache(response)
+        ? HELICONE_CACHE_HIT_USAGE
+        : (progress.reportedUsage ??
+          (await estimateUsage(request, progress.reasoning + progress.text + progress.toolArguments))),
       provider: this.name,
       model: request.model,
       ...(requestId ? { requestId } : {}),
