@@ -200,6 +200,21 @@ open("good.txt", "w").write("kept")
     },
   },
   {
+    name: 'runs as a uid of its own with no groups and no capabilities',
+    job: () =>
+      py(`
+import re
+print("".join(l for l in open("/proc/self/status") if re.match(r"(Uid|Groups|Cap(Inh|Prm|Eff|Amb)):", l)))
+`),
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'm').exec(r.stdout)?.[1]?.trim();
+      expect(field('Uid')?.split(/\s+/)).not.toContain('0');
+      expect(field('Groups')).toBe('');
+      for (const caps of ['CapInh', 'CapPrm', 'CapEff', 'CapAmb']) expect(field(caps)).toMatch(/^0+$/);
+    },
+  },
+  {
     name: 'a fork bomb runs into the process limit',
     job: () =>
       py(

@@ -3,6 +3,7 @@ import {
   closeSync,
   constants,
   fstatSync,
+  lchownSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -32,7 +33,7 @@ function chownTree(path: string, uid: number, gid: number): void {
   for (const e of readdirSync(path, { withFileTypes: true })) {
     const full = join(path, e.name);
     if (e.isDirectory()) chownTree(full, uid, gid);
-    else chownSync(full, uid, gid);
+    else lchownSync(full, uid, gid);
   }
 }
 
