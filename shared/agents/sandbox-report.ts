@@ -1,4 +1,4 @@
-import { inScratch, looksBinary, SCRATCH_FOLDER } from '../workspace';
+import { checkWriteBackPath, inScratch, looksBinary, SCRATCH_FOLDER } from '../workspace';
 import { clipOutput } from './clip';
 import type { SandboxRun } from './sandbox-port';
 
@@ -12,13 +12,18 @@ export interface KeptChanges {
  * Which of a job's changed files the workspace takes. With a scratch folder
  * (QA), only files in it: QA checks Dev's work and never changes it. Without
  * one, everything but the scratch folder, which that employee cannot see.
- * Binary output is never taken as text.
+ * Binary output is never taken as text, and a name the write-back rule
+ * (`checkWriteBackPath`) refuses is noted, never renamed or written.
  */
 export function keptChanges(run: SandboxRun, scratch: string | undefined): KeptChanges {
   const kept: Record<string, string> = {};
   const notes: string[] = [];
   for (const [path, content] of Object.entries(run.changedFiles)) {
-    if (looksBinary(content)) {
+    // A remote runner's result is checked again: its names must pass the same rule as a local one.
+    const name = checkWriteBackPath(path);
+    if (!name.ok) {
+      notes.push(`${name.path}: not kept (${name.reason})`);
+    } else if (looksBinary(content)) {
       notes.push(`${path}: not kept (binary, ${Buffer.byteLength(content).toLocaleString('en-US')} bytes)`);
     } else if (scratch !== undefined && !inScratch(path, scratch)) {
       notes.push(`${path}: not kept (your jobs keep only files under ${scratch})`);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 type Controller = 'memory' | 'pids' | 'cpu' | 'cpuacct';
@@ -109,14 +109,17 @@ function readNumber(file: string, pattern?: RegExp): number {
 /** The control groups of one job: memory, process count and CPU accounting, whichever exist here. */
 export class JobCgroup {
   private readonly dirs: Partial<Record<Controller, string>> = {};
+  private limitsSet = '';
 
   constructor(
     readonly support: CgroupSupport,
     readonly name: string,
-    opts: { withPids: boolean },
+    opts: { withPids: boolean; withCpuAccounting?: boolean },
   ) {
     for (const [c, parent] of Object.entries(support.parents) as [Controller, string][]) {
       if (c === 'pids' && !opts.withPids) continue;
+      // On v1 cpuacct is a hierarchy of its own: a job that never reads it need not join it.
+      if (c === 'cpuacct' && opts.withCpuAccounting === false && parent !== support.parents.cpu) continue;
       const dir = join(parent, name);
       if (!tryMkdir(dir)) continue;
       this.dirs[c] = dir;
@@ -129,6 +132,10 @@ export class JobCgroup {
   }
 
   setLimits(limits: { memoryBytes: number; processes: number }): void {
+    // A reused group keeps what it was given (its files are root's): write only what changes.
+    const key = `${limits.memoryBytes}/${limits.processes}`;
+    if (key === this.limitsSet) return;
+    this.limitsSet = '';
     const v1 = this.support.version === 'v1';
     if (this.dirs.memory) {
       const bytes = String(limits.memoryBytes);
@@ -139,11 +146,15 @@ export class JobCgroup {
         const writeSafe = (f: string) => {
           try {
             writeFileSync(f, bytes);
-          } catch {}
+            return true;
+          } catch {
+            return false;
+          }
         };
         writeSafe(mem);
         writeSafe(memsw);
-        writeSafe(mem);
+        // A write the kernel refused (usage above a lowered limit) is tried again on the next job.
+        if (!writeSafe(mem)) return;
       } else {
         writeFileSync(join(this.dirs.memory, 'memory.max'), bytes);
         try {
@@ -152,6 +163,7 @@ export class JobCgroup {
       }
     }
     if (this.dirs.pids) writeFileSync(join(this.dirs.pids, 'pids.max'), String(limits.processes));
+    this.limitsSet = key;
   }
 
   get hasMemory(): boolean {
@@ -167,6 +179,24 @@ export class JobCgroup {
   /** The `cgroup.procs` files a process writes its pid to, to join every group of this job. */
   procsFiles(): string[] {
     return [...new Set(Object.values(this.dirs))].map((d) => join(d, 'cgroup.procs'));
+  }
+
+  /**
+   * Lets `uid` move its own processes into these groups (v1 only: there a process
+   * may join a group whose `cgroup.procs` it can write, when the process is its
+   * own). A job then starts as its uid from the first instant, with no setpriv.
+   * It gains nothing by it: it can only join the groups it is already in, and the
+   * limit files stay root's. False where that does not hold (v2 asks for write
+   * access to the common ancestor's `cgroup.procs`, which stays root's).
+   */
+  delegateJoin(uid: number): boolean {
+    if (this.support.version !== 'v1') return !this.procsFiles().length;
+    try {
+      for (const file of this.procsFiles()) chownSync(file, uid, uid);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** The path an OCI runtime's `linux.cgroupsPath` takes (relative to each hierarchy's root). */

@@ -172,6 +172,51 @@ except OSError as e:
     },
   },
   {
+    name: 'files with odd names are each skipped with the reason, and the rest of the result is kept',
+    job: (ctx) =>
+      py(`
+import os
+os.makedirs("sub", exist_ok=True)
+open("sub/.git", "w").write("gitdir: /")
+os.makedirs(".git/hooks", exist_ok=True)
+open(".git/hooks/post-checkout", "w").write("#!/bin/sh")
+open("a\\\\b.txt", "w").write("b")
+open("new\\nline.txt", "w").write("n")
+open(b"bad\\xff.txt", "w").write("x")
+os.symlink(${JSON.stringify(join(ctx.hostSecretFile, '..'))}, "host-dir")
+open("good.txt", "w").write("kept")
+`),
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      expect(r.files.changed).toEqual({ 'good.txt': 'kept' });
+      expect(Object.fromEntries(r.files.skipped.map((s) => [s.path, s.reason]))).toEqual({
+        'sub/.git': 'is in .git, which the workspace does not hold',
+        '.git': 'is in .git, which the workspace does not hold',
+        'a\\b.txt': 'its name holds a backslash, which other systems read as a folder separator',
+        'new\\nline.txt': 'its name holds a control character (\\n)',
+        'bad\\xff.txt': 'its name is not UTF-8',
+        'host-dir': 'symlink (never followed)',
+      });
+    },
+  },
+  {
+    name: 'runs as a uid of its own with no groups and no capabilities',
+    job: () =>
+      py(`
+import re
+print("".join(l for l in open("/proc/self/status") if re.match(r"(Uid|Groups|Cap(Inh|Prm|Eff|Amb)):", l)))
+`),
+    check: (r) => {
+      expect(r.exitCode).toBe(0);
+      const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'm').exec(r.stdout)?.[1]?.trim();
+      expect(field('Uid')?.split(/\s+/)).not.toContain('0');
+      expect(field('Groups')).toBe('');
+      expect(field('CapEff')).toMatch(/^0+$/);
+      // gVisor's /proc shows no CapAmb: check each set the kernel reports.
+      for (const caps of ['CapInh', 'CapPrm', 'CapAmb']) expect(field(caps) ?? '0').toMatch(/^0+$/);
+    },
+  },
+  {
     name: 'a fork bomb runs into the process limit',
     job: () =>
       py(

@@ -3,6 +3,7 @@ import {
   closeSync,
   constants,
   fstatSync,
+  lchownSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -12,9 +13,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { checkWriteBackPath, printablePath } from '../workspace/write-back';
 import type { JobResult } from './job';
 
-const SKIPPED_DIRS = new Set(['__pycache__', '.pytest_cache', 'node_modules', '.git']);
 const MAX_COLLECTED_FILE = 1024 * 1024;
 
 /** Writes the job's files into its (empty) folder, owned by the job's uid. */
@@ -32,7 +33,7 @@ function chownTree(path: string, uid: number, gid: number): void {
   for (const e of readdirSync(path, { withFileTypes: true })) {
     const full = join(path, e.name);
     if (e.isDirectory()) chownTree(full, uid, gid);
-    else chownSync(full, uid, gid);
+    else lchownSync(full, uid, gid);
   }
 }
 
@@ -50,7 +51,7 @@ export function folderFull(folder: { work: string; capped: boolean }): boolean {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads a regular file without following a symlink at the last step (O_NOFOLLOW). */
-function readRegular(full: string, size: number): Buffer {
+function readRegular(full: Buffer, size: number): Buffer {
   const fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
     if (!fstatSync(fd).isFile()) throw new Error('not a regular file');
@@ -67,35 +68,55 @@ function readRegular(full: string, size: number): Buffer {
   }
 }
 
+/** Caches a job leaves behind: not part of its result, and not worth a note. */
+const CACHE_FOLDERS = new Set(['__pycache__', '.pytest_cache']);
+
 /**
  * What the job created, changed and deleted. Walks with lstat and never
  * follows a symlink: a link (to a host file or anything else) is reported as
- * skipped and neither read nor copied back.
+ * skipped and neither read nor copied back. Names are read as the job's bytes
+ * and each path must pass the workspace's write-back rule (`checkWriteBackPath`):
+ * a file (or folder) it refuses — not UTF-8, a newline, a backslash, `.git`,
+ * `node_modules`, too long — is skipped with the reason, and the rest is kept.
  */
 export function collectChanges(work: string, input: Record<string, string>): JobResult['files'] {
   const changed: Record<string, string> = {};
   const skipped: { path: string; reason: string }[] = [];
   const present = new Set<string>();
-  const walk = (rel: string) => {
-    let entries: import('node:fs').Dirent[];
+  const root = Buffer.from(work);
+  const slash = Buffer.from('/');
+  const walk = (rel: Buffer) => {
+    let entries: import('node:fs').Dirent<Buffer>[];
     try {
-      entries = readdirSync(join(work, rel), { withFileTypes: true });
-    } catch {
+      entries = readdirSync(rel.length ? Buffer.concat([root, slash, rel]) : root, {
+        withFileTypes: true,
+        encoding: 'buffer',
+      });
+    } catch (e) {
+      if (rel.length)
+        skipped.push({ path: printablePath(rel), reason: `folder not readable (${errorCode(e)})` });
       return;
     }
     for (const e of entries) {
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      const full = join(work, path);
+      const relName = rel.length ? Buffer.concat([rel, slash, e.name]) : e.name;
+      const full = Buffer.concat([root, slash, relName]);
       let info: import('node:fs').Stats;
       try {
         info = lstatSync(full);
       } catch {
         continue;
       }
+      if (info.isDirectory() && CACHE_FOLDERS.has(e.name.toString('latin1'))) continue;
+      const check = checkWriteBackPath(relName);
+      if (!check.ok) {
+        skipped.push({ path: check.path, reason: check.reason });
+        continue;
+      }
+      const path = check.path;
       if (info.isSymbolicLink()) {
         skipped.push({ path, reason: 'symlink (never followed)' });
       } else if (info.isDirectory()) {
-        if (!SKIPPED_DIRS.has(e.name)) walk(path);
+        walk(relName);
       } else if (!info.isFile()) {
         skipped.push({ path, reason: 'not a regular file' });
       } else if (info.size > MAX_COLLECTED_FILE) {
@@ -113,9 +134,13 @@ export function collectChanges(work: string, input: Record<string, string>): Job
       }
     }
   };
-  walk('');
+  walk(Buffer.alloc(0));
   const deleted = Object.keys(input)
     .filter((p) => !present.has(p) && !skipped.some((s) => s.path === p))
     .sort();
   return { changed, deleted, skipped };
+}
+
+function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 }

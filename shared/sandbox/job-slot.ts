@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CgroupSupport, JobCgroup } from './cgroups';
 import { claimJobUid, killProcessesOfUid } from './job-user';
@@ -16,16 +16,16 @@ export class JobSlot {
   readonly work: string;
   readonly cgroup: JobCgroup;
   capped = false;
+  /**
+   * The job's first process can be spawned as its uid (no groups, no capabilities)
+   * and join its groups itself, so no setpriv runs between the launcher and bwrap.
+   */
+  readonly startsAsUid: boolean;
   private mountedBytes = 0;
   private readonly releaseUid: () => void;
   private baseline = { oom: 0, pids: 0, cpu: 0 };
 
-  constructor(
-    root: string,
-    support: CgroupSupport,
-    readonly withPids: boolean,
-    asRoot: boolean,
-  ) {
+  constructor(root: string, support: CgroupSupport, opts: { gvisor: boolean }, asRoot: boolean) {
     const claim = asRoot ? claimJobUid(root) : null;
     this.uid = claim?.uid ?? null;
     this.releaseUid = claim?.release ?? (() => {});
@@ -36,7 +36,10 @@ export class JobSlot {
     this.work = join(this.dir, 'work');
     mkdirSync(this.work, { recursive: true, mode: 0o700 });
     chmodSync(this.dir, 0o711);
-    this.cgroup = new JobCgroup(support, name, { withPids });
+    // runsc keeps its own pids and reports CPU through cpuacct; a bwrap job is the other way round.
+    this.cgroup = new JobCgroup(support, name, { withPids: !opts.gvisor, withCpuAccounting: opts.gvisor });
+    this.startsAsUid =
+      this.uid !== null && !opts.gvisor && noInheritableCaps() && this.cgroup.delegateJoin(this.uid);
   }
 
   /** Sets this job's limits; remounts the folder's tmpfs when the size changes. */
@@ -78,8 +81,11 @@ export class JobSlot {
   /** Readies the slot for the next job: no process left, the folder empty. */
   reset(): void {
     this.killAll();
-    for (const name of readdirSync(this.work))
-      rmSync(join(this.work, name), { recursive: true, force: true });
+    // Names as bytes: a name that is not UTF-8 read as a string would be mangled, not removed,
+    // and reach the next job.
+    const work = Buffer.from(this.work);
+    for (const name of readdirSync(work, { encoding: 'buffer' }))
+      rmSync(Buffer.concat([work, Buffer.from('/'), name]), { recursive: true, force: true });
   }
 
   destroy(): void {
@@ -127,4 +133,17 @@ export function sweepStaleSlots(root: string, support: CgroupSupport): number {
     } catch {}
   }
   return swept;
+}
+
+/**
+ * True when this process passes no capability across a uid change: a child spawned
+ * with another uid then holds none, as setpriv --inh-caps=-all would make sure.
+ */
+function noInheritableCaps(): boolean {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    return /^CapInh:\s+0+$/m.test(status) && /^CapAmb:\s+0+$/m.test(status);
+  } catch {
+    return false;
+  }
 }

@@ -122,6 +122,27 @@ describe('bwrap sandbox: ordinary jobs', () => {
     expect(err.message).toContain('files');
   });
 
+  it('leaves nothing of a job in its folder for the next one, a name that is not UTF-8 included', async () => {
+    const one = new LocalSandbox({ isolation: 'bwrap' });
+    try {
+      const first = await one.run({
+        runtime: 'python',
+        command: ['python', '-c', 'open(b"left\\xff.txt", "w").write("x"); open("left.txt", "w").write("x")'],
+      });
+      expect(first.files.skipped).toEqual([{ path: 'left\\xff.txt', reason: 'its name is not UTF-8' }]);
+      // One sandbox, one job at a time: the second job gets the first one's slot.
+      const second = await one.run({
+        runtime: 'python',
+        files: { 'main.py': 'import os\nprint(sorted(os.listdir(".")))\n' },
+        command: ['python', 'main.py'],
+      });
+      expect(second.exitCode).toBe(0);
+      expect(second.stdout).toBe("['main.py']\n");
+    } finally {
+      one.close();
+    }
+  });
+
   it('runs two jobs at once with separate uids and folders', async () => {
     const job = (n: number) =>
       sandbox.run({

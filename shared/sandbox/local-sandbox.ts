@@ -148,8 +148,9 @@ export class LocalSandbox implements Sandbox {
           rmSync(bundle, { recursive: true, force: true });
         };
       } else {
+        // Spawned as its uid, the launcher needs no setpriv: one exec fewer on every job's start.
         const drop =
-          slot.uid !== null && this.programs.setpriv
+          slot.uid !== null && this.programs.setpriv && !slot.startsAsUid
             ? [this.programs.setpriv, ...dropPrivilegesArgs(slot.uid).slice(1)]
             : [];
         const inner =
@@ -168,6 +169,7 @@ export class LocalSandbox implements Sandbox {
         argv: spawnArgv,
         env: {},
         cwd,
+        ...(slot.startsAsUid && slot.uid !== null && this.mode !== 'gvisor' ? { uid: slot.uid } : {}),
         limits: job.limits,
         killRest,
         signal: options.signal,
@@ -218,7 +220,10 @@ export class LocalSandbox implements Sandbox {
   private readonly idle: JobSlot[] = [];
 
   private takeSlot(): JobSlot {
-    return this.idle.pop() ?? new JobSlot(this.root, detectCgroups(), this.mode !== 'gvisor', this.asRoot);
+    return (
+      this.idle.pop() ??
+      new JobSlot(this.root, detectCgroups(), { gvisor: this.mode === 'gvisor' }, this.asRoot)
+    );
   }
 
   private returnSlot(slot: JobSlot): void {

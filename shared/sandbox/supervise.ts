@@ -7,6 +7,8 @@ export interface SupervisedProcess {
   argv: string[];
   env: Record<string, string>;
   cwd: string;
+  /** Start the process as this uid (and gid), with no supplementary groups. */
+  uid?: number;
   limits: SandboxLimits;
   /** Extra killing beyond the process group (a cgroup, a runsc container, a uid). */
   killRest?: () => void;
@@ -47,6 +49,8 @@ export function supervise(p: SupervisedProcess): Promise<SupervisedExit> {
       cwd: p.cwd,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // libuv drops the supplementary groups, then sets the gid and the uid, before exec.
+      ...(p.uid !== undefined ? { uid: p.uid, gid: p.uid } : {}),
     });
     let endedBy: SupervisedExit['endedBy'] = null;
     let exited: { code: number | null; sig: NodeJS.Signals | null } | null = null;

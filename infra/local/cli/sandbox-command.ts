@@ -1,5 +1,5 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isTechteamError } from '@techteam/shared/errors';
 import {
@@ -10,7 +10,9 @@ import {
   SandboxLimits,
   testCommand,
 } from '@techteam/shared/sandbox';
-import { LocalWorkspace, workspacePath } from '@techteam/shared/workspace';
+import { LocalWorkspace, printablePath, writeBackFiles } from '@techteam/shared/workspace';
+
+type WriteBack = ReturnType<typeof writeBackFiles>;
 
 const USAGE = `usage:
   techteam sandbox run  --runtime <${RUNTIMES.join('|')}> --dir <folder> [options] -- <command> [args...]
@@ -28,6 +30,7 @@ options
   --memory-mb N              memory limit (default 512)
   --processes N              process limit (default 64)
   --apply                    write the files the job created or changed back into <folder>
+                             (never through a symlink; a file that cannot be is skipped and named)
   --json                     print the whole result as JSON`;
 
 export interface SandboxCommandIo {
@@ -134,15 +137,9 @@ export async function sandboxCommand(argv: string[], io: SandboxCommandIo = proc
       limits,
     });
     sandbox.close();
-    if (values.apply) {
-      for (const [path, content] of Object.entries(result.files.changed)) {
-        const full = join(dir, workspacePath(path));
-        mkdirSync(dirname(full), { recursive: true });
-        writeFileSync(full, content);
-      }
-    }
-    if (values.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
-    else printResult(result, io, Boolean(values.apply));
+    const applied = values.apply ? writeBackFiles(dir, result.files.changed) : undefined;
+    if (values.json) io.out(`${JSON.stringify(applied ? { ...result, applied } : result, null, 2)}\n`);
+    else printResult(result, io, applied);
     return result.exitCode;
   } catch (e) {
     if (isTechteamError(e)) {
@@ -153,7 +150,7 @@ export async function sandboxCommand(argv: string[], io: SandboxCommandIo = proc
   }
 }
 
-function printResult(r: JobResult, io: SandboxCommandIo, applied: boolean): void {
+function printResult(r: JobResult, io: SandboxCommandIo, applied: WriteBack | undefined): void {
   if (r.stdout) io.out(r.stdout.endsWith('\n') ? r.stdout : `${r.stdout}\n`);
   if (r.stderr) io.err(r.stderr.endsWith('\n') ? r.stderr : `${r.stderr}\n`);
   const parts = [
@@ -168,11 +165,12 @@ function printResult(r: JobResult, io: SandboxCommandIo, applied: boolean): void
     io.err(`── tests: ${t.passed} passed, ${t.failed} failed, ${t.errors} errors, ${t.skipped} skipped\n`);
     for (const name of t.failing) io.err(`   ✗ ${name}\n`);
   }
-  const changed = Object.keys(r.files.changed);
+  const changed = applied ? applied.written : Object.keys(r.files.changed).map((p) => printablePath(p));
   if (changed.length)
     io.err(
       `── files ${applied ? 'written back' : 'changed (use --apply to keep them)'}: ${changed.join(', ')}\n`,
     );
   if (r.files.deleted.length) io.err(`── files deleted in the sandbox: ${r.files.deleted.join(', ')}\n`);
-  for (const s of r.files.skipped) io.err(`── skipped ${s.path}: ${s.reason}\n`);
+  for (const s of r.files.skipped) io.err(`── skipped ${printablePath(s.path)}: ${s.reason}\n`);
+  for (const s of applied?.skipped ?? []) io.err(`── not written back ${s.path}: ${s.reason}\n`);
 }
