@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { TaskEvent } from '../domain';
+import { MAX_TASK_NOTES, type TaskEvent } from '../domain';
 import { freshStore } from '../testing/dynamo';
 import { LocalWorkspace } from '../workspace';
 import { createDocumentClient } from './client';
@@ -58,8 +58,8 @@ async function eventItems(taskId: string): Promise<Record<string, unknown>[]> {
 describe('the event log under concurrent writers', () => {
   it('shows a poller reading after its cursor every event exactly once, in commit order', async () => {
     const task = await newTask();
-    const writers = 4;
-    const each = 50;
+    const writers = 3;
+    const each = 40;
     const seen: TaskEvent[] = [];
     let cursor: string | undefined;
     const poll = async () => {
@@ -144,6 +144,19 @@ describe('the event log under concurrent writers', () => {
     await expect(
       store.appendEvent('acme', 'tsk_01JD0000000000000000000000', { type: 'note_added', text: 'x' }),
     ).rejects.toMatchObject({ code: 'NotFound' });
+  });
+});
+
+describe('a note and its event', () => {
+  it('land together, and a task over its note limit gets neither', async () => {
+    const task = await newTask();
+    for (let i = 0; i < MAX_TASK_NOTES; i++) await store.addTaskNote('acme', task.id, `note ${i}`);
+    await expect(store.addTaskNote('acme', task.id, 'one too many')).rejects.toMatchObject({
+      code: 'InvalidInput',
+    });
+    expect((await store.getTask('acme', task.id)).notes).toHaveLength(MAX_TASK_NOTES);
+    const notes = (await store.listEvents('acme', task.id)).items.filter((e) => e.type === 'note_added');
+    expect(notes).toHaveLength(MAX_TASK_NOTES);
   });
 });
 

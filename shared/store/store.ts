@@ -64,7 +64,7 @@ export interface TransitionOptions {
   summary?: string;
   /** Events recorded with the change, after its status_changed (e.g. task_finished): all land or none. */
   events?: NewTaskEvent[];
-  /** The approval request claimed for this decision in the same write (see claimApprovalRequest). */
+  /** The approval request claimed for this decision in the same write: of concurrent deciders one wins. */
   claim?: { token: string; decision: 'approved' | 'rejected' };
 }
 
@@ -444,36 +444,31 @@ export class Store {
   }
 
   /**
-   * Appends a person's note to the task, atomically (two notes at once both land), with its
-   * `note_added` event. A task keeps at most MAX_TASK_NOTES (the item must stay far below 400 KB).
+   * Appends a person's note to the task with its `note_added` event, in one write (two notes at
+   * once both land). A task keeps at most MAX_TASK_NOTES (the item must stay far below 400 KB).
    */
   async addTaskNote(tenantId: string, taskId: string, text: string): Promise<void> {
-    const at = this.iso();
     try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.task(tenantId, taskId),
-          UpdateExpression: 'SET #notes = list_append(if_not_exists(#notes, :none), :note), #updatedAt = :at',
-          ConditionExpression:
-            'attribute_exists(PK) AND (attribute_not_exists(#notes) OR size(#notes) < :max)',
-          ExpressionAttributeNames: { '#notes': 'notes', '#updatedAt': 'updatedAt' },
-          ExpressionAttributeValues: {
+      await this.commitEvents(tenantId, taskId, {
+        task: {
+          sets: ['#notes = list_append(if_not_exists(#notes, :none), :note)', '#updatedAt = :at'],
+          condition: '(attribute_not_exists(#notes) OR size(#notes) < :max)',
+          names: { '#notes': 'notes', '#updatedAt': 'updatedAt' },
+          values: {
             ':none': [],
-            ':note': [{ at, text }],
-            ':at': at,
+            ':note': [{ at: this.iso(), text }],
+            ':at': this.iso(),
             ':max': MAX_TASK_NOTES,
           },
-        }),
-      );
+        },
+        events: [{ type: 'note_added', text }],
+      });
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
-      if (!(await this.findTask(tenantId, taskId))) throw new NotFound('task', taskId);
       throw new InvalidInput(`Task ${taskId} already holds ${MAX_TASK_NOTES} notes; start a new task`, [
         { path: 'note', message: `at most ${MAX_TASK_NOTES} notes per task` },
       ]);
     }
-    await this.appendEvent(tenantId, taskId, { type: 'note_added', text });
   }
 
   /** Tasks in a non-terminal status, across tenants: what a restarted host must look at. */
@@ -858,34 +853,6 @@ export class Store {
         Item: { ...keys.approval(tenantId, taskId), entity: 'approval', ...request, requestedAt: this.iso() },
       }),
     );
-  }
-
-  /**
-   * Claims the approval request for one decision: a conditional write on the request, so of
-   * concurrent deciders exactly one wins and the rest get ConcurrentUpdate. A new request
-   * (the gate asking again) replaces the item and so clears the decision.
-   */
-  async claimApprovalRequest(
-    tenantId: string,
-    taskId: string,
-    token: string,
-    decision: 'approved' | 'rejected',
-  ): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.approval(tenantId, taskId),
-          UpdateExpression: 'SET decision = :d, decidedAt = :at',
-          ConditionExpression: 'attribute_exists(PK) AND #token = :token AND attribute_not_exists(decision)',
-          ExpressionAttributeNames: { '#token': 'token' },
-          ExpressionAttributeValues: { ':d': decision, ':at': this.iso(), ':token': token },
-        }),
-      );
-    } catch (e) {
-      if (!isConditionFailure(e)) throw e;
-      throw new ConcurrentUpdate(`The approval request of task ${taskId}`, 'no decision yet');
-    }
   }
 
   async getApprovalRequest(
