@@ -259,6 +259,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       workspaceFor: (tenantId, taskId) => new LocalWorkspace(join(workspaceRoot, tenantId, taskId)),
       ...(sandbox ? { sandbox } : {}),
     };
+    store.keepEventPayloadsIn(runtime.workspaceFor);
     useRuntime(runtime);
 
     const recovery = await resumeInterruptedTasks(runtime);

@@ -2,12 +2,33 @@ import * as z from '../zod';
 import { Plan, PlanStep } from './plan';
 import { TaskStatus } from './task';
 
+/**
+ * A field of an event too large for the event item: the item keeps a preview of it, and the whole
+ * text is the task's file `file` (served by GET /v1/tasks/{id}/files/{file}). Without `file` the
+ * rest of the text could not be kept (no file store, or it failed) and only the preview remains.
+ */
+export const EventPayloadRef = z.object({
+  /** Where the field is in the event, dotted: `output`, `arguments.content`, `plan.steps.2.instructions`. */
+  field: z.string(),
+  /** The whole field's size in UTF-8 bytes. */
+  bytes: z.int().check(z.nonnegative()),
+  file: z.optional(z.string()),
+});
+export type EventPayloadRef = z.infer<typeof EventPayloadRef>;
+
 const base = {
   tenantId: z.string(),
   taskId: z.string(),
-  /** ULID: lexical order is time order, and it is the pagination cursor. */
+  /**
+   * ULID, and the pagination cursor. The store makes each one greater than the task's last
+   * committed event id, so id order is commit order: a reader after a cursor misses nothing.
+   */
   id: z.string(),
+  /** 1, 2, 3… per task, in commit order; absent on events written before it was kept. */
+  seq: z.optional(z.int().check(z.positive())),
   at: z.string(),
+  /** Fields moved out of the event because they were too large (see EventPayloadRef). */
+  payloads: z.optional(z.array(EventPayloadRef)),
 };
 
 const modelRef = { provider: z.string(), model: z.string() };
@@ -206,9 +227,9 @@ export const TaskEvent = z.discriminatedUnion('type', [
 export type TaskEvent = z.infer<typeof TaskEvent>;
 export type TaskEventType = TaskEvent['type'];
 
-/** An event as a producer writes it: the store assigns id, time, tenant and task. */
+/** An event as a producer writes it: the store assigns id, sequence, time, tenant and task. */
 export type NewTaskEvent = TaskEvent extends infer E
   ? E extends TaskEvent
-    ? Omit<E, 'id' | 'at' | 'tenantId' | 'taskId'>
+    ? Omit<E, 'id' | 'seq' | 'at' | 'tenantId' | 'taskId' | 'payloads'>
     : never
   : never;

@@ -15,6 +15,8 @@ export function readingRuntime(): ModelRuntime {
   const base = modelRuntime();
   if (!gatewayOnly.has(base)) return base;
   const reading: ModelRuntime = { ...base, workspaceFor: s3Workspaces(base.config) };
+  // Events these states write (tool calls, answers) may be too large for an item: keep them in the task's files.
+  reading.store.keepEventPayloadsIn(reading.workspaceFor);
   withoutSandbox.add(reading);
   useRuntime(reading);
   return reading;

@@ -1,10 +1,19 @@
 export { createDocumentClient, type DynamoConnection, ensureTable } from './client';
+export {
+  EVENT_PAYLOAD_FOLDER,
+  EVENT_PREVIEW_CHARS,
+  type EventPayloadFile,
+  type EventPayloadFiles,
+  EventTooLarge,
+  MAX_EVENT_PAYLOAD_BYTES,
+} from './event-payloads';
 export { newTaskId, newUlid } from './ids';
 export { keys } from './keys';
 export { type LocalDynamo, startLocalDynamo } from './local-engine';
 export {
   type Clock,
   DELTA_TTL_SECONDS,
+  MAX_PLAN_BYTES,
   type Page,
   type PlanRecord,
   Store,

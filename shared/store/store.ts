@@ -26,10 +26,11 @@ import {
   UsageRecord,
 } from '../domain';
 import { ConcurrentUpdate, InvalidInput, NotFound } from '../errors';
-import { newTaskId, newUlid } from './ids';
+import { type EventPayloadFiles, fitEvent } from './event-payloads';
+import { newTaskId, newUlid, nextEventId } from './ids';
 import { keys, stripKeys } from './keys';
 import { TTL_ATTRIBUTE } from './table';
-import { type TransactWriteItem, transactWithRetry } from './transact';
+import { isConflictOnly, type TransactWriteItem } from './transact';
 
 export interface Clock {
   now(): Date;
@@ -61,7 +62,47 @@ export interface TransitionOptions {
   reason?: string;
   failure?: TaskFailure;
   summary?: string;
+  /** Events recorded with the change, after its status_changed (e.g. task_finished): all land or none. */
+  events?: NewTaskEvent[];
+  /** The approval request claimed for this decision in the same write: of concurrent deciders one wins. */
+  claim?: { token: string; decision: 'approved' | 'rejected' };
 }
+
+/**
+ * A plan, as JSON, holds at most this many bytes: its item (with keys and `approvedAt`) must stay
+ * under DynamoDB's 400 KB.
+ */
+export const MAX_PLAN_BYTES = 256 * 1024;
+
+/** The task item's record of its event log: the last committed event id and how many were written. */
+interface EventLogHead {
+  lastEventId?: string;
+  seq: number;
+}
+
+/** What a write changes on the task item besides the event log's head. */
+interface TaskItemChange {
+  sets?: string[];
+  removes?: string[];
+  adds?: string[];
+  /** The caller's own condition (e.g. on the status), ANDed with the log head's. */
+  condition?: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+/** One transaction that appends events: the task item and other items written with them. */
+interface EventCommit {
+  events: NewTaskEvent[];
+  task?: TaskItemChange;
+  /** Items before the task item, and after the events: a caller reading CancellationReasons knows where. */
+  before?: TransactWriteItem[];
+  after?: TransactWriteItem[];
+}
+
+/** Writers racing for the task's log head each retry with the new head; this bounds a pathological pile-up. */
+const MAX_EVENT_COMMIT_ATTEMPTS = 200;
+const HEAD_CACHE_LIMIT = 10_000;
 
 /**
  * A piece of an employee's streamed model text. Transient: kept about an hour
@@ -80,6 +121,9 @@ export interface TaskDelta {
 /** How long a delta item lives before the table's TTL removes it. */
 export const DELTA_TTL_SECONDS = 60 * 60;
 
+const pause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)));
+
 const TOTAL_FIELDS = ['inputTokens', 'outputTokens', 'cachedInputTokens', 'costMicroUsd'] as const;
 
 function isConditionFailure(e: unknown): boolean {
@@ -95,11 +139,23 @@ function isConditionFailure(e: unknown): boolean {
  * builds is tenant-prefixed (see keys.ts and README.md for the access patterns).
  */
 export class Store {
+  /** Each task's event log head as this process last wrote or read it: a guess, checked by the write. */
+  private readonly heads = new Map<string, EventLogHead>();
+  private payloadFiles: EventPayloadFiles | undefined;
+
   constructor(
     readonly doc: DynamoDBDocumentClient,
     readonly tableName: string,
     private readonly clock: Clock = systemClock,
   ) {}
+
+  /**
+   * Where oversized event fields are kept whole (the task's files). Without it they are cut
+   * to a preview, still recorded; set by the host that has the workspaces.
+   */
+  keepEventPayloadsIn(files: EventPayloadFiles): void {
+    this.payloadFiles = files;
+  }
 
   private iso(): string {
     return this.clock.now().toISOString();
@@ -183,10 +239,14 @@ export class Store {
       createdAt: at,
       updatedAt: at,
     });
-    const event = this.eventItem(tenantId, id, {
-      type: 'task_created',
-      prompt: task.prompt,
-      title: task.title,
+    const eventId = newUlid(now.getTime());
+    const event = TaskEvent.parse({
+      ...(await this.fit(tenantId, id, { type: 'task_created', prompt: task.prompt, title: task.title })),
+      id: eventId,
+      seq: 1,
+      at,
+      tenantId,
+      taskId: id,
     });
     await this.doc.send(
       new TransactWriteCommand({
@@ -194,20 +254,21 @@ export class Store {
           {
             Put: {
               TableName: this.tableName,
-              Item: this.taskItem(task),
+              Item: { ...this.taskItem(task), lastEventId: eventId, eventSeq: 1 },
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
           {
             Put: {
               TableName: this.tableName,
-              Item: event.item,
+              Item: { ...keys.event(tenantId, id, eventId), entity: 'event', ...event },
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
         ],
       }),
     );
+    this.rememberHead(tenantId, id, { lastEventId: eventId, seq: 1 });
     return task;
   }
 
@@ -270,9 +331,10 @@ export class Store {
 
   /**
    * Moves a task to `to` with one conditional write that also appends the
-   * status_changed event. Illegal transitions are refused before writing; of
-   * two concurrent writers from the same status exactly one wins, and the
-   * other gets ConcurrentUpdate.
+   * status_changed event, and `opts.events` after it (and claims the approval
+   * request, with `opts.claim`): all of it lands or none. Illegal transitions are
+   * refused before writing; of two concurrent writers from the same status exactly
+   * one wins, and the other gets ConcurrentUpdate.
    */
   async transitionTask(
     tenantId: string,
@@ -307,40 +369,25 @@ export class Store {
       sets.push('summary = :summary');
       values[':summary'] = opts.summary;
     }
-    const event = this.eventItem(tenantId, taskId, {
+    const statusChanged: NewTaskEvent = {
       type: 'status_changed',
       from,
       to,
       ...(opts.reason ? { reason: opts.reason } : {}),
-    });
+    };
     try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.task(tenantId, taskId),
-                UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-                ConditionExpression: 'attribute_exists(PK) AND #status = :from',
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: values,
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: event.item,
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-          ],
-        }),
-      );
+      await this.commitEvents(tenantId, taskId, {
+        events: [statusChanged, ...(opts.events ?? [])],
+        task: { sets, removes, condition: '#status = :from', names, values },
+        ...(opts.claim ? { before: [this.claimItem(tenantId, taskId, opts.claim)] } : {}),
+      });
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
       const now = await this.findTask(tenantId, taskId);
       if (!now) throw new NotFound('task', taskId);
+      if (now.status === from && opts.claim) {
+        throw new ConcurrentUpdate(`The approval request of task ${taskId}`, 'no decision yet');
+      }
       throw new ConcurrentUpdate(`Task ${taskId} status (now '${now.status}')`, `'${from}'`);
     }
     return this.getTask(tenantId, taskId);
@@ -397,36 +444,31 @@ export class Store {
   }
 
   /**
-   * Appends a person's note to the task, atomically (two notes at once both land), with its
-   * `note_added` event. A task keeps at most MAX_TASK_NOTES (the item must stay far below 400 KB).
+   * Appends a person's note to the task with its `note_added` event, in one write (two notes at
+   * once both land). A task keeps at most MAX_TASK_NOTES (the item must stay far below 400 KB).
    */
   async addTaskNote(tenantId: string, taskId: string, text: string): Promise<void> {
-    const at = this.iso();
     try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.task(tenantId, taskId),
-          UpdateExpression: 'SET #notes = list_append(if_not_exists(#notes, :none), :note), #updatedAt = :at',
-          ConditionExpression:
-            'attribute_exists(PK) AND (attribute_not_exists(#notes) OR size(#notes) < :max)',
-          ExpressionAttributeNames: { '#notes': 'notes', '#updatedAt': 'updatedAt' },
-          ExpressionAttributeValues: {
+      await this.commitEvents(tenantId, taskId, {
+        task: {
+          sets: ['#notes = list_append(if_not_exists(#notes, :none), :note)', '#updatedAt = :at'],
+          condition: '(attribute_not_exists(#notes) OR size(#notes) < :max)',
+          names: { '#notes': 'notes', '#updatedAt': 'updatedAt' },
+          values: {
             ':none': [],
-            ':note': [{ at, text }],
-            ':at': at,
+            ':note': [{ at: this.iso(), text }],
+            ':at': this.iso(),
             ':max': MAX_TASK_NOTES,
           },
-        }),
-      );
+        },
+        events: [{ type: 'note_added', text }],
+      });
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
-      if (!(await this.findTask(tenantId, taskId))) throw new NotFound('task', taskId);
       throw new InvalidInput(`Task ${taskId} already holds ${MAX_TASK_NOTES} notes; start a new task`, [
         { path: 'note', message: `at most ${MAX_TASK_NOTES} notes per task` },
       ]);
     }
-    await this.appendEvent(tenantId, taskId, { type: 'note_added', text });
   }
 
   /** Tasks in a non-terminal status, across tenants: what a restarted host must look at. */
@@ -451,27 +493,134 @@ export class Store {
 
   // ---- events ----------------------------------------------------------
 
-  private eventItem(tenantId: string, taskId: string, event: NewTaskEvent) {
-    const now = this.clock.now();
-    const id = newUlid(now.getTime());
-    const value = TaskEvent.parse({ ...event, id, at: now.toISOString(), tenantId, taskId });
-    return { value, item: { ...keys.event(tenantId, taskId, id), entity: 'event', ...value } };
+  /** The event as it fits in its item: oversized fields moved to the task's files (event-payloads.ts). */
+  private fit(tenantId: string, taskId: string, event: NewTaskEvent) {
+    return fitEvent(event, newUlid(this.clock.now().getTime()), this.payloadFiles?.(tenantId, taskId));
   }
 
-  /** Appends an event; the log is append-only (a put never overwrites). */
-  async appendEvent(tenantId: string, taskId: string, event: NewTaskEvent): Promise<TaskEvent> {
-    const { value, item } = this.eventItem(tenantId, taskId, event);
-    await this.doc.send(
-      new PutCommand({
+  private rememberHead(tenantId: string, taskId: string, head: EventLogHead): void {
+    if (this.heads.size >= HEAD_CACHE_LIMIT) this.heads.clear();
+    this.heads.set(keys.task(tenantId, taskId).PK, head);
+  }
+
+  private async readHead(tenantId: string, taskId: string): Promise<EventLogHead> {
+    const out = await this.doc.send(
+      new GetCommand({
         TableName: this.tableName,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(PK)',
+        Key: keys.task(tenantId, taskId),
+        ConsistentRead: true,
+        ProjectionExpression: 'lastEventId, eventSeq',
       }),
     );
-    return value;
+    if (!out.Item) throw new NotFound('task', taskId);
+    const last = out.Item['lastEventId'];
+    const head = {
+      ...(typeof last === 'string' ? { lastEventId: last } : {}),
+      seq: Number(out.Item['eventSeq'] ?? 0),
+    };
+    this.rememberHead(tenantId, taskId, head);
+    return head;
   }
 
-  /** Events in ULID order, strictly after the `after` cursor. */
+  /**
+   * Appends events in one transaction that also moves the task item's log head (`lastEventId`,
+   * `eventSeq`) on, conditional on the head this writer read. So events commit one writer at a
+   * time, each id greater than the last committed one, and a reader after a cursor never misses
+   * an event that commits later. A writer that lost the head reads it again and retries; a
+   * failure of any other condition (the caller's, or another item's) is thrown as it came.
+   */
+  private async commitEvents(tenantId: string, taskId: string, commit: EventCommit): Promise<TaskEvent[]> {
+    const fitted = await Promise.all(commit.events.map((e) => this.fit(tenantId, taskId, e)));
+    const before = commit.before ?? [];
+    const change = commit.task ?? {};
+    let head = this.heads.get(keys.task(tenantId, taskId).PK) ?? (await this.readHead(tenantId, taskId));
+    for (let attempt = 1; ; attempt++) {
+      const now = this.clock.now();
+      const at = now.toISOString();
+      const values: TaskEvent[] = [];
+      let last = head.lastEventId;
+      for (const event of fitted) {
+        last = nextEventId(last, now.getTime());
+        values.push(
+          TaskEvent.parse({ ...event, id: last, seq: head.seq + values.length + 1, at, tenantId, taskId }),
+        );
+      }
+      const next: EventLogHead = { ...(last ? { lastEventId: last } : {}), seq: head.seq + values.length };
+      const sets = [...(change.sets ?? []), '#lastEventId = :lastEventId', '#eventSeq = :eventSeq'];
+      const clauses = [
+        `SET ${sets.join(', ')}`,
+        change.adds?.length ? `ADD ${change.adds.join(', ')}` : '',
+        change.removes?.length ? `REMOVE ${change.removes.join(', ')}` : '',
+      ];
+      const conditions = [
+        'attribute_exists(PK)',
+        head.lastEventId ? '#lastEventId = :headEventId' : 'attribute_not_exists(#lastEventId)',
+        ...(change.condition ? [change.condition] : []),
+      ];
+      const items: TransactWriteItem[] = [
+        ...before,
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.task(tenantId, taskId),
+            UpdateExpression: clauses.filter(Boolean).join(' '),
+            ConditionExpression: conditions.join(' AND '),
+            ExpressionAttributeNames: {
+              ...change.names,
+              '#lastEventId': 'lastEventId',
+              '#eventSeq': 'eventSeq',
+            },
+            ExpressionAttributeValues: {
+              ...change.values,
+              ':lastEventId': next.lastEventId,
+              ':eventSeq': next.seq,
+              ...(head.lastEventId ? { ':headEventId': head.lastEventId } : {}),
+            },
+          },
+        },
+        ...values.map(
+          (value): TransactWriteItem => ({
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.event(tenantId, taskId, value.id), entity: 'event', ...value },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          }),
+        ),
+        ...(commit.after ?? []),
+      ];
+      try {
+        await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+        this.rememberHead(tenantId, taskId, next);
+        return values;
+      } catch (e) {
+        if (attempt >= MAX_EVENT_COMMIT_ATTEMPTS) throw e;
+        if (isConflictOnly(e)) {
+          await pause(attempt);
+          continue;
+        }
+        const taskReason =
+          e instanceof TransactionCanceledException ? e.CancellationReasons?.[before.length] : undefined;
+        if (taskReason?.Code !== 'ConditionalCheckFailed') throw e;
+        const fresh = await this.readHead(tenantId, taskId);
+        // The head is where this writer saw it: the caller's own condition failed.
+        if (fresh.lastEventId === head.lastEventId) throw e;
+        head = fresh;
+        if (attempt > 3) await pause(attempt);
+      }
+    }
+  }
+
+  /**
+   * Appends an event; the log is append-only (a put never overwrites) and in commit order
+   * (see commitEvents). NotFound for a task that does not exist.
+   */
+  async appendEvent(tenantId: string, taskId: string, event: NewTaskEvent): Promise<TaskEvent> {
+    const [value] = await this.commitEvents(tenantId, taskId, { events: [event] });
+    return value!;
+  }
+
+  /** Events in commit order (their ids are increasing ULIDs), strictly after the `after` cursor. */
   async listEvents(
     tenantId: string,
     taskId: string,
@@ -611,6 +760,87 @@ export class Store {
     }
   }
 
+  /**
+   * A person's approval of the plan awaiting it, in one transaction: the approval request
+   * claimed (of concurrent deciders one wins, the rest get ConcurrentUpdate), the plan marked
+   * approved (replaced by the edit, if any, with the task's step count), and the
+   * approval_decided event. If any of it fails nothing is written: the request stays undecided
+   * and the task can still be approved or rejected.
+   */
+  async approveAwaitingPlan(
+    tenantId: string,
+    taskId: string,
+    decision: { token: string; plan?: Plan; note?: string },
+  ): Promise<void> {
+    const at = this.iso();
+    const planWrite: TransactWriteItem = decision.plan
+      ? {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.plan(tenantId, taskId),
+              entity: 'plan',
+              plan: Plan.parse(decision.plan),
+              approvedAt: at,
+            },
+          },
+        }
+      : {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.plan(tenantId, taskId),
+            UpdateExpression: 'SET approvedAt = :at',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':at': at },
+          },
+        };
+    try {
+      await this.commitEvents(tenantId, taskId, {
+        before: [
+          this.claimItem(tenantId, taskId, { token: decision.token, decision: 'approved' }),
+          planWrite,
+        ],
+        task: decision.plan
+          ? { sets: ['stepCount = :stepCount'], values: { ':stepCount': decision.plan.steps.length } }
+          : {},
+        events: [
+          {
+            type: 'approval_decided',
+            decision: 'approved',
+            edited: decision.plan !== undefined,
+            ...(decision.note ? { note: decision.note } : {}),
+          },
+        ],
+      });
+    } catch (e) {
+      if (!(e instanceof TransactionCanceledException)) throw e;
+      const [claim, plan] = e.CancellationReasons ?? [];
+      if (claim?.Code === 'ConditionalCheckFailed') {
+        throw new ConcurrentUpdate(`The approval request of task ${taskId}`, 'no decision yet');
+      }
+      if (plan?.Code === 'ConditionalCheckFailed') throw new NotFound('plan of task', taskId);
+      throw e;
+    }
+  }
+
+  /** The conditional claim of the approval request, as one item of a transaction. */
+  private claimItem(
+    tenantId: string,
+    taskId: string,
+    claim: { token: string; decision: 'approved' | 'rejected' },
+  ): TransactWriteItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.approval(tenantId, taskId),
+        UpdateExpression: 'SET decision = :d, decidedAt = :at',
+        ConditionExpression: 'attribute_exists(PK) AND #token = :token AND attribute_not_exists(decision)',
+        ExpressionAttributeNames: { '#token': 'token' },
+        ExpressionAttributeValues: { ':d': claim.decision, ':at': this.iso(), ':token': claim.token },
+      },
+    };
+  }
+
   /** The task token a run waits on while its plan awaits approval. */
   async saveApprovalRequest(
     tenantId: string,
@@ -623,34 +853,6 @@ export class Store {
         Item: { ...keys.approval(tenantId, taskId), entity: 'approval', ...request, requestedAt: this.iso() },
       }),
     );
-  }
-
-  /**
-   * Claims the approval request for one decision: a conditional write on the request, so of
-   * concurrent deciders exactly one wins and the rest get ConcurrentUpdate. A new request
-   * (the gate asking again) replaces the item and so clears the decision.
-   */
-  async claimApprovalRequest(
-    tenantId: string,
-    taskId: string,
-    token: string,
-    decision: 'approved' | 'rejected',
-  ): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.approval(tenantId, taskId),
-          UpdateExpression: 'SET decision = :d, decidedAt = :at',
-          ConditionExpression: 'attribute_exists(PK) AND #token = :token AND attribute_not_exists(decision)',
-          ExpressionAttributeNames: { '#token': 'token' },
-          ExpressionAttributeValues: { ':d': decision, ':at': this.iso(), ':token': token },
-        }),
-      );
-    } catch (e) {
-      if (!isConditionFailure(e)) throw e;
-      throw new ConcurrentUpdate(`The approval request of task ${taskId}`, 'no decision yet');
-    }
   }
 
   async getApprovalRequest(
@@ -745,7 +947,7 @@ export class Store {
     const id = newUlid(now.getTime());
     const value = UsageRecord.parse({ ...record, id, at: now.toISOString() });
     const month = value.at.slice(0, 7);
-    const event = this.eventItem(value.tenantId, value.taskId, {
+    const event: NewTaskEvent = {
       type: 'usage',
       ...(value.stepId ? { stepId: value.stepId } : {}),
       employee: value.employeeId,
@@ -755,10 +957,11 @@ export class Store {
       outputTokens: value.outputTokens,
       cachedInputTokens: value.cachedInputTokens,
       costMicroUsd: value.costMicroUsd,
-    });
+    };
     const totals: TokenTotals = value;
-    await transactWithRetry(this.doc, {
-      TransactItems: [
+    // Item order as before the log head existed: the record, the task, the event, then `alongside`.
+    await this.commitEvents(value.tenantId, value.taskId, {
+      before: [
         {
           Put: {
             TableName: this.tableName,
@@ -770,21 +973,13 @@ export class Store {
             },
           },
         },
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: keys.task(value.tenantId, value.taskId),
-            UpdateExpression: `ADD ${TOTAL_FIELDS.map((f) => `${f} :${f}`).join(', ')}`,
-            ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeValues: Object.fromEntries(TOTAL_FIELDS.map((f) => [`:${f}`, totals[f]])),
-          },
-        },
-        { Put: { TableName: this.tableName, Item: event.item } },
-        ...events.map((e) => ({
-          Put: { TableName: this.tableName, Item: this.eventItem(value.tenantId, value.taskId, e).item },
-        })),
-        ...alongside,
       ],
+      task: {
+        adds: TOTAL_FIELDS.map((f) => `${f} :${f}`),
+        values: Object.fromEntries(TOTAL_FIELDS.map((f) => [`:${f}`, totals[f]])),
+      },
+      events: [event, ...events],
+      after: alongside,
     });
     return value;
   }

@@ -9,7 +9,8 @@ export type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactI
 
 const MAX_CONFLICT_RETRIES = 12;
 
-function isConflictOnly(e: unknown): boolean {
+/** True when a transaction lost only to another one on the same items: worth retrying as it is. */
+export function isConflictOnly(e: unknown): boolean {
   if (!(e instanceof TransactionCanceledException))
     return (e as Error)?.name === 'TransactionConflictException';
   const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');

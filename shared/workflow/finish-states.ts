@@ -50,8 +50,12 @@ export async function finalizeTask(
   const task = await store.getTask(tenantId, taskId);
   if (task.status !== 'running') throw new TaskNotRunnable(taskId, task.status, 'finalize');
   const summary = task.summary ?? `Done: ${task.title}`;
-  await store.transitionTask(tenantId, taskId, 'succeeded', { from: 'running', summary });
-  await store.appendEvent(tenantId, taskId, { type: 'task_finished', status: 'succeeded', summary });
+  // One write: a crash can never leave a succeeded task without its task_finished.
+  await store.transitionTask(tenantId, taskId, 'succeeded', {
+    from: 'running',
+    summary,
+    events: [{ type: 'task_finished', status: 'succeeded', summary }],
+  });
   return { status: 'succeeded' };
 }
 
@@ -83,22 +87,21 @@ export async function markTaskFailed(
   if (!task) return { status: 'missing' };
   if (isTerminal(task.status)) return { status: task.status };
   const failure = { code: input.error?.Error ?? 'Unknown', message: causeMessage(input.error ?? {}) };
-  await store.appendEvent(tenantId, taskId, { type: 'error', code: failure.code, message: failure.message });
   try {
+    // One write: the status, why (the error event) and task_finished land together or not at all.
     await store.transitionTask(tenantId, taskId, 'failed', {
       from: task.status,
       failure,
       reason: failure.message,
+      events: [
+        { type: 'error', code: failure.code, message: failure.message },
+        { type: 'task_finished', status: 'failed', summary: failure.message },
+      ],
     });
   } catch (e) {
     // Someone else ended it first (a cancel racing the failure): their status stands.
     if (e instanceof ConcurrentUpdate) return { status: (await store.getTask(tenantId, taskId)).status };
     throw e;
   }
-  await store.appendEvent(tenantId, taskId, {
-    type: 'task_finished',
-    status: 'failed',
-    summary: failure.message,
-  });
   return { status: 'failed' };
 }

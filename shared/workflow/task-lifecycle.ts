@@ -3,7 +3,7 @@ import type { SandboxRuns } from '../agents/sandbox-port';
 import { type CreateTaskInput, isTerminal, Plan, type Task, TaskNote, type TaskPreference } from '../domain';
 import { parseInput } from '../domain/parse';
 import { ConcurrentUpdate, IllegalTransition, InvalidInput, NotFound } from '../errors';
-import type { Store } from '../store';
+import { MAX_PLAN_BYTES, type Store } from '../store';
 import type { TaskSignals } from './deps';
 import type { WorkflowEngine } from './engine';
 import { PlanInvalid, TaskNotRunnable, WorkflowStartFailed } from './errors';
@@ -30,6 +30,7 @@ async function startExecution({ store, workflow }: LifecycleDeps, task: Task, re
         from: now.status,
         failure: { code: 'WorkflowStartFailed', message },
         reason: message,
+        events: [{ type: 'task_finished', status: 'failed', summary: message }],
       });
     }
     throw new WorkflowStartFailed(id, message);
@@ -63,6 +64,7 @@ export async function cancelTask(
       await store.transitionTask(tenantId, taskId, 'cancelled', {
         from: task.status,
         reason: 'cancelled by request',
+        events: [{ type: 'task_finished', status: 'cancelled' }],
       });
       break;
     } catch (e) {
@@ -71,7 +73,6 @@ export async function cancelTask(
     }
   }
   signals?.abort(taskId, 'the task was cancelled');
-  await store.appendEvent(tenantId, taskId, { type: 'task_finished', status: 'cancelled' });
   const task = await store.getTask(tenantId, taskId);
   if (task.executionId) await workflow.stop(task.executionId, 'cancelled by request');
   await sandboxRuns?.end(taskId);
@@ -92,21 +93,25 @@ export async function approveTask(
   let edited: Plan | undefined;
   if (body.plan !== undefined) {
     edited = parseInput(Plan, body.plan, 'plan');
+    const bytes = Buffer.byteLength(JSON.stringify(edited));
+    if (bytes > MAX_PLAN_BYTES) {
+      throw new InvalidInput(
+        `The edited plan is ${bytes} bytes of JSON; a plan holds at most ${MAX_PLAN_BYTES}`,
+        [{ path: 'plan', message: `at most ${MAX_PLAN_BYTES} bytes of JSON (this one is ${bytes})` }],
+      );
+    }
     const problems = planProblems(
       edited,
       (await teamOf(store, tenantId)).map((p) => p.id),
     );
     if (problems.length) throw new PlanInvalid(problems.map((p) => p.message));
   }
-  // Claimed before anything is written: of concurrent approvals one wins, the rest get a 409.
-  await store.claimApprovalRequest(tenantId, taskId, request.token, 'approved');
-  // Recorded on the plan, so a resumed run knows this plan passed the gate.
-  await store.approvePlan(tenantId, taskId, edited);
-  if (edited) await store.updateTask(tenantId, taskId, { stepCount: edited.steps.length });
-  await store.appendEvent(tenantId, taskId, {
-    type: 'approval_decided',
-    decision: 'approved',
-    edited: body.plan !== undefined,
+  // One write: the claim (of concurrent approvals one wins, the rest get a 409), the plan marked
+  // approved (so a resumed run knows it passed the gate) and the event. A failure leaves the
+  // task awaiting approval, still approvable and rejectable.
+  await store.approveAwaitingPlan(tenantId, taskId, {
+    token: request.token,
+    ...(edited ? { plan: edited } : {}),
     ...(body.note ? { note: body.note } : {}),
   });
   await workflow.sendTaskSuccess(request.token, { decision: 'approved' });
@@ -123,18 +128,21 @@ export async function rejectTask(
   const task = await store.getTask(tenantId, taskId);
   if (task.status !== 'awaiting_approval') throw new TaskNotRunnable(taskId, task.status, 'reject its plan');
   const request = await store.getApprovalRequest(tenantId, taskId);
-  if (request) await store.claimApprovalRequest(tenantId, taskId, request.token, 'rejected');
+  // One write: the claim, the status and the events; a failure leaves the plan awaiting a decision.
   await store.transitionTask(tenantId, taskId, 'cancelled', {
     from: 'awaiting_approval',
     reason: `plan rejected${body.note ? `: ${body.note}` : ''}`,
+    ...(request ? { claim: { token: request.token, decision: 'rejected' as const } } : {}),
+    events: [
+      {
+        type: 'approval_decided',
+        decision: 'rejected',
+        edited: false,
+        ...(body.note ? { note: body.note } : {}),
+      },
+      { type: 'task_finished', status: 'cancelled' },
+    ],
   });
-  await store.appendEvent(tenantId, taskId, {
-    type: 'approval_decided',
-    decision: 'rejected',
-    edited: false,
-    ...(body.note ? { note: body.note } : {}),
-  });
-  await store.appendEvent(tenantId, taskId, { type: 'task_finished', status: 'cancelled' });
   if (request) await workflow.sendTaskSuccess(request.token, { decision: 'rejected' }).catch(() => undefined);
   return store.getTask(tenantId, taskId);
 }

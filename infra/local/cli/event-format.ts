@@ -34,7 +34,16 @@ function summariseArgs(args: Record<string, unknown>): string {
 
 /** One event as a person reads it in a terminal; what models and tools wrote cannot drive the terminal. */
 export function formatEvent(e: TaskEvent): string {
-  return printable(describeEvent(e));
+  return printable([describeEvent(e), ...payloadLines(e)].join('\n'));
+}
+
+/** Where the whole text of a field too large for the event is (a task file the files API serves). */
+function payloadLines(e: TaskEvent): string[] {
+  return (e.payloads ?? []).map((p) =>
+    p.file
+      ? `    ↳ ${p.field} (${p.bytes} bytes) in full: GET /v1/tasks/${e.taskId}/files/${p.file}`
+      : `    ↳ ${p.field} (${p.bytes} bytes) was cut to a preview; the rest was not kept`,
+  );
 }
 
 function describeEvent(e: TaskEvent): string {
