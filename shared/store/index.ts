@@ -1,3 +1,4 @@
+export { CHECKPOINT_PART_BYTES, type CheckpointRef, Checkpoints } from './checkpoints';
 export { createDocumentClient, type DynamoConnection, ensureTable } from './client';
 export { newTaskId, newUlid } from './ids';
 export { keys } from './keys';

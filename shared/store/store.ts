@@ -26,6 +26,7 @@ import {
   UsageRecord,
 } from '../domain';
 import { ConcurrentUpdate, InvalidInput, NotFound } from '../errors';
+import { Checkpoints } from './checkpoints';
 import { newTaskId, newUlid } from './ids';
 import { keys, stripKeys } from './keys';
 import { TTL_ATTRIBUTE } from './table';
@@ -100,6 +101,11 @@ export class Store {
     readonly tableName: string,
     private readonly clock: Clock = systemClock,
   ) {}
+
+  /** Steps' checkpoints (an employee's conversation between invocations), in parts: see checkpoints.ts. */
+  get checkpoints(): Checkpoints {
+    return new Checkpoints(this.doc, this.tableName);
+  }
 
   private iso(): string {
     return this.clock.now().toISOString();
