@@ -57,6 +57,8 @@ export interface AgentTurn {
   pauseMarginMs?: number;
   /** Where the loop saves itself after each model call and answered tools, and takes itself up again. */
   checkpoints?: TurnCheckpoints;
+  /** What the caller keeps of the turn beside the loop (the last test output), saved and restored with it. */
+  carried?: { get(): unknown; set(value: unknown): void };
 }
 
 /** Where a turn stands between two model calls: what a checkpoint holds, to go on in another invocation. */
@@ -72,6 +74,8 @@ export interface LoopState {
   lastWords: string;
   /** The invocations the turn has run in, this one included. */
   invocations: number;
+  /** `AgentTurn.carried` as it stood. */
+  carried?: unknown;
 }
 
 /** A turn's checkpoint in the store: loaded when the turn starts, saved after each model call, cleared when it ends. */
@@ -221,6 +225,7 @@ async function fitWindow(
  */
 export async function runAgent(turn: AgentTurn): Promise<AgentOutcome> {
   const saved = await turn.checkpoints?.load();
+  if (saved && saved.carried !== undefined) turn.carried?.set(saved.carried);
   const outcome = await loop(turn, saved);
   if (!outcome.paused) await turn.checkpoints?.clear();
   return outcome;
@@ -252,6 +257,7 @@ async function loop(turn: AgentTurn, saved: LoopState | undefined): Promise<Agen
     finishNudges,
     lastWords,
     invocations,
+    ...(turn.carried ? { carried: turn.carried.get() } : {}),
   });
 
   const giveUp = async (reason: string, iterations: number): Promise<AgentOutcome> => {

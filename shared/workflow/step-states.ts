@@ -123,6 +123,12 @@ async function employeeTurn(deps: WorkflowDeps, ctx: StepContext, turn: Employee
       flushDeltas: () => deltas.flush(),
       checkpoints: storedCheckpoints(deps.store, tenantId, taskId, turn.scope),
       pauseMarginMs: marginMs,
+      carried: {
+        get: () => seen.lastRun,
+        set: (lastRun) => {
+          if (typeof lastRun === 'string') seen.lastRun = lastRun;
+        },
+      },
       ...(invocation ? { remainingMs: () => invocation.getRemainingTimeInMillis() } : {}),
     });
     return { outcome, ...(seen.lastRun !== undefined ? { lastRun: seen.lastRun } : {}) };
