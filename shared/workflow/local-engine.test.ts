@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TaskStateName } from './definition';
 import { HISTORY_EVENT_LIMIT } from './execution-limits';
-import { LocalWorkflowEngine, type LocalEngineOptions, type TaskStateHandler } from './local-engine';
+import { type LocalEngineOptions, LocalWorkflowEngine, type TaskStateHandler } from './local-engine';
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
