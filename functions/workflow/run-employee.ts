@@ -2,5 +2,10 @@ import { teamRuntime } from '@techteam/shared/runtime/team';
 import { runEmployee } from '@techteam/shared/workflow/step-states';
 import { taskState } from './task-state';
 
-/** Step Functions Task state 'RunEmployee'; its input is the state's ids-only payload. */
-export const handler = taskState('RunEmployee', (input) => runEmployee(teamRuntime(), input));
+/**
+ * Step Functions Task state 'RunEmployee'; its input is the state's ids-only payload;
+ * the context's remaining time lets a long turn checkpoint and continue in the next invocation.
+ */
+export const handler = taskState('RunEmployee', (input, context) =>
+  runEmployee(teamRuntime(), input, context),
+);

@@ -22,7 +22,7 @@ const StateInput = z.looseObject({
  * Retry and Catch. A payload without valid ids is refused with InvalidInput
  * naming the field, before any state touches the store.
  */
-export function taskState<T>(state: string, run: (input: never) => Promise<T>) {
+export function taskState<T>(state: string, run: (input: never, context?: Context) => Promise<T>) {
   return async (input: unknown, context?: Context): Promise<T> => {
     log.resetKeys();
     if (context) log.addContext(context);
@@ -34,7 +34,7 @@ export function taskState<T>(state: string, run: (input: never) => Promise<T>) {
         taskId: ids.taskId,
         ...(ids.stepId ? { stepId: ids.stepId } : {}),
       });
-      return await run(ids as never);
+      return await run(ids as never, context);
     } catch (e) {
       countFailure(e);
       if (isTechteamError(e)) log.warn(`${state} failed`, { error: e });

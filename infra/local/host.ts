@@ -20,6 +20,7 @@ import {
   startLocalDynamo,
 } from '@techteam/shared/store';
 import {
+  type Invocation,
   resumeInterruptedTasks,
   TaskSignals,
   type TaskStateName,
@@ -229,16 +230,21 @@ export async function startHost(options: HostOptions): Promise<Host> {
     for (const [state, file] of Object.entries(WORKFLOW_HANDLERS) as [TaskStateName, string][]) {
       const fn = await loadHandler(file);
       const timed = options.onStateTimed;
+      // The Lambda context a state's door reads, with the engine's invocation (its ceiling) for the time left.
+      const context = (invocation: Invocation) => ({
+        ...lambdaContext(state),
+        getRemainingTimeInMillis: () => invocation.getRemainingTimeInMillis(),
+      });
       handlers[state] = timed
-        ? async (input) => {
+        ? async (input, invocation) => {
             const startMs = performance.now();
             try {
-              return await fn(input as never);
+              return await fn(input as never, context(invocation) as never);
             } finally {
               timed({ state, input, startMs, endMs: performance.now() });
             }
           }
-        : (input) => fn(input as never);
+        : (input, invocation) => fn(input as never, context(invocation) as never);
     }
     const engine = new LocalWorkflowEngine(handlers, {
       ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),

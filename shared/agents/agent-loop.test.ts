@@ -3,7 +3,13 @@ import { EmployeeProfile, type NewTaskEvent, type Task } from '../domain';
 import type { ModelMessage, ToolCall, ToolSpec } from '../gateway/types';
 import type { Store } from '../store';
 import type { EmployeeCall, MeteredResponse, TeamModels } from '../workflow/models';
-import { type FinishTool, runAgent } from './agent-loop';
+import {
+  type FinishTool,
+  type LoopState,
+  MAX_TURN_INVOCATIONS,
+  runAgent,
+  type TurnCheckpoints,
+} from './agent-loop';
 import type { Toolbox, ToolOutcome } from './toolbox';
 
 // The loop's decisions, with small fakes around it: a scripted model that records what it was
@@ -241,5 +247,102 @@ describe('runAgent', () => {
     const after = calls.at(-1)!;
     expect(after.messages[0]!.content).toMatch(/Your work so far[\s\S]*tests fail on empty input/);
     expect(after.messages[1]!.role).toBe('assistant');
+  });
+
+  describe('a turn that outlives its invocation', () => {
+    /** Checkpoints kept in memory (the store's own are tested against DynamoDB Local). */
+    function memoryCheckpoints() {
+      let saved: LoopState | undefined;
+      const checkpoints: TurnCheckpoints = {
+        load: async () => (saved ? structuredClone(saved) : undefined),
+        save: async (state) => {
+          saved = structuredClone(state);
+        },
+        clear: async () => {
+          saved = undefined;
+        },
+      };
+      return { checkpoints, saved: () => saved };
+    }
+    const writes = (n: number): Scripted[] =>
+      Array.from({ length: n }, (_, k) => ({
+        toolCalls: [call('workspace_write', { path: `f${k}.py` }, `w${k}`)],
+      }));
+
+    it('pauses between two model calls when the time left falls under the margin, then goes on from its checkpoint', async () => {
+      const script = [...writes(5), { text: 'Wrote five files.' }];
+      const { models, calls } = scriptedModels(script);
+      const { toolbox, ran } = fakeToolbox();
+      const { store, events } = fakeStore();
+      const { checkpoints, saved } = memoryCheckpoints();
+      let left = 10_000;
+      const counted: TeamModels = {
+        complete: async (c) => {
+          left -= 3_000;
+          return models.complete(c);
+        },
+      };
+      const base = {
+        ...turn(counted, toolbox, store),
+        checkpoints,
+        pauseMarginMs: 2_000,
+        remainingMs: () => left,
+      };
+      const first = await runAgent(base);
+      expect(first).toEqual({ text: '', iterations: 3, paused: true });
+      expect(saved()?.iteration).toBe(3);
+      left = 10_000;
+      const second = await runAgent(base);
+      expect(second).toMatchObject({ text: 'Wrote five files.', iterations: 6 });
+      expect(second.paused).toBeUndefined();
+      // Each file written once; the model saw the whole conversation after each pause.
+      expect(ran.map((c) => c.arguments['path'])).toEqual(['f0.py', 'f1.py', 'f2.py', 'f3.py', 'f4.py']);
+      expect(calls).toHaveLength(6);
+      expect(calls[3]!.messages.filter((m) => m.role === 'tool')).toHaveLength(3);
+      expect(events.filter((e) => e.type === 'message')).toHaveLength(1);
+      expect(saved()).toBeUndefined();
+    });
+
+    it('after a crash mid-call, reruns only the call in flight, not the turns before it', async () => {
+      const { models, calls } = scriptedModels([...writes(4), { text: 'Done.' }]);
+      let crashAt: number | undefined = 3;
+      const crashing: TeamModels = {
+        complete: async (c) => {
+          if (calls.length === crashAt) {
+            crashAt = undefined;
+            throw new Error('the Lambda was killed');
+          }
+          return models.complete(c);
+        },
+      };
+      const { toolbox, ran } = fakeToolbox();
+      const { store } = fakeStore();
+      const { checkpoints } = memoryCheckpoints();
+      const base = { ...turn(crashing, toolbox, store), checkpoints };
+      await expect(runAgent(base)).rejects.toThrow('killed');
+      const outcome = await runAgent(base);
+      expect(outcome).toMatchObject({ text: 'Done.', iterations: 5 });
+      expect(ran.map((c) => c.arguments['path'])).toEqual(['f0.py', 'f1.py', 'f2.py', 'f3.py']);
+      expect(calls).toHaveLength(5);
+    });
+
+    it(`gives up, saying why, when ${MAX_TURN_INVOCATIONS} invocations were not enough`, async () => {
+      const { models } = scriptedModels(writes(50));
+      const { toolbox } = fakeToolbox();
+      const { store } = fakeStore();
+      const { checkpoints } = memoryCheckpoints();
+      const base = {
+        ...turn(models, toolbox, store),
+        checkpoints,
+        pauseMarginMs: 2_000,
+        remainingMs: () => 1_000,
+      };
+      const outcomes = [];
+      for (let n = 0; n < MAX_TURN_INVOCATIONS; n++) outcomes.push(await runAgent(base));
+      expect(outcomes.slice(0, -1).every((o) => o.paused)).toBe(true);
+      expect(outcomes.at(-1)).toMatchObject({
+        stuck: `it ran out of time: ${MAX_TURN_INVOCATIONS} invocations without finishing`,
+      });
+    });
   });
 });

@@ -5,9 +5,10 @@ import type { ToolCall, ToolSpec } from '../gateway/types';
 import type { Store } from '../store';
 import type { TeamModels } from '../workflow/models';
 import { summariseTurns } from './condenser';
-import { Conversation } from './conversation';
+import { Conversation, type ConversationState } from './conversation';
 import { nudgeFor, RepeatWatch } from './repeat-watch';
 import type { Toolbox, ToolOutcome } from './toolbox';
+import { MAX_TURN_INVOCATIONS, PAUSE_MARGIN_MS } from './turn-limits';
 
 export class IterationsExhausted extends TechteamError {
   constructor(employee: string, max: number, stepId?: string) {
@@ -51,7 +52,42 @@ export interface AgentTurn {
   onDelta?: (text: string) => void;
   /** Waits until the deltas pushed so far are written, so followers see them before the whole message. */
   flushDeltas?: () => Promise<void>;
+  /** How long the invocation running the turn has left (Lambda's `getRemainingTimeInMillis`); absent: no ceiling. */
+  remainingMs?: () => number;
+  /** Between two model calls, with less than this left, the loop saves where it stands and pauses. */
+  pauseMarginMs?: number;
+  /** Where the loop saves itself after each model call and answered tools, and takes itself up again. */
+  checkpoints?: TurnCheckpoints;
+  /** What the caller keeps of the turn beside the loop (the last test output), saved and restored with it. */
+  carried?: { get(): unknown; set(value: unknown): void };
 }
+
+/** Where a turn stands between two model calls: what a checkpoint holds, to go on in another invocation. */
+export interface LoopState {
+  conversation: ConversationState;
+  repeats: [string, number][];
+  iteration: number;
+  window: number;
+  partial: string;
+  continuations: number;
+  emptyAnswers: number;
+  finishNudges: number;
+  lastWords: string;
+  /** The invocations the turn has run in, this one included. */
+  invocations: number;
+  /** `AgentTurn.carried` as it stood. */
+  carried?: unknown;
+}
+
+/** A turn's checkpoint in the store: loaded when the turn starts, saved after each model call, cleared when it ends. */
+export interface TurnCheckpoints {
+  load(): Promise<LoopState | undefined>;
+  save(state: LoopState): Promise<void>;
+  clear(): Promise<void>;
+}
+
+// In a file of their own: the plan validator counts with them, without loading the loop.
+export { MAX_TURN_INVOCATIONS, PAUSE_MARGIN_MS } from './turn-limits';
 
 /** How an employee's turn ended. */
 export interface AgentOutcome {
@@ -65,6 +101,11 @@ export interface AgentOutcome {
    */
   stuck?: string;
   iterations: number;
+  /**
+   * Set when the invocation ran short of time between two model calls: the turn is saved in its
+   * checkpoint and goes on when the state runs again; `text` is empty, nothing is handed on yet.
+   */
+  paused?: true;
 }
 
 /** Used until a model has answered and told us its window. */
@@ -173,18 +214,41 @@ async function fitWindow(
  * Every message and tool call is an event.
  */
 export async function runAgent(turn: AgentTurn): Promise<AgentOutcome> {
+  const saved = await turn.checkpoints?.load();
+  if (saved && saved.carried !== undefined) turn.carried?.set(saved.carried);
+  const outcome = await loop(turn, saved);
+  if (!outcome.paused) await turn.checkpoints?.clear();
+  return outcome;
+}
+
+async function loop(turn: AgentTurn, saved: LoopState | undefined): Promise<AgentOutcome> {
   const { store, models, task, profile, toolbox, stepId, finish } = turn;
   const step = stepId ? { stepId } : {};
-  const conversation = new Conversation(turn.prompt);
-  const repeats = new RepeatWatch();
+  const conversation = saved ? Conversation.restore(saved.conversation) : new Conversation(turn.prompt);
+  const repeats = new RepeatWatch(saved?.repeats);
   const tools = finish ? [...toolbox.specs, finish.spec] : toolbox.specs;
   const system = profile.rolePrompt;
-  let window = DEFAULT_CONTEXT_WINDOW;
-  let partial = '';
-  let continuations = 0;
-  let emptyAnswers = 0;
-  let finishNudges = 0;
-  let lastWords = '';
+  const start = saved?.iteration ?? 0;
+  const invocations = (saved?.invocations ?? 0) + 1;
+  let window = saved?.window ?? DEFAULT_CONTEXT_WINDOW;
+  let partial = saved?.partial ?? '';
+  let continuations = saved?.continuations ?? 0;
+  let emptyAnswers = saved?.emptyAnswers ?? 0;
+  let finishNudges = saved?.finishNudges ?? 0;
+  let lastWords = saved?.lastWords ?? '';
+  const stateAt = (iteration: number): LoopState => ({
+    conversation: conversation.snapshot(),
+    repeats: repeats.entries(),
+    iteration,
+    window,
+    partial,
+    continuations,
+    emptyAnswers,
+    finishNudges,
+    lastWords,
+    invocations,
+    ...(turn.carried ? { carried: turn.carried.get() } : {}),
+  });
 
   const giveUp = async (reason: string, iterations: number): Promise<AgentOutcome> => {
     await store.appendEvent(task.tenantId, task.id, {
@@ -196,7 +260,19 @@ export async function runAgent(turn: AgentTurn): Promise<AgentOutcome> {
     return { text: lastWords, stuck: reason, iterations };
   };
 
-  for (let i = 0; i < profile.maxIterations; i++) {
+  for (let i = start; i < profile.maxIterations; i++) {
+    // Between two model calls the turn is whole: saved here, a crash or the ceiling loses no more
+    // than the call in flight. An invocation makes at least one call, so every one moves on.
+    if (i > start && turn.checkpoints) {
+      await turn.checkpoints.save(stateAt(i));
+      const left = turn.remainingMs?.();
+      if (left !== undefined && left < (turn.pauseMarginMs ?? PAUSE_MARGIN_MS)) {
+        if (invocations >= MAX_TURN_INVOCATIONS) {
+          return giveUp(`it ran out of time: ${MAX_TURN_INVOCATIONS} invocations without finishing`, i);
+        }
+        return { text: '', iterations: i, paused: true };
+      }
+    }
     await assertRunning(turn);
     await fitWindow(turn, conversation, { system, tools }, window);
     const answer = await models.complete({

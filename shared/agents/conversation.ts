@@ -37,6 +37,13 @@ function elideOutput(message: Extract<ModelMessage, { role: 'tool' }>): ModelMes
   };
 }
 
+/** What `Conversation.snapshot` saves: the whole log and where the view's elision stands. */
+export interface ConversationState {
+  log: ModelMessage[];
+  elidedBefore: number;
+  condensations: number;
+}
+
 /**
  * One employee's conversation in its turn, and the view of it the model is sent. The log keeps
  * everything; the view elides what the model no longer needs whole: the arguments it sent (a
@@ -52,6 +59,26 @@ export class Conversation {
 
   constructor(prompt: string) {
     this.log = [{ role: 'user', content: prompt }];
+  }
+
+  /** The conversation as it stands, to be saved and taken up again by `Conversation.restore`. */
+  snapshot(): ConversationState {
+    return {
+      log: structuredClone(this.log),
+      elidedBefore: this.elidedBefore,
+      condensations: this.condensations,
+    };
+  }
+
+  /** A conversation taken up from a snapshot: the same log, the same view, the same elision batches. */
+  static restore(state: ConversationState): Conversation {
+    const [first, ...rest] = state.log;
+    if (first?.role !== 'user') throw new TypeError('a conversation snapshot starts with the step prompt');
+    const conversation = new Conversation(first.content);
+    conversation.log.push(...rest);
+    conversation.elidedBefore = state.elidedBefore;
+    conversation.condensations = state.condensations;
+    return conversation;
   }
 
   push(...messages: ModelMessage[]): void {

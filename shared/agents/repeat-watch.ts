@@ -27,7 +27,16 @@ export type RepeatVerdict =
  * progress, however slowly; only the exact repeat is a loop.
  */
 export class RepeatWatch {
-  private readonly seen = new Map<string, number>();
+  private readonly seen: Map<string, number>;
+
+  /** `seen`: what `entries()` gave, when a checkpointed turn is taken up again. */
+  constructor(seen: [string, number][] = []) {
+    this.seen = new Map(seen);
+  }
+
+  entries(): [string, number][] {
+    return [...this.seen];
+  }
 
   record(call: ToolCall, ok: boolean, output: string): RepeatVerdict {
     const key = createHash('sha256')

@@ -1,3 +1,4 @@
+export { CHECKPOINT_PART_BYTES, type CheckpointRef, Checkpoints } from './checkpoints';
 export { createDocumentClient, type DynamoConnection, ensureTable } from './client';
 export {
   EVENT_PAYLOAD_FOLDER,

@@ -47,6 +47,15 @@ export const keys = {
     SK: `BUDGET#EMP#${employeeId}`,
   }),
   tenantBudget: (tenantId: string, month: string) => ({ PK: `T#${tenantId}`, SK: `BUDGET#${month}` }),
+  /** A step's checkpoint (head: the current version) and its parts; `CKPT#` sorts before `PLAN`, outside getTaskRun's range. */
+  checkpoint: (tenantId: string, taskId: string, scope: string) => ({
+    PK: `T#${tenantId}#TASK#${taskId}`,
+    SK: `CKPT#${scope}`,
+  }),
+  checkpointPart: (tenantId: string, taskId: string, scope: string, version: string, part: number) => ({
+    PK: `T#${tenantId}#TASK#${taskId}`,
+    SK: `CKPT#${scope}#${version}#${String(part).padStart(3, '0')}`,
+  }),
   /** A tenant's catalog additions and overrides. */
   tenantModel: (tenantId: string, modelId: string) => ({ PK: `T#${tenantId}`, SK: `MODEL#${modelId}` }),
 } as const;

@@ -26,6 +26,7 @@ import {
   UsageRecord,
 } from '../domain';
 import { ConcurrentUpdate, InvalidInput, NotFound } from '../errors';
+import { Checkpoints } from './checkpoints';
 import { type EventPayloadFiles, fitEvent } from './event-payloads';
 import { newTaskId, newUlid, nextEventId } from './ids';
 import { keys, stripKeys } from './keys';
@@ -148,6 +149,11 @@ export class Store {
     readonly tableName: string,
     private readonly clock: Clock = systemClock,
   ) {}
+
+  /** Steps' checkpoints (an employee's conversation between invocations), in parts: see checkpoints.ts. */
+  get checkpoints(): Checkpoints {
+    return new Checkpoints(this.doc, this.tableName);
+  }
 
   /**
    * Where oversized event fields are kept whole (the task's files). Without it they are cut

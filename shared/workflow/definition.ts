@@ -11,6 +11,8 @@
  *                          other ─► RunEmployee
  *                          review (a qa step of its own) ─► QAReview, one round: a fail ─► RejectStep
  *                          dev ───► DevAttempt ─► QAReview ─► QADecision
+ *                          (RunEmployee, DevAttempt, QAReview: a turn that paused near the Lambda
+ *                           ceiling, `{continue: true}`, runs its state again from its checkpoint)
  *                                      ▲   passed ─► StepPassed              │
  *                                      └── NextRound (round + 1) ◄── not yet, rounds left
  *                                          no rounds left ─► RejectStep (fails the run)
@@ -76,6 +78,35 @@ const retry = [
     JitterStrategy: 'FULL',
   },
 ];
+/**
+ * A Lambda killed at its ceiling mid-turn: run again, the turn goes on from its last checkpoint
+ * (the states whose employee's turn can outlive an invocation).
+ */
+const retryKilled = {
+  ErrorEquals: ['Sandbox.Timedout'],
+  IntervalSeconds: 1,
+  MaxAttempts: 2,
+  BackoffRate: 1,
+};
+/**
+ * After a Task whose turn may pause (`{continue: true}`, its conversation checkpointed), the
+ * state runs again; `Default` is where the state goes once its turn ended.
+ */
+function continues(at: string, resultPath: string, then: string) {
+  return {
+    Type: 'Choice',
+    Choices: [
+      {
+        And: [
+          { Variable: `${resultPath}.continue`, IsPresent: true },
+          { Variable: `${resultPath}.continue`, BooleanEquals: true },
+        ],
+        Next: at,
+      },
+    ],
+    Default: then,
+  };
+}
 const toMarkFailed = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MarkFailed' }];
 const ids = { 'tenantId.$': '$.tenantId', 'taskId.$': '$.taskId' };
 const stepIds = { ...ids, 'stepId.$': '$.stepId' };
@@ -111,26 +142,29 @@ function stepMachine() {
         Type: 'Task',
         Resource: lambda('RunEmployee'),
         Parameters: stepIds,
-        ResultPath: null,
-        Retry: retry,
-        Next: 'StepDone',
+        ResultPath: '$.turn',
+        Retry: [...retry, retryKilled],
+        Next: 'RunEmployeeContinues',
       },
+      RunEmployeeContinues: continues('RunEmployee', '$.turn', 'StepDone'),
       DevAttempt: {
         Type: 'Task',
         Resource: lambda('DevAttempt'),
         Parameters: { ...stepIds, 'round.$': '$.step.round' },
-        ResultPath: null,
-        Retry: retry,
-        Next: 'QAReview',
+        ResultPath: '$.turn',
+        Retry: [...retry, retryKilled],
+        Next: 'DevAttemptContinues',
       },
+      DevAttemptContinues: continues('DevAttempt', '$.turn', 'QAReview'),
       QAReview: {
         Type: 'Task',
         Resource: lambda('QAReview'),
         Parameters: { ...stepIds, 'round.$': '$.step.round', 'maxRounds.$': '$.step.maxRounds' },
         ResultPath: '$.review',
-        Retry: retry,
-        Next: 'QADecision',
+        Retry: [...retry, retryKilled],
+        Next: 'QAReviewContinues',
       },
+      QAReviewContinues: continues('QAReview', '$.review', 'QADecision'),
       QADecision: {
         Type: 'Choice',
         Choices: [

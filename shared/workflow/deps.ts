@@ -31,6 +31,8 @@ export interface WorkflowDeps {
   /** Where the sandbox keeps a runner per run (the Fargate tier); absent elsewhere. */
   sandboxRuns?: SandboxRuns;
   signals?: TaskSignals;
+  /** With less time left than this between two model calls, a turn pauses (default PAUSE_MARGIN_MS; lower in tests). */
+  pauseMarginMs?: number;
 }
 
 /** Dev/QA rounds a dev step gets before QA's rejection fails the task. */

@@ -16,6 +16,12 @@ export { directModels } from './direct-models';
 export type { WorkflowEngine } from './engine';
 export { PlanInvalid, StepStuck, TaskNotRunnable, WorkflowStartFailed } from './errors';
 export { type CaughtError, finalizeTask, markTaskFailed, synthesize } from './finish-states';
+export {
+  type Continuation,
+  checkpointScope,
+  type Invocation,
+  LAMBDA_CEILING_MS,
+} from './invocation';
 export type { EmployeeCall, MeteredResponse, TeamModels } from './models';
 export { type DraftReading, readPlanDraft, readReplanDraft } from './plan-draft';
 export { planTask, requestApproval, startRun, submitPlanSchema } from './plan-states';
@@ -40,6 +46,7 @@ export { acceptVerdict, submitVerdict, type Verdict } from './verdict-tool';
 import type { TaskStateName } from './definition';
 import type { WorkflowDeps } from './deps';
 import * as finish from './finish-states';
+import type { Invocation } from './invocation';
 import * as plan from './plan-states';
 import * as replan from './replan-state';
 import * as gates from './step-gates';
@@ -48,7 +55,7 @@ import * as steps from './step-states';
 /** Task state name → the core function it runs (what each functions/workflow handler calls). */
 export const TASK_STATE_FUNCTIONS: Record<
   TaskStateName,
-  (deps: WorkflowDeps, input: never) => Promise<unknown>
+  (deps: WorkflowDeps, input: never, invocation?: Invocation) => Promise<unknown>
 > = {
   Plan: plan.planTask,
   ApprovalGate: plan.requestApproval,

@@ -11,20 +11,47 @@ import {
   type WorkflowInput,
 } from './definition';
 import type { WorkflowEngine } from './engine';
+import {
+  DataLimitExceeded,
+  ExecutionHistoryLimitExceeded,
+  HISTORY_EVENT_LIMIT,
+  historyEventsOf,
+  type InterpreterEvent,
+  InvocationTimedOut,
+  PAYLOAD_LIMIT_BYTES,
+  payloadBytes,
+  TASK_INVOCATION_EVENTS,
+  TOKEN_TASK_EXTRA_EVENTS,
+} from './execution-limits';
+import { type Invocation, LAMBDA_CEILING_MS } from './invocation';
 
-export type TaskStateHandler = (input: unknown) => Promise<unknown>;
+/** A Task state's handler: its input, and the invocation it runs in (as Lambda's context gives it). */
+export type TaskStateHandler = (input: unknown, invocation: Invocation) => Promise<unknown>;
 
 export interface LocalEngineOptions {
   /** Milliseconds between retries of a Task state; default: the definition's own intervals. */
   retryIntervalMs?: number;
   /** Called when an execution ends with an error the definition did not catch. */
   onExecutionError?: (executionId: string, error: unknown) => void;
+  /** A Task invocation's ceiling, as a Lambda's timeout; default (and most) 15 minutes. Lower in tests. */
+  invocationCeilingMs?: number;
+  /**
+   * The clock invocations' remaining time is read from (ms). Injected, the ceiling is simulated: an
+   * invocation whose clock passed it fails when it returns; with the real clock it is killed at it.
+   */
+  now?: () => number;
 }
 
 interface RunningExecution {
   abort: () => void;
   done: Promise<void>;
   token: string;
+}
+
+/** What an execution has used of Step Functions' limits, and the limit that ended it, if one did. */
+interface ExecutionUse {
+  historyEvents: number;
+  failure?: Error;
 }
 
 interface Waiter {
@@ -58,19 +85,93 @@ export class LocalWorkflowEngine implements WorkflowEngine {
   private readonly parked = new Set<string>();
   /** Callers of `idle()` waiting for a run to end or park. */
   private readonly onSettle: (() => void)[] = [];
+  /** Each execution's use of the limits, kept after it ends (one small record per execution). */
+  private readonly use = new Map<string, ExecutionUse>();
 
   constructor(
     private readonly handlers: Record<TaskStateName, TaskStateHandler>,
     private readonly options: LocalEngineOptions = {},
   ) {
     // Validated once in the tests (asl-validator); validating here costs 60–180 ms per construction.
-    this.machine = new StateMachine(substituteDefinition(placeholderArns()) as never, {
+    this.machine = new StateMachine(withAwsTaskTimeouts(substituteDefinition(placeholderArns())) as never, {
       validationOptions: { noValidate: true },
     });
   }
 
-  private handlerFor(name: TaskStateName, executionId: string, token: string) {
+  /** History events the execution has used so far (or used, once ended), counted as Step Functions does. */
+  historyEvents(executionId: string): number {
+    return this.use.get(executionId)?.historyEvents ?? 0;
+  }
+
+  /** Counts events and ends the execution as Step Functions would once it passes a limit. */
+  private charge(use: ExecutionUse, events: number, abort: () => void): void {
+    use.historyEvents += events;
+    if (use.historyEvents > HISTORY_EVENT_LIMIT)
+      this.fail(use, new ExecutionHistoryLimitExceeded(use.historyEvents), abort);
+  }
+
+  private fail(use: ExecutionUse, error: Error, abort: () => void): void {
+    if (use.failure) return;
+    use.failure = error;
+    abort();
+  }
+
+  private checkPayload(
+    use: ExecutionUse,
+    state: string,
+    what: 'input' | 'output',
+    value: unknown,
+    abort: () => void,
+  ) {
+    const bytes = payloadBytes(value);
+    if (bytes > PAYLOAD_LIMIT_BYTES) this.fail(use, new DataLimitExceeded(state, what, bytes), abort);
+  }
+
+  /**
+   * A Task state's handler as Lambda runs it: counted in the history, its payloads held to 256 KiB,
+   * given the remaining time of an invocation with the ceiling, and ended at the ceiling.
+   */
+  private invoke(name: TaskStateName, use: ExecutionUse, abort: () => void) {
     const handler = this.handlers[name];
+    const ceiling = Math.min(this.options.invocationCeilingMs ?? LAMBDA_CEILING_MS, LAMBDA_CEILING_MS);
+    const now = this.options.now ?? Date.now;
+    return async (input: unknown): Promise<unknown> => {
+      if (use.failure) throw use.failure;
+      this.charge(
+        use,
+        TASK_INVOCATION_EVENTS + (TOKEN_STATES.includes(name) ? TOKEN_TASK_EXTRA_EVENTS : 0),
+        abort,
+      );
+      this.checkPayload(use, name, 'input', input, abort);
+      if (use.failure) throw use.failure;
+      const deadline = now() + ceiling;
+      const invocation = { getRemainingTimeInMillis: () => Math.max(0, deadline - now()) };
+      let kill: ReturnType<typeof setTimeout> | undefined;
+      const killed = new Promise<never>((_, reject) => {
+        if (!this.options.now)
+          kill = setTimeout(() => reject(new InvocationTimedOut(name, ceiling)), ceiling);
+      });
+      killed.catch(() => {});
+      try {
+        const output = await Promise.race([handler(input, invocation), killed]);
+        if (now() > deadline) throw new InvocationTimedOut(name, ceiling);
+        this.checkPayload(use, name, 'output', output, abort);
+        if (use.failure) throw use.failure;
+        return output;
+      } finally {
+        clearTimeout(kill);
+      }
+    };
+  }
+
+  private handlerFor(
+    name: TaskStateName,
+    executionId: string,
+    token: string,
+    use: ExecutionUse,
+    abort: () => void,
+  ) {
+    const handler = this.invoke(name, use, abort);
     if (!TOKEN_STATES.includes(name)) return (input: unknown) => handler(input) as never;
     // lambda:invoke.waitForTaskToken: invoke with the Payload, then wait for the token.
     return async (input: unknown) => {
@@ -102,27 +203,39 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     const token = `local-token:${executionId}`;
     const retry = this.options.retryIntervalMs;
     const stateNames = Object.keys(TASK_STATES) as TaskStateName[];
+    const use: ExecutionUse = { historyEvents: 0 };
+    this.use.set(executionId, use);
+    let abortExecution = () => {};
+    const abort = () => abortExecution();
     const execution = this.machine.run(input as never, {
       noThrowOnAbort: true,
       context: { Task: { Token: token } } as never,
       overrides: {
         taskResourceLocalHandlers: Object.fromEntries(
-          stateNames.map((name) => [name, this.handlerFor(name, executionId, token)]),
+          stateNames.map((name) => [name, this.handlerFor(name, executionId, token, use, abort)]),
         ),
         ...(retry !== undefined
           ? { retryIntervalOverrides: Object.fromEntries(stateNames.map((n) => [n, retry])) }
           : {}),
       },
     });
-    const done = execution.result.then(
-      () => undefined,
-      (error: unknown) => {
-        // A Fail state (the task already marked failed) also lands here; it is expected.
-        if ((error as { name?: string })?.name !== 'ExecutionError' && this.options.onExecutionError) {
-          this.options.onExecutionError(executionId, error);
-        }
-      },
-    );
+    abortExecution = () => execution.abort();
+    const counted = this.countHistory(execution.eventLogs as AsyncIterable<InterpreterEvent>, use, abort);
+    const done = execution.result
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          // A Fail state (the task already marked failed) also lands here; it is expected.
+          if ((error as { name?: string })?.name !== 'ExecutionError' && this.options.onExecutionError) {
+            this.options.onExecutionError(executionId, error);
+          }
+        },
+      )
+      .then(() => counted)
+      .then(() => {
+        // A limit ended it: FAILED, as on AWS, where no Catch of the definition runs.
+        if (use.failure) this.options.onExecutionError?.(executionId, use.failure);
+      });
     this.running.set(executionId, { abort: () => execution.abort(), done, token });
     void done.finally(() => {
       this.running.delete(executionId);
@@ -130,6 +243,17 @@ export class LocalWorkflowEngine implements WorkflowEngine {
       this.settled();
     });
     return { executionId };
+  }
+
+  /** Counts the interpreter's events into Step Functions history events, and checks each state's payloads. */
+  private async countHistory(events: AsyncIterable<InterpreterEvent>, use: ExecutionUse, abort: () => void) {
+    for await (const event of events) {
+      this.charge(use, historyEventsOf(event), abort);
+      const state = event.state;
+      if (!state) continue;
+      if (event.type === 'StateEntered') this.checkPayload(use, state.name, 'input', state.input, abort);
+      if (event.type === 'StateExited') this.checkPayload(use, state.name, 'output', state.output, abort);
+    }
   }
 
   async resume(input: WorkflowInput): Promise<{ executionId: string }> {
@@ -172,8 +296,41 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     }
   }
 
+  /** Why a limit ended the execution (States.DataLimitExceeded, the history limit), if one did. */
+  limitFailure(executionId: string): Error | undefined {
+    return this.use.get(executionId)?.failure;
+  }
+
   /** Stops every execution (host shutdown). */
   stopAll(): void {
     for (const id of [...this.running.keys()]) void this.stop(id);
   }
+}
+
+/**
+ * Step Functions waits for a Task without `TimeoutSeconds` as long as its Lambda runs (at most its
+ * 15 minutes); aws-local-stepfunctions would fail it after 60 s (States.Timeout). Each such Task
+ * gets a timeout no state reaches instead, so only the engine's invocation ceiling ends a long state.
+ */
+function withAwsTaskTimeouts<T>(definition: T): T {
+  // AWS's default is 99,999,999 s; the interpreter's timer holds at most 2^31 - 1 ms (~24.8 days).
+  const UNBOUNDED_TASK_TIMEOUT_SECONDS = 2_000_000;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const state = node as Record<string, unknown>;
+    if (
+      state['Type'] === 'Task' &&
+      state['TimeoutSeconds'] === undefined &&
+      state['TimeoutSecondsPath'] === undefined
+    ) {
+      state['TimeoutSeconds'] = UNBOUNDED_TASK_TIMEOUT_SECONDS;
+    }
+    for (const value of Object.values(state)) visit(value);
+  };
+  visit(definition);
+  return definition;
 }

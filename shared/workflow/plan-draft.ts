@@ -157,7 +157,12 @@ export function readPlanDraft(
   return 'problems' in read ? read : checkSteps(read.value, employees, kept);
 }
 
-function checkSteps(draft: PlanDraft, employees: readonly string[], kept: readonly PlanStep[]): DraftReading {
+function checkSteps(
+  draft: PlanDraft,
+  employees: readonly string[],
+  kept: readonly PlanStep[],
+  spentEvents = 0,
+): DraftReading {
   const keptIds = new Set(kept.map((s) => s.id));
   const reused = draft.steps.filter((s) => keptIds.has(s.id));
   if (reused.length) {
@@ -170,7 +175,7 @@ function checkSteps(draft: PlanDraft, employees: readonly string[], kept: readon
   }
   const folded = foldReviewSteps([...kept, ...draft.steps]);
   const plan: Plan = { summary: draft.summary, steps: folded.steps };
-  const structural = planProblems(plan, employees).map((p) => p.message);
+  const structural = planProblems(plan, employees, spentEvents).map((p) => p.message);
   return structural.length
     ? { problems: structural, repairs: folded.repairs }
     : { plan, problems: [], repairs: folded.repairs };
@@ -178,17 +183,19 @@ function checkSteps(draft: PlanDraft, employees: readonly string[], kept: readon
 
 /**
  * Reads a re-plan answer (`submit_replan`): declined with its reason, or the new steps read
- * like a plan's, with `kept` (the steps already done) in front of them.
+ * like a plan's, with `kept` (the steps already done) in front of them. `spentEvents`: the
+ * history events the execution may have used before the re-plan (history-budget.ts).
  */
 export function readReplanDraft(
   text: string,
   employees: readonly string[],
   kept: readonly PlanStep[],
+  spentEvents = 0,
 ): DraftReading {
   const read = readDraft(text, ReplanDraft, REPLAN_KEYS);
   if ('problems' in read) return read;
   const { replan, reason, summary, steps } = read.value;
   if (!replan) return { declined: reason, reason, problems: [], repairs: [] };
   if (!steps.length) return { problems: ['steps: a re-plan needs at least one new step'], repairs: [] };
-  return { ...checkSteps({ summary, steps }, employees, kept), reason };
+  return { ...checkSteps({ summary, steps }, employees, kept, spentEvents), reason };
 }

@@ -1,14 +1,25 @@
 import type { Plan } from '../domain';
 import { PlanInvalid } from './errors';
+import { historyProblem } from './history-budget';
 
 export interface PlanProblem {
-  kind: 'unknown_employee' | 'missing_dependency' | 'self_dependency' | 'duplicate_id' | 'cycle' | 'empty';
+  kind:
+    | 'unknown_employee'
+    | 'missing_dependency'
+    | 'self_dependency'
+    | 'duplicate_id'
+    | 'cycle'
+    | 'empty'
+    | 'too_large';
   message: string;
   steps: string[];
 }
 
-/** Every structural problem of a plan; an empty list means the plan can run. */
-export function planProblems(plan: Plan, knownEmployees: readonly string[]): PlanProblem[] {
+/**
+ * Every structural problem of a plan; an empty list means the plan can run. `spentEvents`: history
+ * events the execution used before this plan (a re-plan), counted against Step Functions' limit.
+ */
+export function planProblems(plan: Plan, knownEmployees: readonly string[], spentEvents = 0): PlanProblem[] {
   const problems: PlanProblem[] = [];
   if (!plan.steps.length) problems.push({ kind: 'empty', message: 'the plan has no steps', steps: [] });
   const ids = new Set<string>();
@@ -54,6 +65,8 @@ export function planProblems(plan: Plan, knownEmployees: readonly string[]): Pla
       message: `steps ${cycle.join(' → ')} form a dependency cycle`,
       steps: cycle,
     });
+  const tooLarge = cycle ? undefined : historyProblem(plan, spentEvents);
+  if (tooLarge) problems.push({ kind: 'too_large', message: tooLarge, steps: [] });
   return problems;
 }
 

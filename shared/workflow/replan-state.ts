@@ -6,6 +6,7 @@ import type { WorkflowInput } from './definition';
 import { REPLANNABLE_ERRORS } from './definition';
 import type { WorkflowDeps } from './deps';
 import { type CaughtError, causeMessage } from './finish-states';
+import { planHistoryEvents, replanEvents } from './history-budget';
 import { readReplanDraft } from './plan-draft';
 import { draftPlan } from './plan-states';
 import { planWaves } from './plan-waves';
@@ -94,7 +95,9 @@ export async function replanTask(
       system: replannerSystem(profile, team),
       prompt,
       schema: submitReplanSchema(),
-      read: (text, employees) => readReplanDraft(text, employees, kept),
+      // The first Execute may have used its whole budget: the new steps must fit in what is left.
+      read: (text, employees) =>
+        readReplanDraft(text, employees, kept, planHistoryEvents(plan) + replanEvents()),
     });
   } catch (e) {
     // A re-plan that cannot be made (an invalid answer twice, no model left) ends in the

@@ -1,4 +1,4 @@
-import { type AgentOutcome, type FinishTool, runAgent } from '../agents/agent-loop';
+import { type AgentOutcome, type FinishTool, PAUSE_MARGIN_MS, runAgent } from '../agents/agent-loop';
 import { clipOutput } from '../agents/clip';
 import { DeltaStream } from '../agents/delta-stream';
 import type { Toolbox, ToolOutcome } from '../agents/toolbox';
@@ -10,6 +10,13 @@ import { diffFiles } from '../workspace/diff';
 import type { Workspace } from '../workspace/workspace';
 import { MAX_DEV_ROUNDS, type WorkflowDeps } from './deps';
 import { StepStuck } from './errors';
+import {
+  type Continuation,
+  checkpointScope,
+  type Invocation,
+  sandboxWithin,
+  storedCheckpoints,
+} from './invocation';
 import { devRoundBrief, qaReviewBrief } from './round-briefs';
 import {
   finishStep,
@@ -32,6 +39,10 @@ interface EmployeeTurn {
   /** QA's probe folder: it writes only there, and no one else sees it. */
   scratch?: string;
   finish?: FinishTool;
+  /** Where the turn keeps its checkpoint (`checkpointScope`). */
+  scope: string;
+  /** The invocation running the turn: its remaining time pauses the turn; absent, no ceiling. */
+  invocation?: Invocation;
 }
 
 interface TurnResult {
@@ -58,6 +69,10 @@ async function employeeTurn(deps: WorkflowDeps, ctx: StepContext, turn: Employee
   const { tenantId, id: taskId } = ctx.task;
   const signal = deps.signals?.for(taskId);
   const profile = profileFor(ctx, turn.employee);
+  const { invocation } = turn;
+  const marginMs = deps.pauseMarginMs ?? PAUSE_MARGIN_MS;
+  const sandbox =
+    deps.sandbox && invocation ? sandboxWithin(deps.sandbox, invocation, marginMs) : deps.sandbox;
   // The MCP SDK (client, server and the tools' schemas) is imported here, not at module load:
   // its parse then counts against the first step a container runs, not against its init.
   const [{ Toolbox }, { StreamableHTTPClientTransport }] = await Promise.all([
@@ -71,7 +86,7 @@ async function employeeTurn(deps: WorkflowDeps, ctx: StepContext, turn: Employee
     stepId: ctx.step.id,
     employee: turn.employee,
     workspace: turn.workspace,
-    ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
+    ...(sandbox ? { sandbox } : {}),
     baseline: turn.baseline,
     ...(turn.scratch ? { scratch: turn.scratch } : {}),
     ...(signal ? { signal } : {}),
@@ -106,6 +121,15 @@ async function employeeTurn(deps: WorkflowDeps, ctx: StepContext, turn: Employee
       ...(signal ? { signal } : {}),
       onDelta: (text) => deltas.push(text),
       flushDeltas: () => deltas.flush(),
+      checkpoints: storedCheckpoints(deps.store, tenantId, taskId, turn.scope),
+      pauseMarginMs: marginMs,
+      carried: {
+        get: () => seen.lastRun,
+        set: (lastRun) => {
+          if (typeof lastRun === 'string') seen.lastRun = lastRun;
+        },
+      },
+      ...(invocation ? { remainingMs: () => invocation.getRemainingTimeInMillis() } : {}),
     });
     return { outcome, ...(seen.lastRun !== undefined ? { lastRun: seen.lastRun } : {}) };
   } finally {
@@ -121,8 +145,17 @@ function verdictOf({ outcome }: TurnResult): Verdict {
   return { verdict: 'fail', findings: `QA ended its review without a verdict (${why})`, failingTests: [] };
 }
 
-/** QA reviews the step's work: the diff since `baselineOf`'s snapshot, Dev's tests, its own probes. */
-async function review(deps: WorkflowDeps, ctx: StepContext, baselineOf: string, brief: string[]) {
+/**
+ * QA reviews the step's work: the diff since `baselineOf`'s snapshot, Dev's tests, its own probes.
+ * Undefined when the review paused (the invocation ran short of time): it goes on when run again.
+ */
+async function review(
+  deps: WorkflowDeps,
+  ctx: StepContext,
+  baselineOf: string,
+  brief: string[],
+  at: { scope: string; invocation: Invocation | undefined },
+) {
   const { tenantId, id: taskId } = ctx.task;
   const workspace = deps.workspaceFor(tenantId, taskId);
   const baseline = await stepBaseline(workspace, baselineOf);
@@ -133,9 +166,15 @@ async function review(deps: WorkflowDeps, ctx: StepContext, baselineOf: string, 
     baseline,
     scratch: QA_SCRATCH,
     finish: submitVerdict,
+    scope: at.scope,
+    ...(at.invocation ? { invocation: at.invocation } : {}),
   });
+  if (turn.outcome.paused) return undefined;
   return { verdict: verdictOf(turn), testOutput: turn.lastRun };
 }
+
+/** What a state answers when its turn paused: the state machine runs the state again. */
+const paused = (scope: string): Continuation => ({ continue: true, checkpoint: scope });
 
 /** Whose snapshot a review's diff starts from: a standalone qa step's is the dev step it checks. */
 function baselineStep(ctx: StepContext): string {
@@ -145,10 +184,20 @@ function baselineStep(ctx: StepContext): string {
 }
 
 /** RunEmployee: a non-dev employee does the step in its agent loop; a QA step's fail fails the step. */
-export async function runEmployee(deps: WorkflowDeps, input: StepInput): Promise<{ stepId: string }> {
+export async function runEmployee(
+  deps: WorkflowDeps,
+  input: StepInput,
+  invocation?: Invocation,
+): Promise<{ stepId: string } & Continuation> {
   const ctx = await loadStep(deps, input, `run step '${input.stepId}'`);
+  const scope = checkpointScope(ctx.step.id, 'RunEmployee');
   if (ctx.step.employee === 'qa') {
-    const { verdict } = await review(deps, ctx, baselineStep(ctx), qaReviewBrief(1, 1, ''));
+    const reviewed = await review(deps, ctx, baselineStep(ctx), qaReviewBrief(1, 1, ''), {
+      scope,
+      invocation,
+    });
+    if (!reviewed) return { stepId: ctx.step.id, ...paused(scope) };
+    const { verdict } = reviewed;
     await recordVerdict(deps, ctx, 1, verdict);
     if (verdict.verdict === 'fail') {
       await finishStep(deps, ctx, { status: 'failed', output: '', round: 1, findings: verdict.findings });
@@ -159,7 +208,7 @@ export async function runEmployee(deps: WorkflowDeps, input: StepInput): Promise
       output: verdict.findings,
       findings: verdict.findings,
     });
-    return { stepId: ctx.step.id };
+    return { stepId: ctx.step.id, continue: false };
   }
   const { tenantId, id: taskId } = ctx.task;
   const workspace = deps.workspaceFor(tenantId, taskId);
@@ -170,14 +219,17 @@ export async function runEmployee(deps: WorkflowDeps, input: StepInput): Promise
     workspace,
     // Only an employee that can ask for a diff needs the workspace as the step found it.
     baseline: profile.tools.includes('workspace.diff') ? await workspace.files() : {},
+    scope,
+    ...(invocation ? { invocation } : {}),
   });
+  if (outcome.paused) return { stepId: ctx.step.id, ...paused(scope) };
   // A turn that gave up with nothing to hand on is a failed step: the Super Agent may re-plan.
   if (outcome.stuck && !outcome.text.trim()) {
     await finishStep(deps, ctx, { status: 'failed', output: '', findings: outcome.stuck });
     throw new StepStuck(ctx.step.id, outcome.stuck);
   }
   await finishStep(deps, ctx, { status: 'succeeded', output: handedOver(outcome) });
-  return { stepId: ctx.step.id };
+  return { stepId: ctx.step.id, continue: false };
 }
 
 /**
@@ -209,8 +261,10 @@ function reviewOf(r: StepResult | undefined): Partial<StepResult> {
 export async function devAttempt(
   deps: WorkflowDeps,
   input: StepInput & { round: number },
-): Promise<{ round: number }> {
+  invocation?: Invocation,
+): Promise<{ round: number } & Continuation> {
   const ctx = await loadStep(deps, input, `run step '${input.stepId}'`);
+  const scope = checkpointScope(ctx.step.id, 'DevAttempt', input.round);
   const { tenantId, id: taskId } = ctx.task;
   const previous = ctx.results.find((r) => r.stepId === input.stepId);
   const workspace = deps.workspaceFor(tenantId, taskId);
@@ -229,7 +283,10 @@ export async function devAttempt(
     prompt: stepPrompt(ctx, brief),
     workspace,
     baseline,
+    scope,
+    ...(invocation ? { invocation } : {}),
   });
+  if (outcome.paused) return { round: input.round, ...paused(scope) };
   const output = handedOver(outcome);
   await deps.store.saveStepResult(tenantId, taskId, {
     ...reviewOf(previous),
@@ -245,7 +302,7 @@ export async function devAttempt(
     to: 'qa',
     note: `round ${input.round}: ${output.split('\n')[0] ?? ''}`,
   });
-  return { round: input.round };
+  return { round: input.round, continue: false };
 }
 
 async function recordVerdict(deps: WorkflowDeps, ctx: StepContext, round: number, verdict: Verdict) {
@@ -263,15 +320,20 @@ async function recordVerdict(deps: WorkflowDeps, ctx: StepContext, round: number
 export async function qaReview(
   deps: WorkflowDeps,
   input: StepInput & { round: number; maxRounds: number },
-): Promise<{ passed: boolean }> {
+  invocation?: Invocation,
+): Promise<{ passed: boolean } & Continuation> {
   const ctx = await loadStep(deps, input, `review step '${input.stepId}'`);
   const attempt = ctx.results.find((r) => r.stepId === input.stepId);
-  const { verdict, testOutput } = await review(
+  const scope = checkpointScope(ctx.step.id, 'QAReview', input.round);
+  const reviewed = await review(
     deps,
     ctx,
     baselineStep(ctx),
     qaReviewBrief(input.round, input.maxRounds, attempt?.output ?? ''),
+    { scope, invocation },
   );
+  if (!reviewed) return { passed: false, ...paused(scope) };
+  const { verdict, testOutput } = reviewed;
   const passed = verdict.verdict === 'pass';
   await recordVerdict(deps, ctx, input.round, verdict);
   const result = {
@@ -301,5 +363,5 @@ export async function qaReview(
       });
     }
   }
-  return { passed };
+  return { passed, continue: false };
 }
