@@ -1,4 +1,5 @@
 export { createDocumentClient, type DynamoConnection, ensureTable } from './client';
+export { TaskLogClosed } from './event-log';
 export { newTaskId, newUlid } from './ids';
 export { keys } from './keys';
 export { type LocalDynamo, startLocalDynamo } from './local-engine';

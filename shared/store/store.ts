@@ -26,6 +26,7 @@ import {
   UsageRecord,
 } from '../domain';
 import { ConcurrentUpdate, InvalidInput, NotFound } from '../errors';
+import { putEventWhileOpen, reopenEventLog } from './event-log';
 import { newTaskId, newUlid } from './ids';
 import { keys, stripKeys } from './keys';
 import { TTL_ATTRIBUTE } from './table';
@@ -334,6 +335,9 @@ export class Store {
                 ConditionExpression: 'attribute_not_exists(PK)',
               },
             },
+            ...(isTerminal(from) && !isTerminal(to)
+              ? [reopenEventLog(this.tableName, tenantId, taskId)]
+              : []),
           ],
         }),
       );
@@ -461,13 +465,8 @@ export class Store {
   /** Appends an event; the log is append-only (a put never overwrites). */
   async appendEvent(tenantId: string, taskId: string, event: NewTaskEvent): Promise<TaskEvent> {
     const { value, item } = this.eventItem(tenantId, taskId, event);
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
+    // Refused (TaskLogClosed) once task_finished is written: see event-log.ts.
+    await putEventWhileOpen(this.doc, this.tableName, value, item);
     return value;
   }
 
