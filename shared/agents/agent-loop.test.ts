@@ -3,7 +3,7 @@ import { EmployeeProfile, type NewTaskEvent, type Task } from '../domain';
 import type { ModelMessage, ToolCall, ToolSpec } from '../gateway/types';
 import type { Store } from '../store';
 import type { EmployeeCall, MeteredResponse, TeamModels } from '../workflow/models';
-import { type FinishTool, runAgent } from './agent-loop';
+import { type FinishTool, runAgent, TaskStopped } from './agent-loop';
 import type { Toolbox, ToolOutcome } from './toolbox';
 
 // The loop's decisions, with small fakes around it: a scripted model that records what it was
@@ -241,5 +241,87 @@ describe('runAgent', () => {
     const after = calls.at(-1)!;
     expect(after.messages[0]!.content).toMatch(/Your work so far[\s\S]*tests fail on empty input/);
     expect(after.messages[1]!.role).toBe('assistant');
+  });
+
+  describe('a cancel', () => {
+    /** A model that sees the task cancelled while it answers (the cancel lands mid-call), then answers anyway. */
+    function cancelledMidCall(cancel: AbortController, answer: Scripted | Error): TeamModels {
+      return {
+        async complete() {
+          cancel.abort();
+          if (answer instanceof Error) throw answer;
+          return {
+            text: '',
+            toolCalls: [],
+            stopReason: 'end',
+            usage: { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0 },
+            provider: 'scripted',
+            model: 'scripted-1',
+            costMicroUsd: 0,
+            attempts: 1,
+            ...answer,
+          };
+        },
+      };
+    }
+
+    it('records nothing the model said after it and runs none of its calls', async () => {
+      const cancel = new AbortController();
+      const models = cancelledMidCall(cancel, {
+        text: 'Writing the files now.',
+        toolCalls: [call('workspace_write', { path: 'a.py', content: 'x' }), call('sandbox_test', {})],
+        stopReason: 'tool_use',
+      });
+      const { toolbox, ran, answered } = fakeToolbox();
+      const { store, events } = fakeStore();
+      await expect(
+        runAgent({ ...turn(models, toolbox, store), signal: cancel.signal }),
+      ).rejects.toBeInstanceOf(TaskStopped);
+      expect(events).toEqual([]);
+      expect(ran).toEqual([]);
+      expect(answered).toEqual([]);
+    });
+
+    it('ends a turn whose final answer came after it, instead of handing that answer on', async () => {
+      const cancel = new AbortController();
+      const models = cancelledMidCall(cancel, { text: 'All done, tests pass.' });
+      const { toolbox } = fakeToolbox();
+      const { store, events } = fakeStore();
+      await expect(
+        runAgent({ ...turn(models, toolbox, store), signal: cancel.signal }),
+      ).rejects.toBeInstanceOf(TaskStopped);
+      expect(events).toEqual([]);
+    });
+
+    it('ends the turn as TaskStopped when the aborted model call fails, whatever its provider threw', async () => {
+      const cancel = new AbortController();
+      const models = cancelledMidCall(
+        cancel,
+        Object.assign(new Error('Request was aborted.'), { name: 'APIUserAbortError' }),
+      );
+      await expect(
+        runAgent({ ...turn(models, fakeToolbox().toolbox, fakeStore().store), signal: cancel.signal }),
+      ).rejects.toBeInstanceOf(TaskStopped);
+    });
+
+    it('stops before the next queued call when it lands during a tool call', async () => {
+      const cancel = new AbortController();
+      const { models } = scriptedModels([
+        {
+          toolCalls: [
+            call('workspace_write', { path: 'a.py', content: 'x' }, 'c1'),
+            call('sandbox_test', {}, 'c2'),
+          ],
+        },
+      ]);
+      const { toolbox, ran } = fakeToolbox(() => {
+        cancel.abort();
+        return { ok: true, output: 'written' };
+      });
+      await expect(
+        runAgent({ ...turn(models, toolbox, fakeStore().store), signal: cancel.signal }),
+      ).rejects.toBeInstanceOf(TaskStopped);
+      expect(ran.map((c) => c.id)).toEqual(['c1']);
+    });
   });
 });
