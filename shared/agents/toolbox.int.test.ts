@@ -93,7 +93,7 @@ describe('Toolbox', () => {
     });
     const slow = createServer(async (req, res) => {
       const server = new McpServer({ name: 'slow', version: '1.0.0' });
-      server.registerTool('wait', { description: 'Waits' }, async (_args, extra) => {
+      server.registerTool('wait', { description: 'Waits' }, async (extra) => {
         entered();
         await new Promise((r) => extra.signal.addEventListener('abort', r, { once: true }));
         return { content: [{ type: 'text', text: 'finished after all' }] };
