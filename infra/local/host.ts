@@ -256,6 +256,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       models,
       workflow: engine,
       signals: new TaskSignals(),
+      cancelPollMs: config.TECHTEAM_CANCEL_POLL_SECONDS * 1000,
       workspaceFor: (tenantId, taskId) => new LocalWorkspace(join(workspaceRoot, tenantId, taskId)),
       ...(sandbox ? { sandbox } : {}),
     };

@@ -31,6 +31,8 @@ export interface WorkflowDeps {
   /** Where the sandbox keeps a runner per run (the Fargate tier); absent elsewhere. */
   sandboxRuns?: SandboxRuns;
   signals?: TaskSignals;
+  /** Milliseconds between a running step's reads of its task's status (TECHTEAM_CANCEL_POLL_SECONDS). */
+  cancelPollMs?: number;
 }
 
 /** Dev/QA rounds a dev step gets before QA's rejection fails the task. */
