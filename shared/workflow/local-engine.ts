@@ -19,6 +19,11 @@ export interface LocalEngineOptions {
   retryIntervalMs?: number;
   /** Called when an execution ends with an error the definition did not catch. */
   onExecutionError?: (executionId: string, error: unknown) => void;
+  /**
+   * Called when an execution fails (its Fail state, or an error no Catch took), as EventBridge
+   * reports a FAILED execution on AWS; `idle()` waits for it. The host reconciles the task here.
+   */
+  onExecutionFailed?: (input: WorkflowInput, failure: { error?: string; cause?: string }) => Promise<unknown>;
 }
 
 interface RunningExecution {
@@ -116,11 +121,18 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     });
     const done = execution.result.then(
       () => undefined,
-      (error: unknown) => {
+      async (error: unknown) => {
         // A Fail state (the task already marked failed) also lands here; it is expected.
         if ((error as { name?: string })?.name !== 'ExecutionError' && this.options.onExecutionError) {
           this.options.onExecutionError(executionId, error);
         }
+        const caught = (error as { cause?: { name?: string; message?: string } })?.cause;
+        await this.options
+          .onExecutionFailed?.(input, {
+            ...(caught?.name ? { error: caught.name } : {}),
+            ...(caught?.message ? { cause: caught.message } : {}),
+          })
+          .catch((e: unknown) => this.options.onExecutionError?.(executionId, e));
       },
     );
     this.running.set(executionId, { abort: () => execution.abort(), done, token });
