@@ -70,8 +70,9 @@ export async function cancelTask(
       if (!(e instanceof ConcurrentUpdate) || attempt >= 3) throw e;
     }
   }
-  signals?.abort(taskId, 'the task was cancelled');
+  // The log closes first, so what the aborted work still tries to write is refused (TaskLogClosed).
   await store.appendEvent(tenantId, taskId, { type: 'task_finished', status: 'cancelled' });
+  signals?.abort(taskId, 'the task was cancelled');
   const task = await store.getTask(tenantId, taskId);
   if (task.executionId) await workflow.stop(task.executionId, 'cancelled by request');
   await sandboxRuns?.end(taskId);
