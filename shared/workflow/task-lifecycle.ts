@@ -70,11 +70,12 @@ export async function cancelTask(
       if (!(e instanceof ConcurrentUpdate) || attempt >= 3) throw e;
     }
   }
-  // The log closes first, so what the aborted work still tries to write is refused (TaskLogClosed).
+  // The log closes first, so what the aborted work still tries to write is refused (TaskLogClosed),
+  // and the execution stops before its work is aborted, so no Catch runs on the abort.
   await store.appendEvent(tenantId, taskId, { type: 'task_finished', status: 'cancelled' });
-  signals?.abort(taskId, 'the task was cancelled');
   const task = await store.getTask(tenantId, taskId);
   if (task.executionId) await workflow.stop(task.executionId, 'cancelled by request');
+  signals?.abort(taskId, 'the task was cancelled');
   await sandboxRuns?.end(taskId);
   return task;
 }
@@ -159,8 +160,7 @@ export async function resumeTask(
       { path: 'id', message: `task is ${task.status}` },
     ]);
   }
-  if (opts.note !== undefined)
-    await store.addTaskNote(tenantId, taskId, parseInput(TaskNote, opts.note, 'note'));
+  const note = opts.note !== undefined ? parseInput(TaskNote, opts.note, 'note') : undefined;
   // Only an approved plan goes straight back to running; any other run starts again at
   // Plan, which keeps the stored plan and sends it through the approval gate if it needs one.
   const plan = await store.getPlanRecord(tenantId, taskId);
@@ -168,6 +168,8 @@ export async function resumeTask(
     from: 'failed',
     reason: 'resumed from its last completed step',
   });
+  // After the transition: it opens the task's event log again, which note_added is written to.
+  if (note !== undefined) await store.addTaskNote(tenantId, taskId, note);
   return startExecution(deps, await store.getTask(tenantId, taskId), true);
 }
 
