@@ -156,9 +156,40 @@ describe('workflow stack', () => {
         .flatMap((s) => [s['Resource']].flat())
         .map((r) => JSON.stringify(r).match(/"(\w+Function\w+)"/)?.[1]),
     );
-    const workflowFns = [...functionsByHandler(t.workflow).values()].map((f) => f.logicalId);
+    const taskStateFiles = new Set<string>(Object.values(WORKFLOW_HANDLERS));
+    const workflowFns = [...functionsByHandler(t.workflow)]
+      .filter(([file]) => taskStateFiles.has(file))
+      .map(([, f]) => f.logicalId);
     expect(targets).toEqual(new Set(workflowFns));
     expect(workflowFns).toHaveLength(Object.keys(WORKFLOW_HANDLERS).length);
+  });
+});
+
+describe('execution reconciler', () => {
+  it('is the target of a rule for failed, timed-out and aborted executions of this state machine only', () => {
+    const reconciler = functionsByHandler(t.workflow).get('workflow/reconcile-execution.ts');
+    expect(reconciler).toBeDefined();
+    const [machineId] = Object.keys(t.workflow.findResources('AWS::StepFunctions::StateMachine'));
+    t.workflow.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: machineId }] },
+      },
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [reconciler!.logicalId, 'Arn'] } })],
+    });
+    t.workflow.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [reconciler!.logicalId, 'Arn'] },
+    });
+  });
+
+  it('may write the table and stop a run’s runner and queue, and nothing else: no models, workspaces or Step Functions', () => {
+    const actions = [...actionsOfHandler('workflow/reconcile-execution.ts')];
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'ecs:StopTask', 'sqs:DeleteQueue']));
+    expect(actions.filter((a) => /^(bedrock|states|secretsmanager|s3):/.test(a))).toEqual([]);
   });
 });
 
@@ -215,6 +246,7 @@ describe('functions', () => {
       'workflow/finalize-task.ts',
       'workflow/mark-task-failed.ts',
       'api/cancel-task.ts',
+      'workflow/reconcile-execution.ts',
     ];
     for (const [file, fn] of lambdas()) {
       const env = envOf(fn);

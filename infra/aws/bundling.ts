@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { API_ROUTES, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
 import { TASK_STATES, type TaskStateName } from '@techteam/shared/workflow';
 import type { BuildOptions } from 'esbuild';
-import { apiAccess, type FunctionAccess, WORKFLOW_ACCESS } from './function-access';
+import { apiAccess, type FunctionAccess, RECONCILE_EXECUTION, WORKFLOW_ACCESS } from './function-access';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -111,7 +111,7 @@ export function workflowFunctionName(state: TaskStateName): string {
   return TASK_STATES[state].replace(/FunctionArn$/, '');
 }
 
-/** Every Lambda the app deploys: one per API route and one per workflow Task state. */
+/** Every Lambda the app deploys: one per API route, one per workflow Task state, and the execution reconciler. */
 export function lambdaHandlers(): LambdaHandler[] {
   return [
     ...API_ROUTES.map((r) => ({
@@ -126,6 +126,7 @@ export function lambdaHandlers(): LambdaHandler[] {
       kind: 'workflow' as const,
       access: WORKFLOW_ACCESS[state],
     })),
+    { ...RECONCILE_EXECUTION, kind: 'workflow' as const },
   ];
 }
 

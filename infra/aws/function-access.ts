@@ -84,6 +84,17 @@ export const WORKFLOW_ACCESS: Record<TaskStateName, FunctionAccess> = {
   MarkFailed: { table: 'readWrite', sandboxRuns: true },
 };
 
+/**
+ * The one function that is neither a route nor a Task state: EventBridge invokes it when an
+ * execution fails, times out or is aborted (infra/aws/stacks/workflow-stack.ts). It marks the task
+ * failed and ends its sandbox run.
+ */
+export const RECONCILE_EXECUTION = {
+  name: 'ReconcileExecution',
+  file: 'workflow/reconcile-execution.ts',
+  access: { table: 'readWrite', sandboxRuns: true } satisfies FunctionAccess as FunctionAccess,
+} as const;
+
 /** S3 key patterns, shared by the grants and the sandbox adapter's environment. */
 export const WORKSPACE_KEYS = '*/workspace/*';
 export const SANDBOX_PREFIX = 'sandbox';

@@ -27,6 +27,7 @@ import {
   type TeamModels,
 } from '@techteam/shared/workflow';
 import { LocalWorkflowEngine, type TaskStateHandler } from '@techteam/shared/workflow/local-engine';
+import { reconcileExecution } from '@techteam/shared/workflow/reconcile';
 import { LocalWorkspace } from '@techteam/shared/workspace';
 import { fromApiGatewayResult, lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway-adapter';
 import { type RequestGuard, requestGuard } from './request-guard';
@@ -249,6 +250,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
     const engine = new LocalWorkflowEngine(handlers, {
       ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
       onExecutionError: (id, error) => console.error(`execution ${id} ended with an uncaught error:`, error),
+      // As EventBridge does on AWS: a failure no Catch took never leaves the task running.
+      onExecutionFailed: (input, failure) =>
+        reconcileExecution({ store }, { ...input, status: 'FAILED', ...failure }),
     });
     const workspaceRoot = options.ephemeral
       ? mkdtempSync(join(tmpdir(), 'techteam-workspaces-'))
@@ -262,6 +266,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       models,
       workflow: engine,
       signals: new TaskSignals(),
+      cancelPollMs: config.TECHTEAM_CANCEL_POLL_SECONDS * 1000,
       workspaceFor: (tenantId, taskId) => new LocalWorkspace(join(workspaceRoot, tenantId, taskId)),
       ...(sandbox ? { sandbox } : {}),
     };

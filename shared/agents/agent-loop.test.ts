@@ -8,6 +8,7 @@ import {
   type LoopState,
   MAX_TURN_INVOCATIONS,
   runAgent,
+  TaskStopped,
   type TurnCheckpoints,
 } from './agent-loop';
 import type { Toolbox, ToolOutcome } from './toolbox';
@@ -343,6 +344,88 @@ describe('runAgent', () => {
       expect(outcomes.at(-1)).toMatchObject({
         stuck: `it ran out of time: ${MAX_TURN_INVOCATIONS} invocations without finishing`,
       });
+    });
+  });
+
+  describe('a cancel', () => {
+    /** A model that sees the task cancelled while it answers (the cancel lands mid-call), then answers anyway. */
+    function cancelledMidCall(cancel: AbortController, answer: Scripted | Error): TeamModels {
+      return {
+        async complete() {
+          cancel.abort();
+          if (answer instanceof Error) throw answer;
+          return {
+            text: '',
+            toolCalls: [],
+            stopReason: 'end',
+            usage: { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0 },
+            provider: 'scripted',
+            model: 'scripted-1',
+            costMicroUsd: 0,
+            attempts: 1,
+            ...answer,
+          };
+        },
+      };
+    }
+
+    it('records nothing the model said after it and runs none of its calls', async () => {
+      const cancel = new AbortController();
+      const models = cancelledMidCall(cancel, {
+        text: 'Writing the files now.',
+        toolCalls: [call('workspace_write', { path: 'a.py', content: 'x' }), call('sandbox_test', {})],
+        stopReason: 'tool_use',
+      });
+      const { toolbox, ran, answered } = fakeToolbox();
+      const { store, events } = fakeStore();
+      await expect(
+        runAgent({ ...turn(models, toolbox, store), signal: cancel.signal }),
+      ).rejects.toBeInstanceOf(TaskStopped);
+      expect(events).toEqual([]);
+      expect(ran).toEqual([]);
+      expect(answered).toEqual([]);
+    });
+
+    it('ends a turn whose final answer came after it, instead of handing that answer on', async () => {
+      const cancel = new AbortController();
+      const models = cancelledMidCall(cancel, { text: 'All done, tests pass.' });
+      const { toolbox } = fakeToolbox();
+      const { store, events } = fakeStore();
+      await expect(
+        runAgent({ ...turn(models, toolbox, store), signal: cancel.signal }),
+      ).rejects.toBeInstanceOf(TaskStopped);
+      expect(events).toEqual([]);
+    });
+
+    it('ends the turn as TaskStopped when the aborted model call fails, whatever its provider threw', async () => {
+      const cancel = new AbortController();
+      const models = cancelledMidCall(
+        cancel,
+        Object.assign(new Error('Request was aborted.'), { name: 'APIUserAbortError' }),
+      );
+      await expect(
+        runAgent({ ...turn(models, fakeToolbox().toolbox, fakeStore().store), signal: cancel.signal }),
+      ).rejects.toBeInstanceOf(TaskStopped);
+    });
+
+    it('stops before the next queued call when it lands during a tool call', async () => {
+      const cancel = new AbortController();
+      const { models } = scriptedModels([
+        {
+          toolCalls: [
+            call('workspace_write', { path: 'a.py', content: 'x' }, 'c1'),
+            call('sandbox_test', {}, 'c2'),
+          ],
+        },
+      ]);
+      const { toolbox, ran } = fakeToolbox(() => {
+        cancel.abort();
+        return { ok: true, output: 'written' };
+      });
+      await expect(
+        runAgent({ ...turn(models, toolbox, fakeStore().store), signal: cancel.signal }),
+      ).rejects.toBeInstanceOf(TaskStopped);
+      expect(ran.map((c) => c.id)).toEqual(['c1']);
     });
   });
 });

@@ -153,6 +153,27 @@ function withUniqueIds(calls: ToolCall[], iteration: number): ToolCall[] {
   });
 }
 
+/**
+ * Ends the turn once its signal is aborted (a cancel, seen in this process or by the step's poll
+ * of the task's status): checked before each model call and each tool call, and when a model
+ * call comes back, so nothing the model said after the cancel is recorded or run.
+ */
+function throwIfStopped(turn: AgentTurn): void {
+  const { signal } = turn;
+  if (!signal?.aborted) return;
+  throw signal.reason instanceof TaskStopped ? signal.reason : new TaskStopped(turn.task.id, 'cancelled');
+}
+
+/** The model call; one aborted by a cancel fails as TaskStopped, however its provider reported the abort. */
+async function completeUnlessStopped(turn: AgentTurn, call: Parameters<TeamModels['complete']>[0]) {
+  const answer = await turn.models.complete(call).catch((e: unknown) => {
+    throwIfStopped(turn);
+    throw e;
+  });
+  throwIfStopped(turn);
+  return answer;
+}
+
 async function assertRunning(turn: AgentTurn): Promise<void> {
   const now = await turn.store.getTask(turn.task.tenantId, turn.task.id);
   if (now.status !== 'running') throw new TaskStopped(turn.task.id, now.status);
@@ -222,7 +243,7 @@ export async function runAgent(turn: AgentTurn): Promise<AgentOutcome> {
 }
 
 async function loop(turn: AgentTurn, saved: LoopState | undefined): Promise<AgentOutcome> {
-  const { store, models, task, profile, toolbox, stepId, finish } = turn;
+  const { store, task, profile, toolbox, stepId, finish } = turn;
   const step = stepId ? { stepId } : {};
   const conversation = saved ? Conversation.restore(saved.conversation) : new Conversation(turn.prompt);
   const repeats = new RepeatWatch(saved?.repeats);
@@ -261,6 +282,7 @@ async function loop(turn: AgentTurn, saved: LoopState | undefined): Promise<Agen
   };
 
   for (let i = start; i < profile.maxIterations; i++) {
+    throwIfStopped(turn);
     // Between two model calls the turn is whole: saved here, a crash or the ceiling loses no more
     // than the call in flight. An invocation makes at least one call, so every one moves on.
     if (i > start && turn.checkpoints) {
@@ -275,7 +297,7 @@ async function loop(turn: AgentTurn, saved: LoopState | undefined): Promise<Agen
     }
     await assertRunning(turn);
     await fitWindow(turn, conversation, { system, tools }, window);
-    const answer = await models.complete({
+    const answer = await completeUnlessStopped(turn, {
       profile,
       preference: task.preference,
       system,
@@ -350,7 +372,7 @@ async function loop(turn: AgentTurn, saved: LoopState | undefined): Promise<Agen
         finishCall = call;
         continue;
       }
-      if (turn.signal?.aborted) throw new TaskStopped(task.id, 'cancelled');
+      throwIfStopped(turn);
       let outcome: ToolOutcome;
       if (call.invalid) {
         outcome = { ok: false, output: invalidCallAnswer(call, cutAt) };

@@ -10,6 +10,7 @@ import * as z from 'zod';
 import type { Store } from '../store';
 import { freshStore } from '../testing/dynamo';
 import { LocalWorkspace } from '../workspace';
+import { TaskStopped } from './agent-loop';
 import { Toolbox } from './toolbox';
 
 /** A tenant's own MCP server over Streamable HTTP, on loopback. */
@@ -79,6 +80,61 @@ describe('Toolbox', () => {
     const types = (await store.listEvents('acme', task.id)).items.map((e) => e.type);
     expect(types.filter((t) => t === 'tool_call')).toHaveLength(3);
     expect(types).toContain('tool_refused');
+  });
+
+  it('runs no call queued after a cancel, and aborts the one in flight', async () => {
+    const task = await store.createTask('acme', { prompt: 'cancel', preference: 'cheap' });
+    const cancel = new AbortController();
+    const workspace = new LocalWorkspace(mkdtempSync(join(tmpdir(), 'tb-')));
+    // The tenant's tool holds its answer until the cancel: the call is in flight when it comes.
+    let entered!: () => void;
+    const inFlight = new Promise<void>((r) => {
+      entered = r;
+    });
+    const slow = createServer(async (req, res) => {
+      const server = new McpServer({ name: 'slow', version: '1.0.0' });
+      server.registerTool('wait', { description: 'Waits' }, async (extra) => {
+        entered();
+        await new Promise((r) => extra.signal.addEventListener('abort', r, { once: true }));
+        return { content: [{ type: 'text', text: 'finished after all' }] };
+      });
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      res.on('close', () => void transport.close());
+      await server.connect(transport);
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      await transport.handleRequest(
+        req,
+        res,
+        chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : undefined,
+      );
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(slow.address() as { port: number }).port}/mcp`;
+    const box = await Toolbox.open(
+      { ...ctx(task.id), workspace, signal: cancel.signal },
+      ['workspace.write', 'slow.wait'],
+      [{ name: 'slow', transport: new StreamableHTTPClientTransport(new URL(url)) }],
+    );
+    try {
+      const waiting = box.call({ id: 'w', name: 'slow_wait', arguments: {} });
+      await inFlight;
+      cancel.abort();
+      await expect(waiting).rejects.toBeInstanceOf(TaskStopped);
+      const queued = box.call({
+        id: 'q',
+        name: 'workspace_write',
+        arguments: { path: 'a.txt', content: 'x' },
+      });
+      await expect(queued).rejects.toBeInstanceOf(TaskStopped);
+    } finally {
+      await box.close();
+      slow.close();
+    }
+    expect(await workspace.files()).toEqual({});
+    const log = (await store.listEvents('acme', task.id)).items;
+    expect(log.flatMap((e) => (e.type === 'tool_call' ? [e.callId] : []))).toEqual(['w']);
+    expect(log.some((e) => e.type === 'tool_result')).toBe(false);
   });
 
   it('writes and diffs the workspace through its tools, refusing a path outside it', async () => {

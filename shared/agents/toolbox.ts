@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ToolCall, ToolSpec } from '../gateway/types';
+import { TaskStopped } from './agent-loop';
 import { builtInToolServer, type ToolContext } from './tools';
 
 /** Model APIs allow only [a-zA-Z0-9_-] in tool names; MCP names here use dots. */
@@ -141,8 +142,13 @@ export class Toolbox {
     });
   }
 
+  /**
+   * Runs one call. A call still queued when the task is cancelled never runs (TaskStopped); one
+   * in flight has its MCP request aborted, so the tool's own signal (a sandbox job) fires too.
+   */
   async call(call: ToolCall): Promise<ToolOutcome> {
-    const { store, tenantId, taskId, stepId, employee } = this.ctx;
+    const { store, tenantId, taskId, stepId, employee, signal } = this.ctx;
+    if (signal?.aborted) throw new TaskStopped(taskId, 'cancelled');
     const step = stepId ? { stepId } : {};
     const target = this.find(call.name);
     const toolName = target?.mcpName ?? call.name.replace(/_/g, '.');
@@ -167,11 +173,16 @@ export class Toolbox {
     }
     let outcome: ToolOutcome;
     try {
-      const result = await target.client.callTool({ name: target.serverName, arguments: call.arguments });
+      const result = await target.client.callTool(
+        { name: target.serverName, arguments: call.arguments },
+        undefined,
+        signal ? { signal } : undefined,
+      );
       const content = (result.content as { type: string; text?: string }[] | undefined) ?? [];
       const output = content.map((c) => (c.type === 'text' ? (c.text ?? '') : `[${c.type}]`)).join('\n');
       outcome = { ok: !result.isError, output };
     } catch (e) {
+      if (signal?.aborted) throw new TaskStopped(taskId, 'cancelled');
       outcome = { ok: false, output: describeToolFailure(toolName, e) };
     }
     await store.appendEvent(tenantId, taskId, {

@@ -8,6 +8,7 @@ describe('loadConfig', () => {
     expect(c.TECHTEAM_PORT).toBe(8787);
     expect(c.TECHTEAM_DATA_DIR).toBe('.techteam');
     expect(c.TECHTEAM_URL).toBe('http://127.0.0.1:8787');
+    expect(c.TECHTEAM_CANCEL_POLL_SECONDS).toBe(5);
   });
 
   it.each([
@@ -17,6 +18,9 @@ describe('loadConfig', () => {
     ['TECHTEAM_URL', 'not a url'],
     ['TECHTEAM_LOG_LEVEL', 'loud'],
     ['TECHTEAM_DYNAMO_ENDPOINT', 'localhost'],
+    ['TECHTEAM_CANCEL_POLL_SECONDS', '0'],
+    ['TECHTEAM_CANCEL_POLL_SECONDS', '2.5'],
+    ['TECHTEAM_CANCEL_POLL_SECONDS', '600'],
   ])('names %s when it is invalid', (variable, value) => {
     let error: unknown;
     try {

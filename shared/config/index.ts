@@ -94,6 +94,17 @@ export const ConfigSchema = z.object({
       }),
     ),
   ),
+  /** How often a running step reads its task's status to learn of a cancel made elsewhere (AWS: the API's Lambda). */
+  TECHTEAM_CANCEL_POLL_SECONDS: z._default(
+    z.coerce
+      .number()
+      .check(
+        z.int('must be a whole number of seconds'),
+        z.minimum(1, 'must be 1–60 seconds'),
+        z.maximum(60, 'must be 1–60 seconds'),
+      ),
+    5,
+  ),
   TECHTEAM_MODEL_TIMEOUT_MS: z._default(
     z.coerce.number().check(z.int(), z.minimum(1_000, 'must be at least 1000')),
     120_000,

@@ -74,6 +74,7 @@ function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
     models: modelsNotBundled,
     workflow,
     signals: new TaskSignals(),
+    cancelPollMs: config.TECHTEAM_CANCEL_POLL_SECONDS * 1000,
     workspaceFor: () => notBundled('the workspace'),
   };
 }

@@ -1,5 +1,6 @@
 export { CHECKPOINT_PART_BYTES, type CheckpointRef, Checkpoints } from './checkpoints';
 export { createDocumentClient, type DynamoConnection, ensureTable } from './client';
+export { TaskLogClosed } from './event-log';
 export {
   EVENT_PAYLOAD_FOLDER,
   EVENT_PREVIEW_CHARS,

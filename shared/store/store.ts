@@ -27,6 +27,7 @@ import {
 } from '../domain';
 import { ConcurrentUpdate, InvalidInput, NotFound } from '../errors';
 import { Checkpoints } from './checkpoints';
+import { eventLogGuard, reopenEventLog, TaskLogClosed } from './event-log';
 import { type EventPayloadFiles, fitEvent } from './event-payloads';
 import { newTaskId, newUlid, nextEventId } from './ids';
 import { keys, stripKeys } from './keys';
@@ -99,6 +100,12 @@ interface EventCommit {
   /** Items before the task item, and after the events: a caller reading CancellationReasons knows where. */
   before?: TransactWriteItem[];
   after?: TransactWriteItem[];
+  /**
+   * The log's closing guard (event-log.ts): 'guard' (default) refuses the write once
+   * task_finished is written, and a task_finished closes it; 'reopen' opens it again (a
+   * resume); 'unguarded' is for usage records, which are money and booked whatever the status.
+   */
+  log?: 'guard' | 'reopen' | 'unguarded';
 }
 
 /** Writers racing for the task's log head each retry with the new head; this bounds a pathological pile-up. */
@@ -385,6 +392,8 @@ export class Store {
       await this.commitEvents(tenantId, taskId, {
         events: [statusChanged, ...(opts.events ?? [])],
         task: { sets, removes, condition: '#status = :from', names, values },
+        // A resume opens the finished log again, in the same write (see event-log.ts).
+        ...(isTerminal(from) && !isTerminal(to) ? { log: 'reopen' as const } : {}),
         ...(opts.claim ? { before: [this.claimItem(tenantId, taskId, opts.claim)] } : {}),
       });
     } catch (e) {
@@ -563,6 +572,19 @@ export class Store {
         head.lastEventId ? '#lastEventId = :headEventId' : 'attribute_not_exists(#lastEventId)',
         ...(change.condition ? [change.condition] : []),
       ];
+      const logItems: TransactWriteItem[] =
+        commit.log === 'unguarded'
+          ? []
+          : commit.log === 'reopen'
+            ? [reopenEventLog(this.tableName, tenantId, taskId)]
+            : [
+                eventLogGuard(
+                  this.tableName,
+                  tenantId,
+                  taskId,
+                  values.find((v) => v.type === 'task_finished')?.id,
+                ),
+              ];
       const items: TransactWriteItem[] = [
         ...before,
         {
@@ -593,13 +615,22 @@ export class Store {
             },
           }),
         ),
+        ...logItems,
         ...(commit.after ?? []),
       ];
+      const guardIndex = before.length + 1 + values.length;
       try {
         await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
         this.rememberHead(tenantId, taskId, next);
         return values;
       } catch (e) {
+        if (
+          logItems.length &&
+          commit.log !== 'reopen' &&
+          e instanceof TransactionCanceledException &&
+          e.CancellationReasons?.[guardIndex]?.Code === 'ConditionalCheckFailed'
+        )
+          throw new TaskLogClosed(taskId, values.map((v) => v.type).join(', '));
         if (attempt >= MAX_EVENT_COMMIT_ATTEMPTS) throw e;
         if (isConflictOnly(e)) {
           await pause(attempt);
@@ -986,6 +1017,8 @@ export class Store {
       },
       events: [event, ...events],
       after: alongside,
+      // Money is booked whatever the task's status: a call billed before a cancel still counts.
+      log: 'unguarded',
     });
     return value;
   }

@@ -54,6 +54,8 @@ export const TRANSIENT_ERRORS = [
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
+  // The invoke itself timed out on the way (not the function's own timeout): safe to try again.
+  'Lambda.ClientExecutionTimeoutException',
 ];
 
 /**

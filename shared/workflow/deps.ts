@@ -33,6 +33,8 @@ export interface WorkflowDeps {
   signals?: TaskSignals;
   /** With less time left than this between two model calls, a turn pauses (default PAUSE_MARGIN_MS; lower in tests). */
   pauseMarginMs?: number;
+  /** Milliseconds between a running step's reads of its task's status (TECHTEAM_CANCEL_POLL_SECONDS). */
+  cancelPollMs?: number;
 }
 
 /** Dev/QA rounds a dev step gets before QA's rejection fails the task. */

@@ -40,6 +40,11 @@ export interface LocalEngineOptions {
    * invocation whose clock passed it fails when it returns; with the real clock it is killed at it.
    */
   now?: () => number;
+  /**
+   * Called when an execution fails (its Fail state, or an error no Catch took), as EventBridge
+   * reports a FAILED execution on AWS; `idle()` waits for it. The host reconciles the task here.
+   */
+  onExecutionFailed?: (input: WorkflowInput, failure: { error?: string; cause?: string }) => Promise<unknown>;
 }
 
 interface RunningExecution {
@@ -221,20 +226,35 @@ export class LocalWorkflowEngine implements WorkflowEngine {
     });
     abortExecution = () => execution.abort();
     const counted = this.countHistory(execution.eventLogs as AsyncIterable<InterpreterEvent>, use, abort);
+    // What EventBridge hands the reconciler on AWS: a FAILED execution, with its error and cause.
+    const reconcile = (failure: { error?: string; cause?: string }) =>
+      this.options
+        .onExecutionFailed?.(input, failure)
+        .catch((e: unknown) => this.options.onExecutionError?.(executionId, e));
+    let reconciled = false;
     const done = execution.result
       .then(
         () => undefined,
-        (error: unknown) => {
+        async (error: unknown) => {
           // A Fail state (the task already marked failed) also lands here; it is expected.
           if ((error as { name?: string })?.name !== 'ExecutionError' && this.options.onExecutionError) {
             this.options.onExecutionError(executionId, error);
           }
+          if (use.failure) return; // A limit ended it: reconciled below, with the limit as the reason.
+          reconciled = true;
+          const caught = (error as { cause?: { name?: string; message?: string } })?.cause;
+          await reconcile({
+            ...(caught?.name ? { error: caught.name } : {}),
+            ...(caught?.message ? { cause: caught.message } : {}),
+          });
         },
       )
       .then(() => counted)
-      .then(() => {
+      .then(async () => {
         // A limit ended it: FAILED, as on AWS, where no Catch of the definition runs.
-        if (use.failure) this.options.onExecutionError?.(executionId, use.failure);
+        if (!use.failure) return;
+        this.options.onExecutionError?.(executionId, use.failure);
+        if (!reconciled) await reconcile({ error: use.failure.name, cause: use.failure.message });
       });
     this.running.set(executionId, { abort: () => execution.abort(), done, token });
     void done.finally(() => {

@@ -1,6 +1,8 @@
 import { teamOf } from '../agents';
+import { TaskStopped } from '../agents/agent-loop';
 import type { EmployeeProfile, PlanStep, StepResult, Task } from '../domain';
 import { NotFound, TechteamError } from '../errors';
+import { readTaskStatus } from '../store/task-status';
 import type { WorkflowInput } from './definition';
 import type { WorkflowDeps } from './deps';
 import { TaskNotRunnable } from './errors';
@@ -120,4 +122,45 @@ export async function finishStep(
     outcome: result.status === 'succeeded' ? 'succeeded' : 'failed',
     summary: (result.findings ?? result.output).split('\n')[0] ?? '',
   });
+}
+
+/** How often a working step reads its task's status when the runtime does not say. */
+export const DEFAULT_CANCEL_POLL_MS = 5_000;
+
+/** The signal a step's work runs under, and how to stop watching once the work is done. */
+export interface TaskWatch {
+  signal: AbortSignal;
+  stop(): void;
+}
+
+/**
+ * The signal an employee's turn runs under (its model calls, tool calls and sandbox jobs). A
+ * cancel in this process aborts it at once (`deps.signals`); one made anywhere else (on AWS the
+ * cancel runs in the API's Lambda) within `cancelPollMs`: the step reads its task's status
+ * (one projected GetItem) that often while it works, and aborts when it is no longer running.
+ */
+export function watchTask(deps: WorkflowDeps, task: Pick<StepContext['task'], 'tenantId' | 'id'>): TaskWatch {
+  const stopped = new AbortController();
+  const local = deps.signals?.for(task.id);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const poll = async () => {
+    // A failed read (throttling) is not a cancel: the next poll asks again.
+    const status = await readTaskStatus(deps.store, task.tenantId, task.id).catch(() => 'running' as const);
+    if (stopped.signal.aborted || timer === undefined) return;
+    if (status !== 'running') stopped.abort(new TaskStopped(task.id, status ?? 'deleted'));
+    else schedule();
+  };
+  const schedule = () => {
+    timer = setTimeout(poll, deps.cancelPollMs ?? DEFAULT_CANCEL_POLL_MS);
+    // The watch never keeps a process alive on its own.
+    timer.unref?.();
+  };
+  schedule();
+  return {
+    signal: local ? AbortSignal.any([local, stopped.signal]) : stopped.signal,
+    stop: () => {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
 }

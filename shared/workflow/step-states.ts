@@ -26,6 +26,7 @@ import {
   type StepInput,
   StepRejected,
   stepPrompt,
+  watchTask,
 } from './step-context';
 import { filesWithScratch, inScratch, QA_SCRATCH, stepBaseline } from './step-workspace';
 import { submitVerdict, type Verdict } from './verdict-tool';
@@ -67,7 +68,6 @@ function watchedToolbox(toolbox: Toolbox, seen: { lastRun?: string }): Toolbox {
 /** One employee works on the step in its agent loop, with its tools, until it answers or gives up. */
 async function employeeTurn(deps: WorkflowDeps, ctx: StepContext, turn: EmployeeTurn): Promise<TurnResult> {
   const { tenantId, id: taskId } = ctx.task;
-  const signal = deps.signals?.for(taskId);
   const profile = profileFor(ctx, turn.employee);
   const { invocation } = turn;
   const marginMs = deps.pauseMarginMs ?? PAUSE_MARGIN_MS;
@@ -79,6 +79,9 @@ async function employeeTurn(deps: WorkflowDeps, ctx: StepContext, turn: Employee
     import('../agents/toolbox'),
     import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
   ]);
+  // Aborted by a cancel, here or in another process (a poll of the task's status).
+  const watch = watchTask(deps, ctx.task);
+  const { signal } = watch;
   const toolContext: ToolContext = {
     store: deps.store,
     tenantId,
@@ -98,7 +101,10 @@ async function employeeTurn(deps: WorkflowDeps, ctx: StepContext, turn: Employee
       name: m.name,
       transport: new StreamableHTTPClientTransport(new URL(m.url)),
     })),
-  );
+  ).catch((e: unknown) => {
+    watch.stop();
+    throw e;
+  });
   const seen: { lastRun?: string } = {};
   // The employee's words reach followers as they come (transient, coalesced delta items).
   const deltas = new DeltaStream({
@@ -133,6 +139,7 @@ async function employeeTurn(deps: WorkflowDeps, ctx: StepContext, turn: Employee
     });
     return { outcome, ...(seen.lastRun !== undefined ? { lastRun: seen.lastRun } : {}) };
   } finally {
+    watch.stop();
     await deltas.close();
     await toolbox.close();
   }

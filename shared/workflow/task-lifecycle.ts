@@ -72,9 +72,12 @@ export async function cancelTask(
       if (!(e instanceof ConcurrentUpdate) || attempt >= 3) throw e;
     }
   }
-  signals?.abort(taskId, 'the task was cancelled');
+  // task_finished (written with the status) closed the log, so what the aborted work still tries
+  // to write is refused (TaskLogClosed); the execution stops before its work is aborted, so no
+  // Catch runs on the abort.
   const task = await store.getTask(tenantId, taskId);
   if (task.executionId) await workflow.stop(task.executionId, 'cancelled by request');
+  signals?.abort(taskId, 'the task was cancelled');
   await sandboxRuns?.end(taskId);
   return task;
 }
@@ -166,8 +169,7 @@ export async function resumeTask(
       { path: 'id', message: `task is ${task.status}` },
     ]);
   }
-  if (opts.note !== undefined)
-    await store.addTaskNote(tenantId, taskId, parseInput(TaskNote, opts.note, 'note'));
+  const note = opts.note !== undefined ? parseInput(TaskNote, opts.note, 'note') : undefined;
   // Only an approved plan goes straight back to running; any other run starts again at
   // Plan, which keeps the stored plan and sends it through the approval gate if it needs one.
   const plan = await store.getPlanRecord(tenantId, taskId);
@@ -175,6 +177,8 @@ export async function resumeTask(
     from: 'failed',
     reason: 'resumed from its last completed step',
   });
+  // After the transition: it opens the task's event log again, which note_added is written to.
+  if (note !== undefined) await store.addTaskNote(tenantId, taskId, note);
   return startExecution(deps, await store.getTask(tenantId, taskId), true);
 }
 

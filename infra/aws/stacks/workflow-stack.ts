@@ -2,6 +2,8 @@ import { WORKFLOW_HANDLERS } from '@techteam/functions/routes';
 import { TASK_STATES, type TaskStateName, workflowDefinition } from '@techteam/shared/workflow';
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -13,6 +15,7 @@ import { workflowFunctionName } from '../bundling';
 import type { DeployContext } from '../deploy-context';
 import {
   type FunctionAccess,
+  RECONCILE_EXECUTION,
   readsProviderKeys,
   WORKFLOW_ACCESS,
   WORKSPACE_KEYS,
@@ -115,6 +118,8 @@ export function baseEnvironment(
 export class WorkflowStack extends Stack {
   readonly stateMachine: StateMachine;
   readonly functions: Record<TaskStateName, TechteamFunction>;
+  /** Settles the task of an execution that failed, timed out or was aborted (an EventBridge rule's target). */
+  readonly reconciler: TechteamFunction;
 
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
@@ -164,5 +169,43 @@ export class WorkflowStack extends Stack {
     acknowledgeWildcards(this.stateMachine, ['FunctionVersions', 'NoResourceLevel']);
     watchFunctions(this, functions, props.alarms);
     watchExecutions(this, this.stateMachine, props.alarms);
+    this.reconciler = this.executionReconciler(props);
+  }
+
+  /**
+   * What Step Functions cannot catch (a path error, an oversized payload, the history limit, a
+   * failing MarkFailed, a timeout, a stop from the console) would leave the task running and its
+   * runner up: EventBridge hands every such ending of this state machine's executions to the
+   * reconciler, which marks the task failed, writes task_finished once and ends the sandbox run.
+   */
+  private executionReconciler({ context, table, artifacts, sandbox, providerKeys }: WorkflowStackProps) {
+    const { name, file, access } = RECONCILE_EXECUTION;
+    const fn = new TechteamFunction(this, `${name}Function`, {
+      handler: { name, file, kind: 'workflow', access },
+      mode: context.mode,
+      description: `Techteam: settles the task of a failed, timed-out or aborted execution (functions/${file})`,
+      timeout: SHORT_STATE,
+      environment: {
+        ...baseEnvironment(context, access, table, artifacts, providerKeys, this),
+        ...(sandbox.hasRunners ? sandbox.functionEnvironment(artifacts) : {}),
+      },
+      ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
+    });
+    grantDataAccess(fn, access, table, artifacts, providerKeys);
+    sandbox.grantRunners(fn);
+    acknowledgeWildcards(fn, wildcardKindsOf(access));
+    new Rule(this, 'ExecutionEndedRule', {
+      description: 'A task execution failed, timed out or was aborted: reconcile its task',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+          stateMachineArn: [this.stateMachine.stateMachineArn],
+        },
+      },
+      targets: [new LambdaFunction(fn, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    });
+    return fn;
   }
 }

@@ -1,0 +1,107 @@
+import type { SandboxRuns } from '@techteam/shared/agents';
+import { type Runtime, useRuntime } from '@techteam/shared/runtime';
+import type { Store } from '@techteam/shared/store';
+import { freshStore } from '@techteam/shared/testing/dynamo';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler } from './reconcile-execution';
+
+/** EventBridge's event for an execution that ended, in the shape AWS documents (cw-events.html). */
+function statusChange(status: string, input: unknown, error?: string, cause?: string) {
+  const arn = 'arn:aws:states:us-east-1:123456789012:execution:TaskStateMachine:tsk-1';
+  return {
+    version: '0',
+    id: '315c1398-40ff-a850-213b-158f73e60175',
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    account: '123456789012',
+    time: '2026-12-02T01:42:21Z',
+    region: 'us-east-1',
+    resources: [arn],
+    detail: {
+      executionArn: arn,
+      stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:TaskStateMachine',
+      name: 'tsk-1',
+      status,
+      startDate: 1_764_639_000_000,
+      stopDate: 1_764_639_060_000,
+      input: JSON.stringify(input),
+      inputDetails: { included: true },
+      output: null,
+      outputDetails: null,
+      ...(error ? { error } : {}),
+      ...(cause ? { cause } : {}),
+    },
+  };
+}
+
+let store: Store;
+const ended: string[] = [];
+const runs: SandboxRuns = { start: async () => undefined, end: async (runId) => void ended.push(runId) };
+
+beforeAll(async () => {
+  store = await freshStore();
+  useRuntime({ store, sandboxRuns: runs } as unknown as Runtime);
+});
+afterAll(() => useRuntime(undefined));
+
+const types = async (taskId: string) =>
+  (await store.listEvents('acme', taskId, { limit: 100 })).items.map((e) => e.type);
+
+describe('ReconcileExecution (EventBridge → Lambda)', () => {
+  it('marks a task its failed execution left running as failed, with the reason, once, and ends its sandbox run', async () => {
+    const task = await store.createTask('acme', { prompt: 'Write a slugify function', preference: 'cheap' });
+    await store.transitionTask('acme', task.id, 'planning');
+    await store.transitionTask('acme', task.id, 'running', { from: 'planning' });
+    const event = statusChange(
+      'FAILED',
+      { tenantId: 'acme', taskId: task.id },
+      'States.DataLimitExceeded',
+      'The state/task returned a result with a size exceeding the maximum number of bytes service limit.',
+    );
+    expect(await handler(event)).toEqual({ status: 'failed', reconciled: true });
+    // EventBridge delivers at least once: the second delivery changes nothing.
+    expect(await handler(event)).toEqual({ status: 'failed', reconciled: false });
+    const now = await store.getTask('acme', task.id);
+    expect(now.status).toBe('failed');
+    expect(now.failure?.code).toBe('States.DataLimitExceeded');
+    expect(now.failure?.message).toMatch(
+      /execution failed outside any step's error handling.*size exceeding/,
+    );
+    expect(now.failure?.message).toMatch(/can be resumed/);
+    const log = await types(task.id);
+    expect(log.filter((t) => t === 'task_finished')).toHaveLength(1);
+    expect(log.at(-1)).toBe('task_finished');
+    expect(ended.filter((id) => id === task.id).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('leaves a cancelled task cancelled when its stopped execution reports ABORTED, and writes nothing', async () => {
+    const task = await store.createTask('acme', { prompt: 'Write a slugify function', preference: 'cheap' });
+    await store.transitionTask('acme', task.id, 'cancelled', { reason: 'cancelled by request' });
+    await store.appendEvent('acme', task.id, { type: 'task_finished', status: 'cancelled' });
+    const before = await types(task.id);
+    expect(await handler(statusChange('ABORTED', { tenantId: 'acme', taskId: task.id }))).toEqual({
+      status: 'cancelled',
+      reconciled: false,
+    });
+    expect(await types(task.id)).toEqual(before);
+    expect(ended).toContain(task.id);
+  });
+
+  it('marks a timed-out execution’s task failed, saying it timed out', async () => {
+    const task = await store.createTask('acme', { prompt: 'Write a slugify function', preference: 'cheap' });
+    await handler(statusChange('TIMED_OUT', { tenantId: 'acme', taskId: task.id }));
+    const now = await store.getTask('acme', task.id);
+    expect(now.status).toBe('failed');
+    expect(now.failure).toMatchObject({ code: 'ExecutionTIMED_OUT' });
+    expect(now.failure?.message).toMatch(/timed out/);
+  });
+
+  it('refuses an event whose input names no task, saying so', async () => {
+    await expect(handler(statusChange('FAILED', { hello: 'world' }))).rejects.toMatchObject({
+      code: 'ExecutionInputUnreadable',
+    });
+    await expect(handler({ ...statusChange('FAILED', {}), source: 'aws.ec2' })).rejects.toMatchObject({
+      code: 'InvalidInput',
+    });
+  });
+});
