@@ -1,7 +1,9 @@
 export { createDocumentClient, type DynamoConnection, ensureTable } from './client';
+export { DataFolderInUse } from './data-folder-lock';
+export { StoreUnavailable, storeProblem } from './health';
 export { newTaskId, newUlid } from './ids';
 export { keys } from './keys';
-export { type LocalDynamo, startLocalDynamo } from './local-engine';
+export { type EngineExit, type LocalDynamo, startLocalDynamo } from './local-engine';
 export {
   type Clock,
   DELTA_TTL_SECONDS,
