@@ -118,6 +118,7 @@ describe('the host and its store engine', () => {
       await eventually(
         async () => ((await health(host.url)).status === 200 ? true : undefined),
         'the restart',
+        200_000,
       );
       expect(lines.join('\n')).toMatch(
         /restarting it[\s\S]*DynamoDB Local is back \(pid \d+\); resumed 1 task/,
@@ -135,7 +136,7 @@ describe('the host and its store engine', () => {
       await host.stop();
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 240_000);
+  }, 400_000);
 
   it('takes its engine down with it on kill -9; the next host takes over the lock and a second one is refused, naming the owner', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'techteam-host-'));

@@ -15,6 +15,9 @@ export const JAVA_INSTALL_HINT = JDK_INSTALL_HINT;
 /** The only address DynamoDB Local listens on: it has no authentication. */
 export const DYNAMO_LOCAL_BIND_HOST = '127.0.0.1';
 
+/** A JVM start-up on a loaded 2-core machine has been seen to take over a minute. */
+const START_TIMEOUT_MS = 120_000;
+
 /** How the engine's process ended. */
 export interface EngineExit {
   code: number | null;
@@ -134,7 +137,7 @@ async function waitUntilAnswering(run: EngineRun, endpoint: string, port: number
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
   });
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + START_TIMEOUT_MS;
   try {
     for (;;) {
       if (run.hasExited()) {
@@ -153,7 +156,7 @@ async function waitUntilAnswering(run: EngineRun, endpoint: string, port: number
           throw new TechteamError(
             'EngineFailed',
             500,
-            `DynamoDB Local did not answer on port ${port} within 60 s`,
+            `DynamoDB Local did not answer on port ${port} within ${START_TIMEOUT_MS / 1000} s: ${run.output().slice(-400)}`,
           );
         }
         await new Promise((r) => setTimeout(r, 100));

@@ -60,9 +60,9 @@ async function employeeTurn(deps: WorkflowDeps, ctx: StepContext, turn: Employee
   const profile = profileFor(ctx, turn.employee);
   // The MCP SDK (client, server and the tools' schemas) is imported here, not at module load:
   // its parse then counts against the first step a container runs, not against its init.
-  const [{ Toolbox }, { StreamableHTTPClientTransport }] = await Promise.all([
+  const [{ Toolbox }, { mcpTransport }] = await Promise.all([
     import('../agents/toolbox'),
-    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+    import('../agents/mcp-transport'),
   ]);
   const toolContext: ToolContext = {
     store: deps.store,
@@ -79,10 +79,7 @@ async function employeeTurn(deps: WorkflowDeps, ctx: StepContext, turn: Employee
   const toolbox = await Toolbox.open(
     toolContext,
     profile.tools,
-    profile.mcpServers.map((m) => ({
-      name: m.name,
-      transport: new StreamableHTTPClientTransport(new URL(m.url)),
-    })),
+    profile.mcpServers.map((m) => ({ name: m.name, transport: mcpTransport(m) })),
   );
   const seen: { lastRun?: string } = {};
   // The employee's words reach followers as they come (transient, coalesced delta items).
