@@ -83,10 +83,7 @@ describe('the host and its store engine', () => {
     const lines: string[] = [];
     const host = await startHost({
       config,
-      log: (l) => {
-        lines.push(l);
-        console.log(`[host] ${l}`);
-      },
+      log: (l) => lines.push(l),
       retryIntervalMs: 0,
       maxEngineRestarts: 1,
     });

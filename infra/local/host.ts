@@ -374,8 +374,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
         giveUp(error);
         return;
       }
-      storeDown = undefined;
+      // Healthy again only once the tasks it left active are running again.
       const recovered = await resumeInterruptedTasks(runtime);
+      storeDown = undefined;
       log(
         `  Store      DynamoDB Local is back (pid ${owned.pid()}); resumed ${recovered.resumed.length} task(s)` +
           (recovered.failed.length ? `, ${recovered.failed.length} could not be resumed` : ''),
