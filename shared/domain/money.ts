@@ -12,7 +12,7 @@ export function usdAmount(max: number) {
     z.positive('must be more than 0'),
     z.maximum(max, `must be at most ${max}`),
     z.refine(
-      (usd) => Number.isSafeInteger(Math.round(usd * MICRO_PER_USD)) && Math.round(usd * MICRO_PER_USD) >= 1,
+      (usd) => usd <= 0 || usd > max || Math.round(usd * MICRO_PER_USD) >= 1,
       'must be at least 0.000001 USD (one micro-USD); smaller amounts round to 0',
     ),
   );
