@@ -1,4 +1,4 @@
-import { parseInput, TaskId, TaskNote } from '@techteam/shared/domain';
+import { parseInput, TaskId, TaskNote, usdAmount } from '@techteam/shared/domain';
 import { InvalidInput } from '@techteam/shared/errors';
 import { numberToMicroUsd } from '@techteam/shared/gateway/cost';
 import { raiseTaskBudget } from '@techteam/shared/gateway/task-budget';
@@ -10,9 +10,7 @@ import { apiHandler } from '../http';
 const Path = z.object({ id: TaskId });
 const Body = z.strictObject({
   /** Raise the task's budget first: the way on after a task failed with BudgetExceeded. */
-  budgetUsd: z.optional(
-    z.number().check(z.positive('must be more than 0'), z.maximum(10_000, 'must be at most 10000')),
-  ),
+  budgetUsd: z.optional(usdAmount(10_000)),
   /** A person's guidance to the team, shown to every employee from now on (at most 4000 characters). */
   note: z.optional(TaskNote),
 });

@@ -1,10 +1,8 @@
 /** The tenant settings the API reads and writes (shared by get-settings.ts and put-settings.ts). */
-import type { Tenant } from '@techteam/shared/domain';
+import { type Tenant, usdAmount } from '@techteam/shared/domain';
 import * as z from '@techteam/shared/zod';
 
-const usd = z
-  .number()
-  .check(z.positive('must be more than 0'), z.maximum(1_000_000, 'must be at most 1000000'));
+const usd = usdAmount(1_000_000);
 
 /** The body of `PUT /v1/settings`: each field optional; null clears a limit. */
 export const SettingsInput = z.strictObject({

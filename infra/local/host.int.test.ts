@@ -324,6 +324,37 @@ describe('the HTTP API through the API Gateway adapter', () => {
     await put({ monthlyBudgetUsd: null, heliconeCache: false });
   });
 
+  it('answers a budget below one micro-USD and a 600 KB role prompt with 400 naming the field, not 500', async () => {
+    const tiny = await post('/v1/tasks', JSON.stringify({ prompt: 'x', budgetUsd: 4e-7 }));
+    expect(tiny.status).toBe(400);
+    expect(((await tiny.json()) as { error: { message: string } }).error.message).toMatch(
+      /budgetUsd: must be at least 0\.000001 USD/,
+    );
+    const setting = await api('/v1/settings', {
+      method: 'PUT',
+      body: JSON.stringify({ monthlyBudgetUsd: 1e-9 }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(setting.status).toBe(400);
+    const huge = await api('/v1/employees/writer', {
+      method: 'PUT',
+      body: JSON.stringify({
+        name: 'Tech Writer',
+        rolePrompt: 'x'.repeat(600 * 1024),
+        allowedModels: ['demo-1'],
+        defaultModel: 'demo-1',
+      }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(huge.status).toBe(400);
+    const body = (await huge.json()) as {
+      error: { details: { issues: { path: string; message: string }[] } };
+    };
+    expect(body.error.details.issues).toEqual([
+      { path: 'rolePrompt', message: 'must be at most 32000 characters' },
+    ]);
+  });
+
   it('keeps tenant-defined employees, refuses bad profiles by field, and runs a plan that uses one', async () => {
     const put = (id: string, body: unknown) =>
       api(`/v1/employees/${id}`, {

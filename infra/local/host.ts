@@ -14,10 +14,13 @@ import { type Runtime, useRuntime } from '@techteam/shared/runtime';
 import { LocalSandbox, SandboxUnavailable } from '@techteam/shared/sandbox';
 import {
   createDocumentClient,
+  type EngineExit,
   ensureTable,
   type LocalDynamo,
   Store,
+  StoreUnavailable,
   startLocalDynamo,
+  storeProblem,
 } from '@techteam/shared/store';
 import {
   type Invocation,
@@ -35,6 +38,11 @@ import { type RequestGuard, requestGuard } from './request-guard';
 const here = dirname(fileURLToPath(import.meta.url));
 const WEB_PLACEHOLDER = resolve(here, '../../web/public/index.html');
 const MAX_BODY_BYTES = 1024 * 1024;
+/** `/healthz` asks the store once per request; a store slower than this reads as down. */
+const HEALTH_PROBE_TIMEOUT_MS = 1_000;
+/** Engine deaths tolerated within ENGINE_RESTART_WINDOW_MS before the host gives up. */
+const MAX_ENGINE_RESTARTS = 3;
+const ENGINE_RESTART_WINDOW_MS = 10 * 60_000;
 export const LOCAL_TENANT = { tenantId: 'local', principal: 'local-user' };
 
 export interface HostOptions {
@@ -51,6 +59,8 @@ export interface HostOptions {
   sandbox?: CodeSandbox;
   /** For benches: told when each Task state's handler started and ended (performance.now() ms). */
   onStateTimed?: (timing: StateTiming) => void;
+  /** How many times DynamoDB Local may die within 10 minutes and be restarted (default 3). */
+  maxEngineRestarts?: number;
 }
 
 export interface StateTiming {
@@ -65,6 +75,8 @@ export interface Host {
   store: Store;
   engine: LocalWorkflowEngine;
   dynamo: LocalDynamo | undefined;
+  /** Resolves (with the reason) if the host stops itself: its store engine kept dying. */
+  failed: Promise<TechteamError>;
   stop(): Promise<void>;
 }
 
@@ -139,6 +151,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const { config } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   let ready = false;
+  // Set while the store's engine is down (it died and is being restarted): requests get a 503.
+  let storeDown: string | undefined;
+  let probeStore: (() => Promise<string | undefined>) | undefined;
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((e: unknown) => {
@@ -174,7 +189,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
       res.end(await readFile(WEB_PLACEHOLDER));
       return;
     }
-    if (url.pathname === '/healthz') return sendJson(res, ready ? 200 : 503, { ready });
+    if (url.pathname === '/healthz') {
+      const problem = storeDown ?? (ready ? await probeStore?.() : 'the host is still starting');
+      return problem
+        ? sendJson(res, 503, { ready: false, reason: problem })
+        : sendJson(res, 200, { ready: true, store: 'answering' });
+    }
     const match = matchRoute(API_ROUTES, req.method ?? 'GET', url.pathname);
     if (!match) {
       return sendJson(res, 404, {
@@ -190,6 +210,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
         },
         { allow: match.allowed.join(', ') },
       );
+    }
+    if (storeDown) {
+      req.resume();
+      return sendJson(res, 503, new StoreUnavailable(storeDown).toJSON());
     }
     if (!ready)
       return sendJson(res, 503, { error: { code: 'Starting', message: 'The host is still starting' } });
@@ -215,13 +239,19 @@ export async function startHost(options: HostOptions): Promise<Host> {
     let endpoint = config.TECHTEAM_DYNAMO_ENDPOINT;
     if (!endpoint) {
       dynamo = await startLocalDynamo(
-        options.ephemeral ? {} : { path: join(resolve(config.TECHTEAM_DATA_DIR), 'dynamodb') },
+        options.ephemeral
+          ? {}
+          : {
+              path: join(resolve(config.TECHTEAM_DATA_DIR), 'dynamodb'),
+              log: (l) => log(`  Store      ${l}`),
+            },
       );
       endpoint = dynamo.endpoint;
     }
     const doc = createDocumentClient({ endpoint });
     const created = await ensureTable(doc, config.TECHTEAM_TABLE);
     const store = new Store(doc, config.TECHTEAM_TABLE);
+    probeStore = () => storeProblem(doc, config.TECHTEAM_TABLE, HEALTH_PROBE_TIMEOUT_MS);
     const directory = new ModelDirectory(store, config, process.env);
     const gateway = teamGateway(store, directory);
     const setup = await gateway.setup();
@@ -279,7 +309,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     log(`  API        ${url}/v1/tasks  (functions/ handlers behind an API Gateway v2 event adapter)`);
     log(`  Dashboard  ${url}/  (placeholder page; the dashboard is not built yet)`);
     log(
-      `  Store      DynamoDB Local ${endpoint}, table ${config.TECHTEAM_TABLE} (${created})` +
+      `  Store      DynamoDB Local ${endpoint}${dynamo ? ` (pid ${dynamo.pid()})` : ''}, table ${config.TECHTEAM_TABLE} (${created})` +
         `, ${dynamo?.path ? `data in ${dynamo.path}` : config.TECHTEAM_DYNAMO_ENDPOINT ? 'external engine' : 'in memory (--ephemeral)'}`,
     );
     log('  Workflow   the shared ASL definition in aws-local-stepfunctions, in this process');
@@ -305,26 +335,85 @@ export async function startHost(options: HostOptions): Promise<Host> {
     ready = true;
 
     let stopping: Promise<void> | undefined;
-    return {
-      url,
-      store,
-      engine,
-      dynamo,
-      stop: () => {
-        stopping ??= (async () => {
-          ready = false;
-          await new Promise<void>((r) => server.close(() => r()));
-          server.closeAllConnections();
-          engine.stopAll();
-          await Promise.race([engine.idle(), new Promise((r) => setTimeout(r, 3_000))]);
-          // Tasks cut off here stay active in the store; the next start resumes them.
-          useRuntime(undefined);
-          doc.destroy();
-          await dynamo?.stop();
-        })();
-        return stopping;
-      },
+    let giveUp: (e: TechteamError) => void = () => {};
+    const failed = new Promise<TechteamError>((r) => {
+      giveUp = r;
+    });
+    const deaths: number[] = [];
+    const maxRestarts = options.maxEngineRestarts ?? MAX_ENGINE_RESTARTS;
+
+    /**
+     * DynamoDB Local died under the host: the executions in flight cannot write, so they are
+     * stopped; the engine is started again on the same port and files, and the tasks it left
+     * active are resumed as on a host start. Dying again and again means something is wrong
+     * that a restart will not fix (a full disk, a broken Java): the host stops and says so.
+     */
+    const recoverEngine = async (owned: LocalDynamo, exit: EngineExit) => {
+      const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+      storeDown = `DynamoDB Local stopped (${how}); restarting it`;
+      const now = Date.now();
+      deaths.push(now);
+      while (deaths.length && (deaths[0] ?? 0) < now - ENGINE_RESTART_WINDOW_MS) deaths.shift();
+      engine.stopAll();
+      await Promise.race([engine.idle(), new Promise((r) => setTimeout(r, 3_000))]);
+      if (stopping) return;
+      if (deaths.length > maxRestarts) {
+        const error = new TechteamError(
+          'EngineFailed',
+          500,
+          `DynamoDB Local stopped ${deaths.length} times within ${ENGINE_RESTART_WINDOW_MS / 60_000} minutes (last: ${how}); ` +
+            `the host is stopping. Its last output: ${exit.output.trim().slice(-400) || '(none)'}`,
+        );
+        log(`  Store      ${error.message}`);
+        storeDown = error.message;
+        await stop();
+        giveUp(error);
+        return;
+      }
+      log(`  Store      DynamoDB Local stopped unexpectedly (${how}); restarting it`);
+      try {
+        await owned.restart();
+        await ensureTable(doc, config.TECHTEAM_TABLE);
+      } catch (e) {
+        const error = new TechteamError(
+          'EngineFailed',
+          500,
+          `DynamoDB Local could not be restarted: ${(e as Error).message}; the host is stopping.`,
+        );
+        log(`  Store      ${error.message}`);
+        storeDown = error.message;
+        await stop();
+        giveUp(error);
+        return;
+      }
+      // Healthy again only once the tasks it left active are running again.
+      const recovered = await resumeInterruptedTasks(runtime);
+      storeDown = undefined;
+      log(
+        `  Store      DynamoDB Local is back (pid ${owned.pid()}); resumed ${recovered.resumed.length} task(s)` +
+          (recovered.failed.length ? `, ${recovered.failed.length} could not be resumed` : ''),
+      );
     };
+    const owned = dynamo;
+    owned?.onUnexpectedExit((exit) => {
+      void recoverEngine(owned, exit).catch((e: unknown) => console.error('engine recovery failed:', e));
+    });
+
+    const stop = () => {
+      stopping ??= (async () => {
+        ready = false;
+        await new Promise<void>((r) => server.close(() => r()));
+        server.closeAllConnections();
+        engine.stopAll();
+        await Promise.race([engine.idle(), new Promise((r) => setTimeout(r, 3_000))]);
+        // Tasks cut off here stay active in the store; the next start resumes them.
+        useRuntime(undefined);
+        doc.destroy();
+        await dynamo?.stop();
+      })();
+      return stopping;
+    };
+    return { url, store, engine, dynamo, failed, stop };
   } catch (e) {
     server.close();
     await dynamo?.stop();

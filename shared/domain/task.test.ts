@@ -64,3 +64,32 @@ describe('CreateTaskInput', () => {
     );
   });
 });
+
+describe('budgets in USD', () => {
+  it('refuses a budget that rounds to 0 micro-USD, naming the field and the smallest amount', () => {
+    for (const budgetUsd of [4e-7, 1e-300, Number.MIN_VALUE]) {
+      expect(() => parseInput(CreateTaskInput, { prompt: 'x', budgetUsd })).toThrow(
+        /budgetUsd: must be at least 0\.000001 USD/,
+      );
+    }
+  });
+
+  it('takes the smallest amount that is one micro-USD', () => {
+    expect(parseInput(CreateTaskInput, { prompt: 'x', budgetUsd: 0.000001 }).budgetUsd).toBe(0.000001);
+  });
+
+  it('accepts exactly the positive amounts up to the cap that are at least one micro-USD', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -1, max: 20_000, noNaN: true }), (budgetUsd) => {
+        const ok = budgetUsd > 0 && budgetUsd <= 10_000 && Math.round(budgetUsd * 1_000_000) >= 1;
+        let parsed = true;
+        try {
+          parseInput(CreateTaskInput, { prompt: 'x', budgetUsd });
+        } catch (e) {
+          parsed = !(e instanceof InvalidInput);
+        }
+        expect(parsed).toBe(ok);
+      }),
+    );
+  });
+});

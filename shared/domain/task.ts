@@ -1,5 +1,6 @@
 import { IllegalTransition } from '../errors';
 import * as z from '../zod';
+import { usdAmount } from './money';
 
 export const TaskStatus = z.enum([
   'queued',
@@ -112,6 +113,6 @@ export const CreateTaskInput = z.strictObject({
   title: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
   preference: z._default(TaskPreference, 'balanced'),
   requireApproval: z._default(z.boolean(), false),
-  budgetUsd: z.optional(z.number().check(z.positive(), z.maximum(10_000))),
+  budgetUsd: z.optional(usdAmount(10_000)),
 });
 export type CreateTaskInput = z.input<typeof CreateTaskInput>;

@@ -1,5 +1,6 @@
 export { CHECKPOINT_PART_BYTES, type CheckpointRef, Checkpoints } from './checkpoints';
 export { createDocumentClient, type DynamoConnection, ensureTable } from './client';
+export { DataFolderInUse } from './data-folder-lock';
 export { TaskLogClosed } from './event-log';
 export {
   EVENT_PAYLOAD_FOLDER,
@@ -9,9 +10,10 @@ export {
   EventTooLarge,
   MAX_EVENT_PAYLOAD_BYTES,
 } from './event-payloads';
+export { StoreUnavailable, storeProblem } from './health';
 export { newTaskId, newUlid } from './ids';
 export { keys } from './keys';
-export { type LocalDynamo, startLocalDynamo } from './local-engine';
+export { type EngineExit, type LocalDynamo, startLocalDynamo } from './local-engine';
 export {
   type Clock,
   DELTA_TTL_SECONDS,

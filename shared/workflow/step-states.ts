@@ -75,9 +75,9 @@ async function employeeTurn(deps: WorkflowDeps, ctx: StepContext, turn: Employee
     deps.sandbox && invocation ? sandboxWithin(deps.sandbox, invocation, marginMs) : deps.sandbox;
   // The MCP SDK (client, server and the tools' schemas) is imported here, not at module load:
   // its parse then counts against the first step a container runs, not against its init.
-  const [{ Toolbox }, { StreamableHTTPClientTransport }] = await Promise.all([
+  const [{ Toolbox }, { mcpTransport }] = await Promise.all([
     import('../agents/toolbox'),
-    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+    import('../agents/mcp-transport'),
   ]);
   // Aborted by a cancel, here or in another process (a poll of the task's status).
   const watch = watchTask(deps, ctx.task);
@@ -97,10 +97,7 @@ async function employeeTurn(deps: WorkflowDeps, ctx: StepContext, turn: Employee
   const toolbox = await Toolbox.open(
     toolContext,
     profile.tools,
-    profile.mcpServers.map((m) => ({
-      name: m.name,
-      transport: new StreamableHTTPClientTransport(new URL(m.url)),
-    })),
+    profile.mcpServers.map((m) => ({ name: m.name, transport: mcpTransport(m) })),
   ).catch((e: unknown) => {
     watch.stop();
     throw e;

@@ -11,16 +11,20 @@ export async function upCommand(argv: string[], io: CliIo): Promise<number> {
   io.out('');
   io.out(`Try it:   npx techteam run "Write a slugify function with tests"`);
   io.out('Ctrl-C stops the host; tasks and events are kept' + (values.ephemeral ? ' only in memory.' : '.'));
-  await new Promise<void>((resolve) => {
+  return new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {
       io.out(`\n${signal}: stopping…`);
       void host.stop().then(() => {
         io.out('Stopped.');
-        resolve();
+        resolve(0);
       });
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
+    // The host stopped itself (its store engine kept dying): say why, and exit non-zero.
+    void host.failed.then((error) => {
+      io.err(`The host stopped: ${error.message}`);
+      resolve(1);
+    });
   });
-  return 0;
 }
