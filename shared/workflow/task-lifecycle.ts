@@ -30,7 +30,19 @@ async function startExecution({ store, workflow }: LifecycleDeps, task: Task, re
         from: now.status,
         failure: { code: 'WorkflowStartFailed', message },
         reason: message,
-        events: [{ type: 'task_finished', status: 'failed', summary: message }],
+        // The error rides in the same write: task_finished closes the log to anything after it.
+        events: [
+          ...(resume
+            ? [
+                {
+                  type: 'error' as const,
+                  code: 'RecoveryFailed',
+                  message: `The host restarted but could not resume this task: ${message}`,
+                },
+              ]
+            : []),
+          { type: 'task_finished', status: 'failed', summary: message },
+        ],
       });
     }
     throw new WorkflowStartFailed(id, message);
@@ -213,7 +225,8 @@ export async function resumeInterruptedTasks(deps: LifecycleDeps): Promise<Recov
           code: 'RecoveryFailed',
           message: `The host restarted but could not resume this task: ${error}`,
         })
-        .catch(() => undefined); // the failure is still reported to the host
+        // Refused when the failed start already recorded it, with task_finished; reported to the host either way.
+        .catch(() => undefined);
     }
   }
   return report;
