@@ -4,6 +4,7 @@ import type { ModelMessage, ToolCall, ToolSpec } from '../gateway/types';
 import type { Store } from '../store';
 import type { EmployeeCall, MeteredResponse, TeamModels } from '../workflow/models';
 import {
+  CHECKPOINT_RESERVE_MS,
   type FinishTool,
   type LoopState,
   MAX_TURN_INVOCATIONS,
@@ -248,6 +249,18 @@ describe('runAgent', () => {
     const after = calls.at(-1)!;
     expect(after.messages[0]!.content).toMatch(/Your work so far[\s\S]*tests fail on empty input/);
     expect(after.messages[1]!.role).toBe('assistant');
+  });
+
+  it("gives each model call a deadline from the invocation's remaining time, keeping the checkpoint's reserve", async () => {
+    const { models, calls } = scriptedModels([{ text: 'done' }]);
+    const before = Date.now();
+    await runAgent({ ...turn(models, fakeToolbox().toolbox, fakeStore().store), remainingMs: () => 600_000 });
+    const deadline = calls[0]!.deadline!;
+    expect(deadline).toBeGreaterThanOrEqual(before + 600_000 - CHECKPOINT_RESERVE_MS);
+    expect(deadline).toBeLessThanOrEqual(Date.now() + 600_000 - CHECKPOINT_RESERVE_MS);
+    const { models: untimed, calls: untimedCalls } = scriptedModels([{ text: 'done' }]);
+    await runAgent(turn(untimed, fakeToolbox().toolbox, fakeStore().store));
+    expect(untimedCalls[0]!.deadline).toBeUndefined();
   });
 
   describe('a turn that outlives its invocation', () => {

@@ -164,9 +164,22 @@ function throwIfStopped(turn: AgentTurn): void {
   throw signal.reason instanceof TaskStopped ? signal.reason : new TaskStopped(turn.task.id, 'cancelled');
 }
 
-/** The model call; one aborted by a cancel fails as TaskStopped, however its provider reported the abort. */
+/** Time a paused turn keeps for itself after a model call: saving its checkpoint and returning. */
+export const CHECKPOINT_RESERVE_MS = 60_000;
+
+/**
+ * The model call; one aborted by a cancel fails as TaskStopped, however its provider reported the
+ * abort. With the invocation's remaining time known, the call carries a deadline, so the gateway
+ * never waits for a cooling model past what the invocation can spend (it throws ModelsCoolingDown,
+ * which the state machine retries, instead of being killed at the Lambda's limit).
+ */
 async function completeUnlessStopped(turn: AgentTurn, call: Parameters<TeamModels['complete']>[0]) {
-  const answer = await turn.models.complete(call).catch((e: unknown) => {
+  const left = turn.remainingMs?.();
+  const timed =
+    left === undefined || call.deadline !== undefined
+      ? call
+      : { ...call, deadline: Date.now() + Math.max(0, left - CHECKPOINT_RESERVE_MS) };
+  const answer = await turn.models.complete(timed).catch((e: unknown) => {
     throwIfStopped(turn);
     throw e;
   });
