@@ -190,6 +190,9 @@ describe('execution reconciler', () => {
     const actions = [...actionsOfHandler('workflow/reconcile-execution.ts')];
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'ecs:StopTask', 'sqs:DeleteQueue']));
     expect(actions.filter((a) => /^(bedrock|states|secretsmanager|s3):/.test(a))).toEqual([]);
+    // It ends runs, never starts one.
+    for (const start of ['ecs:RunTask', 'iam:PassRole', 'ecs:TagResource', 'sqs:CreateQueue'])
+      expect(actions, start).not.toContain(start);
   });
 });
 
@@ -287,8 +290,9 @@ describe('grants: each function has only what its handler uses', () => {
       if (access.models) expected.add('bedrock');
       if (readsProviderKeys(access)) expected.add('secretsmanager');
       if (access.workspace || access.sandbox) expected.add('s3');
-      if (access.sandbox || access.sandboxRuns)
-        for (const service of ['sqs', 'ecs', 'iam']) expected.add(service);
+      if (access.sandbox || access.sandboxRuns) for (const service of ['sqs', 'ecs']) expected.add(service);
+      // Passing the runner's roles (iam) is for starting runners; the reconciler only ends them.
+      if ((access.sandbox || access.sandboxRuns) && h.name !== 'ReconcileExecution') expected.add('iam');
       const actions = actionsOfHandler(h.file);
       expect(services(actions), h.name).toEqual(expected);
       if (access.table === 'read')

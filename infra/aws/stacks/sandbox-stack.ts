@@ -520,12 +520,8 @@ export class SandboxStack extends Stack {
     this.grantRunners(fn, ['sqs:SendMessage']);
   }
 
-  /**
-   * Fargate: find, start and stop a run's runner tasks (RunTask with PassRole, ListTasks in
-   * this cluster, StopTask and tagging of its tasks) and create, find and delete its queue.
-   */
-  grantRunners(fn: IGrantable, queueActions: string[] = []): void {
-    if (this.jobQueue) return;
+  /** RunTask of the runner's family in this cluster, and passing its roles to ECS. */
+  private grantRunnerStarts(fn: IGrantable): void {
     // By family (any revision) in this cluster, not by the ARN: see runnerFamily.
     fn.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
@@ -542,6 +538,21 @@ export class SandboxStack extends Stack {
         conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
       }),
     );
+  }
+
+  /**
+   * Fargate: find, start and stop a run's runner tasks (RunTask with PassRole, ListTasks in
+   * this cluster, StopTask and tagging of its tasks) and create, find and delete its queue.
+   * `{ start: false }`: only find and end runs (ListTasks, StopTask, find and delete the queue),
+   * for what never starts one (the execution reconciler).
+   */
+  grantRunners(
+    fn: IGrantable,
+    queueActions: string[] = [],
+    { start = true }: { start?: boolean } = {},
+  ): void {
+    if (this.jobQueue) return;
+    if (start) this.grantRunnerStarts(fn);
     const clusterTasks = Stack.of(this).formatArn({
       service: 'ecs',
       resource: 'task',
@@ -550,13 +561,14 @@ export class SandboxStack extends Stack {
     fn.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['ecs:StopTask'], resources: [clusterTasks] }),
     );
-    fn.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['ecs:TagResource'],
-        resources: [clusterTasks],
-        conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
-      }),
-    );
+    if (start)
+      fn.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['ecs:TagResource'],
+          resources: [clusterTasks],
+          conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
+        }),
+      );
     fn.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         // ListTasks has no task-level resource; the condition holds it to this cluster.
@@ -567,7 +579,12 @@ export class SandboxStack extends Stack {
     );
     fn.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['sqs:CreateQueue', 'sqs:GetQueueUrl', 'sqs:DeleteQueue', 'sqs:TagQueue', ...queueActions],
+        actions: [
+          ...(start ? ['sqs:CreateQueue', 'sqs:TagQueue'] : []),
+          'sqs:GetQueueUrl',
+          'sqs:DeleteQueue',
+          ...queueActions,
+        ],
         resources: [this.runQueueArns()],
       }),
     );

@@ -192,7 +192,8 @@ export class WorkflowStack extends Stack {
       ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
     });
     grantDataAccess(fn, access, table, artifacts, providerKeys);
-    sandbox.grantRunners(fn);
+    // It ends runs and never starts one: no RunTask, no PassRole, no CreateQueue.
+    sandbox.grantRunners(fn, [], { start: false });
     acknowledgeWildcards(fn, wildcardKindsOf(access));
     new Rule(this, 'ExecutionEndedRule', {
       description: 'A task execution failed, timed out or was aborted: reconcile its task',
