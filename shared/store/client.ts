@@ -7,16 +7,34 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TTL_ATTRIBUTE, tableDefinition } from './table';
+import {
+  createTenantScopedDocumentClient,
+  TenantScopedDocumentClient,
+  type TenantScopeOptions,
+} from './tenant-scope';
 
 export interface DynamoConnection {
   /** Set for DynamoDB Local; unset on AWS, where the SDK finds the regional endpoint. */
   endpoint?: string;
   region?: string;
+  /**
+   * On AWS, for a function that acts for tenants: each request is signed as the tenant its keys
+   * name (an assumed role admitting only that tenant's partitions). Without it every request
+   * goes with the process's own credentials.
+   */
+  tenantScope?: Omit<TenantScopeOptions, 'region'>;
 }
 
+/**
+ * The store's client. Whatever the credentials, a request that names two tenants' partitions is
+ * refused before it is sent (tenant-scope.ts), locally and in every test as on AWS.
+ */
 export function createDocumentClient(conn: DynamoConnection = {}): DynamoDBDocumentClient {
+  const region = conn.region ?? process.env['AWS_REGION'] ?? 'us-east-1';
+  if (conn.tenantScope && !conn.endpoint)
+    return createTenantScopedDocumentClient({ ...conn.tenantScope, region });
   const client = new DynamoDBClient({
-    region: conn.region ?? process.env['AWS_REGION'] ?? 'us-east-1',
+    region,
     ...(conn.endpoint
       ? {
           endpoint: conn.endpoint,
@@ -26,9 +44,10 @@ export function createDocumentClient(conn: DynamoConnection = {}): DynamoDBDocum
       : {}),
     maxAttempts: 3,
   });
-  return DynamoDBDocumentClient.from(client, {
+  const plain = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
+  return TenantScopedDocumentClient.over(client, () => plain);
 }
 
 /** Creates the table (with its TTL) if it is missing; used by the local host and tests, not on AWS. */
