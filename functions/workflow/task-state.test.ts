@@ -87,9 +87,9 @@ describe('taskState', () => {
     const say = async () => log.info('step');
     const lines = await logLines(async () => {
       await taskState('StartStep', say)(input, context);
-      await taskState('Finalize', say)({ tenantId: 't2', taskId: TASK2 }, context);
+      await taskState('FinalizeTask', say)({ tenantId: 't2', taskId: TASK2 }, context);
     });
-    expect(lines[1]).toMatchObject({ state: 'Finalize', tenantId: 't2', taskId: TASK2 });
+    expect(lines[1]).toMatchObject({ state: 'FinalizeTask', tenantId: 't2', taskId: TASK2 });
     expect(lines[1]).not.toHaveProperty('stepId');
   });
 });

@@ -4,7 +4,7 @@ import { ModelDirectory } from '../gateway/model-directory';
 import type { TeamGateway } from '../gateway/team-gateway';
 import { createDocumentClient, Store } from '../store';
 import { TaskSignals, type WorkflowDeps } from '../workflow/deps';
-import type { WorkflowEngine } from '../workflow/engine';
+import type { WorkflowEngine } from '../workflow/engines/engine';
 import type { TeamModels } from '../workflow/models';
 import type { LifecycleDeps } from '../workflow/task-lifecycle';
 import { onFirstUse } from './first-use';
@@ -86,7 +86,7 @@ function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
  */
 function stepFunctionsOnFirstUse(arn: string, region: string | undefined): WorkflowEngine {
   const get = onFirstUse(async () =>
-    (await import('../workflow/step-functions-engine')).stepFunctionsEngine(arn, region),
+    (await import('../workflow/engines/step-functions-engine')).stepFunctionsEngine(arn, region),
   );
   return {
     kind: 'step-functions',

@@ -3,8 +3,8 @@ import type { Plan, TaskEvent } from '../domain';
 import { createDocumentClient, MAX_PLAN_BYTES, Store } from '../store';
 import { freshStore } from '../testing/dynamo';
 import type { WorkflowDeps } from './deps';
-import type { WorkflowEngine } from './engine';
-import { finalizeTask, markTaskFailed } from './finish-states';
+import type { WorkflowEngine } from './engines/engine';
+import { finalizeTask, markTaskFailed } from './states/finish-states';
 import { approveTask, cancelTask, type LifecycleDeps, rejectTask, submitTask } from './task-lifecycle';
 
 let store: Store;

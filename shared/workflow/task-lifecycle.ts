@@ -5,7 +5,7 @@ import { parseInput } from '../domain/parse';
 import { ConcurrentUpdate, IllegalTransition, InvalidInput, NotFound } from '../errors';
 import { MAX_PLAN_BYTES, type Store } from '../store';
 import type { TaskSignals } from './deps';
-import type { WorkflowEngine } from './engine';
+import type { WorkflowEngine } from './engines/engine';
 import { PlanInvalid, TaskNotRunnable, WorkflowStartFailed } from './errors';
 import { planProblems } from './plan-waves';
 
@@ -62,7 +62,7 @@ export async function submitTask(
 
 /**
  * Cancels a task that has not ended: marks it cancelled, kills its sandbox jobs, stops its
- * execution (a stopped execution runs no Finalize or MarkFailed) and ends its sandbox run.
+ * execution (a stopped execution runs no FinalizeTask or MarkTaskFailed) and ends its sandbox run.
  */
 export async function cancelTask(
   { store, workflow, signals, sandboxRuns }: LifecycleDeps,
