@@ -1,8 +1,6 @@
 import { type TeamGateway, teamGateway } from '../gateway/team-gateway';
-import { gatewayOnly } from './gateway-only';
-import { type Runtime, runtime, useRuntime } from './index';
+import { type Runtime, withPart } from './runtime';
 
-export { gatewayOnly };
 export type ModelRuntime = Runtime & { gateway: TeamGateway };
 
 /**
@@ -12,11 +10,8 @@ export type ModelRuntime = Runtime & { gateway: TeamGateway };
  * The local host installs a whole runtime up front; there this returns it.
  */
 export function modelRuntime(): ModelRuntime {
-  const base = runtime();
-  if (base.gateway) return base as ModelRuntime;
-  const gateway = teamGateway(base.store, base.directory);
-  const withModels: ModelRuntime = { ...base, gateway, models: gateway };
-  gatewayOnly.add(withModels);
-  useRuntime(withModels);
-  return withModels;
+  return withPart('gateway', (base): ModelRuntime => {
+    const gateway = teamGateway(base.store, base.directory);
+    return { ...base, gateway, models: gateway };
+  });
 }

@@ -1,9 +1,6 @@
-import { useRuntime } from './index';
-import { gatewayOnly, type ModelRuntime, modelRuntime } from './models';
+import { type ModelRuntime, modelRuntime } from './models';
+import { withPart } from './runtime';
 import { s3Workspaces } from './workspaces';
-
-/** Runtimes built here: the gateway and the workspaces, no sandbox (see teamRuntime). */
-export const withoutSandbox = new WeakSet<ModelRuntime>();
 
 /**
  * The runtime with the model gateway and the task workspaces in S3, no sandbox: for the states
@@ -12,12 +9,11 @@ export const withoutSandbox = new WeakSet<ModelRuntime>();
  * returns it unchanged.
  */
 export function readingRuntime(): ModelRuntime {
-  const base = modelRuntime();
-  if (!gatewayOnly.has(base)) return base;
-  const reading: ModelRuntime = { ...base, workspaceFor: s3Workspaces(base.config) };
-  // Events these states write (tool calls, answers) may be too large for an item: keep them in the task's files.
-  reading.store.keepEventPayloadsIn(reading.workspaceFor);
-  withoutSandbox.add(reading);
-  useRuntime(reading);
-  return reading;
+  modelRuntime();
+  return withPart('workspaces', (base) => {
+    const reading = { ...base, workspaceFor: s3Workspaces(base.config) } as ModelRuntime;
+    // Events these states write (tool calls, answers) may be too large for an item: keep them in the task's files.
+    reading.store.keepEventPayloadsIn(reading.workspaceFor);
+    return reading;
+  });
 }
