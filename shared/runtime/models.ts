@@ -6,7 +6,7 @@ export type ModelRuntime = Runtime & { gateway: TeamGateway };
 /**
  * The runtime with the model gateway (providers, catalog, budgets), for the
  * handlers that call models but never touch a workspace or the sandbox: plan,
- * approval, synthesis. Their Lambdas then never bundle the S3, ECS or SQS SDKs.
+ * approval, synthesis (functions/README.md: why one module per kind).
  * The local host installs a whole runtime up front; there this returns it.
  */
 export function modelRuntime(): ModelRuntime {

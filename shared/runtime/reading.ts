@@ -4,8 +4,7 @@ import { s3Workspaces } from './workspaces';
 
 /**
  * The runtime with the model gateway and the task workspaces in S3, no sandbox: for the states
- * that read what the team made without running code (Replan, Synthesize), so their Lambdas never
- * bundle the ECS or SQS SDKs. The local host installs a whole runtime up front, so there this
+ * that read what the team made without running code (Replan, Synthesize). The local host installs a whole runtime up front, so there this
  * returns it unchanged.
  */
 export function readingRuntime(): ModelRuntime {

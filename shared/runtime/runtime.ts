@@ -15,10 +15,7 @@ export interface Runtime extends WorkflowDeps, LifecycleDeps {
   /**
    * The model gateway: providers, catalog, budgets; `models` is it, unless a
    * test swaps models out. Absent, with the workspace and the sandbox, in a
-   * Lambda whose handler never calls a model: those import `runtime()` from
-   * here, the ones that call models `modelRuntime()` from `./models`, the ones
-   * that run employees `teamRuntime()` from `./team`, so the provider, S3, ECS
-   * and SQS SDKs are bundled only where they are used.
+   * Lambda whose handler never calls a model (functions/README.md: the bundling rule).
    */
   gateway?: TeamGateway;
   /** The catalog and which providers are live, without provider clients (the models API, employee checks). */

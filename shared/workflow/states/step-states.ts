@@ -5,7 +5,7 @@ import type { Toolbox, ToolOutcome } from '../../agents/toolbox';
 import type { ToolContext } from '../../agents/tools';
 import type { StepResult } from '../../domain';
 import type { ToolCall } from '../../gateway/types';
-// By path, not the folder's index: that would bring the S3 workspace (and its SDK) into the bundle.
+// By path, not the folder's index (functions/README.md, the bundling rule).
 import { diffFiles } from '../../workspace/diff';
 import type { Workspace } from '../../workspace/workspace';
 import { MAX_DEV_ROUNDS, type WorkflowDeps } from '../deps';
