@@ -1,10 +1,9 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { TenantContext } from '@techteam/shared/domain';
 import { InvalidInput, isTechteamError, TechteamError } from '@techteam/shared/errors';
 import { log } from '@techteam/shared/runtime/log';
-import { countFailure } from '@techteam/shared/runtime/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { countedFailures, doorLogging } from './middleware';
 
 /** What an API handler body sees: the caller's tenant and the already-parsed JSON body. */
 export interface ApiRequest {
@@ -70,7 +69,6 @@ const errorResponse = (): MiddlewareObj<ApiEvent, APIGatewayProxyResultV2> => ({
   name: 'errorResponse',
   onError: (request) => {
     const error = request.error;
-    countFailure(error);
     if (isTechteamError(error)) {
       request.response = respond(error.status, error.toJSON());
       return;
@@ -102,7 +100,8 @@ function respondWithFile({ status, file }: FileResponse): APIGatewayProxyResultV
 /** Wraps an API handler body with the middleware every route shares. */
 export function apiHandler(body: (request: ApiRequest) => Promise<ApiResponse | FileResponse>) {
   return middy<ApiEvent, APIGatewayProxyResultV2, Error, Context>()
-    .use(injectLambdaContext(log, { resetKeys: true }))
+    .use(doorLogging())
+    .use(countedFailures() as MiddlewareObj<ApiEvent, APIGatewayProxyResultV2>)
     .use(errorResponse())
     .use(requestContext())
     .handler(async (event) => {

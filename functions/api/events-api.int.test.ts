@@ -5,7 +5,7 @@ import type { Plan } from '@techteam/shared/domain';
 import { type Runtime, useRuntime } from '@techteam/shared/runtime';
 import { MAX_PLAN_BYTES, type Store } from '@techteam/shared/store';
 import { freshStore } from '@techteam/shared/testing/dynamo';
-import type { WorkflowEngine } from '@techteam/shared/workflow/engine';
+import type { WorkflowEngine } from '@techteam/shared/workflow/engines/engine';
 import { LocalWorkspace } from '@techteam/shared/workspace';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 import { runtime } from '@techteam/shared/runtime';
+import { settingsView } from '@techteam/shared/settings';
 import { apiHandler } from '../http';
-import { settingsView } from './settings';
 
 /** GET /v1/settings: the tenant's spend cap, approval threshold and Helicone cache opt-in. */
 export const handler = apiHandler(async ({ tenant }) => ({

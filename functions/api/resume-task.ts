@@ -1,7 +1,5 @@
 import { parseInput, TaskId, TaskNote, usdAmount } from '@techteam/shared/domain';
-import { InvalidInput } from '@techteam/shared/errors';
 import { numberToMicroUsd } from '@techteam/shared/gateway/cost';
-import { raiseTaskBudget } from '@techteam/shared/gateway/task-budget';
 import { runtime } from '@techteam/shared/runtime';
 import { resumeTask } from '@techteam/shared/workflow/task-lifecycle';
 import * as z from '@techteam/shared/zod';
@@ -19,17 +17,9 @@ const Body = z.strictObject({
 export const handler = apiHandler(async ({ tenant, path, body }) => {
   const { id } = parseInput(Path, path, 'path');
   const { budgetUsd, note } = parseInput(Body, body ?? {});
-  const rt = runtime();
-  if (budgetUsd !== undefined) {
-    // Only a task that can be resumed gets a new budget: a refused resume leaves the task unchanged.
-    const current = await rt.store.getTask(tenant.tenantId, id);
-    if (current.status !== 'failed') {
-      throw new InvalidInput(`Task ${id} is ${current.status}; only a failed task can be resumed`, [
-        { path: 'id', message: `task is ${current.status}` },
-      ]);
-    }
-    await raiseTaskBudget(rt.store, tenant.tenantId, id, numberToMicroUsd(budgetUsd));
-  }
-  const task = await resumeTask(rt, tenant.tenantId, id, note !== undefined ? { note } : {});
+  const task = await resumeTask(runtime(), tenant.tenantId, id, {
+    ...(note !== undefined ? { note } : {}),
+    ...(budgetUsd !== undefined ? { budgetMicroUsd: numberToMicroUsd(budgetUsd) } : {}),
+  });
   return { status: 202, body: { task } };
 });

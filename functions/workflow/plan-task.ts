@@ -1,6 +1,6 @@
 import { modelRuntime } from '@techteam/shared/runtime/models';
-import { planTask } from '@techteam/shared/workflow/plan-states';
+import { planTask } from '@techteam/shared/workflow/states/plan-states';
 import { taskState } from './task-state';
 
-/** Step Functions Task state 'Plan'; its input is the state's ids-only payload. */
-export const handler = taskState('Plan', (input) => planTask(modelRuntime(), input));
+/** Step Functions Task state 'PlanTask'; its input is the state's ids-only payload. */
+export const handler = taskState('PlanTask', (input) => planTask(modelRuntime(), input));

@@ -1,5 +1,5 @@
 import { teamRuntime } from '@techteam/shared/runtime/team';
-import { qaReview } from '@techteam/shared/workflow/step-states';
+import { qaReview } from '@techteam/shared/workflow/states/step-states';
 import { taskState } from './task-state';
 
 /**

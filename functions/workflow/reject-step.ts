@@ -1,5 +1,5 @@
 import { runtime } from '@techteam/shared/runtime';
-import { rejectStep } from '@techteam/shared/workflow/step-gates';
+import { rejectStep } from '@techteam/shared/workflow/states/step-gates';
 import { taskState } from './task-state';
 
 /** Step Functions Task state 'RejectStep'; its input is the state's ids-only payload. */

@@ -1,5 +1,5 @@
 import { sandboxRunsRuntime } from '@techteam/shared/runtime/sandbox-runs';
-import { startRun } from '@techteam/shared/workflow/plan-states';
+import { startRun } from '@techteam/shared/workflow/states/plan-states';
 import { taskState } from './task-state';
 
 /** Step Functions Task state 'StartRun'; its input is the state's ids-only payload. */

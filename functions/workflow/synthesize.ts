@@ -1,5 +1,5 @@
 import { readingRuntime } from '@techteam/shared/runtime/reading';
-import { synthesize } from '@techteam/shared/workflow/finish-states';
+import { synthesize } from '@techteam/shared/workflow/states/finish-states';
 import { taskState } from './task-state';
 
 /** Step Functions Task state 'Synthesize'; its input is the state's ids-only payload. */

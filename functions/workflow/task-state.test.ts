@@ -79,17 +79,31 @@ describe('taskState', () => {
     );
     expect(warn).toHaveBeenCalledWith('StartStep failed', { error: expected });
     const bug = new TypeError('x is undefined');
-    await expect(taskState('QAReview', () => Promise.reject(bug))(input)).rejects.toBe(bug);
+    await expect(taskState('QAReview', () => Promise.reject(bug))(input, {} as Context)).rejects.toBe(bug);
     expect(error).toHaveBeenCalledWith('QAReview failed', bug);
+  });
+
+  it('is a Middy chain like the API door: a middleware added to it runs around the state, which still gets its context', async () => {
+    const order: string[] = [];
+    let given: Context | undefined;
+    const handler = taskState('StartStep', async (_i, c) => {
+      given = c;
+      order.push('state');
+      return 'done';
+    }).use({ before: () => void order.push('before'), after: () => void order.push('after') });
+    const timed = { ...context, getRemainingTimeInMillis: () => 60_000 } as Context;
+    expect(await handler(input, timed)).toBe('done');
+    expect(order).toEqual(['before', 'state', 'after']);
+    expect(given).toBe(timed);
   });
 
   it("does not carry one invocation's keys into the next (a warm container runs many)", async () => {
     const say = async () => log.info('step');
     const lines = await logLines(async () => {
       await taskState('StartStep', say)(input, context);
-      await taskState('Finalize', say)({ tenantId: 't2', taskId: TASK2 }, context);
+      await taskState('FinalizeTask', say)({ tenantId: 't2', taskId: TASK2 }, context);
     });
-    expect(lines[1]).toMatchObject({ state: 'Finalize', tenantId: 't2', taskId: TASK2 });
+    expect(lines[1]).toMatchObject({ state: 'FinalizeTask', tenantId: 't2', taskId: TASK2 });
     expect(lines[1]).not.toHaveProperty('stepId');
   });
 });

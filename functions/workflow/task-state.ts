@@ -1,9 +1,10 @@
+import middy, { type MiddlewareObj } from '@middy/core';
 import { parseInput, TaskId, TenantId } from '@techteam/shared/domain';
 import { isTechteamError } from '@techteam/shared/errors';
 import { log } from '@techteam/shared/runtime/log';
-import { countFailure } from '@techteam/shared/runtime/metrics';
 import * as z from '@techteam/shared/zod';
 import type { Context } from 'aws-lambda';
+import { countedFailures, doorLogging } from '../middleware';
 
 /**
  * What every state's payload carries (ids only); the rest (round, maxRounds, a caught
@@ -15,31 +16,42 @@ const StateInput = z.looseObject({
   stepId: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
 });
 
+/** Refuses a payload without valid ids (InvalidInput naming the field); puts the state and its ids on every log line. */
+const stateIds = (state: string): MiddlewareObj<unknown, unknown> => ({
+  before: (request) => {
+    log.appendKeys({ state });
+    const ids = parseInput(StateInput, request.event, `${state} input`);
+    log.appendKeys({
+      tenantId: ids.tenantId,
+      taskId: ids.taskId,
+      ...(ids.stepId ? { stepId: ids.stepId } : {}),
+    });
+    request.event = ids;
+  },
+});
+
+/** Logs a failure (an expected one, such as QA's final rejection, as a warning) and leaves it thrown on. */
+const stateFailure = (state: string): MiddlewareObj<unknown, unknown> => ({
+  onError: ({ error }) => {
+    if (isTechteamError(error)) log.warn(`${state} failed`, { error });
+    else log.error(`${state} failed`, error as Error);
+  },
+});
+
 /**
- * A Step Functions Task state's Lambda door: its log lines carry the Lambda
- * context, the state and the task; a failure is logged (an expected one, such
- * as QA's final rejection, as a warning) and thrown on for the state machine's
- * Retry and Catch. A payload without valid ids is refused with InvalidInput
- * naming the field, before any state touches the store.
+ * A Step Functions Task state's Lambda door, through the same Middy chain as the API's
+ * (../middleware.ts): the Lambda context, the state and the task on its log lines; a payload
+ * without valid ids refused before any state touches the store; a failure logged and thrown
+ * on for the state machine's Retry and Catch.
  */
 export function taskState<T>(state: string, run: (input: never, context?: Context) => Promise<T>) {
-  return async (input: unknown, context?: Context): Promise<T> => {
-    log.resetKeys();
-    if (context) log.addContext(context);
-    log.appendKeys({ state });
-    try {
-      const ids = parseInput(StateInput, input, `${state} input`);
-      log.appendKeys({
-        tenantId: ids.tenantId,
-        taskId: ids.taskId,
-        ...(ids.stepId ? { stepId: ids.stepId } : {}),
-      });
-      return await run(ids as never, context);
-    } catch (e) {
-      countFailure(e);
-      if (isTechteamError(e)) log.warn(`${state} failed`, { error: e });
-      else log.error(`${state} failed`, e as Error);
-      throw e;
-    }
-  };
+  return middy<unknown, T, Error, Context>()
+    .use(doorLogging())
+    .use(countedFailures())
+    .use(stateFailure(state))
+    .use(stateIds(state))
+    .handler((input, context) =>
+      // Middy hands an empty context when none was given; a state reads the time left only from a real one.
+      run(input as never, typeof context.getRemainingTimeInMillis === 'function' ? context : undefined),
+    );
 }

@@ -342,25 +342,25 @@ describe('grants: each function has only what its handler uses', () => {
   });
 
   it('only the model-calling states may call Bedrock; only gateway users read the provider keys', () => {
-    const callers = ['Plan', 'RunEmployee', 'DevAttempt', 'QAReview', 'Replan', 'Synthesize'];
+    const callers = ['PlanTask', 'RunEmployee', 'DevAttempt', 'QAReview', 'Replan', 'Synthesize'];
     for (const [state, file] of Object.entries(WORKFLOW_HANDLERS)) {
       const actions = actionsOfHandler(file);
       const calls = callers.includes(state);
       expect(actions.has('bedrock:InvokeModel'), state).toBe(calls);
       expect(actions.has('bedrock:InvokeModelWithResponseStream'), state).toBe(calls);
-      // ApprovalGate prices the plan through the gateway, so it reads the keys but calls no model.
-      expect(actions.has('secretsmanager:GetSecretValue'), state).toBe(calls || state === 'ApprovalGate');
+      // RequestApproval prices the plan through the gateway, so it reads the keys but calls no model.
+      expect(actions.has('secretsmanager:GetSecretValue'), state).toBe(calls || state === 'RequestApproval');
     }
     for (const route of API_ROUTES)
       expect(actionsOfHandler(route.file).has('bedrock:InvokeModel'), route.name).toBe(false);
     expect(actionsOfHandler('api/create-task.ts').has('secretsmanager:GetSecretValue')).toBe(false);
   });
 
-  it('only the states that run code or read the workspace reach S3, only those that run code send jobs; they and the run boundaries (StartRun, Finalize, MarkFailed, cancel) manage the run runners', () => {
+  it('only the states that run code or read the workspace reach S3, only those that run code send jobs; they and the run boundaries (StartRun, FinalizeTask, MarkTaskFailed, cancel) manage the run runners', () => {
     const runCode = ['RunEmployee', 'DevAttempt', 'QAReview'];
     // Replan and Synthesize read the workspace as evidence, and run nothing.
     const readWorkspace = ['Replan', 'Synthesize'];
-    const boundaries = ['StartRun', 'Finalize', 'MarkFailed'];
+    const boundaries = ['StartRun', 'FinalizeTask', 'MarkTaskFailed'];
     for (const [state, file] of Object.entries(WORKFLOW_HANDLERS)) {
       const actions = actionsOfHandler(file);
       const s = services(actions);

@@ -5,10 +5,9 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { API_ROUTES, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
-import { TASK_STATES, type TaskStateName } from '@techteam/shared/workflow';
+import { LAMBDAS } from '@techteam/functions/manifest';
 import type { BuildOptions } from 'esbuild';
-import { apiAccess, type FunctionAccess, RECONCILE_EXECUTION, WORKFLOW_ACCESS } from './function-access';
+import type { FunctionAccess } from './function-access';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -106,28 +105,14 @@ export interface LambdaHandler {
   access: FunctionAccess;
 }
 
-/** A workflow state's function name, from its substitution variable: `PlanTaskFunctionArn` → `PlanTask`. */
-export function workflowFunctionName(state: TaskStateName): string {
-  return TASK_STATES[state].replace(/FunctionArn$/, '');
-}
-
-/** Every Lambda the app deploys: one per API route, one per workflow Task state, and the execution reconciler. */
+/** Every Lambda the app deploys (functions/manifest.ts): one per API route, one per workflow Task state, and the execution reconciler. */
 export function lambdaHandlers(): LambdaHandler[] {
-  return [
-    ...API_ROUTES.map((r) => ({
-      name: r.name,
-      file: r.file,
-      kind: 'api' as const,
-      access: apiAccess(r.name, r.method),
-    })),
-    ...(Object.entries(WORKFLOW_HANDLERS) as [TaskStateName, string][]).map(([state, file]) => ({
-      name: workflowFunctionName(state),
-      file,
-      kind: 'workflow' as const,
-      access: WORKFLOW_ACCESS[state],
-    })),
-    { ...RECONCILE_EXECUTION, kind: 'workflow' as const },
-  ];
+  return LAMBDAS.map((l) => ({
+    name: l.name,
+    file: l.file,
+    kind: l.kind === 'api' ? ('api' as const) : ('workflow' as const),
+    access: l.access,
+  }));
 }
 
 export function handlerEntry(file: string): string {

@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { API_ROUTES, loadHandler, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
+import { ROUTE_LAMBDAS, STATE_LAMBDAS } from '@techteam/functions/manifest';
+import { loadHandler } from '@techteam/functions/routes';
 import { type CodeSandbox, teamSandbox } from '@techteam/shared/agents';
 import type { Config } from '@techteam/shared/config';
 import { PortInUse, TechteamError } from '@techteam/shared/errors';
@@ -29,7 +30,7 @@ import {
   type TaskStateName,
   type TeamModels,
 } from '@techteam/shared/workflow';
-import { LocalWorkflowEngine, type TaskStateHandler } from '@techteam/shared/workflow/local-engine';
+import { LocalWorkflowEngine, type TaskStateHandler } from '@techteam/shared/workflow/engines/local-engine';
 import { reconcileExecution } from '@techteam/shared/workflow/reconcile';
 import { LocalWorkspace } from '@techteam/shared/workspace';
 import { fromApiGatewayResult, lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway-adapter';
@@ -195,7 +196,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
         ? sendJson(res, 503, { ready: false, reason: problem })
         : sendJson(res, 200, { ready: true, store: 'answering' });
     }
-    const match = matchRoute(API_ROUTES, req.method ?? 'GET', url.pathname);
+    const match = matchRoute(ROUTE_LAMBDAS, req.method ?? 'GET', url.pathname);
     if (!match) {
       return sendJson(res, 404, {
         error: { code: 'RouteNotFound', message: `No route ${req.method} ${url.pathname}` },
@@ -258,7 +259,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     const models = options.models?.(store) ?? gateway;
 
     const handlers = {} as Record<TaskStateName, TaskStateHandler>;
-    for (const [state, file] of Object.entries(WORKFLOW_HANDLERS) as [TaskStateName, string][]) {
+    for (const { name: state, file } of STATE_LAMBDAS) {
       const fn = await loadHandler(file);
       const timed = options.onStateTimed;
       // The Lambda context a state's door reads, with the engine's invocation (its ceiling) for the time left.

@@ -1,5 +1,6 @@
 export { IterationsExhausted, runAgent, TaskStopped } from './agent-loop';
 export { type ClipOptions, clipOutput, TOOL_OUTPUT_CHARS } from './clip';
+export { checkEmployeeProfile, type ModelIds } from './profile-check';
 export { allowOperatorModels, BUILT_IN_EMPLOYEES, BUILT_IN_PROFILES, builtInProfile } from './profiles';
 export { employeeOf, teamOf } from './roster';
 export type { CodeSandbox, SandboxRun, SandboxRuns } from './sandbox-port';

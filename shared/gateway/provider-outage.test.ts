@@ -7,7 +7,7 @@ import {
 } from '../testing/fake-anthropic-server';
 import { startFakeOpenAI } from '../testing/fake-openai-server';
 import { type TaskStateName, TRANSIENT_ERRORS } from '../workflow/definition';
-import { LocalWorkflowEngine, type TaskStateHandler } from '../workflow/local-engine';
+import { LocalWorkflowEngine, type TaskStateHandler } from '../workflow/engines/local-engine';
 import { Catalog } from './catalog';
 import { Cooldowns } from './cooldowns';
 import { ModelGateway } from './gateway';
@@ -97,12 +97,12 @@ async function runTask(runEmployee: TaskStateHandler): Promise<{ ended: string[]
     (name: string, output: unknown = {}): TaskStateHandler =>
     async (input) => {
       ended.push(name);
-      if (name === 'MarkFailed') failure = (input as { error?: unknown }).error;
+      if (name === 'MarkTaskFailed') failure = (input as { error?: unknown }).error;
       return output;
     };
   const handlers = {
-    Plan: record('Plan', { needsApproval: false }),
-    ApprovalGate: record('ApprovalGate'),
+    PlanTask: record('PlanTask', { needsApproval: false }),
+    RequestApproval: record('RequestApproval'),
     StartRun: record('StartRun', { waves: [['step-1']] }),
     StartStep: record('StartStep', { done: false, loop: 'employee' }),
     RunEmployee: runEmployee,
@@ -111,8 +111,8 @@ async function runTask(runEmployee: TaskStateHandler): Promise<{ ended: string[]
     RejectStep: record('RejectStep'),
     Replan: record('Replan', { replanned: false }),
     Synthesize: record('Synthesize'),
-    Finalize: record('Finalize'),
-    MarkFailed: record('MarkFailed'),
+    FinalizeTask: record('FinalizeTask'),
+    MarkTaskFailed: record('MarkTaskFailed'),
   } satisfies Record<TaskStateName, TaskStateHandler>;
   const engine = new LocalWorkflowEngine(handlers, { retryIntervalMs: 0 });
   await engine.start({ tenantId: 'acme', taskId: 'tsk_flaky' });
@@ -133,7 +133,7 @@ describe('a provider failing half its calls', () => {
       return {};
     });
     expect(failure).toBeUndefined();
-    expect(ended).toContain('Finalize');
+    expect(ended).toContain('FinalizeTask');
     expect(answers).toHaveLength(60);
     // The model did cool down (three 500s in a row) and the gateway waited the 30 s out.
     expect(waits.filter((ms) => ms >= 25_000).length).toBeGreaterThan(0);
@@ -160,7 +160,7 @@ describe('a provider failing half its calls', () => {
     });
     expect(turns).toEqual(['ModelsCoolingDown', 'ok']);
     expect(failure).toBeUndefined();
-    expect(ended).toContain('Finalize');
+    expect(ended).toContain('FinalizeTask');
   });
 });
 

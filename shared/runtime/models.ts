@@ -1,22 +1,17 @@
 import { type TeamGateway, teamGateway } from '../gateway/team-gateway';
-import { gatewayOnly } from './gateway-only';
-import { type Runtime, runtime, useRuntime } from './index';
+import { type Runtime, withPart } from './runtime';
 
-export { gatewayOnly };
 export type ModelRuntime = Runtime & { gateway: TeamGateway };
 
 /**
  * The runtime with the model gateway (providers, catalog, budgets), for the
  * handlers that call models but never touch a workspace or the sandbox: plan,
- * approval, synthesis. Their Lambdas then never bundle the S3, ECS or SQS SDKs.
+ * approval, synthesis (functions/README.md: why one module per kind).
  * The local host installs a whole runtime up front; there this returns it.
  */
 export function modelRuntime(): ModelRuntime {
-  const base = runtime();
-  if (base.gateway) return base as ModelRuntime;
-  const gateway = teamGateway(base.store, base.directory);
-  const withModels: ModelRuntime = { ...base, gateway, models: gateway };
-  gatewayOnly.add(withModels);
-  useRuntime(withModels);
-  return withModels;
+  return withPart('gateway', (base): ModelRuntime => {
+    const gateway = teamGateway(base.store, base.directory);
+    return { ...base, gateway, models: gateway };
+  });
 }

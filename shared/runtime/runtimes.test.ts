@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AWS_SANDBOX_ENV as E } from './aws-sandbox';
-import { type Runtime, runtime, useRuntime } from './index';
+import { type Runtime, runtime, runtimeParts, useRuntime } from './index';
 import { modelRuntime } from './models';
+import { readingRuntime } from './reading';
 import { sandboxRunsRuntime } from './sandbox-runs';
 import { teamRuntime } from './team';
 
@@ -64,6 +65,21 @@ describe('runtimes by what a handler uses', () => {
     expect(sandboxRunsRuntime()).toBe(withRuns);
   });
 
+  it('records the parts each handler adds to the runtime it built, once each, in the order they stack', () => {
+    vi.stubEnv(E.tier, 'ec2-gvisor');
+    vi.stubEnv(E.bucket, 'techteam-artifacts');
+    vi.stubEnv(E.queueUrl, 'https://sqs.eu-west-1.amazonaws.com/123456789012/techteam-sandbox-pool');
+    runtime();
+    expect([...(runtimeParts() as Set<string>)]).toEqual([]);
+    const reading = readingRuntime();
+    expect([...(runtimeParts() as Set<string>)]).toEqual(['gateway', 'workspaces']);
+    expect(reading.sandbox).toBeUndefined();
+    const team = teamRuntime();
+    expect([...(runtimeParts() as Set<string>)]).toEqual(['gateway', 'workspaces', 'sandbox']);
+    expect(team.gateway).toBe(reading.gateway);
+    expect(team.workspaceFor).toBe(reading.workspaceFor);
+  });
+
   it('a runtime the local host installed whole is returned as it is', () => {
     const base = runtime();
     const installed: Runtime = { ...base, gateway: modelRuntime().gateway };
@@ -71,5 +87,7 @@ describe('runtimes by what a handler uses', () => {
     expect(modelRuntime()).toBe(installed);
     expect(teamRuntime()).toBe(installed);
     expect(sandboxRunsRuntime()).toBe(installed);
+    expect(readingRuntime()).toBe(installed);
+    expect(runtimeParts()).toBe('whole');
   });
 });

@@ -1,7 +1,5 @@
 import { sandboxRunsFromEnv } from './aws-sandbox';
-import { type Runtime, runtime, useRuntime } from './index';
-
-const withRuns = new WeakSet<Runtime>();
+import { type Runtime, runtime, withPart } from './runtime';
 
 /**
  * The runtime with the sandbox's per-run side (the Fargate tier's runner task),
@@ -10,11 +8,10 @@ const withRuns = new WeakSet<Runtime>();
  * whole runtime (its sandbox keeps nothing per run), which is returned as it is.
  */
 export function sandboxRunsRuntime(): Runtime {
-  const base = runtime();
-  if (base.gateway || withRuns.has(base)) return base;
-  const sandboxRuns = sandboxRunsFromEnv(process.env);
-  const full: Runtime = { ...base, ...(sandboxRuns ? { sandboxRuns } : {}) };
-  withRuns.add(full);
-  useRuntime(full);
-  return full;
+  // A runtime with the whole team's sandbox (the local host's) keeps nothing per run.
+  if (runtime().gateway) return runtime();
+  return withPart('sandboxRuns', (base) => {
+    const sandboxRuns = sandboxRunsFromEnv(process.env);
+    return { ...base, ...(sandboxRuns ? { sandboxRuns } : {}) };
+  });
 }

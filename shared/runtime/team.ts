@@ -1,7 +1,7 @@
 import { sandboxFromEnv } from './aws-sandbox';
-import { useRuntime } from './index';
 import type { ModelRuntime } from './models';
-import { readingRuntime, withoutSandbox } from './reading';
+import { readingRuntime } from './reading';
+import { withPart } from './runtime';
 
 /**
  * The runtime with what the team works with: the model gateway, the task
@@ -10,10 +10,9 @@ import { readingRuntime, withoutSandbox } from './reading';
  * up front, so there this returns it unchanged.
  */
 export function teamRuntime(): ModelRuntime {
-  const base = readingRuntime();
-  if (!withoutSandbox.has(base)) return base;
-  const sandbox = sandboxFromEnv(process.env);
-  const full: ModelRuntime = { ...base, ...(sandbox ? { sandbox } : {}) };
-  useRuntime(full);
-  return full;
+  readingRuntime();
+  return withPart('sandbox', (base) => {
+    const sandbox = sandboxFromEnv(process.env);
+    return { ...base, ...(sandbox ? { sandbox } : {}) } as ModelRuntime;
+  });
 }

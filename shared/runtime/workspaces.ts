@@ -1,8 +1,7 @@
 import type { Config } from '../config';
 import type { Workspace } from '../workspace';
 import { onFirstUse } from './first-use';
-import { gatewayOnly } from './gateway-only';
-import { notConfigured, type Runtime, runtime, useRuntime } from './index';
+import { notConfigured, type Runtime, withPart } from './runtime';
 
 /**
  * Each task's workspace in the artifacts bucket, the S3 SDK imported on first
@@ -38,20 +37,12 @@ export function s3Workspaces(config: Config): Runtime['workspaceFor'] {
   };
 }
 
-const withWorkspaces = new WeakSet<Runtime>();
-
 /**
  * The runtime with the task workspaces and nothing else added: no model
  * gateway, no sandbox. For the handlers that serve a task's files; their
  * Lambdas get read access to the workspaces alone. The local host installs a
- * whole runtime up front (a gateway not built here), so there this returns it.
+ * whole runtime up front, so there this returns it.
  */
 export function workspaceRuntime(): Runtime {
-  const base = runtime();
-  const whole = base.gateway !== undefined && !gatewayOnly.has(base);
-  if (whole || withWorkspaces.has(base)) return base;
-  const full: Runtime = { ...base, workspaceFor: s3Workspaces(base.config) };
-  withWorkspaces.add(full);
-  useRuntime(full);
-  return full;
+  return withPart('workspaces', (base) => ({ ...base, workspaceFor: s3Workspaces(base.config) }));
 }

@@ -1,3 +1,3 @@
 import './quiet-warnings';
 // aws-local-stepfunctions needs Promise.withResolvers, which Node 20 lacks.
-import '../workflow/polyfill';
+import '../workflow/engines/polyfill';

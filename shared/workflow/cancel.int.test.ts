@@ -7,12 +7,12 @@ import type { TaskEvent } from '../domain';
 import { DEMO_MODEL, DemoProvider } from '../gateway/demo-provider';
 import type { ModelProvider } from '../gateway/types';
 import type { Store } from '../store';
+import { directModels } from '../testing/direct-models';
 import { freshStore } from '../testing/dynamo';
+import { TASK_STATE_FUNCTIONS } from '../testing/task-state-functions';
 import { LocalWorkspace } from '../workspace';
 import { TaskSignals, type WorkflowDeps } from './deps';
-import { directModels } from './direct-models';
-import { TASK_STATE_FUNCTIONS } from './index';
-import { LocalWorkflowEngine } from './local-engine';
+import { LocalWorkflowEngine } from './engines/local-engine';
 import { reconcileExecution } from './reconcile';
 import { cancelTask, submitTask } from './task-lifecycle';
 
@@ -209,9 +209,9 @@ describe('an execution that fails outside any Catch', () => {
     };
     const { life, settled } = setup(store, {
       override: {
-        Plan: failing('PlanBroke', 'the planner broke'),
-        // MarkFailed has no Catch: its failure ends the execution uncaught.
-        MarkFailed: failing('StoreDown', 'the table did not answer'),
+        PlanTask: failing('PlanBroke', 'the planner broke'),
+        // MarkTaskFailed has no Catch: its failure ends the execution uncaught.
+        MarkTaskFailed: failing('StoreDown', 'the table did not answer'),
       },
     });
     const task = await submitTask(life, 'local', TASK);

@@ -20,7 +20,9 @@ describe('the Retry lists of the Lambda Task states', () => {
   const tasks = taskStates(workflowDefinition().States as Record<string, State>);
 
   it('finds the Task states, nested ones too', () => {
-    expect(tasks.map(([name]) => name)).toEqual(expect.arrayContaining(['Plan', 'DevAttempt', 'MarkFailed']));
+    expect(tasks.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['PlanTask', 'DevAttempt', 'MarkTaskFailed']),
+    );
   });
 
   it.each([

@@ -4,7 +4,7 @@
  * the local host runs the same JSON in aws-local-stepfunctions with each Task
  * state mapped to its handler in functions/. State payloads carry ids only.
  *
- *   Plan ─► NeedsApproval? ─► ApprovalGate (task token) ─► ApprovalDecision ─► StartRun
+ *   Plan ─► NeedsApproval? ─► RequestApproval (task token) ─► ApprovalDecision ─► StartRun
  *   StartRun ─► Execute: Map over waves (one at a time)
  *                 └ RunWave: Map over the wave's steps (bounded parallelism)
  *                     └ StartStep ─► RouteStep: done? / dev? / review? / other
@@ -17,29 +17,41 @@
  *                                      └── NextRound (round + 1) ◄── not yet, rounds left
  *                                          no rounds left ─► RejectStep (fails the run)
  *   Execute fails with a REPLANNABLE_ERROR, no re-plan yet ─► Replan ─► Execute (the new waves)
- *                                                            └ declined ─► MarkFailed
- *   ─► Synthesize ─► Finalize;  any other failure ─Catch─► MarkFailed ─► Failed
+ *                                                            └ declined ─► MarkTaskFailed
+ *   ─► Synthesize ─► FinalizeTask;  any other failure ─Catch─► MarkTaskFailed ─► Failed
  */
 
+/**
+ * The Task states of the definition, each by its one name: the ASL state, its Lambda
+ * (functions/manifest.ts), its handler file (`functions/workflow/<kebab-name>.ts`), the core
+ * function it calls (`<camelName>` in ./states) and its ARN variable (`<Name>FunctionArn`).
+ */
+export const TASK_STATE_NAMES = [
+  'PlanTask',
+  'RequestApproval',
+  'StartRun',
+  'StartStep',
+  'RunEmployee',
+  'DevAttempt',
+  'QAReview',
+  'RejectStep',
+  'Replan',
+  'Synthesize',
+  'FinalizeTask',
+  'MarkTaskFailed',
+] as const;
+export type TaskStateName = (typeof TASK_STATE_NAMES)[number];
+
+/** A Task state's DefinitionSubstitutions variable: the state's name and `FunctionArn`. */
+export const arnVariable = <S extends TaskStateName>(state: S): `${S}FunctionArn` => `${state}FunctionArn`;
+
 /** Task state name → the substitution variable that holds its Lambda ARN. */
-export const TASK_STATES = {
-  Plan: 'PlanTaskFunctionArn',
-  ApprovalGate: 'RequestApprovalFunctionArn',
-  StartRun: 'StartRunFunctionArn',
-  StartStep: 'StartStepFunctionArn',
-  RunEmployee: 'RunEmployeeFunctionArn',
-  DevAttempt: 'DevAttemptFunctionArn',
-  QAReview: 'QAReviewFunctionArn',
-  RejectStep: 'RejectStepFunctionArn',
-  Replan: 'ReplanFunctionArn',
-  Synthesize: 'SynthesizeFunctionArn',
-  Finalize: 'FinalizeTaskFunctionArn',
-  MarkFailed: 'MarkTaskFailedFunctionArn',
-} as const;
-export type TaskStateName = keyof typeof TASK_STATES;
+export const TASK_STATES = Object.fromEntries(TASK_STATE_NAMES.map((s) => [s, arnVariable(s)])) as {
+  readonly [S in TaskStateName]: `${S}FunctionArn`;
+};
 
 /** Task states that wait for a person: their Lambda is invoked with a task token, and the run waits for it. */
-export const TOKEN_STATES: readonly TaskStateName[] = ['ApprovalGate'];
+export const TOKEN_STATES: readonly TaskStateName[] = ['RequestApproval'];
 
 /** How many steps of one wave run at once. */
 export const WAVE_CONCURRENCY = 3;
@@ -109,7 +121,7 @@ function continues(at: string, resultPath: string, then: string) {
     Default: then,
   };
 }
-const toMarkFailed = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MarkFailed' }];
+const toMarkFailed = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MarkTaskFailed' }];
 const ids = { 'tenantId.$': '$.tenantId', 'taskId.$': '$.taskId' };
 const stepIds = { ...ids, 'stepId.$': '$.stepId' };
 const lambda = (state: TaskStateName) => `\${${TASK_STATES[state]}}`;
@@ -201,11 +213,11 @@ function stepMachine() {
 export function workflowDefinition() {
   return {
     Comment: 'Techteam task: plan, approve, run the plan in waves with the Dev/QA loop, synthesize',
-    StartAt: 'Plan',
+    StartAt: 'PlanTask',
     States: {
-      Plan: {
+      PlanTask: {
         Type: 'Task',
-        Resource: lambda('Plan'),
+        Resource: lambda('PlanTask'),
         Parameters: ids,
         ResultPath: '$.plan',
         Retry: retry,
@@ -214,14 +226,14 @@ export function workflowDefinition() {
       },
       NeedsApproval: {
         Type: 'Choice',
-        Choices: [{ Variable: '$.plan.needsApproval', BooleanEquals: true, Next: 'ApprovalGate' }],
+        Choices: [{ Variable: '$.plan.needsApproval', BooleanEquals: true, Next: 'RequestApproval' }],
         Default: 'StartRun',
       },
-      ApprovalGate: {
+      RequestApproval: {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
         Parameters: {
-          FunctionName: lambda('ApprovalGate'),
+          FunctionName: lambda('RequestApproval'),
           Payload: { ...ids, 'taskToken.$': '$$.Task.Token' },
         },
         TimeoutSeconds: APPROVAL_TIMEOUT_SECONDS,
@@ -276,7 +288,7 @@ export function workflowDefinition() {
       // A run re-plans once: Replan's outcome replaces $.run and carries `replanned`.
       CanReplan: {
         Type: 'Choice',
-        Choices: [{ Variable: '$.run.replanned', IsPresent: true, Next: 'MarkFailed' }],
+        Choices: [{ Variable: '$.run.replanned', IsPresent: true, Next: 'MarkTaskFailed' }],
         Default: 'Replan',
       },
       Replan: {
@@ -285,14 +297,14 @@ export function workflowDefinition() {
         Parameters: { ...ids, 'error.$': '$.error' },
         ResultPath: '$.run',
         Retry: retry,
-        // Keeps $.error, the step's failure, for MarkFailed: that is what the task failed of.
-        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.replanError', Next: 'MarkFailed' }],
+        // Keeps $.error, the step's failure, for MarkTaskFailed: that is what the task failed of.
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.replanError', Next: 'MarkTaskFailed' }],
         Next: 'ReplanDecision',
       },
       ReplanDecision: {
         Type: 'Choice',
         Choices: [{ Variable: '$.run.replanned', BooleanEquals: true, Next: 'Execute' }],
-        Default: 'MarkFailed',
+        Default: 'MarkTaskFailed',
       },
       Synthesize: {
         Type: 'Task',
@@ -301,20 +313,20 @@ export function workflowDefinition() {
         ResultPath: null,
         Retry: retry,
         Catch: toMarkFailed,
-        Next: 'Finalize',
+        Next: 'FinalizeTask',
       },
-      Finalize: {
+      FinalizeTask: {
         Type: 'Task',
-        Resource: lambda('Finalize'),
+        Resource: lambda('FinalizeTask'),
         Parameters: ids,
         ResultPath: null,
         Retry: retry,
         Catch: toMarkFailed,
         End: true,
       },
-      MarkFailed: {
+      MarkTaskFailed: {
         Type: 'Task',
-        Resource: lambda('MarkFailed'),
+        Resource: lambda('MarkTaskFailed'),
         Parameters: { ...ids, 'error.$': '$.error' },
         ResultPath: null,
         Retry: retry,

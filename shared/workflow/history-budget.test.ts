@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan, PlanStep } from '../domain';
 import type { TaskStateName } from './definition';
+import { LocalWorkflowEngine, type TaskStateHandler } from './engines/local-engine';
 import { HISTORY_EVENT_LIMIT } from './execution-limits';
 import {
   type BudgetAssumptions,
@@ -10,9 +11,8 @@ import {
   stepEvents,
   WORST_CASE,
 } from './history-budget';
-import { LocalWorkflowEngine, type TaskStateHandler } from './local-engine';
-import { readReplanDraft } from './plan-draft';
 import { planProblems } from './plan-waves';
+import { readReplanDraft } from './states/plan-draft';
 
 const TEAM = ['researcher', 'dev', 'qa'];
 const step = (id: string, employee: string, dependsOn: string[] = []): PlanStep => ({
@@ -42,8 +42,8 @@ async function countedRun(plan: Plan, waves: string[][], a: BudgetAssumptions): 
   };
   type Input = { stepId: string; round: number };
   const handlers: Record<TaskStateName, TaskStateHandler> = {
-    Plan: async () => ({ needsApproval: a.approval }),
-    ApprovalGate: async () => ({}),
+    PlanTask: async () => ({ needsApproval: a.approval }),
+    RequestApproval: async () => ({}),
     StartRun: async () => ({ waves }),
     StartStep: async (input) => {
       const employee = employeeOf.get((input as Input).stepId);
@@ -64,8 +64,8 @@ async function countedRun(plan: Plan, waves: string[][], a: BudgetAssumptions): 
     RejectStep: async () => ({}),
     Replan: async () => ({}),
     Synthesize: async () => ({}),
-    Finalize: async () => ({}),
-    MarkFailed: async () => ({}),
+    FinalizeTask: async () => ({}),
+    MarkTaskFailed: async () => ({}),
   };
   const engine = new LocalWorkflowEngine(handlers, { retryIntervalMs: 0 });
   const { executionId } = await engine.start({ tenantId: 't1', taskId: '01task' });

@@ -50,7 +50,7 @@ export function stepEvents(step: Pick<PlanStep, 'employee'>, a: BudgetAssumption
   return around + turn(a);
 }
 
-/** Execution started and ended, Plan, NeedsApproval, (ApprovalGate, ApprovalDecision,) StartRun, Execute, Synthesize, Finalize. */
+/** Execution started and ended, Plan, NeedsApproval, (RequestApproval, ApprovalDecision,) StartRun, Execute, Synthesize, FinalizeTask. */
 export function fixedEvents(a: BudgetAssumptions = WORST_CASE): number {
   const gate = a.approval ? task(a) + TOKEN_TASK_EXTRA_EVENTS + PASS : 0;
   return 2 + task(a) + PASS + gate + task(a) + MAP + task(a) + task(a);

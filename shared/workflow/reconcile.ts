@@ -4,7 +4,7 @@ import { TaskLogClosed } from '../store/event-log';
 import * as z from '../zod';
 import type { WorkflowDeps } from './deps';
 
-/** How an execution ended without the definition's own ending (Finalize, MarkFailed, a cancel). */
+/** How an execution ended without the definition's own ending (FinalizeTask, MarkTaskFailed, a cancel). */
 export interface ExecutionEnd {
   tenantId: string;
   taskId: string;
@@ -71,10 +71,10 @@ const ENDED: Record<ExecutionEnd['status'], string> = {
 
 /**
  * Settles a task whose execution ended in a way the definition could not catch (a path error, an
- * oversized payload, the history limit, a failing MarkFailed, a stop from the console): the task is
+ * oversized payload, the history limit, a failing MarkTaskFailed, a stop from the console): the task is
  * marked failed with the reason (so it can be resumed from its last completed step), its
  * `task_finished` event is written once, and its sandbox run (queue, runner) ends. A task that has
- * already ended (finished, failed through MarkFailed, cancelled) keeps its status; its sandbox run
+ * already ended (finished, failed through MarkTaskFailed, cancelled) keeps its status; its sandbox run
  * is ended again, which is harmless. Runs on AWS from EventBridge and locally from the engine.
  */
 export async function reconcileExecution(

@@ -7,13 +7,13 @@ import type { TaskEvent } from '../domain';
 import { DEMO_MODEL, DemoProvider } from '../gateway/demo-provider';
 import type { ModelProvider } from '../gateway/types';
 import type { Store } from '../store';
+import { directModels } from '../testing/direct-models';
 import { freshStore } from '../testing/dynamo';
+import { TASK_STATE_FUNCTIONS } from '../testing/task-state-functions';
 import { LocalWorkspace } from '../workspace';
 import { TaskSignals, type WorkflowDeps } from './deps';
-import { directModels } from './direct-models';
-import { TASK_STATE_FUNCTIONS } from './index';
-import type { Invocation } from './invocation';
-import { LocalWorkflowEngine, type TaskStateHandler } from './local-engine';
+import { LocalWorkflowEngine, type TaskStateHandler } from './engines/local-engine';
+import type { Invocation } from './states/invocation';
 import { submitTask } from './task-lifecycle';
 
 // A step's turn outlives its invocation: the demo team's sample (Dev writes, QA rejects, Dev fixes,

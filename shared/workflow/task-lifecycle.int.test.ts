@@ -3,9 +3,16 @@ import type { Plan, TaskEvent } from '../domain';
 import { createDocumentClient, MAX_PLAN_BYTES, Store } from '../store';
 import { freshStore } from '../testing/dynamo';
 import type { WorkflowDeps } from './deps';
-import type { WorkflowEngine } from './engine';
-import { finalizeTask, markTaskFailed } from './finish-states';
-import { approveTask, cancelTask, type LifecycleDeps, rejectTask, submitTask } from './task-lifecycle';
+import type { WorkflowEngine } from './engines/engine';
+import { finalizeTask, markTaskFailed } from './states/finish-states';
+import {
+  approveTask,
+  cancelTask,
+  type LifecycleDeps,
+  rejectTask,
+  resumeTask,
+  submitTask,
+} from './task-lifecycle';
 
 let store: Store;
 beforeAll(async () => {
@@ -215,5 +222,42 @@ describe('a status change and its events are one write', () => {
     const [task] = (await store.listTasks('acme', { limit: 1 })).items;
     expect(task?.status).toBe('failed');
     await expectEndedConsistently(task!.id);
+  });
+});
+
+describe('resuming with a larger budget', () => {
+  async function failedWithBudget(budgetUsd: number) {
+    const task = await store.createTask('acme', {
+      prompt: 'Write a CSV parser',
+      preference: 'balanced',
+      budgetUsd,
+    });
+    await store.transitionTask('acme', task.id, 'planning');
+    await store.transitionTask('acme', task.id, 'failed', { from: 'planning', reason: 'BudgetExceeded' });
+    return task;
+  }
+
+  it('raises the budget, then starts the run again', async () => {
+    const task = await failedWithBudget(1);
+    const { workflow } = recordedWorkflow();
+    const resumed = await resumeTask({ store, workflow } as LifecycleDeps, 'acme', task.id, {
+      budgetMicroUsd: 3_000_000,
+    });
+    expect(resumed.status).toBe('queued');
+    expect((await store.getTask('acme', task.id)).budgetMicroUsd).toBe(3_000_000);
+  });
+
+  it('refuses a task that is not failed, naming the id, and leaves its budget as it was', async () => {
+    const task = await store.createTask('acme', {
+      prompt: 'Write a CSV parser',
+      preference: 'balanced',
+      budgetUsd: 1,
+    });
+    await store.transitionTask('acme', task.id, 'planning');
+    const { workflow } = recordedWorkflow();
+    await expect(
+      resumeTask({ store, workflow } as LifecycleDeps, 'acme', task.id, { budgetMicroUsd: 9_000_000 }),
+    ).rejects.toMatchObject({ code: 'InvalidInput', details: { issues: [{ path: 'id' }] } });
+    expect((await store.getTask('acme', task.id)).budgetMicroUsd).toBe(1_000_000);
   });
 });

@@ -3,9 +3,10 @@ import type { SandboxRuns } from '../agents/sandbox-port';
 import { type CreateTaskInput, isTerminal, Plan, type Task, TaskNote, type TaskPreference } from '../domain';
 import { parseInput } from '../domain/parse';
 import { ConcurrentUpdate, IllegalTransition, InvalidInput, NotFound } from '../errors';
+import { raiseTaskBudget } from '../gateway/task-budget';
 import { MAX_PLAN_BYTES, type Store } from '../store';
 import type { TaskSignals } from './deps';
-import type { WorkflowEngine } from './engine';
+import type { WorkflowEngine } from './engines/engine';
 import { PlanInvalid, TaskNotRunnable, WorkflowStartFailed } from './errors';
 import { planProblems } from './plan-waves';
 
@@ -62,7 +63,7 @@ export async function submitTask(
 
 /**
  * Cancels a task that has not ended: marks it cancelled, kills its sandbox jobs, stops its
- * execution (a stopped execution runs no Finalize or MarkFailed) and ends its sandbox run.
+ * execution (a stopped execution runs no FinalizeTask or MarkTaskFailed) and ends its sandbox run.
  */
 export async function cancelTask(
   { store, workflow, signals, sandboxRuns }: LifecycleDeps,
@@ -166,13 +167,14 @@ export async function rejectTask(
  * Resumes a failed task from its last completed step: a new execution in which
  * completed steps are skipped and the stored plan is kept. A dev step that had rounds goes on
  * from its last one, with QA's findings. A `note` (a person's guidance) is kept with the task
- * and shown to every employee from then on.
+ * and shown to every employee from then on. A `budgetMicroUsd` raises the task's budget first
+ * (the way on after BudgetExceeded), and only for a task that can be resumed.
  */
 export async function resumeTask(
   deps: LifecycleDeps,
   tenantId: string,
   taskId: string,
-  opts: { note?: string } = {},
+  opts: { note?: string; budgetMicroUsd?: number } = {},
 ): Promise<Task> {
   const { store } = deps;
   const task = await store.getTask(tenantId, taskId);
@@ -182,6 +184,8 @@ export async function resumeTask(
     ]);
   }
   const note = opts.note !== undefined ? parseInput(TaskNote, opts.note, 'note') : undefined;
+  // The way on after BudgetExceeded; only a task that can be resumed gets it, so a refused resume changes nothing.
+  if (opts.budgetMicroUsd !== undefined) await raiseTaskBudget(store, tenantId, taskId, opts.budgetMicroUsd);
   // Only an approved plan goes straight back to running; any other run starts again at
   // Plan, which keeps the stored plan and sends it through the approval gate if it needs one.
   const plan = await store.getPlanRecord(tenantId, taskId);

@@ -9,15 +9,15 @@ import { DEMO_MODEL, DemoProvider } from '../gateway/demo-provider';
 import { BudgetExceeded } from '../gateway/errors';
 import type { ModelProvider, ModelRequest, ModelResponse, ToolCall } from '../gateway/types';
 import type { Store } from '../store';
+import { directModels } from '../testing/direct-models';
 import { freshStore } from '../testing/dynamo';
+import { TASK_STATE_FUNCTIONS } from '../testing/task-state-functions';
 import { LocalWorkspace } from '../workspace';
 import { placeholderArns, substituteDefinition, TASK_STATES, workflowDefinition } from './definition';
 import { TaskSignals, type WorkflowDeps } from './deps';
-import { directModels } from './direct-models';
-import type { WorkflowEngine } from './engine';
-import { TASK_STATE_FUNCTIONS } from './index';
-import { LocalWorkflowEngine } from './local-engine';
-import { replanTask } from './replan-state';
+import type { WorkflowEngine } from './engines/engine';
+import { LocalWorkflowEngine } from './engines/local-engine';
+import { replan } from './states/replan-state';
 import {
   approveTask,
   cancelTask,
@@ -268,7 +268,7 @@ describe('the team in the interpreter', () => {
     expect(files['slugify.py']).toContain('[^a-z0-9]+');
     expect(files['test_slugify.py']).toContain('def test_collapses_punctuation_and_spaces');
     expect(done.summary).toMatch(/^\[demo\]/);
-    // StartRun starts the run's sandbox before any job; every job names the run; Finalize ends it.
+    // StartRun starts the run's sandbox before any job; every job names the run; FinalizeTask ends it.
     expect(ofRun(task.id)).toEqual([
       `start ${task.id}`,
       ...sandbox.runs.map(() => `job ${task.id}`),
@@ -291,7 +291,7 @@ describe('the team in the interpreter', () => {
     );
     const verdicts = (await events(store, task.id)).filter((e) => e.type === 'verdict');
     expect(verdicts).toHaveLength(3);
-    // MarkFailed ends the run's sandbox.
+    // MarkTaskFailed ends the run's sandbox.
     expect(ofRun(task.id).at(-1)).toBe(`end ${task.id}`);
   });
 
@@ -445,11 +445,11 @@ describe('the team in the interpreter', () => {
 
   it('sends an unapproved plan through the gate again when its failed task is resumed', async () => {
     const sandbox = new ScriptedSandbox(sampleAwareTests);
-    // The gate records the request, then fails (as a timeout would): MarkFailed fails the task.
+    // The gate records the request, then fails (as a timeout would): MarkTaskFailed fails the task.
     const first = setup(store, {
       sandbox,
       override: {
-        ApprovalGate: async (input, real) => {
+        RequestApproval: async (input, real) => {
           await real(input);
           throw Object.assign(new Error('no decision in time'), { name: 'ApprovalTimedOut' });
         },
@@ -575,7 +575,7 @@ describe('the team in the interpreter', () => {
     expect(ended).toBe('cancelled');
     expect((await store.getTask('local', task.id)).status).toBe('cancelled');
     expect(sandbox.runs).toHaveLength(1);
-    // A stopped execution runs no Finalize or MarkFailed: the cancel itself ends the run's sandbox.
+    // A stopped execution runs no FinalizeTask or MarkTaskFailed: the cancel itself ends the run's sandbox.
     expect(ofRun(task.id)).toEqual([`start ${task.id}`, `job ${task.id}`, `end ${task.id}`]);
   });
 
@@ -897,7 +897,7 @@ describe('planning, re-planning and the summary', () => {
       steps: [planStep('implement', 'dev')],
     });
     expect(
-      await replanTask(deps, { ...ids, error: { Error: 'SandboxFailed', Cause: 'the runner died' } }),
+      await replan(deps, { ...ids, error: { Error: 'SandboxFailed', Cause: 'the runner died' } }),
     ).toEqual({
       replanned: false,
       waves: [],
@@ -907,7 +907,7 @@ describe('planning, re-planning and the summary', () => {
       steps: [planStep('implement', 'dev')],
       revision: 2,
     });
-    expect(await replanTask(deps, { ...ids, error: rejected })).toEqual({ replanned: false, waves: [] });
+    expect(await replan(deps, { ...ids, error: rejected })).toEqual({ replanned: false, waves: [] });
     const declined = (await events(store, task.id)).filter((e) => e.type === 'replan_declined');
     expect(declined.map((e) => e.type === 'replan_declined' && e.reason)).toEqual([
       'a SandboxFailed failure is not one a new plan can mend',

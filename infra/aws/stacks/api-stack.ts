@@ -1,4 +1,4 @@
-import { API_ROUTES } from '@techteam/functions/routes';
+import { ROUTE_LAMBDAS } from '@techteam/functions/manifest';
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   CorsHttpMethod,
@@ -17,7 +17,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { DeployContext } from '../deploy-context';
-import { apiAccess, wildcardKindsOf } from '../function-access';
+import { wildcardKindsOf } from '../function-access';
 import { acknowledgeWildcards } from '../nag';
 import { techteamDashboard, watchApi, watchFunctions } from '../observability';
 import { type FunctionNetwork, TechteamFunction } from '../techteam-function';
@@ -43,7 +43,7 @@ export interface ApiStackProps extends StackProps {
   alarms: ITopic;
 }
 
-/** The public HTTP API: one Lambda per route in functions/routes.ts API_ROUTES. */
+/** The public HTTP API: one Lambda per route in functions/manifest.ts ROUTE_LAMBDAS. */
 export class ApiStack extends Stack {
   readonly httpApi: HttpApi;
   readonly functions: Record<string, TechteamFunction>;
@@ -83,8 +83,8 @@ export class ApiStack extends Stack {
 
     const authorizer = props.authorizer?.(this);
     this.functions = {};
-    for (const route of API_ROUTES) {
-      const access = apiAccess(route.name, route.method);
+    for (const route of ROUTE_LAMBDAS) {
+      const { access } = route;
       const fn = new TechteamFunction(this, `${route.name}Function`, {
         handler: { name: route.name, file: route.file, kind: 'api', access },
         mode: context.mode,

@@ -1,5 +1,5 @@
-import { WORKFLOW_HANDLERS } from '@techteam/functions/routes';
-import { TASK_STATES, type TaskStateName, workflowDefinition } from '@techteam/shared/workflow';
+import { RECONCILE_EXECUTION, STATE_LAMBDAS } from '@techteam/functions/manifest';
+import { arnVariable, type TaskStateName, workflowDefinition } from '@techteam/shared/workflow';
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
@@ -11,16 +11,8 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { workflowFunctionName } from '../bundling';
 import type { DeployContext } from '../deploy-context';
-import {
-  type FunctionAccess,
-  RECONCILE_EXECUTION,
-  readsProviderKeys,
-  WORKFLOW_ACCESS,
-  WORKSPACE_KEYS,
-  wildcardKindsOf,
-} from '../function-access';
+import { type FunctionAccess, readsProviderKeys, WORKSPACE_KEYS, wildcardKindsOf } from '../function-access';
 import { grantBedrockCalls, grantProviderKeys, providerSecretsEnv } from '../model-access';
 import { acknowledgeWildcards } from '../nag';
 import { watchExecutions, watchFunctions } from '../observability';
@@ -111,7 +103,7 @@ export function baseEnvironment(
 }
 
 /**
- * The Super Agent's workflow: one Lambda per Task state and the state machine
+ * The Super Agent's workflow: one Lambda per Task state (functions/manifest.ts) and the state machine
  * from the one ASL definition in shared/workflow, its `${…FunctionArn}`
  * placeholders filled by DefinitionSubstitutions. Logged and traced.
  */
@@ -124,13 +116,12 @@ export class WorkflowStack extends Stack {
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
     const { context, table, artifacts, sandbox, providerKeys } = props;
-    const states = Object.keys(WORKFLOW_HANDLERS) as TaskStateName[];
+    const states = STATE_LAMBDAS.map((s) => s.name);
 
     const functions = {} as Record<TaskStateName, TechteamFunction>;
-    for (const state of states) {
-      const access = WORKFLOW_ACCESS[state];
-      const name = workflowFunctionName(state);
-      const file = WORKFLOW_HANDLERS[state];
+    for (const { name: state, file, access } of STATE_LAMBDAS) {
+      // One name: the state's is its Lambda's (construct id `<State>Function`) and its ARN variable's.
+      const name = state;
       const fn = new TechteamFunction(this, `${name}Function`, {
         handler: { name, file, kind: 'workflow', access },
         mode: context.mode,
@@ -159,7 +150,7 @@ export class WorkflowStack extends Stack {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromString(JSON.stringify(workflowDefinition())),
       definitionSubstitutions: Object.fromEntries(
-        states.map((state) => [TASK_STATES[state], functions[state].functionArn]),
+        states.map((state) => [arnVariable(state), functions[state].functionArn]),
       ),
       // Payloads carry ids only, so full logging reveals no content.
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: true },
@@ -174,7 +165,7 @@ export class WorkflowStack extends Stack {
 
   /**
    * What Step Functions cannot catch (a path error, an oversized payload, the history limit, a
-   * failing MarkFailed, a timeout, a stop from the console) would leave the task running and its
+   * failing MarkTaskFailed, a timeout, a stop from the console) would leave the task running and its
    * runner up: EventBridge hands every such ending of this state machine's executions to the
    * reconciler, which marks the task failed, writes task_finished once and ends the sandbox run.
    */

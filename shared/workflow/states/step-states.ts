@@ -1,15 +1,15 @@
-import { type AgentOutcome, type FinishTool, PAUSE_MARGIN_MS, runAgent } from '../agents/agent-loop';
-import { clipOutput } from '../agents/clip';
-import { DeltaStream } from '../agents/delta-stream';
-import type { Toolbox, ToolOutcome } from '../agents/toolbox';
-import type { ToolContext } from '../agents/tools';
-import type { StepResult } from '../domain';
-import type { ToolCall } from '../gateway/types';
-// By path, not the folder's index: that would bring the S3 workspace (and its SDK) into the bundle.
-import { diffFiles } from '../workspace/diff';
-import type { Workspace } from '../workspace/workspace';
-import { MAX_DEV_ROUNDS, type WorkflowDeps } from './deps';
-import { StepStuck } from './errors';
+import { type AgentOutcome, type FinishTool, PAUSE_MARGIN_MS, runAgent } from '../../agents/agent-loop';
+import { clipOutput } from '../../agents/clip';
+import { DeltaStream } from '../../agents/delta-stream';
+import type { Toolbox, ToolOutcome } from '../../agents/toolbox';
+import type { ToolContext } from '../../agents/tools';
+import type { StepResult } from '../../domain';
+import type { ToolCall } from '../../gateway/types';
+// By path, not the folder's index (functions/README.md, the bundling rule).
+import { diffFiles } from '../../workspace/diff';
+import type { Workspace } from '../../workspace/workspace';
+import { MAX_DEV_ROUNDS, type WorkflowDeps } from '../deps';
+import { StepStuck } from '../errors';
 import {
   type Continuation,
   checkpointScope,
@@ -76,8 +76,8 @@ async function employeeTurn(deps: WorkflowDeps, ctx: StepContext, turn: Employee
   // The MCP SDK (client, server and the tools' schemas) is imported here, not at module load:
   // its parse then counts against the first step a container runs, not against its init.
   const [{ Toolbox }, { mcpTransport }] = await Promise.all([
-    import('../agents/toolbox'),
-    import('../agents/mcp-transport'),
+    import('../../agents/toolbox'),
+    import('../../agents/mcp-transport'),
   ]);
   // Aborted by a cancel, here or in another process (a poll of the task's status).
   const watch = watchTask(deps, ctx.task);

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LocalWorkspace } from '../workspace';
+import { LocalWorkspace } from '../../workspace';
 import { stepBaseline } from './step-workspace';
 
 // QA's scratch folder rules (Dev never sees it, QA writes only there) are the tools' and are

@@ -1,4 +1,4 @@
-import type { WorkflowInput } from './definition';
+import type { WorkflowInput } from '../definition';
 
 /** Where executions of the workflow run: Step Functions on AWS, the ASL interpreter locally. */
 export interface WorkflowEngine {

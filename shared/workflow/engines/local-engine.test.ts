@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TaskStateName } from './definition';
-import { HISTORY_EVENT_LIMIT } from './execution-limits';
+import type { TaskStateName } from '../definition';
+import { HISTORY_EVENT_LIMIT } from '../execution-limits';
 import { type LocalEngineOptions, LocalWorkflowEngine, type TaskStateHandler } from './local-engine';
 
 const unhandled: unknown[] = [];
@@ -23,8 +23,8 @@ function recordingHandlers(over: Partial<Record<TaskStateName, TaskStateHandler>
       return own ? own(input, invocation) : output;
     };
   const handlers = {
-    Plan: answer('Plan', { needsApproval: false }),
-    ApprovalGate: answer('ApprovalGate', {}),
+    PlanTask: answer('PlanTask', { needsApproval: false }),
+    RequestApproval: answer('RequestApproval', {}),
     StartRun: answer('StartRun', { waves: [['a']] }),
     StartStep: answer('StartStep', { done: false, loop: 'other', round: 1, maxRounds: 3 }),
     RunEmployee: answer('RunEmployee', { stepId: 'a', continue: false }),
@@ -33,8 +33,8 @@ function recordingHandlers(over: Partial<Record<TaskStateName, TaskStateHandler>
     RejectStep: answer('RejectStep', {}),
     Replan: answer('Replan', {}),
     Synthesize: answer('Synthesize', {}),
-    Finalize: answer('Finalize', {}),
-    MarkFailed: answer('MarkFailed', {}),
+    FinalizeTask: answer('FinalizeTask', {}),
+    MarkTaskFailed: answer('MarkTaskFailed', {}),
   } satisfies Record<TaskStateName, TaskStateHandler>;
   return { handlers, calls };
 }
@@ -58,10 +58,10 @@ async function runToEnd(
 describe('LocalWorkflowEngine holds the limits Step Functions holds', () => {
   it('counts history events as Step Functions does: a one-step run is 52 events', async () => {
     const { engine, executionId, calls } = await runToEnd({});
-    expect(calls).toEqual(['Plan', 'StartRun', 'StartStep', 'RunEmployee', 'Synthesize', 'Finalize']);
+    expect(calls).toEqual(['PlanTask', 'StartRun', 'StartStep', 'RunEmployee', 'Synthesize', 'FinalizeTask']);
     // Started 1, Plan 5, NeedsApproval 2, StartRun 5, Execute (Map) 4, the wave's iteration 2 and
     // RunWave (Map) 4, the step's iteration 2, StartStep 5, RouteStep 2, RunEmployee 5,
-    // RunEmployeeContinues 2, StepDone 2, Synthesize 5, Finalize 5, Succeeded 1.
+    // RunEmployeeContinues 2, StepDone 2, Synthesize 5, FinalizeTask 5, Succeeded 1.
     expect(engine.historyEvents(executionId)).toBe(52);
   });
 
@@ -74,7 +74,7 @@ describe('LocalWorkflowEngine holds the limits Step Functions holds', () => {
     expect(steps).toBeGreaterThan(1_000);
     expect(steps).toBeLessThan(1_100);
     expect(calls).not.toContain('Synthesize');
-    expect(calls).not.toContain('MarkFailed');
+    expect(calls).not.toContain('MarkTaskFailed');
     expect(engine.historyEvents(executionId)).toBeGreaterThan(HISTORY_EVENT_LIMIT);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ code: 'States.Runtime', details: { limit: 25_000 } });
@@ -83,13 +83,13 @@ describe('LocalWorkflowEngine holds the limits Step Functions holds', () => {
 
   it("fails the execution with States.DataLimitExceeded when a state's output passes 256 KiB, uncaught", async () => {
     const { calls, errors } = await runToEnd({
-      Plan: async () => ({ needsApproval: false, plan: 'x'.repeat(300 * 1024) }),
+      PlanTask: async () => ({ needsApproval: false, plan: 'x'.repeat(300 * 1024) }),
     });
-    expect(calls).toEqual(['Plan']);
+    expect(calls).toEqual(['PlanTask']);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({
       code: 'States.DataLimitExceeded',
-      details: { state: 'Plan', what: 'output' },
+      details: { state: 'PlanTask', what: 'output' },
     });
   });
 
@@ -110,8 +110,8 @@ describe('LocalWorkflowEngine holds the limits Step Functions holds', () => {
     await vi.waitFor(() => expect(calls).toContain('RunEmployee'));
     await vi.advanceTimersByTimeAsync(5 * 60_000);
     finish();
-    await vi.waitFor(() => expect(calls.at(-1)).toBe('Finalize'));
-    expect(calls).not.toContain('MarkFailed');
+    await vi.waitFor(() => expect(calls.at(-1)).toBe('FinalizeTask'));
+    expect(calls).not.toContain('MarkTaskFailed');
   });
 
   it("gives each invocation its remaining time and kills one that passes the ceiling (retried, as Lambda's Sandbox.Timedout)", async () => {
@@ -133,7 +133,7 @@ describe('LocalWorkflowEngine holds the limits Step Functions holds', () => {
     );
     expect(seen).toEqual([5_000, 2_000, 5_000, 2_000]);
     expect(calls.filter((c) => c === 'RunEmployee')).toHaveLength(2);
-    expect(calls.at(-1)).toBe('Finalize');
+    expect(calls.at(-1)).toBe('FinalizeTask');
   });
 });
 
@@ -156,9 +156,9 @@ describe('LocalWorkflowEngine', () => {
         return output;
       };
     const handlers = {
-      Plan: record('Plan', { needsApproval: true }),
-      ApprovalGate: async () => {
-        calls.push('ApprovalGate');
+      PlanTask: record('PlanTask', { needsApproval: true }),
+      RequestApproval: async () => {
+        calls.push('RequestApproval');
         requesting();
         await requestSent;
         return {};
@@ -171,8 +171,8 @@ describe('LocalWorkflowEngine', () => {
       RejectStep: record('RejectStep'),
       Replan: record('Replan'),
       Synthesize: record('Synthesize'),
-      Finalize: record('Finalize'),
-      MarkFailed: record('MarkFailed'),
+      FinalizeTask: record('FinalizeTask'),
+      MarkTaskFailed: record('MarkTaskFailed'),
     } satisfies Record<TaskStateName, TaskStateHandler>;
     const engine = new LocalWorkflowEngine(handlers, { retryIntervalMs: 0 });
     const { executionId } = await engine.start({ tenantId: 't1', taskId: '01task' });
@@ -185,7 +185,7 @@ describe('LocalWorkflowEngine', () => {
     await engine.idle();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(unhandled).toEqual([]);
-    expect(calls).toEqual(['Plan', 'ApprovalGate']);
+    expect(calls).toEqual(['PlanTask', 'RequestApproval']);
     expect(engine.activeCount).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
-import { type Plan, PlanDraft, type PlanStep, ReplanDraft } from '../domain';
-import { planProblems } from './plan-waves';
+import { type Plan, PlanDraft, type PlanStep, ReplanDraft } from '../../domain';
+import { planProblems } from '../plan-waves';
 
 /** A model's plan, read strictly: the plan when it can run, else every problem, each named for the repair round. */
 export interface DraftReading {

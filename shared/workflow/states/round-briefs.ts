@@ -1,5 +1,5 @@
-import { clipOutput } from '../agents/clip';
-import type { StepResult } from '../domain';
+import { clipOutput } from '../../agents/clip';
+import type { StepResult } from '../../domain';
 import { QA_SCRATCH } from './step-workspace';
 
 /**
@@ -90,7 +90,7 @@ export function qaReviewBrief(round: number, maxRounds: number, devReport: strin
     `3. Write probe tests under ${QA_SCRATCH} for the acceptance criteria and the edge cases Dev's tests miss`,
     `   (python: ${QA_SCRATCH}test_<topic>.py with pytest; node: ${QA_SCRATCH}<topic>.test.mjs with node:test),`,
     "   importing Dev's code from the workspace root (python: `from slugify import slugify`; node:",
-    "   `import { f } from '../f.mjs'`), and run them with sandbox.test.",
+    "   `import { f } from '../../f.mjs'`), and run them with sandbox.test.",
     '4. Call submit_verdict once: "pass" only if every criterion is met and every test passes; otherwise',
     '   "fail" with findings that say what is wrong (input, expected, actual) and the failing tests by name.',
   ];

@@ -1,15 +1,15 @@
-import { employeeOf, teamOf } from '../agents';
-import { replanDraftJsonSchema } from '../domain';
-import { isTechteamError } from '../errors';
-import type { ResponseSchema } from '../gateway/types';
-import type { WorkflowInput } from './definition';
-import { REPLANNABLE_ERRORS } from './definition';
-import type { WorkflowDeps } from './deps';
+import { employeeOf, teamOf } from '../../agents';
+import { replanDraftJsonSchema } from '../../domain';
+import { isTechteamError } from '../../errors';
+import type { ResponseSchema } from '../../gateway/types';
+import type { WorkflowInput } from '../definition';
+import { REPLANNABLE_ERRORS } from '../definition';
+import type { WorkflowDeps } from '../deps';
+import { planHistoryEvents, replanEvents } from '../history-budget';
+import { planWaves } from '../plan-waves';
 import { type CaughtError, causeMessage } from './finish-states';
-import { planHistoryEvents, replanEvents } from './history-budget';
 import { readReplanDraft } from './plan-draft';
 import { draftPlan } from './plan-states';
-import { planWaves } from './plan-waves';
 import { notesFor } from './step-context';
 import { replannerSystem } from './super-agent-prompts';
 import { taskEvidence } from './task-evidence';
@@ -35,7 +35,7 @@ export interface ReplanOutcome {
  * did, and may re-plan the remaining steps once; steps already done keep their results.
  * Every decision is an event. A task re-plans at most once, a resumed one included.
  */
-export async function replanTask(
+export async function replan(
   deps: WorkflowDeps,
   input: WorkflowInput & { error?: CaughtError },
 ): Promise<ReplanOutcome> {
@@ -43,7 +43,7 @@ export async function replanTask(
   const { tenantId, taskId } = input;
   const no: ReplanOutcome = { replanned: false, waves: [] };
   const task = await store.getTask(tenantId, taskId);
-  // A task someone cancelled meanwhile is left as it is; MarkFailed sees that too.
+  // A task someone cancelled meanwhile is left as it is; MarkTaskFailed sees that too.
   if (task.status !== 'running') return no;
   const failure = { code: input.error?.Error ?? 'Unknown', message: causeMessage(input.error ?? {}) };
   const record = await store.getPlanRecord(tenantId, taskId);
@@ -101,7 +101,7 @@ export async function replanTask(
     });
   } catch (e) {
     // A re-plan that cannot be made (an invalid answer twice, no model left) ends in the
-    // original failure, which MarkFailed records; why the re-plan failed is an event.
+    // original failure, which MarkTaskFailed records; why the re-plan failed is an event.
     if (isTechteamError(e)) return declined(`the re-plan failed: ${e.message}`);
     throw e;
   }

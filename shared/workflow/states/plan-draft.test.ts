@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type PlanStep, planDraftJsonSchema } from '../domain';
+import { type PlanStep, planDraftJsonSchema } from '../../domain';
+import { planProblems } from '../plan-waves';
 import { foldReviewSteps, readPlanDraft, readReplanDraft } from './plan-draft';
-import { planProblems } from './plan-waves';
 
 const employees = ['researcher', 'dev', 'qa'];
 const step = (id: string, employee: string, dependsOn: string[] = [], acceptance = ''): PlanStep => ({

@@ -1,6 +1,6 @@
-import type { LoopState, TurnCheckpoints } from '../agents/agent-loop';
-import type { CodeSandbox } from '../agents/sandbox-port';
-import type { Store } from '../store';
+import type { LoopState, TurnCheckpoints } from '../../agents/agent-loop';
+import type { CodeSandbox } from '../../agents/sandbox-port';
+import type { Store } from '../../store';
 
 /** A Lambda invocation ends within 15 minutes; the local engine holds its states to the same. */
 export const LAMBDA_CEILING_MS = 15 * 60_000;

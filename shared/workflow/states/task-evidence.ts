@@ -1,7 +1,7 @@
-import type { Plan, StepResult, Task, TaskEvent } from '../domain';
-import type { Store } from '../store';
-import { diffFiles } from '../workspace/diff';
-import type { WorkflowDeps } from './deps';
+import type { Plan, StepResult, Task, TaskEvent } from '../../domain';
+import type { Store } from '../../store';
+import { diffFiles } from '../../workspace/diff';
+import type { WorkflowDeps } from '../deps';
 
 /** How much of the task's diff and of each step's report the Super Agent reads. */
 export const DIFF_CHARS = 12_000;

@@ -1,6 +1,6 @@
 import type { ModelProvider } from '../gateway/types';
 import type { Store } from '../store';
-import type { EmployeeCall, MeteredResponse, TeamModels } from './models';
+import type { EmployeeCall, MeteredResponse, TeamModels } from '../workflow/models';
 
 /**
  * Sends every call to one provider, unrouted, and records its usage. Used

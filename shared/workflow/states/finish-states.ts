@@ -1,9 +1,9 @@
-import { employeeOf } from '../agents';
-import { isTerminal } from '../domain';
-import { ConcurrentUpdate } from '../errors';
-import type { WorkflowInput } from './definition';
-import type { WorkflowDeps } from './deps';
-import { TaskNotRunnable } from './errors';
+import { employeeOf } from '../../agents';
+import { isTerminal } from '../../domain';
+import { ConcurrentUpdate } from '../../errors';
+import type { WorkflowInput } from '../definition';
+import type { WorkflowDeps } from '../deps';
+import { TaskNotRunnable } from '../errors';
 import { synthesisSystem } from './super-agent-prompts';
 import { taskEvidence } from './task-evidence';
 
@@ -40,7 +40,7 @@ export async function synthesize(deps: WorkflowDeps, input: WorkflowInput): Prom
   return { done: true };
 }
 
-/** Finalize: every step is done; the task succeeds with its summary. */
+/** FinalizeTask: every step is done; the task succeeds with its summary. */
 export async function finalizeTask(
   { store, sandboxRuns }: WorkflowDeps,
   input: WorkflowInput,
@@ -76,7 +76,7 @@ export function causeMessage(error: CaughtError): string {
   }
 }
 
-/** MarkFailed: records why the run failed. A task already ended (e.g. cancelled) is left as it is. */
+/** MarkTaskFailed: records why the run failed. A task already ended (e.g. cancelled) is left as it is. */
 export async function markTaskFailed(
   { store, sandboxRuns }: WorkflowDeps,
   input: WorkflowInput & { error?: CaughtError },

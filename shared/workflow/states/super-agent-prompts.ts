@@ -1,6 +1,6 @@
-import type { EmployeeProfile } from '../domain';
-import { SandboxLimits } from '../sandbox/job';
-import { MAX_DEV_ROUNDS } from './deps';
+import type { EmployeeProfile } from '../../domain';
+import { SandboxLimits } from '../../sandbox/job';
+import { MAX_DEV_ROUNDS } from '../deps';
 
 // The Super Agent's three jobs (plan, re-plan, summarise) each get their own system prompt:
 // its role prompt (the tenant may edit it) says who it is; these say what the job is.

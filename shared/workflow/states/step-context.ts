@@ -1,12 +1,12 @@
-import { teamOf } from '../agents';
-import { TaskStopped } from '../agents/agent-loop';
-import type { EmployeeProfile, PlanStep, StepResult, Task } from '../domain';
-import { NotFound, TechteamError } from '../errors';
-import { readTaskStatus } from '../store/task-status';
-import type { WorkflowInput } from './definition';
-import type { WorkflowDeps } from './deps';
-import { TaskNotRunnable } from './errors';
-import { planWaves } from './plan-waves';
+import { teamOf } from '../../agents';
+import { TaskStopped } from '../../agents/agent-loop';
+import type { EmployeeProfile, PlanStep, StepResult, Task } from '../../domain';
+import { NotFound, TechteamError } from '../../errors';
+import { readTaskStatus } from '../../store/task-status';
+import type { WorkflowInput } from '../definition';
+import type { WorkflowDeps } from '../deps';
+import { TaskNotRunnable } from '../errors';
+import { planWaves } from '../plan-waves';
 
 export interface StepInput extends WorkflowInput {
   stepId: string;

@@ -1,4 +1,4 @@
-import type { FinishTool } from '../agents/agent-loop';
+import type { FinishTool } from '../../agents/agent-loop';
 
 /** QA's verdict on one Dev round, as `submit_verdict` accepted it. */
 export interface Verdict {

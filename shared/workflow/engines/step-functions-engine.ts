@@ -4,8 +4,8 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { newUlid } from '../store/ids';
-import type { WorkflowInput } from './definition';
+import { newUlid } from '../../store/ids';
+import type { WorkflowInput } from '../definition';
 import type { WorkflowEngine } from './engine';
 
 /** The AWS engine: one Step Functions execution per task, named after the task so a retry cannot start two. */
@@ -29,7 +29,7 @@ export class StepFunctionsEngine implements WorkflowEngine {
 
   /**
    * A new execution, named after the task and the attempt. Not RedriveExecution:
-   * every failure is caught into MarkFailed and ends in the `Failed` state, and
+   * every failure is caught into MarkTaskFailed and ends in the `Failed` state, and
    * a redrive restarts at that state. The states are idempotent, so a new run
    * skips what is done.
    */

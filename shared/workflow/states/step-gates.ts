@@ -1,6 +1,6 @@
-import type { StepResult } from '../domain';
-import type { WorkflowDeps } from './deps';
-import { MAX_DEV_ROUNDS } from './deps';
+import type { StepResult } from '../../domain';
+import type { WorkflowDeps } from '../deps';
+import { MAX_DEV_ROUNDS } from '../deps';
 import { finishStep, loadStep, type StepInput, StepRejected } from './step-context';
 
 // The step states that run no employee: kept apart from ./step-states so that the

@@ -1,7 +1,7 @@
 import './polyfill';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { TechteamError } from '../errors';
-import { newUlid } from '../store/ids';
+import { TechteamError } from '../../errors';
+import { newUlid } from '../../store/ids';
 import {
   placeholderArns,
   substituteDefinition,
@@ -9,8 +9,7 @@ import {
   type TaskStateName,
   TOKEN_STATES,
   type WorkflowInput,
-} from './definition';
-import type { WorkflowEngine } from './engine';
+} from '../definition';
 import {
   DataLimitExceeded,
   ExecutionHistoryLimitExceeded,
@@ -22,8 +21,9 @@ import {
   payloadBytes,
   TASK_INVOCATION_EVENTS,
   TOKEN_TASK_EXTRA_EVENTS,
-} from './execution-limits';
-import { type Invocation, LAMBDA_CEILING_MS } from './invocation';
+} from '../execution-limits';
+import { type Invocation, LAMBDA_CEILING_MS } from '../states/invocation';
+import type { WorkflowEngine } from './engine';
 
 /** A Task state's handler: its input, and the invocation it runs in (as Lambda's context gives it). */
 export type TaskStateHandler = (input: unknown, invocation: Invocation) => Promise<unknown>;

@@ -1,5 +1,5 @@
-import { inScratch, SCRATCH_FOLDER } from '../workspace/scratch';
-import type { Workspace } from '../workspace/workspace';
+import { inScratch, SCRATCH_FOLDER } from '../../workspace/scratch';
+import type { Workspace } from '../../workspace/workspace';
 
 /**
  * The workspace as the employees of a dev step see it: the snapshot its diff is taken against,

@@ -1,12 +1,12 @@
-import { employeeOf, teamOf } from '../agents';
-import { type EmployeeProfile, type Plan, planDraftJsonSchema, type Task } from '../domain';
-import { NotFound } from '../errors';
-import type { ModelMessage, ResponseSchema } from '../gateway/types';
-import type { WorkflowInput } from './definition';
-import type { WorkflowDeps } from './deps';
-import { PlanInvalid, TaskNotRunnable } from './errors';
+import { employeeOf, teamOf } from '../../agents';
+import { type EmployeeProfile, type Plan, planDraftJsonSchema, type Task } from '../../domain';
+import { NotFound } from '../../errors';
+import type { ModelMessage, ResponseSchema } from '../../gateway/types';
+import type { WorkflowInput } from '../definition';
+import type { WorkflowDeps } from '../deps';
+import { PlanInvalid, TaskNotRunnable } from '../errors';
+import { planWaves } from '../plan-waves';
 import { type DraftReading, readPlanDraft } from './plan-draft';
-import { planWaves } from './plan-waves';
 import { notesFor } from './step-context';
 import { plannerSystem } from './super-agent-prompts';
 
@@ -140,7 +140,7 @@ async function approvalNeeded({ store, models }: WorkflowDeps, task: Task, plan:
   return estimate > threshold;
 }
 
-/** ApprovalGate's Lambda: records the task token and waits (the state machine holds the run). */
+/** RequestApproval's Lambda: records the task token and waits (the state machine holds the run). */
 export async function requestApproval(
   { store, models }: WorkflowDeps,
   input: WorkflowInput & { taskToken: string },

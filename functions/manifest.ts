@@ -1,0 +1,169 @@
+/**
+ * One entry per Lambda: what starts it (an HTTP route, a workflow Task state, an EventBridge
+ * event), its handler file, the dependencies its handler builds, and what it may touch. The local
+ * host serves the routes and states from this list, the CDK stacks make one function per entry
+ * with exactly its grants, and the tests check each handler's source agrees with its entry.
+ * How to add one: functions/README.md.
+ */
+import type { TaskStateName } from '@techteam/shared/workflow';
+
+/** What a Lambda may touch; the stacks grant exactly this (infra/aws/function-access.ts). */
+export interface FunctionAccess {
+  /** The single table: read-only for GET routes, read/write for the rest; none for static answers. */
+  table: 'none' | 'read' | 'readWrite';
+  /** Step Functions calls: `start` (StartExecution), `stop` (StopExecution), `respond` (SendTaskSuccess). */
+  execution?: 'start' | 'stop' | 'respond';
+  /**
+   * The task's workspace in the artifacts bucket (`<tenant>/<task>/workspace/`): `readWrite` for
+   * the employees, `read` (s3:GetObject on workspace keys, s3:ListBucket under workspace prefixes) for the files API.
+   */
+  workspace?: 'read' | 'readWrite';
+  /** Calls models: Bedrock, and in hosted mode the provider key secrets. */
+  models?: boolean;
+  /** Reads the provider key secrets (hosted mode) without calling models, e.g. to report which providers are live. */
+  providerKeys?: boolean;
+  /** Runs code in the sandbox: its queue(s), its S3 prefix, and for Fargate the run's runner task. */
+  sandbox?: boolean;
+  /**
+   * Starts or ends a task run's sandbox (Fargate tier only: RunTask, ListTasks, StopTask and the
+   * run's queue); nothing on ec2-gvisor, whose pool serves every run.
+   */
+  sandboxRuns?: boolean;
+}
+
+/**
+ * The dependencies a handler builds, each from its own module of `@techteam/shared/runtime` so
+ * that a Lambda bundles only what it uses (see shared/runtime/README.md):
+ * `none` builds nothing; `store` is `runtime()` (the table, the engine, the model directory);
+ * `models` adds the model gateway (`…/runtime/models`); `reading` the gateway and the task
+ * workspaces (`…/runtime/reading`); `team` the gateway, the workspaces and the sandbox
+ * (`…/runtime/team`); `workspaces` the workspaces alone (`…/runtime/workspaces`); `sandboxRuns`
+ * a run's sandbox runner (`…/runtime/sandbox-runs`).
+ */
+export type HandlerDeps = 'none' | 'store' | 'models' | 'reading' | 'team' | 'workspaces' | 'sandboxRuns';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+type Load = () => Promise<{ handler: unknown }>;
+
+interface Entry {
+  /** The Lambda's name suffix and CDK construct id. */
+  name: string;
+  /** Handler file, relative to functions/. */
+  file: string;
+  deps: HandlerDeps;
+  access: FunctionAccess;
+  /** A static import of the file, so Vite and the local host see every handler. */
+  load: Load;
+}
+
+/** A Lambda behind an HTTP API route. */
+export interface RouteLambda extends Entry {
+  kind: 'api';
+  method: HttpMethod;
+  path: string;
+}
+
+/** A Lambda behind a Task state of the workflow: its name is the state's. */
+export interface StateLambda extends Entry {
+  kind: 'state';
+  name: TaskStateName;
+}
+
+/** A Lambda an EventBridge rule invokes. */
+export interface EventLambda extends Entry {
+  kind: 'event';
+}
+
+export type LambdaManifest = RouteLambda | StateLambda | EventLambda;
+
+const route = (
+  method: HttpMethod,
+  path: string,
+  name: string,
+  file: string,
+  deps: HandlerDeps,
+  access: FunctionAccess,
+  load: Load,
+): RouteLambda => ({ kind: 'api', method, path, name, file, deps, access, load });
+
+/** A state's handler file is its name in kebab case under workflow/: `QAReview` → `workflow/qa-review.ts`. */
+export const stateFile = (state: TaskStateName): string =>
+  `workflow/${state.replace(/([a-z])([A-Z])|([A-Z])([A-Z][a-z])/g, '$1$3-$2$4').toLowerCase()}.ts`;
+
+const state = (name: TaskStateName, deps: HandlerDeps, access: FunctionAccess, load: Load): StateLambda => ({
+  kind: 'state',
+  name,
+  file: stateFile(name),
+  deps,
+  access,
+  load,
+});
+
+// Reads route to the table read-only; the rest read and write it.
+const read = { table: 'read' } as const;
+const write = { table: 'readWrite' } as const;
+
+/** Every HTTP route, one Lambda each. */
+// biome-ignore format: one line per route, so that adding one is adding a line
+export const ROUTE_LAMBDAS: readonly RouteLambda[] = [
+  route('POST', '/v1/tasks', 'CreateTask', 'api/create-task.ts', 'store', { ...write, execution: 'start' }, () => import('./api/create-task')),
+  route('GET', '/v1/tasks', 'ListTasks', 'api/list-tasks.ts', 'store', read, () => import('./api/list-tasks')),
+  route('GET', '/v1/tasks/{id}', 'GetTask', 'api/get-task.ts', 'store', read, () => import('./api/get-task')),
+  route('GET', '/v1/tasks/{id}/events', 'ListEvents', 'api/list-events.ts', 'store', read, () => import('./api/list-events')),
+  // The files API: the task's row (404 for an unknown task), then its workspace, read only.
+  route('GET', '/v1/tasks/{id}/files', 'ListFiles', 'api/list-files.ts', 'workspaces', { ...read, workspace: 'read' }, () => import('./api/list-files')),
+  route('GET', '/v1/tasks/{id}/files/{path+}', 'GetFile', 'api/get-file.ts', 'workspaces', { ...read, workspace: 'read' }, () => import('./api/get-file')),
+  route('GET', '/v1/tasks/{id}/archive', 'GetArchive', 'api/get-archive.ts', 'workspaces', { ...read, workspace: 'read' }, () => import('./api/get-archive')),
+  route('POST', '/v1/tasks/{id}/cancel', 'CancelTask', 'api/cancel-task.ts', 'sandboxRuns', { ...write, execution: 'stop', sandboxRuns: true }, () => import('./api/cancel-task')),
+  route('POST', '/v1/tasks/{id}/approve', 'ApproveTask', 'api/approve-task.ts', 'store', { ...write, execution: 'respond' }, () => import('./api/approve-task')),
+  route('POST', '/v1/tasks/{id}/reject', 'RejectTask', 'api/reject-task.ts', 'store', { ...write, execution: 'respond' }, () => import('./api/reject-task')),
+  route('POST', '/v1/tasks/{id}/resume', 'ResumeTask', 'api/resume-task.ts', 'store', { ...write, execution: 'start' }, () => import('./api/resume-task')),
+  // The demo samples are compiled in; the handler reads nothing.
+  route('GET', '/v1/samples', 'ListSamples', 'api/list-samples.ts', 'none', { table: 'none' }, () => import('./api/list-samples')),
+  route('GET', '/v1/employees', 'ListEmployees', 'api/list-employees.ts', 'store', read, () => import('./api/list-employees')),
+  // These read the model directory without calling a model: it resolves the provider keys to
+  // know which providers are live, which decides the catalog they read or check.
+  route('PUT', '/v1/employees/{id}', 'PutEmployee', 'api/put-employee.ts', 'store', { ...write, providerKeys: true }, () => import('./api/put-employee')),
+  route('GET', '/v1/models', 'ListModels', 'api/list-models.ts', 'store', { ...read, providerKeys: true }, () => import('./api/list-models')),
+  route('PUT', '/v1/models/{id}', 'PutModel', 'api/put-model.ts', 'store', { ...write, providerKeys: true }, () => import('./api/put-model')),
+  route('DELETE', '/v1/models/{id}', 'DeleteModel', 'api/delete-model.ts', 'store', { ...write, providerKeys: true }, () => import('./api/delete-model')),
+  route('GET', '/v1/settings', 'GetSettings', 'api/get-settings.ts', 'store', read, () => import('./api/get-settings')),
+  route('PUT', '/v1/settings', 'PutSettings', 'api/put-settings.ts', 'store', write, () => import('./api/put-settings')),
+];
+
+/** Every Task state of the workflow's definition, one Lambda each. */
+// biome-ignore format: one line per state
+export const STATE_LAMBDAS: readonly StateLambda[] = [
+  state('PlanTask', 'models', { ...write, models: true }, () => import('./workflow/plan-task')),
+  // Prices the plan through the gateway, which must see the same live providers as the run.
+  state('RequestApproval', 'models', { ...write, providerKeys: true }, () => import('./workflow/request-approval')),
+  state('StartRun', 'sandboxRuns', { ...write, sandboxRuns: true }, () => import('./workflow/start-run')),
+  state('StartStep', 'store', write, () => import('./workflow/start-step')),
+  state('RunEmployee', 'team', { ...write, workspace: 'readWrite', models: true, sandbox: true }, () => import('./workflow/run-employee')),
+  state('DevAttempt', 'team', { ...write, workspace: 'readWrite', models: true, sandbox: true }, () => import('./workflow/dev-attempt')),
+  state('QAReview', 'team', { ...write, workspace: 'readWrite', models: true, sandbox: true }, () => import('./workflow/qa-review')),
+  state('RejectStep', 'store', write, () => import('./workflow/reject-step')),
+  // Both read the workspace (files, sizes, the diff) as evidence; neither runs code.
+  state('Replan', 'reading', { ...write, workspace: 'read', models: true }, () => import('./workflow/replan')),
+  state('Synthesize', 'reading', { ...write, workspace: 'read', models: true }, () => import('./workflow/synthesize')),
+  state('FinalizeTask', 'sandboxRuns', { ...write, sandboxRuns: true }, () => import('./workflow/finalize-task')),
+  state('MarkTaskFailed', 'sandboxRuns', { ...write, sandboxRuns: true }, () => import('./workflow/mark-task-failed')),
+];
+
+/**
+ * The one Lambda that is neither a route nor a Task state: EventBridge invokes it when an
+ * execution fails, times out or is aborted (infra/aws/stacks/workflow-stack.ts). It marks the
+ * task failed and ends its sandbox run.
+ */
+export const RECONCILE_EXECUTION: EventLambda = {
+  kind: 'event',
+  name: 'ReconcileExecution',
+  file: 'workflow/reconcile-execution.ts',
+  deps: 'sandboxRuns',
+  access: { ...write, sandboxRuns: true },
+  load: () => import('./workflow/reconcile-execution'),
+};
+
+/** Every Lambda the app deploys. */
+export const LAMBDAS: readonly LambdaManifest[] = [...ROUTE_LAMBDAS, ...STATE_LAMBDAS, RECONCILE_EXECUTION];

@@ -1,0 +1,17 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { MiddlewareObj } from '@middy/core';
+import { log } from '@techteam/shared/runtime/log';
+import { countFailure } from '@techteam/shared/runtime/metrics';
+
+/**
+ * The middlewares every door kind shares (the API's, http.ts; a workflow state's,
+ * workflow/task-state.ts): the Lambda context on every log line, keys reset between
+ * invocations of a warm container, and each failure counted (budget refusals as a metric).
+ */
+export const doorLogging = () => injectLambdaContext(log, { resetKeys: true });
+
+export const countedFailures = (): MiddlewareObj<unknown, unknown> => ({
+  onError: ({ error }) => {
+    countFailure(error);
+  },
+});

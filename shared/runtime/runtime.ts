@@ -1,0 +1,122 @@
+import { type Config, loadConfig } from '../config';
+import { ConfigInvalid } from '../errors';
+import { ModelDirectory } from '../gateway/model-directory';
+import type { TeamGateway } from '../gateway/team-gateway';
+import { createDocumentClient, Store } from '../store';
+import { TaskSignals, type WorkflowDeps } from '../workflow/deps';
+import type { WorkflowEngine } from '../workflow/engines/engine';
+import type { TeamModels } from '../workflow/models';
+import type { LifecycleDeps } from '../workflow/task-lifecycle';
+import { onFirstUse } from './first-use';
+
+/** Everything a handler needs, built once per process (a Lambda container or the local host). */
+export interface Runtime extends WorkflowDeps, LifecycleDeps {
+  config: Config;
+  /**
+   * The model gateway: providers, catalog, budgets; `models` is it, unless a
+   * test swaps models out. Absent, with the workspace and the sandbox, in a
+   * Lambda whose handler never calls a model (functions/README.md: the bundling rule).
+   */
+  gateway?: TeamGateway;
+  /** The catalog and which providers are live, without provider clients (the models API, employee checks). */
+  directory: ModelDirectory;
+}
+
+/** What a handler's dependencies add to the base runtime (functions/manifest.ts HandlerDeps). */
+export type RuntimePart = 'gateway' | 'workspaces' | 'sandbox' | 'sandboxRuns';
+
+let current: Runtime | undefined;
+/** The parts built into `current` in this process, or `whole` for one installed ready-made. */
+let parts: Set<RuntimePart> | 'whole' = new Set();
+
+/**
+ * The local host and tests install their runtime whole: no part is ever added to it. Lambda
+ * builds one from its environment (runtime()), and each handler adds the parts it uses.
+ */
+export function useRuntime(runtime: Runtime | undefined): void {
+  current = runtime;
+  parts = runtime ? 'whole' : new Set();
+}
+
+export function runtime(): Runtime {
+  current ??= runtimeFromEnv(process.env);
+  return current;
+}
+
+/** Which parts this process's runtime has been given: `whole` when it was installed ready-made. */
+export function runtimeParts(): ReadonlySet<RuntimePart> | 'whole' {
+  return parts;
+}
+
+/**
+ * Adds one part to the process's runtime, once: the next handler invocation in the same
+ * container finds it built. A runtime installed whole is returned as it is.
+ */
+export function withPart<R extends Runtime>(part: RuntimePart, add: (base: Runtime) => R): R {
+  const base = runtime();
+  if (parts === 'whole' || parts.has(part)) return base as R;
+  const next = add(base);
+  current = next;
+  parts.add(part);
+  return next;
+}
+
+export function notConfigured(variable: string): never {
+  throw new ConfigInvalid(variable, 'is not set');
+}
+
+/** Reaching the team's parts from a function bundled without them is a wiring mistake, said plainly. */
+function notBundled(what: string): never {
+  throw new Error(
+    `This function was bundled without ${what}: its handler must use modelRuntime() or teamRuntime()`,
+  );
+}
+const modelsNotBundled: TeamModels = { complete: async () => notBundled('the model gateway') };
+
+function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
+  const config = loadConfig(env);
+  const region = config.AWS_REGION;
+  const doc = createDocumentClient({
+    ...(config.TECHTEAM_DYNAMO_ENDPOINT ? { endpoint: config.TECHTEAM_DYNAMO_ENDPOINT } : {}),
+    ...(region ? { region } : {}),
+  });
+  const store = new Store(doc, config.TECHTEAM_TABLE);
+  const arn = config.TECHTEAM_STATE_MACHINE_ARN;
+  const workflow: WorkflowEngine = arn
+    ? stepFunctionsOnFirstUse(arn, region)
+    : {
+        kind: 'step-functions',
+        start: async () => notConfigured('TECHTEAM_STATE_MACHINE_ARN'),
+        stop: async () => notConfigured('TECHTEAM_STATE_MACHINE_ARN'),
+        resume: async () => notConfigured('TECHTEAM_STATE_MACHINE_ARN'),
+        sendTaskSuccess: async () => notConfigured('TECHTEAM_STATE_MACHINE_ARN'),
+      };
+  return {
+    config,
+    store,
+    directory: new ModelDirectory(store, config, env),
+    models: modelsNotBundled,
+    workflow,
+    signals: new TaskSignals(),
+    cancelPollMs: config.TECHTEAM_CANCEL_POLL_SECONDS * 1000,
+    workspaceFor: () => notBundled('the workspace'),
+  };
+}
+
+/**
+ * The Step Functions engine, its SDK imported on first use: most API functions
+ * (reads, settings, models) never start or stop an execution, and in a Lambda
+ * bundled with code splitting they then never parse the SFN client.
+ */
+function stepFunctionsOnFirstUse(arn: string, region: string | undefined): WorkflowEngine {
+  const get = onFirstUse(async () =>
+    (await import('../workflow/engines/step-functions-engine')).stepFunctionsEngine(arn, region),
+  );
+  return {
+    kind: 'step-functions',
+    start: async (input) => (await get()).start(input),
+    stop: async (executionId, cause) => (await get()).stop(executionId, cause),
+    resume: async (input) => (await get()).resume(input),
+    sendTaskSuccess: async (token, output) => (await get()).sendTaskSuccess(token, output),
+  };
+}

@@ -1,0 +1,1 @@
+export { SettingsInput, settingsView, updateSettings, withSettings } from './tenant-settings';
