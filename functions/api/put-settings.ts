@@ -1,5 +1,5 @@
 import { parseInput, type Tenant } from '@techteam/shared/domain';
-import { numberToMicroUsd } from '@techteam/shared/gateway/cost';
+import { numberToMicroUsd } from '@techteam/shared/gateway/catalog/cost';
 import { runtime } from '@techteam/shared/runtime';
 import { apiHandler } from '../http';
 import { SettingsInput, settingsView } from './settings';

@@ -1,8 +1,8 @@
 import { parseInput, TaskId, TaskNote, usdAmount } from '@techteam/shared/domain';
 import { InvalidInput } from '@techteam/shared/errors';
-import { numberToMicroUsd } from '@techteam/shared/gateway/cost';
-import { raiseTaskBudget } from '@techteam/shared/gateway/task-budget';
+import { numberToMicroUsd } from '@techteam/shared/gateway/catalog/cost';
 import { runtime } from '@techteam/shared/runtime';
+import { raiseTaskBudget } from '@techteam/shared/store';
 import { resumeTask } from '@techteam/shared/workflow/task-lifecycle';
 import * as z from '@techteam/shared/zod';
 import { apiHandler } from '../http';

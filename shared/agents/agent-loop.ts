@@ -1,6 +1,6 @@
 import type { EmployeeProfile, Task } from '../domain';
 import { TechteamError } from '../errors';
-import { countPromptTokens, promptTokenBound } from '../gateway/prompt-size';
+import { countPromptTokens, promptTokenBound } from '../gateway/routing/prompt-size';
 import type { ToolCall, ToolSpec } from '../gateway/types';
 import type { Store } from '../store';
 import type { TeamModels } from '../workflow/models';

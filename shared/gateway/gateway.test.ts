@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EmployeeProfile } from '../domain';
-import type { EmployeeCall } from '../workflow/models';
-import { Catalog, toCatalogModel } from './catalog';
-import { Cooldowns } from './cooldowns';
+import { MemoryMeter } from '../money';
+import { Catalog, toCatalogModel } from './catalog/catalog';
 import { ModelsCoolingDown, ModelsExhausted, ProviderError, type ProviderFailureKind } from './errors';
 import { ModelGateway } from './gateway';
+import { Cooldowns } from './routing/cooldowns';
+import type { EmployeeCall } from './team-models';
 import type { ModelProvider, ModelRequest, ModelResponse } from './types';
-import { MemoryMeter } from './usage-meter';
 
 const catalog = Catalog.shipped();
 

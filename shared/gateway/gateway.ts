@@ -1,23 +1,16 @@
 import type { EmployeeProfile, Plan, TaskPreference } from '../domain';
-import type { EmployeeCall, MeteredResponse, TeamModels } from '../workflow/models';
-import { type Catalog, type CatalogModel, unroutableReason } from './catalog';
+import { BudgetExceeded, type UsageMeter } from '../money';
+import { type Catalog, type CatalogModel, unroutableReason } from './catalog/catalog';
+import { costMicroUsd, worstCaseMicroUsd } from './catalog/cost';
 import { utcDay } from './catalog/model-lifecycle';
-import { Cooldowns } from './cooldowns';
-import { costMicroUsd, worstCaseMicroUsd } from './cost';
-import {
-  BudgetExceeded,
-  type ModelAttempt,
-  ModelsCoolingDown,
-  ModelsExhausted,
-  ProviderError,
-  timeMayMend,
-} from './errors';
-import { countPromptTokens, promptTokenBound } from './prompt-size';
-import { reservationMicroUsd } from './provider-overheads';
-import { cooldownFor, DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from './retry-policy';
-import { rankModels } from './router';
+import { type ModelAttempt, ModelsCoolingDown, modelsExhausted, ProviderError, timeMayMend } from './errors';
+import { reservationMicroUsd } from './providers/overheads';
+import { Cooldowns } from './routing/cooldowns';
+import { countPromptTokens, promptTokenBound } from './routing/prompt-size';
+import { cooldownFor, DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from './routing/retry-policy';
+import { rankModels } from './routing/router';
+import type { EmployeeCall, MeteredResponse, TeamModels } from './team-models';
 import type { ModelMessage, ModelProvider, ModelRequest, TokenUsage } from './types';
-import type { UsageMeter } from './usage-meter';
 
 export interface GatewayOptions {
   /** Providers with credentials, by name. */
@@ -307,7 +300,7 @@ export class ModelGateway implements TeamModels {
     if (firstBudgetRefusal && tried.every((t) => t.kind === 'budget' || t.kind === 'skipped')) {
       throw firstBudgetRefusal;
     }
-    throw new ModelsExhausted(profile.id, tried);
+    throw modelsExhausted(profile.id, tried);
   }
 
   /**

@@ -1,6 +1,6 @@
-import { type TeamGateway, teamGateway } from '../gateway/team-gateway';
 import { gatewayOnly } from './gateway-only';
 import { type Runtime, runtime, useRuntime } from './index';
+import { type TeamGateway, teamGateway } from './team-gateway';
 
 export { gatewayOnly };
 export type ModelRuntime = Runtime & { gateway: TeamGateway };

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '@techteam/shared/config';
 import { InvalidInput, TechteamError } from '@techteam/shared/errors';
 import { formatReport, loadHumanEval, resolveDataPath, runHumanEval, summarize } from '@techteam/shared/eval';
-import { planProviders } from '@techteam/shared/gateway/provider-status';
+import { planProviders } from '@techteam/shared/gateway/providers/status';
 import { LocalSandbox } from '@techteam/shared/sandbox';
 import { startEvalHost } from '../eval/host-team';
 import type { CliIo } from './io';

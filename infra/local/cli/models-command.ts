@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { BUILT_IN_PROFILES } from '@techteam/shared/agents';
 import { loadConfig } from '@techteam/shared/config';
-import { Catalog } from '@techteam/shared/gateway/catalog';
+import { Catalog } from '@techteam/shared/gateway/catalog/catalog';
 import { utcDay } from '@techteam/shared/gateway/catalog/model-lifecycle';
-import { checkModelsInUse, type EmployeeModels } from '@techteam/shared/gateway/models-in-use';
-import { formatModelsView, type ModelsView, modelsView } from '@techteam/shared/gateway/models-view';
-import { planProviders } from '@techteam/shared/gateway/provider-status';
+import { checkModelsInUse, type EmployeeModels } from '@techteam/shared/gateway/catalog/models-in-use';
+import { formatModelsView, type ModelsView, modelsView } from '@techteam/shared/gateway/catalog/models-view';
+import { planProviders } from '@techteam/shared/gateway/providers/status';
 import { HostUnreachable, TechteamClient } from './api-client';
 import type { CliIo } from './io';
 

@@ -1,4 +1,4 @@
-import type { ProviderError, ProviderFailureKind } from './errors';
+import type { ProviderError, ProviderFailureKind } from '../errors';
 
 export interface RetryPolicy {
   /** Attempts on one model before falling back to the next. */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../store';
-import { freshStore } from '../testing/dynamo';
+import type { Store } from '../../store';
+import { freshStore } from '../../testing/dynamo';
 import { Catalog } from './catalog';
 import { deleteTenantModel, listTenantModelAudit, putTenantModel, TenantCatalogs } from './tenant-models';
 

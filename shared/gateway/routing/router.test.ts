@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Catalog } from './catalog';
-import { ModelNotAllowed } from './errors';
+import { Catalog } from '../catalog/catalog';
+import { ModelNotAllowed } from '../errors';
 import { rankModels } from './router';
 
 const catalog = Catalog.shipped();

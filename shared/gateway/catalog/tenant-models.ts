@@ -5,10 +5,10 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { parseInput } from '../domain/parse';
-import { ConcurrentUpdate, type FieldIssue, InvalidInput, NotFound } from '../errors';
-import { keys, type Store } from '../store';
-import * as z from '../zod';
+import { parseInput } from '../../domain/parse';
+import { ConcurrentUpdate, type FieldIssue, InvalidInput, NotFound } from '../../errors';
+import { keys, type Store } from '../../store';
+import * as z from '../../zod';
 import { Catalog, type CatalogModel, ModelEntryInput, ModelId, toCatalogModel } from './catalog';
 import { usdToMicro } from './cost';
 

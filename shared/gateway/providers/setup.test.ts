@@ -1,10 +1,10 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../config';
-import { resolveProviderSecrets, UNSET_PROVIDER_KEY } from './model-directory';
-import { ProviderOnFirstCall, providerSetup } from './provider-setup';
-import type { ModelRequest, ModelResponse } from './types';
+import { loadConfig } from '../../config';
+import { resolveProviderSecrets, UNSET_PROVIDER_KEY } from '../catalog/model-directory';
+import type { ModelRequest, ModelResponse } from '../types';
+import { ProviderOnFirstCall, providerSetup } from './setup';
 
 const setupFor = (env: Record<string, string>) => providerSetup(loadConfig(env), env);
 const status = (env: Record<string, string>, name: string) =>

@@ -1,49 +1,19 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { EmployeeProfile, NewTaskEvent, UsageRecord } from '../domain';
+import type { NewTaskEvent } from '../domain';
 import { NotFound } from '../errors';
-import { keys, type Store } from '../store';
 import {
-  BudgetLedger,
-  type BudgetLedgerOptions,
-  type BudgetLine,
-  budgetLines,
+  type BudgetProfile,
+  type CallAccount,
+  type MeteredContext as CallContext,
   LimitChanged,
   type LimitSource,
+  type NewUsageRecord,
   type Reservation,
-} from './budget-ledger';
-import type { CallContext } from './types';
-
-export type NewUsageRecord = Omit<UsageRecord, 'id' | 'at'>;
-
-type BudgetProfile = Pick<EmployeeProfile, 'id' | 'budgetShare'>;
-
-/** What the gateway needs to know about a call's tenant and task before routing it. */
-export interface CallAccount {
-  lines: BudgetLine[];
-  /** Where each line's limit was read, checked again when reserving (see LimitSource). */
-  sources: LimitSource[];
-  /** Where the call's budget holds are recorded (the task's partition). */
-  holdPartition?: string;
-  /** The tenant opted in to Helicone's cache. */
-  heliconeCache: boolean;
-}
-
-/**
- * Where the gateway reserves, settles and records money. The store-backed meter
- * is the product; the in-memory one measures the gateway alone (bench) and
- * drives router tests that are about routing, not storage.
- */
-export interface UsageMeter {
-  account(context: CallContext, profile: BudgetProfile): Promise<CallAccount>;
-  reserve(account: CallAccount, amountMicroUsd: number, model: string): Promise<Reservation>;
-  /**
-   * Records a call that consumed tokens (or may have: a timeout), settling its reservation in the
-   * same write; a cost above the reservation is booked whole, as an overrun with its own event.
-   */
-  settle(record: NewUsageRecord, reservation: Reservation): Promise<void>;
-  /** Gives back a reservation for a call that consumed nothing. */
-  release(reservation: Reservation): Promise<void>;
-}
+  type UsageMeter,
+} from '../money';
+import { BudgetLedger, type BudgetLedgerOptions, budgetLines } from './budget-ledger';
+import { keys } from './keys';
+import type { Store } from './store';
 
 /** Cached limits are checked in every reservation's transaction, so this only bounds staleness of a refusal's message. */
 const LIMIT_CACHE_TTL_MS = 30_000;
@@ -215,20 +185,4 @@ export class StoreMeter implements UsageMeter {
 
 function opt(value: number | undefined): { value?: number } {
   return value === undefined ? {} : { value };
-}
-
-/** Records in memory, no budgets: for measuring and testing routing alone. */
-export class MemoryMeter implements UsageMeter {
-  readonly records: NewUsageRecord[] = [];
-
-  async account(): Promise<CallAccount> {
-    return { lines: [], sources: [], heliconeCache: false };
-  }
-  async reserve(account: CallAccount, amountMicroUsd: number): Promise<Reservation> {
-    return { lines: account.lines, amountMicroUsd };
-  }
-  async settle(record: NewUsageRecord): Promise<void> {
-    this.records.push(record);
-  }
-  async release(): Promise<void> {}
 }

@@ -1,6 +1,6 @@
+import type { ProviderStatus } from '../providers/setup';
 import type { Catalog, ModelCapabilities, PriceSource } from './catalog';
-import { lifecycleState, type ModelLifecycle, utcDay } from './catalog/model-lifecycle';
-import type { ProviderStatus } from './provider-setup';
+import { lifecycleState, type ModelLifecycle, utcDay } from './model-lifecycle';
 
 /** What `GET /v1/models` and `techteam models` show. */
 export interface ModelsView {

@@ -1,4 +1,4 @@
-import type { TokenUsage } from './types';
+import type { TokenUsage } from '../types';
 
 /** Prices of one model in integer micro-USD per million tokens. */
 export interface ModelPrices {

@@ -1,7 +1,7 @@
-import type { EmployeeProfile, TaskPreference } from '../domain';
-import type { Catalog, CatalogModel } from './catalog';
-import { worstCaseMicroUsd } from './cost';
-import { ModelNotAllowed } from './errors';
+import type { EmployeeProfile, TaskPreference } from '../../domain';
+import type { Catalog, CatalogModel } from '../catalog/catalog';
+import { worstCaseMicroUsd } from '../catalog/cost';
+import { ModelNotAllowed, UnknownModel } from '../errors';
 
 /** A model the router may try, or why it may not. */
 export type Candidate = { model: CatalogModel } | { id: string; unknown: true };
@@ -22,10 +22,10 @@ export function rankModels(
   const allowed = new Set(profile.allowedModels);
   if (call.pinned !== undefined) {
     if (!allowed.has(call.pinned)) {
-      throw new ModelNotAllowed(call.pinned, profile.id, profile.allowedModels, 'not allowed');
+      throw new ModelNotAllowed(call.pinned, profile.id, profile.allowedModels);
     }
     const model = catalog.get(call.pinned);
-    if (!model) throw new ModelNotAllowed(call.pinned, profile.id, profile.allowedModels, 'unknown');
+    if (!model) throw new UnknownModel(call.pinned, profile.id, profile.allowedModels);
     return [{ model }];
   }
   const ordered = [...new Set([profile.defaultModel, ...profile.fallbacks, ...profile.allowedModels])].filter(

@@ -1,9 +1,9 @@
-import { InvalidInput } from '../errors';
-import * as z from '../zod';
-import { type LifecycleState, lifecycleState, type ModelLifecycle } from './catalog/model-lifecycle';
-import catalogFile from './catalog/models.json' with { type: 'json' };
-import { profileFor, REGION_GROUPS, type RegionGroup, regionGroupsOf } from './catalog/region-groups';
+import { InvalidInput } from '../../errors';
+import * as z from '../../zod';
 import { type ModelPrices, usdToMicro } from './cost';
+import { type LifecycleState, lifecycleState, type ModelLifecycle } from './model-lifecycle';
+import catalogFile from './models.json' with { type: 'json' };
+import { profileFor, REGION_GROUPS, type RegionGroup, regionGroupsOf } from './region-groups';
 
 const UsdPerMTok = z
   .string()

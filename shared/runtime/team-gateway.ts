@@ -1,13 +1,14 @@
 import { allowOperatorModels } from '../agents/profiles';
 import { employeeOf } from '../agents/roster';
-import { onFirstUse } from '../runtime/first-use';
-import { recordModelSpend } from '../runtime/metrics';
+import type { ModelDirectory } from '../gateway/catalog/model-directory';
+import { ModelGateway } from '../gateway/gateway';
+import { buildProviders, type ProviderSetup } from '../gateway/providers/setup';
+import type { EmployeeCall, MeteredResponse, TeamModels } from '../gateway/team-models';
+import type { UsageMeter } from '../money';
 import type { Store } from '../store';
-import type { EmployeeCall, MeteredResponse, TeamModels } from '../workflow/models';
-import { ModelGateway } from './gateway';
-import type { ModelDirectory } from './model-directory';
-import { buildProviders, type ProviderSetup } from './provider-setup';
-import { StoreMeter, type UsageMeter } from './usage-meter';
+import { StoreMeter } from '../store';
+import { onFirstUse } from './first-use';
+import { recordModelSpend } from './metrics';
 
 export interface TeamGateway extends TeamModels {
   /** Which providers are live and why; resolves once secrets are read. */

@@ -1,5 +1,5 @@
+import type { ModelRequest } from '../types';
 import { type CountTokens, loadTokenCounter } from './token-counter';
-import type { ModelRequest } from './types';
 
 /** Tokens a chat format adds per message (role markers, separators); generous for every provider. */
 const PER_MESSAGE_OVERHEAD = 8;

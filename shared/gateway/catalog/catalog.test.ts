@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Catalog, modelLifecycle, unroutableReason } from './catalog';
-import { regionGroupsOf } from './catalog/region-groups';
+import { regionGroupsOf } from './region-groups';
 
 const shipped = Catalog.shipped();
 const model = (id: string) => {

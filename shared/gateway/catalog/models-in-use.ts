@@ -1,4 +1,4 @@
-import { lifecycleState } from './catalog/model-lifecycle';
+import { lifecycleState } from './model-lifecycle';
 import type { ModelsView } from './models-view';
 
 /** What an employee says about models: enough of a profile to find the models it may use. */

@@ -1,5 +1,5 @@
-import type { Store } from '../store';
 import { BudgetLedger } from './budget-ledger';
+import type { Store } from './store';
 
 /** Raises a task's budget, with its budget items and employee shares, at once (see BudgetLedger.raiseTaskBudget). */
 export function raiseTaskBudget(

@@ -1,10 +1,10 @@
-import type { Config } from '../config';
-import { onFirstUse } from '../runtime/first-use';
-import { DemoProvider } from './demo-provider';
-import { type LiveProvider, type ProviderPlan, planProviders } from './provider-status';
-import type { ModelProvider, ModelRequest, ModelResponse } from './types';
+import type { Config } from '../../config';
+import { onFirstUse } from '../../runtime/first-use';
+import type { ModelProvider, ModelRequest, ModelResponse } from '../types';
+import { DemoProvider } from './demo/demo-provider';
+import { type LiveProvider, type ProviderPlan, planProviders } from './status';
 
-export type { ProviderStatus } from './provider-status';
+export type { ProviderStatus } from './status';
 
 export interface ProviderSetup extends ProviderPlan {
   providers: Map<string, ModelProvider>;
@@ -34,23 +34,20 @@ export class ProviderOnFirstCall implements ModelProvider {
 function providerFor(p: LiveProvider): ModelProvider {
   switch (p.kind) {
     case 'openai':
-      return new ProviderOnFirstCall(
-        'openai',
-        async () => new (await import('./providers/openai')).OpenAIProvider(p),
-      );
+      return new ProviderOnFirstCall('openai', async () => new (await import('./openai')).OpenAIProvider(p));
     case 'anthropic':
       return new ProviderOnFirstCall(
         'anthropic',
-        async () => new (await import('./providers/anthropic')).AnthropicProvider(p),
+        async () => new (await import('./anthropic')).AnthropicProvider(p),
       );
     case 'bedrock':
       return new ProviderOnFirstCall(
         'bedrock',
-        async () => new (await import('./providers/bedrock')).BedrockProvider(p),
+        async () => new (await import('./bedrock')).BedrockProvider(p),
       );
     case 'compatible':
       return new ProviderOnFirstCall(p.name, async () =>
-        (await import('./providers/openai')).openAICompatibleProvider(p),
+        (await import('./openai')).openAICompatibleProvider(p),
       );
     case 'demo':
       return new DemoProvider();

@@ -1,6 +1,6 @@
-import type { CatalogModel } from './catalog';
-import { worstCaseMicroUsd } from './cost';
-import type { ModelRequest } from './types';
+import type { CatalogModel } from '../catalog/catalog';
+import { worstCaseMicroUsd } from '../catalog/cost';
+import type { ModelRequest } from '../types';
 
 /**
  * Anthropic's tool-use system prompt: tokens Anthropic adds to every call that

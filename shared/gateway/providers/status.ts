@@ -1,6 +1,6 @@
-import type { Config } from '../config';
-import { type CatalogModel, toCatalogModel } from './catalog';
-import type { HeliconeOptions } from './providers/helicone';
+import type { Config } from '../../config';
+import { type CatalogModel, toCatalogModel } from '../catalog/catalog';
+import type { HeliconeOptions } from './helicone';
 
 /** One provider as `techteam models` and the host banner show it. */
 export interface ProviderStatus {

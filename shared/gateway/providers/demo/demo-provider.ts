@@ -1,6 +1,6 @@
-import type { Plan } from '../domain';
-import { DEMO_SAMPLES, type DemoSample, findSample } from './demo/samples';
-import type { ModelProvider, ModelRequest, ModelResponse, ToolCall } from './types';
+import type { Plan } from '../../../domain';
+import type { ModelProvider, ModelRequest, ModelResponse, ToolCall } from '../../types';
+import { DEMO_SAMPLES, type DemoSample, findSample } from './samples';
 
 export const DEMO_PROVIDER = 'demo';
 export const DEMO_MODEL = 'demo-1';

@@ -3,60 +3,25 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } 
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { EmployeeProfile, Task, Tenant } from '../domain';
 import { ConcurrentUpdate, InvalidInput, NotFound } from '../errors';
-import { keys, newUlid } from '../store';
-import { TTL_ATTRIBUTE } from '../store/table';
-import { type TransactWriteItem, transactWithRetry } from '../store/transact';
-import { BudgetExceeded, type BudgetScope } from './errors';
-
-/** One budget a call counts against, with its limit as read for this reservation. */
-export interface BudgetLine {
-  scope: BudgetScope;
-  key: { PK: string; SK: string };
-  limitMicroUsd: number;
-}
-
-/**
- * Where a limit was read from (the task's `budgetMicroUsd`, the tenant's
- * `monthlyBudgetMicroUsd`, the employee's `budgetShare`): the reservation's
- * transaction checks it still holds that value (or, with no value, that the
- * attribute is absent), so a limit changed since it was read is never used.
- */
-export interface LimitSource {
-  key: { PK: string; SK: string };
-  attribute: string;
-  value?: number;
-}
-
-/** Money held for one call until it settles. */
-export interface Reservation {
-  lines: BudgetLine[];
-  amountMicroUsd: number;
-  /** The hold item that records it: whether it settled, was given back, or is still open. */
-  hold?: { PK: string; SK: string };
-}
+import {
+  BudgetExceeded,
+  type BudgetLine,
+  type BudgetState,
+  formatMicroUsdFixed,
+  LimitChanged,
+  type LimitSource,
+  microUsdToUsd,
+  type Reservation,
+} from '../money';
+import { newUlid } from './ids';
+import { keys } from './keys';
+import { TTL_ATTRIBUTE } from './table';
+import { type TransactWriteItem, transactWithRetry } from './transact';
 
 /** A hold older than this belongs to a call that can no longer settle (its process died). */
 export const DEFAULT_HOLD_STALE_AFTER_MS = 15 * 60_000;
 /** A settled or given-back hold stays this long, so a settle retried after a lost answer sees it landed. */
 const CLOSED_HOLD_TTL_SECONDS = 24 * 60 * 60;
-
-export interface BudgetState {
-  limitMicroUsd: number;
-  /** The limit minus everything reserved and spent; negative after an overrun. */
-  remainingMicroUsd: number;
-  reservedMicroUsd: number;
-  spentMicroUsd: number;
-  /** Spend booked beyond what its calls had reserved (the provider billed more than the worst case). */
-  overrunMicroUsd: number;
-}
-
-/** A limit read from a cache changed before the reservation's transaction: read it again. */
-export class LimitChanged extends Error {
-  override readonly name = 'LimitChanged';
-  constructor(readonly source: LimitSource) {
-    super(`the limit in ${source.key.PK}/${source.key.SK}.${source.attribute} changed since it was read`);
-  }
-}
 
 /**
  * The budgets a call of this employee on this task counts against: the task's
@@ -484,8 +449,8 @@ export class BudgetLedger {
     }
     if (newLimitMicroUsd <= old) {
       throw new InvalidInput(
-        `Invalid body: budgetUsd: must be more than the task's budget of $${(old / 1_000_000).toFixed(2)}`,
-        [{ path: 'budgetUsd', message: `must be more than ${old / 1_000_000}` }],
+        `Invalid body: budgetUsd: must be more than the task's budget of ${formatMicroUsdFixed(old, 2)}`,
+        [{ path: 'budgetUsd', message: `must be more than ${microUsdToUsd(old)}` }],
       );
     }
     if (status === 'succeeded' || status === 'cancelled') {

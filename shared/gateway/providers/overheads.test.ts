@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Catalog } from './catalog';
-import { worstCaseMicroUsd } from './cost';
-import { hiddenPromptTokens, outputTokenCeiling, reservationMicroUsd } from './provider-overheads';
+import { Catalog } from '../catalog/catalog';
+import { worstCaseMicroUsd } from '../catalog/cost';
+import { hiddenPromptTokens, outputTokenCeiling, reservationMicroUsd } from './overheads';
 
 const catalog = Catalog.shipped();
 const tools = [{ name: 'write', description: 'Write a file', inputSchema: { type: 'object' } }];

@@ -1,10 +1,10 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type Config, loadConfig } from '../config';
-import { ConfigInvalid } from '../errors';
-import type { Store } from '../store';
+import { type Config, loadConfig } from '../../config';
+import { ConfigInvalid } from '../../errors';
+import type { Store } from '../../store';
+import { type ProviderPlan, planProviders } from '../providers/status';
 import { Catalog } from './catalog';
 import { type ModelsView, modelsView } from './models-view';
-import { type ProviderPlan, planProviders } from './provider-status';
 import { TenantCatalogs } from './tenant-models';
 
 type Env = Record<string, string | undefined>;
