@@ -1,5 +1,5 @@
 import { parseInput, type Tenant } from '@techteam/shared/domain';
-import { numberToMicroUsd } from '@techteam/shared/gateway/catalog/cost';
+import { usdToMicroUsd } from '@techteam/shared/money';
 import { runtime } from '@techteam/shared/runtime';
 import { apiHandler } from '../http';
 import { SettingsInput, settingsView } from './settings';
@@ -25,7 +25,7 @@ export const handler = apiHandler(async ({ tenant, body }) => {
     value: number | null | undefined,
   ) => {
     if (value === null) delete next[field];
-    else if (value !== undefined) next[field] = numberToMicroUsd(value);
+    else if (value !== undefined) next[field] = usdToMicroUsd(value);
   };
   limit('monthlyBudgetMicroUsd', input.monthlyBudgetUsd);
   limit('approvalThresholdMicroUsd', input.approvalThresholdUsd);

@@ -1,6 +1,6 @@
 import { parseInput, TaskId, TaskNote, usdAmount } from '@techteam/shared/domain';
 import { InvalidInput } from '@techteam/shared/errors';
-import { numberToMicroUsd } from '@techteam/shared/gateway/catalog/cost';
+import { usdToMicroUsd } from '@techteam/shared/money';
 import { runtime } from '@techteam/shared/runtime';
 import { raiseTaskBudget } from '@techteam/shared/store';
 import { resumeTask } from '@techteam/shared/workflow/task-lifecycle';
@@ -28,7 +28,7 @@ export const handler = apiHandler(async ({ tenant, path, body }) => {
         { path: 'id', message: `task is ${current.status}` },
       ]);
     }
-    await raiseTaskBudget(rt.store, tenant.tenantId, id, numberToMicroUsd(budgetUsd));
+    await raiseTaskBudget(rt.store, tenant.tenantId, id, usdToMicroUsd(budgetUsd));
   }
   const task = await resumeTask(rt, tenant.tenantId, id, note !== undefined ? { note } : {});
   return { status: 202, body: { task } };

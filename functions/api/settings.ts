@@ -1,5 +1,6 @@
 /** The tenant settings the API reads and writes (shared by get-settings.ts and put-settings.ts). */
 import { type Tenant, usdAmount } from '@techteam/shared/domain';
+import { microUsdToUsd } from '@techteam/shared/money';
 import * as z from '@techteam/shared/zod';
 
 const usd = usdAmount(1_000_000);
@@ -18,9 +19,11 @@ export const SettingsInput = z.strictObject({
 export function settingsView(tenant: Tenant | undefined) {
   return {
     monthlyBudgetUsd:
-      tenant?.monthlyBudgetMicroUsd !== undefined ? tenant.monthlyBudgetMicroUsd / 1_000_000 : null,
+      tenant?.monthlyBudgetMicroUsd !== undefined ? microUsdToUsd(tenant.monthlyBudgetMicroUsd) : null,
     approvalThresholdUsd:
-      tenant?.approvalThresholdMicroUsd !== undefined ? tenant.approvalThresholdMicroUsd / 1_000_000 : null,
+      tenant?.approvalThresholdMicroUsd !== undefined
+        ? microUsdToUsd(tenant.approvalThresholdMicroUsd)
+        : null,
     heliconeCache: tenant?.heliconeCache === true,
   };
 }

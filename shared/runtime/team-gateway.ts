@@ -22,8 +22,8 @@ export interface TeamGateway extends TeamModels {
  */
 export function teamGateway(store: Store, directory: ModelDirectory): TeamGateway {
   const get = onFirstUse(async () => {
-    const { config, plan, catalogs } = await directory.resolve();
-    const setup = buildProviders(plan);
+    const { config, lineup, catalogs } = await directory.resolve();
+    const setup = buildProviders(lineup);
     allowOperatorModels(setup.configModels.map((m) => m.id));
     const gateway = new ModelGateway({
       providers: setup.providers,

@@ -1,6 +1,7 @@
 import { InvalidInput } from '../../errors';
+import { usdStringToMicroUsd } from '../../money';
 import * as z from '../../zod';
-import { type ModelPrices, usdToMicro } from './cost';
+import type { ModelPrices } from './cost';
 import { type LifecycleState, lifecycleState, type ModelLifecycle } from './model-lifecycle';
 import catalogFile from './models.json' with { type: 'json' };
 import { profileFor, REGION_GROUPS, type RegionGroup, regionGroupsOf } from './region-groups';
@@ -162,10 +163,12 @@ export function toCatalogModel(
     contextWindow: e.contextWindow,
     maxOutputTokens: e.maxOutputTokens,
     prices: {
-      inputPerMTok: usdToMicro(e.prices.input),
-      outputPerMTok: usdToMicro(e.prices.output),
-      cachedInputPerMTok: usdToMicro(e.prices.cachedInput),
-      ...(e.prices.cacheWrite !== undefined ? { cacheWritePerMTok: usdToMicro(e.prices.cacheWrite) } : {}),
+      inputPerMTok: usdStringToMicroUsd(e.prices.input),
+      outputPerMTok: usdStringToMicroUsd(e.prices.output),
+      cachedInputPerMTok: usdStringToMicroUsd(e.prices.cachedInput),
+      ...(e.prices.cacheWrite !== undefined
+        ? { cacheWritePerMTok: usdStringToMicroUsd(e.prices.cacheWrite) }
+        : {}),
     },
     listPrices: e.prices,
     capabilities: {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatMicroUsd, usdStringToMicroUsd } from '../../money';
 import { Catalog } from './catalog';
-import { costMicroUsd, formatMicroUsd, usdToMicro, worstCaseMicroUsd } from './cost';
+import { costMicroUsd, worstCaseMicroUsd } from './cost';
 
 const tokens = fc.integer({ min: 0, max: 50_000_000 });
 const price = fc.integer({ min: 0, max: 500_000_000 }); // up to $500 per million tokens
@@ -82,11 +83,11 @@ describe('cost arithmetic', () => {
   });
 
   it('reads prices from decimal strings without float error', () => {
-    expect(usdToMicro('3.00')).toBe(3_000_000);
-    expect(usdToMicro('0.00875')).toBe(8_750);
-    expect(usdToMicro('0.1')).toBe(100_000);
-    expect(() => usdToMicro('0.0000001')).toThrow(/at most 6 decimals/);
-    expect(() => usdToMicro('-1')).toThrow();
+    expect(usdStringToMicroUsd('3.00')).toBe(3_000_000);
+    expect(usdStringToMicroUsd('0.00875')).toBe(8_750);
+    expect(usdStringToMicroUsd('0.1')).toBe(100_000);
+    expect(() => usdStringToMicroUsd('0.0000001')).toThrow(/at most 6 decimals/);
+    expect(() => usdStringToMicroUsd('-1')).toThrow();
     // 1 M tokens of claude-sonnet-4-6 output is $15 exactly, not 14.999999…
     const sonnet = Catalog.shipped().get('claude-sonnet-4-6')!;
     expect(

@@ -9,37 +9,7 @@ export interface ModelPrices {
   cacheWritePerMTok?: number;
 }
 
-const MICRO_PER_USD = 1_000_000n;
 const TOKENS_PER_PRICE_UNIT = 1_000_000n;
-
-/**
- * Converts a decimal USD string ("3.00", "0.00875") to integer micro-USD without
- * ever going through a float, so a price in the data file is exactly the price charged.
- */
-export function usdToMicro(usd: string): number {
-  const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(usd.trim());
-  if (!match) throw new Error(`'${usd}' is not a USD amount with at most 6 decimals`);
-  const whole = BigInt(match[1]!);
-  const fraction = BigInt((match[2] ?? '').padEnd(6, '0'));
-  return Number(whole * MICRO_PER_USD + fraction);
-}
-
-/** A USD amount from a JSON body (a number) as integer micro-USD. */
-export function numberToMicroUsd(usd: number): number {
-  return Math.round(usd * 1_000_000);
-}
-
-/** Formats integer micro-USD as dollars for people: 1234567 → "$1.234567", trailing zeros trimmed to cents. */
-export function formatMicroUsd(micro: number): string {
-  const sign = micro < 0 ? '-' : '';
-  const abs = BigInt(Math.abs(micro));
-  const whole = abs / MICRO_PER_USD;
-  const fraction = (abs % MICRO_PER_USD)
-    .toString()
-    .padStart(6, '0')
-    .replace(/0{1,4}$/, '');
-  return `${sign}$${whole}.${fraction.padEnd(2, '0')}`;
-}
 
 /**
  * The cost of a call in integer micro-USD: the exact sum of tokens × price,

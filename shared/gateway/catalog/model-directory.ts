@@ -2,7 +2,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type Config, loadConfig } from '../../config';
 import { ConfigInvalid } from '../../errors';
 import type { Store } from '../../store';
-import { type ProviderPlan, planProviders } from '../providers/status';
+import { lineUpProviders, type ProviderLineup } from '../providers/lineup';
 import { Catalog } from './catalog';
 import { type ModelsView, modelsView } from './models-view';
 import { TenantCatalogs } from './tenant-models';
@@ -50,11 +50,11 @@ export async function resolveProviderSecrets(config: Config, given?: SecretsClie
 
 /**
  * What models exist for a tenant and which providers are live: the catalog
- * and the provider plan, without any provider client. The models API and
+ * and the provider lineup, without any provider client. The models API and
  * employee validation use it; the gateway is built on it.
  */
 export class ModelDirectory {
-  private ready: Promise<{ config: Config; plan: ProviderPlan; catalogs: TenantCatalogs }> | undefined;
+  private ready: Promise<{ config: Config; lineup: ProviderLineup; catalogs: TenantCatalogs }> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -64,14 +64,14 @@ export class ModelDirectory {
   ) {}
 
   /** The configuration with provider keys resolved, and what it makes live. */
-  resolve(): Promise<{ config: Config; plan: ProviderPlan; catalogs: TenantCatalogs }> {
+  resolve(): Promise<{ config: Config; lineup: ProviderLineup; catalogs: TenantCatalogs }> {
     this.ready ??= (async () => {
       const config = await resolveProviderSecrets(this.config, this.secrets);
-      const plan = planProviders(config, this.env);
+      const lineup = lineUpProviders(config, this.env);
       // Bedrock models are called through the inference profile of the stack's own geography.
-      const base = Catalog.shipped().inRegion(config.BEDROCK_REGION).with(plan.configModels);
+      const base = Catalog.shipped().inRegion(config.BEDROCK_REGION).with(lineup.configModels);
       const catalogs = new TenantCatalogs(this.store, base);
-      return { config, plan, catalogs };
+      return { config, lineup, catalogs };
     })().catch((e) => {
       this.ready = undefined; // a later call may succeed once the secret exists
       throw e;
@@ -88,7 +88,7 @@ export class ModelDirectory {
   }
 
   async view(tenantId: string): Promise<ModelsView> {
-    const { plan, catalogs } = await this.resolve();
-    return modelsView(await catalogs.for(tenantId), plan.statuses, plan.demo);
+    const { lineup, catalogs } = await this.resolve();
+    return modelsView(await catalogs.for(tenantId), lineup.statuses, lineup.demo);
   }
 }

@@ -7,10 +7,10 @@ import {
 import { ulid } from 'ulid';
 import { parseInput } from '../../domain/parse';
 import { ConcurrentUpdate, type FieldIssue, InvalidInput, NotFound } from '../../errors';
+import { usdStringToMicroUsd } from '../../money';
 import { keys, type Store } from '../../store';
 import * as z from '../../zod';
 import { Catalog, type CatalogModel, ModelEntryInput, ModelId, toCatalogModel } from './catalog';
-import { usdToMicro } from './cost';
 
 /** A tenant's entry: a model's fields, and for a rate below the catalog's, the agreement it rests on. */
 export const TenantModelInput = z.extend(ModelEntryInput, {
@@ -53,7 +53,7 @@ function belowCatalog(entry: TenantModelInput, shipped: CatalogModel): FieldIssu
     if (catalogUsd === undefined) continue;
     const tenantUsd =
       field === 'cacheWrite' ? (entry.prices.cacheWrite ?? entry.prices.input) : entry.prices[field];
-    if (usdToMicro(tenantUsd) < usdToMicro(catalogUsd)) {
+    if (usdStringToMicroUsd(tenantUsd) < usdStringToMicroUsd(catalogUsd)) {
       issues.push({
         path: `prices.${field}`,
         message: `${tenantUsd} is below the catalog's ${catalogUsd} USD per million tokens for ${shipped.id}; a negotiated rate needs negotiated.reference (the agreement it rests on)`,

@@ -1,12 +1,11 @@
 import type { Config } from '../../config';
-import { onFirstUse } from '../../runtime/first-use';
 import type { ModelProvider, ModelRequest, ModelResponse } from '../types';
 import { DemoProvider } from './demo/demo-provider';
-import { type LiveProvider, type ProviderPlan, planProviders } from './status';
+import { type LiveProvider, lineUpProviders, type ProviderLineup } from './lineup';
 
-export type { ProviderStatus } from './status';
+export type { ProviderStatus } from './lineup';
 
-export interface ProviderSetup extends ProviderPlan {
+export interface ProviderSetup extends ProviderLineup {
   providers: Map<string, ModelProvider>;
 }
 
@@ -17,17 +16,21 @@ export interface ProviderSetup extends ProviderPlan {
  * calls a model, Bedrock's alone in deploy-your-own mode.
  */
 export class ProviderOnFirstCall implements ModelProvider {
-  private readonly provider: () => Promise<ModelProvider>;
+  // runtime/first-use.ts does the same for the runtime; the gateway sits below runtime, so it keeps its own.
+  private loaded: Promise<ModelProvider> | undefined;
 
   constructor(
     readonly name: string,
-    load: () => Promise<ModelProvider>,
-  ) {
-    this.provider = onFirstUse(load);
-  }
+    private readonly load: () => Promise<ModelProvider>,
+  ) {}
 
   async complete(request: ModelRequest): Promise<ModelResponse> {
-    return (await this.provider()).complete(request);
+    // A failed import is not kept: the next call tries again.
+    this.loaded ??= this.load().catch((e: unknown) => {
+      this.loaded = undefined;
+      throw e;
+    });
+    return (await this.loaded).complete(request);
   }
 }
 
@@ -54,14 +57,14 @@ function providerFor(p: LiveProvider): ModelProvider {
   }
 }
 
-/** The clients of a provider plan. */
-export function buildProviders(plan: ProviderPlan): ProviderSetup {
+/** The clients of a provider lineup. */
+export function buildProviders(lineup: ProviderLineup): ProviderSetup {
   const providers = new Map<string, ModelProvider>();
-  for (const p of plan.live) {
+  for (const p of lineup.live) {
     const provider = providerFor(p);
     providers.set(provider.name, provider);
   }
-  return { ...plan, providers };
+  return { ...lineup, providers };
 }
 
 /** The live providers' clients for this configuration. */
@@ -69,5 +72,5 @@ export function providerSetup(
   config: Config,
   env: Record<string, string | undefined> = process.env,
 ): ProviderSetup {
-  return buildProviders(planProviders(config, env));
+  return buildProviders(lineUpProviders(config, env));
 }

@@ -18,7 +18,11 @@ export type LiveProvider =
   | { kind: 'compatible'; name: string; baseURL: string; apiKey?: string; timeoutMs: number }
   | { kind: 'demo' };
 
-export interface ProviderPlan {
+/**
+ * Which providers the configuration makes live, each one's status, and why the others cannot be
+ * used. (Was `ProviderPlan`: "plan" is the task's plan; a tenant's billing tier is its tier.)
+ */
+export interface ProviderLineup {
   live: LiveProvider[];
   statuses: ProviderStatus[];
   /** Provider → why it cannot be used, for the router's error messages. */
@@ -51,7 +55,7 @@ const BYO_ONLY = 'disabled: deploy-your-own mode (TECHTEAM_MODE=byo) allows Bedr
  * leaves the customer's AWS account. Pure: builds no client, so the functions
  * that only describe models do not bundle the provider SDKs.
  */
-export function planProviders(config: Config, env: Env = process.env): ProviderPlan {
+export function lineUpProviders(config: Config, env: Env = process.env): ProviderLineup {
   const live: LiveProvider[] = [];
   const statuses: ProviderStatus[] = [];
   const unavailable = new Map<string, string>();
