@@ -35,3 +35,11 @@ export {
 export { StoreMeter, type StoreMeterOptions } from './store-meter';
 export { TABLE_INDEXES, TTL_ATTRIBUTE, tableDefinition } from './table';
 export { raiseTaskBudget } from './task-budget';
+export {
+  getTenantModel,
+  queryTenantModelAudit,
+  queryTenantModels,
+  type StoredTenantModel,
+  type TenantModelAudit,
+  writeTenantModel,
+} from './tenant-models';

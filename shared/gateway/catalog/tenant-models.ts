@@ -1,14 +1,13 @@
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { ulid } from 'ulid';
 import { parseInput } from '../../domain/parse';
-import { ConcurrentUpdate, type FieldIssue, InvalidInput, NotFound } from '../../errors';
+import { type FieldIssue, InvalidInput, NotFound } from '../../errors';
 import { usdStringToMicroUsd } from '../../money';
-import { keys, type Store } from '../../store';
+import {
+  getTenantModel,
+  queryTenantModelAudit,
+  queryTenantModels,
+  type Store,
+  writeTenantModel,
+} from '../../store';
 import * as z from '../../zod';
 import { Catalog, type CatalogModel, ModelEntryInput, ModelId, toCatalogModel } from './catalog';
 
@@ -63,53 +62,6 @@ function belowCatalog(entry: TenantModelInput, shipped: CatalogModel): FieldIssu
   return issues;
 }
 
-interface StoredModel {
-  entry: TenantModelInput;
-  updatedAt?: string;
-}
-
-async function storedModel(store: Store, tenantId: string, id: string): Promise<StoredModel | undefined> {
-  const out = await store.doc.send(
-    new GetCommand({ TableName: store.tableName, Key: keys.tenantModel(tenantId, id), ConsistentRead: true }),
-  );
-  return out.Item
-    ? { entry: out.Item['entry'] as TenantModelInput, updatedAt: out.Item['updatedAt'] }
-    : undefined;
-}
-
-/** The item's state as read: the write below only lands if nobody changed it since. */
-function unchangedSince(previous: StoredModel | undefined): {
-  ConditionExpression: string;
-  ExpressionAttributeValues?: Record<string, string>;
-} {
-  if (previous?.updatedAt)
-    return {
-      ConditionExpression: 'updatedAt = :seen',
-      ExpressionAttributeValues: { ':seen': previous.updatedAt },
-    };
-  if (previous) return { ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(updatedAt)' };
-  return { ConditionExpression: 'attribute_not_exists(PK)' };
-}
-
-function auditItem(tenantId: string, record: ModelAuditRecord) {
-  const { PK } = keys.tenantModel(tenantId, record.modelId);
-  // Sorted by time within a model; the ULID keeps two changes in one millisecond apart.
-  return { PK, SK: `AUDIT#MODEL#${record.modelId}#${record.at}#${ulid()}`, entity: 'model-audit', ...record };
-}
-
-async function writeWithAudit(
-  store: Store,
-  change: NonNullable<TransactWriteCommandInput['TransactItems']>,
-  what: string,
-): Promise<void> {
-  try {
-    await store.doc.send(new TransactWriteCommand({ TransactItems: change }));
-  } catch (e) {
-    if ((e as Error).name === 'TransactionCanceledException') throw new ConcurrentUpdate(what, 'as read');
-    throw e;
-  }
-}
-
 /**
  * A tenant's own models and price overrides, one item each in the tenant's
  * partition. An id that is in the shipped catalog replaces that entry for the
@@ -137,7 +89,7 @@ export async function putTenantModel(
     }
   }
   const model = tenantModel(id, entry);
-  const previous = await storedModel(store, tenantId, id);
+  const previous = await getTenantModel<TenantModelInput>(store, tenantId, id);
   const at = (change.now?.() ?? new Date()).toISOString();
   const record: ModelAuditRecord = {
     modelId: id,
@@ -148,27 +100,7 @@ export async function putTenantModel(
     entry,
     ...(shipped ? { catalogPrices: shipped.listPrices } : {}),
   };
-  await writeWithAudit(
-    store,
-    [
-      {
-        Put: {
-          TableName: store.tableName,
-          Item: {
-            ...keys.tenantModel(tenantId, id),
-            entity: 'model',
-            id,
-            entry,
-            updatedAt: at,
-            updatedBy: change.actor,
-          },
-          ...unchangedSince(previous),
-        },
-      },
-      { Put: { TableName: store.tableName, Item: auditItem(tenantId, record) } },
-    ],
-    `model '${id}'`,
-  );
+  await writeTenantModel(store, tenantId, id, { entry, actor: change.actor, at }, previous, { ...record });
   return model;
 }
 
@@ -180,7 +112,7 @@ export async function deleteTenantModel(
   change: ModelChange = { actor: 'unknown' },
 ): Promise<void> {
   parseInput(z.object({ id: ModelId }), { id }, 'path');
-  const previous = await storedModel(store, tenantId, id);
+  const previous = await getTenantModel<TenantModelInput>(store, tenantId, id);
   if (!previous) throw new NotFound('tenant model', id);
   const shipped = Catalog.shipped().get(id);
   const record: ModelAuditRecord = {
@@ -192,20 +124,9 @@ export async function deleteTenantModel(
     entry: null,
     ...(shipped ? { catalogPrices: shipped.listPrices } : {}),
   };
-  await writeWithAudit(
-    store,
-    [
-      {
-        Delete: {
-          TableName: store.tableName,
-          Key: keys.tenantModel(tenantId, id),
-          ...unchangedSince(previous),
-        },
-      },
-      { Put: { TableName: store.tableName, Item: auditItem(tenantId, record) } },
-    ],
-    `model '${id}'`,
-  );
+  await writeTenantModel(store, tenantId, id, { actor: change.actor, at: record.at }, previous, {
+    ...record,
+  });
 }
 
 /** The audit trail of a tenant's model changes, oldest first (one model's when `id` is given). */
@@ -214,15 +135,8 @@ export async function listTenantModelAudit(
   tenantId: string,
   id?: string,
 ): Promise<ModelAuditRecord[]> {
-  const { PK } = keys.tenantModel(tenantId, '');
-  const out = await store.doc.send(
-    new QueryCommand({
-      TableName: store.tableName,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :a)',
-      ExpressionAttributeValues: { ':pk': PK, ':a': id ? `AUDIT#MODEL#${id}#` : 'AUDIT#MODEL#' },
-    }),
-  );
-  return (out.Items ?? []).map(({ modelId, action, actor, at, previous, entry, catalogPrices }) => ({
+  const items = await queryTenantModelAudit<ModelAuditRecord>(store, tenantId, id);
+  return items.map(({ modelId, action, actor, at, previous, entry, catalogPrices }) => ({
     modelId,
     action,
     actor,
@@ -239,15 +153,8 @@ function tenantModel(id: string, input: TenantModelInput): CatalogModel {
 }
 
 export async function listTenantModels(store: Store, tenantId: string): Promise<CatalogModel[]> {
-  const { PK } = keys.tenantModel(tenantId, '');
-  const out = await store.doc.send(
-    new QueryCommand({
-      TableName: store.tableName,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :m)',
-      ExpressionAttributeValues: { ':pk': PK, ':m': 'MODEL#' },
-    }),
-  );
-  return (out.Items ?? []).map((i) => tenantModel(String(i['id']), i['entry'] as TenantModelInput));
+  const items = await queryTenantModels<TenantModelInput>(store, tenantId);
+  return items.map((i) => tenantModel(i.id, i.entry));
 }
 
 /**
