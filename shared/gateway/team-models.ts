@@ -1,4 +1,4 @@
-import type { EmployeeProfile, Plan, TaskPreference } from '../domain';
+import type { EmployeeProfile, TaskPreference } from '../domain';
 import type { ModelRequest, ModelResponse } from './types';
 
 /** One model call on behalf of an employee; the gateway picks the model. */
@@ -18,9 +18,20 @@ export interface MeteredResponse extends ModelResponse {
   contextWindow?: number;
 }
 
+/** One call of an employee with a prompt of this size, priced at its worst case. */
+export interface CallCeilingQuery {
+  tenantId?: string;
+  profile: EmployeeProfile;
+  preference: TaskPreference;
+  promptTokens: number;
+}
+
 /** What the workflow needs from the model gateway: route, meter and record one call. */
 export interface TeamModels {
   complete(call: EmployeeCall): Promise<MeteredResponse>;
-  /** Worst-case cost of running a plan, for the approval threshold; absent means "free" (the demo). */
-  estimatePlanMicroUsd?(plan: Plan, preference: TaskPreference, tenantId: string): Promise<number>;
+  /**
+   * The most one call can cost (see CallCeilingQuery), for a plan's estimate; absent means "free"
+   * (the demo), undefined that no live model could take the call.
+   */
+  worstCaseCallMicroUsd?(query: CallCeilingQuery): Promise<number | undefined>;
 }

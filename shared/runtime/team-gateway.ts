@@ -1,5 +1,4 @@
 import { allowOperatorModels } from '../agents/profiles';
-import { employeeOf } from '../agents/roster';
 import type { ModelDirectory } from '../gateway/catalog/model-directory';
 import { ModelGateway } from '../gateway/gateway';
 import { buildProviders, type ProviderSetup } from '../gateway/providers/setup';
@@ -32,7 +31,6 @@ export function teamGateway(store: Store, directory: ModelDirectory): TeamGatewa
       catalogFor: (tenantId) => catalogs.for(tenantId),
       meter: withSpendMetric(new StoreMeter(store)),
       policy: { timeoutMs: config.TECHTEAM_MODEL_TIMEOUT_MS },
-      profileFor: (tenantId, id) => employeeOf(store, tenantId, id).catch(() => undefined),
     });
     return { gateway, setup };
   });
@@ -40,8 +38,8 @@ export function teamGateway(store: Store, directory: ModelDirectory): TeamGatewa
     async complete(call: EmployeeCall): Promise<MeteredResponse> {
       return (await get()).gateway.complete(call);
     },
-    async estimatePlanMicroUsd(plan, preference, tenantId) {
-      return (await get()).gateway.estimatePlanMicroUsd(plan, preference, tenantId);
+    async worstCaseCallMicroUsd(query) {
+      return (await get()).gateway.worstCaseCallMicroUsd(query);
     },
     async setup() {
       return (await get()).setup;
