@@ -16,13 +16,19 @@
  *    each budgeted call made.
  */
 import { EmployeeProfile } from '@techteam/shared/domain';
-import { Catalog } from '@techteam/shared/gateway/catalog';
+import { Catalog } from '@techteam/shared/gateway/catalog/catalog';
 import { ModelGateway } from '@techteam/shared/gateway/gateway';
 import { OpenAIProvider } from '@techteam/shared/gateway/providers/openai';
-import { rankModels } from '@techteam/shared/gateway/router';
+import { rankModels } from '@techteam/shared/gateway/routing/router';
 import type { ModelProvider, ModelRequest } from '@techteam/shared/gateway/types';
-import { MemoryMeter, StoreMeter } from '@techteam/shared/gateway/usage-meter';
-import { createDocumentClient, ensureTable, Store, startLocalDynamo } from '@techteam/shared/store';
+import { MemoryMeter } from '@techteam/shared/money';
+import {
+  createDocumentClient,
+  ensureTable,
+  Store,
+  StoreMeter,
+  startLocalDynamo,
+} from '@techteam/shared/store';
 import { startFakeOpenAI } from '@techteam/shared/testing/fake-openai-server';
 import OpenAI from 'openai';
 

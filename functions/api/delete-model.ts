@@ -1,4 +1,4 @@
-import { deleteTenantModel } from '@techteam/shared/gateway/tenant-models';
+import { deleteTenantModel } from '@techteam/shared/gateway/catalog/tenant-models';
 import { runtime } from '@techteam/shared/runtime';
 import { apiHandler } from '../http';
 

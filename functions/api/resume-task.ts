@@ -1,5 +1,5 @@
 import { parseInput, TaskId, TaskNote, usdAmount } from '@techteam/shared/domain';
-import { numberToMicroUsd } from '@techteam/shared/gateway/cost';
+import { usdToMicroUsd } from '@techteam/shared/money';
 import { runtime } from '@techteam/shared/runtime';
 import { resumeTask } from '@techteam/shared/workflow/task-lifecycle';
 import * as z from '@techteam/shared/zod';
@@ -19,7 +19,7 @@ export const handler = apiHandler(async ({ tenant, path, body }) => {
   const { budgetUsd, note } = parseInput(Body, body ?? {});
   const task = await resumeTask(runtime(), tenant.tenantId, id, {
     ...(note !== undefined ? { note } : {}),
-    ...(budgetUsd !== undefined ? { budgetMicroUsd: numberToMicroUsd(budgetUsd) } : {}),
+    ...(budgetUsd !== undefined ? { budgetMicroUsd: usdToMicroUsd(budgetUsd) } : {}),
   });
   return { status: 202, body: { task } };
 });

@@ -113,7 +113,7 @@ describe('the door counts budget refusals', () => {
 
   it('writes one BudgetRefusals data point (EMF) when a state fails on a budget, on Lambda', async () => {
     vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', context.functionName);
-    const { BudgetExceeded } = await import('@techteam/shared/gateway/errors');
+    const { BudgetExceeded } = await import('@techteam/shared/money');
     const state = taskState('RunEmployee', async () => {
       throw new BudgetExceeded('task', 0, 100, 'gpt-x');
     });

@@ -9,9 +9,9 @@ import { loadHandler } from '@techteam/functions/routes';
 import { type CodeSandbox, teamSandbox } from '@techteam/shared/agents';
 import type { Config } from '@techteam/shared/config';
 import { PortInUse, TechteamError } from '@techteam/shared/errors';
-import { ModelDirectory } from '@techteam/shared/gateway/model-directory';
-import { teamGateway } from '@techteam/shared/gateway/team-gateway';
+import { ModelDirectory } from '@techteam/shared/gateway/catalog/model-directory';
 import { type Runtime, useRuntime } from '@techteam/shared/runtime';
+import { teamGateway } from '@techteam/shared/runtime/team-gateway';
 import { LocalSandbox, SandboxUnavailable } from '@techteam/shared/sandbox';
 import {
   createDocumentClient,

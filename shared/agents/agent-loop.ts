@@ -1,9 +1,9 @@
 import type { EmployeeProfile, Task } from '../domain';
 import { TechteamError } from '../errors';
-import { countPromptTokens, promptTokenBound } from '../gateway/prompt-size';
+import { countPromptTokens, promptTokenBound } from '../gateway/routing/prompt-size';
+import type { TeamModels } from '../gateway/team-models';
 import type { ToolCall, ToolSpec } from '../gateway/types';
 import type { Store } from '../store';
-import type { TeamModels } from '../workflow/models';
 import { summariseTurns } from './condenser';
 import { Conversation, type ConversationState } from './conversation';
 import { nudgeFor, RepeatWatch } from './repeat-watch';

@@ -1,6 +1,6 @@
 import type { EmployeeProfile, Task } from '../domain';
+import type { TeamModels } from '../gateway/team-models';
 import type { ModelMessage } from '../gateway/types';
-import type { TeamModels } from '../workflow/models';
 
 /** Each condensed message is shown to the summariser at most this long. */
 const PER_MESSAGE_CHARS = 2_000;

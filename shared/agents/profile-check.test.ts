@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EmployeeProfileInput, parseInput } from '../domain';
 import { InvalidInput } from '../errors';
-import { Catalog } from '../gateway/catalog';
+import { Catalog } from '../gateway/catalog/catalog';
 import { checkEmployeeProfile } from './profile-check';
 
 const catalog = Catalog.shipped();

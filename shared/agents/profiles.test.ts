@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Catalog, modelLifecycle } from '../gateway/catalog';
+import { Catalog, modelLifecycle } from '../gateway/catalog/catalog';
 import { BUILT_IN_PROFILES } from './profiles';
 
 const catalog = Catalog.shipped();

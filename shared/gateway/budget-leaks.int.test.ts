@@ -1,16 +1,16 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { EmployeeProfile } from '../domain';
+import { BudgetExceeded } from '../money';
 import type { Store } from '../store';
+import { BudgetLedger, budgetLines, StoreMeter } from '../store';
 import { freshStore } from '../testing/dynamo';
-import { BudgetLedger, budgetLines } from './budget-ledger';
-import { Catalog } from './catalog';
-import { costMicroUsd, worstCaseMicroUsd } from './cost';
-import { BudgetExceeded, ProviderError } from './errors';
+import { Catalog } from './catalog/catalog';
+import { costMicroUsd, worstCaseMicroUsd } from './catalog/cost';
+import { ProviderError } from './errors';
 import { ModelGateway } from './gateway';
-import { promptTokenBound } from './prompt-size';
+import { promptTokenBound } from './routing/prompt-size';
 import type { ModelProvider, ModelRequest, ToolSpec } from './types';
-import { StoreMeter } from './usage-meter';
 
 /**
  * Each leak a review found in the budget, reproduced against DynamoDB Local

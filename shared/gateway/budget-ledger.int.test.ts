@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { EmployeeProfile } from '../domain';
-import { keys } from '../store';
+import { BudgetExceeded } from '../money';
+import { BudgetLedger, budgetLines, keys, StoreMeter } from '../store';
 import { freshStore } from '../testing/dynamo';
-import { BudgetLedger, budgetLines } from './budget-ledger';
-import { Catalog } from './catalog';
-import { worstCaseMicroUsd } from './cost';
-import { BudgetExceeded } from './errors';
+import { Catalog } from './catalog/catalog';
+import { worstCaseMicroUsd } from './catalog/cost';
 import { ModelGateway } from './gateway';
-import { promptTokenBound } from './prompt-size';
+import { promptTokenBound } from './routing/prompt-size';
 import type { ModelProvider, ModelRequest } from './types';
-import { StoreMeter } from './usage-meter';
 
 const catalog = Catalog.shipped();
 const sonnet = catalog.get('claude-sonnet-4-6')!;

@@ -77,7 +77,7 @@ export class ProviderError extends TechteamError {
 
   constructor(init: ProviderErrorInit) {
     super(
-      init.kind === 'cancelled' ? 'Cancelled' : 'ProviderError',
+      'ProviderError',
       init.kind === 'bad_request' || init.kind === 'context_length' ? 400 : 502,
       `${init.provider}/${init.model}: ${init.message}`,
       {
@@ -87,6 +87,7 @@ export class ProviderError extends TechteamError {
         ...(init.httpStatus !== undefined ? { httpStatus: init.httpStatus } : {}),
         ...(init.requestId ? { requestId: init.requestId } : {}),
       },
+      { cause: init.cause },
     );
     this.provider = init.provider;
     this.model = init.model;
@@ -95,7 +96,6 @@ export class ProviderError extends TechteamError {
     this.retryAfterMs = init.retryAfterMs;
     this.requestId = init.requestId;
     this.usage = init.usage;
-    if (init.cause !== undefined) this.cause = init.cause;
   }
 
   /** Retrying the same model later may succeed. */
@@ -106,30 +106,6 @@ export class ProviderError extends TechteamError {
   /** Falling back to another model may succeed. */
   get nextModelMayHelp(): boolean {
     return NEXT_MODEL_MAY_HELP.has(this.kind);
-  }
-}
-
-export type BudgetScope = 'task' | 'employee' | 'tenant';
-
-/** A call's worst-case cost does not fit a budget; no provider was contacted. */
-export class BudgetExceeded extends TechteamError {
-  readonly scope: BudgetScope;
-  readonly remainingMicroUsd: number;
-  readonly neededMicroUsd: number;
-  constructor(scope: BudgetScope, remainingMicroUsd: number, neededMicroUsd: number, model: string) {
-    const usd = (micro: number) => `$${(micro / 1_000_000).toFixed(6)}`;
-    super(
-      'BudgetExceeded',
-      402,
-      `The ${scope} budget has ${usd(Math.max(0, remainingMicroUsd))} left, and a call to ${model} may cost up to ${usd(neededMicroUsd)}. ` +
-        (scope === 'tenant'
-          ? "Raise the tenant's monthly budget or wait for next month."
-          : 'Raise the task budget (budgetUsd) or give the employee a larger budgetShare.'),
-      { scope, remainingMicroUsd, neededMicroUsd, model },
-    );
-    this.scope = scope;
-    this.remainingMicroUsd = remainingMicroUsd;
-    this.neededMicroUsd = neededMicroUsd;
   }
 }
 
@@ -149,22 +125,34 @@ export interface ModelAttempt {
 }
 
 /**
- * No model answered: names every model tried or skipped, and why. Its code is
- * ProviderUnavailable when a later retry may succeed (Step Functions retries
- * that), NoModelAvailable when none can until the configuration changes.
+ * No model answered, and a later retry may succeed (one failed for a reason time may mend):
+ * names every model tried or skipped, and why. Step Functions retries it (workflow/definition.ts
+ * TRANSIENT_ERRORS). `modelsExhausted` picks this or `NoModelAvailable`.
  */
 export class ModelsExhausted extends TechteamError {
   readonly tried: ModelAttempt[];
-  constructor(employeeId: string, tried: ModelAttempt[]) {
-    const transient = tried.some((t) => t.kind !== 'skipped' && t.kind !== 'budget' && RETRYABLE.has(t.kind));
+  constructor(employeeId: string, tried: ModelAttempt[], code = 'ModelsExhausted') {
     super(
-      transient ? 'ProviderUnavailable' : 'NoModelAvailable',
+      code,
       503,
       `No model answered for employee '${employeeId}': ${tried.map((t) => `${t.model} (${t.reason})`).join('; ')}`,
       { employeeId, tried },
     );
     this.tried = tried;
   }
+}
+
+/** No model answered, and none can until the configuration changes: retrying does not help. */
+export class NoModelAvailable extends ModelsExhausted {
+  constructor(employeeId: string, tried: ModelAttempt[]) {
+    super(employeeId, tried, 'NoModelAvailable');
+  }
+}
+
+/** The error for a call no model answered: `ModelsExhausted` when time may mend a failure, else `NoModelAvailable`. */
+export function modelsExhausted(employeeId: string, tried: ModelAttempt[]): ModelsExhausted {
+  const transient = tried.some((t) => t.kind !== 'skipped' && t.kind !== 'budget' && RETRYABLE.has(t.kind));
+  return transient ? new ModelsExhausted(employeeId, tried) : new NoModelAvailable(employeeId, tried);
 }
 
 /**
@@ -187,16 +175,23 @@ export class ModelsCoolingDown extends TechteamError {
   }
 }
 
-/** A call pinned a model the employee may not use, or that no catalog knows. */
+/** A call pinned a model the employee may not use. */
 export class ModelNotAllowed extends TechteamError {
-  constructor(model: string, employeeId: string, allowed: readonly string[], why: 'not allowed' | 'unknown') {
+  constructor(model: string, employeeId: string, allowed: readonly string[], code = 'ModelNotAllowed') {
     super(
-      why === 'unknown' ? 'UnknownModel' : 'ModelNotAllowed',
+      code,
       400,
-      why === 'unknown'
+      code === 'UnknownModel'
         ? `Model '${model}' is not in the catalog. Employee '${employeeId}' may use: ${allowed.join(', ')}`
         : `Employee '${employeeId}' may not use model '${model}'. Allowed: ${allowed.join(', ')}`,
       { model, employeeId, allowed },
     );
+  }
+}
+
+/** A call pinned a model no catalog knows. */
+export class UnknownModel extends ModelNotAllowed {
+  constructor(model: string, employeeId: string, allowed: readonly string[]) {
+    super(model, employeeId, allowed, 'UnknownModel');
   }
 }

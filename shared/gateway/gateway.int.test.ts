@@ -1,20 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
 import { EmployeeProfile } from '../domain';
+import { teamGateway } from '../runtime/team-gateway';
 import type { Store } from '../store';
+import { StoreMeter } from '../store';
 import { freshStore } from '../testing/dynamo';
 import { anthropicReplies, startFakeAnthropic } from '../testing/fake-anthropic-server';
 import { openAIReplies, startFakeOpenAI } from '../testing/fake-openai-server';
-import { Catalog } from './catalog';
+import { Catalog } from './catalog/catalog';
+import { ModelDirectory } from './catalog/model-directory';
+import { putTenantModel, TenantCatalogs } from './catalog/tenant-models';
 import { ModelsCoolingDown } from './errors';
 import { ModelGateway } from './gateway';
-import { ModelDirectory } from './model-directory';
 import { AnthropicProvider } from './providers/anthropic';
 import { OpenAIProvider } from './providers/openai';
-import { teamGateway } from './team-gateway';
-import { putTenantModel, TenantCatalogs } from './tenant-models';
 import type { ModelProvider } from './types';
-import { StoreMeter } from './usage-meter';
 
 type Servers = {
   openai: Awaited<ReturnType<typeof startFakeOpenAI>>;

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EmployeeProfile } from '../domain';
-import type { EmployeeCall } from '../workflow/models';
-import { Catalog, toCatalogModel } from './catalog';
-import { Cooldowns } from './cooldowns';
+import { MemoryMeter } from '../money';
+import { Catalog, toCatalogModel } from './catalog/catalog';
 import { ModelsCoolingDown, ModelsExhausted, ProviderError, type ProviderFailureKind } from './errors';
 import { ModelGateway } from './gateway';
+import { Cooldowns } from './routing/cooldowns';
+import type { EmployeeCall } from './team-models';
 import type { ModelProvider, ModelRequest, ModelResponse } from './types';
-import { MemoryMeter } from './usage-meter';
 
 const catalog = Catalog.shipped();
 
@@ -329,31 +329,22 @@ describe('ModelGateway and what a call needs of a model', () => {
   });
 });
 
-describe('ModelGateway.estimatePlanMicroUsd', () => {
-  it('prices every step at its employee’s first live model, all iterations, two rounds for Dev', async () => {
-    const { gw } = gateway([scripted('openai', [])]);
-    const qa = EmployeeProfile.parse({ ...profile, id: 'qa', maxIterations: 2, maxTokensPerStep: 1000 });
-    const dev = EmployeeProfile.parse({ ...profile, maxIterations: 3, maxTokensPerStep: 1000 });
-    const estimator = new ModelGateway({
+describe('ModelGateway.worstCaseCallMicroUsd', () => {
+  it("prices a call at its employee's first live model: the whole prompt, the step's output limit", async () => {
+    const dev = EmployeeProfile.parse({ ...profile, maxTokensPerStep: 1000 });
+    const gw = new ModelGateway({
       providers: new Map([['openai', scripted('openai', [])]]),
       catalog,
       meter: new MemoryMeter(),
-      profileFor: async (_tenant, id) => (id === 'dev' ? dev : id === 'qa' ? qa : undefined),
     });
-    const step = (id: string, employee: string) => ({
-      id,
-      employee,
-      title: id,
-      instructions: 'x'.repeat(100),
-      dependsOn: [],
-      acceptance: 'done',
-    });
-    const plan = { summary: 's', steps: [step('a', 'dev'), step('b', 'qa'), step('c', 'nobody')] };
-    const estimate = await estimator.estimatePlanMicroUsd(plan, 'balanced', 'acme');
-    // Anthropic is not live, so both price at gpt-4.1 ($2 in, $8 out per million):
-    const perCall = Math.ceil(((2_000 + 100 + 16) * 2_000_000 + 1000 * 8_000_000) / 1_000_000);
-    expect(estimate).toBe(perCall * 3 * 2 + perCall * 2);
-    expect(await gw.estimatePlanMicroUsd(plan, 'balanced')).toBe(0);
+    // Anthropic is not live, so it prices at gpt-4.1 ($2 in, $8 out per million):
+    expect(
+      await gw.worstCaseCallMicroUsd({ profile: dev, preference: 'balanced', promptTokens: 2_116 }),
+    ).toBe(Math.ceil((2_116 * 2_000_000 + 1000 * 8_000_000) / 1_000_000));
+    const nobodyLive = new ModelGateway({ providers: new Map(), catalog, meter: new MemoryMeter() });
+    expect(
+      await nobodyLive.worstCaseCallMicroUsd({ profile: dev, preference: 'balanced', promptTokens: 10 }),
+    ).toBeUndefined();
   });
 });
 

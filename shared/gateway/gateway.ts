@@ -1,23 +1,15 @@
-import type { EmployeeProfile, Plan, TaskPreference } from '../domain';
-import type { EmployeeCall, MeteredResponse, TeamModels } from '../workflow/models';
-import { type Catalog, type CatalogModel, unroutableReason } from './catalog';
+import { BudgetExceeded, type UsageMeter } from '../money';
+import { type Catalog, type CatalogModel, unroutableReason } from './catalog/catalog';
+import { costMicroUsd, worstCaseMicroUsd } from './catalog/cost';
 import { utcDay } from './catalog/model-lifecycle';
-import { Cooldowns } from './cooldowns';
-import { costMicroUsd, worstCaseMicroUsd } from './cost';
-import {
-  BudgetExceeded,
-  type ModelAttempt,
-  ModelsCoolingDown,
-  ModelsExhausted,
-  ProviderError,
-  timeMayMend,
-} from './errors';
-import { countPromptTokens, promptTokenBound } from './prompt-size';
-import { reservationMicroUsd } from './provider-overheads';
-import { cooldownFor, DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from './retry-policy';
-import { rankModels } from './router';
+import { type ModelAttempt, ModelsCoolingDown, modelsExhausted, ProviderError, timeMayMend } from './errors';
+import { reservationMicroUsd } from './providers/overheads';
+import { Cooldowns } from './routing/cooldowns';
+import { countPromptTokens, promptTokenBound } from './routing/prompt-size';
+import { cooldownFor, DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from './routing/retry-policy';
+import { rankModels } from './routing/router';
+import type { CallCeilingQuery, EmployeeCall, MeteredResponse, TeamModels } from './team-models';
 import type { ModelMessage, ModelProvider, ModelRequest, TokenUsage } from './types';
-import type { UsageMeter } from './usage-meter';
 
 export interface GatewayOptions {
   /** Providers with credentials, by name. */
@@ -29,7 +21,6 @@ export interface GatewayOptions {
   /** The catalog as one tenant sees it (its own models over `catalog`); default: `catalog` for all. */
   catalogFor?: (tenantId: string) => Promise<Catalog>;
   /** The profile for an employee id, for plan estimates. */
-  profileFor?: (tenantId: string, employeeId: string) => Promise<EmployeeProfile | undefined>;
   policy?: Partial<RetryPolicy>;
   cooldowns?: Cooldowns;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -307,36 +298,27 @@ export class ModelGateway implements TeamModels {
     if (firstBudgetRefusal && tried.every((t) => t.kind === 'budget' || t.kind === 'skipped')) {
       throw firstBudgetRefusal;
     }
-    throw new ModelsExhausted(profile.id, tried);
+    throw modelsExhausted(profile.id, tried);
   }
 
   /**
-   * An upper estimate of a plan's cost, for the approval threshold: each step's
-   * employee runs every iteration with a full prompt and full output on the
-   * first model the router would pick; Dev steps count two Dev/QA rounds.
+   * The most one call of this employee can cost with a prompt of `promptTokens`: its output
+   * limit on the first live model the router would pick, at worst-case prices (undefined when no
+   * live model could take it). The workflow sums these into a plan's estimate.
    */
-  async estimatePlanMicroUsd(plan: Plan, preference: TaskPreference, tenantId?: string): Promise<number> {
-    const catalog = tenantId ? await this.catalogFor(tenantId) : this.options.catalog;
-    let total = 0;
-    for (const step of plan.steps) {
-      const profile = tenantId ? await this.options.profileFor?.(tenantId, step.employee) : undefined;
-      if (!profile) continue;
-      const promptTokens =
-        2_000 + promptTokenBound({ messages: [{ role: 'user', content: step.instructions }] });
-      const first = rankModels(profile, preference, catalog, {
-        promptTokens,
-        maxOutputTokens: profile.maxTokensPerStep,
-      }).find((c) => 'model' in c && this.options.providers.has(c.model.provider));
-      if (!first || !('model' in first)) continue;
-      const perCall = worstCaseMicroUsd(
-        promptTokens,
-        Math.min(profile.maxTokensPerStep, first.model.maxOutputTokens),
-        first.model.prices,
-      );
-      const rounds = step.employee === 'dev' ? 2 : 1;
-      total += perCall * profile.maxIterations * rounds;
-    }
-    return total;
+  async worstCaseCallMicroUsd(query: CallCeilingQuery): Promise<number | undefined> {
+    const { profile, promptTokens } = query;
+    const catalog = query.tenantId ? await this.catalogFor(query.tenantId) : this.options.catalog;
+    const first = rankModels(profile, query.preference, catalog, {
+      promptTokens,
+      maxOutputTokens: profile.maxTokensPerStep,
+    }).find((c) => 'model' in c && this.options.providers.has(c.model.provider));
+    if (!first || !('model' in first)) return undefined;
+    return worstCaseMicroUsd(
+      promptTokens,
+      Math.min(profile.maxTokensPerStep, first.model.maxOutputTokens),
+      first.model.prices,
+    );
   }
 
   private record(

@@ -1,4 +1,3 @@
-export { DEMO_SAMPLES, type DemoSample, findSample } from './demo/samples';
 export {
   DEMO_LABEL,
   DEMO_MODEL,
@@ -6,7 +5,8 @@ export {
   DemoProvider,
   demoPlan,
   estimateTokens,
-} from './demo-provider';
+} from './providers/demo/demo-provider';
+export { DEMO_SAMPLES, type DemoSample, findSample } from './providers/demo/samples';
 // The gateway's own token measures, so the agent loop can size its prompt against the answering model's window.
-export { countPromptTokens, promptTokenBound } from './prompt-size';
+export { countPromptTokens, promptTokenBound } from './routing/prompt-size';
 export type * from './types';

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EmployeeProfile } from '../domain';
+import { MemoryMeter } from '../money';
 import {
   anthropicReplies,
   type FakeAnthropicReply,
@@ -8,13 +9,12 @@ import {
 import { startFakeOpenAI } from '../testing/fake-openai-server';
 import { type TaskStateName, TRANSIENT_ERRORS } from '../workflow/definition';
 import { LocalWorkflowEngine, type TaskStateHandler } from '../workflow/engines/local-engine';
-import { Catalog } from './catalog';
-import { Cooldowns } from './cooldowns';
+import { Catalog } from './catalog/catalog';
 import { ModelGateway } from './gateway';
 import { AnthropicProvider } from './providers/anthropic';
 import { OpenAIProvider } from './providers/openai';
+import { Cooldowns } from './routing/cooldowns';
 import type { ModelProvider } from './types';
-import { MemoryMeter } from './usage-meter';
 
 /**
  * Providers that fail for a while, through the real SDKs against the fake servers: a task

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BudgetExceeded } from '../gateway/errors';
+import { BudgetExceeded } from '../money';
 import { countFailure, recordModelSpend, TECHTEAM_METRICS } from './metrics';
 
 /** The EMF lines Powertools writes to stdout. */

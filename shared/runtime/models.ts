@@ -1,5 +1,5 @@
-import { type TeamGateway, teamGateway } from '../gateway/team-gateway';
 import { type Runtime, withPart } from './runtime';
+import { type TeamGateway, teamGateway } from './team-gateway';
 
 export type ModelRuntime = Runtime & { gateway: TeamGateway };
 

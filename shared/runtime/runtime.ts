@@ -1,13 +1,13 @@
 import { type Config, loadConfig } from '../config';
 import { ConfigInvalid } from '../errors';
-import { ModelDirectory } from '../gateway/model-directory';
-import type { TeamGateway } from '../gateway/team-gateway';
+import { ModelDirectory } from '../gateway/catalog/model-directory';
 import { createDocumentClient, Store } from '../store';
 import { TaskSignals, type WorkflowDeps } from '../workflow/deps';
 import type { WorkflowEngine } from '../workflow/engines/engine';
 import type { TeamModels } from '../workflow/models';
 import type { LifecycleDeps } from '../workflow/task-lifecycle';
 import { onFirstUse } from './first-use';
+import type { TeamGateway } from './team-gateway';
 
 /** Everything a handler needs, built once per process (a Lambda container or the local host). */
 export interface Runtime extends WorkflowDeps, LifecycleDeps {

@@ -1,5 +1,5 @@
 import { type Tenant, usdAmount } from '../domain';
-import { numberToMicroUsd } from '../gateway/cost';
+import { microUsdToUsd, usdToMicroUsd } from '../money';
 import type { Store } from '../store';
 import * as z from '../zod';
 
@@ -20,9 +20,11 @@ export type SettingsInput = z.infer<typeof SettingsInput>;
 export function settingsView(tenant: Tenant | undefined) {
   return {
     monthlyBudgetUsd:
-      tenant?.monthlyBudgetMicroUsd !== undefined ? tenant.monthlyBudgetMicroUsd / 1_000_000 : null,
+      tenant?.monthlyBudgetMicroUsd !== undefined ? microUsdToUsd(tenant.monthlyBudgetMicroUsd) : null,
     approvalThresholdUsd:
-      tenant?.approvalThresholdMicroUsd !== undefined ? tenant.approvalThresholdMicroUsd / 1_000_000 : null,
+      tenant?.approvalThresholdMicroUsd !== undefined
+        ? microUsdToUsd(tenant.approvalThresholdMicroUsd)
+        : null,
     heliconeCache: tenant?.heliconeCache === true,
   };
 }
@@ -47,7 +49,7 @@ export function withSettings(
     value: number | null | undefined,
   ) => {
     if (value === null) delete next[field];
-    else if (value !== undefined) next[field] = numberToMicroUsd(value);
+    else if (value !== undefined) next[field] = usdToMicroUsd(value);
   };
   limit('monthlyBudgetMicroUsd', input.monthlyBudgetUsd);
   limit('approvalThresholdMicroUsd', input.approvalThresholdUsd);

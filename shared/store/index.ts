@@ -1,3 +1,9 @@
+export {
+  BudgetLedger,
+  type BudgetLedgerOptions,
+  budgetLines,
+  DEFAULT_HOLD_STALE_AFTER_MS,
+} from './budget-ledger';
 export { CHECKPOINT_PART_BYTES, type CheckpointRef, Checkpoints } from './checkpoints';
 export { createDocumentClient, type DynamoConnection, ensureTable } from './client';
 export { DataFolderInUse } from './data-folder-lock';
@@ -26,4 +32,14 @@ export {
   type TaskRun,
   type TransitionOptions,
 } from './store';
+export { StoreMeter, type StoreMeterOptions } from './store-meter';
 export { TABLE_INDEXES, TTL_ATTRIBUTE, tableDefinition } from './table';
+export { raiseTaskBudget } from './task-budget';
+export {
+  getTenantModel,
+  queryTenantModelAudit,
+  queryTenantModels,
+  type StoredTenantModel,
+  type TenantModelAudit,
+  writeTenantModel,
+} from './tenant-models';

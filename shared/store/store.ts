@@ -26,6 +26,7 @@ import {
   UsageRecord,
 } from '../domain';
 import { ConcurrentUpdate, InvalidInput, NotFound } from '../errors';
+import { usdToMicroUsd } from '../money';
 import { Checkpoints } from './checkpoints';
 import { eventLogGuard, reopenEventLog, TaskLogClosed } from './event-log';
 import { type EventPayloadFiles, fitEvent } from './event-payloads';
@@ -245,7 +246,7 @@ export class Store {
       status: 'queued',
       preference: input.preference,
       requireApproval: input.requireApproval ?? false,
-      ...(input.budgetUsd ? { budgetMicroUsd: Math.round(input.budgetUsd * 1_000_000) } : {}),
+      ...(input.budgetUsd ? { budgetMicroUsd: usdToMicroUsd(input.budgetUsd) } : {}),
       stepCount: 0,
       stepsDone: 0,
       totals: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costMicroUsd: 0 },

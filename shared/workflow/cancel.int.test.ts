@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CodeSandbox, SandboxRun, SandboxRuns } from '../agents';
 import type { TaskEvent } from '../domain';
-import { DEMO_MODEL, DemoProvider } from '../gateway/demo-provider';
+import { DEMO_MODEL, DemoProvider } from '../gateway/providers/demo/demo-provider';
 import type { ModelProvider } from '../gateway/types';
 import type { Store } from '../store';
 import { directModels } from '../testing/direct-models';

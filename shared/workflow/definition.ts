@@ -60,7 +60,7 @@ export const APPROVAL_TIMEOUT_SECONDS = 7 * 24 * 3600;
 
 /** Errors worth retrying: provider throttling and outages, Lambda hiccups. */
 export const TRANSIENT_ERRORS = [
-  'ProviderUnavailable',
+  'ModelsExhausted',
   'ModelsCoolingDown',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
@@ -79,7 +79,7 @@ export const REPLANNABLE_ERRORS = [
   'StepRejected',
   'StepStuck',
   'IterationsExhausted',
-  'ProviderUnavailable',
+  'ModelsExhausted',
   'NoModelAvailable',
 ] as const;
 

@@ -1,26 +1,2 @@
-import type { EmployeeProfile, Plan, TaskPreference } from '../domain';
-import type { ModelRequest, ModelResponse } from '../gateway/types';
-
-/** One model call on behalf of an employee; the gateway picks the model. */
-export interface EmployeeCall extends Omit<ModelRequest, 'model'> {
-  profile: EmployeeProfile;
-  preference: TaskPreference;
-  /** Pin one of the employee's allowed models instead of letting the router choose. */
-  model?: string;
-  /** When the step must have its answer (epoch ms): the gateway waits for a cooling model only until then. */
-  deadline?: number;
-}
-
-export interface MeteredResponse extends ModelResponse {
-  costMicroUsd: number;
-  attempts: number;
-  /** The context window of the model that answered, so the caller can condense before it fills. */
-  contextWindow?: number;
-}
-
-/** What the workflow needs from the model gateway: route, meter and record one call. */
-export interface TeamModels {
-  complete(call: EmployeeCall): Promise<MeteredResponse>;
-  /** Worst-case cost of running a plan, for the approval threshold; absent means "free" (the demo). */
-  estimatePlanMicroUsd?(plan: Plan, preference: TaskPreference, tenantId: string): Promise<number>;
-}
+// The port the workflow calls models through is the gateway's (shared/gateway/team-models.ts).
+export type { EmployeeCall, MeteredResponse, TeamModels } from '../gateway/team-models';

@@ -1,6 +1,6 @@
 import type { Plan, StepResult, Task, TaskEvent } from '@techteam/shared/domain';
-import type { EmployeeModels } from '@techteam/shared/gateway/models-in-use';
-import type { ModelsView } from '@techteam/shared/gateway/models-view';
+import type { EmployeeModels } from '@techteam/shared/gateway/catalog/models-in-use';
+import type { ModelsView } from '@techteam/shared/gateway/catalog/models-view';
 import type { TaskDelta } from '@techteam/shared/store';
 
 /** One poll of a task followed live: its events after a cursor, and the streamed text after its own. */

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '@techteam/shared/config';
 import { InvalidInput, TechteamError } from '@techteam/shared/errors';
 import { formatReport, loadHumanEval, resolveDataPath, runHumanEval, summarize } from '@techteam/shared/eval';
-import { planProviders } from '@techteam/shared/gateway/provider-status';
+import { lineUpProviders } from '@techteam/shared/gateway/providers/lineup';
 import { LocalSandbox } from '@techteam/shared/sandbox';
 import { startEvalHost } from '../eval/host-team';
 import type { CliIo } from './io';
@@ -75,7 +75,7 @@ export async function evalCommand(
   const path = resolveDataPath(values.data);
   const problems = (await loadHumanEval(path)).slice(0, limit);
   const config = loadConfig(env);
-  const providers = planProviders(config, env);
+  const providers = lineUpProviders(config, env);
   if (providers.demo) throw new EvalNeedsModel();
   // Progress goes to stderr with --json, so stdout stays one JSON document.
   const say = values.json ? io.err : io.out;

@@ -1,9 +1,10 @@
 import type { TaskEvent } from '@techteam/shared/domain';
+import { formatMicroUsdFixed } from '@techteam/shared/money';
 import { printable } from './terminal-text';
 
 /** Micro-USD as dollars, with enough digits to show a fraction of a cent. */
 export function formatUsd(micro: number): string {
-  return `$${(micro / 1_000_000).toFixed(micro > 0 && micro < 10_000 ? 6 : 4)}`;
+  return formatMicroUsdFixed(micro, micro > 0 && micro < 10_000 ? 6 : 4);
 }
 
 export function formatDuration(ms: number): string {

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { BUILT_IN_PROFILES } from '@techteam/shared/agents';
 import { loadConfig } from '@techteam/shared/config';
-import { Catalog } from '@techteam/shared/gateway/catalog';
+import { Catalog } from '@techteam/shared/gateway/catalog/catalog';
 import { utcDay } from '@techteam/shared/gateway/catalog/model-lifecycle';
-import { checkModelsInUse, type EmployeeModels } from '@techteam/shared/gateway/models-in-use';
-import { formatModelsView, type ModelsView, modelsView } from '@techteam/shared/gateway/models-view';
-import { planProviders } from '@techteam/shared/gateway/provider-status';
+import { checkModelsInUse, type EmployeeModels } from '@techteam/shared/gateway/catalog/models-in-use';
+import { formatModelsView, type ModelsView, modelsView } from '@techteam/shared/gateway/catalog/models-view';
+import { lineUpProviders } from '@techteam/shared/gateway/providers/lineup';
 import { HostUnreachable, TechteamClient } from './api-client';
 import type { CliIo } from './io';
 
@@ -43,7 +43,7 @@ export async function modelsCommand(
   } catch (e) {
     if (!(e instanceof HostUnreachable)) throw e;
     const config = loadConfig(env);
-    const setup = planProviders(config, env);
+    const setup = lineUpProviders(config, env);
     const catalog = Catalog.shipped().inRegion(config.BEDROCK_REGION).with(setup.configModels);
     view = modelsView(catalog, setup.statuses, setup.demo);
     employees = [...BUILT_IN_PROFILES];

@@ -6,7 +6,7 @@ import {
   startFakeAnthropic,
 } from '../../testing/fake-anthropic-server';
 import { abortOnceReceived, failure } from '../../testing/provider-failure';
-import { loadTokenCounter } from '../token-counter';
+import { loadTokenCounter } from '../routing/token-counter';
 import type { ModelRequest } from '../types';
 import { AnthropicProvider, JSON_ANSWER_TOOL } from './anthropic';
 

@@ -6,7 +6,7 @@ import {
   startFakeOpenAI,
 } from '../../testing/fake-openai-server';
 import { abortOnceReceived, failure } from '../../testing/provider-failure';
-import { loadTokenCounter } from '../token-counter';
+import { loadTokenCounter } from '../routing/token-counter';
 import type { ModelRequest } from '../types';
 import { OpenAIProvider, openAICompatibleProvider } from './openai';
 

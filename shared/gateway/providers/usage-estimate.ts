@@ -1,4 +1,4 @@
-import { type CountTokens, loadTokenCounter } from '../token-counter';
+import { type CountTokens, loadTokenCounter } from '../routing/token-counter';
 import type { ModelRequest, TokenUsage } from '../types';
 
 /** Chat formatting adds a few tokens per message around its content (OpenAI's documented overhead). */

@@ -5,6 +5,7 @@ import type { ModelMessage, ResponseSchema } from '../../gateway/types';
 import type { WorkflowInput } from '../definition';
 import type { WorkflowDeps } from '../deps';
 import { PlanInvalid, TaskNotRunnable } from '../errors';
+import { estimatePlanMicroUsd } from '../plan-estimate';
 import { planWaves } from '../plan-waves';
 import { type DraftReading, readPlanDraft } from './plan-draft';
 import { notesFor } from './step-context';
@@ -136,8 +137,17 @@ async function approvalNeeded({ store, models }: WorkflowDeps, task: Task, plan:
   if (task.requireApproval) return true;
   const threshold = (await store.getTenant(task.tenantId))?.approvalThresholdMicroUsd;
   if (threshold === undefined) return false;
-  const estimate = (await models.estimatePlanMicroUsd?.(plan, task.preference, task.tenantId)) ?? 0;
+  const estimate = await planEstimate({ store, models }, task, plan);
   return estimate > threshold;
+}
+
+function planEstimate({ store, models }: Pick<WorkflowDeps, 'store' | 'models'>, task: Task, plan: Plan) {
+  return estimatePlanMicroUsd(plan, {
+    models,
+    preference: task.preference,
+    tenantId: task.tenantId,
+    profileFor: (id) => employeeOf(store, task.tenantId, id).catch(() => undefined),
+  });
 }
 
 /** RequestApproval's Lambda: records the task token and waits (the state machine holds the run). */
@@ -156,7 +166,7 @@ export async function requestApproval(
     throw new TaskNotRunnable(taskId, task.status, 'wait for approval');
   }
   const plan = await store.getPlan(tenantId, taskId);
-  const estimate = plan ? ((await models.estimatePlanMicroUsd?.(plan, task.preference, tenantId)) ?? 0) : 0;
+  const estimate = plan ? await planEstimate({ store, models }, task, plan) : 0;
   await store.saveApprovalRequest(tenantId, taskId, { token: taskToken, estimateMicroUsd: estimate });
   await store.appendEvent(tenantId, taskId, {
     type: 'approval_requested',

@@ -1,6 +1,6 @@
 import { employeeOf, teamOf } from '../../agents';
 import { replanDraftJsonSchema } from '../../domain';
-import { isTechteamError } from '../../errors';
+import { currentErrorCode, isTechteamError } from '../../errors';
 import type { ResponseSchema } from '../../gateway/types';
 import type { WorkflowInput } from '../definition';
 import { REPLANNABLE_ERRORS } from '../definition';
@@ -65,7 +65,7 @@ export async function replan(
   };
   if (!plan) return declined('there is no plan to re-plan');
   if ((plan.revision ?? 1) > 1) return declined('the task was already re-planned once');
-  if (!(REPLANNABLE_ERRORS as readonly string[]).includes(failure.code)) {
+  if (!(REPLANNABLE_ERRORS as readonly string[]).includes(currentErrorCode(failure.code))) {
     return declined(`a ${failure.code} failure is not one a new plan can mend`);
   }
 

@@ -1,0 +1,61 @@
+import { allowOperatorModels } from '../agents/profiles';
+import type { ModelDirectory } from '../gateway/catalog/model-directory';
+import { ModelGateway } from '../gateway/gateway';
+import { buildProviders, type ProviderSetup } from '../gateway/providers/setup';
+import type { EmployeeCall, MeteredResponse, TeamModels } from '../gateway/team-models';
+import type { UsageMeter } from '../money';
+import type { Store } from '../store';
+import { StoreMeter } from '../store';
+import { onFirstUse } from './first-use';
+import { recordModelSpend } from './metrics';
+
+export interface TeamGateway extends TeamModels {
+  /** Which providers are live and why; resolves once secrets are read. */
+  setup(): Promise<ProviderSetup>;
+}
+
+/**
+ * The product's TeamModels: the gateway over the providers the configuration
+ * makes live, metering into the store, with each tenant's own models. Built
+ * lazily so a Lambda reads its secrets on the first call, not at import.
+ */
+export function teamGateway(store: Store, directory: ModelDirectory): TeamGateway {
+  const get = onFirstUse(async () => {
+    const { config, lineup, catalogs } = await directory.resolve();
+    const setup = buildProviders(lineup);
+    allowOperatorModels(setup.configModels.map((m) => m.id));
+    const gateway = new ModelGateway({
+      providers: setup.providers,
+      unavailable: setup.unavailable,
+      catalog: catalogs.base,
+      catalogFor: (tenantId) => catalogs.for(tenantId),
+      meter: withSpendMetric(new StoreMeter(store)),
+      policy: { timeoutMs: config.TECHTEAM_MODEL_TIMEOUT_MS },
+    });
+    return { gateway, setup };
+  });
+  return {
+    async complete(call: EmployeeCall): Promise<MeteredResponse> {
+      return (await get()).gateway.complete(call);
+    },
+    async worstCaseCallMicroUsd(query) {
+      return (await get()).gateway.worstCaseCallMicroUsd(query);
+    },
+    async setup() {
+      return (await get()).setup;
+    },
+  };
+}
+
+/** The meter, with each settled call's cost also written as the ModelSpendMicroUsd metric (on Lambda). */
+export function withSpendMetric(meter: UsageMeter): UsageMeter {
+  return {
+    account: (context, profile) => meter.account(context, profile),
+    reserve: (account, amount, model) => meter.reserve(account, amount, model),
+    release: (reservation) => meter.release(reservation),
+    async settle(record, reservation) {
+      await meter.settle(record, reservation);
+      recordModelSpend(record.costMicroUsd);
+    },
+  };
+}
