@@ -16,6 +16,7 @@ export const LAYERS = [
   'config',
   'workspace',
   'store',
+  'settings',
   'gateway',
   'files',
   'sandbox',
