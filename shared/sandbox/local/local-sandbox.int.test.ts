@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { InvalidInput } from '../errors';
-import { SandboxUnavailable, WorkspaceTooLarge } from './errors';
+import { InvalidInput } from '../../errors';
+import { SandboxUnavailable, WorkspaceTooLarge } from '../errors';
+import { testCommand } from '../runtimes';
 import { LocalSandbox } from './local-sandbox';
-import { testCommand } from './runtimes';
 
 const PY_PROJECT = {
   'calc.py': 'def add(a, b):\n    return a + b\n',

@@ -3,11 +3,7 @@ import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ulid } from 'ulid';
-import { BWRAP_INSTALL, bwrapArgs, dropPrivilegesArgs, launcher } from './bwrap';
-import { detectCgroups } from './cgroups';
-import { findProgram, resolveCommand } from './command';
-import { SandboxUnavailable, WorkspaceTooLarge } from './errors';
-import { ensureRootfs, ociSpec, RUNSC_INSTALL, runscArgs, runscCleanupArgs } from './gvisor';
+import { SandboxUnavailable, WorkspaceTooLarge } from '../errors';
 import {
   type Isolation,
   type JobResult,
@@ -17,12 +13,16 @@ import {
   type SandboxJob,
   type SandboxJobInput,
   workspaceBytes,
-} from './job';
+} from '../job';
+import { jobEnvironment } from '../runtimes';
+import { parseTestOutput } from '../test-summary';
+import { BWRAP_INSTALL, bwrapArgs, dropPrivilegesArgs, launcher } from './bwrap';
+import { detectCgroups } from './cgroups';
+import { findProgram, resolveCommand } from './command';
+import { ensureRootfs, ociSpec, RUNSC_INSTALL, runscArgs, runscCleanupArgs } from './gvisor';
 import { collectChanges, folderFull, writeWorkspace } from './job-folder';
 import { JobSlot, sweepStaleSlots } from './job-slot';
-import { jobEnvironment } from './runtimes';
 import { supervise } from './supervise';
-import { parseTestOutput } from './test-summary';
 
 export type LocalIsolation = 'bwrap' | 'gvisor';
 
