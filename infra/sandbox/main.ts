@@ -16,7 +16,7 @@ const config = loadRunnerConfig(process.env);
 const sandbox =
   config[RUNNER_ENV.isolation] === 'gvisor'
     ? new LocalSandbox({ isolation: 'gvisor', root: config[RUNNER_ENV.root] })
-    : new LocalSandbox({ unsafeNoSandbox: true, processIsolation: 'microvm', root: config[RUNNER_ENV.root] });
+    : new LocalSandbox({ isolation: 'microvm', root: config[RUNNER_ENV.root] });
 const { jobs } = await serveJobs({
   queue: new SqsJobQueue(new SQSClient({}), config[RUNNER_ENV.queueUrl]),
   store: new S3ObjectStore(new S3Client({})),

@@ -27,7 +27,7 @@ function memoryQueue(bodies: string[]): JobQueue & { acked: number } {
   return q;
 }
 
-const sandbox = new LocalSandbox({ unsafeNoSandbox: true, processIsolation: 'microvm' });
+const sandbox = new LocalSandbox({ isolation: 'microvm' });
 afterAll(() => sandbox.close());
 
 function enqueue(store: ReturnType<typeof memoryStore>, jobId: string, job: unknown) {
