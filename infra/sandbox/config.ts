@@ -31,7 +31,7 @@ export function loadRunnerConfig(env: Record<string, string | undefined>): Runne
     for (const name of [RUNNER_ENV.runId, RUNNER_ENV.bucket] as const)
       if (!config[name])
         throw new InvalidInput(`${name} must be set with ${RUNNER_ENV.runRoleArn}`, [
-          { field: name, message: 'is required with a run role' },
+          { path: name, message: 'is required with a run role' },
         ]);
   }
   return config;
