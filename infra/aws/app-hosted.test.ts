@@ -533,27 +533,31 @@ describe('sandbox stack (fargate)', () => {
     t.sandbox.hasResourceProperties('AWS::ECS::TaskDefinition', {
       RequiresCompatibilities: ['FARGATE'],
       ContainerDefinitions: [
-        Match.objectLike({ Name: 'runner', Environment: [{ Name: 'SANDBOX_ISOLATION', Value: 'microvm' }] }),
+        Match.objectLike({
+          Name: 'runner',
+          Environment: Match.arrayWith([{ Name: 'SANDBOX_ISOLATION', Value: 'microvm' }]),
+        }),
       ],
     });
   });
 
-  it('the runner task role cannot reach the table: only its S3 prefix and its run queues', () => {
-    const [roleId] = Object.keys(
-      t.sandbox.findResources('AWS::IAM::Role', {
-        Properties: {
-          AssumeRolePolicyDocument: {
-            Statement: [Match.objectLike({ Principal: { Service: 'ecs-tasks.amazonaws.com' } })],
-          },
-          Description: Match.stringLikeRegexp('^Sandbox runner'),
-        },
-      }),
-    );
-    const statements = statementsOfRole(all(), roleId!);
-    expect(statements.length).toBeGreaterThan(0);
-    const text = JSON.stringify(statements);
-    expect(text).not.toMatch(/dynamodb|Table/);
-    expect([...actionsOf(statements)].sort()).toEqual(
+  it("the runner task role can only assume the run role; the run role reaches only the tagged run's objects and queue", () => {
+    const roleId = (description: string) =>
+      Object.keys(
+        t.sandbox.findResources('AWS::IAM::Role', {
+          Properties: { Description: Match.stringLikeRegexp(description) },
+        }),
+      );
+    const [taskRoleId] = roleId('^Sandbox runner');
+    const [runRoleId] = roleId('^Sandbox run:');
+    expect(taskRoleId && runRoleId).toBeTruthy();
+    const taskStatements = statementsOfRole(all(), taskRoleId!);
+    expect([...actionsOf(taskStatements)].sort()).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+    for (const s of taskStatements) expect(s['Resource']).toEqual({ 'Fn::GetAtt': [runRoleId, 'Arn'] });
+
+    const runStatements = statementsOfRole(all(), runRoleId!);
+    expect(JSON.stringify(runStatements)).not.toMatch(/dynamodb|Table/);
+    expect([...actionsOf(runStatements)].sort()).toEqual(
       [
         's3:GetObject',
         's3:PutObject',
@@ -562,12 +566,38 @@ describe('sandbox stack (fargate)', () => {
         'sqs:ReceiveMessage',
       ].sort(),
     );
-    for (const s of statements) {
+    for (const s of runStatements) {
       const resource = JSON.stringify(s['Resource']);
-      expect(resource.endsWith('"/sandbox/*"]]}') || resource.includes(':techteam-sandbox-*'), resource).toBe(
-        true,
-      );
+      expect(resource).toContain('${aws:PrincipalTag/techteam-run}');
+      expect(
+        resource.includes('/sandbox/${aws:PrincipalTag/techteam-run}/*') ||
+          resource.includes(':techteam-sandbox-${aws:PrincipalTag/techteam-run}'),
+        resource,
+      ).toBe(true);
     }
+
+    const trust = propsOf(t.sandbox.findResources('AWS::IAM::Role')[runRoleId!]!)[
+      'AssumeRolePolicyDocument'
+    ] as {
+      Statement: Record<string, unknown>[];
+    };
+    const assume = trust.Statement.find((x) => x['Action'] === 'sts:AssumeRole')!;
+    expect(assume['Principal']).toEqual({ AWS: { 'Fn::GetAtt': [taskRoleId, 'Arn'] } });
+    expect(JSON.stringify(assume['Condition'])).toContain('aws:RequestTag/techteam-run');
+  });
+
+  it('tells the runner its run role, bucket and prefix (the run id and queue come per task)', () => {
+    t.sandbox.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Environment: Match.arrayWith([
+            Match.objectLike({ Name: 'SANDBOX_RUN_ROLE_ARN' }),
+            Match.objectLike({ Name: 'SANDBOX_BUCKET' }),
+            { Name: 'SANDBOX_PREFIX', Value: 'sandbox' },
+          ]),
+        }),
+      ],
+    });
   });
 });
 
