@@ -122,10 +122,11 @@ export class GvisorPool {
     });
     props.cluster.addAsgCapacityProvider(capacity);
 
-    const task = (this.taskDefinition = new Ec2TaskDefinition(scope, 'GvisorRunnerTask', {
+    const task = new Ec2TaskDefinition(scope, 'GvisorRunnerTask', {
       networkMode: NetworkMode.AWS_VPC,
       taskRole: props.taskRole,
-    }));
+    });
+    this.taskDefinition = task;
     task.addContainer(SANDBOX_RUNNER.containerName, {
       image: ContainerImage.fromDockerImageAsset(props.image),
       memoryLimitMiB: GVISOR_POOL.runnerMemoryMiB,
