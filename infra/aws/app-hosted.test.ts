@@ -2,6 +2,7 @@
  * The hosted app with the default Fargate sandbox, synthesized once: each
  * stack's resources, each function's grants, and cdk-nag's verdict.
  */
+
 import { API_ROUTES, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
 import { AWS_SANDBOX_ENV } from '@techteam/shared/runtime/aws-sandbox';
 import { TTL_ATTRIBUTE, tableDefinition } from '@techteam/shared/store';
@@ -9,6 +10,7 @@ import { substituteDefinition, TASK_STATES, type TaskStateName } from '@techteam
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaHandlers } from './bundling';
+import { RUN_TAG_VARIABLE } from './constructs/sandbox/fargate-runner';
 import { readsProviderKeys } from './function-access';
 import { PROVIDER_KEY_NAMES } from './stacks/secrets-stack';
 import { OBJECT_ACTIONS, TABLE_ACTIONS } from './stacks/workflow-stack';
@@ -568,10 +570,10 @@ describe('sandbox stack (fargate)', () => {
     );
     for (const s of runStatements) {
       const resource = JSON.stringify(s['Resource']);
-      expect(resource).toContain('${aws:PrincipalTag/techteam-run}');
+      expect(resource).toContain(RUN_TAG_VARIABLE);
       expect(
-        resource.includes('/sandbox/${aws:PrincipalTag/techteam-run}/*') ||
-          resource.includes(':techteam-sandbox-${aws:PrincipalTag/techteam-run}'),
+        resource.includes(`/sandbox/${RUN_TAG_VARIABLE}/*`) ||
+          resource.includes(`:techteam-sandbox-${RUN_TAG_VARIABLE}`),
         resource,
       ).toBe(true);
     }
