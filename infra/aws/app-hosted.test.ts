@@ -2,6 +2,7 @@
  * The hosted app with the default Fargate sandbox, synthesized once: each
  * stack's resources, each function's grants, and cdk-nag's verdict.
  */
+
 import { API_ROUTES, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
 import { AWS_SANDBOX_ENV } from '@techteam/shared/runtime/aws-sandbox';
 import { TTL_ATTRIBUTE, tableDefinition } from '@techteam/shared/store';
@@ -9,6 +10,7 @@ import { substituteDefinition, TASK_STATES, type TaskStateName } from '@techteam
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaHandlers } from './bundling';
+import { RUN_TAG_VARIABLE } from './constructs/sandbox/fargate-runner';
 import { readsProviderKeys } from './function-access';
 import { PROVIDER_KEY_NAMES } from './stacks/secrets-stack';
 import { OBJECT_ACTIONS, TABLE_ACTIONS } from './stacks/workflow-stack';
@@ -533,27 +535,31 @@ describe('sandbox stack (fargate)', () => {
     t.sandbox.hasResourceProperties('AWS::ECS::TaskDefinition', {
       RequiresCompatibilities: ['FARGATE'],
       ContainerDefinitions: [
-        Match.objectLike({ Name: 'runner', Environment: [{ Name: 'SANDBOX_ISOLATION', Value: 'microvm' }] }),
+        Match.objectLike({
+          Name: 'runner',
+          Environment: Match.arrayWith([{ Name: 'SANDBOX_ISOLATION', Value: 'microvm' }]),
+        }),
       ],
     });
   });
 
-  it('the runner task role cannot reach the table: only its S3 prefix and its run queues', () => {
-    const [roleId] = Object.keys(
-      t.sandbox.findResources('AWS::IAM::Role', {
-        Properties: {
-          AssumeRolePolicyDocument: {
-            Statement: [Match.objectLike({ Principal: { Service: 'ecs-tasks.amazonaws.com' } })],
-          },
-          Description: Match.stringLikeRegexp('^Sandbox runner'),
-        },
-      }),
-    );
-    const statements = statementsOfRole(all(), roleId!);
-    expect(statements.length).toBeGreaterThan(0);
-    const text = JSON.stringify(statements);
-    expect(text).not.toMatch(/dynamodb|Table/);
-    expect([...actionsOf(statements)].sort()).toEqual(
+  it("the runner task role can only assume the run role; the run role reaches only the tagged run's objects and queue", () => {
+    const roleId = (description: string) =>
+      Object.keys(
+        t.sandbox.findResources('AWS::IAM::Role', {
+          Properties: { Description: Match.stringLikeRegexp(description) },
+        }),
+      );
+    const [taskRoleId] = roleId('^Sandbox runner');
+    const [runRoleId] = roleId('^Sandbox run:');
+    expect(taskRoleId && runRoleId).toBeTruthy();
+    const taskStatements = statementsOfRole(all(), taskRoleId!);
+    expect([...actionsOf(taskStatements)].sort()).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+    for (const s of taskStatements) expect(s['Resource']).toEqual({ 'Fn::GetAtt': [runRoleId, 'Arn'] });
+
+    const runStatements = statementsOfRole(all(), runRoleId!);
+    expect(JSON.stringify(runStatements)).not.toMatch(/dynamodb|Table/);
+    expect([...actionsOf(runStatements)].sort()).toEqual(
       [
         's3:GetObject',
         's3:PutObject',
@@ -562,12 +568,38 @@ describe('sandbox stack (fargate)', () => {
         'sqs:ReceiveMessage',
       ].sort(),
     );
-    for (const s of statements) {
+    for (const s of runStatements) {
       const resource = JSON.stringify(s['Resource']);
-      expect(resource.endsWith('"/sandbox/*"]]}') || resource.includes(':techteam-sandbox-*'), resource).toBe(
-        true,
-      );
+      expect(resource).toContain(RUN_TAG_VARIABLE);
+      expect(
+        resource.includes(`/sandbox/${RUN_TAG_VARIABLE}/*`) ||
+          resource.includes(`:techteam-sandbox-${RUN_TAG_VARIABLE}`),
+        resource,
+      ).toBe(true);
     }
+
+    const trust = propsOf(t.sandbox.findResources('AWS::IAM::Role')[runRoleId!]!)[
+      'AssumeRolePolicyDocument'
+    ] as {
+      Statement: Record<string, unknown>[];
+    };
+    const assume = trust.Statement.find((x) => x['Action'] === 'sts:AssumeRole')!;
+    expect(assume['Principal']).toEqual({ AWS: { 'Fn::GetAtt': [taskRoleId, 'Arn'] } });
+    expect(JSON.stringify(assume['Condition'])).toContain('aws:RequestTag/techteam-run');
+  });
+
+  it('tells the runner its run role, bucket and prefix (the run id and queue come per task)', () => {
+    t.sandbox.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Environment: Match.arrayWith([
+            Match.objectLike({ Name: 'SANDBOX_RUN_ROLE_ARN' }),
+            Match.objectLike({ Name: 'SANDBOX_BUCKET' }),
+            { Name: 'SANDBOX_PREFIX', Value: 'sandbox' },
+          ]),
+        }),
+      ],
+    });
   });
 });
 

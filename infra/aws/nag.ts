@@ -33,6 +33,11 @@ export const WILDCARD_KINDS = {
     reason:
       'Sandbox job and result objects are keyed by a job id generated per job, under the sandbox/ prefix only',
   },
+  RunJobObjects: {
+    finding: /^Resource::.+\/sandbox\/.*PrincipalTag\/techteam-run.*\/\*$/,
+    reason:
+      "A run's job and result objects are keyed by a job id generated per job, under sandbox/<the session's run tag>/ only",
+  },
   SandboxRunQueues: {
     finding: /^Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:techteam-sandbox-\*$/,
     reason: 'The Fargate tier creates one queue per run at run time, always named techteam-sandbox-<run id>',

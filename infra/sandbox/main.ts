@@ -7,8 +7,10 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
 import { LocalSandbox, RUNNER_ENV } from '@techteam/shared/sandbox';
-import { loadRunnerConfig } from './config';
+import { runCredentialsProvider } from '@techteam/shared/sandbox/aws';
+import { loadRunnerConfig, runScope } from './config';
 import { S3ObjectStore, SqsJobQueue, serveJobs } from './runner';
 
 const config = loadRunnerConfig(process.env);
@@ -16,10 +18,14 @@ const config = loadRunnerConfig(process.env);
 const sandbox =
   config[RUNNER_ENV.isolation] === 'gvisor'
     ? new LocalSandbox({ isolation: 'gvisor', root: config[RUNNER_ENV.root] })
-    : new LocalSandbox({ unsafeNoSandbox: true, processIsolation: 'microvm', root: config[RUNNER_ENV.root] });
+    : new LocalSandbox({ isolation: 'microvm', root: config[RUNNER_ENV.root] });
+// Fargate: the task role may only assume the run role; S3 and SQS are reached with the run's
+// session, narrowed to its own prefix and queue. The pool (ec2-gvisor) uses its task role.
+const scope = runScope(config);
+const clientConfig = scope ? { credentials: runCredentialsProvider(new STSClient({}), scope) } : {};
 const { jobs } = await serveJobs({
-  queue: new SqsJobQueue(new SQSClient({}), config[RUNNER_ENV.queueUrl]),
-  store: new S3ObjectStore(new S3Client({})),
+  queue: new SqsJobQueue(new SQSClient(clientConfig), config[RUNNER_ENV.queueUrl]),
+  store: new S3ObjectStore(new S3Client(clientConfig)),
   sandbox,
   idleMs: config[RUNNER_ENV.idleSeconds] * 1000,
   log: (line) => console.log(line),

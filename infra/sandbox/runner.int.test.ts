@@ -1,6 +1,6 @@
 import { JobResult, jobKeys, LocalSandbox, testCommand } from '@techteam/shared/sandbox';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadRunnerConfig } from './config';
+import { loadRunnerConfig, runScope } from './config';
 import { type JobQueue, type ObjectStore, runJobMessage, serveJobs } from './runner';
 
 /** A local stand-in for S3: bucket/key → text. */
@@ -27,7 +27,7 @@ function memoryQueue(bodies: string[]): JobQueue & { acked: number } {
   return q;
 }
 
-const sandbox = new LocalSandbox({ unsafeNoSandbox: true, processIsolation: 'microvm' });
+const sandbox = new LocalSandbox({ isolation: 'microvm' });
 afterAll(() => sandbox.close());
 
 function enqueue(store: ReturnType<typeof memoryStore>, jobId: string, job: unknown) {
@@ -115,5 +115,27 @@ describe('sandbox runner', () => {
     expect(() => loadRunnerConfig({ SANDBOX_QUEUE_URL: 'x', SANDBOX_ISOLATION: 'docker' })).toThrow(
       /SANDBOX_ISOLATION/,
     );
+  });
+
+  it('scopes its credentials to its run when given a run role, and refuses a run role without the run', () => {
+    const queue = 'https://sqs.eu-west-1.amazonaws.com/123456789012/techteam-sandbox-tsk_1';
+    const role = 'arn:aws:iam::123456789012:role/run';
+    const config = loadRunnerConfig({
+      SANDBOX_QUEUE_URL: queue,
+      SANDBOX_RUN_ROLE_ARN: role,
+      SANDBOX_RUN_ID: 'tsk_1',
+      SANDBOX_BUCKET: 'artifacts',
+    });
+    expect(runScope(config)).toEqual({
+      roleArn: role,
+      runId: 'tsk_1',
+      bucket: 'artifacts',
+      prefix: 'sandbox',
+      queueUrl: queue,
+    });
+    expect(runScope(loadRunnerConfig({ SANDBOX_QUEUE_URL: queue }))).toBeUndefined();
+    expect(() =>
+      loadRunnerConfig({ SANDBOX_QUEUE_URL: queue, SANDBOX_RUN_ROLE_ARN: role, SANDBOX_BUCKET: 'artifacts' }),
+    ).toThrow(/SANDBOX_RUN_ID/);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LocalSandbox } from '../sandbox/local-sandbox';
+import { LocalSandbox } from '../sandbox';
 import type { Store } from '../store';
 import { freshStore } from '../testing/dynamo';
 import { inMemoryBucket } from '../testing/s3-bucket';

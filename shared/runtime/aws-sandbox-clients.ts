@@ -5,7 +5,7 @@ import type { SandboxRuns } from '../agents/sandbox-port';
 import { FargateSandbox, type FargateSandboxDeps, GvisorPoolSandbox } from '../sandbox/aws/remote-sandbox';
 import { SandboxFailed } from '../sandbox/errors';
 import type { JobResult, Sandbox, SandboxJobInput, SandboxRunOptions } from '../sandbox/job';
-import type { AwsSandboxConfig } from './aws-sandbox';
+import type { AwsSandboxConfig } from './aws-sandbox-config';
 
 /**
  * The Fargate tier for every run: a job goes to its run's runner task (found or

@@ -30,6 +30,11 @@ export {
   SandboxLimits,
   TestSummary,
 } from './job';
-export { type LocalIsolation, LocalSandbox, type LocalSandboxOptions } from './local-sandbox';
+export {
+  type LocalIsolation,
+  LocalSandbox,
+  type LocalSandboxOptions,
+  requestedIsolation,
+} from './local/local-sandbox';
 export { testCommand } from './runtimes';
 export { parseNodeTap, parsePytest } from './test-summary';

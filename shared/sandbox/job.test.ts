@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInput } from '../errors';
-import { resolveCommand } from './command';
 import { parseJob, RUNTIMES } from './job';
+import { resolveCommand } from './local/command';
 import { BoundedOutput } from './output';
 
 describe('sandbox job contract', () => {

@@ -26,6 +26,11 @@ export const RUNNER_ENV = {
   idleSeconds: 'SANDBOX_IDLE_SECONDS',
   root: 'SANDBOX_ROOT',
   runId: 'SANDBOX_RUN_ID',
+  /** Fargate tier: the run role the runner assumes for its run's objects and queue (run-credentials.ts). */
+  runRoleArn: 'SANDBOX_RUN_ROLE_ARN',
+  /** Fargate tier: the bucket and key prefix of job objects, named in the run's session policy. */
+  bucket: 'SANDBOX_BUCKET',
+  prefix: 'SANDBOX_PREFIX',
 } as const;
 
 /** Time past a job's wall limit for the runner to fetch it, prepare, collect and write the result. */

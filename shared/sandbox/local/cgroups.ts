@@ -1,5 +1,6 @@
 import { chownSync, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type CgroupValues, JOB_CPU } from './limits';
 
 type Controller = 'memory' | 'pids' | 'cpu' | 'cpuacct';
 
@@ -126,14 +127,15 @@ export class JobCgroup {
     }
     if (this.dirs.cpu) {
       // One core at most, so a job can never starve the host.
-      if (support.version === 'v1') writeFileSync(join(this.dirs.cpu, 'cpu.cfs_quota_us'), '100000');
-      else writeFileSync(join(this.dirs.cpu, 'cpu.max'), '100000 100000');
+      if (support.version === 'v1')
+        writeFileSync(join(this.dirs.cpu, 'cpu.cfs_quota_us'), String(JOB_CPU.quotaUs));
+      else writeFileSync(join(this.dirs.cpu, 'cpu.max'), `${JOB_CPU.quotaUs} ${JOB_CPU.periodUs}`);
     }
   }
 
-  setLimits(limits: { memoryBytes: number; processes: number }): void {
+  setLimits(limits: CgroupValues): void {
     // A reused group keeps what it was given (its files are root's): write only what changes.
-    const key = `${limits.memoryBytes}/${limits.processes}`;
+    const key = `${limits.memoryBytes}/${limits.pidsMax}`;
     if (key === this.limitsSet) return;
     this.limitsSet = '';
     const v1 = this.support.version === 'v1';
@@ -162,7 +164,7 @@ export class JobCgroup {
         } catch {}
       }
     }
-    if (this.dirs.pids) writeFileSync(join(this.dirs.pids, 'pids.max'), String(limits.processes));
+    if (this.dirs.pids) writeFileSync(join(this.dirs.pids, 'pids.max'), String(limits.pidsMax));
     this.limitsSet = key;
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SandboxLimits } from '../job';
 import { ociSpec } from './gvisor';
-import { SandboxLimits } from './job';
 
 const spec = (cgroupsPath: string | null) =>
   ociSpec({

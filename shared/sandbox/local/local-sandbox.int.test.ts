@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { InvalidInput } from '../errors';
-import { SandboxUnavailable, WorkspaceTooLarge } from './errors';
-import { LocalSandbox } from './local-sandbox';
-import { testCommand } from './runtimes';
+import { InvalidInput } from '../../errors';
+import { SandboxUnavailable, WorkspaceTooLarge } from '../errors';
+import { testCommand } from '../runtimes';
+import { LocalSandbox, requestedIsolation } from './local-sandbox';
 
 const PY_PROJECT = {
   'calc.py': 'def add(a, b):\n    return a + b\n',
@@ -171,7 +171,7 @@ describe('availability', () => {
   it('runs without bubblewrap only on the explicit unsafe opt-in, warning on every job', async () => {
     const warnings: string[] = [];
     const sandbox = new LocalSandbox({
-      unsafeNoSandbox: true,
+      isolation: 'none',
       searchPath: '/nonexistent',
       warn: (m) => warnings.push(m),
     });
@@ -181,5 +181,12 @@ describe('availability', () => {
     expect(r1.warnings[0]).toMatch(/WITHOUT isolation/);
     expect(warnings).toHaveLength(2);
     sandbox.close();
+  });
+
+  it("still reads the options' old names for one release (unsafeNoSandbox, processIsolation)", () => {
+    expect(requestedIsolation({ unsafeNoSandbox: true })).toBe('none');
+    expect(requestedIsolation({ unsafeNoSandbox: true, processIsolation: 'microvm' })).toBe('microvm');
+    expect(requestedIsolation({})).toBe('bwrap');
+    expect(requestedIsolation({ isolation: 'gvisor', unsafeNoSandbox: true })).toBe('gvisor');
   });
 });

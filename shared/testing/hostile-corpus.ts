@@ -5,7 +5,7 @@ import { type AddressInfo, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { JobResult, Sandbox, SandboxJobInput } from './job';
+import type { JobResult, Sandbox, SandboxJobInput } from '../sandbox/job';
 
 /**
  * Hostile jobs and the protection each must meet, run by the bwrap and gVisor

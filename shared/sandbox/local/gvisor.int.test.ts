@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeHostileCorpus } from './hostile-corpus';
+import { describeHostileCorpus } from '../../testing/hostile-corpus';
 import { LocalSandbox } from './local-sandbox';
 
 /**

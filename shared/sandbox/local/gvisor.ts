@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SandboxLimits } from './job';
+import type { SandboxLimits } from '../job';
+import { jobRlimits, ociRlimits } from './limits';
 
 export const RUNSC_INSTALL = 'apt-get install -y runsc';
 
@@ -45,7 +46,6 @@ export function ociSpec(opts: {
   cgroupsPath: string | null;
 }): Record<string, unknown> {
   const { limits } = opts;
-  const rlimit = (type: string, n: number, hard = n) => ({ type, soft: n, hard });
   const roBind = (path: string) =>
     existsSync(path)
       ? [{ destination: path, type: 'bind', source: path, options: ['rbind', 'ro', 'nosuid', 'nodev'] }]
@@ -58,15 +58,7 @@ export function ociSpec(opts: {
       args: opts.argv,
       env: Object.entries(opts.env).map(([k, v]) => `${k}=${v}`),
       cwd: '/work',
-      rlimits: [
-        rlimit('RLIMIT_NPROC', limits.processes),
-        rlimit('RLIMIT_CPU', limits.cpuSeconds, limits.cpuSeconds + 1),
-        rlimit('RLIMIT_FSIZE', limits.fileBytes),
-        rlimit('RLIMIT_NOFILE', 512),
-        rlimit('RLIMIT_CORE', 0),
-        // Without a memory cgroup this is the only memory limit: per process, on address space.
-        ...(opts.cgroupsPath ? [] : [rlimit('RLIMIT_AS', limits.memoryBytes)]),
-      ],
+      rlimits: ociRlimits(jobRlimits(limits, { addressSpace: !opts.cgroupsPath })),
       noNewPrivileges: true,
       capabilities: { bounding: [], effective: [], inheritable: [], permitted: [], ambient: [] },
     },

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import type { LimitName, SandboxLimits } from './job';
-import { BoundedOutput } from './output';
+import type { LimitName, SandboxLimits } from '../job';
+import { BoundedOutput } from '../output';
 
 export interface SupervisedProcess {
   argv: string[];

@@ -13,8 +13,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { checkWriteBackPath, printablePath } from '../workspace/write-back';
-import type { JobResult } from './job';
+import { checkWriteBackPath, printablePath } from '../../workspace/write-back';
+import type { JobResult } from '../job';
 
 const MAX_COLLECTED_FILE = 1024 * 1024;
 

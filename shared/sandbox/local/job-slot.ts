@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs
 import { join } from 'node:path';
 import { type CgroupSupport, JobCgroup } from './cgroups';
 import { claimJobUid, killProcessesOfUid } from './job-user';
+import { jobCgroupValues } from './limits';
 
 /**
  * What one running job holds on the host, made once and reused job after job
@@ -44,7 +45,7 @@ export class JobSlot {
 
   /** Sets this job's limits; remounts the folder's tmpfs when the size changes. */
   prepare(limits: { memoryBytes: number; processes: number; writtenBytes: number }): void {
-    this.cgroup.setLimits(limits);
+    this.cgroup.setLimits(jobCgroupValues(limits));
     if (process.getuid?.() === 0 && this.mountedBytes !== limits.writtenBytes) {
       const opts = [`size=${limits.writtenBytes}`, 'mode=0700', 'nosuid', 'nodev'];
       if (this.uid !== null) opts.push(`uid=${this.uid}`, `gid=${this.uid}`);

@@ -3,11 +3,7 @@ import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ulid } from 'ulid';
-import { BWRAP_INSTALL, bwrapArgs, dropPrivilegesArgs, launcher } from './bwrap';
-import { detectCgroups } from './cgroups';
-import { findProgram, resolveCommand } from './command';
-import { SandboxUnavailable, WorkspaceTooLarge } from './errors';
-import { ensureRootfs, ociSpec, RUNSC_INSTALL, runscArgs, runscCleanupArgs } from './gvisor';
+import { SandboxUnavailable, WorkspaceTooLarge } from '../errors';
 import {
   type Isolation,
   type JobResult,
@@ -17,35 +13,52 @@ import {
   type SandboxJob,
   type SandboxJobInput,
   workspaceBytes,
-} from './job';
+} from '../job';
+import { jobEnvironment } from '../runtimes';
+import { parseTestOutput } from '../test-summary';
+import { BWRAP_INSTALL, bwrapArgs, dropPrivilegesArgs, launcher } from './bwrap';
+import { detectCgroups } from './cgroups';
+import { findProgram, resolveCommand } from './command';
+import { ensureRootfs, ociSpec, RUNSC_INSTALL, runscArgs, runscCleanupArgs } from './gvisor';
 import { collectChanges, folderFull, writeWorkspace } from './job-folder';
 import { JobSlot, sweepStaleSlots } from './job-slot';
-import { jobEnvironment } from './runtimes';
 import { supervise } from './supervise';
-import { parseTestOutput } from './test-summary';
 
-export type LocalIsolation = 'bwrap' | 'gvisor';
+/**
+ * How isolated a local job is, one name for it everywhere (`JobResult.isolation`, the runner's
+ * `SANDBOX_ISOLATION`, the host's `TECHTEAM_SANDBOX`):
+ * - `bwrap` (default): bubblewrap namespaces around the job.
+ * - `gvisor`: runsc with an OCI bundle, a kernel of its own.
+ * - `microvm`: no namespaces, for a runner inside a Fargate task (whose microVM is the
+ *   boundary, and which allows no namespaces): the job runs as a uid of its own with a clean
+ *   environment, so it can read neither the runner's environment nor its /proc. Refused
+ *   where that cannot hold (a runner that is not root).
+ * - `none`: no namespaces on a developer's machine; warns on every job.
+ */
+export type LocalIsolation = 'bwrap' | 'gvisor' | 'microvm' | 'none';
 
 export interface LocalSandboxOptions {
-  /** `bwrap` (default, fast) or `gvisor` (runsc with an OCI bundle: slower to start, a kernel of its own). */
   isolation?: LocalIsolation;
-  /**
-   * Runs jobs with no namespaces at all (only a clean environment, rlimits and,
-   * as root, a uid of their own). The only way to run without bubblewrap;
-   * every job prints a warning.
-   */
+  /** @deprecated Old name of `isolation: 'none'` (or of `processIsolation`); read for one release. */
   unsafeNoSandbox?: boolean;
+  /** @deprecated Old name of `isolation: 'microvm'` with `unsafeNoSandbox`; read for one release. */
+  processIsolation?: 'none' | 'microvm' | 'gvisor';
   /** Where job folders, uid claims and gVisor state live (default `<tmpdir>/techteam-sandbox`). */
   root?: string;
   /** Where host programs (bwrap, runsc, setpriv) are looked up (default: $PATH). */
   searchPath?: string;
   warn?: (message: string) => void;
-  /** The isolation a no-namespace sandbox reports, e.g. `microvm` inside a Fargate task. */
-  processIsolation?: 'none' | 'microvm' | 'gvisor';
+}
+
+/** The isolation asked for, reading the options' old names too. */
+export function requestedIsolation(options: LocalSandboxOptions): LocalIsolation {
+  if (options.isolation) return options.isolation;
+  if (options.unsafeNoSandbox) return options.processIsolation === 'microvm' ? 'microvm' : 'none';
+  return 'bwrap';
 }
 
 const UNSAFE_WARNING =
-  'WARNING: sandbox job running WITHOUT isolation (unsafeNoSandbox): it can read and write whatever this user can and reach the network.';
+  "WARNING: sandbox job running WITHOUT isolation (isolation 'none'): it can read and write whatever this user can and reach the network.";
 
 /**
  * The local sandbox: bubblewrap or gVisor around each job, a uid of its own,
@@ -53,7 +66,7 @@ const UNSAFE_WARNING =
  * size-capped job folder, and a wall-clock kill of everything the job started.
  */
 export class LocalSandbox implements Sandbox {
-  readonly isolation: Isolation;
+  readonly isolation: LocalIsolation;
   private readonly mode: 'bwrap' | 'gvisor' | 'process';
   private readonly root: string;
   private readonly programs: Record<string, string>;
@@ -67,27 +80,37 @@ export class LocalSandbox implements Sandbox {
     chmodSync(this.root, 0o711);
     sweepStaleSlots(this.root, detectCgroups());
     this.warn = options.warn ?? ((m) => console.warn(m));
-    const find = (name: string, install: string, level: string) => {
+    const find = (name: string, install: string, isolation: string) => {
       const path = findProgram(name, options.searchPath);
-      if (!path) throw new SandboxUnavailable(level, `'${name}' was not found on the PATH`, install);
+      if (!path) throw new SandboxUnavailable(isolation, `'${name}' was not found on the PATH`, install);
       return path;
     };
-    if (options.unsafeNoSandbox) {
+    const isolation = requestedIsolation(options);
+    this.isolation = isolation;
+    if (isolation === 'microvm' || isolation === 'none') {
       this.mode = 'process';
-      this.isolation = options.processIsolation ?? 'none';
       this.programs = {};
+      if (isolation === 'microvm') {
+        // Under the runner's uid a job could read the runner's /proc/<pid>/environ, and with it
+        // the task role's credentials path (AWS_CONTAINER_CREDENTIALS_*): refuse rather than run so.
+        if (!this.asRoot)
+          throw new SandboxUnavailable(
+            isolation,
+            "the runner is not root, so it cannot give each job a uid of its own (a job under the runner's uid could read the runner's environment and credentials)",
+          );
+        this.programs.setpriv = find('setpriv', 'apt-get install -y util-linux', isolation);
+        return;
+      }
       const setpriv = findProgram('setpriv', options.searchPath);
       if (setpriv) this.programs.setpriv = setpriv;
       return;
     }
-    const level = options.isolation ?? 'bwrap';
-    this.mode = level;
-    this.isolation = level;
+    this.mode = isolation;
     this.programs =
-      level === 'bwrap'
-        ? { bwrap: find('bwrap', BWRAP_INSTALL, level) }
-        : { runsc: find('runsc', RUNSC_INSTALL, level) };
-    if (this.asRoot) this.programs.setpriv = find('setpriv', 'apt-get install -y util-linux', level);
+      isolation === 'bwrap'
+        ? { bwrap: find('bwrap', BWRAP_INSTALL, isolation) }
+        : { runsc: find('runsc', RUNSC_INSTALL, isolation) };
+    if (this.asRoot) this.programs.setpriv = find('setpriv', 'apt-get install -y util-linux', isolation);
   }
 
   async run(input: SandboxJobInput, options: { signal?: AbortSignal } = {}): Promise<JobResult> {
@@ -97,7 +120,7 @@ export class LocalSandbox implements Sandbox {
     if (size > job.limits.workspaceBytes) throw new WorkspaceTooLarge(size, job.limits.workspaceBytes);
     const jobId = ulid().toLowerCase();
     const warnings: string[] = [];
-    if (this.mode === 'process' && this.isolation === 'none') {
+    if (this.isolation === 'none') {
       this.warn(UNSAFE_WARNING);
       warnings.push(UNSAFE_WARNING);
     }

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import type { SandboxLimits } from './job';
+import type { SandboxLimits } from '../job';
+import { jobRlimits, ulimitLines } from './limits';
 
 export const BWRAP_INSTALL = 'apt-get install -y bubblewrap';
 
 /**
  * The launcher every local job starts through: a root shell that joins the
- * job's cgroups, sets its rlimits (CPU soft limit one second before the hard
- * one, so SIGXCPU comes first), drops its own environment, and execs the rest.
+ * job's cgroups, sets its rlimits (limits.ts), drops its own environment, and execs the rest.
  */
 export function launcher(
   procsFiles: string[],
@@ -14,17 +14,10 @@ export function launcher(
   opts: { addressSpace: boolean },
   rest: string[],
 ): string[] {
-  const n = (x: number) => String(Math.floor(x));
   const script = [
     'for f; do [ "$f" = -- ] && break; echo $$ > "$f" || exit 125; shift; done; shift',
     'set -e',
-    `ulimit -S -t ${n(limits.cpuSeconds)}`,
-    `ulimit -H -t ${n(limits.cpuSeconds + 1)}`,
-    `ulimit -f ${n(limits.fileBytes / 512)}`,
-    `ulimit -p ${n(limits.processes)}`,
-    'ulimit -n 512',
-    'ulimit -c 0',
-    ...(opts.addressSpace ? [`ulimit -v ${n(limits.memoryBytes / 1024)}`] : []),
+    ...ulimitLines(jobRlimits(limits, opts)),
     'unset PWD OLDPWD',
     'set +e',
     'exec "$@"',

@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { posix } from 'node:path';
-import type { Runtime } from './job';
-import { RUNTIME_PROFILES } from './runtimes';
+import type { Runtime } from '../job';
+import { RUNTIME_PROFILES } from '../runtimes';
 
 const SANDBOX_PATH = ['/usr/local/bin', '/usr/bin', '/bin'];
 

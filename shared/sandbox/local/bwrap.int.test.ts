@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import { describeHostileCorpus } from './hostile-corpus';
+import { describeHostileCorpus } from '../../testing/hostile-corpus';
 import { LocalSandbox } from './local-sandbox';
 
 describe('bwrap sandbox: hostile corpus', () => {

@@ -1,0 +1,137 @@
+import { ConfigInvalid } from '../errors';
+import { AWS_SANDBOX_TIERS } from '../sandbox/aws/protocol';
+import * as z from '../zod';
+
+/**
+ * The environment variables a Lambda that runs code reads to reach the AWS
+ * sandbox. The CDK stack (infra/aws) sets them from this table, so the names
+ * exist once.
+ */
+export const AWS_SANDBOX_ENV = {
+  /** `fargate` (a Fargate task per task run) or `ec2-gvisor` (the warm gVisor pool behind one queue). */
+  tier: 'TECHTEAM_SANDBOX_TIER',
+  /** The bucket job and result objects travel through (the artifacts bucket). */
+  bucket: 'TECHTEAM_SANDBOX_BUCKET',
+  /** Key prefix for job objects; the runner's role can reach only this prefix. Default `sandbox`. */
+  prefix: 'TECHTEAM_SANDBOX_PREFIX',
+  /** ec2-gvisor: the pool's job queue. */
+  queueUrl: 'TECHTEAM_SANDBOX_QUEUE_URL',
+  /** fargate: the ECS cluster, the runner's task definition and its container name. */
+  cluster: 'TECHTEAM_SANDBOX_CLUSTER',
+  taskDefinition: 'TECHTEAM_SANDBOX_TASK_DEFINITION',
+  containerName: 'TECHTEAM_SANDBOX_CONTAINER',
+  /** fargate: comma-separated subnet ids (the isolated sandbox subnets) and security group ids. */
+  subnets: 'TECHTEAM_SANDBOX_SUBNETS',
+  securityGroups: 'TECHTEAM_SANDBOX_SECURITY_GROUPS',
+} as const;
+
+const E = AWS_SANDBOX_ENV;
+
+const idList = (pattern: RegExp, example: string) =>
+  z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((s: string) => s.split(',').map((x) => x.trim())),
+    ),
+    z
+      .array(z.string().check(z.regex(pattern, `must be comma-separated ids such as ${example}`)))
+      .check(z.minLength(1)),
+  );
+
+const Common = z.object({
+  [E.bucket]: z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')),
+  [E.prefix]: z._default(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
+          'must be an S3 key prefix without leading or trailing /',
+        ),
+      ),
+    'sandbox',
+  ),
+});
+
+const GvisorEnv = z.extend(Common, {
+  [E.queueUrl]: z.url('must be an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/q'),
+});
+
+const FargateEnv = z.extend(Common, {
+  [E.cluster]: z.string().check(z.minLength(1, 'must be an ECS cluster name or ARN')),
+  [E.taskDefinition]: z
+    .string()
+    .check(z.minLength(1, 'must be a task definition family, family:revision or ARN')),
+  [E.containerName]: z._default(z.string().check(z.minLength(1)), 'runner'),
+  [E.subnets]: idList(/^subnet-[0-9a-f]+$/, 'subnet-0abc,subnet-0def'),
+  [E.securityGroups]: idList(/^sg-[0-9a-f]+$/, 'sg-0abc'),
+});
+
+function parseEnv<S extends z.ZodMiniType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
+  const present = Object.fromEntries(
+    Object.values(E)
+      .map((k) => [k, env[k]] as const)
+      .filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = schema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const variable = String(issue.path[0]);
+  const value = env[variable];
+  throw new ConfigInvalid(
+    variable,
+    value === undefined || value === ''
+      ? `is not set: ${issue.message}`
+      : `is invalid (${JSON.stringify(value)}): ${issue.message}`,
+  );
+}
+
+/** A sandbox tier's settings, validated from the environment (what aws-sandbox-clients.ts builds on). */
+export type AwsSandboxConfig =
+  | { tier: 'ec2-gvisor'; region?: string; bucket: string; prefix: string; queueUrl: string }
+  | {
+      tier: 'fargate';
+      region?: string;
+      bucket: string;
+      prefix: string;
+      cluster: string;
+      taskDefinition: string;
+      containerName: string;
+      subnets: string[];
+      securityGroups: string[];
+    };
+
+/**
+ * The sandbox tier from the environment; undefined when no sandbox variable is
+ * set (functions that run no code). An invalid or missing variable throws
+ * ConfigInvalid naming it. Builds no client.
+ */
+export function sandboxConfigFromEnv(env: Record<string, string | undefined>): AwsSandboxConfig | undefined {
+  const anySet = Object.values(E).some((k) => env[k] !== undefined && env[k] !== '');
+  if (!anySet) return undefined;
+  const tier = env[E.tier];
+  if (!tier) throw new ConfigInvalid(E.tier, `is not set: must be one of ${AWS_SANDBOX_TIERS.join(', ')}`);
+  const region = env['AWS_REGION'] || undefined;
+  if (tier === 'ec2-gvisor') {
+    const c = parseEnv(GvisorEnv, env);
+    return { tier, region, bucket: c[E.bucket], prefix: c[E.prefix], queueUrl: c[E.queueUrl] };
+  }
+  if (tier === 'fargate') {
+    const c = parseEnv(FargateEnv, env);
+    return {
+      tier,
+      region,
+      bucket: c[E.bucket],
+      prefix: c[E.prefix],
+      cluster: c[E.cluster],
+      taskDefinition: c[E.taskDefinition],
+      containerName: c[E.containerName],
+      subnets: c[E.subnets],
+      securityGroups: c[E.securityGroups],
+    };
+  }
+  throw new ConfigInvalid(
+    E.tier,
+    `is invalid (${JSON.stringify(tier)}): must be one of ${AWS_SANDBOX_TIERS.join(', ')}`,
+  );
+}

@@ -1,0 +1,4 @@
+/** The AWS side of the sandbox: the runner protocol, the queue adapters, and a runner's run-scoped credentials. */
+export * from './protocol';
+export * from './remote-sandbox';
+export * from './run-credentials';
