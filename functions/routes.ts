@@ -31,6 +31,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   { method: 'DELETE', path: '/v1/models/{id}', name: 'DeleteModel', file: 'api/delete-model.ts' },
   { method: 'GET', path: '/v1/settings', name: 'GetSettings', file: 'api/get-settings.ts' },
   { method: 'PUT', path: '/v1/settings', name: 'PutSettings', file: 'api/put-settings.ts' },
+  { method: 'GET', path: '/v1/usage', name: 'GetUsage', file: 'api/get-usage.ts' },
 ];
 
 /** Task state name (as in shared/workflow's ASL) → handler file. */
@@ -72,6 +73,7 @@ const LOADERS: Record<string, () => Promise<{ handler: unknown }>> = {
   'api/delete-model.ts': () => import('./api/delete-model'),
   'api/get-settings.ts': () => import('./api/get-settings'),
   'api/put-settings.ts': () => import('./api/put-settings'),
+  'api/get-usage.ts': () => import('./api/get-usage'),
   'workflow/plan-task.ts': () => import('./workflow/plan-task'),
   'workflow/request-approval.ts': () => import('./workflow/request-approval'),
   'workflow/start-run.ts': () => import('./workflow/start-run'),

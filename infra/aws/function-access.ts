@@ -54,6 +54,7 @@ export const API_ACCESS: Record<string, FunctionAccess> = {
   PutModel: { table: 'readWrite', providerKeys: true },
   DeleteModel: { table: 'readWrite', providerKeys: true },
   GetSettings: { table: 'read' },
+  GetUsage: { table: 'read' },
   PutSettings: { table: 'readWrite' },
 };
 

@@ -27,3 +27,4 @@ export {
   type TransitionOptions,
 } from './store';
 export { TABLE_INDEXES, TTL_ATTRIBUTE, tableDefinition } from './table';
+export { listTenantUsage } from './tenant-usage';
