@@ -8,7 +8,13 @@ import { ApiError, api, storeCredential, storedCredential } from '@/lib/api';
 import { useDashboard } from '@/lib/dashboard-config';
 import { useLoad } from '@/lib/use-load';
 
-const usdOrNull = (s: string) => (s.trim() === '' ? null : Number(s));
+/** Empty clears the limit; anything else must read as dollars (else the API would get null and clear it). */
+function usdOrNull(field: string, s: string): number | null {
+  if (s.trim() === '') return null;
+  const n = Number(s);
+  if (!Number.isFinite(n)) throw new ApiError(400, 'InvalidInput', 'Check the highlighted field', [{ path: field, message: 'must be an amount in dollars, such as 25' }]);
+  return n;
+}
 
 /** The tenant's monthly budget, approval threshold and cache opt-in; the API key when the host asks for one. */
 export function SettingsPage() {
@@ -33,7 +39,9 @@ export function SettingsPage() {
     setError(undefined);
     setSaved(false);
     try {
-      settings.set(await api.putSettings({ monthlyBudgetUsd: usdOrNull(budget), approvalThresholdUsd: usdOrNull(threshold), heliconeCache: cache }));
+      const monthlyBudgetUsd = usdOrNull('monthlyBudgetUsd', budget);
+      const approvalThresholdUsd = usdOrNull('approvalThresholdUsd', threshold);
+      settings.set(await api.putSettings({ monthlyBudgetUsd, approvalThresholdUsd, heliconeCache: cache }));
       setSaved(true);
     } catch (err) {
       setError(err instanceof ApiError ? err : new ApiError(0, 'Unknown', String(err)));

@@ -25,6 +25,9 @@ export function NewTaskForm() {
     setBusy(true);
     setError(undefined);
     try {
+      if (budget.trim() && !Number.isFinite(Number(budget))) {
+        throw new ApiError(400, 'InvalidInput', 'Check the budget', [{ path: 'budgetUsd', message: 'must be an amount in dollars, such as 2' }]);
+      }
       const { task } = await api.createTask({
         prompt: text,
         preference,
