@@ -14,6 +14,8 @@ const PHONE = { width: 390, height: 844 };
 const SLUGIFY = 'Write a slugify function with tests';
 const CSV = 'Write a CSV-to-JSON converter with tests';
 const UI_WAIT = 120_000;
+/** A test drives many page loads; on a loaded two-core box each takes seconds. */
+const TEST_TIMEOUT = 600_000;
 
 /** Holds Dev's model calls while closed: a run that cannot finish before the test acts on it. */
 class Gate {
@@ -72,14 +74,14 @@ async function statusOf(page: Page, status: string) {
   await page.locator(`[data-testid="task-status"][data-status="${status}"]`).waitFor({ timeout: UI_WAIT });
 }
 
-describe('the dashboard against a local host with no tasks', () => {
+describe('the dashboard against a local host with no tasks', { timeout: TEST_TIMEOUT }, () => {
   let host: Host;
   beforeAll(async () => {
     host = await startHost({ config: hostTestConfig(), log: quiet, retryIntervalMs: 0, webRoot: OUT_DIR });
   }, 120_000);
   afterAll(async () => {
     await host?.stop();
-  });
+  }, 120_000);
 
   it('renders every page empty, with the demo model labelled, at laptop and phone widths', async () => {
     for (const viewport of [LAPTOP, PHONE]) {
@@ -129,7 +131,7 @@ describe('the dashboard against a local host with no tasks', () => {
   });
 });
 
-describe('the dashboard against a local host at work', () => {
+describe('the dashboard against a local host at work', { timeout: TEST_TIMEOUT }, () => {
   let host: Host;
   const gate = new Gate();
   const api = async <T>(path: string, init?: RequestInit): Promise<T> => (await fetch(`${host.url}${path}`, init)).json() as Promise<T>;
@@ -140,7 +142,7 @@ describe('the dashboard against a local host at work', () => {
   afterAll(async () => {
     gate.open();
     await host?.stop();
-  });
+  }, 120_000);
 
   it('submits a sample from the Tasks page and watches it finish live, every event once', async () => {
     const { page, errors } = await openPage(host, '/');

@@ -36,7 +36,7 @@ export function EmployeesPage() {
   return (
     <div className="grid gap-4">
       <h1 className="text-xl font-semibold">Employees &amp; models</h1>
-      <div className="grid gap-4 lg:grid-cols-[1fr_1fr]">
+      <div className="grid gap-4 lg:grid-cols-2">
         <Card className="min-w-0">
           <CardTitle>The team</CardTitle>
           {employees.loading && !employees.data ? (
@@ -49,7 +49,7 @@ export function EmployeesPage() {
             <ul className="grid gap-2" data-testid="roster">
               {employees.data?.employees.map((e) => (
                 <li key={e.id} className="flex items-center justify-between gap-2 rounded border p-2">
-                  <div className="min-w-0">
+                  <div className="min-w-0 flex-1">
                     <div className="font-medium">
                       {e.name} <Badge>{e.source}</Badge>
                     </div>

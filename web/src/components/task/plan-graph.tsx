@@ -1,6 +1,6 @@
 'use client';
 import dagre from '@dagrejs/dagre';
-import { Background, type Edge, type Node, ReactFlow } from '@xyflow/react';
+import { Background, type Edge, type Node, Position, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useMemo } from 'react';
 import type { Plan, StepStatus } from '@/lib/types';
@@ -47,6 +47,8 @@ export function layoutPlan(plan: Plan, states: Record<string, StepStatus>): { no
         ),
       },
       style: { width: W, borderColor: COLOURS[state], borderWidth: 2, background: 'var(--card)', color: 'var(--foreground)' },
+      sourcePosition: Position.Right,
+      targetPosition: Position.Left,
       connectable: false,
       draggable: false,
     };
@@ -58,7 +60,7 @@ export function PlanGraph({ plan, states }: { plan: Plan; states: Record<string,
   const { nodes, edges } = useMemo(() => layoutPlan(plan, states), [plan, states]);
   return (
     <div className="h-72 w-full" data-testid="plan-graph">
-      <ReactFlow nodes={nodes} edges={edges} fitView proOptions={{ hideAttribution: true }} nodesConnectable={false} colorMode="system">
+      <ReactFlow nodes={nodes} edges={edges} fitView fitViewOptions={{ maxZoom: 1 }} proOptions={{ hideAttribution: true }} nodesConnectable={false} colorMode="system">
         <Background />
       </ReactFlow>
       <ol className="sr-only">

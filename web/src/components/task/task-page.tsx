@@ -74,7 +74,7 @@ export function TaskPage({ id }: { id: string }) {
       </header>
       <p className="text-sm whitespace-pre-wrap text-muted-foreground">{task.prompt}</p>
       <TaskActions task={task} status={view.status ?? task.status} plan={view.plan} approval={view.approval} onChanged={detail.reload} />
-      <div className="grid gap-4 lg:grid-cols-[1fr_20rem]">
+      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <Card className="min-w-0">
           <CardTitle aside={<span className="text-xs text-muted-foreground">{view.plan?.summary}</span>}>Plan</CardTitle>
           {view.plan ? (

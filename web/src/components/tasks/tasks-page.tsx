@@ -50,7 +50,7 @@ export function TasksPage() {
 
   const shown = (data?.tasks ?? []).filter((t) => filter === 'all' || t.status === filter);
   return (
-    <div className="grid gap-6 lg:grid-cols-[1fr_24rem]">
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
       <section aria-labelledby="tasks-title" className="min-w-0">
         <div className="mb-3 flex flex-wrap items-center gap-3">
           <h1 id="tasks-title" className="text-xl font-semibold">
