@@ -28,7 +28,12 @@ describe('the usage report', () => {
         call('2026-12-01T09:00:00Z', 'qa', 'gpt-4.1-mini', 50),
         call('2026-12-02T23:59:59Z', 'dev', 'gpt-4.1-mini', 25),
       ],
-      { tenantId: 'acme', name: 'Acme', createdAt: '2026-01-01T00:00:00Z', monthlyBudgetMicroUsd: 10_000_000 } as never,
+      {
+        tenantId: 'acme',
+        name: 'Acme',
+        createdAt: '2026-01-01T00:00:00Z',
+        monthlyBudgetMicroUsd: 10_000_000,
+      } as never,
     );
     expect(report.totalMicroUsd).toBe(375);
     expect(report.monthlyBudgetMicroUsd).toBe(10_000_000);

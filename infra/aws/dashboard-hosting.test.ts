@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DashboardHosting } from './dashboard-hosting';
 import { TechteamNagChecks } from './nag';
@@ -19,7 +19,8 @@ beforeAll(() => {
   const httpApi = new HttpApi(apiStack, 'HttpApi');
   Validations.of(apiStack).acknowledge({
     id: 'AwsSolutions::AwsSolutions-APIG1',
-    reason: 'A bare stand-in for the real API stack, whose stage logs its access; only the web stack is checked here',
+    reason:
+      'A bare stand-in for the real API stack, whose stage logs its access; only the web stack is checked here',
   });
   new DashboardHosting(stack, 'Dashboard', { httpApi });
   Validations.of(app).addPlugins(new TechteamNagChecks(app));
@@ -48,13 +49,19 @@ describe('the dashboard on S3 behind CloudFront', () => {
       LoggingConfiguration: { LogFilePrefix: 'site/' },
       BucketEncryption: Match.objectLike({}),
     });
-    expect(template.findResources('AWS::S3::Bucket', { Properties: { WebsiteConfiguration: Match.anyValue() } })).toEqual({});
+    expect(
+      template.findResources('AWS::S3::Bucket', { Properties: { WebsiteConfiguration: Match.anyValue() } }),
+    ).toEqual({});
   });
 
   it('lets only this distribution read the bucket, through an Origin Access Control (no OAI)', () => {
     template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
     template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
-      OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' },
+      OriginAccessControlConfig: {
+        OriginAccessControlOriginType: 's3',
+        SigningBehavior: 'always',
+        SigningProtocol: 'sigv4',
+      },
     });
     template.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 0);
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
@@ -74,7 +81,11 @@ describe('the dashboard on S3 behind CloudFront', () => {
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         DefaultRootObject: 'index.html',
-        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https', Compress: true, ResponseHeadersPolicyId: Match.anyValue() }),
+        DefaultCacheBehavior: Match.objectLike({
+          ViewerProtocolPolicy: 'redirect-to-https',
+          Compress: true,
+          ResponseHeadersPolicyId: Match.anyValue(),
+        }),
         CacheBehaviors: [
           Match.objectLike({
             PathPattern: '/v1/*',
@@ -83,7 +94,9 @@ describe('the dashboard on S3 behind CloudFront', () => {
             CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
           }),
         ],
-        CustomErrorResponses: [{ ErrorCode: 404, ResponseCode: 404, ResponsePagePath: '/404.html', ErrorCachingMinTTL: 60 }],
+        CustomErrorResponses: [
+          { ErrorCode: 404, ResponseCode: 404, ResponsePagePath: '/404.html', ErrorCachingMinTTL: 60 },
+        ],
         Logging: Match.objectLike({ Prefix: 'cloudfront/' }),
       }),
     });

@@ -59,7 +59,13 @@ export class DashboardHosting extends Construct {
     });
 
     const region = Stack.of(this).region;
-    const apiDomain = Fn.join('', [props.httpApi.apiId, '.execute-api.', region, '.', Stack.of(this).urlSuffix]);
+    const apiDomain = Fn.join('', [
+      props.httpApi.apiId,
+      '.execute-api.',
+      region,
+      '.',
+      Stack.of(this).urlSuffix,
+    ]);
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Techteam dashboard',
       defaultRootObject: 'index.html',
@@ -85,7 +91,9 @@ export class DashboardHosting extends Construct {
         },
       },
       // A static export has a page per folder; anything else is its 404 page.
-      errorResponses: [{ httpStatus: 404, responseHttpStatus: 404, responsePagePath: '/404.html', ttl: Duration.minutes(1) }],
+      errorResponses: [
+        { httpStatus: 404, responseHttpStatus: 404, responsePagePath: '/404.html', ttl: Duration.minutes(1) },
+      ],
     });
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions::AwsSolutions-CFR4',

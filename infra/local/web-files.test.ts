@@ -38,7 +38,12 @@ describe('the dashboard export as the local host serves it', () => {
   });
 
   it('answers the export’s 404 page for what it does not have, and never leaves the folder', async () => {
-    for (const path of ['/nope/', '/../secret-beside-web-out.txt', '/%2e%2e/secret-beside-web-out.txt', '/%E0%A4%A']) {
+    for (const path of [
+      '/nope/',
+      '/../secret-beside-web-out.txt',
+      '/%2e%2e/secret-beside-web-out.txt',
+      '/%E0%A4%A',
+    ]) {
       const f = await web.read(path);
       expect(f.status).toBe(404);
       expect(f.body.toString()).toBe('<p>not here</p>');

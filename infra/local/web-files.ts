@@ -65,13 +65,19 @@ export class WebFiles {
     return {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'x-content-type-options': 'nosniff',
-      'cache-control': relative.startsWith('_next/static/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'cache-control': relative.startsWith('_next/static/')
+        ? 'public, max-age=31536000, immutable'
+        : 'no-cache',
     };
   }
 
   private async notFound(): Promise<WebFile> {
     const body = await readFile(join(this.root, '404.html')).catch(() => Buffer.from('Not found'));
-    return { status: 404, headers: { 'content-type': 'text/html; charset=utf-8', 'x-content-type-options': 'nosniff' }, body };
+    return {
+      status: 404,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'x-content-type-options': 'nosniff' },
+      body,
+    };
   }
 }
 

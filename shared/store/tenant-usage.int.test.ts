@@ -29,8 +29,14 @@ beforeAll(async () => {
 
 describe("a tenant's usage in a month", () => {
   it('lists every record of that month and tenant, oldest first, and nothing of another month or tenant', async () => {
-    const a = await store.createTask('acme', { prompt: 'Write a slugify function with tests', preference: 'balanced' });
-    const b = await store.createTask('globex', { prompt: 'Write a slugify function with tests', preference: 'balanced' });
+    const a = await store.createTask('acme', {
+      prompt: 'Write a slugify function with tests',
+      preference: 'balanced',
+    });
+    const b = await store.createTask('globex', {
+      prompt: 'Write a slugify function with tests',
+      preference: 'balanced',
+    });
     await call('acme', a.id, 1_000); // November
     now = new Date('2026-12-01T00:01:00Z');
     await call('acme', a.id, 2_000);

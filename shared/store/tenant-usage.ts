@@ -10,7 +10,8 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
  * `T#<t>#USAGE#<yyyy-mm>` partition, read page by page to the end.
  */
 export async function listTenantUsage(store: Store, tenantId: string, month: string): Promise<UsageRecord[]> {
-  if (!MONTH.test(month)) throw new InvalidInput('month must look like 2026-11', [{ path: 'month', message: 'must be yyyy-mm' }]);
+  if (!MONTH.test(month))
+    throw new InvalidInput('month must look like 2026-11', [{ path: 'month', message: 'must be yyyy-mm' }]);
   const records: UsageRecord[] = [];
   let start: Record<string, unknown> | undefined;
   do {

@@ -45,9 +45,12 @@ export class WebBuildFailed extends Error {
  * Builds the static export unless web/out was built from these very sources (the hash beside it
  * says so): tests and `npm start` reuse it; a changed source rebuilds. Resolves whether it built.
  */
-export async function buildWeb(options: { force?: boolean; log?: (line: string) => void } = {}): Promise<{ built: boolean; hash: string }> {
+export async function buildWeb(
+  options: { force?: boolean; log?: (line: string) => void } = {},
+): Promise<{ built: boolean; hash: string }> {
   const hash = sourceHash();
-  if (!options.force && existsSync(HASH_FILE) && readFileSync(HASH_FILE, 'utf8') === hash) return { built: false, hash };
+  if (!options.force && existsSync(HASH_FILE) && readFileSync(HASH_FILE, 'utf8') === hash)
+    return { built: false, hash };
   const output: string[] = [];
   const code = await new Promise<number | null>((ok, fail) => {
     const child = spawn(process.execPath, [join(require_resolve_next(), 'dist/bin/next'), 'build'], {
@@ -105,13 +108,20 @@ export function pageWeights(): PageWeight[] {
   return pages.map((html) => {
     const text = readFileSync(html, 'utf8');
     const assets = (re: RegExp) =>
-      [...new Set([...text.matchAll(re)].filter((m) => !/nomodule/i.test(m[0])).map((m) => m[1] ?? ''))].filter(Boolean);
+      [
+        ...new Set([...text.matchAll(re)].filter((m) => !/nomodule/i.test(m[0])).map((m) => m[1] ?? '')),
+      ].filter(Boolean);
     // A `noModule` script is the legacy browsers' polyfills: a current browser never loads it.
     const js = assets(/<script[^>]+src="(\/_next\/[^"]+\.js)"[^>]*>/g);
     const css = assets(/<link[^>]+href="(\/_next\/[^"]+\.css)"/g);
     const sum = (list: string[]) => list.reduce((n, a) => n + gzipSize(join(OUT_DIR, a)), 0);
     const page = `/${relative(OUT_DIR, dirname(html))}`.replace(/\/$/, '') || '/';
-    return { page: page === '/.' ? '/' : page, jsGzipBytes: sum(js), cssGzipBytes: sum(css), scripts: js.length };
+    return {
+      page: page === '/.' ? '/' : page,
+      jsGzipBytes: sum(js),
+      cssGzipBytes: sum(css),
+      scripts: js.length,
+    };
   });
 }
 
@@ -119,6 +129,9 @@ export function formatWeights(weights: PageWeight[]): string {
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   const rows = weights
     .sort((a, b) => a.page.localeCompare(b.page))
-    .map((w) => `${w.page.padEnd(14)} ${kb(w.jsGzipBytes).padStart(10)} ${kb(w.cssGzipBytes).padStart(9)} ${String(w.scripts).padStart(8)}`);
+    .map(
+      (w) =>
+        `${w.page.padEnd(14)} ${kb(w.jsGzipBytes).padStart(10)} ${kb(w.cssGzipBytes).padStart(9)} ${String(w.scripts).padStart(8)}`,
+    );
   return ['Page           First-load JS (gzip)  CSS  Scripts', ...rows].join('\n');
 }

@@ -58,7 +58,11 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function openPage(host: Host, path: string, viewport = LAPTOP): Promise<{ page: Page; errors: string[] }> {
+async function openPage(
+  host: Host,
+  path: string,
+  viewport = LAPTOP,
+): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -97,7 +101,10 @@ describe('the dashboard against a local host with no tasks', { timeout: TEST_TIM
       await shoot(usage.page, `empty-usage${suffix}`);
 
       const employees = await openPage(host, '/employees/', viewport);
-      await employees.page.getByTestId('roster').getByText('dev', { exact: true }).waitFor({ timeout: UI_WAIT });
+      await employees.page
+        .getByTestId('roster')
+        .getByText('dev', { exact: true })
+        .waitFor({ timeout: UI_WAIT });
       await employees.page.getByTestId('providers').getByText('(scripted demo model)').waitFor();
       await shoot(employees.page, `empty-employees${suffix}`);
 
@@ -106,7 +113,10 @@ describe('the dashboard against a local host with no tasks', { timeout: TEST_TIM
       await shoot(settings.page, `empty-settings${suffix}`);
 
       const missing = await openPage(host, '/task/?id=tsk_01KB0000000000000000000000', viewport);
-      await missing.page.locator('[data-state="error"]').getByText(/not found/).waitFor({ timeout: UI_WAIT });
+      await missing.page
+        .locator('[data-state="error"]')
+        .getByText(/not found/)
+        .waitFor({ timeout: UI_WAIT });
       await shoot(missing.page, `task-not-found${suffix}`);
 
       for (const p of [tasks, usage, employees, settings, missing]) {
@@ -134,10 +144,17 @@ describe('the dashboard against a local host with no tasks', { timeout: TEST_TIM
 describe('the dashboard against a local host at work', { timeout: TEST_TIMEOUT }, () => {
   let host: Host;
   const gate = new Gate();
-  const api = async <T>(path: string, init?: RequestInit): Promise<T> => (await fetch(`${host.url}${path}`, init)).json() as Promise<T>;
+  const api = async <T>(path: string, init?: RequestInit): Promise<T> =>
+    (await fetch(`${host.url}${path}`, init)).json() as Promise<T>;
 
   beforeAll(async () => {
-    host = await startHost({ config: hostTestConfig(), log: quiet, retryIntervalMs: 0, webRoot: OUT_DIR, models: gatedDemo(gate) });
+    host = await startHost({
+      config: hostTestConfig(),
+      log: quiet,
+      retryIntervalMs: 0,
+      webRoot: OUT_DIR,
+      models: gatedDemo(gate),
+    });
   }, 120_000);
   afterAll(async () => {
     gate.open();
@@ -153,17 +170,28 @@ describe('the dashboard against a local host at work', { timeout: TEST_TIMEOUT }
     await page.getByTestId('plan-graph').waitFor({ timeout: UI_WAIT });
     await statusOf(page, 'succeeded');
     await page.locator('[data-step][data-state="succeeded"]').first().waitFor({ timeout: UI_WAIT });
-    expect(await page.locator('[data-step]').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-state')))).toEqual(['succeeded', 'succeeded']);
+    expect(
+      await page.locator('[data-step]').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-state'))),
+    ).toEqual(['succeeded', 'succeeded']);
     expect(['socket', 'polling']).toContain(await page.getByTestId('live-mode').getAttribute('data-mode'));
 
     // Every tool call and sandbox run of the log is drawn exactly once (no gap, no duplicate).
     const { events } = await api<{ events: Array<{ type: string }> }>(`/v1/tasks/${taskId}/events?limit=500`);
     const count = (type: string) => events.filter((e) => e.type === type).length;
-    await expect.poll(() => page.locator('[data-kind="tool"]').count(), { timeout: UI_WAIT }).toBe(count('tool_call'));
+    await expect
+      .poll(() => page.locator('[data-kind="tool"]').count(), { timeout: UI_WAIT })
+      .toBe(count('tool_call'));
     expect(await page.locator('[data-kind="sandbox"]').count()).toBe(count('sandbox_run'));
     expect(count('sandbox_run')).toBeGreaterThan(0);
-    await page.locator('[data-kind="sandbox"]').getByText(/\d+ passed, 0 failed/).first().waitFor();
-    await page.getByTestId('task-cost').getByText(/\$0\.\d+/).waitFor();
+    await page
+      .locator('[data-kind="sandbox"]')
+      .getByText(/\d+ passed, 0 failed/)
+      .first()
+      .waitFor();
+    await page
+      .getByTestId('task-cost')
+      .getByText(/\$0\.\d+/)
+      .waitFor();
     expect(await page.getByTestId('task-cost').textContent()).not.toBe('$0.00');
     await page.getByText('demo model', { exact: true }).waitFor();
 
@@ -171,7 +199,11 @@ describe('the dashboard against a local host at work', { timeout: TEST_TIMEOUT }
     await page.getByTestId('code-view').locator('.hljs-keyword').first().waitFor({ timeout: UI_WAIT });
     await shoot(page, 'task-succeeded');
     await page.getByRole('button', { name: 'Diff of the task' }).click();
-    await page.getByTestId('task-diff').getByText(/^\+def /).first().waitFor({ timeout: UI_WAIT });
+    await page
+      .getByTestId('task-diff')
+      .getByText(/^\+def /)
+      .first()
+      .waitFor({ timeout: UI_WAIT });
     expect(await page.getByTestId('download').getAttribute('href')).toBe(`/v1/tasks/${taskId}/archive`);
 
     await page.setViewportSize(PHONE);
@@ -196,7 +228,9 @@ describe('the dashboard against a local host at work', { timeout: TEST_TIMEOUT }
     await title.fill('Write slugify, edited by a person');
     await approval.getByRole('button', { name: 'Approve the edited plan' }).click();
     await statusOf(page, 'succeeded');
-    const { plan } = await api<{ plan: { steps: Array<{ id: string; title: string }> } }>(`/v1/tasks/${taskId}`);
+    const { plan } = await api<{ plan: { steps: Array<{ id: string; title: string }> } }>(
+      `/v1/tasks/${taskId}`,
+    );
     expect(plan.steps.find((s) => s.id === stepId)?.title).toBe('Write slugify, edited by a person');
     await page.getByText('Plan approved (edited)').waitFor({ timeout: UI_WAIT });
     expect(errors).toEqual([]);
@@ -238,7 +272,10 @@ describe('the dashboard against a local host at work', { timeout: TEST_TIMEOUT }
     await shoot(tasks.page, 'tasks-dark');
 
     const usage = await openPage(host, '/usage/');
-    await usage.page.getByTestId('usage-employee').getByRole('cell', { name: 'dev' }).waitFor({ timeout: UI_WAIT });
+    await usage.page
+      .getByTestId('usage-employee')
+      .getByRole('cell', { name: 'dev' })
+      .waitFor({ timeout: UI_WAIT });
     await usage.page.getByTestId('usage-model').getByRole('cell', { name: 'demo/demo-1' }).waitFor();
     await usage.page.locator('.recharts-bar-rectangle').first().waitFor({ timeout: UI_WAIT });
     expect(await usage.page.getByTestId('month-spend').textContent()).not.toBe('$0.00');
@@ -261,7 +298,9 @@ describe('the dashboard against a local host at work', { timeout: TEST_TIMEOUT }
     await settings.page.getByLabel('Monthly budget (USD)').fill('25');
     await settings.page.getByRole('button', { name: 'Save' }).click();
     await settings.page.getByText('Saved.').waitFor({ timeout: UI_WAIT });
-    expect((await api<{ settings: { monthlyBudgetUsd: number } }>('/v1/settings')).settings.monthlyBudgetUsd).toBe(25);
+    expect(
+      (await api<{ settings: { monthlyBudgetUsd: number } }>('/v1/settings')).settings.monthlyBudgetUsd,
+    ).toBe(25);
     await settings.page.getByLabel('Monthly budget (USD)').fill('lots');
     await settings.page.getByRole('button', { name: 'Save' }).click();
     await settings.page.getByRole('alert').getByText(/./).first().waitFor({ timeout: UI_WAIT });

@@ -12,7 +12,10 @@ import { useLoad } from '@/lib/use-load';
 function usdOrNull(field: string, s: string): number | null {
   if (s.trim() === '') return null;
   const n = Number(s);
-  if (!Number.isFinite(n)) throw new ApiError(400, 'InvalidInput', 'Check the highlighted field', [{ path: field, message: 'must be an amount in dollars, such as 25' }]);
+  if (!Number.isFinite(n))
+    throw new ApiError(400, 'InvalidInput', 'Check the highlighted field', [
+      { path: field, message: 'must be an amount in dollars, such as 25' },
+    ]);
   return n;
 }
 
@@ -60,13 +63,32 @@ export function SettingsPage() {
         ) : (
           <form className="grid gap-3" onSubmit={save} aria-label="Settings">
             <Field label="Monthly budget (USD)" hint="Empty: no cap" error={fieldError('monthlyBudgetUsd')}>
-              <Input name="monthlyBudgetUsd" inputMode="decimal" value={budget} onChange={(e) => setBudget(e.target.value)} />
+              <Input
+                name="monthlyBudgetUsd"
+                inputMode="decimal"
+                value={budget}
+                onChange={(e) => setBudget(e.target.value)}
+              />
             </Field>
-            <Field label="Approval threshold (USD)" hint="Plans estimated above this wait for your approval; empty: never" error={fieldError('approvalThresholdUsd')}>
-              <Input name="approvalThresholdUsd" inputMode="decimal" value={threshold} onChange={(e) => setThreshold(e.target.value)} />
+            <Field
+              label="Approval threshold (USD)"
+              hint="Plans estimated above this wait for your approval; empty: never"
+              error={fieldError('approvalThresholdUsd')}
+            >
+              <Input
+                name="approvalThresholdUsd"
+                inputMode="decimal"
+                value={threshold}
+                onChange={(e) => setThreshold(e.target.value)}
+              />
             </Field>
             <label className="flex items-center gap-2 text-sm">
-              <input type="checkbox" name="heliconeCache" checked={cache} onChange={(e) => setCache(e.target.checked)} />
+              <input
+                type="checkbox"
+                name="heliconeCache"
+                checked={cache}
+                onChange={(e) => setCache(e.target.checked)}
+              />
               Let identical model calls be answered from Helicone's cache (when Helicone is configured)
             </label>
             {error && !error.fields.length && (
@@ -93,7 +115,9 @@ function CredentialCard() {
   return (
     <Card>
       <CardTitle>API key</CardTitle>
-      <p className="mb-2 text-sm text-muted-foreground">This host asks for a credential. The key stays in this browser.</p>
+      <p className="mb-2 text-sm text-muted-foreground">
+        This host asks for a credential. The key stays in this browser.
+      </p>
       <Field label="API key">
         <Input type="password" value={value} onChange={(e) => setValue(e.target.value)} autoComplete="off" />
       </Field>

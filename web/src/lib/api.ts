@@ -94,7 +94,10 @@ const enc = encodeURIComponent;
 export const api = {
   config: () => request<DashboardConfig>('GET', '/v1/config'),
   listTasks: (cursor?: string) =>
-    request<{ tasks: Task[]; next?: string }>('GET', `/v1/tasks?limit=50${cursor ? `&cursor=${enc(cursor)}` : ''}`),
+    request<{ tasks: Task[]; next?: string }>(
+      'GET',
+      `/v1/tasks?limit=50${cursor ? `&cursor=${enc(cursor)}` : ''}`,
+    ),
   getTask: (id: string) => request<TaskDetail>('GET', `/v1/tasks/${enc(id)}`),
   createTask: (input: NewTask) => request<{ task: Task }>('POST', '/v1/tasks', input),
   events: (id: string, after?: string, deltasAfter?: string) => {
@@ -103,7 +106,8 @@ export const api = {
     if (deltasAfter) q.set('deltasAfter', deltasAfter);
     return request<EventPage>('GET', `/v1/tasks/${enc(id)}/events?${q}`);
   },
-  files: (id: string) => request<{ files: Array<{ path: string; bytes: number }> }>('GET', `/v1/tasks/${enc(id)}/files`),
+  files: (id: string) =>
+    request<{ files: Array<{ path: string; bytes: number }> }>('GET', `/v1/tasks/${enc(id)}/files`),
   fileText: async (id: string, path: string): Promise<string> => {
     const res = await fetch(`${apiBase}/v1/tasks/${enc(id)}/files/${path.split('/').map(enc).join('/')}`, {
       headers: storedCredential() ? { authorization: `Bearer ${storedCredential()}` } : {},

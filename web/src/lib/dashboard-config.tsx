@@ -28,7 +28,13 @@ export function DashboardConfigProvider({ children }: { children: ReactNode }) {
       } catch (e) {
         if (!(e instanceof ApiError && e.status === 404)) console.warn('GET /v1/config failed', e);
         // Without the config route the demo flag comes from the models view.
-        config = { ...LOCAL, demo: await api.models().then((m) => m.demo, () => false) };
+        config = {
+          ...LOCAL,
+          demo: await api.models().then(
+            (m) => m.demo,
+            () => false,
+          ),
+        };
       }
       setApiBase(config.apiUrl);
       setState({ ready: true, config, liveUrl: liveUrlFor(config.liveUrl, storedCredential()) });

@@ -4,7 +4,13 @@ import { followTask, type LiveMode, type SocketLike } from './live';
 import type { TaskEvent } from './types';
 
 const ev = (n: number): TaskEvent =>
-  ({ id: `01J${String(n).padStart(23, '0')}`, taskId: 't', at: '', type: 'note_added', text: `e${n}` }) as TaskEvent;
+  ({
+    id: `01J${String(n).padStart(23, '0')}`,
+    taskId: 't',
+    at: '',
+    type: 'note_added',
+    text: `e${n}`,
+  }) as TaskEvent;
 
 /** A socket server in memory that plays the live protocol from a shared event log. */
 class FakeLiveServer {
@@ -21,7 +27,8 @@ class FakeLiveServer {
   /** Writes an event and pushes it to every subscribed socket. */
   write(e: TaskEvent) {
     this.log.push(e);
-    for (const s of this.sockets) if (s.subscribed && !s.closed) s.deliver({ type: 'event', taskId: 't', event: e });
+    for (const s of this.sockets)
+      if (s.subscribed && !s.closed) s.deliver({ type: 'event', taskId: 't', event: e });
   }
 }
 
@@ -40,7 +47,8 @@ class FakeSocket implements SocketLike {
     const msg = JSON.parse(data) as { action: string; after?: string };
     if (msg.action !== 'subscribe') return;
     this.server.subscriptions.push(msg.after ? { after: msg.after } : {});
-    for (const e of this.server.log) if (!msg.after || e.id > msg.after) this.deliver({ type: 'event', taskId: 't', event: e });
+    for (const e of this.server.log)
+      if (!msg.after || e.id > msg.after) this.deliver({ type: 'event', taskId: 't', event: e });
     this.subscribed = true;
     this.deliver({ type: 'subscribed', topic: 'task', taskId: 't' });
   }
@@ -66,10 +74,16 @@ describe('the live client', () => {
     server.log = [ev(1), ev(2)];
     const seen: string[] = [];
     const modes: LiveMode[] = [];
-    const stop = followTask('t', undefined, noPolling, { onEvents: (es) => seen.push(...es.map((e) => e.id)), onMode: (m) => modes.push(m) }, {
-      liveUrl: 'ws://host/v1/live',
-      openSocket: server.open,
-    });
+    const stop = followTask(
+      't',
+      undefined,
+      noPolling,
+      { onEvents: (es) => seen.push(...es.map((e) => e.id)), onMode: (m) => modes.push(m) },
+      {
+        liveUrl: 'ws://host/v1/live',
+        openSocket: server.open,
+      },
+    );
     await until(() => seen.length === 2);
     server.write(ev(3));
     server.sockets[0]!.drop();
@@ -87,7 +101,13 @@ describe('the live client', () => {
   it('ignores an event the server sends twice', async () => {
     const server = new FakeLiveServer();
     const seen: string[] = [];
-    const stop = followTask('t', undefined, noPolling, { onEvents: (es) => seen.push(...es.map((e) => e.id)) }, { liveUrl: 'ws://h', openSocket: server.open });
+    const stop = followTask(
+      't',
+      undefined,
+      noPolling,
+      { onEvents: (es) => seen.push(...es.map((e) => e.id)) },
+      { liveUrl: 'ws://h', openSocket: server.open },
+    );
     await until(() => server.sockets[0]?.subscribed === true);
     server.write(ev(1));
     server.sockets[0]!.deliver({ type: 'event', taskId: 't', event: ev(1) });
@@ -112,11 +132,17 @@ describe('the live client', () => {
     };
     const seen: string[] = [];
     const modes: LiveMode[] = [];
-    const stop = followTask('t', undefined, source, { onEvents: (es) => seen.push(...es.map((e) => e.id)), onMode: (m) => modes.push(m) }, {
-      liveUrl: 'ws://h',
-      openSocket: server.open,
-      pollMs: 5,
-    });
+    const stop = followTask(
+      't',
+      undefined,
+      source,
+      { onEvents: (es) => seen.push(...es.map((e) => e.id)), onMode: (m) => modes.push(m) },
+      {
+        liveUrl: 'ws://h',
+        openSocket: server.open,
+        pollMs: 5,
+      },
+    );
     await until(() => seen.length === 3);
     log.push(ev(4));
     await until(() => seen.length === 4);

@@ -111,7 +111,9 @@ export function followTask(
     s.onopen = () => {
       opened = true;
       failures = 0;
-      s.send(JSON.stringify({ action: 'subscribe', topic: 'task', taskId, ...(last ? { after: last } : {}) }));
+      s.send(
+        JSON.stringify({ action: 'subscribe', topic: 'task', taskId, ...(last ? { after: last } : {}) }),
+      );
     };
     s.onmessage = (msg) => {
       const frame = parseFrame(msg.data);
@@ -208,8 +210,7 @@ function parseFrame(data: unknown): ServerFrame | undefined {
 /** The socket's URL: `liveUrl` from the config, else the host's own `/v1/live`, with the credential. */
 export function liveUrlFor(configured: string | null | undefined, credential: string | null): string | null {
   if (typeof location === 'undefined') return null;
-  const base =
-    configured ?? `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/v1/live`;
+  const base = configured ?? `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/v1/live`;
   if (!credential) return base;
   const url = new URL(base);
   url.searchParams.set('token', credential);

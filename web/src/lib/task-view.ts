@@ -2,7 +2,15 @@ import type { Plan, StepStatus, TaskDetail, TaskEvent, TaskStatus } from './type
 
 /** One line of the team conversation as the dashboard draws it. */
 export type ConversationItem =
-  | { kind: 'message'; id: string; at: string; employee: string; stepId?: string; text: string; model: string }
+  | {
+      kind: 'message';
+      id: string;
+      at: string;
+      employee: string;
+      stepId?: string;
+      text: string;
+      model: string;
+    }
   | {
       kind: 'tool';
       id: string;
@@ -25,7 +33,16 @@ export type ConversationItem =
       tests?: { passed: number; failed: number; errors: number };
       limit?: string;
     }
-  | { kind: 'verdict'; id: string; at: string; employee: string; stepId: string; round: number; passed: boolean; findings: string }
+  | {
+      kind: 'verdict';
+      id: string;
+      at: string;
+      employee: string;
+      stepId: string;
+      round: number;
+      passed: boolean;
+      findings: string;
+    }
   | { kind: 'handoff'; id: string; at: string; stepId: string; from: string; to: string; note: string }
   | { kind: 'note'; id: string; at: string; text: string; tone: 'info' | 'error' | 'approval' };
 
@@ -68,13 +85,23 @@ export function initialView(detail: TaskDetail): TaskView {
   };
 }
 
-function addCost(lines: CostLine[], key: string, e: { costMicroUsd: number; inputTokens: number; outputTokens: number }) {
+function addCost(
+  lines: CostLine[],
+  key: string,
+  e: { costMicroUsd: number; inputTokens: number; outputTokens: number },
+) {
   const line = lines.find((l) => l.key === key);
   if (line) {
     line.costMicroUsd += e.costMicroUsd;
     line.inputTokens += e.inputTokens;
     line.outputTokens += e.outputTokens;
-  } else lines.push({ key, costMicroUsd: e.costMicroUsd, inputTokens: e.inputTokens, outputTokens: e.outputTokens });
+  } else
+    lines.push({
+      key,
+      costMicroUsd: e.costMicroUsd,
+      inputTokens: e.inputTokens,
+      outputTokens: e.outputTokens,
+    });
 }
 
 /**
@@ -150,7 +177,13 @@ export function applyEvents(view: TaskView, events: TaskEvent[]): TaskView {
         break;
       }
       case 'tool_refused':
-        say({ kind: 'note', id: e.id, at: e.at, text: `${e.employee} may not use ${e.tool}: ${e.reason}`, tone: 'error' });
+        say({
+          kind: 'note',
+          id: e.id,
+          at: e.at,
+          text: `${e.employee} may not use ${e.tool}: ${e.reason}`,
+          tone: 'error',
+        });
         break;
       case 'sandbox_run':
         say({
@@ -167,14 +200,29 @@ export function applyEvents(view: TaskView, events: TaskEvent[]): TaskView {
         });
         break;
       case 'verdict':
-        say({ kind: 'verdict', id: e.id, at: e.at, employee: e.employee, stepId: e.stepId, round: e.round, passed: e.passed, findings: e.findings });
+        say({
+          kind: 'verdict',
+          id: e.id,
+          at: e.at,
+          employee: e.employee,
+          stepId: e.stepId,
+          round: e.round,
+          passed: e.passed,
+          findings: e.findings,
+        });
         break;
       case 'handoff':
         say({ kind: 'handoff', id: e.id, at: e.at, stepId: e.stepId, from: e.from, to: e.to, note: e.note });
         break;
       case 'approval_requested':
         next.approval = { estimateMicroUsd: e.estimateMicroUsd, reason: e.reason };
-        say({ kind: 'note', id: e.id, at: e.at, text: `Waiting for approval: ${e.reason}`, tone: 'approval' });
+        say({
+          kind: 'note',
+          id: e.id,
+          at: e.at,
+          text: `Waiting for approval: ${e.reason}`,
+          tone: 'approval',
+        });
         break;
       case 'approval_decided':
         delete next.approval;
@@ -195,9 +243,16 @@ export function applyEvents(view: TaskView, events: TaskEvent[]): TaskView {
       case 'task_finished':
         next.status = e.status;
         if (e.status === 'cancelled' || e.status === 'failed') {
-          for (const [id, s] of Object.entries(next.stepStates)) if (s === 'running') next.stepStates[id] = 'failed';
+          for (const [id, s] of Object.entries(next.stepStates))
+            if (s === 'running') next.stepStates[id] = 'failed';
         }
-        say({ kind: 'note', id: e.id, at: e.at, text: `Task ${e.status}${e.summary ? `: ${e.summary}` : ''}`, tone: e.status === 'succeeded' ? 'info' : 'error' });
+        say({
+          kind: 'note',
+          id: e.id,
+          at: e.at,
+          text: `Task ${e.status}${e.summary ? `: ${e.summary}` : ''}`,
+          tone: e.status === 'succeeded' ? 'info' : 'error',
+        });
         break;
       default:
         break;

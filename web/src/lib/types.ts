@@ -108,7 +108,13 @@ export type TaskEvent = EventBase &
         cachedInputTokens: number;
         costMicroUsd: number;
       }
-    | { type: 'step_finished'; stepId: string; employee: string; outcome: 'succeeded' | 'failed'; summary: string }
+    | {
+        type: 'step_finished';
+        stepId: string;
+        employee: string;
+        outcome: 'succeeded' | 'failed';
+        summary: string;
+      }
     | { type: 'task_finished'; status: TaskStatus; summary?: string }
     | { type: 'replanned'; reason: string; steps: PlanStep[] }
     | { type: 'approval_requested'; estimateMicroUsd: number; reason: string }
@@ -121,7 +127,15 @@ export type TaskEvent = EventBase &
         tool: string;
         arguments: Record<string, unknown>;
       }
-    | { type: 'tool_result'; stepId?: string; employee: string; callId: string; tool: string; ok: boolean; output: string }
+    | {
+        type: 'tool_result';
+        stepId?: string;
+        employee: string;
+        callId: string;
+        tool: string;
+        ok: boolean;
+        output: string;
+      }
     | { type: 'tool_refused'; stepId?: string; employee: string; tool: string; reason: string }
     | {
         type: 'sandbox_run';

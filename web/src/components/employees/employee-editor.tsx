@@ -13,7 +13,17 @@ const list = (s: string) =>
     .filter(Boolean);
 
 /** Edits one profile and saves it with `PUT /v1/employees/{id}`; the API's field messages show beside the fields. */
-export function EmployeeEditor({ employee, models, onSaved, onClose }: { employee: Employee; models: ModelsView; onSaved: () => void; onClose: () => void }) {
+export function EmployeeEditor({
+  employee,
+  models,
+  onSaved,
+  onClose,
+}: {
+  employee: Employee;
+  models: ModelsView;
+  onSaved: () => void;
+  onClose: () => void;
+}) {
   const [p, setP] = useState(employee);
   const [tools, setTools] = useState(employee.tools.join(', '));
   const [fallbacks, setFallbacks] = useState(employee.fallbacks.join(', '));
@@ -21,7 +31,12 @@ export function EmployeeEditor({ employee, models, onSaved, onClose }: { employe
   const [busy, setBusy] = useState(false);
   const fieldError = (name: string) => error?.fields.find((f) => f.path === name)?.message;
   const toggleModel = (id: string) =>
-    setP((x) => ({ ...x, allowedModels: x.allowedModels.includes(id) ? x.allowedModels.filter((m) => m !== id) : [...x.allowedModels, id] }));
+    setP((x) => ({
+      ...x,
+      allowedModels: x.allowedModels.includes(id)
+        ? x.allowedModels.filter((m) => m !== id)
+        : [...x.allowedModels, id],
+    }));
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
@@ -40,7 +55,13 @@ export function EmployeeEditor({ employee, models, onSaved, onClose }: { employe
 
   return (
     <Card>
-      <CardTitle aside={<Button variant="ghost" size="sm" onClick={onClose}>Close</Button>}>
+      <CardTitle
+        aside={
+          <Button variant="ghost" size="sm" onClick={onClose}>
+            Close
+          </Button>
+        }
+      >
         {employee.name ? `Edit ${employee.name}` : `New employee ${employee.id}`}
       </CardTitle>
       <form className="grid gap-3" onSubmit={save} aria-label="Employee profile">
@@ -48,14 +69,23 @@ export function EmployeeEditor({ employee, models, onSaved, onClose }: { employe
           <Input value={p.name} onChange={(e) => setP({ ...p, name: e.target.value })} name="name" />
         </Field>
         <Field label="Role prompt" error={fieldError('rolePrompt')}>
-          <Textarea value={p.rolePrompt} onChange={(e) => setP({ ...p, rolePrompt: e.target.value })} name="rolePrompt" className="min-h-32" />
+          <Textarea
+            value={p.rolePrompt}
+            onChange={(e) => setP({ ...p, rolePrompt: e.target.value })}
+            name="rolePrompt"
+            className="min-h-32"
+          />
         </Field>
         <fieldset className="grid gap-1 text-sm">
           <legend className="font-medium">Allowed models</legend>
           <div className="grid max-h-40 grid-cols-1 gap-1 overflow-auto rounded border p-2 sm:grid-cols-2">
             {models.models.map((m) => (
               <label key={m.id} className="flex items-center gap-2">
-                <input type="checkbox" checked={p.allowedModels.includes(m.id)} onChange={() => toggleModel(m.id)} />
+                <input
+                  type="checkbox"
+                  checked={p.allowedModels.includes(m.id)}
+                  onChange={() => toggleModel(m.id)}
+                />
                 <code className="text-xs">{m.id}</code>
                 <span className="text-xs text-muted-foreground">
                   ${m.prices.input}/${m.prices.output}
@@ -64,11 +94,17 @@ export function EmployeeEditor({ employee, models, onSaved, onClose }: { employe
               </label>
             ))}
           </div>
-          {fieldError('allowedModels') && <span className="text-xs text-destructive">{fieldError('allowedModels')}</span>}
+          {fieldError('allowedModels') && (
+            <span className="text-xs text-destructive">{fieldError('allowedModels')}</span>
+          )}
         </fieldset>
         <div className="grid gap-3 sm:grid-cols-2">
           <Field label="Default model" error={fieldError('defaultModel')}>
-            <Select value={p.defaultModel} onChange={(e) => setP({ ...p, defaultModel: e.target.value })} name="defaultModel">
+            <Select
+              value={p.defaultModel}
+              onChange={(e) => setP({ ...p, defaultModel: e.target.value })}
+              name="defaultModel"
+            >
               <option value="">choose…</option>
               {p.allowedModels.map((m) => (
                 <option key={m}>{m}</option>
@@ -82,13 +118,34 @@ export function EmployeeEditor({ employee, models, onSaved, onClose }: { employe
             <Input value={tools} onChange={(e) => setTools(e.target.value)} name="tools" />
           </Field>
           <Field label="Budget share (0 to 1)" error={fieldError('budgetShare')}>
-            <Input type="number" step="0.05" min="0" max="1" value={p.budgetShare} onChange={(e) => setP({ ...p, budgetShare: Number(e.target.value) })} name="budgetShare" />
+            <Input
+              type="number"
+              step="0.05"
+              min="0"
+              max="1"
+              value={p.budgetShare}
+              onChange={(e) => setP({ ...p, budgetShare: Number(e.target.value) })}
+              name="budgetShare"
+            />
           </Field>
           <Field label="Max iterations" error={fieldError('maxIterations')}>
-            <Input type="number" min="1" max="100" value={p.maxIterations} onChange={(e) => setP({ ...p, maxIterations: Number(e.target.value) })} />
+            <Input
+              type="number"
+              min="1"
+              max="100"
+              value={p.maxIterations}
+              onChange={(e) => setP({ ...p, maxIterations: Number(e.target.value) })}
+            />
           </Field>
           <Field label="Temperature" error={fieldError('temperature')}>
-            <Input type="number" step="0.1" min="0" max="2" value={p.temperature} onChange={(e) => setP({ ...p, temperature: Number(e.target.value) })} />
+            <Input
+              type="number"
+              step="0.1"
+              min="0"
+              max="2"
+              value={p.temperature}
+              onChange={(e) => setP({ ...p, temperature: Number(e.target.value) })}
+            />
           </Field>
         </div>
         {error && (

@@ -55,11 +55,16 @@ export function EmployeesPage() {
                     </div>
                     <div className="truncate text-xs text-muted-foreground">
                       <code>{e.id}</code> · {e.defaultModel}
-                      {e.fallbacks.length ? ` → ${e.fallbacks.join(' → ')}` : ''} · {Math.round(e.budgetShare * 100)}% of the budget ·{' '}
-                      {e.tools.length} tools
+                      {e.fallbacks.length ? ` → ${e.fallbacks.join(' → ')}` : ''} ·{' '}
+                      {Math.round(e.budgetShare * 100)}% of the budget · {e.tools.length} tools
                     </div>
                   </div>
-                  <Button size="sm" variant="outline" onClick={() => setEditing(e)} aria-label={`Edit ${e.name}`}>
+                  <Button
+                    size="sm"
+                    variant="outline"
+                    onClick={() => setEditing(e)}
+                    aria-label={`Edit ${e.name}`}
+                  >
                     Edit
                   </Button>
                 </li>
@@ -95,11 +100,19 @@ export function EmployeesPage() {
           />
         ) : (
           <Card>
-            <p className="text-sm text-muted-foreground">Choose an employee to edit its role prompt, tools, models and budget share, or create one.</p>
+            <p className="text-sm text-muted-foreground">
+              Choose an employee to edit its role prompt, tools, models and budget share, or create one.
+            </p>
           </Card>
         )}
       </div>
-      {models.loading && !models.data ? <Loading what="the models" /> : models.error ? <Failure error={models.error} retry={models.reload} /> : models.data && <ModelCatalog view={models.data} />}
+      {models.loading && !models.data ? (
+        <Loading what="the models" />
+      ) : models.error ? (
+        <Failure error={models.error} retry={models.reload} />
+      ) : (
+        models.data && <ModelCatalog view={models.data} />
+      )}
     </div>
   );
 }
@@ -107,13 +120,19 @@ export function EmployeesPage() {
 function ModelCatalog({ view }: { view: ModelsView }) {
   return (
     <Card className="min-w-0">
-      <CardTitle aside={<span className="text-xs text-muted-foreground">catalog {view.catalog.version}</span>}>Models</CardTitle>
+      <CardTitle
+        aside={<span className="text-xs text-muted-foreground">catalog {view.catalog.version}</span>}
+      >
+        Models
+      </CardTitle>
       <h3 className="mb-1 text-sm font-medium">Providers</h3>
       <ul className="mb-3 grid gap-1 text-sm" data-testid="providers">
         {view.providers.map((p) => (
           <li key={p.name}>
-            <Badge tone={p.live ? 'good' : 'neutral'}>{p.live ? 'live' : 'off'}</Badge> <strong>{p.name}</strong>
-            {p.name === 'demo' && ' (scripted demo model)'}: <span className="text-muted-foreground">{p.detail}</span>
+            <Badge tone={p.live ? 'good' : 'neutral'}>{p.live ? 'live' : 'off'}</Badge>{' '}
+            <strong>{p.name}</strong>
+            {p.name === 'demo' && ' (scripted demo model)'}:{' '}
+            <span className="text-muted-foreground">{p.detail}</span>
           </li>
         ))}
       </ul>

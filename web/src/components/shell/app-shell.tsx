@@ -24,7 +24,12 @@ function ThemeToggle() {
     setDark(next);
   };
   return (
-    <Button variant="ghost" size="sm" onClick={toggle} aria-label={dark ? 'Switch to light theme' : 'Switch to dark theme'}>
+    <Button
+      variant="ghost"
+      size="sm"
+      onClick={toggle}
+      aria-label={dark ? 'Switch to light theme' : 'Switch to dark theme'}
+    >
       {dark ? '☀ Light' : '☾ Dark'}
     </Button>
   );
@@ -34,16 +39,21 @@ function DemoBanner() {
   const { ready, config } = useDashboard();
   if (!ready || !config.demo) return null;
   return (
-    <div role="note" data-testid="demo-banner" className="border-b bg-amber-100 px-4 py-1.5 text-center text-sm text-amber-950 dark:bg-amber-900/40 dark:text-amber-100">
-      The <strong>demo</strong> model is thinking: scripted and deterministic, it plays only the built-in samples.
-      Set a provider key and restart the host for a real team.
+    <div
+      role="note"
+      data-testid="demo-banner"
+      className="border-b bg-amber-100 px-4 py-1.5 text-center text-sm text-amber-950 dark:bg-amber-900/40 dark:text-amber-100"
+    >
+      The <strong>demo</strong> model is thinking: scripted and deterministic, it plays only the built-in
+      samples. Set a provider key and restart the host for a real team.
     </div>
   );
 }
 
 export function AppShell({ children }: { children: ReactNode }) {
   const path = usePathname();
-  const active = (href: string) => (href === '/' ? path === '/' || path.startsWith('/task') : path.startsWith(href));
+  const active = (href: string) =>
+    href === '/' ? path === '/' || path.startsWith('/task') : path.startsWith(href);
   return (
     <DashboardConfigProvider>
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:p-2">
@@ -61,7 +71,10 @@ export function AppShell({ children }: { children: ReactNode }) {
                 key={n.href}
                 href={n.href}
                 aria-current={active(n.href) ? 'page' : undefined}
-                className={cn('rounded-md px-2.5 py-1 text-sm hover:bg-accent', active(n.href) && 'bg-accent font-medium')}
+                className={cn(
+                  'rounded-md px-2.5 py-1 text-sm hover:bg-accent',
+                  active(n.href) && 'bg-accent font-medium',
+                )}
               >
                 {n.label}
               </Link>
@@ -95,7 +108,13 @@ export function StatusBadge({ status }: { status: string }) {
 
 export function LiveModeBadge({ mode }: { mode: string }) {
   const label =
-    mode === 'socket' ? 'Live' : mode === 'polling' ? 'Polling every second (no live socket)' : mode === 'connecting' ? 'Connecting…' : 'Stopped';
+    mode === 'socket'
+      ? 'Live'
+      : mode === 'polling'
+        ? 'Polling every second (no live socket)'
+        : mode === 'connecting'
+          ? 'Connecting…'
+          : 'Stopped';
   return (
     <span data-testid="live-mode" data-mode={mode}>
       <Badge tone={mode === 'socket' ? 'good' : mode === 'polling' ? 'wait' : 'neutral'}>{label}</Badge>

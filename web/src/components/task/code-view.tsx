@@ -18,7 +18,14 @@ function loadHighlighter(): Promise<Highlight> {
     hljs.registerLanguage('javascript', js.default);
     hljs.registerLanguage('typescript', ts.default);
     hljs.registerLanguage('json', json.default);
-    const byExt: Record<string, string> = { py: 'python', js: 'javascript', mjs: 'javascript', cjs: 'javascript', ts: 'typescript', json: 'json' };
+    const byExt: Record<string, string> = {
+      py: 'python',
+      js: 'javascript',
+      mjs: 'javascript',
+      cjs: 'javascript',
+      ts: 'typescript',
+      json: 'json',
+    };
     return (text, path) => {
       const lang = byExt[path.split('.').pop() ?? ''];
       return lang ? hljs.highlight(text, { language: lang }).value : hljs.highlightAuto(text).value;
@@ -40,7 +47,11 @@ export function CodeView({ path, text }: { path: string; text: string | undefine
   }, [path, text]);
   if (text === undefined) return <div className="h-40 animate-pulse rounded bg-muted" />;
   return (
-    <pre className="max-h-[30rem] overflow-auto rounded bg-muted p-2 text-xs" data-testid="code-view" aria-label={path}>
+    <pre
+      className="max-h-[30rem] overflow-auto rounded bg-muted p-2 text-xs"
+      data-testid="code-view"
+      data-path={path}
+    >
       {html === undefined ? (
         <code>{text}</code>
       ) : (

@@ -25,10 +25,20 @@ function Item({ item }: { item: ConversationItem }) {
         <details className="rounded border px-2 py-1 text-sm" data-kind="tool">
           <summary className="cursor-pointer">
             <span className="text-muted-foreground">{item.employee} called</span> <code>{item.tool}</code>{' '}
-            {item.result ? <Badge tone={item.result.ok ? 'good' : 'bad'}>{item.result.ok ? 'ok' : 'error'}</Badge> : <Badge tone="busy">running</Badge>}
+            {item.result ? (
+              <Badge tone={item.result.ok ? 'good' : 'bad'}>{item.result.ok ? 'ok' : 'error'}</Badge>
+            ) : (
+              <Badge tone="busy">running</Badge>
+            )}
           </summary>
-          <pre className="mt-1 max-h-48 overflow-auto text-xs whitespace-pre-wrap">{clip(JSON.stringify(item.arguments, null, 2))}</pre>
-          {item.result && <pre className="mt-1 max-h-48 overflow-auto border-t pt-1 text-xs whitespace-pre-wrap">{clip(item.result.output)}</pre>}
+          <pre className="mt-1 max-h-48 overflow-auto text-xs whitespace-pre-wrap">
+            {clip(JSON.stringify(item.arguments, null, 2))}
+          </pre>
+          {item.result && (
+            <pre className="mt-1 max-h-48 overflow-auto border-t pt-1 text-xs whitespace-pre-wrap">
+              {clip(item.result.output)}
+            </pre>
+          )}
         </details>
       );
     case 'sandbox': {
@@ -43,14 +53,21 @@ function Item({ item }: { item: ConversationItem }) {
               {t.passed} passed, {t.failed} failed{t.errors ? `, ${t.errors} errors` : ''}
             </Badge>
           )}{' '}
-          <span className="text-xs text-muted-foreground">{Math.round(item.durationMs)} ms{item.limit ? ` · stopped by ${item.limit}` : ''}</span>
+          <span className="text-xs text-muted-foreground">
+            {Math.round(item.durationMs)} ms{item.limit ? ` · stopped by ${item.limit}` : ''}
+          </span>
         </div>
       );
     }
     case 'verdict':
       return (
-        <div className="rounded border-l-4 px-2 py-1 text-sm" style={{ borderLeftColor: item.passed ? '#10b981' : '#ef4444' }} data-kind="verdict">
-          <strong>QA verdict</strong> on {item.stepId}, round {item.round}: <Badge tone={item.passed ? 'good' : 'bad'}>{item.passed ? 'passed' : 'failed'}</Badge>
+        <div
+          className="rounded border-l-4 px-2 py-1 text-sm"
+          style={{ borderLeftColor: item.passed ? '#10b981' : '#ef4444' }}
+          data-kind="verdict"
+        >
+          <strong>QA verdict</strong> on {item.stepId}, round {item.round}:{' '}
+          <Badge tone={item.passed ? 'good' : 'bad'}>{item.passed ? 'passed' : 'failed'}</Badge>
           <p className="mt-1 whitespace-pre-wrap">{clip(item.findings)}</p>
         </div>
       );
@@ -61,17 +78,29 @@ function Item({ item }: { item: ConversationItem }) {
         </p>
       );
     case 'note':
-      return <p className={item.tone === 'error' ? 'text-sm text-destructive' : 'text-sm font-medium'}>{item.text}</p>;
+      return (
+        <p className={item.tone === 'error' ? 'text-sm text-destructive' : 'text-sm font-medium'}>
+          {item.text}
+        </p>
+      );
   }
 }
 
 /** The team conversation: messages as they stream, tool calls folded with their results, runs and verdicts. */
-export function Conversation({ items, streaming }: { items: ConversationItem[]; streaming: Pick<TaskDelta, 'employee' | 'text'> | undefined }) {
+export function Conversation({
+  items,
+  streaming,
+}: {
+  items: ConversationItem[];
+  streaming: Pick<TaskDelta, 'employee' | 'text'> | undefined;
+}) {
   return (
     <Card className="min-w-0">
       <CardTitle>Conversation</CardTitle>
       <ol className="grid max-h-[36rem] gap-2 overflow-auto" aria-live="polite" data-testid="conversation">
-        {items.length === 0 && !streaming && <li className="text-sm text-muted-foreground">No one has said anything yet.</li>}
+        {items.length === 0 && !streaming && (
+          <li className="text-sm text-muted-foreground">No one has said anything yet.</li>
+        )}
         {items.map((item) => (
           <li key={`${item.kind}:${item.id}`}>
             <Item item={item} />

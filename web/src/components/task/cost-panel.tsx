@@ -1,4 +1,5 @@
 import { Card, CardTitle } from '@/components/ui/card';
+import { Meter } from '@/components/ui/meter';
 import { Table, Td, Th } from '@/components/ui/table';
 import { type CostLine, type TaskView, usd } from '@/lib/task-view';
 
@@ -36,13 +37,11 @@ export function CostPanel({ view, budgetMicroUsd }: { view: TaskView; budgetMicr
         {usd(view.totalMicroUsd)}
       </p>
       <p className="mb-2 text-xs text-muted-foreground">
-        {budgetMicroUsd ? `of a ${usd(budgetMicroUsd)} budget` : 'no task budget (the tenant’s monthly cap still applies)'}
+        {budgetMicroUsd
+          ? `of a ${usd(budgetMicroUsd)} budget`
+          : 'no task budget (the tenant’s monthly cap still applies)'}
       </p>
-      {budgetMicroUsd ? (
-        <div className="mb-3 h-2 rounded bg-muted" role="meter" aria-valuenow={Math.round(share * 100)} aria-valuemin={0} aria-valuemax={100} aria-label="Budget spent">
-          <div className="h-2 rounded bg-sky-500" style={{ width: `${share * 100}%` }} />
-        </div>
-      ) : null}
+      {budgetMicroUsd ? <Meter label="Budget spent" fraction={share} className="mb-3" /> : null}
       <div className="grid gap-2">
         <Lines caption="By employee" lines={view.costByEmployee} />
         <Lines caption="By model" lines={view.costByModel} />

@@ -20,6 +20,7 @@ export function FilesPanel({ taskId, round }: { taskId: string; round: number })
   const list = files.data?.files ?? [];
   const chosen = open ?? list[0]?.path;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new round (the team wrote files) reads the file again.
   useEffect(() => {
     if (!chosen) return;
     let live = true;
@@ -51,16 +52,33 @@ export function FilesPanel({ taskId, round }: { taskId: string; round: number })
         <div className="grid gap-2">
           <div className="flex flex-wrap gap-1" role="tablist" aria-label="Files">
             {list.map((f) => (
-              <Button key={f.path} size="sm" role="tab" aria-selected={f.path === chosen} variant={f.path === chosen ? 'default' : 'outline'} onClick={() => setOpen(f.path)}>
+              <Button
+                key={f.path}
+                size="sm"
+                role="tab"
+                aria-selected={f.path === chosen}
+                variant={f.path === chosen ? 'default' : 'outline'}
+                onClick={() => setOpen(f.path)}
+              >
                 {f.path}
               </Button>
             ))}
           </div>
           <div className="flex gap-1 text-sm">
-            <Button size="sm" variant={tab === 'file' ? 'default' : 'ghost'} aria-pressed={tab === 'file'} onClick={() => setTab('file')}>
+            <Button
+              size="sm"
+              variant={tab === 'file' ? 'default' : 'ghost'}
+              aria-pressed={tab === 'file'}
+              onClick={() => setTab('file')}
+            >
               File
             </Button>
-            <Button size="sm" variant={tab === 'diff' ? 'default' : 'ghost'} aria-pressed={tab === 'diff'} onClick={() => setTab('diff')}>
+            <Button
+              size="sm"
+              variant={tab === 'diff' ? 'default' : 'ghost'}
+              aria-pressed={tab === 'diff'}
+              onClick={() => setTab('diff')}
+            >
               Diff of the task
             </Button>
           </div>
@@ -76,7 +94,9 @@ function TaskDiff({ taskId, paths, round }: { taskId: string; paths: string[]; r
   const diff = useLoad(
     async () => {
       const texts = await Promise.all(paths.map((p) => api.fileText(taskId, p)));
-      return paths.map((p, i) => createTwoFilesPatch('/dev/null', `b/${p}`, '', texts[i] ?? '', '', '', { context: 3 })).join('\n');
+      return paths
+        .map((p, i) => createTwoFilesPatch('/dev/null', `b/${p}`, '', texts[i] ?? '', '', '', { context: 3 }))
+        .join('\n');
     },
     `${taskId}:${paths.join(',')}:${round}`,
   );
@@ -87,7 +107,13 @@ function TaskDiff({ taskId, paths, round }: { taskId: string; paths: string[]; r
         <div
           // biome-ignore lint/suspicious/noArrayIndexKey: lines of a fixed text, never reordered.
           key={i}
-          className={line.startsWith('+') && !line.startsWith('+++') ? 'text-emerald-700 dark:text-emerald-400' : line.startsWith('-') && !line.startsWith('---') ? 'text-red-700 dark:text-red-400' : ''}
+          className={
+            line.startsWith('+') && !line.startsWith('+++')
+              ? 'text-emerald-700 dark:text-emerald-400'
+              : line.startsWith('-') && !line.startsWith('---')
+                ? 'text-red-700 dark:text-red-400'
+                : ''
+          }
         >
           {line || ' '}
         </div>

@@ -46,7 +46,13 @@ export function layoutPlan(plan: Plan, states: Record<string, StepStatus>): { no
           </div>
         ),
       },
-      style: { width: W, borderColor: COLOURS[state], borderWidth: 2, background: 'var(--card)', color: 'var(--foreground)' },
+      style: {
+        width: W,
+        borderColor: COLOURS[state],
+        borderWidth: 2,
+        background: 'var(--card)',
+        color: 'var(--foreground)',
+      },
       sourcePosition: Position.Right,
       targetPosition: Position.Left,
       connectable: false,
@@ -60,7 +66,15 @@ export function PlanGraph({ plan, states }: { plan: Plan; states: Record<string,
   const { nodes, edges } = useMemo(() => layoutPlan(plan, states), [plan, states]);
   return (
     <div className="h-72 w-full" data-testid="plan-graph">
-      <ReactFlow nodes={nodes} edges={edges} fitView fitViewOptions={{ maxZoom: 1 }} proOptions={{ hideAttribution: true }} nodesConnectable={false} colorMode="system">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        fitView
+        fitViewOptions={{ maxZoom: 1 }}
+        proOptions={{ hideAttribution: true }}
+        nodesConnectable={false}
+        colorMode="system"
+      >
         <Background />
       </ReactFlow>
       <ol className="sr-only">

@@ -31,16 +31,36 @@ export function TaskActions({ task, status, plan, approval, onChanged }: Props) 
       setBusy(false);
     }
   };
-  const active = status === 'queued' || status === 'planning' || status === 'running' || status === 'awaiting_approval';
+  const active =
+    status === 'queued' || status === 'planning' || status === 'running' || status === 'awaiting_approval';
   return (
     <div className="grid gap-2">
       {status === 'awaiting_approval' && plan && (
-        <ApprovalEditor plan={plan} approval={approval} busy={busy} onApprove={(p, note) => act(() => api.approve(task.id, { plan: p, ...(note ? { note } : {}) }))} onReject={(note) => act(() => api.reject(task.id, note))} />
+        <ApprovalEditor
+          plan={plan}
+          approval={approval}
+          busy={busy}
+          onApprove={(p, note) => act(() => api.approve(task.id, { plan: p, ...(note ? { note } : {}) }))}
+          onReject={(note) => act(() => api.reject(task.id, note))}
+        />
       )}
-      {status === 'failed' && <ResumeForm busy={busy} onResume={(note, budgetUsd) => act(() => api.resume(task.id, { ...(note ? { note } : {}), ...(budgetUsd ? { budgetUsd } : {}) }))} failure={task.failure} />}
+      {status === 'failed' && (
+        <ResumeForm
+          busy={busy}
+          onResume={(note, budgetUsd) =>
+            act(() => api.resume(task.id, { ...(note ? { note } : {}), ...(budgetUsd ? { budgetUsd } : {}) }))
+          }
+          failure={task.failure}
+        />
+      )}
       {active && (
         <div>
-          <Button variant="destructive" size="sm" disabled={busy} onClick={() => act(() => api.cancel(task.id))}>
+          <Button
+            variant="destructive"
+            size="sm"
+            disabled={busy}
+            onClick={() => act(() => api.cancel(task.id))}
+          >
             Cancel the task
           </Button>
         </div>
@@ -73,7 +93,11 @@ function ApprovalEditor({
     setSteps((s) => s.map((step, j) => (j === i ? { ...step, [field]: value } : step)));
   const remove = (i: number) => {
     const gone = steps[i]?.id;
-    setSteps((s) => s.filter((_, j) => j !== i).map((step) => ({ ...step, dependsOn: step.dependsOn.filter((d) => d !== gone) })));
+    setSteps((s) =>
+      s
+        .filter((_, j) => j !== i)
+        .map((step) => ({ ...step, dependsOn: step.dependsOn.filter((d) => d !== gone) })),
+    );
   };
   return (
     <Card data-testid="approval">
@@ -89,12 +113,23 @@ function ApprovalEditor({
             <div className="flex items-center gap-2 text-xs text-muted-foreground">
               <code>{s.id}</code> · {s.employee}
               {s.dependsOn.length > 0 && ` · after ${s.dependsOn.join(', ')}`}
-              <Button variant="ghost" size="sm" className="ml-auto" onClick={() => remove(i)} disabled={steps.length === 1} aria-label={`Remove step ${s.id}`}>
+              <Button
+                variant="ghost"
+                size="sm"
+                className="ml-auto"
+                onClick={() => remove(i)}
+                disabled={steps.length === 1}
+                aria-label={`Remove step ${s.id}`}
+              >
                 Remove
               </Button>
             </div>
             <Field label="Title">
-              <Input value={s.title} onChange={(e) => edit(i, 'title', e.target.value)} data-step-title={s.id} />
+              <Input
+                value={s.title}
+                onChange={(e) => edit(i, 'title', e.target.value)}
+                data-step-title={s.id}
+              />
             </Field>
             <Field label="Instructions">
               <Textarea value={s.instructions} onChange={(e) => edit(i, 'instructions', e.target.value)} />
@@ -117,7 +152,15 @@ function ApprovalEditor({
   );
 }
 
-function ResumeForm({ busy, onResume, failure }: { busy: boolean; onResume: (note: string, budgetUsd: number | undefined) => void; failure: Task['failure'] }) {
+function ResumeForm({
+  busy,
+  onResume,
+  failure,
+}: {
+  busy: boolean;
+  onResume: (note: string, budgetUsd: number | undefined) => void;
+  failure: Task['failure'];
+}) {
   const [note, setNote] = useState('');
   const [budget, setBudget] = useState('');
   return (
@@ -130,13 +173,21 @@ function ResumeForm({ busy, onResume, failure }: { busy: boolean; onResume: (not
       )}
       <div className="grid gap-2 sm:grid-cols-[1fr_10rem]">
         <Field label="A note to the team for the resumed run">
-          <Input value={note} onChange={(e) => setNote(e.target.value)} placeholder="Use the standard library only" />
+          <Input
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            placeholder="Use the standard library only"
+          />
         </Field>
         <Field label="New budget (USD)">
           <Input value={budget} inputMode="decimal" onChange={(e) => setBudget(e.target.value)} />
         </Field>
       </div>
-      <Button className="mt-2" disabled={busy} onClick={() => onResume(note.trim(), budget.trim() ? Number(budget) : undefined)}>
+      <Button
+        className="mt-2"
+        disabled={busy}
+        onClick={() => onResume(note.trim(), budget.trim() ? Number(budget) : undefined)}
+      >
         Resume from the last completed step
       </Button>
     </Card>

@@ -11,10 +11,10 @@ import { followTask, type LiveMode } from '@/lib/live';
 import { applyEvents, initialView, type TaskView } from '@/lib/task-view';
 import type { TaskDelta } from '@/lib/types';
 import { useLoad } from '@/lib/use-load';
-import { TaskActions } from './task-actions';
 import { Conversation } from './conversation';
 import { CostPanel } from './cost-panel';
 import { FilesPanel } from './files-panel';
+import { TaskActions } from './task-actions';
 
 // The graph library is the heaviest part of this page: it loads after the rest has drawn.
 const PlanGraph = dynamic(() => import('./plan-graph').then((m) => m.PlanGraph), {
@@ -42,10 +42,15 @@ export function TaskPage({ id }: { id: string }) {
         onEvents: (events) => {
           setView((v) => (v ? applyEvents(v, events) : v));
           if (events.some((e) => e.type === 'message')) setStreaming(undefined);
-          if (events.some((e) => e.type === 'tool_result' || e.type === 'task_finished')) setFilesRound((r) => r + 1);
+          if (events.some((e) => e.type === 'tool_result' || e.type === 'task_finished'))
+            setFilesRound((r) => r + 1);
         },
         onDelta: (d) =>
-          setStreaming((s) => (s && s.employee === d.employee ? { employee: d.employee, text: s.text + d.text } : { employee: d.employee, text: d.text })),
+          setStreaming((s) =>
+            s && s.employee === d.employee
+              ? { employee: d.employee, text: s.text + d.text }
+              : { employee: d.employee, text: d.text },
+          ),
         onMode: setMode,
       },
       { liveUrl },
@@ -73,10 +78,18 @@ export function TaskPage({ id }: { id: string }) {
         <span className="font-mono text-xs text-muted-foreground">{task.id}</span>
       </header>
       <p className="text-sm whitespace-pre-wrap text-muted-foreground">{task.prompt}</p>
-      <TaskActions task={task} status={view.status ?? task.status} plan={view.plan} approval={view.approval} onChanged={detail.reload} />
+      <TaskActions
+        task={task}
+        status={view.status ?? task.status}
+        plan={view.plan}
+        approval={view.approval}
+        onChanged={detail.reload}
+      />
       <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <Card className="min-w-0">
-          <CardTitle aside={<span className="text-xs text-muted-foreground">{view.plan?.summary}</span>}>Plan</CardTitle>
+          <CardTitle aside={<span className="text-xs text-muted-foreground">{view.plan?.summary}</span>}>
+            Plan
+          </CardTitle>
           {view.plan ? (
             <PlanGraph plan={view.plan} states={view.stepStates} />
           ) : (

@@ -26,7 +26,9 @@ export function NewTaskForm() {
     setError(undefined);
     try {
       if (budget.trim() && !Number.isFinite(Number(budget))) {
-        throw new ApiError(400, 'InvalidInput', 'Check the budget', [{ path: 'budgetUsd', message: 'must be an amount in dollars, such as 2' }]);
+        throw new ApiError(400, 'InvalidInput', 'Check the budget', [
+          { path: 'budgetUsd', message: 'must be an amount in dollars, such as 2' },
+        ]);
       }
       const { task } = await api.createTask({
         prompt: text,
@@ -47,22 +49,43 @@ export function NewTaskForm() {
       <CardTitle>New task</CardTitle>
       <form className="grid gap-3" onSubmit={(e) => submit(prompt, e)} aria-label="New task">
         <Field label="What should the team build?" error={fieldError('prompt')}>
-          <Textarea name="prompt" value={prompt} onChange={(e) => setPrompt(e.target.value)} placeholder="Write a slugify function with tests" required />
+          <Textarea
+            name="prompt"
+            value={prompt}
+            onChange={(e) => setPrompt(e.target.value)}
+            placeholder="Write a slugify function with tests"
+            required
+          />
         </Field>
         <div className="grid grid-cols-2 gap-3">
           <Field label="Preference" error={fieldError('preference')}>
-            <Select name="preference" value={preference} onChange={(e) => setPreference(e.target.value as NewTask['preference'])}>
+            <Select
+              name="preference"
+              value={preference}
+              onChange={(e) => setPreference(e.target.value as NewTask['preference'])}
+            >
               <option value="quality">quality</option>
               <option value="balanced">balanced</option>
               <option value="cheap">cheap</option>
             </Select>
           </Field>
           <Field label="Budget (USD)" error={fieldError('budgetUsd')} hint="Empty: no task cap">
-            <Input name="budgetUsd" inputMode="decimal" value={budget} onChange={(e) => setBudget(e.target.value)} placeholder="2.00" />
+            <Input
+              name="budgetUsd"
+              inputMode="decimal"
+              value={budget}
+              onChange={(e) => setBudget(e.target.value)}
+              placeholder="2.00"
+            />
           </Field>
         </div>
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="requireApproval" checked={approval} onChange={(e) => setApproval(e.target.checked)} />
+          <input
+            type="checkbox"
+            name="requireApproval"
+            checked={approval}
+            onChange={(e) => setApproval(e.target.checked)}
+          />
           Ask me to approve the plan first
         </label>
         {error && !error.fields.length && (
@@ -82,7 +105,14 @@ export function NewTaskForm() {
           <ul className="grid gap-1">
             {(samples.data?.samples ?? []).map((s) => (
               <li key={s.id}>
-                <Button variant="outline" size="sm" className="h-auto w-full justify-start py-1.5 text-left whitespace-normal" disabled={busy} onClick={() => submit(s.prompt)} data-sample={s.id}>
+                <Button
+                  variant="outline"
+                  size="sm"
+                  className="h-auto w-full justify-start py-1.5 text-left whitespace-normal"
+                  disabled={busy}
+                  onClick={() => submit(s.prompt)}
+                  data-sample={s.id}
+                >
                   {s.prompt} <Badge>{s.runtime}</Badge>
                 </Button>
               </li>
@@ -92,7 +122,9 @@ export function NewTaskForm() {
       </div>
       <div className="mt-4">
         <h3 className="mb-1 text-sm font-medium">The team</h3>
-        <p className="mb-1 text-xs text-muted-foreground">Each employee thinks with its default model; change models on Employees &amp; models.</p>
+        <p className="mb-1 text-xs text-muted-foreground">
+          Each employee thinks with its default model; change models on Employees &amp; models.
+        </p>
         <ul className="grid gap-1 text-sm">
           {(team.data?.[0].employees ?? []).map((e) => {
             const model = team.data?.[1].models.find((m) => m.id === e.defaultModel);
@@ -103,8 +135,12 @@ export function NewTaskForm() {
                   <code>{e.defaultModel}</code>
                   {model && (
                     <>
-                      <span className="text-muted-foreground">${model.prices.input}/${model.prices.output} per M</span>
-                      <Badge tone={model.live ? 'good' : 'neutral'}>{model.provider === 'demo' ? 'demo' : model.live ? 'live' : 'off'}</Badge>
+                      <span className="text-muted-foreground">
+                        ${model.prices.input}/${model.prices.output} per M
+                      </span>
+                      <Badge tone={model.live ? 'good' : 'neutral'}>
+                        {model.provider === 'demo' ? 'demo' : model.live ? 'live' : 'off'}
+                      </Badge>
                     </>
                   )}
                 </span>

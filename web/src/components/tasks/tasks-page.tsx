@@ -35,7 +35,9 @@ export function TasksPage() {
       {
         onTask: (task) =>
           set((prev) => ({
-            tasks: [task, ...(prev?.tasks ?? []).filter((t) => t.id !== task.id)].sort((a, b) => (a.id < b.id ? 1 : -1)),
+            tasks: [task, ...(prev?.tasks ?? []).filter((t) => t.id !== task.id)].sort((a, b) =>
+              a.id < b.id ? 1 : -1,
+            ),
           })),
         onRefresh: reload,
         onMode: setMode,
@@ -57,9 +59,15 @@ export function TasksPage() {
             Tasks
           </h1>
           <LiveModeBadge mode={mode} />
-          <label className="ml-auto flex items-center gap-2 text-sm">
+          <label htmlFor="status-filter" className="ml-auto flex items-center gap-2 text-sm">
             Status
-            <Select value={filter} onChange={(e) => setFilter(e.target.value)} className="w-44" aria-label="Filter by status">
+            <Select
+              id="status-filter"
+              value={filter}
+              onChange={(e) => setFilter(e.target.value)}
+              className="w-44"
+              aria-label="Filter by status"
+            >
               <option value="all">all</option>
               {TASK_STATUSES.map((s) => (
                 <option key={s} value={s}>
@@ -75,7 +83,9 @@ export function TasksPage() {
           <Failure error={tasks.error} retry={reload} />
         ) : shown.length === 0 ? (
           <Empty title={filter === 'all' ? 'No tasks yet' : `No ${filter.replace('_', ' ')} tasks`}>
-            {filter === 'all' ? 'Describe one in the form, or start a sample with one click.' : 'Choose another status.'}
+            {filter === 'all'
+              ? 'Describe one in the form, or start a sample with one click.'
+              : 'Choose another status.'}
           </Empty>
         ) : (
           <TaskTable tasks={shown} now={now} />

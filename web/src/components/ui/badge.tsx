@@ -10,9 +10,20 @@ const TONES = {
 } as const;
 export type Tone = keyof typeof TONES;
 
-export function Badge({ tone = 'neutral', children, title }: { tone?: Tone; children: ReactNode; title?: string }) {
+export function Badge({
+  tone = 'neutral',
+  children,
+  title,
+}: {
+  tone?: Tone;
+  children: ReactNode;
+  title?: string;
+}) {
   return (
-    <span title={title} className={cn('inline-flex items-center rounded px-1.5 py-0.5 text-xs font-medium', TONES[tone])}>
+    <span
+      title={title}
+      className={cn('inline-flex items-center rounded px-1.5 py-0.5 text-xs font-medium', TONES[tone])}
+    >
       {children}
     </span>
   );

@@ -17,7 +17,17 @@ export function Select({ className, ...props }: SelectHTMLAttributes<HTMLSelectE
 }
 
 /** A labelled control with the API's message about it, when it named this field. */
-export function Field({ label, error, hint, children }: { label: string; error?: string | undefined; hint?: string; children: ReactNode }) {
+export function Field({
+  label,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  error?: string | undefined;
+  hint?: string;
+  children: ReactNode;
+}) {
   return (
     // biome-ignore lint/a11y/noLabelWithoutControl: the control is the child.
     <label className="grid gap-1 text-sm">

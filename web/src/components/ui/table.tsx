@@ -9,7 +9,12 @@ export function Table({ className, ...props }: HTMLAttributes<HTMLTableElement>)
   );
 }
 export function Th({ className, ...props }: ThHTMLAttributes<HTMLTableCellElement>) {
-  return <th className={cn('border-b px-2 py-1.5 text-left font-medium text-muted-foreground', className)} {...props} />;
+  return (
+    <th
+      className={cn('border-b px-2 py-1.5 text-left font-medium text-muted-foreground', className)}
+      {...props}
+    />
+  );
 }
 export function Td({ className, ...props }: TdHTMLAttributes<HTMLTableCellElement>) {
   return <td className={cn('border-b px-2 py-1.5 align-top', className)} {...props} />;

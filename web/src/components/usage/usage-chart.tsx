@@ -6,7 +6,10 @@ import type { UsageLine } from '@/lib/types';
 export function UsageChart({ lines, label }: { lines: UsageLine[]; label: string }) {
   const data = lines.map((l) => ({ key: l.key, usd: l.costMicroUsd / 1_000_000 }));
   return (
-    <figure className="h-56 min-w-0" aria-label={`${label}: cost chart (the table beside it has the numbers)`}>
+    <figure
+      className="h-56 min-w-0"
+      aria-label={`${label}: cost chart (the table beside it has the numbers)`}
+    >
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} margin={{ left: 8, right: 8, top: 8, bottom: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />

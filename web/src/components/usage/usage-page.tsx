@@ -3,6 +3,7 @@ import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import { Card, CardTitle } from '@/components/ui/card';
 import { Input } from '@/components/ui/field';
+import { Meter } from '@/components/ui/meter';
 import { Empty, Failure, Loading } from '@/components/ui/states';
 import { Table, Td, Th } from '@/components/ui/table';
 import { api } from '@/lib/api';
@@ -69,9 +70,15 @@ export function UsagePage() {
     <div className="grid gap-4">
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-xl font-semibold">Usage</h1>
-        <label className="ml-auto flex items-center gap-2 text-sm">
+        <label htmlFor="usage-month" className="ml-auto flex items-center gap-2 text-sm">
           Month
-          <Input type="month" value={month} onChange={(e) => e.target.value && setMonth(e.target.value)} className="w-40" />
+          <Input
+            id="usage-month"
+            type="month"
+            value={month}
+            onChange={(e) => e.target.value && setMonth(e.target.value)}
+            className="w-40"
+          />
         </label>
       </div>
       {usage.loading && !u ? (
@@ -86,16 +93,18 @@ export function UsagePage() {
               {usd(u.totalMicroUsd)}
             </p>
             <p className="text-sm text-muted-foreground">
-              {budget === null ? 'No monthly budget is set (Settings).' : `of a ${usd(budget)} monthly budget (${Math.round((u.totalMicroUsd / budget) * 100)}%)`}
+              {budget === null
+                ? 'No monthly budget is set (Settings).'
+                : `of a ${usd(budget)} monthly budget (${Math.round((u.totalMicroUsd / budget) * 100)}%)`}
             </p>
             {budget !== null && (
-              <div className="mt-2 h-2 rounded bg-muted" role="meter" aria-label="Monthly budget spent" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(Math.min(1, u.totalMicroUsd / budget) * 100)}>
-                <div className="h-2 rounded bg-sky-500" style={{ width: `${Math.min(1, u.totalMicroUsd / budget) * 100}%` }} />
-              </div>
+              <Meter label="Monthly budget spent" fraction={u.totalMicroUsd / budget} className="mt-2" />
             )}
           </Card>
           {u.byDay.length === 0 ? (
-            <Empty title={`No usage in ${u.month}`}>Model calls appear here, by day, employee and model, as tasks run.</Empty>
+            <Empty title={`No usage in ${u.month}`}>
+              Model calls appear here, by day, employee and model, as tasks run.
+            </Empty>
           ) : (
             <>
               <Breakdown title="By day" lines={u.byDay} keyLabel="day" />
