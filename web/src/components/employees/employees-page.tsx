@@ -46,9 +46,9 @@ export function EmployeesPage() {
           ) : (employees.data?.employees ?? []).length === 0 ? (
             <Empty title="No employees" />
           ) : (
-            <ul className="grid gap-2" data-testid="roster">
+            <ul className="grid grid-cols-[minmax(0,1fr)] gap-2" data-testid="roster">
               {employees.data?.employees.map((e) => (
-                <li key={e.id} className="flex items-center justify-between gap-2 rounded border p-2">
+                <li key={e.id} className="flex min-w-0 items-center justify-between gap-2 rounded border p-2">
                   <div className="min-w-0 flex-1">
                     <div className="font-medium">
                       {e.name} <Badge>{e.source}</Badge>
