@@ -130,11 +130,11 @@ describe('the dashboard against a local host with no tasks', { timeout: TEST_TIM
     const { page } = await openPage(host, '/settings/');
     await page.getByLabel('Monthly budget (USD)').waitFor({ timeout: UI_WAIT });
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    expect(await page.locator(':focus').textContent()).toBe('Skip to content');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Usage');
+    expect(await page.locator(':focus').textContent()).toBe('Usage');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/usage\/$/);
     await page.close();
@@ -268,7 +268,7 @@ describe('the dashboard against a local host at work', { timeout: TEST_TIMEOUT }
     await tasks.page.getByLabel('Filter by status').selectOption('all');
     await shoot(tasks.page, 'tasks');
     await tasks.page.getByRole('button', { name: 'Switch to dark theme' }).click();
-    expect(await tasks.page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
+    expect(await tasks.page.locator('html').getAttribute('class')).toContain('dark');
     await shoot(tasks.page, 'tasks-dark');
 
     const usage = await openPage(host, '/usage/');
