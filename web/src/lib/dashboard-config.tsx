@@ -1,5 +1,6 @@
 'use client';
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
+import { Loading } from '@/components/ui/states';
 import { ApiError, api, setApiBase, storedCredential } from './api';
 import { liveUrlFor } from './live';
 import type { DashboardConfig } from './types';
@@ -40,7 +41,13 @@ export function DashboardConfigProvider({ children }: { children: ReactNode }) {
       setState({ ready: true, config, liveUrl: liveUrlFor(config.liveUrl, storedCredential()) });
     })();
   }, []);
-  return <Context.Provider value={state}>{children}</Context.Provider>;
+  // Nothing asks the API before the config says where it is (on AWS, `apiUrl`), and no page loads
+  // twice: a form filled after a first answer is never reset by a second.
+  return (
+    <Context.Provider value={state}>
+      {state.ready ? children : <Loading what="the dashboard" />}
+    </Context.Provider>
+  );
 }
 
 export function useDashboard(): DashboardState {
