@@ -130,6 +130,7 @@ export const ROUTE_LAMBDAS: readonly RouteLambda[] = [
   route('DELETE', '/v1/models/{id}', 'DeleteModel', 'api/delete-model.ts', 'store', { ...write, providerKeys: true }, () => import('./api/delete-model')),
   route('GET', '/v1/settings', 'GetSettings', 'api/get-settings.ts', 'store', read, () => import('./api/get-settings')),
   route('PUT', '/v1/settings', 'PutSettings', 'api/put-settings.ts', 'store', write, () => import('./api/put-settings')),
+  route('GET', '/v1/usage', 'GetUsage', 'api/get-usage.ts', 'store', read, () => import('./api/get-usage')),
 ];
 
 /** Every Task state of the workflow's definition, one Lambda each. */

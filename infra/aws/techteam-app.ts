@@ -7,6 +7,7 @@ import { ApiStack } from './stacks/api-stack';
 import { DataStack } from './stacks/data-stack';
 import { SandboxStack } from './stacks/sandbox-stack';
 import { SecretsStack } from './stacks/secrets-stack';
+import { WebStack } from './stacks/web-stack';
 import { WorkflowStack } from './stacks/workflow-stack';
 
 /** CDK feature flags the stacks rely on. */
@@ -23,6 +24,7 @@ export interface TechteamStacks {
   sandbox: SandboxStack;
   workflow: WorkflowStack;
   api: ApiStack;
+  web: WebStack;
 }
 
 /**
@@ -85,6 +87,10 @@ export function buildTechteamApp(
     ...(options.authorizer ? { authorizer: options.authorizer } : {}),
     ...providerKeys,
   });
+  const web = new WebStack(app, `${prefix}-Web`, {
+    description: 'Techteam dashboard: the static export on S3 behind CloudFront',
+    httpApi: api.httpApi,
+  });
   Validations.of(app).addPlugins(new TechteamNagChecks(app));
-  return { data, secrets, sandbox, workflow, api };
+  return { data, secrets, sandbox, workflow, api, web };
 }

@@ -411,10 +411,11 @@ describe('the HTTP API through the API Gateway adapter', () => {
     expect(bad.status).toBe(409);
   });
 
-  it('serves the placeholder page', async () => {
+  it('serves the dashboard at / (the placeholder page until web/ is built)', async () => {
     const res = await api('/');
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('demo');
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await res.text()).toContain('<title>Techteam');
   });
 });
 

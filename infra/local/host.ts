@@ -35,9 +35,12 @@ import { reconcileExecution } from '@techteam/shared/workflow/reconcile';
 import { LocalWorkspace } from '@techteam/shared/workspace';
 import { fromApiGatewayResult, lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway-adapter';
 import { type RequestGuard, requestGuard } from './request-guard';
+import { WebFiles } from './web-files';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const WEB_PLACEHOLDER = resolve(here, '../../web/public/index.html');
+/** The dashboard's static export (`npm run build -w web`); the placeholder page until it exists. */
+const WEB_EXPORT = resolve(here, '../../web/out');
 const MAX_BODY_BYTES = 1024 * 1024;
 /** `/healthz` asks the store once per request; a store slower than this reads as down. */
 const HEALTH_PROBE_TIMEOUT_MS = 1_000;
@@ -62,6 +65,8 @@ export interface HostOptions {
   onStateTimed?: (timing: StateTiming) => void;
   /** How many times DynamoDB Local may die within 10 minutes and be restarted (default 3). */
   maxEngineRestarts?: number;
+  /** The dashboard's static export to serve at `/` (default web/out). */
+  webRoot?: string;
 }
 
 export interface StateTiming {
@@ -169,6 +174,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   });
 
   let guard: RequestGuard | undefined;
+  const web = new WebFiles(options.webRoot ?? WEB_EXPORT);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const problem = guard?.check(req);
@@ -185,6 +191,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
       return;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const isApi = url.pathname.startsWith('/v1/') || url.pathname === '/healthz';
+    if (req.method === 'GET' && !isApi && web.built) {
+      const file = await web.read(url.pathname);
+      res.writeHead(file.status, file.headers);
+      res.end(file.body);
+      return;
+    }
     if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(await readFile(WEB_PLACEHOLDER));

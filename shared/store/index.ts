@@ -43,3 +43,4 @@ export {
   type TenantModelAudit,
   writeTenantModel,
 } from './tenant-models';
+export { listTenantUsage } from './tenant-usage';

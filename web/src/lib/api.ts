@@ -1,0 +1,134 @@
+import type {
+  DashboardConfig,
+  Employee,
+  ModelsView,
+  Plan,
+  Sample,
+  Settings,
+  Task,
+  TaskDelta,
+  TaskDetail,
+  TaskEvent,
+  UsageView,
+} from './types';
+
+/** An answer from the API that was not a success: its code and message, and the fields it names. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: Array<{ path: string; message: string }> = [],
+  ) {
+    super(message);
+  }
+}
+
+const CREDENTIAL_KEY = 'techteam.credential';
+
+/** The API key (or session token) the dashboard sends, when the host asks for one. */
+export function storedCredential(): string | null {
+  return typeof localStorage === 'undefined' ? null : localStorage.getItem(CREDENTIAL_KEY);
+}
+
+export function storeCredential(value: string | null): void {
+  if (value) localStorage.setItem(CREDENTIAL_KEY, value);
+  else localStorage.removeItem(CREDENTIAL_KEY);
+}
+
+let apiBase = '';
+/** Where the HTTP API is: same origin locally, `apiUrl` from `/v1/config` on AWS. */
+export function setApiBase(url: string): void {
+  apiBase = url.replace(/\/$/, '');
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const credential = storedCredential();
+  if (credential) headers['authorization'] = `Bearer ${credential}`;
+  let res: Response;
+  try {
+    res = await fetch(`${apiBase}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch {
+    throw new ApiError(0, 'Unreachable', 'The API did not answer. Is the host running?');
+  }
+  const text = await res.text();
+  const json = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!res.ok) {
+    const error = (
+      json as { error?: { code?: string; message?: string; details?: { issues?: ApiError['fields'] } } }
+    )?.error;
+    throw new ApiError(
+      res.status,
+      error?.code ?? `Http${res.status}`,
+      error?.message ?? `The API answered ${res.status}`,
+      error?.details?.issues ?? [],
+    );
+  }
+  return json as T;
+}
+
+export interface NewTask {
+  prompt: string;
+  title?: string;
+  preference: 'quality' | 'balanced' | 'cheap';
+  requireApproval: boolean;
+  budgetUsd?: number;
+}
+
+export interface EventPage {
+  events: TaskEvent[];
+  next?: string;
+  deltas?: TaskDelta[];
+  deltaCursor?: string;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  config: () => request<DashboardConfig>('GET', '/v1/config'),
+  listTasks: (cursor?: string) =>
+    request<{ tasks: Task[]; next?: string }>(
+      'GET',
+      `/v1/tasks?limit=50${cursor ? `&cursor=${enc(cursor)}` : ''}`,
+    ),
+  getTask: (id: string) => request<TaskDetail>('GET', `/v1/tasks/${enc(id)}`),
+  createTask: (input: NewTask) => request<{ task: Task }>('POST', '/v1/tasks', input),
+  events: (id: string, after?: string, deltasAfter?: string) => {
+    const q = new URLSearchParams({ limit: '500', deltas: 'true' });
+    if (after) q.set('after', after);
+    if (deltasAfter) q.set('deltasAfter', deltasAfter);
+    return request<EventPage>('GET', `/v1/tasks/${enc(id)}/events?${q}`);
+  },
+  files: (id: string) =>
+    request<{ files: Array<{ path: string; bytes: number }> }>('GET', `/v1/tasks/${enc(id)}/files`),
+  fileText: async (id: string, path: string): Promise<string> => {
+    const res = await fetch(`${apiBase}/v1/tasks/${enc(id)}/files/${path.split('/').map(enc).join('/')}`, {
+      headers: storedCredential() ? { authorization: `Bearer ${storedCredential()}` } : {},
+    });
+    if (!res.ok) throw new ApiError(res.status, `Http${res.status}`, `Could not read ${path}`);
+    return res.text();
+  },
+  archiveUrl: (id: string) => `${apiBase}/v1/tasks/${enc(id)}/archive`,
+  cancel: (id: string) => request<{ task: Task }>('POST', `/v1/tasks/${enc(id)}/cancel`, {}),
+  approve: (id: string, body: { plan?: Plan; note?: string }) =>
+    request<{ task: Task }>('POST', `/v1/tasks/${enc(id)}/approve`, body),
+  reject: (id: string, note?: string) =>
+    request<{ task: Task }>('POST', `/v1/tasks/${enc(id)}/reject`, note ? { note } : {}),
+  resume: (id: string, body: { note?: string; budgetUsd?: number }) =>
+    request<{ task: Task }>('POST', `/v1/tasks/${enc(id)}/resume`, body),
+  samples: () => request<{ samples: Sample[] }>('GET', '/v1/samples'),
+  employees: () => request<{ employees: Employee[] }>('GET', '/v1/employees'),
+  putEmployee: (id: string, profile: Omit<Employee, 'id' | 'source'>) =>
+    request<{ employee: Employee }>('PUT', `/v1/employees/${enc(id)}`, profile),
+  models: () => request<ModelsView>('GET', '/v1/models'),
+  settings: () => request<{ settings: Settings }>('GET', '/v1/settings'),
+  putSettings: (s: Partial<Settings>) => request<{ settings: Settings }>('PUT', '/v1/settings', s),
+  usage: (month: string) => request<UsageView>('GET', `/v1/usage?month=${enc(month)}`),
+};
