@@ -1,3 +1,5 @@
+export { ApiKeys, apiKeyKeys, StoredApiKey } from './api-keys';
+export { AuditAction, AuditLog, AuditRecord, auditKeys } from './audit';
 export { CHECKPOINT_PART_BYTES, type CheckpointRef, Checkpoints } from './checkpoints';
 export { createDocumentClient, type DynamoConnection, ensureTable } from './client';
 export { DataFolderInUse } from './data-folder-lock';
@@ -14,6 +16,7 @@ export { StoreUnavailable, storeProblem } from './health';
 export { newTaskId, newUlid } from './ids';
 export { keys } from './keys';
 export { type EngineExit, type LocalDynamo, startLocalDynamo } from './local-engine';
+export { type BucketLimit, RateLimits, rateLimitKeys, type Take } from './rate-limits';
 export {
   type Clock,
   DELTA_TTL_SECONDS,
@@ -27,3 +30,4 @@ export {
   type TransitionOptions,
 } from './store';
 export { TABLE_INDEXES, TTL_ATTRIBUTE, tableDefinition } from './table';
+export { type NewTenant, Tenants } from './tenants';
