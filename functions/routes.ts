@@ -31,6 +31,10 @@ export const API_ROUTES: readonly RouteSpec[] = [
   { method: 'DELETE', path: '/v1/models/{id}', name: 'DeleteModel', file: 'api/delete-model.ts' },
   { method: 'GET', path: '/v1/settings', name: 'GetSettings', file: 'api/get-settings.ts' },
   { method: 'PUT', path: '/v1/settings', name: 'PutSettings', file: 'api/put-settings.ts' },
+  { method: 'POST', path: '/v1/keys', name: 'CreateKey', file: 'api/create-key.ts' },
+  { method: 'GET', path: '/v1/keys', name: 'ListKeys', file: 'api/list-keys.ts' },
+  { method: 'DELETE', path: '/v1/keys/{id}', name: 'RevokeKey', file: 'api/revoke-key.ts' },
+  { method: 'GET', path: '/v1/audit', name: 'ListAudit', file: 'api/list-audit.ts' },
 ];
 
 /** Task state name (as in shared/workflow's ASL) → handler file. */
@@ -72,6 +76,10 @@ const LOADERS: Record<string, () => Promise<{ handler: unknown }>> = {
   'api/delete-model.ts': () => import('./api/delete-model'),
   'api/get-settings.ts': () => import('./api/get-settings'),
   'api/put-settings.ts': () => import('./api/put-settings'),
+  'api/create-key.ts': () => import('./api/create-key'),
+  'api/list-keys.ts': () => import('./api/list-keys'),
+  'api/revoke-key.ts': () => import('./api/revoke-key'),
+  'api/list-audit.ts': () => import('./api/list-audit'),
   'workflow/plan-task.ts': () => import('./workflow/plan-task'),
   'workflow/request-approval.ts': () => import('./workflow/request-approval'),
   'workflow/start-run.ts': () => import('./workflow/start-run'),

@@ -2,6 +2,7 @@ import { BUILT_IN_TOOLS } from '@techteam/shared/agents';
 import { EmployeeId, EmployeeProfileInput, parseInput } from '@techteam/shared/domain';
 import { InvalidInput } from '@techteam/shared/errors';
 import { runtime } from '@techteam/shared/runtime';
+import { AuditLog } from '@techteam/shared/store';
 import * as z from '@techteam/shared/zod';
 import { apiHandler } from '../http';
 
@@ -33,6 +34,12 @@ export const handler = apiHandler(async ({ tenant, path, body }) => {
       },
     ]);
   }
-  const profile = await runtime().store.putEmployee(tenant.tenantId, { ...input, id });
+  const { store } = runtime();
+  const profile = await store.putEmployee(tenant.tenantId, { ...input, id });
+  await new AuditLog(store.doc, store.tableName).record(tenant.tenantId, {
+    actor: tenant.principal,
+    action: 'employee_changed',
+    target: id,
+  });
   return { status: 200, body: { employee: profile } };
 });

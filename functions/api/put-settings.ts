@@ -1,6 +1,7 @@
 import { parseInput, type Tenant } from '@techteam/shared/domain';
 import { numberToMicroUsd } from '@techteam/shared/gateway/cost';
 import { runtime } from '@techteam/shared/runtime';
+import { AuditLog } from '@techteam/shared/store';
 import { apiHandler } from '../http';
 import { SettingsInput, settingsView } from './settings';
 
@@ -30,5 +31,12 @@ export const handler = apiHandler(async ({ tenant, body }) => {
   limit('monthlyBudgetMicroUsd', input.monthlyBudgetUsd);
   limit('approvalThresholdMicroUsd', input.approvalThresholdUsd);
   if (input.heliconeCache !== undefined) next.heliconeCache = input.heliconeCache;
-  return { status: 200, body: { settings: settingsView(await store.putTenant(next)) } };
+  const saved = await store.putTenant(next);
+  await new AuditLog(store.doc, store.tableName).record(tenant.tenantId, {
+    actor: tenant.principal,
+    action: 'settings_changed',
+    target: 'settings',
+    details: { changed: Object.keys(input) },
+  });
+  return { status: 200, body: { settings: settingsView(saved) } };
 });

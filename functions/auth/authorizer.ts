@@ -1,18 +1,7 @@
-import {
-  type AuthorizeDeps,
-  authorize,
-  authorizedParties,
-  credentialFrom,
-  filePepper,
-  loadIdentityConfig,
-  type PepperSource,
-  type Principal,
-  secretsManagerPepper,
-  Unauthenticated,
-} from '@techteam/shared/identity';
-import { runtime } from '@techteam/shared/runtime';
+import { authorize, credentialFrom, type Principal, Unauthenticated } from '@techteam/shared/identity';
 import { log } from '@techteam/shared/runtime/log';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
+import { identityDeps } from './identity-deps';
 
 /** What API Gateway hands the route's handler as `requestContext.authorizer.lambda`. */
 export interface AuthorizerContext {
@@ -25,29 +14,6 @@ export interface AuthorizerContext {
 export interface SimpleAuthorizerResult {
   isAuthorized: boolean;
   context?: AuthorizerContext;
-}
-
-const peppers = new Map<string, PepperSource>();
-
-/** Built per call from the runtime and the environment: both are read once and cached below them. */
-function deps(env: Record<string, string | undefined> = process.env): AuthorizeDeps {
-  const { store, config } = runtime();
-  const identity = loadIdentityConfig({ ...env, TECHTEAM_DATA_DIR: config.TECHTEAM_DATA_DIR });
-  const arn = identity.TECHTEAM_API_KEY_PEPPER_SECRET_ARN;
-  const where = arn ?? identity.TECHTEAM_DATA_DIR;
-  let pepper = peppers.get(where);
-  if (!pepper) {
-    pepper = arn ? secretsManagerPepper(arn) : filePepper(where);
-    peppers.set(where, pepper);
-  }
-  return {
-    doc: store.doc,
-    tableName: store.tableName,
-    pepper,
-    ...(identity.CLERK_JWT_KEY
-      ? { clerk: { jwtKey: identity.CLERK_JWT_KEY, authorizedParties: authorizedParties(identity) } }
-      : {}),
-  };
 }
 
 export function toContext(principal: Principal): AuthorizerContext {
@@ -67,11 +33,11 @@ export function credentialOf(event: Pick<APIGatewayRequestAuthorizerEventV2, 'he
  */
 export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promise<SimpleAuthorizerResult> {
   try {
-    const principal = await authorize(credentialOf(event), deps());
+    const principal = await authorize(credentialOf(event), identityDeps());
     return { isAuthorized: true, context: toContext(principal) };
   } catch (e) {
     if (e instanceof Unauthenticated) {
-      log.info('credential refused', { reason: e.reason });
+      log.debug('credential refused', { reason: e.reason });
       throw new Error('Unauthorized');
     }
     throw e;
