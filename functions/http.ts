@@ -72,14 +72,14 @@ const requestContext = (): MiddlewareObj<ApiEvent, APIGatewayProxyResultV2> => (
  * token of the tenant's request bucket. Both run before the handler, so a refused request
  * changes nothing.
  */
-const access = (): MiddlewareObj<ApiEvent, APIGatewayProxyResultV2> => ({
+const access = (metered: boolean): MiddlewareObj<ApiEvent, APIGatewayProxyResultV2> => ({
   name: 'access',
   before: async ({ event }) => {
     const { tenant, scopes } = event.techteam!;
     const [method = 'GET', path = event.rawPath] = event.routeKey.split(' ');
     const required = requiredScope(method, path);
     if (!hasScope(scopes, required)) throw new MissingScope(required, scopes);
-    await admitRequest(runtime().store, tenant.tenantId);
+    if (metered) await admitRequest(runtime().store, tenant.tenantId);
   },
 });
 
@@ -133,13 +133,24 @@ function respondWithFile({ status, file }: FileResponse): APIGatewayProxyResultV
   };
 }
 
+export interface ApiHandlerOptions {
+  /**
+   * Spend a token of the tenant's request bucket (default). Off only for answers compiled into
+   * the function, which touch no table: the stage's throttling covers them.
+   */
+  metered?: boolean;
+}
+
 /** Wraps an API handler body with the middleware every route shares. */
-export function apiHandler(body: (request: ApiRequest) => Promise<ApiResponse | FileResponse>) {
+export function apiHandler(
+  body: (request: ApiRequest) => Promise<ApiResponse | FileResponse>,
+  options: ApiHandlerOptions = {},
+) {
   return middy<ApiEvent, APIGatewayProxyResultV2, Error, Context>()
     .use(injectLambdaContext(log, { resetKeys: true }))
     .use(errorResponse())
     .use(requestContext())
-    .use(access())
+    .use(access(options.metered ?? true))
     .handler(async (event) => {
       const { tenant, scopes, body: json } = event.techteam!;
       const result = await body({

@@ -1,6 +1,7 @@
 import { parseInput } from '@techteam/shared/domain';
 import { InvalidInput } from '@techteam/shared/errors';
 import { createApiKey, keyView } from '@techteam/shared/identity';
+import { runtime } from '@techteam/shared/runtime';
 import { identityDeps } from '../auth/identity-deps';
 import { apiHandler } from '../http';
 import { CreateKeyInput } from './keys-schemas';
@@ -13,7 +14,7 @@ export const handler = apiHandler(async ({ tenant, body }) => {
     throw new InvalidInput('Invalid body: expiresAt: must be in the future', [
       { path: 'expiresAt', message: 'must be in the future' },
     ]);
-  const deps = identityDeps();
+  const deps = identityDeps(runtime());
   const { key, record } = await createApiKey(deps, {
     tenantId: tenant.tenantId,
     name: input.name,

@@ -1,4 +1,5 @@
 import { authorize, credentialFrom, type Principal, Unauthenticated } from '@techteam/shared/identity';
+import { runtime } from '@techteam/shared/runtime';
 import { log } from '@techteam/shared/runtime/log';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { identityDeps } from './identity-deps';
@@ -33,7 +34,7 @@ export function credentialOf(event: Pick<APIGatewayRequestAuthorizerEventV2, 'he
  */
 export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promise<SimpleAuthorizerResult> {
   try {
-    const principal = await authorize(credentialOf(event), identityDeps());
+    const principal = await authorize(credentialOf(event), identityDeps(runtime()));
     return { isAuthorized: true, context: toContext(principal) };
   } catch (e) {
     if (e instanceof Unauthenticated) {

@@ -7,7 +7,7 @@ import {
   type PepperSource,
   secretsManagerPepper,
 } from '@techteam/shared/identity';
-import { runtime } from '@techteam/shared/runtime';
+import type { Runtime } from '@techteam/shared/runtime';
 
 const peppers = new Map<string, PepperSource>();
 let environment: Record<string, string | undefined> | undefined;
@@ -23,9 +23,9 @@ export function useIdentityEnvironment(env: Record<string, string | undefined> |
  * and data folder are the ones used.
  */
 export function identityDeps(
+  { store, config }: Pick<Runtime, 'store' | 'config'>,
   env: Record<string, string | undefined> = environment ?? process.env,
 ): AuthorizeDeps & { config: IdentityConfig } {
-  const { store, config } = runtime();
   const identity = loadIdentityConfig({ ...env, TECHTEAM_DATA_DIR: config.TECHTEAM_DATA_DIR });
   const arn = identity.TECHTEAM_API_KEY_PEPPER_SECRET_ARN;
   const where = arn ?? identity.TECHTEAM_DATA_DIR;

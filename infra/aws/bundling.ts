@@ -8,7 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { API_ROUTES, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
 import { TASK_STATES, type TaskStateName } from '@techteam/shared/workflow';
 import type { BuildOptions } from 'esbuild';
-import { apiAccess, type FunctionAccess, RECONCILE_EXECUTION, WORKFLOW_ACCESS } from './function-access';
+import {
+  AUTHORIZER,
+  apiAccess,
+  type FunctionAccess,
+  RECONCILE_EXECUTION,
+  WORKFLOW_ACCESS,
+} from './function-access';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -127,6 +133,7 @@ export function lambdaHandlers(): LambdaHandler[] {
       access: WORKFLOW_ACCESS[state],
     })),
     { ...RECONCILE_EXECUTION, kind: 'workflow' as const },
+    { ...AUTHORIZER, kind: 'api' as const },
   ];
 }
 

@@ -28,6 +28,8 @@ export interface FunctionAccess {
    * run's queue); nothing on ec2-gvisor, whose pool serves every run.
    */
   sandboxRuns?: boolean;
+  /** Reads the API key pepper secret (the authorizer, and key creation). */
+  apiKeyPepper?: boolean;
 }
 
 /** By API route name (functions/routes.ts API_ROUTES). */
@@ -55,6 +57,7 @@ export const API_ACCESS: Record<string, FunctionAccess> = {
   DeleteModel: { table: 'readWrite', providerKeys: true },
   GetSettings: { table: 'read' },
   PutSettings: { table: 'readWrite' },
+  CreateKey: { table: 'readWrite', apiKeyPepper: true },
 };
 
 /** A route added to functions/routes.ts without an entry above: the table only, read-only for GET. */
@@ -93,6 +96,16 @@ export const RECONCILE_EXECUTION = {
   name: 'ReconcileExecution',
   file: 'workflow/reconcile-execution.ts',
   access: { table: 'readWrite', sandboxRuns: true } satisfies FunctionAccess as FunctionAccess,
+} as const;
+
+/**
+ * The HTTP API's Lambda authorizer (functions/auth/authorizer.ts): reads keys, records their
+ * last use, makes a Clerk caller's tenant on its first request, and reads the pepper.
+ */
+export const AUTHORIZER = {
+  name: 'Authorizer',
+  file: 'auth/authorizer.ts',
+  access: { table: 'readWrite', apiKeyPepper: true } satisfies FunctionAccess as FunctionAccess,
 } as const;
 
 /** S3 key patterns, shared by the grants and the sandbox adapter's environment. */

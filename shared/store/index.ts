@@ -16,7 +16,7 @@ export { StoreUnavailable, storeProblem } from './health';
 export { newTaskId, newUlid } from './ids';
 export { keys } from './keys';
 export { type EngineExit, type LocalDynamo, startLocalDynamo } from './local-engine';
-export { type BucketLimit, RateLimits, rateLimitKeys, type Take } from './rate-limits';
+export { type BucketLimit, RATE_PARTITION_PREFIX, RateLimits, rateLimitKeys, type Take } from './rate-limits';
 export {
   type Clock,
   DELTA_TTL_SECONDS,

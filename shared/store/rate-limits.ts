@@ -2,8 +2,13 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from './keys';
 
+/**
+ * A bucket has a partition of its own, `RATE#<tenant>`: the API's read-only functions may write
+ * there (an IAM condition on the leading key, infra/aws/stacks/api-stack.ts) and nowhere else.
+ */
+export const RATE_PARTITION_PREFIX = 'RATE#';
 export const rateLimitKeys = {
-  bucket: (tenantId: string, name: string) => ({ PK: `T#${tenantId}`, SK: `RATE#${name}` }),
+  bucket: (tenantId: string, name: string) => ({ PK: `${RATE_PARTITION_PREFIX}${tenantId}`, SK: name }),
 } as const;
 
 export interface BucketLimit {
