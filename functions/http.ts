@@ -1,6 +1,8 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { TenantContext } from '@techteam/shared/domain';
 import { InvalidInput, isTechteamError, TechteamError } from '@techteam/shared/errors';
+import { admitRequest, hasScope, MissingScope, RateLimited, requiredScope } from '@techteam/shared/identity';
+import { runtime } from '@techteam/shared/runtime';
 import { log } from '@techteam/shared/runtime/log';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { countedFailures, doorLogging } from './middleware';
@@ -8,6 +10,8 @@ import { countedFailures, doorLogging } from './middleware';
 /** What an API handler body sees: the caller's tenant and the already-parsed JSON body. */
 export interface ApiRequest {
   tenant: TenantContext;
+  /** The caller's scopes, as the authorizer granted them (the route's own was checked already). */
+  scopes: string[];
   body: unknown;
   path: Record<string, string>;
   query: Record<string, string>;
@@ -28,10 +32,12 @@ export interface FileResponse {
   file: { content: Buffer; contentType: string; fileName?: string };
 }
 
-type ApiEvent = APIGatewayProxyEventV2 & { techteam?: { tenant: TenantContext; body: unknown } };
+type ApiEvent = APIGatewayProxyEventV2 & {
+  techteam?: { tenant: TenantContext; scopes: string[]; body: unknown };
+};
 
 interface AuthorizerContext {
-  lambda?: { tenantId?: string; principal?: string };
+  lambda?: { tenantId?: string; principal?: string; scopes?: string };
 }
 
 /** Parses the JSON body and reads the tenant the authorizer established; refuses the request otherwise. */
@@ -52,14 +58,38 @@ const requestContext = (): MiddlewareObj<ApiEvent, APIGatewayProxyResultV2> => (
         ]);
       }
     }
-    event.techteam = { tenant: { tenantId: auth.tenantId, principal: auth.principal ?? 'unknown' }, body };
+    event.techteam = {
+      tenant: { tenantId: auth.tenantId, principal: auth.principal ?? 'unknown' },
+      scopes: (auth.scopes ?? '').split(' ').filter(Boolean),
+      body,
+    };
   },
 });
 
-function respond(status: number, body: unknown): APIGatewayProxyResultV2 {
+/**
+ * The route's scope (a rule on its method and path, see shared/identity/scopes.ts), then one
+ * token of the tenant's request bucket. Both run before the handler, so a refused request
+ * changes nothing.
+ */
+const access = (metered: boolean): MiddlewareObj<ApiEvent, APIGatewayProxyResultV2> => ({
+  name: 'access',
+  before: async ({ event }) => {
+    const { tenant, scopes } = event.techteam!;
+    const [method = 'GET', path = event.rawPath] = event.routeKey.split(' ');
+    const required = requiredScope(method, path);
+    if (!hasScope(scopes, required)) throw new MissingScope(required, scopes);
+    if (metered) await admitRequest(runtime().store, tenant.tenantId);
+  },
+});
+
+function respond(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResultV2 {
   return {
     statusCode: status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
     body: JSON.stringify(body),
   };
 }
@@ -70,7 +100,11 @@ const errorResponse = (): MiddlewareObj<ApiEvent, APIGatewayProxyResultV2> => ({
   onError: (request) => {
     const error = request.error;
     if (isTechteamError(error)) {
-      request.response = respond(error.status, error.toJSON());
+      request.response = respond(
+        error.status,
+        error.toJSON(),
+        error instanceof RateLimited ? { 'retry-after': String(error.retryAfterSeconds) } : {},
+      );
       return;
     }
     log.error('unhandled error', error ?? 'no error object');
@@ -97,17 +131,30 @@ function respondWithFile({ status, file }: FileResponse): APIGatewayProxyResultV
   };
 }
 
+export interface ApiHandlerOptions {
+  /**
+   * Spend a token of the tenant's request bucket (default). Off only for answers compiled into
+   * the function, which touch no table: the stage's throttling covers them.
+   */
+  metered?: boolean;
+}
+
 /** Wraps an API handler body with the middleware every route shares. */
-export function apiHandler(body: (request: ApiRequest) => Promise<ApiResponse | FileResponse>) {
+export function apiHandler(
+  body: (request: ApiRequest) => Promise<ApiResponse | FileResponse>,
+  options: ApiHandlerOptions = {},
+) {
   return middy<ApiEvent, APIGatewayProxyResultV2, Error, Context>()
     .use(doorLogging())
     .use(countedFailures() as MiddlewareObj<ApiEvent, APIGatewayProxyResultV2>)
     .use(errorResponse())
     .use(requestContext())
+    .use(access(options.metered ?? true))
     .handler(async (event) => {
-      const { tenant, body: json } = event.techteam!;
+      const { tenant, scopes, body: json } = event.techteam!;
       const result = await body({
         tenant,
+        scopes,
         body: json,
         path: (event.pathParameters ?? {}) as Record<string, string>,
         query: (event.queryStringParameters ?? {}) as Record<string, string>,

@@ -29,6 +29,8 @@ export interface FunctionAccess {
    * run's queue); nothing on ec2-gvisor, whose pool serves every run.
    */
   sandboxRuns?: boolean;
+  /** Reads the API key pepper secret (the authorizer, and key creation). */
+  apiKeyPepper?: boolean;
 }
 
 /**
@@ -131,6 +133,10 @@ export const ROUTE_LAMBDAS: readonly RouteLambda[] = [
   route('GET', '/v1/settings', 'GetSettings', 'api/get-settings.ts', 'store', read, () => import('./api/get-settings')),
   route('PUT', '/v1/settings', 'PutSettings', 'api/put-settings.ts', 'store', write, () => import('./api/put-settings')),
   route('GET', '/v1/usage', 'GetUsage', 'api/get-usage.ts', 'store', read, () => import('./api/get-usage')),
+  route('POST', '/v1/keys', 'CreateKey', 'api/create-key.ts', 'store', { ...write, apiKeyPepper: true }, () => import('./api/create-key')),
+  route('GET', '/v1/keys', 'ListKeys', 'api/list-keys.ts', 'store', read, () => import('./api/list-keys')),
+  route('DELETE', '/v1/keys/{id}', 'RevokeKey', 'api/revoke-key.ts', 'store', write, () => import('./api/revoke-key')),
+  route('GET', '/v1/audit', 'ListAudit', 'api/list-audit.ts', 'store', read, () => import('./api/list-audit')),
 ];
 
 /** Every Task state of the workflow's definition, one Lambda each. */

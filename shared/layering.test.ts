@@ -16,6 +16,7 @@ export const LAYERS = [
   'config',
   'workspace',
   'store',
+  'identity',
   'settings',
   'gateway',
   'files',

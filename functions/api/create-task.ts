@@ -1,4 +1,5 @@
 import { CreateTaskInput, parseInput } from '@techteam/shared/domain';
+import { admitTask } from '@techteam/shared/identity';
 import { runtime } from '@techteam/shared/runtime';
 import { submitTask } from '@techteam/shared/workflow/task-lifecycle';
 import { apiHandler } from '../http';
@@ -6,6 +7,7 @@ import { apiHandler } from '../http';
 /** POST /v1/tasks */
 export const handler = apiHandler(async ({ tenant, body }) => {
   const input = parseInput(CreateTaskInput, body ?? {});
+  await admitTask(runtime().store, tenant.tenantId);
   const task = await submitTask(runtime(), tenant.tenantId, input);
   return { status: 201, body: { task } };
 });

@@ -1,6 +1,7 @@
 import { checkEmployeeProfile } from '@techteam/shared/agents';
 import { EmployeeId, EmployeeProfileInput, parseInput } from '@techteam/shared/domain';
 import { runtime } from '@techteam/shared/runtime';
+import { AuditLog } from '@techteam/shared/store';
 import * as z from '@techteam/shared/zod';
 import { apiHandler } from '../http';
 
@@ -13,5 +14,10 @@ export const handler = apiHandler(async ({ tenant, path, body }) => {
   const { directory, store } = runtime();
   checkEmployeeProfile(input, await directory.catalogFor(tenant.tenantId));
   const profile = await store.putEmployee(tenant.tenantId, { ...input, id });
+  await new AuditLog(store.doc, store.tableName).record(tenant.tenantId, {
+    actor: tenant.principal,
+    action: 'employee_changed',
+    target: id,
+  });
   return { status: 200, body: { employee: profile } };
 });

@@ -1,5 +1,6 @@
 import { parseInput, TaskId } from '@techteam/shared/domain';
 import { runtime } from '@techteam/shared/runtime';
+import { AuditLog } from '@techteam/shared/store';
 import { rejectTask } from '@techteam/shared/workflow/task-lifecycle';
 import * as z from '@techteam/shared/zod';
 import { apiHandler } from '../http';
@@ -12,5 +13,11 @@ export const handler = apiHandler(async ({ tenant, path, body }) => {
   const { id } = parseInput(Path, path, 'path');
   const input = parseInput(Body, body ?? {});
   const task = await rejectTask(runtime(), tenant.tenantId, id, input);
+  const { store } = runtime();
+  await new AuditLog(store.doc, store.tableName).record(tenant.tenantId, {
+    actor: tenant.principal,
+    action: 'task_rejected',
+    target: id,
+  });
   return { status: 200, body: { task } };
 });

@@ -44,6 +44,14 @@ const lambdas = () => new Map([...functionsByHandler(t.api), ...functionsByHandl
 const envOf = (fn: { resource: Record<string, unknown> }) =>
   ((fn.resource['Properties'] as { Environment?: { Variables?: Record<string, unknown> } }).Environment
     ?.Variables ?? {}) as Record<string, unknown>;
+/** A function's actions but for those held to the tenants' rate buckets (`RATE#*` partitions) by their condition. */
+const outsideRateBuckets = (file: string) => {
+  const fn = lambdas().get(file)!;
+  const onlyRateBuckets = (s: Record<string, unknown>) =>
+    JSON.stringify(s['Condition'] ?? {}) ===
+    JSON.stringify({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } });
+  return actionsOf(statementsOfRole(all(), roleOfFunction(fn.resource)).filter((s) => !onlyRateBuckets(s)));
+};
 const actionsOfHandler = (file: string) => {
   const fn = lambdas().get(file);
   if (!fn) throw new Error(`no function for ${file}`);
@@ -290,7 +298,7 @@ describe('grants: each function has only what its handler uses', () => {
       if (access.table !== 'none') expected.add('dynamodb');
       if (access.execution) expected.add('states');
       if (access.models) expected.add('bedrock');
-      if (readsProviderKeys(access)) expected.add('secretsmanager');
+      if (readsProviderKeys(access) || access.apiKeyPepper) expected.add('secretsmanager');
       if (access.workspace || access.sandbox) expected.add('s3');
       if (access.sandbox || access.sandboxRuns) for (const service of ['sqs', 'ecs']) expected.add(service);
       // Passing the runner's roles (iam) is for starting runners; the reconciler only ends them.
@@ -298,7 +306,7 @@ describe('grants: each function has only what its handler uses', () => {
       const actions = actionsOfHandler(h.file);
       expect(services(actions), h.name).toEqual(expected);
       if (access.table === 'read')
-        for (const w of writes) expect(actions.has(w), `${h.name} ${w}`).toBe(false);
+        for (const w of writes) expect(outsideRateBuckets(h.file).has(w), `${h.name} ${w}`).toBe(false);
     }
   });
 
@@ -318,12 +326,42 @@ describe('grants: each function has only what its handler uses', () => {
     }
   });
 
-  it('GET routes read the table and cannot write it', () => {
+  it("GET routes read the table and cannot write it, but for their tenant's rate bucket", () => {
     for (const route of API_ROUTES.filter((r) => r.method === 'GET' && r.name !== 'ListSamples')) {
-      const actions = actionsOfHandler(route.file);
+      const actions = outsideRateBuckets(route.file);
       expect(actions.has('dynamodb:Query'), route.name).toBe(true);
       for (const w of writes) expect(actions.has(w), `${route.name} ${w}`).toBe(false);
     }
+  });
+
+  it('puts the one Lambda authorizer (simple responses, cached 5 s by the Authorization header) on every route', () => {
+    const authorizers = t.api.findResources('AWS::ApiGatewayV2::Authorizer');
+    expect(Object.values(authorizers).map((a) => propsOf(a))).toEqual([
+      expect.objectContaining({
+        AuthorizerType: 'REQUEST',
+        EnableSimpleResponses: true,
+        AuthorizerResultTtlInSeconds: 5,
+        IdentitySource: ['$request.header.Authorization'],
+      }),
+    ]);
+    const [authorizerId] = Object.keys(authorizers);
+    const routes = Object.values(t.api.findResources('AWS::ApiGatewayV2::Route')).map((r) => propsOf(r));
+    expect(routes.map((r) => r['RouteKey']).sort()).toEqual(
+      API_ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
+    );
+    for (const r of routes) {
+      expect(r['AuthorizationType'], String(r['RouteKey'])).toBe('CUSTOM');
+      expect(r['AuthorizerId'], String(r['RouteKey'])).toEqual({ Ref: authorizerId });
+    }
+    expect(lambdas().get('auth/authorizer.ts')).toBeDefined();
+  });
+
+  it('throttles the API stage', () => {
+    const [stage] = Object.values(t.api.findResources('AWS::ApiGatewayV2::Stage')).map((s) => propsOf(s));
+    expect(stage?.['DefaultRouteSettings']).toMatchObject({
+      ThrottlingRateLimit: 50,
+      ThrottlingBurstLimit: 100,
+    });
   });
 
   it('the sample list, compiled in, gets no grant but writing its traces', () => {
@@ -626,10 +664,6 @@ describe('api stack', () => {
   it('without a dashboard origin, answers no CORS preflight (same-origin pages and API clients only)', () => {
     const [api] = Object.values(t.api.findResources('AWS::ApiGatewayV2::Api'));
     expect(propsOf(api!)['CorsConfiguration']).toBeUndefined();
-  });
-
-  it('without an authorizer the routes are open at the gateway (the handlers refuse without a tenant)', () => {
-    t.api.hasResourceProperties('AWS::ApiGatewayV2::Route', { AuthorizationType: 'NONE' });
   });
 
   it('logs access on the default stage and throttles', () => {

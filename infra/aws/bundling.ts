@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LAMBDAS } from '@techteam/functions/manifest';
 import type { BuildOptions } from 'esbuild';
-import type { FunctionAccess } from './function-access';
+import { AUTHORIZER, type FunctionAccess } from './function-access';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -107,12 +107,12 @@ export interface LambdaHandler {
 
 /** Every Lambda the app deploys (functions/manifest.ts): one per API route, one per workflow Task state, and the execution reconciler. */
 export function lambdaHandlers(): LambdaHandler[] {
-  return LAMBDAS.map((l) => ({
+  return LAMBDAS.map<LambdaHandler>((l) => ({
     name: l.name,
     file: l.file,
     kind: l.kind === 'api' ? ('api' as const) : ('workflow' as const),
     access: l.access,
-  }));
+  })).concat([{ ...AUTHORIZER, kind: 'api' as const }]);
 }
 
 export function handlerEntry(file: string): string {

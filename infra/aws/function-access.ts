@@ -35,6 +35,16 @@ export const WORKFLOW_ACCESS = Object.fromEntries(STATE_LAMBDAS.map((s) => [s.na
   FunctionAccess
 >;
 
+/**
+ * The HTTP API's Lambda authorizer (functions/auth/authorizer.ts): reads keys, records their
+ * last use, makes a Clerk caller's tenant on its first request, and reads the pepper.
+ */
+export const AUTHORIZER = {
+  name: 'Authorizer',
+  file: 'auth/authorizer.ts',
+  access: { table: 'readWrite', apiKeyPepper: true } satisfies FunctionAccess as FunctionAccess,
+} as const;
+
 /** S3 key patterns, shared by the grants and the sandbox adapter's environment. */
 export const WORKSPACE_KEYS = '*/workspace/*';
 export const SANDBOX_PREFIX = 'sandbox';

@@ -4,12 +4,25 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  type AuthorizerContext,
+  handler as authorizer,
+  toContext,
+} from '@techteam/functions/auth/authorizer';
+import { useIdentityEnvironment } from '@techteam/functions/auth/identity-deps';
 import { ROUTE_LAMBDAS, STATE_LAMBDAS } from '@techteam/functions/manifest';
 import { loadHandler } from '@techteam/functions/routes';
 import { type CodeSandbox, teamSandbox } from '@techteam/shared/agents';
 import type { Config } from '@techteam/shared/config';
 import { PortInUse, TechteamError } from '@techteam/shared/errors';
 import { ModelDirectory } from '@techteam/shared/gateway/catalog/model-directory';
+import {
+  assertSafeListen,
+  authRequired,
+  LOCAL_PRINCIPAL,
+  loadIdentityConfig,
+  Unauthenticated,
+} from '@techteam/shared/identity';
 import { type Runtime, useRuntime } from '@techteam/shared/runtime';
 import { teamGateway } from '@techteam/shared/runtime/team-gateway';
 import { LocalSandbox, SandboxUnavailable } from '@techteam/shared/sandbox';
@@ -67,6 +80,8 @@ export interface HostOptions {
   maxEngineRestarts?: number;
   /** The dashboard's static export to serve at `/` (default web/out). */
   webRoot?: string;
+  /** For tests: the environment identity reads (TECHTEAM_AUTH, CLERK_*); default process.env. */
+  identityEnv?: Record<string, string | undefined>;
 }
 
 export interface StateTiming {
@@ -156,6 +171,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 export async function startHost(options: HostOptions): Promise<Host> {
   const { config } = options;
   const log = options.log ?? ((line: string) => console.log(line));
+  const identityEnv = { ...(options.identityEnv ?? process.env), TECHTEAM_HOST: config.TECHTEAM_HOST };
+  const identity = loadIdentityConfig(identityEnv);
+  // Beyond loopback, a host without auth would serve anyone on the network as the local tenant.
+  assertSafeListen(identity);
+  const checkCredentials = authRequired(identity);
   let ready = false;
   // Set while the store's engine is down (it died and is being restarted): requests get a 503.
   let storeDown: string | undefined;
@@ -175,6 +195,33 @@ export async function startHost(options: HostOptions): Promise<Host> {
 
   let guard: RequestGuard | undefined;
   const web = new WebFiles(options.webRoot ?? WEB_EXPORT);
+
+  /**
+   * The caller, from the same authorizer API Gateway runs: with auth off and no credential, the
+   * local tenant; a credential presented is always checked.
+   */
+  async function callerOf(req: IncomingMessage, routeKey: string): Promise<AuthorizerContext> {
+    const authorization = req.headers.authorization;
+    if (!checkCredentials && !authorization) return toContext(LOCAL_PRINCIPAL);
+    try {
+      const result = await authorizer({
+        version: '2.0',
+        type: 'REQUEST',
+        routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${routeKey.replace(' ', '')}`,
+        identitySource: authorization ? [authorization] : [],
+        routeKey,
+        rawPath: req.url ?? '/',
+        rawQueryString: '',
+        headers: authorization ? { authorization } : {},
+        requestContext: {} as never,
+      } as never);
+      if (result.isAuthorized && result.context) return result.context;
+    } catch (e) {
+      if (!(e instanceof Error && e.message === 'Unauthorized')) throw e;
+    }
+    // What API Gateway answers when the authorizer refuses.
+    throw new Unauthenticated('refused by the authorizer');
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const problem = guard?.check(req);
@@ -232,8 +279,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
     if (!ready)
       return sendJson(res, 503, { error: { code: 'Starting', message: 'The host is still starting' } });
     const body = await readBody(req);
+    const caller = await callerOf(req, `${match.route.method} ${match.route.path}`);
     const handler = await loadHandler(match.route.file);
-    const event = toApiGatewayEvent(req, body, match, LOCAL_TENANT);
+    const event = toApiGatewayEvent(req, body, match, caller);
     const result = fromApiGatewayResult(
       (await handler(event as never, lambdaContext(match.route.name) as never)) as never,
     );
@@ -316,6 +364,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     };
     store.keepEventPayloadsIn(runtime.workspaceFor);
     useRuntime(runtime);
+    useIdentityEnvironment(identityEnv);
 
     const recovery = await resumeInterruptedTasks(runtime);
 
@@ -339,7 +388,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
     log(
       `  Sandbox    ${sandbox ? sandbox.describe : 'none: sandbox tools answer that no sandbox is configured'}`,
     );
-    log('  Tenant     local (single tenant; no auth locally)');
+    log(
+      checkCredentials
+        ? '  Auth       required: API keys (`npx techteam keys create`) or Clerk session tokens'
+        : '  Tenant     local (no credential needed on loopback; TECHTEAM_AUTH=required turns checks on)',
+    );
     if (recovery.resumed.length) {
       log(`  Resumed    ${recovery.resumed.length} task(s) that were mid-run when the host last stopped`);
     }
@@ -422,6 +475,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
         await Promise.race([engine.idle(), new Promise((r) => setTimeout(r, 3_000))]);
         // Tasks cut off here stay active in the store; the next start resumes them.
         useRuntime(undefined);
+        useIdentityEnvironment(undefined);
         doc.destroy();
         await dynamo?.stop();
       })();

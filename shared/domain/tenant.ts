@@ -12,6 +12,12 @@ export const Tenant = z.object({
   approvalThresholdMicroUsd: z.optional(z.int().check(z.positive())),
   /** Opt-in: identical model calls may be answered from Helicone's cache (when Helicone is configured). */
   heliconeCache: z.optional(z.boolean()),
+  /** API requests per minute (a token bucket of that size); unset: the default in shared/identity. */
+  requestsPerMinute: z.optional(z.int().check(z.positive())),
+  /** Tasks running at once; unset: the plan's or the default in shared/identity. */
+  maxRunningTasks: z.optional(z.int().check(z.positive())),
+  /** Where the tenant came from: a Clerk organization or user id, or `local` / `bootstrap`. */
+  origin: z.optional(z.string()),
   createdAt: z.string(),
 });
 export type Tenant = z.infer<typeof Tenant>;

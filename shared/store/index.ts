@@ -1,3 +1,5 @@
+export { ApiKeys, apiKeyKeys, StoredApiKey } from './api-keys';
+export { AuditAction, AuditLog, AuditRecord, auditKeys } from './audit';
 export {
   BudgetLedger,
   type BudgetLedgerOptions,
@@ -20,6 +22,7 @@ export { StoreUnavailable, storeProblem } from './health';
 export { newTaskId, newUlid } from './ids';
 export { keys } from './keys';
 export { type EngineExit, type LocalDynamo, startLocalDynamo } from './local-engine';
+export { type BucketLimit, RATE_PARTITION_PREFIX, RateLimits, rateLimitKeys, type Take } from './rate-limits';
 export {
   type Clock,
   DELTA_TTL_SECONDS,
@@ -44,3 +47,4 @@ export {
   writeTenantModel,
 } from './tenant-models';
 export { listTenantUsage } from './tenant-usage';
+export { type NewTenant, Tenants } from './tenants';

@@ -1,4 +1,5 @@
 import { ROUTE_LAMBDAS } from '@techteam/functions/manifest';
+import { RATE_PARTITION_PREFIX } from '@techteam/shared/store';
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   CorsHttpMethod,
@@ -8,16 +9,18 @@ import {
   type IHttpRouteAuthorizer,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { DeployContext } from '../deploy-context';
-import { wildcardKindsOf } from '../function-access';
+import { AUTHORIZER, wildcardKindsOf } from '../function-access';
 import { acknowledgeWildcards } from '../nag';
 import { techteamDashboard, watchApi, watchFunctions } from '../observability';
 import { type FunctionNetwork, TechteamFunction } from '../techteam-function';
@@ -78,11 +81,32 @@ export class ApiStack extends Stack {
       stageName: '$default',
       autoDeploy: true,
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
+      // The whole API's ceiling; each tenant's own limit is its token bucket (shared/identity/limits.ts).
       throttle: { rateLimit: 50, burstLimit: 100 },
     });
 
-    const authorizer = props.authorizer?.(this);
+    // API key hashes are HMACs under this pepper: the table alone proves no key.
+    const pepper = new Secret(this, 'ApiKeyPepper', {
+      description:
+        'Techteam API key pepper (HMAC-SHA256 key of every API key hash); never rotate without re-issuing keys',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(pepper).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason:
+        'Rotating the pepper invalidates every API key hash at once; keys are rotated instead, each by revoke and create',
+    });
+    const clerkJwtKey = this.node.tryGetContext('clerkJwtKey') as string | undefined;
+    const clerkParties = this.node.tryGetContext('clerkAuthorizedParties') as string | undefined;
+    const identityEnvironment = {
+      TECHTEAM_API_KEY_PEPPER_SECRET_ARN: pepper.secretArn,
+      TECHTEAM_KEY_ENVIRONMENT: 'live',
+      TECHTEAM_AUTH: 'required',
+      ...(clerkJwtKey ? { CLERK_JWT_KEY: clerkJwtKey } : {}),
+      ...(clerkParties ? { CLERK_AUTHORIZED_PARTIES: clerkParties } : {}),
+    };
     this.functions = {};
+    const authorizer = props.authorizer?.(this) ?? this.defaultAuthorizer(props, identityEnvironment, pepper);
     for (const route of ROUTE_LAMBDAS) {
       const { access } = route;
       const fn = new TechteamFunction(this, `${route.name}Function`, {
@@ -95,35 +119,70 @@ export class ApiStack extends Stack {
           ...baseEnvironment(context, access, table, artifacts, props.providerKeys, this),
           ...(access.execution ? { TECHTEAM_STATE_MACHINE_ARN: stateMachine.stateMachineArn } : {}),
           ...(access.sandboxRuns && sandbox.hasRunners ? sandbox.functionEnvironment(artifacts) : {}),
+          ...(access.apiKeyPepper ? identityEnvironment : {}),
         },
         ...(props.network ? { network: props.network } : {}),
       });
       grantDataAccess(fn, access, table, artifacts, props.providerKeys);
+      if (access.apiKeyPepper) pepper.grantRead(fn);
+      if (access.table !== 'none') grantRateBuckets(fn, table);
       if (access.execution === 'start') stateMachine.grantStartExecution(fn);
       if (access.execution === 'stop') stateMachine.grantExecution(fn, 'states:StopExecution');
       if (access.execution === 'respond') stateMachine.grant(fn, 'states:SendTaskSuccess');
       if (access.sandboxRuns) sandbox.grantRunners(fn);
       acknowledgeWildcards(fn, wildcardKindsOf(access));
 
-      const routes = this.httpApi.addRoutes({
+      this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${route.name}Integration`, fn),
-        ...(authorizer ? { authorizer } : {}),
+        authorizer,
       });
-      if (!authorizer) {
-        for (const r of routes) {
-          Validations.of(r).acknowledge({
-            id: 'AwsSolutions::AwsSolutions-APIG4',
-            reason:
-              'The authorizer arrives with the identity work (ApiStackProps.authorizer); until then functions/http.ts refuses every request without an authorized tenant with 401',
-          });
-        }
-      }
       this.functions[route.name] = fn;
     }
     watchFunctions(this, this.functions, props.alarms);
     watchApi(this, this.httpApi, props.alarms);
     techteamDashboard(this, id.split('-')[0] ?? 'Techteam');
   }
+
+  /**
+   * The one authorizer (functions/auth/authorizer.ts): simple responses cached by the
+   * Authorization header for 5 s, so a revoked key fails everywhere within seconds.
+   */
+  private defaultAuthorizer(props: ApiStackProps, environment: Record<string, string>, pepper: Secret) {
+    const { access } = AUTHORIZER;
+    const fn = new TechteamFunction(this, 'AuthorizerFunction', {
+      handler: { ...AUTHORIZER, kind: 'api' },
+      mode: props.context.mode,
+      description:
+        'Techteam API authorizer: API keys and Clerk sessions → tenant and scopes (functions/auth/authorizer.ts)',
+      timeout: Duration.seconds(10),
+      environment: {
+        ...baseEnvironment(props.context, access, props.table, props.artifacts, undefined, this),
+        ...environment,
+      },
+      ...(props.network ? { network: props.network } : {}),
+    });
+    // Reads keys, records their last use, and makes a Clerk caller's tenant on its first request.
+    grantDataAccess(fn, access, props.table, props.artifacts, undefined);
+    acknowledgeWildcards(fn, wildcardKindsOf(access));
+    pepper.grantRead(fn);
+    this.functions['Authorizer'] = fn;
+    return new HttpLambdaAuthorizer('Authorizer', fn, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: Duration.seconds(5),
+    });
+  }
+}
+
+/** The tenant's request bucket (shared/store/rate-limits.ts): read and written by every metered route, and only there. */
+function grantRateBuckets(fn: TechteamFunction, table: Table): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${RATE_PARTITION_PREFIX}*`] } },
+    }),
+  );
 }

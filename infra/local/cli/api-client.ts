@@ -32,8 +32,24 @@ export class ApiError extends Error {
 }
 
 /** The public HTTP API, as a customer's program would call it. */
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdAt: string;
+  createdBy: string;
+  expiresAt?: string;
+  lastUsedAt?: string;
+  revokedAt?: string;
+}
+
 export class TechteamClient {
-  constructor(readonly baseUrl: string) {}
+  /** `apiKey`: sent as `Authorization: Bearer …`; by default TECHTEAM_API_KEY, when set. */
+  constructor(
+    readonly baseUrl: string,
+    private readonly apiKey: string | undefined = process.env['TECHTEAM_API_KEY'] || undefined,
+  ) {}
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     // A host that is still booting answers 503 Starting for a few seconds: wait for it.
@@ -51,7 +67,10 @@ export class TechteamClient {
     try {
       return await fetch(new URL(path, this.baseUrl), {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch {
@@ -83,6 +102,21 @@ export class TechteamClient {
     budgetUsd?: number;
   }): Promise<{ task: Task }> {
     return this.request('POST', '/v1/tasks', input);
+  }
+
+  createKey(input: { name: string; scopes: string[]; expiresAt?: string }): Promise<{
+    key: string;
+    apiKey: ApiKeyView;
+  }> {
+    return this.request('POST', '/v1/keys', input);
+  }
+
+  listKeys(): Promise<{ keys: ApiKeyView[] }> {
+    return this.request('GET', '/v1/keys');
+  }
+
+  revokeKey(id: string): Promise<{ apiKey: ApiKeyView }> {
+    return this.request('DELETE', `/v1/keys/${encodeURIComponent(id)}`);
   }
 
   listModels(): Promise<ModelsView> {

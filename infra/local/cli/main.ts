@@ -3,6 +3,7 @@ import { isTechteamError } from '@techteam/shared/errors';
 import { ApiError, HostUnreachable } from './api-client';
 import { filesCommand } from './files-command';
 import { processIo } from './io';
+import { keysCommand } from './keys-command';
 import { modelsCommand } from './models-command';
 import { runCommand } from './run-command';
 import { sandboxCommand } from './sandbox-command';
@@ -36,10 +37,14 @@ Commands
                           them against the hidden tests in the sandbox, beside a one-call baseline
                           (--limit N, --budget USD for the whole run, --concurrency N, --timeout S
                           per problem, --json, --data FILE, --no-baseline)
+  keys create|list|revoke the tenant's API keys (create --name N [--scope S ...] [--expires ISO];
+                          create --bootstrap --tenant T: the first admin key, straight in the table, with AWS credentials)
   help                    this text
 
 Environment
   TECHTEAM_URL            the host the client commands talk to (default http://127.0.0.1:8787)
+  TECHTEAM_API_KEY        the API key the client commands send (none needed for a loopback host without auth)
+  TECHTEAM_AUTH           \`required\`: \`up\` checks credentials (needed beyond loopback)
   TECHTEAM_PORT           the port \`up\` listens on (default 8787)
   TECHTEAM_DATA_DIR       where \`up\` keeps its data (default .techteam)
   TECHTEAM_SANDBOX        the local sandbox's isolation: bwrap (default) or gvisor
@@ -67,6 +72,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'reject':
       case 'resume':
         return await taskActionCommand(command, rest, io);
+      case 'keys':
+        return await keysCommand(rest, io);
       case 'samples':
         return await samplesCommand(io);
       case 'models':

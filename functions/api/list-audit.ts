@@ -1,0 +1,16 @@
+import { parseInput } from '@techteam/shared/domain';
+import { runtime } from '@techteam/shared/runtime';
+import { AuditLog } from '@techteam/shared/store';
+import { apiHandler } from '../http';
+import { AuditQuery } from './keys-schemas';
+
+/** GET /v1/audit?limit=&cursor=: the tenant's audit records, newest first. */
+export const handler = apiHandler(async ({ tenant, query }) => {
+  const { limit, cursor } = parseInput(AuditQuery, query, 'query');
+  const { store } = runtime();
+  const page = await new AuditLog(store.doc, store.tableName).list(tenant.tenantId, {
+    limit,
+    ...(cursor ? { cursor } : {}),
+  });
+  return { status: 200, body: { records: page.items, ...(page.next ? { next: page.next } : {}) } };
+});

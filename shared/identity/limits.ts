@@ -1,0 +1,46 @@
+import type { Tenant } from '../domain';
+import { RateLimits, type Store } from '../store';
+import { RateLimited } from './errors';
+
+/** Defaults when a tenant's settings name no limit. */
+export const DEFAULT_REQUESTS_PER_MINUTE = 600;
+export const DEFAULT_MAX_RUNNING_TASKS = 5;
+
+/**
+ * How many tasks a tenant may have running at once: its settings, else the default. Billing
+ * replaces this with the plan's entitlement through `useRunningTaskCap`.
+ */
+export type RunningTaskCap = (tenant: Tenant | undefined) => number;
+
+let capSource: RunningTaskCap = (tenant) => tenant?.maxRunningTasks ?? DEFAULT_MAX_RUNNING_TASKS;
+
+export function useRunningTaskCap(cap: RunningTaskCap): void {
+  capSource = cap;
+}
+
+export function runningTaskCap(tenant: Tenant | undefined): number {
+  return capSource(tenant);
+}
+
+/**
+ * Spends one of the tenant's request tokens or throws RateLimited. The bucket holds a minute's
+ * requests and refills evenly. The `local` tenant of a loopback host is exempt unless its
+ * settings set a limit: the dashboard and CLI poll it freely.
+ */
+export async function admitRequest(store: Store, tenantId: string): Promise<void> {
+  const tenant = await store.getTenant(tenantId);
+  if (tenantId === 'local' && tenant?.requestsPerMinute === undefined) return;
+  const perMinute = tenant?.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE;
+  const take = await new RateLimits(store.doc, store.tableName).take(tenantId, 'api', {
+    capacity: perMinute,
+    refillPerSecond: perMinute / 60,
+  });
+  if (!take.allowed) throw new RateLimited('requests_per_minute', perMinute, take.retryAfterSeconds);
+}
+
+/** Refuses a new task while the tenant has its cap of unfinished ones. */
+export async function admitTask(store: Store, tenantId: string): Promise<void> {
+  const cap = runningTaskCap(await store.getTenant(tenantId));
+  const active = await new RateLimits(store.doc, store.tableName).activeTaskCount(tenantId);
+  if (active >= cap) throw new RateLimited('running_tasks', cap, 30);
+}
