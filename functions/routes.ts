@@ -9,6 +9,11 @@ export interface RouteSpec {
   name: string;
   /** Handler file, relative to functions/. */
   file: string;
+  /**
+   * `signature`: no authorizer in front of it; the handler verifies the caller's signature
+   * over the raw body (the Stripe webhook). Absent: the tenant authorizer.
+   */
+  auth?: 'signature';
 }
 
 export const API_ROUTES: readonly RouteSpec[] = [
@@ -31,7 +36,25 @@ export const API_ROUTES: readonly RouteSpec[] = [
   { method: 'DELETE', path: '/v1/models/{id}', name: 'DeleteModel', file: 'api/delete-model.ts' },
   { method: 'GET', path: '/v1/settings', name: 'GetSettings', file: 'api/get-settings.ts' },
   { method: 'PUT', path: '/v1/settings', name: 'PutSettings', file: 'api/put-settings.ts' },
+  { method: 'GET', path: '/v1/billing', name: 'GetBilling', file: 'api/billing-status.ts' },
+  { method: 'GET', path: '/v1/billing/usage', name: 'GetBillingUsage', file: 'api/billing-usage.ts' },
+  { method: 'GET', path: '/v1/billing/invoices', name: 'ListInvoices', file: 'api/billing-invoices.ts' },
+  { method: 'POST', path: '/v1/billing/checkout', name: 'CreateCheckout', file: 'api/billing-checkout.ts' },
+  { method: 'POST', path: '/v1/billing/portal', name: 'CreatePortal', file: 'api/billing-portal.ts' },
+  { method: 'PUT', path: '/v1/billing/overage', name: 'PutOverageCap', file: 'api/billing-overage.ts' },
+  {
+    method: 'POST',
+    path: '/v1/billing/webhook',
+    name: 'StripeWebhook',
+    file: 'billing/webhook.ts',
+    auth: 'signature',
+  },
 ];
+
+/** Handlers run on a schedule (EventBridge on AWS, a timer on the local host), by name. */
+export const SCHEDULED_HANDLERS = {
+  ReportUsage: { file: 'billing/report-usage.ts', everyMinutes: 60 },
+} as const;
 
 /** Task state name (as in shared/workflow's ASL) → handler file. */
 export const WORKFLOW_HANDLERS = {
@@ -72,6 +95,14 @@ const LOADERS: Record<string, () => Promise<{ handler: unknown }>> = {
   'api/delete-model.ts': () => import('./api/delete-model'),
   'api/get-settings.ts': () => import('./api/get-settings'),
   'api/put-settings.ts': () => import('./api/put-settings'),
+  'api/billing-status.ts': () => import('./api/billing-status'),
+  'api/billing-usage.ts': () => import('./api/billing-usage'),
+  'api/billing-invoices.ts': () => import('./api/billing-invoices'),
+  'api/billing-checkout.ts': () => import('./api/billing-checkout'),
+  'api/billing-portal.ts': () => import('./api/billing-portal'),
+  'api/billing-overage.ts': () => import('./api/billing-overage'),
+  'billing/webhook.ts': () => import('./billing/webhook'),
+  'billing/report-usage.ts': () => import('./billing/report-usage'),
   'workflow/plan-task.ts': () => import('./workflow/plan-task'),
   'workflow/request-approval.ts': () => import('./workflow/request-approval'),
   'workflow/start-run.ts': () => import('./workflow/start-run'),

@@ -1,6 +1,7 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import type { IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Construct } from 'constructs';
+import { Billing } from './billing';
 import type { DeployContext } from './deploy-context';
 import { TechteamNagChecks } from './nag';
 import { ApiStack } from './stacks/api-stack';
@@ -23,6 +24,8 @@ export interface TechteamStacks {
   sandbox: SandboxStack;
   workflow: WorkflowStack;
   api: ApiStack;
+  /** Stripe billing (hosted mode only). */
+  billing: Billing | undefined;
 }
 
 /**
@@ -85,6 +88,16 @@ export function buildTechteamApp(
     ...(options.authorizer ? { authorizer: options.authorizer } : {}),
     ...providerKeys,
   });
+  const billing =
+    context.mode === 'hosted'
+      ? new Billing(api, 'Billing', {
+          context,
+          api,
+          table: data.table,
+          artifacts: data.artifacts,
+          ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
+        })
+      : undefined;
   Validations.of(app).addPlugins(new TechteamNagChecks(app));
-  return { data, secrets, sandbox, workflow, api };
+  return { data, secrets, sandbox, workflow, api, billing };
 }

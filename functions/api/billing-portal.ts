@@ -1,0 +1,9 @@
+import { createPortal } from '@techteam/shared/billing';
+import { billingOn } from '../billing/billing';
+import { apiHandler } from '../http';
+
+/** POST /v1/billing/portal: a Stripe Customer Portal URL (change plan, payment method, cancel). */
+export const handler = apiHandler(async ({ tenant }) => ({
+  status: 200,
+  body: await createPortal(await billingOn(), tenant.tenantId),
+}));
