@@ -1,6 +1,7 @@
 import { setOverageCap } from '@techteam/shared/billing';
 import { parseInput } from '@techteam/shared/domain';
 import { numberToMicroUsd } from '@techteam/shared/gateway/cost';
+import { runtime } from '@techteam/shared/runtime';
 import * as z from '@techteam/shared/zod';
 import { billingOn } from '../billing/billing';
 import { apiHandler } from '../http';
@@ -15,6 +16,10 @@ const OverageInput = z.strictObject({
 /** PUT /v1/billing/overage {overageCapUsd}: the monthly budget becomes the plan's credit plus this. */
 export const handler = apiHandler(async ({ tenant, body }) => {
   const { overageCapUsd } = parseInput(OverageInput, body ?? {});
-  const status = await setOverageCap(await billingOn(), tenant.tenantId, numberToMicroUsd(overageCapUsd));
+  const status = await setOverageCap(
+    await billingOn(runtime().store),
+    tenant.tenantId,
+    numberToMicroUsd(overageCapUsd),
+  );
   return { status: 200, body: { billing: status } };
 });

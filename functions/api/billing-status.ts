@@ -5,7 +5,7 @@ import { apiHandler } from '../http';
 
 /** GET /v1/billing: the plan, its entitlements, the subscription; with billing off, why and which plan applies. */
 export const handler = apiHandler(async ({ tenant }) => {
-  const { settings } = await billing();
+  const { settings } = await billing(runtime().store);
   const status = await billingStatus(
     { store: runtime().store, settings, now: () => new Date() },
     tenant.tenantId,

@@ -1,5 +1,6 @@
 import { billingUsage } from '@techteam/shared/billing';
 import { InvalidInput } from '@techteam/shared/errors';
+import { runtime } from '@techteam/shared/runtime';
 import { billingOn } from '../billing/billing';
 import { apiHandler } from '../http';
 
@@ -10,5 +11,8 @@ export const handler = apiHandler(async ({ tenant, query }) => {
     throw new InvalidInput('month must be yyyy-mm', [
       { path: 'month', message: 'must be yyyy-mm, e.g. 2026-11' },
     ]);
-  return { status: 200, body: { usage: await billingUsage(await billingOn(), tenant.tenantId, month) } };
+  return {
+    status: 200,
+    body: { usage: await billingUsage(await billingOn(runtime().store), tenant.tenantId, month) },
+  };
 });

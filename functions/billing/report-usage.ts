@@ -1,4 +1,5 @@
 import { reportUsage } from '@techteam/shared/billing';
+import { runtime } from '@techteam/shared/runtime';
 import { log } from '@techteam/shared/runtime/log';
 import { billing } from './billing';
 
@@ -8,7 +9,7 @@ import { billing } from './billing';
  * Stripe's meter. With billing off it does nothing and says so.
  */
 export async function handler(): Promise<unknown> {
-  const { settings, deps } = await billing();
+  const { settings, deps } = await billing(runtime().store);
   if (!settings.enabled) return { skipped: `billing is off: ${settings.offReason}` };
   const run = await reportUsage(deps);
   if (run.failures.length) log.warn('usage report failures', { failures: run.failures });

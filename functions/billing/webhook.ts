@@ -1,4 +1,5 @@
 import { receiveStripeWebhook } from '@techteam/shared/billing';
+import { runtime } from '@techteam/shared/runtime';
 import { unauthenticatedHandler } from '../http';
 import { billingOn } from './billing';
 
@@ -8,6 +9,10 @@ import { billingOn } from './billing';
  * and nothing is applied), and each event is applied once.
  */
 export const handler = unauthenticatedHandler(async ({ rawBody, headers }) => {
-  const result = await receiveStripeWebhook(await billingOn(), rawBody, headers['stripe-signature']);
+  const result = await receiveStripeWebhook(
+    await billingOn(runtime().store),
+    rawBody,
+    headers['stripe-signature'],
+  );
   return { status: 200, body: { received: true, ...result } };
 });

@@ -7,7 +7,8 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { DeployContext } from './deploy-context';
-import type { FunctionAccess } from './function-access';
+import { type FunctionAccess, wildcardKindsOf } from './function-access';
+import { acknowledgeWildcards } from './nag';
 import type { ApiStack } from './stacks/api-stack';
 import { baseEnvironment, grantDataAccess } from './stacks/workflow-stack';
 import { type FunctionNetwork, TechteamFunction } from './techteam-function';
@@ -86,6 +87,7 @@ export class Billing extends Construct {
       ...(props.network ? { network: props.network } : {}),
     });
     grantDataAccess(this.reporter, REPORTER_ACCESS, props.table, props.artifacts, undefined);
+    acknowledgeWildcards(this.reporter, wildcardKindsOf(REPORTER_ACCESS));
     this.stripeSecretKey.grantRead(this.reporter);
     this.webhookSecret.grantRead(this.reporter);
     new Rule(this, 'ReportUsageSchedule', {

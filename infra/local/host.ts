@@ -33,7 +33,9 @@ import { LocalWorkflowEngine, type TaskStateHandler } from '@techteam/shared/wor
 import { reconcileExecution } from '@techteam/shared/workflow/reconcile';
 import { LocalWorkspace } from '@techteam/shared/workspace';
 import { fromApiGatewayResult, lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway-adapter';
+import { billingLine } from './billing-line';
 import { type RequestGuard, requestGuard } from './request-guard';
+import { startSchedules } from './schedules';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const WEB_PLACEHOLDER = resolve(here, '../../web/public/index.html');
@@ -326,6 +328,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       `  Sandbox    ${sandbox ? sandbox.describe : 'none: sandbox tools answer that no sandbox is configured'}`,
     );
     log('  Tenant     local (single tenant; no auth locally)');
+    log(`  Billing    ${billingLine(process.env)}`);
     if (recovery.resumed.length) {
       log(`  Resumed    ${recovery.resumed.length} task(s) that were mid-run when the host last stopped`);
     }
@@ -333,6 +336,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       log(`  Not resumed ${task.id} (tenant ${task.tenantId}, was ${task.status}): ${error}`);
     }
     ready = true;
+    const stopSchedules = startSchedules(log);
 
     let stopping: Promise<void> | undefined;
     let giveUp: (e: TechteamError) => void = () => {};
@@ -402,6 +406,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     const stop = () => {
       stopping ??= (async () => {
         ready = false;
+        stopSchedules();
         await new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         engine.stopAll();
