@@ -7,7 +7,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { DeployContext } from './deploy-context';
-import { type FunctionAccess, wildcardKindsOf } from './function-access';
+import { apiAccess, SCHEDULED_ACCESS, wildcardKindsOf } from './function-access';
 import { acknowledgeWildcards } from './nag';
 import type { ApiStack } from './stacks/api-stack';
 import { baseEnvironment, grantDataAccess } from './stacks/workflow-stack';
@@ -24,7 +24,7 @@ export interface BillingProps {
   network?: FunctionNetwork;
 }
 
-const REPORTER_ACCESS: FunctionAccess = { table: 'readWrite' };
+const REPORTER_ACCESS = SCHEDULED_ACCESS.ReportUsage;
 
 /**
  * Stripe billing, hosted mode only (deploy-your-own has none): the Stripe secret key and

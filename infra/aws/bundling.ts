@@ -5,10 +5,16 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { API_ROUTES, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
+import { API_ROUTES, SCHEDULED_HANDLERS, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
 import { TASK_STATES, type TaskStateName } from '@techteam/shared/workflow';
 import type { BuildOptions } from 'esbuild';
-import { apiAccess, type FunctionAccess, RECONCILE_EXECUTION, WORKFLOW_ACCESS } from './function-access';
+import {
+  apiAccess,
+  type FunctionAccess,
+  RECONCILE_EXECUTION,
+  SCHEDULED_ACCESS,
+  WORKFLOW_ACCESS,
+} from './function-access';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -111,7 +117,7 @@ export function workflowFunctionName(state: TaskStateName): string {
   return TASK_STATES[state].replace(/FunctionArn$/, '');
 }
 
-/** Every Lambda the app deploys: one per API route, one per workflow Task state, and the execution reconciler. */
+/** Every Lambda the app deploys: one per API route, one per workflow Task state, the execution reconciler, and one per scheduled handler. */
 export function lambdaHandlers(): LambdaHandler[] {
   return [
     ...API_ROUTES.map((r) => ({
@@ -127,6 +133,12 @@ export function lambdaHandlers(): LambdaHandler[] {
       access: WORKFLOW_ACCESS[state],
     })),
     { ...RECONCILE_EXECUTION, kind: 'workflow' as const },
+    ...Object.entries(SCHEDULED_HANDLERS).map(([name, { file }]) => ({
+      name,
+      file,
+      kind: 'api' as const,
+      access: SCHEDULED_ACCESS[name as keyof typeof SCHEDULED_ACCESS],
+    })),
   ];
 }
 

@@ -28,6 +28,8 @@ export interface FunctionAccess {
    * run's queue); nothing on ec2-gvisor, whose pool serves every run.
    */
   sandboxRuns?: boolean;
+  /** Reads the Stripe secret key and webhook secret (hosted mode; infra/aws/billing.ts grants them). */
+  stripeKeys?: boolean;
 }
 
 /** By API route name (functions/routes.ts API_ROUTES). */
@@ -55,7 +57,21 @@ export const API_ACCESS: Record<string, FunctionAccess> = {
   DeleteModel: { table: 'readWrite', providerKeys: true },
   GetSettings: { table: 'read' },
   PutSettings: { table: 'readWrite' },
+  // Billing: each resolves the Stripe keys at cold start to know whether billing is on.
+  GetBilling: { table: 'read', stripeKeys: true },
+  GetBillingUsage: { table: 'read', stripeKeys: true },
+  ListInvoices: { table: 'read', stripeKeys: true },
+  CreateCheckout: { table: 'readWrite', stripeKeys: true },
+  CreatePortal: { table: 'readWrite', stripeKeys: true },
+  PutOverageCap: { table: 'readWrite', stripeKeys: true },
+  StripeWebhook: { table: 'readWrite', stripeKeys: true },
 };
+
+/** By scheduled handler (functions/routes.ts SCHEDULED_HANDLERS). */
+export const SCHEDULED_ACCESS = {
+  // Reads usage records and billing accounts, writes meter reports and lapsed plans; sends meter events.
+  ReportUsage: { table: 'readWrite', stripeKeys: true },
+} as const satisfies Record<string, FunctionAccess>;
 
 /** A route added to functions/routes.ts without an entry above: the table only, read-only for GET. */
 export function apiAccess(name: string, method: string): FunctionAccess {
