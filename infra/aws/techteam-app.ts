@@ -24,8 +24,6 @@ export interface TechteamStacks {
   sandbox: SandboxStack;
   workflow: WorkflowStack;
   api: ApiStack;
-  /** Stripe billing (hosted mode only). */
-  billing: Billing | undefined;
 }
 
 /**
@@ -88,16 +86,15 @@ export function buildTechteamApp(
     ...(options.authorizer ? { authorizer: options.authorizer } : {}),
     ...providerKeys,
   });
-  const billing =
-    context.mode === 'hosted'
-      ? new Billing(api, 'Billing', {
-          context,
-          api,
-          table: data.table,
-          artifacts: data.artifacts,
-          ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
-        })
-      : undefined;
+  // Stripe billing, hosted mode only: a construct in the API stack beside the routes it serves.
+  if (context.mode === 'hosted')
+    new Billing(api, 'Billing', {
+      context,
+      api,
+      table: data.table,
+      artifacts: data.artifacts,
+      ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
+    });
   Validations.of(app).addPlugins(new TechteamNagChecks(app));
-  return { data, secrets, sandbox, workflow, api, billing };
+  return { data, secrets, sandbox, workflow, api };
 }
