@@ -64,9 +64,7 @@ export class Billing extends Construct {
       STRIPE_WEBHOOK_SECRET: this.webhookSecret.secretArn,
     });
 
-    for (const route of API_ROUTES.filter(
-      (r) => r.file.startsWith('api/billing-') || r.file.startsWith('billing/'),
-    )) {
+    for (const route of API_ROUTES.filter((r) => apiAccess(r.name, r.method).stripeKeys)) {
       const fn = props.api.functions[route.name];
       if (!fn) continue;
       fn.addEnvironment('TECHTEAM_STRIPE_SECRETS', secretsEnv);
