@@ -163,3 +163,29 @@ export function apiHandler(
       return 'file' in result ? respondWithFile(result) : respond(result.status, result.body);
     });
 }
+
+/** What a door without a tenant sees: the body exactly as sent (a signature covers its bytes) and the headers. */
+export interface UnauthenticatedRequest {
+  rawBody: Buffer;
+  headers: Record<string, string | undefined>;
+}
+
+/**
+ * Wraps a handler that no authorizer stands in front of (the Stripe webhook, which proves
+ * itself by signature): the same logging and error mapping, but no tenant and no JSON parsing.
+ */
+export function unauthenticatedHandler(body: (request: UnauthenticatedRequest) => Promise<ApiResponse>) {
+  return middy<ApiEvent, APIGatewayProxyResultV2, Error, Context>()
+    .use(doorLogging())
+    .use(errorResponse())
+    .handler(async (event) => {
+      const raw = event.body ?? '';
+      const result = await body({
+        rawBody: Buffer.from(raw, event.isBase64Encoded ? 'base64' : 'utf8'),
+        headers: Object.fromEntries(
+          Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v as string | undefined]),
+        ),
+      });
+      return respond(result.status, result.body);
+    });
+}

@@ -31,6 +31,8 @@ export interface FunctionAccess {
   sandboxRuns?: boolean;
   /** Reads the API key pepper secret (the authorizer, and key creation). */
   apiKeyPepper?: boolean;
+  /** Reads the Stripe secret key and webhook secret (hosted mode; infra/aws/billing.ts grants them). */
+  stripeKeys?: boolean;
 }
 
 /**
@@ -64,6 +66,11 @@ export interface RouteLambda extends Entry {
   kind: 'api';
   method: HttpMethod;
   path: string;
+  /**
+   * `signature`: no authorizer in front of it; the handler verifies the caller's signature
+   * over the raw body (the Stripe webhook). Absent: the tenant authorizer.
+   */
+  auth?: 'signature';
 }
 
 /** A Lambda behind a Task state of the workflow: its name is the state's. */
@@ -77,7 +84,13 @@ export interface EventLambda extends Entry {
   kind: 'event';
 }
 
-export type LambdaManifest = RouteLambda | StateLambda | EventLambda;
+/** A Lambda run on a schedule (EventBridge on AWS, a timer on the local host). */
+export interface ScheduledLambda extends Entry {
+  kind: 'scheduled';
+  everyMinutes: number;
+}
+
+export type LambdaManifest = RouteLambda | StateLambda | EventLambda | ScheduledLambda;
 
 const route = (
   method: HttpMethod,
@@ -87,7 +100,8 @@ const route = (
   deps: HandlerDeps,
   access: FunctionAccess,
   load: Load,
-): RouteLambda => ({ kind: 'api', method, path, name, file, deps, access, load });
+  options: { auth?: 'signature' } = {},
+): RouteLambda => ({ kind: 'api', method, path, name, file, deps, access, load, ...options });
 
 /** A state's handler file is its name in kebab case under workflow/: `QAReview` → `workflow/qa-review.ts`. */
 export const stateFile = (state: TaskStateName): string =>
@@ -137,6 +151,14 @@ export const ROUTE_LAMBDAS: readonly RouteLambda[] = [
   route('GET', '/v1/keys', 'ListKeys', 'api/list-keys.ts', 'store', read, () => import('./api/list-keys')),
   route('DELETE', '/v1/keys/{id}', 'RevokeKey', 'api/revoke-key.ts', 'store', write, () => import('./api/revoke-key')),
   route('GET', '/v1/audit', 'ListAudit', 'api/list-audit.ts', 'store', read, () => import('./api/list-audit')),
+  // Billing: each resolves the Stripe keys at cold start to know whether billing is on.
+  route('GET', '/v1/billing', 'GetBilling', 'api/billing-status.ts', 'store', { ...read, stripeKeys: true }, () => import('./api/billing-status')),
+  route('GET', '/v1/billing/usage', 'GetBillingUsage', 'api/billing-usage.ts', 'store', { ...read, stripeKeys: true }, () => import('./api/billing-usage')),
+  route('GET', '/v1/billing/invoices', 'ListInvoices', 'api/billing-invoices.ts', 'store', { ...read, stripeKeys: true }, () => import('./api/billing-invoices')),
+  route('POST', '/v1/billing/checkout', 'CreateCheckout', 'api/billing-checkout.ts', 'store', { ...write, stripeKeys: true }, () => import('./api/billing-checkout')),
+  route('POST', '/v1/billing/portal', 'CreatePortal', 'api/billing-portal.ts', 'store', { ...write, stripeKeys: true }, () => import('./api/billing-portal')),
+  route('PUT', '/v1/billing/overage', 'PutOverageCap', 'api/billing-overage.ts', 'store', { ...write, stripeKeys: true }, () => import('./api/billing-overage')),
+  route('POST', '/v1/billing/webhook', 'StripeWebhook', 'billing/webhook.ts', 'store', { ...write, stripeKeys: true }, () => import('./billing/webhook'), { auth: 'signature' }),
 ];
 
 /** Every Task state of the workflow's definition, one Lambda each. */
@@ -172,5 +194,23 @@ export const RECONCILE_EXECUTION: EventLambda = {
   load: () => import('./workflow/reconcile-execution'),
 };
 
+/** Handlers run on a schedule: the usage reporter sends the month's overage to Stripe's meter. */
+export const SCHEDULED_LAMBDAS: readonly ScheduledLambda[] = [
+  {
+    kind: 'scheduled',
+    name: 'ReportUsage',
+    file: 'billing/report-usage.ts',
+    everyMinutes: 60,
+    deps: 'store',
+    access: { ...write, stripeKeys: true },
+    load: () => import('./billing/report-usage'),
+  },
+];
+
 /** Every Lambda the app deploys. */
-export const LAMBDAS: readonly LambdaManifest[] = [...ROUTE_LAMBDAS, ...STATE_LAMBDAS, RECONCILE_EXECUTION];
+export const LAMBDAS: readonly LambdaManifest[] = [
+  ...ROUTE_LAMBDAS,
+  ...STATE_LAMBDAS,
+  RECONCILE_EXECUTION,
+  ...SCHEDULED_LAMBDAS,
+];

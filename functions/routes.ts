@@ -3,7 +3,7 @@
  * routes, the Task states by name, and a handler by its file.
  */
 import type { TaskStateName } from '@techteam/shared/workflow';
-import { LAMBDAS, ROUTE_LAMBDAS, STATE_LAMBDAS } from './manifest';
+import { LAMBDAS, ROUTE_LAMBDAS, SCHEDULED_LAMBDAS, STATE_LAMBDAS } from './manifest';
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -12,14 +12,25 @@ export interface RouteSpec {
   name: string;
   /** Handler file, relative to functions/. */
   file: string;
+  /**
+   * `signature`: no authorizer in front of it; the handler verifies the caller's signature
+   * over the raw body (the Stripe webhook). Absent: the tenant authorizer.
+   */
+  auth?: 'signature';
 }
 
-export const API_ROUTES: readonly RouteSpec[] = ROUTE_LAMBDAS.map(({ method, path, name, file }) => ({
+export const API_ROUTES: readonly RouteSpec[] = ROUTE_LAMBDAS.map(({ method, path, name, file, auth }) => ({
   method,
   path,
   name,
   file,
+  ...(auth ? { auth } : {}),
 }));
+
+/** Handlers run on a schedule (EventBridge on AWS, a timer on the local host), by name. */
+export const SCHEDULED_HANDLERS: Record<string, { file: string; everyMinutes: number }> = Object.fromEntries(
+  SCHEDULED_LAMBDAS.map((l) => [l.name, { file: l.file, everyMinutes: l.everyMinutes }]),
+);
 
 /** Task state name (as in shared/workflow's ASL) → handler file. */
 export const WORKFLOW_HANDLERS = Object.fromEntries(STATE_LAMBDAS.map((s) => [s.name, s.file])) as Record<

@@ -298,7 +298,8 @@ describe('grants: each function has only what its handler uses', () => {
       if (access.table !== 'none') expected.add('dynamodb');
       if (access.execution) expected.add('states');
       if (access.models) expected.add('bedrock');
-      if (readsProviderKeys(access) || access.apiKeyPepper) expected.add('secretsmanager');
+      if (readsProviderKeys(access) || access.apiKeyPepper || access.stripeKeys)
+        expected.add('secretsmanager');
       if (access.workspace || access.sandbox) expected.add('s3');
       if (access.sandbox || access.sandboxRuns) for (const service of ['sqs', 'ecs']) expected.add(service);
       // Passing the runner's roles (iam) is for starting runners; the reconciler only ends them.

@@ -284,11 +284,17 @@ describe('ec2-gvisor sandbox tier', () => {
     expect(JSON.stringify(runner)).not.toMatch(/dynamodb|Table|techteam-sandbox-\*/);
   });
 
-  it('puts the authorizer from the slot on every route', () => {
+  it('puts the authorizer from the slot on every route but the signature-verified webhook', () => {
     const api = gvisor.template(gvisor.stacks.api);
     api.resourceCountIs('AWS::ApiGatewayV2::Route', API_ROUTES.length);
-    for (const route of Object.values(api.findResources('AWS::ApiGatewayV2::Route')))
-      expect(propsOf(route)['AuthorizationType']).toBe('AWS_IAM');
+    const signed = new Set(
+      API_ROUTES.filter((r) => r.auth === 'signature').map((r) => `${r.method} ${r.path}`),
+    );
+    expect(signed).toEqual(new Set(['POST /v1/billing/webhook']));
+    for (const route of Object.values(api.findResources('AWS::ApiGatewayV2::Route'))) {
+      const key = propsOf(route)['RouteKey'] as string;
+      expect(propsOf(route)['AuthorizationType'], key).toBe(signed.has(key) ? 'NONE' : 'AWS_IAM');
+    }
   });
 });
 

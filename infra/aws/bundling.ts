@@ -110,7 +110,7 @@ export function lambdaHandlers(): LambdaHandler[] {
   return LAMBDAS.map<LambdaHandler>((l) => ({
     name: l.name,
     file: l.file,
-    kind: l.kind === 'api' ? ('api' as const) : ('workflow' as const),
+    kind: l.kind === 'api' || l.kind === 'scheduled' ? ('api' as const) : ('workflow' as const),
     access: l.access,
   })).concat([{ ...AUTHORIZER, kind: 'api' as const }]);
 }

@@ -7,6 +7,7 @@ import {
   type FunctionAccess,
   RECONCILE_EXECUTION,
   ROUTE_LAMBDAS,
+  SCHEDULED_LAMBDAS,
   STATE_LAMBDAS,
 } from '@techteam/functions/manifest';
 import type { TaskStateName } from '@techteam/shared/workflow';
@@ -18,6 +19,11 @@ export { RECONCILE_EXECUTION };
 /** By API route name (functions/manifest.ts ROUTE_LAMBDAS). */
 export const API_ACCESS: Record<string, FunctionAccess> = Object.fromEntries(
   ROUTE_LAMBDAS.map((r) => [r.name, r.access]),
+);
+
+/** By scheduled handler name (functions/manifest.ts SCHEDULED_LAMBDAS). */
+export const SCHEDULED_ACCESS: Record<string, FunctionAccess> = Object.fromEntries(
+  SCHEDULED_LAMBDAS.map((l) => [l.name, l.access]),
 );
 
 /** A route without an entry in the manifest: the table only, read-only for GET. */

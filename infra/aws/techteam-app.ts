@@ -1,6 +1,7 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import type { IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Construct } from 'constructs';
+import { Billing } from './billing';
 import type { DeployContext } from './deploy-context';
 import { TechteamNagChecks } from './nag';
 import { ApiStack } from './stacks/api-stack';
@@ -91,6 +92,15 @@ export function buildTechteamApp(
     description: 'Techteam dashboard: the static export on S3 behind CloudFront',
     httpApi: api.httpApi,
   });
+  // Stripe billing, hosted mode only: a construct in the API stack beside the routes it serves.
+  if (context.mode === 'hosted')
+    new Billing(api, 'Billing', {
+      context,
+      api,
+      table: data.table,
+      artifacts: data.artifacts,
+      ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
+    });
   Validations.of(app).addPlugins(new TechteamNagChecks(app));
   return { data, secrets, sandbox, workflow, api, web };
 }

@@ -47,7 +47,9 @@ import { LocalWorkflowEngine, type TaskStateHandler } from '@techteam/shared/wor
 import { reconcileExecution } from '@techteam/shared/workflow/reconcile';
 import { LocalWorkspace } from '@techteam/shared/workspace';
 import { fromApiGatewayResult, lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway-adapter';
+import { billingLine } from './billing-line';
 import { type RequestGuard, requestGuard } from './request-guard';
+import { startSchedules } from './schedules';
 import { WebFiles } from './web-files';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -393,6 +395,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
         ? '  Auth       required: API keys (`npx techteam keys create`) or Clerk session tokens'
         : '  Tenant     local (no credential needed on loopback; TECHTEAM_AUTH=required turns checks on)',
     );
+    log(`  Billing    ${billingLine(process.env)}`);
     if (recovery.resumed.length) {
       log(`  Resumed    ${recovery.resumed.length} task(s) that were mid-run when the host last stopped`);
     }
@@ -400,6 +403,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       log(`  Not resumed ${task.id} (tenant ${task.tenantId}, was ${task.status}): ${error}`);
     }
     ready = true;
+    const stopSchedules = startSchedules(log);
 
     let stopping: Promise<void> | undefined;
     let giveUp: (e: TechteamError) => void = () => {};
@@ -469,6 +473,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     const stop = () => {
       stopping ??= (async () => {
         ready = false;
+        stopSchedules();
         await new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         engine.stopAll();

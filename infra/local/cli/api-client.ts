@@ -2,6 +2,7 @@ import type { Plan, StepResult, Task, TaskEvent } from '@techteam/shared/domain'
 import type { EmployeeModels } from '@techteam/shared/gateway/catalog/models-in-use';
 import type { ModelsView } from '@techteam/shared/gateway/catalog/models-view';
 import type { TaskDelta } from '@techteam/shared/store';
+import type { BillingStatusView, BillingUsageView } from './billing-command';
 
 /** One poll of a task followed live: its events after a cursor, and the streamed text after its own. */
 export interface LivePage {
@@ -92,6 +93,16 @@ export class TechteamClient {
       throw new ApiError(res.status, err?.code ?? 'Error', err?.message ?? `HTTP ${res.status}`);
     }
     return json as T;
+  }
+
+  /** GET /v1/billing: the plan, its entitlements and the subscription (billing on or off). */
+  billingStatus(): Promise<{ billing: BillingStatusView }> {
+    return this.request('GET', '/v1/billing');
+  }
+
+  /** GET /v1/billing/usage: the month's spend recorded, reported to Stripe and acknowledged. */
+  billingUsage(): Promise<{ usage: BillingUsageView }> {
+    return this.request('GET', '/v1/billing/usage');
   }
 
   createTask(input: {

@@ -1,6 +1,7 @@
 import { loadConfig } from '@techteam/shared/config';
 import { isTechteamError } from '@techteam/shared/errors';
 import { ApiError, HostUnreachable } from './api-client';
+import { billingCommand } from './billing-command';
 import { filesCommand } from './files-command';
 import { processIo } from './io';
 import { keysCommand } from './keys-command';
@@ -24,6 +25,8 @@ Commands
   models [--json]         the model catalog with prices, which providers are live, and why not
                           (--check: warn about deprecated or retired models the team uses, exit 1 on a retired one;
                           models delete <id>: remove the tenant's own model or price override)
+  billing status|sync     the plan, what it allows and the month's usage against its credit;
+                          sync: set up the Stripe account of STRIPE_SECRET_KEY with the plans (safe to rerun)
   samples                 the built-in tasks the demo model plays end to end
   approve <task-id>       approve a plan that waits (--plan edited.json to change it, --note text)
   reject <task-id>        reject a plan that waits; the task is cancelled
@@ -76,6 +79,8 @@ export async function main(argv: string[]): Promise<number> {
         return await keysCommand(rest, io);
       case 'samples':
         return await samplesCommand(io);
+      case 'billing':
+        return await billingCommand(rest, io);
       case 'models':
         return await modelsCommand(rest, io);
       case 'sandbox':
