@@ -3,13 +3,25 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TASK_STATES } from '@techteam/shared/workflow';
 import { describe, expect, it } from 'vitest';
-import { API_ROUTES, HANDLER_FILES, loadHandler, WORKFLOW_HANDLERS } from './routes';
+import {
+  API_ROUTES,
+  HANDLER_FILES,
+  LIVE_FUNCTIONS,
+  LIVE_ROUTES,
+  loadHandler,
+  WORKFLOW_HANDLERS,
+} from './routes';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 describe('the route table', () => {
   it('names a handler file that exists and exports a handler, for every route and Task state', async () => {
-    const files = [...API_ROUTES.map((r) => r.file), ...Object.values(WORKFLOW_HANDLERS)];
+    const files = [
+      ...API_ROUTES.map((r) => r.file),
+      ...Object.values(WORKFLOW_HANDLERS),
+      ...Object.values(LIVE_ROUTES),
+      ...Object.values(LIVE_FUNCTIONS),
+    ];
     expect(new Set(files)).toEqual(new Set(HANDLER_FILES));
     for (const file of files) {
       expect(existsSync(join(here, file))).toBe(true);

@@ -31,7 +31,21 @@ export const API_ROUTES: readonly RouteSpec[] = [
   { method: 'DELETE', path: '/v1/models/{id}', name: 'DeleteModel', file: 'api/delete-model.ts' },
   { method: 'GET', path: '/v1/settings', name: 'GetSettings', file: 'api/get-settings.ts' },
   { method: 'PUT', path: '/v1/settings', name: 'PutSettings', file: 'api/put-settings.ts' },
+  { method: 'GET', path: '/v1/config', name: 'GetConfig', file: 'api/get-config.ts' },
 ];
+
+/** The WebSocket API's routes (API Gateway route key → handler file); the local host serves the same. */
+export const LIVE_ROUTES = {
+  $connect: 'live/connect.ts',
+  $disconnect: 'live/disconnect.ts',
+  subscribe: 'live/message.ts',
+  unsubscribe: 'live/message.ts',
+  ping: 'live/message.ts',
+  $default: 'live/message.ts',
+} as const;
+
+/** The WebSocket API's `$connect` authorizer and the table stream's fan-out. */
+export const LIVE_FUNCTIONS = { authorizer: 'live/authorize.ts', fanOut: 'live/fan-out.ts' } as const;
 
 /** Task state name (as in shared/workflow's ASL) → handler file. */
 export const WORKFLOW_HANDLERS = {
@@ -84,6 +98,12 @@ const LOADERS: Record<string, () => Promise<{ handler: unknown }>> = {
   'workflow/synthesize.ts': () => import('./workflow/synthesize'),
   'workflow/finalize-task.ts': () => import('./workflow/finalize-task'),
   'workflow/mark-task-failed.ts': () => import('./workflow/mark-task-failed'),
+  'live/connect.ts': () => import('./live/connect'),
+  'live/disconnect.ts': () => import('./live/disconnect'),
+  'live/message.ts': () => import('./live/message'),
+  'live/fan-out.ts': () => import('./live/fan-out'),
+  'live/authorize.ts': () => import('./live/authorize'),
+  'api/get-config.ts': () => import('./api/get-config'),
 };
 
 /** Loads a handler module by its file name (for the local host). */

@@ -10,6 +10,7 @@ import type { Config } from '@techteam/shared/config';
 import { PortInUse, TechteamError } from '@techteam/shared/errors';
 import { ModelDirectory } from '@techteam/shared/gateway/model-directory';
 import { teamGateway } from '@techteam/shared/gateway/team-gateway';
+import { type AuthorizeConnect, authorizeLocalTenant } from '@techteam/shared/live';
 import { type Runtime, useRuntime } from '@techteam/shared/runtime';
 import { LocalSandbox, SandboxUnavailable } from '@techteam/shared/sandbox';
 import {
@@ -33,6 +34,7 @@ import { LocalWorkflowEngine, type TaskStateHandler } from '@techteam/shared/wor
 import { reconcileExecution } from '@techteam/shared/workflow/reconcile';
 import { LocalWorkspace } from '@techteam/shared/workspace';
 import { fromApiGatewayResult, lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway-adapter';
+import { type LiveGateway, startLiveGateway } from './live-server';
 import { type RequestGuard, requestGuard } from './request-guard';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -61,6 +63,8 @@ export interface HostOptions {
   onStateTimed?: (timing: StateTiming) => void;
   /** How many times DynamoDB Local may die within 10 minutes and be restarted (default 3). */
   maxEngineRestarts?: number;
+  /** Who a live WebSocket connection is, from its `token` (default: the local tenant, no credential). */
+  authorizeLive?: AuthorizeConnect;
 }
 
 export interface StateTiming {
@@ -235,6 +239,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   guard = requestGuard(config.TECHTEAM_HOST, port);
 
   let dynamo: LocalDynamo | undefined;
+  let stopLive: (() => Promise<void>) | undefined;
   try {
     let endpoint = config.TECHTEAM_DYNAMO_ENDPOINT;
     if (!endpoint) {
@@ -303,6 +308,15 @@ export async function startHost(options: HostOptions): Promise<Host> {
     store.keepEventPayloadsIn(runtime.workspaceFor);
     useRuntime(runtime);
 
+    const live: LiveGateway = await startLiveGateway({
+      server,
+      guard: () => guard,
+      store,
+      dynamoEndpoint: endpoint,
+      authorize: options.authorizeLive ?? authorizeLocalTenant,
+    });
+    stopLive = () => live.stop();
+
     const recovery = await resumeInterruptedTasks(runtime);
 
     log('Techteam local host');
@@ -321,6 +335,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
             .map((p) => `${p.name} (${p.detail})`)
             .join('; ')}`,
     );
+    log(`  Live       ${url.replace('http', 'ws')}/v1/live  (fed by ${live.feed})`);
     log(`  Workspaces ${workspaceRoot}`);
     log(
       `  Sandbox    ${sandbox ? sandbox.describe : 'none: sandbox tools answer that no sandbox is configured'}`,
@@ -402,6 +417,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     const stop = () => {
       stopping ??= (async () => {
         ready = false;
+        await stopLive?.();
         await new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         engine.stopAll();
@@ -415,6 +431,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     };
     return { url, store, engine, dynamo, failed, stop };
   } catch (e) {
+    await stopLive?.();
     server.close();
     await dynamo?.stop();
     throw e;

@@ -13,6 +13,13 @@ export {
 export { StoreUnavailable, storeProblem } from './health';
 export { newTaskId, newUlid } from './ids';
 export { keys } from './keys';
+export {
+  LIVE_ITEM_TTL_SECONDS,
+  type LiveSubscription,
+  LiveSubscriptions,
+  type LiveTopic,
+  liveKeys,
+} from './live-subscriptions';
 export { type EngineExit, type LocalDynamo, startLocalDynamo } from './local-engine';
 export {
   type Clock,
