@@ -27,6 +27,11 @@ export async function fanOut(records: readonly StreamRecord[], deps: FanOutDeps)
 
 async function deliver(change: LiveChange, deps: FanOutDeps): Promise<void> {
   switch (change.kind) {
+    case 'eventKey': {
+      const event = await deps.subscriptions.readEvent(change.tenantId, change.taskId, change.eventId);
+      if (event) await deliver({ kind: 'event', event }, deps);
+      return;
+    }
     case 'event': {
       const { event } = change;
       const subs = await deps.subscriptions.subscribersOf(event.tenantId, {

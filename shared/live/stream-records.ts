@@ -6,12 +6,14 @@ import { type LiveSubscription, parseLiveSubscription } from '../store/live-subs
 /** The part of a DynamoDB stream record the fan-out reads (the Lambda event's and the Streams API's shape). */
 export interface StreamRecord {
   eventName?: 'INSERT' | 'MODIFY' | 'REMOVE' | string;
-  dynamodb?: { NewImage?: Record<string, unknown> };
+  dynamodb?: { Keys?: Record<string, unknown>; NewImage?: Record<string, unknown> };
 }
 
 /** What a table write means to live subscribers; most writes mean nothing. */
 export type LiveChange =
   | { kind: 'event'; event: TaskEvent }
+  /** An event whose image could not be read (see below): the fan-out reads it from the table. */
+  | { kind: 'eventKey'; tenantId: string; taskId: string; eventId: string }
   | { kind: 'taskCreated'; tenantId: string; taskId: string }
   | { kind: 'delta'; tenantId: string; taskId: string; stepId?: string; employee: string; text: string }
   | { kind: 'subscribed'; subscription: LiveSubscription };
@@ -24,12 +26,33 @@ export type LiveChange =
 export function liveChangeOf(record: StreamRecord): LiveChange | undefined {
   const image = record.dynamodb?.NewImage;
   if (!image || record.eventName === 'REMOVE') return undefined;
+  const keys = unmarshall((record.dynamodb?.Keys ?? {}) as Record<string, AttributeValue>);
+  const sk = String(keys['SK'] ?? '');
+  if (record.eventName === 'INSERT' && sk.startsWith('EV#')) {
+    // The Streams client (3.1141) reads an empty map in an image as `{}`, which no unmarshall
+    // accepts: such an event is read back from the table instead of dropped.
+    try {
+      const { PK: _p, SK: _s, entity: _e, ...rest } = unmarshall(image as Record<string, AttributeValue>);
+      return { kind: 'event', event: TaskEvent.parse(rest) };
+    } catch {
+      const pk = String(keys['PK']);
+      return {
+        kind: 'eventKey',
+        tenantId: tenantOfPartition(pk),
+        taskId: pk.slice(pk.indexOf('#TASK#') + '#TASK#'.length),
+        eventId: sk.slice('EV#'.length),
+      };
+    }
+  }
+  if (
+    !['TASK', 'CONN'].includes(sk) &&
+    !sk.startsWith('DELTA#') &&
+    !sk.startsWith('LIVE#SUB#') &&
+    !sk.startsWith('SUB#')
+  )
+    return undefined;
   const item = unmarshall(image as Record<string, AttributeValue>);
   const entity = item['entity'];
-  if (record.eventName === 'INSERT' && entity === 'event') {
-    const { PK: _p, SK: _s, entity: _e, ...rest } = item;
-    return { kind: 'event', event: TaskEvent.parse(rest) };
-  }
   if (record.eventName === 'INSERT' && entity === 'task') {
     return { kind: 'taskCreated', tenantId: String(item['tenantId']), taskId: String(item['id']) };
   }

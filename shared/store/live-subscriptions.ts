@@ -1,12 +1,14 @@
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { TaskEvent } from '../domain';
 import { newUlid } from './ids';
-import { keys } from './keys';
+import { keys, stripKeys } from './keys';
 import type { Clock } from './store';
 import { TTL_ATTRIBUTE } from './table';
 
@@ -243,6 +245,18 @@ export class LiveSubscriptions {
       start = out.LastEvaluatedKey;
     } while (start);
     return subs;
+  }
+
+  /** One event of a task's log, by id (the fan-out's fallback when a stream image is unreadable). */
+  async readEvent(tenantId: string, taskId: string, eventId: string): Promise<TaskEvent | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.event(tenantId, taskId, eventId),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? TaskEvent.parse(stripKeys(out.Item)) : undefined;
   }
 
   /** A connection's own item (for tests and the door's look-ups). */
