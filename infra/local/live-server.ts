@@ -65,6 +65,7 @@ export async function startLiveGateway(options: LiveGatewayOptions): Promise<Liv
   const message = await load(LIVE_ROUTES.$default);
   const fanOut = await load(LIVE_FUNCTIONS.fanOut);
 
+  let stopping = false;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -105,6 +106,7 @@ export async function startLiveGateway(options: LiveGatewayOptions): Promise<Liv
         });
         ws.on('close', () => {
           sockets.delete(connectionId);
+          if (stopping) return; // the table's items expire by TTL, as a lost $disconnect's do on AWS
           void queue.then(() => disconnect(event('$disconnect'))).catch(onError);
         });
       });
@@ -131,6 +133,7 @@ export async function startLiveGateway(options: LiveGatewayOptions): Promise<Liv
       ? `off (${reader.missing})`
       : `DynamoDB Local's stream of ${options.store.tableName}`,
     async stop() {
+      stopping = true;
       options.server.off('upgrade', onUpgrade);
       await reader.stop();
       for (const { socket } of sockets.values()) socket.terminate();

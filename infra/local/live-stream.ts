@@ -14,8 +14,8 @@ export interface TableStreamReader {
 }
 
 /** Polling pace: fast while records flow, slower when the table is quiet. */
-const BUSY_POLL_MS = 2;
-const IDLE_POLL_MS = 40;
+const BUSY_POLL_MS = 1;
+const IDLE_POLL_MS = 10;
 const SHARD_SCAN_MS = 1_000;
 
 /**

@@ -1,3 +1,4 @@
+import { Agent } from 'node:http';
 import {
   ApiGatewayManagementApiClient,
   DeleteConnectionCommand,
@@ -23,7 +24,13 @@ export function managementClient(endpoint: string, region?: string): ApiGatewayM
     endpoint,
     region: region ?? process.env['AWS_REGION'] ?? 'us-east-1',
     // The loopback emulation checks no signature; never send the machine's real credentials to it.
-    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    // A fan-out posts to every subscriber at once: the SDK's default of 50 sockets would queue them.
+    ...(local
+      ? {
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 512 }) },
+        }
+      : {}),
     maxAttempts: 2,
   });
 }
