@@ -2,6 +2,9 @@ import type { Task, TaskEvent } from '@techteam/shared/domain';
 import { LiveUnauthorized, type ServerMessage } from '@techteam/shared/live';
 import { hostTestConfig } from '@techteam/shared/testing/host';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TechteamClient } from './cli/api-client';
+import { liveUrlOf } from './cli/live-follow';
+import { followTask } from './cli/run-command';
 import { type Host, startHost } from './host';
 import { LiveRefused, openLive } from './live-client';
 
@@ -146,5 +149,26 @@ describe('the live WebSocket of the local host', () => {
     client.send({ action: 'ping' });
     await client.next((m) => m.type === 'pong');
     client.close();
+  });
+
+  it('techteam run / show --follow follow a task over the socket, with no polling', async () => {
+    const task = await createTask('Write a slugify function with tests');
+    const polling = async () => {
+      throw new Error('the events API was polled');
+    };
+    const client = { allEvents: polling, eventsWithDeltas: polling } as unknown as TechteamClient;
+    const lines: string[] = [];
+    const io = {
+      url: host.url,
+      isTty: false,
+      out: (l: string) => lines.push(l),
+      err: (l: string) => lines.push(l),
+      progress: () => {},
+      clearProgress: () => {},
+    };
+    const code = await followTask(client, task.id, io as never, undefined, 50, liveUrlOf(host.url));
+    expect(code).toBe(0);
+    expect(lines.join('\n')).not.toContain('polling');
+    expect(lines.length).toBeGreaterThanOrEqual((await allEvents(task.id)).length);
   });
 });

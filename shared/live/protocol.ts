@@ -35,7 +35,8 @@ export type ServerMessage =
   | { type: 'subscribed'; topic: 'task'; taskId: string }
   | { type: 'event'; taskId: string; event: unknown }
   | { type: 'task'; task: unknown }
-  | { type: 'delta'; taskId: string; stepId?: string; employee: string; text: string }
+  /** `id`: the delta's ULID (ordering only; deltas are never replayed). */
+  | { type: 'delta'; taskId: string; id: string; stepId?: string; employee: string; text: string }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string };
 

@@ -15,7 +15,15 @@ export type LiveChange =
   /** An event whose image could not be read (see below): the fan-out reads it from the table. */
   | { kind: 'eventKey'; tenantId: string; taskId: string; eventId: string }
   | { kind: 'taskCreated'; tenantId: string; taskId: string }
-  | { kind: 'delta'; tenantId: string; taskId: string; stepId?: string; employee: string; text: string }
+  | {
+      kind: 'delta';
+      tenantId: string;
+      taskId: string;
+      id: string;
+      stepId?: string;
+      employee: string;
+      text: string;
+    }
   | { kind: 'subscribed'; subscription: LiveSubscription };
 
 /**
@@ -61,6 +69,7 @@ export function liveChangeOf(record: StreamRecord): LiveChange | undefined {
       kind: 'delta',
       tenantId: tenantOfPartition(String(item['PK'])),
       taskId: String(item['taskId']),
+      id: String(item['id']),
       ...(typeof item['stepId'] === 'string' ? { stepId: item['stepId'] } : {}),
       employee: String(item['employee']),
       text: String(item['text']),
