@@ -6,7 +6,7 @@ import {
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { apiGatewayConnections, type ServerMessage, useLiveRuntime } from '@techteam/shared/live';
-import { LIVE_ITEM_TTL_SECONDS, LiveSubscriptions, liveKeys, type Store } from '@techteam/shared/store';
+import { LIVE_ITEM_TTL_SECONDS, LiveSubscriptions, type Store } from '@techteam/shared/store';
 import { freshStore } from '@techteam/shared/testing/dynamo';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

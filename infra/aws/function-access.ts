@@ -54,6 +54,8 @@ export const API_ACCESS: Record<string, FunctionAccess> = {
   PutModel: { table: 'readWrite', providerKeys: true },
   DeleteModel: { table: 'readWrite', providerKeys: true },
   GetSettings: { table: 'read' },
+  // The dashboard's first read: the URLs, and whether the models are the demo (provider keys decide).
+  GetConfig: { table: 'none', providerKeys: true },
   PutSettings: { table: 'readWrite' },
 };
 

@@ -17,6 +17,7 @@ export interface TableStreamReader {
 const BUSY_POLL_MS = 1;
 const IDLE_POLL_MS = 10;
 const SHARD_SCAN_MS = 1_000;
+const ERROR_PAUSE_MS = 250;
 
 /**
  * Reads DynamoDB Local's stream of the table the way Lambda's event source mapping reads it on
@@ -60,11 +61,15 @@ export async function readTableStream(
     first = false;
   };
 
+  const iteratorAt = async (shardId: string, from: 'LATEST' | 'TRIM_HORIZON') =>
+    (
+      await streams.send(
+        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: from }),
+      )
+    ).ShardIterator;
+
   const readShard = async (shardId: string, from: 'LATEST' | 'TRIM_HORIZON') => {
-    const start = await streams.send(
-      new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: from }),
-    );
-    let iterator = start.ShardIterator;
+    let iterator = await iteratorAt(shardId, from);
     let pause = BUSY_POLL_MS;
     while (iterator && !stopped) {
       try {
@@ -77,8 +82,16 @@ export async function readTableStream(
         } else pause = Math.min(IDLE_POLL_MS, pause * 2);
       } catch (e) {
         if (stopped) return;
-        onError(e);
-        pause = IDLE_POLL_MS;
+        const name = (e as Error).name;
+        // An iterator past its records (trimmed, or expired after 15 minutes) is taken again at
+        // the shard's end; a shard that is gone ends this loop (the scan finds its successor).
+        if (name === 'TrimmedDataAccessException' || name === 'ExpiredIteratorException') {
+          iterator = await iteratorAt(shardId, 'LATEST').catch(() => undefined);
+        } else if (name === 'ResourceNotFoundException') {
+          reading.delete(shardId);
+          return;
+        } else onError(e);
+        pause = ERROR_PAUSE_MS;
       }
       await new Promise((r) => setTimeout(r, pause));
     }

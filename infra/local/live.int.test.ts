@@ -171,4 +171,10 @@ describe('the live WebSocket of the local host', () => {
     expect(lines.join('\n')).not.toContain('polling');
     expect(lines.length).toBeGreaterThanOrEqual((await allEvents(task.id)).length);
   });
+
+  it('GET /v1/config tells the dashboard where the API and the live socket are', async () => {
+    const res = await api('/v1/config');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ apiUrl: host.url, liveUrl: live, auth: 'none', demo: true });
+  });
 });
