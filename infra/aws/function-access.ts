@@ -55,7 +55,7 @@ export const API_ACCESS: Record<string, FunctionAccess> = {
   DeleteModel: { table: 'readWrite', providerKeys: true },
   GetSettings: { table: 'read' },
   // The dashboard's first read: the URLs, and whether the models are the demo (provider keys decide).
-  GetConfig: { table: 'none', providerKeys: true },
+  GetConfig: { table: 'read', providerKeys: true },
   PutSettings: { table: 'readWrite' },
 };
 
