@@ -146,6 +146,8 @@ export const ROUTE_LAMBDAS: readonly RouteLambda[] = [
   route('DELETE', '/v1/models/{id}', 'DeleteModel', 'api/delete-model.ts', 'store', { ...write, providerKeys: true }, () => import('./api/delete-model')),
   route('GET', '/v1/settings', 'GetSettings', 'api/get-settings.ts', 'store', read, () => import('./api/get-settings')),
   route('PUT', '/v1/settings', 'PutSettings', 'api/put-settings.ts', 'store', write, () => import('./api/put-settings')),
+  // The dashboard's first read: where the API and the live socket are, whether auth is on.
+  route('GET', '/v1/config', 'GetConfig', 'api/get-config.ts', 'store', { ...read, providerKeys: true }, () => import('./api/get-config')),
   route('GET', '/v1/usage', 'GetUsage', 'api/get-usage.ts', 'store', read, () => import('./api/get-usage')),
   route('POST', '/v1/keys', 'CreateKey', 'api/create-key.ts', 'store', { ...write, apiKeyPepper: true }, () => import('./api/create-key')),
   route('GET', '/v1/keys', 'ListKeys', 'api/list-keys.ts', 'store', read, () => import('./api/list-keys')),

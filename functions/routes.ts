@@ -32,6 +32,19 @@ export const SCHEDULED_HANDLERS: Record<string, { file: string; everyMinutes: nu
   SCHEDULED_LAMBDAS.map((l) => [l.name, { file: l.file, everyMinutes: l.everyMinutes }]),
 );
 
+/** The WebSocket API's routes (API Gateway route key → handler file); the local host serves the same. */
+export const LIVE_ROUTES = {
+  $connect: 'live/connect.ts',
+  $disconnect: 'live/disconnect.ts',
+  subscribe: 'live/message.ts',
+  unsubscribe: 'live/message.ts',
+  ping: 'live/message.ts',
+  $default: 'live/message.ts',
+} as const;
+
+/** The WebSocket API's `$connect` authorizer and the table stream's fan-out. */
+export const LIVE_FUNCTIONS = { authorizer: 'live/authorize.ts', fanOut: 'live/fan-out.ts' } as const;
+
 /** Task state name (as in shared/workflow's ASL) → handler file. */
 export const WORKFLOW_HANDLERS = Object.fromEntries(STATE_LAMBDAS.map((s) => [s.name, s.file])) as Record<
   TaskStateName,
@@ -40,12 +53,24 @@ export const WORKFLOW_HANDLERS = Object.fromEntries(STATE_LAMBDAS.map((s) => [s.
 
 export type AnyHandler = (event: never, context?: never) => Promise<unknown>;
 
+/**
+ * The live WebSocket handlers, which the local host serves (infra/local/live-server.ts); their
+ * AWS WebSocket API is not deployed yet, so they are not in the manifest's LAMBDAS.
+ */
+const LIVE_LOADERS: Record<string, () => Promise<{ handler: unknown }>> = {
+  'live/connect.ts': () => import('./live/connect'),
+  'live/disconnect.ts': () => import('./live/disconnect'),
+  'live/message.ts': () => import('./live/message'),
+  'live/fan-out.ts': () => import('./live/fan-out'),
+  'live/authorize.ts': () => import('./live/authorize'),
+};
+
 /** Loads a handler module by its file name (for the local host). */
 export async function loadHandler(file: string): Promise<AnyHandler> {
-  const lambda = LAMBDAS.find((l) => l.file === file);
-  if (!lambda) throw new Error(`No handler file ${file} in functions/manifest.ts`);
-  return (await lambda.load()).handler as AnyHandler;
+  const load = LAMBDAS.find((l) => l.file === file)?.load ?? LIVE_LOADERS[file];
+  if (!load) throw new Error(`No handler file ${file} in functions/manifest.ts`);
+  return (await load()).handler as AnyHandler;
 }
 
 /** Every handler file. */
-export const HANDLER_FILES = LAMBDAS.map((l) => l.file);
+export const HANDLER_FILES = [...LAMBDAS.map((l) => l.file), ...Object.keys(LIVE_LOADERS)];

@@ -26,6 +26,7 @@ export const LAYERS = [
   'agents',
   'workflow',
   'runtime',
+  'live',
 ] as const;
 
 /**

@@ -23,6 +23,7 @@ import {
   loadIdentityConfig,
   Unauthenticated,
 } from '@techteam/shared/identity';
+import { type AuthorizeConnect, authorizeLocalTenant, LiveUnauthorized } from '@techteam/shared/live';
 import { type Runtime, useRuntime } from '@techteam/shared/runtime';
 import { teamGateway } from '@techteam/shared/runtime/team-gateway';
 import { LocalSandbox, SandboxUnavailable } from '@techteam/shared/sandbox';
@@ -48,6 +49,7 @@ import { reconcileExecution } from '@techteam/shared/workflow/reconcile';
 import { LocalWorkspace } from '@techteam/shared/workspace';
 import { fromApiGatewayResult, lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway-adapter';
 import { billingLine } from './billing-line';
+import { type LiveGateway, startLiveGateway } from './live-server';
 import { type RequestGuard, requestGuard } from './request-guard';
 import { startSchedules } from './schedules';
 import { WebFiles } from './web-files';
@@ -84,6 +86,8 @@ export interface HostOptions {
   webRoot?: string;
   /** For tests: the environment identity reads (TECHTEAM_AUTH, CLERK_*); default process.env. */
   identityEnv?: Record<string, string | undefined>;
+  /** Who a live WebSocket connection is, from its `token` (default: the local tenant, no credential). */
+  authorizeLive?: AuthorizeConnect;
 }
 
 export interface StateTiming {
@@ -299,6 +303,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   guard = requestGuard(config.TECHTEAM_HOST, port);
 
   let dynamo: LocalDynamo | undefined;
+  let stopLive: (() => Promise<void>) | undefined;
   try {
     let endpoint = config.TECHTEAM_DYNAMO_ENDPOINT;
     if (!endpoint) {
@@ -368,6 +373,31 @@ export async function startHost(options: HostOptions): Promise<Host> {
     useRuntime(runtime);
     useIdentityEnvironment(identityEnv);
 
+    const live: LiveGateway = await startLiveGateway({
+      server,
+      guard: () => guard,
+      store,
+      dynamoEndpoint: endpoint,
+      // The same authorizer as the HTTP routes: the token a browser puts in the query string is
+      // the credential it would send as Authorization; without one (auth off) the local tenant.
+      authorize:
+        options.authorizeLive ??
+        (async (token) => {
+          if (!checkCredentials && !token) return authorizeLocalTenant(token);
+          try {
+            const caller = await callerOf(
+              { headers: token ? { authorization: token } : {}, url: '/v1/live' } as IncomingMessage,
+              'GET /v1/live',
+            );
+            return { tenantId: caller.tenantId, scopes: caller.scopes.split(' ').filter(Boolean) };
+          } catch (e) {
+            if (e instanceof Unauthenticated) throw new LiveUnauthorized(e.message);
+            throw e;
+          }
+        }),
+    });
+    stopLive = () => live.stop();
+
     const recovery = await resumeInterruptedTasks(runtime);
 
     log('Techteam local host');
@@ -386,6 +416,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
             .map((p) => `${p.name} (${p.detail})`)
             .join('; ')}`,
     );
+    log(`  Live       ${url.replace('http', 'ws')}/v1/live  (fed by ${live.feed})`);
     log(`  Workspaces ${workspaceRoot}`);
     log(
       `  Sandbox    ${sandbox ? sandbox.describe : 'none: sandbox tools answer that no sandbox is configured'}`,
@@ -474,6 +505,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       stopping ??= (async () => {
         ready = false;
         stopSchedules();
+        await stopLive?.();
         await new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
         engine.stopAll();
@@ -488,6 +520,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     };
     return { url, store, engine, dynamo, failed, stop };
   } catch (e) {
+    await stopLive?.();
     server.close();
     await dynamo?.stop();
     throw e;

@@ -21,6 +21,13 @@ export {
 export { StoreUnavailable, storeProblem } from './health';
 export { newTaskId, newUlid } from './ids';
 export { keys } from './keys';
+export {
+  LIVE_ITEM_TTL_SECONDS,
+  type LiveSubscription,
+  LiveSubscriptions,
+  type LiveTopic,
+  liveKeys,
+} from './live-subscriptions';
 export { type EngineExit, type LocalDynamo, startLocalDynamo } from './local-engine';
 export { type BucketLimit, RATE_PARTITION_PREFIX, RateLimits, rateLimitKeys, type Take } from './rate-limits';
 export {

@@ -5,6 +5,7 @@ import { decodeTime, encodeTime } from 'ulid';
 import { TechteamClient } from './api-client';
 import { advance, formatEvent, type Progress, progressLine } from './event-format';
 import type { CliIo } from './io';
+import { followLive, liveUrlOf } from './live-follow';
 import { LiveText } from './live-text';
 import { dim } from './terminal-text';
 
@@ -51,7 +52,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     ...(values.approve ? { requireApproval: true } : {}),
   });
   io.out(`Task ${task.id} submitted to ${io.url}`);
-  return followTask(client, task.id, io, undefined, pollMs);
+  return followTask(client, task.id, io, undefined, pollMs, liveUrlOf(io.url));
 }
 
 /**
@@ -78,6 +79,8 @@ export async function followTask(
   io: CliIo,
   after?: string,
   pollMs = 300,
+  /** The host's live socket: events arrive as they are written; without it (or when it fails) the log is polled. */
+  liveUrl?: string,
 ): Promise<number> {
   const started = Date.now();
   let progress: Progress = {
@@ -93,44 +96,61 @@ export async function followTask(
   const seen = new Set<string>();
   const live = io.isTty ? new LiveText(after) : undefined;
   let deltaCursor: string | undefined;
-  for (;;) {
-    let polled: TaskEvent[];
-    let deltas: TaskDelta[] = [];
-    if (live) {
-      const page = await client.eventsWithDeltas(taskId, lagBehind(cursor), deltaCursor);
-      polled = page.events;
-      deltas = page.deltas;
-      deltaCursor = page.deltaCursor ?? deltaCursor;
-    } else polled = await client.allEvents(taskId, lagBehind(cursor));
-    const events = polled.filter((e) => !seen.has(e.id) && (after === undefined || e.id > after));
-    let finished: string | undefined;
-    for (const e of events) {
-      seen.add(e.id);
-      live?.see(e);
-      progress = advance(progress, e);
-      io.clearProgress();
-      io.out(formatEvent(e));
-      if (e.type === 'task_finished') finished = e.status;
-      if (e.type === 'approval_requested') finished = 'awaiting_approval';
-      if (e.type === 'approval_decided' || e.type === 'status_changed') finished = undefined;
-      cursor = e.id;
-    }
-    for (const d of deltas) live?.add(d);
-    progress = { ...progress, elapsedMs: Date.now() - started };
-    if (finished) {
-      io.clearProgress();
-      io.out(progressLine(progress));
-      if (finished === 'awaiting_approval') {
-        io.out(`The plan waits for you: npx techteam approve ${taskId}   or   npx techteam reject ${taskId}`);
-        return 0;
+  let socket = liveUrl ? await followLive(liveUrl, taskId, after) : undefined;
+  if (liveUrl && !socket)
+    io.err(dim('(the live socket could not be opened: polling the events API)', io.isTty));
+  try {
+    for (;;) {
+      let polled: TaskEvent[];
+      let deltas: TaskDelta[] = [];
+      const batch = await socket?.take(pollMs);
+      if (batch?.closed) {
+        socket = undefined;
+        io.err(dim('(the live socket closed: polling the events API)', io.isTty));
       }
-      return finished === 'succeeded' ? 0 : 1;
+      if (batch) {
+        polled = batch.events;
+        deltas = batch.deltas;
+      } else if (live) {
+        const page = await client.eventsWithDeltas(taskId, lagBehind(cursor), deltaCursor);
+        polled = page.events;
+        deltas = page.deltas;
+        deltaCursor = page.deltaCursor ?? deltaCursor;
+      } else polled = await client.allEvents(taskId, lagBehind(cursor));
+      const events = polled.filter((e) => !seen.has(e.id) && (after === undefined || e.id > after));
+      let finished: string | undefined;
+      for (const e of events) {
+        seen.add(e.id);
+        live?.see(e);
+        progress = advance(progress, e);
+        io.clearProgress();
+        io.out(formatEvent(e));
+        if (e.type === 'task_finished') finished = e.status;
+        if (e.type === 'approval_requested') finished = 'awaiting_approval';
+        if (e.type === 'approval_decided' || e.type === 'status_changed') finished = undefined;
+        cursor = e.id;
+      }
+      for (const d of deltas) live?.add(d);
+      progress = { ...progress, elapsedMs: Date.now() - started };
+      if (finished) {
+        io.clearProgress();
+        io.out(progressLine(progress));
+        if (finished === 'awaiting_approval') {
+          io.out(
+            `The plan waits for you: npx techteam approve ${taskId}   or   npx techteam reject ${taskId}`,
+          );
+          return 0;
+        }
+        return finished === 'succeeded' ? 0 : 1;
+      }
+      // On a terminal the line redraws in place; in a log it appears when the step changes.
+      const speaking = live?.line(io.columns ?? 100);
+      if (speaking) io.progress(dim(speaking, io.isTty));
+      else if (io.isTty || progress.step !== lastStep) io.progress(progressLine(progress));
+      lastStep = progress.step;
+      if (!socket) await new Promise((r) => setTimeout(r, pollMs));
     }
-    // On a terminal the line redraws in place; in a log it appears when the step changes.
-    const speaking = live?.line(io.columns ?? 100);
-    if (speaking) io.progress(dim(speaking, io.isTty));
-    else if (io.isTty || progress.step !== lastStep) io.progress(progressLine(progress));
-    lastStep = progress.step;
-    await new Promise((r) => setTimeout(r, pollMs));
+  } finally {
+    socket?.close();
   }
 }

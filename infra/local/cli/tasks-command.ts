@@ -2,6 +2,7 @@ import { isTerminal } from '@techteam/shared/domain';
 import { TechteamClient } from './api-client';
 import { formatEvent, formatUsd } from './event-format';
 import type { CliIo } from './io';
+import { liveUrlOf } from './live-follow';
 import { followTask } from './run-command';
 
 function pad(text: string, width: number): string {
@@ -47,5 +48,5 @@ export async function showCommand(argv: string[], io: CliIo): Promise<number> {
   const events = await client.allEvents(id);
   for (const e of events) io.out(`${e.at.slice(11, 23)} ${formatEvent(e)}`);
   if (!follow || isTerminal(task.status)) return 0;
-  return followTask(client, id, io, events.at(-1)?.id);
+  return followTask(client, id, io, events.at(-1)?.id, undefined, liveUrlOf(io.url));
 }

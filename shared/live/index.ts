@@ -1,0 +1,13 @@
+export { type LiveChange, liveChangeOf, type StreamRecord } from '../store/stream-records';
+export {
+  type AuthorizeConnect,
+  authorizeLocalTenant,
+  type LiveIdentity,
+  LOCAL_LIVE_IDENTITY,
+} from './authorize';
+export { apiGatewayConnections, type LiveConnections, managementClient } from './connections';
+export { InvalidLiveMessage, LiveUnauthorized, NoLiveTenant } from './errors';
+export { type FanOutDeps, fanOut } from './fan-out';
+export { ClientMessage, LIVE_PATH, type ServerMessage, type Topic } from './protocol';
+export { liveRuntime, useLiveRuntime } from './runtime';
+export { closeSession, handleClientFrame, openSession, type SessionDeps } from './sessions';

@@ -1,0 +1,90 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { TaskEvent } from '../domain';
+import { type LiveSubscription, parseLiveSubscription } from './live-subscriptions';
+
+/** The part of a DynamoDB stream record the fan-out reads (the Lambda event's and the Streams API's shape). */
+export interface StreamRecord {
+  eventName?: 'INSERT' | 'MODIFY' | 'REMOVE' | string;
+  dynamodb?: { Keys?: Record<string, unknown>; NewImage?: Record<string, unknown> };
+}
+
+/** What a table write means to live subscribers; most writes mean nothing. */
+export type LiveChange =
+  | { kind: 'event'; event: TaskEvent }
+  /** An event whose image could not be read (see below): the fan-out reads it from the table. */
+  | { kind: 'eventKey'; tenantId: string; taskId: string; eventId: string }
+  | { kind: 'taskCreated'; tenantId: string; taskId: string }
+  | {
+      kind: 'delta';
+      tenantId: string;
+      taskId: string;
+      id: string;
+      stepId?: string;
+      employee: string;
+      text: string;
+    }
+  | { kind: 'subscribed'; subscription: LiveSubscription };
+
+/**
+ * Reads a stream record as a live change, or undefined. Every event write is a transaction
+ * that also MODIFYs the task item (its log head) and the log guard: those, TTL deletions
+ * (REMOVE) and the live items' own bookkeeping are dropped here, so they never reach a client.
+ */
+export function liveChangeOf(record: StreamRecord): LiveChange | undefined {
+  const image = record.dynamodb?.NewImage;
+  if (!image || record.eventName === 'REMOVE') return undefined;
+  const keys = unmarshall((record.dynamodb?.Keys ?? {}) as Record<string, AttributeValue>);
+  const sk = String(keys['SK'] ?? '');
+  if (record.eventName === 'INSERT' && sk.startsWith('EV#')) {
+    // The Streams client (3.1141) reads an empty map in an image as `{}`, which no unmarshall
+    // accepts: such an event is read back from the table instead of dropped.
+    try {
+      const { PK: _p, SK: _s, entity: _e, ...rest } = unmarshall(image as Record<string, AttributeValue>);
+      return { kind: 'event', event: TaskEvent.parse(rest) };
+    } catch {
+      const pk = String(keys['PK']);
+      return {
+        kind: 'eventKey',
+        tenantId: tenantOfPartition(pk),
+        taskId: pk.slice(pk.indexOf('#TASK#') + '#TASK#'.length),
+        eventId: sk.slice('EV#'.length),
+      };
+    }
+  }
+  if (
+    !['TASK', 'CONN'].includes(sk) &&
+    !sk.startsWith('DELTA#') &&
+    !sk.startsWith('LIVE#SUB#') &&
+    !sk.startsWith('SUB#')
+  )
+    return undefined;
+  const item = unmarshall(image as Record<string, AttributeValue>);
+  const entity = item['entity'];
+  if (record.eventName === 'INSERT' && entity === 'task') {
+    return { kind: 'taskCreated', tenantId: String(item['tenantId']), taskId: String(item['id']) };
+  }
+  if (record.eventName === 'INSERT' && entity === 'delta') {
+    return {
+      kind: 'delta',
+      tenantId: tenantOfPartition(String(item['PK'])),
+      taskId: String(item['taskId']),
+      id: String(item['id']),
+      ...(typeof item['stepId'] === 'string' ? { stepId: item['stepId'] } : {}),
+      employee: String(item['employee']),
+      text: String(item['text']),
+    };
+  }
+  // A subscribe puts the item afresh (an INSERT, or a MODIFY when it replaces one); the
+  // fan-out's own "ready" update is a MODIFY with ready set, and is not a subscribe.
+  if (entity === 'liveSubscription' && item['ready'] !== true) {
+    return { kind: 'subscribed', subscription: parseLiveSubscription(item) };
+  }
+  return undefined;
+}
+
+/** `T#<tenant>#TASK#<id>` → tenant (a delta item does not repeat its tenant). */
+function tenantOfPartition(pk: string): string {
+  const end = pk.indexOf('#TASK#');
+  return pk.slice(2, end);
+}
