@@ -54,11 +54,13 @@ function markdownSections(text: string): Piece[] {
     if (body) pieces.push({ text: body, ...(path.length ? { section: path.join(' > ') } : {}) });
     lines = [];
   };
+  // A section that is only its heading (a title over sub-sections) is carried into the next one.
+  const onlyHeadings = () => lines.every((l) => !l.trim() || /^#{1,6}\s/.test(l));
   for (const line of text.split('\n')) {
     if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
     const heading = inFence ? null : /^(#{1,6})\s+(.*)$/.exec(line);
     if (heading) {
-      flush();
+      if (!onlyHeadings()) flush();
       const level = heading[1]!.length;
       path.length = Math.min(path.length, level - 1);
       path[level - 1] = heading[2]!.trim();
