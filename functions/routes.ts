@@ -31,6 +31,12 @@ export const API_ROUTES: readonly RouteSpec[] = [
   { method: 'DELETE', path: '/v1/models/{id}', name: 'DeleteModel', file: 'api/delete-model.ts' },
   { method: 'GET', path: '/v1/settings', name: 'GetSettings', file: 'api/get-settings.ts' },
   { method: 'PUT', path: '/v1/settings', name: 'PutSettings', file: 'api/put-settings.ts' },
+  { method: 'POST', path: '/v1/documents', name: 'AddDocument', file: 'api/add-document.ts' },
+  { method: 'GET', path: '/v1/documents', name: 'ListDocuments', file: 'api/list-documents.ts' },
+  { method: 'DELETE', path: '/v1/documents/{id}', name: 'DeleteDocument', file: 'api/delete-document.ts' },
+  { method: 'GET', path: '/v1/memories', name: 'ListMemories', file: 'api/list-memories.ts' },
+  { method: 'DELETE', path: '/v1/memories', name: 'DeleteMemories', file: 'api/delete-memories.ts' },
+  { method: 'DELETE', path: '/v1/memories/{id}', name: 'DeleteMemory', file: 'api/delete-memory.ts' },
 ];
 
 /** Task state name (as in shared/workflow's ASL) → handler file. */
@@ -72,6 +78,12 @@ const LOADERS: Record<string, () => Promise<{ handler: unknown }>> = {
   'api/delete-model.ts': () => import('./api/delete-model'),
   'api/get-settings.ts': () => import('./api/get-settings'),
   'api/put-settings.ts': () => import('./api/put-settings'),
+  'api/add-document.ts': () => import('./api/add-document'),
+  'api/list-documents.ts': () => import('./api/list-documents'),
+  'api/delete-document.ts': () => import('./api/delete-document'),
+  'api/list-memories.ts': () => import('./api/list-memories'),
+  'api/delete-memories.ts': () => import('./api/delete-memories'),
+  'api/delete-memory.ts': () => import('./api/delete-memory'),
   'workflow/plan-task.ts': () => import('./workflow/plan-task'),
   'workflow/request-approval.ts': () => import('./workflow/request-approval'),
   'workflow/start-run.ts': () => import('./workflow/start-run'),

@@ -13,8 +13,14 @@ describe('BM25 and reciprocal-rank fusion', () => {
 
   it('fuses lists so an id high in both beats one at the top of one only', () => {
     const fused = reciprocalRankFusion([
-      [{ id: 'x', score: 9 }, { id: 'y', score: 8 }],
-      [{ id: 'y', score: 0.9 }, { id: 'z', score: 0.8 }],
+      [
+        { id: 'x', score: 9 },
+        { id: 'y', score: 8 },
+      ],
+      [
+        { id: 'y', score: 0.9 },
+        { id: 'z', score: 0.8 },
+      ],
     ]);
     expect(fused[0]!.id).toBe('y');
     expect(fused.map((f) => f.id).sort()).toEqual(['x', 'y', 'z']);

@@ -26,7 +26,10 @@ export class Bm25 {
     this.totalLength += terms.length;
     for (const term of terms) {
       let posting = this.postings.get(term);
-      if (!posting) this.postings.set(term, (posting = new Map()));
+      if (!posting) {
+        posting = new Map();
+        this.postings.set(term, posting);
+      }
       posting.set(id, (posting.get(id) ?? 0) + 1);
     }
   }
@@ -65,7 +68,9 @@ export class Bm25 {
 export function reciprocalRankFusion(lists: readonly (readonly RankedId[])[], k = 60): RankedId[] {
   const fused = new Map<string, number>();
   for (const list of lists) {
-    list.forEach(({ id }, rank) => fused.set(id, (fused.get(id) ?? 0) + 1 / (k + rank + 1)));
+    list.forEach(({ id }, rank) => {
+      fused.set(id, (fused.get(id) ?? 0) + 1 / (k + rank + 1));
+    });
   }
   return [...fused]
     .map(([id, score]) => ({ id, score }))

@@ -3,7 +3,10 @@ import { approxTokens, chunkText, contentKindOf } from './chunking';
 
 describe('content-aware chunking', () => {
   it('cuts Markdown at headings, keeps the heading path, and folds a bare title into the next section', () => {
-    const chunks = chunkText('# Guide\n\n## Install\nRun npm ci.\n\n## Use\nRun npm start.\n```\n# not a heading\n```\n', 'markdown');
+    const chunks = chunkText(
+      '# Guide\n\n## Install\nRun npm ci.\n\n## Use\nRun npm start.\n```\n# not a heading\n```\n',
+      'markdown',
+    );
     expect(chunks.map((c) => c.section)).toEqual(['Guide > Install', 'Guide > Use']);
     expect(chunks[0]!.text).toContain('# Guide');
     expect(chunks[1]!.text).toContain('# not a heading');

@@ -151,7 +151,11 @@ function tail(text: string, tokens: number): string {
  * budget; an oversized one is split. Each chunk after the first of a section starts with the tail
  * of the one before it (the overlap).
  */
-export function chunkText(text: string, kind: ContentKind, options: ChunkOptions = DEFAULT_CHUNKING): Chunk[] {
+export function chunkText(
+  text: string,
+  kind: ContentKind,
+  options: ChunkOptions = DEFAULT_CHUNKING,
+): Chunk[] {
   const normalized = text.replace(/\r\n?/g, '\n');
   const pieces =
     kind === 'markdown'
@@ -164,7 +168,8 @@ export function chunkText(text: string, kind: ContentKind, options: ChunkOptions
     for (const part of splitOversized(piece.text, options.maxTokens)) {
       const last = packed.at(-1);
       // Prose paragraphs pack together; Markdown sections and code definitions stay whole units.
-      const packable = kind === 'text' && last && approxTokens(last.text) + approxTokens(part) <= options.maxTokens;
+      const packable =
+        kind === 'text' && last && approxTokens(last.text) + approxTokens(part) <= options.maxTokens;
       if (packable) last.text = `${last.text}\n\n${part}`;
       else packed.push({ text: part, ...(piece.section ? { section: piece.section } : {}) });
     }

@@ -33,6 +33,9 @@ export function embedderLabel(embedder: Pick<Embedder, 'provider' | 'model' | 's
 }
 
 /** Cost of an embedding call in integer micro-USD, rounded up so a non-zero call never costs nothing. */
-export function embeddingCostMicroUsd(embedder: Pick<Embedder, 'microUsdPerMillionTokens'>, tokens: number): number {
+export function embeddingCostMicroUsd(
+  embedder: Pick<Embedder, 'microUsdPerMillionTokens'>,
+  tokens: number,
+): number {
   return Math.ceil((tokens * embedder.microUsdPerMillionTokens) / 1_000_000);
 }

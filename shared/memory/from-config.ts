@@ -15,7 +15,8 @@ async function embedderFrom(config: MemoryConfig): Promise<Embedder> {
     case 'offline':
       return new OfflineEmbedder();
     case 'openai': {
-      if (!config.OPENAI_API_KEY) throw new MemoryNotConfigured('OPENAI_API_KEY', 'is not set (TECHTEAM_EMBEDDER=openai)');
+      if (!config.OPENAI_API_KEY)
+        throw new MemoryNotConfigured('OPENAI_API_KEY', 'is not set (TECHTEAM_EMBEDDER=openai)');
       const { OpenAIEmbedder } = await import('./openai-embedder');
       return new OpenAIEmbedder({ apiKey: config.OPENAI_API_KEY, dimension });
     }
@@ -34,7 +35,8 @@ async function pineconeKey(config: MemoryConfig): Promise<string> {
   if (!arn) throw new MemoryNotConfigured('PINECONE_API_KEY', 'is not set, nor TECHTEAM_PINECONE_SECRET_ARN');
   const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
-  if (!out.SecretString) throw new MemoryNotConfigured('TECHTEAM_PINECONE_SECRET_ARN', 'names a secret with no value');
+  if (!out.SecretString)
+    throw new MemoryNotConfigured('TECHTEAM_PINECONE_SECRET_ARN', 'names a secret with no value');
   return out.SecretString;
 }
 
@@ -57,7 +59,11 @@ async function indexFrom(config: MemoryConfig, dimension: number): Promise<Vecto
     }
     case 's3vectors': {
       const bucket = config.TECHTEAM_S3VECTORS_BUCKET;
-      if (!bucket) throw new MemoryNotConfigured('TECHTEAM_S3VECTORS_BUCKET', 'is not set (TECHTEAM_VECTOR_INDEX=s3vectors)');
+      if (!bucket)
+        throw new MemoryNotConfigured(
+          'TECHTEAM_S3VECTORS_BUCKET',
+          'is not set (TECHTEAM_VECTOR_INDEX=s3vectors)',
+        );
       const [{ S3VectorsClient }, { S3VectorsIndex }] = await Promise.all([
         import('@aws-sdk/client-s3vectors'),
         import('./s3-vectors-index'),

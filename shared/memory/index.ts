@@ -1,5 +1,14 @@
+export type { DocumentRecord } from '../store/documents';
+export type { MemoryRecord } from '../store/memories';
 export { Bm25, type RankedId, reciprocalRankFusion } from './bm25';
-export { type Chunk, type ChunkOptions, chunkText, type ContentKind, contentKindOf, DEFAULT_CHUNKING } from './chunking';
+export {
+  type Chunk,
+  type ChunkOptions,
+  type ContentKind,
+  chunkText,
+  contentKindOf,
+  DEFAULT_CHUNKING,
+} from './chunking';
 export { type Embedder, type Embeddings, embedderLabel } from './embedder';
 export { DocumentTooLarge, EmbeddingMismatch, MemoryNotConfigured } from './errors';
 export { memoryFromConfig } from './from-config';

@@ -1,6 +1,13 @@
 import { type Connection, connect, type Table } from '@lancedb/lancedb';
 import { Field, FixedSizeList, Float32, Schema, Utf8 } from 'apache-arrow';
-import { type SourceKind, tenantPartition, type VectorFilter, type VectorHit, type VectorIndex, type VectorRecord } from './vector-index';
+import {
+  type SourceKind,
+  tenantPartition,
+  type VectorFilter,
+  type VectorHit,
+  type VectorIndex,
+  type VectorRecord,
+} from './vector-index';
 
 /** A SQL string literal for LanceDB's filter language. */
 const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
@@ -65,7 +72,12 @@ export class LanceDbIndex implements VectorIndex {
     let query = table.vectorSearch(vector).distanceType('cosine').limit(options.topK);
     const sql = where(options.filter);
     if (sql) query = query.where(sql);
-    const rows = (await query.toArray()) as { id: string; sourceId: string; kind: SourceKind; _distance: number }[];
+    const rows = (await query.toArray()) as {
+      id: string;
+      sourceId: string;
+      kind: SourceKind;
+      _distance: number;
+    }[];
     return rows.map((r) => ({ id: r.id, sourceId: r.sourceId, kind: r.kind, score: 1 - r._distance }));
   }
 

@@ -41,9 +41,15 @@ export function loadMemoryConfig(env: Record<string, string | undefined>): Memor
   const config = parsed.data;
   // Deploy-your-own keeps data in the account: Bedrock embeddings and S3 Vectors only.
   if (config.TECHTEAM_MODE === 'byo' && config.TECHTEAM_EMBEDDER === 'openai')
-    throw new MemoryNotConfigured('TECHTEAM_EMBEDDER', "is 'openai', but deploy-your-own allows only bedrock");
+    throw new MemoryNotConfigured(
+      'TECHTEAM_EMBEDDER',
+      "is 'openai', but deploy-your-own allows only bedrock",
+    );
   if (config.TECHTEAM_MODE === 'byo' && config.TECHTEAM_VECTOR_INDEX === 'pinecone')
-    throw new MemoryNotConfigured('TECHTEAM_VECTOR_INDEX', "is 'pinecone', but deploy-your-own uses s3vectors");
+    throw new MemoryNotConfigured(
+      'TECHTEAM_VECTOR_INDEX',
+      "is 'pinecone', but deploy-your-own uses s3vectors",
+    );
   return config;
 }
 

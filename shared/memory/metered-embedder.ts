@@ -26,11 +26,17 @@ export class MeteredEmbedder {
     private readonly meter: UsageMeter | undefined,
   ) {}
 
-  async embed(texts: readonly string[], context: EmbeddingContext, signal?: AbortSignal): Promise<number[][]> {
+  async embed(
+    texts: readonly string[],
+    context: EmbeddingContext,
+    signal?: AbortSignal,
+  ): Promise<number[][]> {
     if (texts.length === 0) return [];
     const { embedder, meter } = this;
-    if (!meter || embedder.microUsdPerMillionTokens === 0) return (await embedder.embed(texts, signal)).vectors;
-    const profile = context.employeeId === 'memory' ? MEMORY_PROFILE : { id: context.employeeId, budgetShare: 1 };
+    if (!meter || embedder.microUsdPerMillionTokens === 0)
+      return (await embedder.embed(texts, signal)).vectors;
+    const profile =
+      context.employeeId === 'memory' ? MEMORY_PROFILE : { id: context.employeeId, budgetShare: 1 };
     const account = await meter.account(context, profile);
     // Tokenizers differ; twice the character estimate bounds any of them on real text.
     const bound = 2 * texts.reduce((n, t) => n + approxTokens(t), 0);

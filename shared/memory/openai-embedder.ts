@@ -11,7 +11,10 @@ export class OpenAIEmbedder implements Embedder {
   private readonly client: OpenAI;
 
   constructor(options: { apiKey: string; baseURL?: string; dimension?: number }) {
-    this.client = new OpenAI({ apiKey: options.apiKey, ...(options.baseURL ? { baseURL: options.baseURL } : {}) });
+    this.client = new OpenAI({
+      apiKey: options.apiKey,
+      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+    });
     this.dimension = options.dimension ?? 1024;
   }
 

@@ -1,5 +1,13 @@
 import type { Pinecone, RecordMetadata } from '@pinecone-database/pinecone';
-import { batches, type SourceKind, tenantPartition, type VectorFilter, type VectorHit, type VectorIndex, type VectorRecord } from './vector-index';
+import {
+  batches,
+  type SourceKind,
+  tenantPartition,
+  type VectorFilter,
+  type VectorHit,
+  type VectorIndex,
+  type VectorRecord,
+} from './vector-index';
 
 interface ChunkMetadata extends RecordMetadata {
   sourceId: string;
@@ -52,7 +60,9 @@ export class PineconeIndex implements VectorIndex {
       ...(Object.keys(filter).length ? { filter } : {}),
     });
     return (answer.matches ?? []).flatMap((m) =>
-      m.metadata ? [{ id: m.id, score: m.score ?? 0, sourceId: m.metadata.sourceId, kind: m.metadata.kind }] : [],
+      m.metadata
+        ? [{ id: m.id, score: m.score ?? 0, sourceId: m.metadata.sourceId, kind: m.metadata.kind }]
+        : [],
     );
   }
 

@@ -7,7 +7,15 @@ import {
   QueryVectorsCommand,
   type S3VectorsClient,
 } from '@aws-sdk/client-s3vectors';
-import { batches, type SourceKind, tenantPartition, type VectorFilter, type VectorHit, type VectorIndex, type VectorRecord } from './vector-index';
+import {
+  batches,
+  type SourceKind,
+  tenantPartition,
+  type VectorFilter,
+  type VectorHit,
+  type VectorIndex,
+  type VectorRecord,
+} from './vector-index';
 
 /**
  * The deploy-your-own stack's index: Amazon S3 Vectors in the customer's account, one vector
@@ -84,7 +92,12 @@ export class S3VectorsIndex implements VectorIndex {
       );
       return (answer.vectors ?? []).map((v) => {
         const meta = (v.metadata ?? {}) as { sourceId?: string; kind?: SourceKind };
-        return { id: v.key!, score: 1 - (v.distance ?? 1), sourceId: meta.sourceId ?? '', kind: meta.kind ?? 'document' };
+        return {
+          id: v.key!,
+          score: 1 - (v.distance ?? 1),
+          sourceId: meta.sourceId ?? '',
+          kind: meta.kind ?? 'document',
+        };
       });
     } catch (e) {
       // A tenant that never wrote has no index yet: nothing to find.
@@ -97,7 +110,9 @@ export class S3VectorsIndex implements VectorIndex {
     const indexName = tenantPartition(tenantId);
     for (const batch of batches(ids, 500)) {
       try {
-        await this.client.send(new DeleteVectorsCommand({ vectorBucketName: this.bucket, indexName, keys: batch }));
+        await this.client.send(
+          new DeleteVectorsCommand({ vectorBucketName: this.bucket, indexName, keys: batch }),
+        );
       } catch (e) {
         if (e instanceof NotFoundException) return;
         throw e;

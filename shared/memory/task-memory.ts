@@ -8,10 +8,23 @@ function findingsOf(results: readonly StepResult[]): string[] {
 }
 
 /** The memory of a finished task as Markdown: what was asked, what was built, what failed and why, QA's findings, the files. */
-export function taskMemoryText(task: Task, plan: Plan | undefined, results: readonly StepResult[], files: readonly string[]): string {
-  const lines = [`# ${task.title}`, '', `## Asked`, task.prompt.slice(0, 2000), '', `## Outcome: ${task.status}`];
+export function taskMemoryText(
+  task: Task,
+  plan: Plan | undefined,
+  results: readonly StepResult[],
+  files: readonly string[],
+): string {
+  const lines = [
+    `# ${task.title}`,
+    '',
+    `## Asked`,
+    task.prompt.slice(0, 2000),
+    '',
+    `## Outcome: ${task.status}`,
+  ];
   if (task.summary) lines.push(task.summary.slice(0, 3000));
-  if (task.failure) lines.push('', '## What failed and why', `${task.failure.code}: ${task.failure.message.slice(0, 1000)}`);
+  if (task.failure)
+    lines.push('', '## What failed and why', `${task.failure.code}: ${task.failure.message.slice(0, 1000)}`);
   if (plan?.steps.length) {
     lines.push('', '## Steps');
     for (const s of plan.steps) {
@@ -59,7 +72,9 @@ export async function rememberTask(
 }
 
 /** Passages as the planner and `memory.search` show them: text with its citation. */
-export function citedPassages(hits: readonly SearchHit[]): Array<{ text: string; citation: SearchHit['citation'] }> {
+export function citedPassages(
+  hits: readonly SearchHit[],
+): Array<{ text: string; citation: SearchHit['citation'] }> {
   return hits.map((h) => ({ text: h.text, citation: h.citation }));
 }
 
@@ -73,6 +88,8 @@ export async function recallForPlanning(memory: TeamMemory, task: Task): Promise
   return [
     '',
     "## What the team knows (the tenant's documents and past tasks; cite them as [name#position])",
-    ...hits.map((h) => `### [${h.citation.name}#${h.citation.position}] (${h.citation.kind})\n${h.text.slice(0, 1500)}`),
+    ...hits.map(
+      (h) => `### [${h.citation.name}#${h.citation.position}] (${h.citation.kind})\n${h.text.slice(0, 1500)}`,
+    ),
   ];
 }

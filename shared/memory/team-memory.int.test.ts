@@ -89,7 +89,11 @@ describe('TeamMemory on DynamoDB Local and LanceDB', () => {
     const again = await memory.addDocument('acme', { name: 'deploy.md', content: changed });
     await ingestion.idle();
     expect(await memory.listDocuments('acme')).toHaveLength(1);
-    expect(await memory.documents.get('acme', again.id)).toMatchObject({ status: 'indexed', chunks: 3, embedded: 1 });
+    expect(await memory.documents.get('acme', again.id)).toMatchObject({
+      status: 'indexed',
+      chunks: 3,
+      embedded: 1,
+    });
     expect(embedder.embedded).toHaveLength(1);
     expect(embedder.embedded[0]).toContain('thirty days');
     const hits = await memory.search('acme', 'secrets rotate', { context: CTX('acme') });
@@ -109,10 +113,18 @@ describe('TeamMemory on DynamoDB Local and LanceDB', () => {
   it('keeps tenants apart: another tenant finds nothing of acme, in the store or the index', async () => {
     await memory.addDocument('globex', { name: 'notes.txt', content: 'Globex ships widgets on Tuesdays.' });
     await ingestion.idle();
-    const theirs = await memory.search('globex', 'roll back redeploy previous artifact', { context: CTX('globex') });
+    const theirs = await memory.search('globex', 'roll back redeploy previous artifact', {
+      context: CTX('globex'),
+    });
     expect(theirs.every((h) => h.citation.name === 'notes.txt')).toBe(true);
-    const vectors = await index.query('globex', new OfflineEmbedder().vector('redeploy the previous artifact'), { topK: 10 });
-    expect(vectors.every((v) => v.sourceId !== (theirs[0]?.citation.id ?? 'none') || v.kind === 'document')).toBe(true);
+    const vectors = await index.query(
+      'globex',
+      new OfflineEmbedder().vector('redeploy the previous artifact'),
+      { topK: 10 },
+    );
+    expect(
+      vectors.every((v) => v.sourceId !== (theirs[0]?.citation.id ?? 'none') || v.kind === 'document'),
+    ).toBe(true);
     expect(vectors.map((v) => v.sourceId)).not.toContain((await memory.listDocuments('acme'))[0]!.id);
     expect(await index.count('globex')).toBe(1);
   });
@@ -120,7 +132,9 @@ describe('TeamMemory on DynamoDB Local and LanceDB', () => {
   it('deleting a document leaves nothing of it retrievable', async () => {
     const [doc] = await memory.listDocuments('acme');
     expect(await memory.deleteDocument('acme', doc!.id)).toBe(true);
-    expect(await memory.search('acme', 'redeploy the previous artifact', { context: CTX('acme') })).toEqual([]);
+    expect(await memory.search('acme', 'redeploy the previous artifact', { context: CTX('acme') })).toEqual(
+      [],
+    );
     expect(await index.count('acme')).toBe(0);
     expect(await memory.chunks.of('acme', doc!.id)).toEqual([]);
   });
@@ -143,21 +157,38 @@ describe('TeamMemory on DynamoDB Local and LanceDB', () => {
   });
 
   it('remembers a task, filters by kind, and forgets one memory or all of them', async () => {
-    await memory.addDocument('acme', { name: 'csv.md', content: '# CSV\nThe CSV converter must quote commas.' });
+    await memory.addDocument('acme', {
+      name: 'csv.md',
+      content: '# CSV\nThe CSV converter must quote commas.',
+    });
     await ingestion.idle();
     await memory.remember(
       'acme',
-      { id: 'mem_tsk_1', taskId: 'tsk_1', title: 'CSV to JSON', status: 'succeeded', text: '# CSV to JSON\nBuilt csv2json.py; QA found quoted commas broke parsing, fixed.', createdAt: new Date().toISOString() },
+      {
+        id: 'mem_tsk_1',
+        taskId: 'tsk_1',
+        title: 'CSV to JSON',
+        status: 'succeeded',
+        text: '# CSV to JSON\nBuilt csv2json.py; QA found quoted commas broke parsing, fixed.',
+        createdAt: new Date().toISOString(),
+      },
       CTX('acme'),
     );
     const both = await memory.search('acme', 'csv quoted commas', { context: CTX('acme') });
     expect(new Set(both.map((h) => h.citation.kind))).toEqual(new Set(['document', 'memory']));
-    const onlyMemories = await memory.search('acme', 'csv quoted commas', { filter: { kind: 'memory' }, context: CTX('acme') });
+    const onlyMemories = await memory.search('acme', 'csv quoted commas', {
+      filter: { kind: 'memory' },
+      context: CTX('acme'),
+    });
     expect(onlyMemories.length).toBeGreaterThan(0);
-    expect(onlyMemories.every((h) => h.citation.kind === 'memory' && h.citation.id === 'mem_tsk_1')).toBe(true);
+    expect(onlyMemories.every((h) => h.citation.kind === 'memory' && h.citation.id === 'mem_tsk_1')).toBe(
+      true,
+    );
     expect((await memory.listMemories('acme')).map((m) => m.id)).toEqual(['mem_tsk_1']);
     expect(await memory.forgetAll('acme')).toBe(1);
-    expect(await memory.search('acme', 'csv quoted commas', { filter: { kind: 'memory' }, context: CTX('acme') })).toEqual([]);
+    expect(
+      await memory.search('acme', 'csv quoted commas', { filter: { kind: 'memory' }, context: CTX('acme') }),
+    ).toEqual([]);
     expect(await memory.listMemories('acme')).toEqual([]);
   });
 });

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Store } from '../store';
 import { type ChunkRecord, Chunks } from '../store/chunks';
 import { type DocumentRecord, Documents } from '../store/documents';
-import { Memories, type MemoryRecord } from '../store/memories';
 import { newUlid } from '../store/ids';
+import { Memories, type MemoryRecord } from '../store/memories';
 import { Bm25, type RankedId, reciprocalRankFusion } from './bm25';
 import { type Chunk, chunkText, contentKindOf } from './chunking';
 import { embedderLabel } from './embedder';
@@ -117,11 +117,17 @@ export class TeamMemory {
   async ingest(job: IngestionJob): Promise<'indexed' | 'failed' | 'superseded'> {
     const { tenantId, documentId, version } = job;
     const record = await this.documents.get(tenantId, documentId);
-    const text = record?.version === version ? await this.documents.body(tenantId, documentId, version) : undefined;
+    const text =
+      record?.version === version ? await this.documents.body(tenantId, documentId, version) : undefined;
     if (!record || text === undefined) return 'superseded';
     const at = () => this.now().toISOString();
     try {
-      const wanted = this.chunkRecords(documentId, 'document', record.name, chunkText(text, record.contentKind));
+      const wanted = this.chunkRecords(
+        documentId,
+        'document',
+        record.name,
+        chunkText(text, record.contentKind),
+      );
       const embedded = await this.index_(tenantId, documentId, wanted, {
         tenantId,
         taskId: `ingest-${documentId}`,
@@ -138,7 +144,13 @@ export class TeamMemory {
       return ok ? 'indexed' : 'superseded';
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
-      const ok = await this.documents.finish(tenantId, documentId, version, { status: 'failed', reason }, at());
+      const ok = await this.documents.finish(
+        tenantId,
+        documentId,
+        version,
+        { status: 'failed', reason },
+        at(),
+      );
       if (!ok) await this.purgeIfGone(tenantId, documentId);
       return ok ? 'failed' : 'superseded';
     }
@@ -195,7 +207,11 @@ export class TeamMemory {
     const all = await this.chunks.all(tenantId);
     const byId = new Map(
       all
-        .filter((c) => (!filter?.kind || c.kind === filter.kind) && (!filter?.sourceId || c.sourceId === filter.sourceId))
+        .filter(
+          (c) =>
+            (!filter?.kind || c.kind === filter.kind) &&
+            (!filter?.sourceId || c.sourceId === filter.sourceId),
+        )
         .map((c) => [c.id, c]),
     );
     const lists: RankedId[][] = [];
@@ -229,7 +245,12 @@ export class TeamMemory {
     });
   }
 
-  private chunkRecords(sourceId: string, kind: SourceKind, sourceName: string, chunks: Chunk[]): ChunkRecord[] {
+  private chunkRecords(
+    sourceId: string,
+    kind: SourceKind,
+    sourceName: string,
+    chunks: Chunk[],
+  ): ChunkRecord[] {
     const seen = new Set<string>();
     const out: ChunkRecord[] = [];
     for (const c of chunks) {
@@ -237,7 +258,16 @@ export class TeamMemory {
       // The same text twice in one source is one chunk, cited at its first place.
       if (seen.has(id)) continue;
       seen.add(id);
-      out.push({ id, sourceId, kind, sourceName, position: c.position, hash: c.hash, text: c.text, ...(c.section ? { section: c.section } : {}) });
+      out.push({
+        id,
+        sourceId,
+        kind,
+        sourceName,
+        position: c.position,
+        hash: c.hash,
+        text: c.text,
+        ...(c.section ? { section: c.section } : {}),
+      });
     }
     return out;
   }
@@ -255,7 +285,10 @@ export class TeamMemory {
     const { dimension, provider, model } = this.embedder.embedder;
     for (let i = 0; i < fresh.length; i += EMBED_BATCH) {
       const batch = fresh.slice(i, i + EMBED_BATCH);
-      const vectors = await this.embedder.embed(batch.map((c) => (c.section ? `${c.section}\n${c.text}` : c.text)), context);
+      const vectors = await this.embedder.embed(
+        batch.map((c) => (c.section ? `${c.section}\n${c.text}` : c.text)),
+        context,
+      );
       const wrong = vectors.find((v) => v.length !== dimension);
       if (wrong) throw new EmbeddingMismatch(dimension, wrong.length, `${provider}/${model}`);
       await this.index.upsert(
@@ -267,7 +300,10 @@ export class TeamMemory {
     await this.chunks.put(tenantId, wanted);
     const keep = new Set(wanted.map((c) => c.id));
     const dropped = existing.filter((c) => !keep.has(c.id));
-    await this.index.delete(tenantId, dropped.map((c) => c.id));
+    await this.index.delete(
+      tenantId,
+      dropped.map((c) => c.id),
+    );
     await this.chunks.delete(tenantId, dropped);
     return fresh.length;
   }
@@ -275,7 +311,10 @@ export class TeamMemory {
   private async purge(tenantId: string, sourceId: string): Promise<void> {
     const chunks = await this.chunks.of(tenantId, sourceId);
     // Vectors first: a chunk item without a vector is harmless, a vector without its item is never shown but costs space.
-    await this.index.delete(tenantId, chunks.map((c) => c.id));
+    await this.index.delete(
+      tenantId,
+      chunks.map((c) => c.id),
+    );
     await this.chunks.delete(tenantId, chunks);
   }
 

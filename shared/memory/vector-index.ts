@@ -32,7 +32,11 @@ export interface VectorHit {
 export interface VectorIndex {
   readonly kind: 'lancedb' | 'pinecone' | 's3vectors';
   upsert(tenantId: string, records: readonly VectorRecord[]): Promise<void>;
-  query(tenantId: string, vector: number[], options: { topK: number; filter?: VectorFilter }): Promise<VectorHit[]>;
+  query(
+    tenantId: string,
+    vector: number[],
+    options: { topK: number; filter?: VectorFilter },
+  ): Promise<VectorHit[]>;
   delete(tenantId: string, ids: readonly string[]): Promise<void>;
 }
 

@@ -75,7 +75,12 @@ describe.each(Object.entries(engines))('the vector index port on %s', (_name, st
     await index.upsert('acme', [
       { id: 'd1.a', vector: v('rollback redeploy previous artifact'), sourceId: 'd1', kind: 'document' },
       { id: 'd1.b', vector: v('secrets rotate in the vault'), sourceId: 'd1', kind: 'document' },
-      { id: 'm1.a', vector: v('rollback failed last week because of migrations'), sourceId: 'm1', kind: 'memory' },
+      {
+        id: 'm1.a',
+        vector: v('rollback failed last week because of migrations'),
+        sourceId: 'm1',
+        kind: 'memory',
+      },
     ]);
     const hits = await index.query('acme', v('redeploy previous artifact'), { topK: 3 });
     expect(hits[0]).toMatchObject({ id: 'd1.a', sourceId: 'd1', kind: 'document' });
@@ -83,11 +88,16 @@ describe.each(Object.entries(engines))('the vector index port on %s', (_name, st
 
     const memories = await index.query('acme', v('rollback'), { topK: 3, filter: { kind: 'memory' } });
     expect(memories.map((h) => h.id)).toEqual(['m1.a']);
-    const ofDoc = await index.query('acme', v('rollback'), { topK: 3, filter: { sourceId: 'd1', kind: 'document' } });
+    const ofDoc = await index.query('acme', v('rollback'), {
+      topK: 3,
+      filter: { sourceId: 'd1', kind: 'document' },
+    });
     expect(ofDoc.map((h) => h.id).sort()).toEqual(['d1.a', 'd1.b']);
 
     // Same id again replaces the vector.
-    await index.upsert('acme', [{ id: 'd1.b', vector: v('zebra grazing'), sourceId: 'd1', kind: 'document' }]);
+    await index.upsert('acme', [
+      { id: 'd1.b', vector: v('zebra grazing'), sourceId: 'd1', kind: 'document' },
+    ]);
     const zebra = await index.query('acme', v('zebra grazing'), { topK: 1 });
     expect(zebra[0]).toMatchObject({ id: 'd1.b' });
     expect(zebra[0]!.score).toBeGreaterThan(0.99);
@@ -99,9 +109,13 @@ describe.each(Object.entries(engines))('the vector index port on %s', (_name, st
 
   it("keeps tenants in separate partitions: one tenant's query and delete never reach another's vectors", async () => {
     const { index } = engine;
-    await index.upsert('globex', [{ id: 'g.a', vector: v('widgets ship on tuesdays'), sourceId: 'g', kind: 'document' }]);
+    await index.upsert('globex', [
+      { id: 'g.a', vector: v('widgets ship on tuesdays'), sourceId: 'g', kind: 'document' },
+    ]);
     // Globex asks for acme's exact text, with acme's ids, and gets only its own.
-    const theirs = await index.query('globex', v('rollback failed last week because of migrations'), { topK: 10 });
+    const theirs = await index.query('globex', v('rollback failed last week because of migrations'), {
+      topK: 10,
+    });
     expect(theirs.map((h) => h.id)).toEqual(['g.a']);
     await index.delete('globex', ['m1.a']);
     expect((await index.query('acme', v('rollback'), { topK: 5 })).map((h) => h.id)).toEqual(['m1.a']);

@@ -29,7 +29,9 @@ export class Chunks {
     for (let i = 0; i < requests.length; i += BATCH) {
       let pending: Record<string, unknown>[] | undefined = requests.slice(i, i + BATCH);
       for (let attempt = 0; pending?.length; attempt++) {
-        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
+        const out = await this.doc.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
         pending = out.UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
         if (pending?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
       }
@@ -45,7 +47,9 @@ export class Chunks {
   }
 
   async delete(tenantId: string, chunks: readonly Pick<ChunkRecord, 'sourceId' | 'id'>[]): Promise<void> {
-    await this.batch(chunks.map((c) => ({ DeleteRequest: { Key: memoryKeys.chunk(tenantId, c.sourceId, c.id) } })));
+    await this.batch(
+      chunks.map((c) => ({ DeleteRequest: { Key: memoryKeys.chunk(tenantId, c.sourceId, c.id) } })),
+    );
   }
 
   /** The chunks of one source (a document or a memory). */

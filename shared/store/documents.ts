@@ -31,7 +31,20 @@ export interface DocumentRecord {
   updatedAt: string;
 }
 
-const FIELDS = ['id', 'name', 'contentKind', 'bytes', 'contentHash', 'version', 'status', 'reason', 'chunks', 'embedded', 'createdAt', 'updatedAt'] as const;
+const FIELDS = [
+  'id',
+  'name',
+  'contentKind',
+  'bytes',
+  'contentHash',
+  'version',
+  'status',
+  'reason',
+  'chunks',
+  'embedded',
+  'createdAt',
+  'updatedAt',
+] as const;
 
 function view(item: Record<string, unknown>): DocumentRecord {
   const out: Record<string, unknown> = {};
@@ -75,7 +88,11 @@ export class Documents {
 
   async get(tenantId: string, documentId: string): Promise<DocumentRecord | undefined> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: memoryKeys.document(tenantId, documentId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: memoryKeys.document(tenantId, documentId),
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? view(out.Item) : undefined;
   }
@@ -83,7 +100,11 @@ export class Documents {
   /** The text of the document's current version, or undefined when it is gone or was replaced. */
   async body(tenantId: string, documentId: string, version: string): Promise<string | undefined> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: memoryKeys.documentBody(tenantId, documentId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: memoryKeys.documentBody(tenantId, documentId),
+        ConsistentRead: true,
+      }),
     );
     if (!out.Item || out.Item['version'] !== version) return undefined;
     return gunzipSync(out.Item['body'] as Uint8Array).toString('utf8');
@@ -124,7 +145,9 @@ export class Documents {
             ':status': outcome.status,
             ':version': version,
             ':now': now,
-            ...(indexed ? { ':chunks': outcome.chunks, ':embedded': outcome.embedded } : { ':reason': outcome.reason }),
+            ...(indexed
+              ? { ':chunks': outcome.chunks, ':embedded': outcome.embedded }
+              : { ':reason': outcome.reason }),
           },
         }),
       );
@@ -136,7 +159,11 @@ export class Documents {
   }
 
   async delete(tenantId: string, documentId: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: memoryKeys.document(tenantId, documentId) }));
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: memoryKeys.documentBody(tenantId, documentId) }));
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.tableName, Key: memoryKeys.document(tenantId, documentId) }),
+    );
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.tableName, Key: memoryKeys.documentBody(tenantId, documentId) }),
+    );
   }
 }

@@ -25,13 +25,20 @@ export class Memories {
 
   async put(tenantId: string, memory: MemoryRecord): Promise<void> {
     await this.doc.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...memoryKeys.memory(tenantId, memory.id), entity: 'memory', ...memory } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...memoryKeys.memory(tenantId, memory.id), entity: 'memory', ...memory },
+      }),
     );
   }
 
   async get(tenantId: string, memoryId: string): Promise<MemoryRecord | undefined> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: memoryKeys.memory(tenantId, memoryId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: memoryKeys.memory(tenantId, memoryId),
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? view(out.Item) : undefined;
   }
@@ -46,6 +53,8 @@ export class Memories {
   }
 
   async delete(tenantId: string, memoryId: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: memoryKeys.memory(tenantId, memoryId) }));
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.tableName, Key: memoryKeys.memory(tenantId, memoryId) }),
+    );
   }
 }

@@ -4,7 +4,10 @@
  */
 export const memoryKeys = {
   document: (tenantId: string, documentId: string) => ({ PK: `T#${tenantId}#DOCS`, SK: `DOC#${documentId}` }),
-  documentBody: (tenantId: string, documentId: string) => ({ PK: `T#${tenantId}#DOCS`, SK: `BODY#${documentId}` }),
+  documentBody: (tenantId: string, documentId: string) => ({
+    PK: `T#${tenantId}#DOCS`,
+    SK: `BODY#${documentId}`,
+  }),
   documents: (tenantId: string) => `T#${tenantId}#DOCS`,
   chunk: (tenantId: string, sourceId: string, chunkId: string) => ({
     PK: `T#${tenantId}#CHUNKS`,

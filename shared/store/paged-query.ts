@@ -5,7 +5,9 @@ export async function queryAll<T>(doc: DynamoDBDocumentClient, input: QueryComma
   const items: T[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await doc.send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    const page = await doc.send(
+      new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
     items.push(...((page.Items ?? []) as T[]));
     start = page.LastEvaluatedKey;
   } while (start);

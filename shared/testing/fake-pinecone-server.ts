@@ -22,13 +22,18 @@ export async function fakePineconeServer(apiKey = 'pc-test-key') {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (req.headers['api-key'] !== apiKey) return send(401, { error: { code: 'UNAUTHENTICATED', message: 'bad key' } });
+    if (req.headers['api-key'] !== apiKey)
+      return send(401, { error: { code: 'UNAUTHENTICATED', message: 'bad key' } });
     const body = await json(req);
     const namespace = (body['namespace'] as string | undefined) ?? '__default__';
     requests.push({ path: req.url ?? '', namespace });
     switch (req.url) {
       case '/vectors/upsert': {
-        const vectors = body['vectors'] as { id: string; values: number[]; metadata?: Record<string, unknown> }[];
+        const vectors = body['vectors'] as {
+          id: string;
+          values: number[];
+          metadata?: Record<string, unknown>;
+        }[];
         const p = space.partition(namespace)!;
         for (const v of vectors) p.set(v.id, { values: v.values, metadata: v.metadata ?? {} });
         return send(200, { upsertedCount: vectors.length });
@@ -36,7 +41,11 @@ export async function fakePineconeServer(apiKey = 'pc-test-key') {
       case '/query': {
         const matches = space
           .query(namespace, body['vector'] as number[], body['topK'] as number, body['filter'] as never)
-          .map((m) => ({ id: m.id, score: m.score, ...(body['includeMetadata'] ? { metadata: m.metadata } : {}) }));
+          .map((m) => ({
+            id: m.id,
+            score: m.score,
+            ...(body['includeMetadata'] ? { metadata: m.metadata } : {}),
+          }));
         return send(200, { matches, namespace, usage: { readUnits: 1 } });
       }
       case '/vectors/delete': {
@@ -45,7 +54,9 @@ export async function fakePineconeServer(apiKey = 'pc-test-key') {
         return send(200, {});
       }
       default:
-        return send(404, { error: { code: 'NOT_FOUND', message: `fake Pinecone has no ${req.method} ${req.url}` } });
+        return send(404, {
+          error: { code: 'NOT_FOUND', message: `fake Pinecone has no ${req.method} ${req.url}` },
+        });
     }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

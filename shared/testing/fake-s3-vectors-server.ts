@@ -21,7 +21,10 @@ export async function fakeS3VectorsServer() {
   const requests: { operation: string; indexName: string | undefined }[] = [];
   const server: Server = createServer(async (req, res) => {
     const send = (status: number, body: unknown, errorType?: string) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...(errorType ? { 'x-amzn-errortype': errorType } : {}) });
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+      });
       res.end(JSON.stringify(body));
     };
     if (!String(req.headers['authorization'] ?? '').startsWith('AWS4-HMAC-SHA256'))
@@ -41,7 +44,11 @@ export async function fakeS3VectorsServer() {
     switch (operation) {
       case 'PutVectors': {
         const p = space.partition(name)!;
-        for (const v of body['vectors'] as { key: string; data: { float32: number[] }; metadata?: Record<string, unknown> }[])
+        for (const v of body['vectors'] as {
+          key: string;
+          data: { float32: number[] };
+          metadata?: Record<string, unknown>;
+        }[])
           p.set(v.key, { values: v.data.float32, metadata: v.metadata ?? {} });
         return send(200, {});
       }

@@ -1,7 +1,10 @@
 /** A filter in the Mongo-like language Pinecone and S3 Vectors share ($eq, $ne, $in, $and, $or, or a bare value). */
 export type MetadataFilter = Record<string, unknown>;
 
-export function matchesFilter(metadata: Record<string, unknown>, filter: MetadataFilter | undefined): boolean {
+export function matchesFilter(
+  metadata: Record<string, unknown>,
+  filter: MetadataFilter | undefined,
+): boolean {
   if (!filter) return true;
   return Object.entries(filter).every(([key, cond]) => {
     if (key === '$and') return (cond as MetadataFilter[]).every((f) => matchesFilter(metadata, f));
@@ -40,7 +43,10 @@ export class VectorSpace {
 
   partition(name: string, create = true): Map<string, StoredVector> | undefined {
     let p = this.partitions.get(name);
-    if (!p && create) this.partitions.set(name, (p = new Map()));
+    if (!p && create) {
+      p = new Map();
+      this.partitions.set(name, p);
+    }
     return p;
   }
 
