@@ -2,6 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Embedder, Embeddings } from './embedder';
 import { tokenize } from './tokenize';
 
+// Word pairs add phrase matches; trigrams catch spelling variants without outweighing whole words.
+const BIGRAM_WEIGHT = 0.5;
+const TRIGRAM_WEIGHT = 0.25;
+
 /** Bucket of a feature: the first four bytes of its sha1, and a sign bit so collisions cancel rather than pile up. */
 function bucket(feature: string, dimension: number): { index: number; sign: 1 | -1 } {
   const digest = createHash('sha1').update(feature).digest();
@@ -22,19 +26,24 @@ export class OfflineEmbedder implements Embedder {
   constructor(readonly dimension = 384) {}
 
   vector(text: string): number[] {
-    const counts = new Map<string, number>();
-    const add = (f: string, w = 1) => counts.set(f, (counts.get(f) ?? 0) + w);
+    // Per feature: how often it occurs, and its kind's weight (words count most, trigrams least).
+    const counts = new Map<string, { tf: number; weight: number }>();
+    const add = (f: string, weight = 1) => {
+      const c = counts.get(f);
+      if (c) c.tf++;
+      else counts.set(f, { tf: 1, weight });
+    };
     const words = tokenize(text);
     words.forEach((word, i) => {
       add(`w:${word}`);
-      if (i > 0) add(`b:${words[i - 1]} ${word}`, 0.5);
+      if (i > 0) add(`b:${words[i - 1]} ${word}`, BIGRAM_WEIGHT);
       const padded = ` ${word} `;
-      for (let j = 0; j + 3 <= padded.length; j++) add(`c:${padded.slice(j, j + 3)}`, 0.25);
+      for (let j = 0; j + 3 <= padded.length; j++) add(`c:${padded.slice(j, j + 3)}`, TRIGRAM_WEIGHT);
     });
     const v = new Array<number>(this.dimension).fill(0);
-    for (const [feature, count] of counts) {
+    for (const [feature, { tf, weight }] of counts) {
       const { index, sign } = bucket(feature, this.dimension);
-      v[index]! += sign * (1 + Math.log(count));
+      v[index]! += sign * weight * (1 + Math.log(tf));
     }
     const norm = Math.hypot(...v) || 1;
     return v.map((x) => x / norm);
