@@ -133,7 +133,7 @@ async function latency(folder: string, chunkCount: number, queryCount: number) {
     const { vectors } = await embedder.embed(batch);
     await index.upsert(
       'bench',
-      batch.map((t, j) => ({
+      batch.map((_text, j) => ({
         id: `c${i + j}`,
         vector: vectors[j]!,
         sourceId: `c${i + j}`,
