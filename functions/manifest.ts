@@ -42,9 +42,18 @@ export interface FunctionAccess {
  * `models` adds the model gateway (`…/runtime/models`); `reading` the gateway and the task
  * workspaces (`…/runtime/reading`); `team` the gateway, the workspaces and the sandbox
  * (`…/runtime/team`); `workspaces` the workspaces alone (`…/runtime/workspaces`); `sandboxRuns`
- * a run's sandbox runner (`…/runtime/sandbox-runs`).
+ * a run's sandbox runner (`…/runtime/sandbox-runs`); `memory` the tenant's documents and memories
+ * (`…/runtime/memory`, which the planning, finishing and employee states add with `withMemory`).
  */
-export type HandlerDeps = 'none' | 'store' | 'models' | 'reading' | 'team' | 'workspaces' | 'sandboxRuns';
+export type HandlerDeps =
+  | 'none'
+  | 'store'
+  | 'models'
+  | 'reading'
+  | 'team'
+  | 'workspaces'
+  | 'sandboxRuns'
+  | 'memory';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -153,6 +162,13 @@ export const ROUTE_LAMBDAS: readonly RouteLambda[] = [
   route('GET', '/v1/keys', 'ListKeys', 'api/list-keys.ts', 'store', read, () => import('./api/list-keys')),
   route('DELETE', '/v1/keys/{id}', 'RevokeKey', 'api/revoke-key.ts', 'store', write, () => import('./api/revoke-key')),
   route('GET', '/v1/audit', 'ListAudit', 'api/list-audit.ts', 'store', read, () => import('./api/list-audit')),
+  // Documents and memories: the table holds them; the vector index is the tenant's (shared/memory).
+  route('POST', '/v1/documents', 'AddDocument', 'api/add-document.ts', 'memory', write, () => import('./api/add-document')),
+  route('GET', '/v1/documents', 'ListDocuments', 'api/list-documents.ts', 'memory', read, () => import('./api/list-documents')),
+  route('DELETE', '/v1/documents/{id}', 'DeleteDocument', 'api/delete-document.ts', 'memory', write, () => import('./api/delete-document')),
+  route('GET', '/v1/memories', 'ListMemories', 'api/list-memories.ts', 'memory', read, () => import('./api/list-memories')),
+  route('DELETE', '/v1/memories', 'DeleteMemories', 'api/delete-memories.ts', 'memory', write, () => import('./api/delete-memories')),
+  route('DELETE', '/v1/memories/{id}', 'DeleteMemory', 'api/delete-memory.ts', 'memory', write, () => import('./api/delete-memory')),
   // Billing: each resolves the Stripe keys at cold start to know whether billing is on.
   route('GET', '/v1/billing', 'GetBilling', 'api/billing-status.ts', 'store', { ...read, stripeKeys: true }, () => import('./api/billing-status')),
   route('GET', '/v1/billing/usage', 'GetBillingUsage', 'api/billing-usage.ts', 'store', { ...read, stripeKeys: true }, () => import('./api/billing-usage')),

@@ -19,6 +19,7 @@ export const LAYERS = [
   'identity',
   'settings',
   'gateway',
+  'memory',
   'billing',
   'files',
   'sandbox',

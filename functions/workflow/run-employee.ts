@@ -1,3 +1,4 @@
+import { withMemory } from '@techteam/shared/runtime/memory';
 import { teamRuntime } from '@techteam/shared/runtime/team';
 import { runEmployee } from '@techteam/shared/workflow/states/step-states';
 import { taskState } from './task-state';
@@ -6,6 +7,6 @@ import { taskState } from './task-state';
  * Step Functions Task state 'RunEmployee'; its input is the state's ids-only payload;
  * the context's remaining time lets a long turn checkpoint and continue in the next invocation.
  */
-export const handler = taskState('RunEmployee', (input, context) =>
-  runEmployee(teamRuntime(), input, context),
+export const handler = taskState('RunEmployee', async (input, context) =>
+  runEmployee(await withMemory(teamRuntime()), input, context),
 );

@@ -24,6 +24,7 @@ import {
   Unauthenticated,
 } from '@techteam/shared/identity';
 import { type AuthorizeConnect, authorizeLocalTenant, LiveUnauthorized } from '@techteam/shared/live';
+import { loadMemoryConfig, memoryFromConfig } from '@techteam/shared/memory';
 import { type Runtime, useRuntime } from '@techteam/shared/runtime';
 import { teamGateway } from '@techteam/shared/runtime/team-gateway';
 import { LocalSandbox, SandboxUnavailable } from '@techteam/shared/sandbox';
@@ -33,6 +34,7 @@ import {
   ensureTable,
   type LocalDynamo,
   Store,
+  StoreMeter,
   StoreUnavailable,
   startLocalDynamo,
   storeProblem,
@@ -357,7 +359,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
       ? mkdtempSync(join(tmpdir(), 'techteam-workspaces-'))
       : join(resolve(config.TECHTEAM_DATA_DIR), 'workspaces');
     const sandbox = options.sandbox ?? localSandbox(config.TECHTEAM_SANDBOX, log);
+    // Documents are ingested in this process (SQS and a Lambda on AWS); vectors live in the data folder.
+    const vectorDir = options.ephemeral
+      ? { TECHTEAM_VECTOR_DIR: mkdtempSync(join(tmpdir(), 'techteam-vectors-')) }
+      : {};
+    const memorySettings = { ...process.env, TECHTEAM_DATA_DIR: config.TECHTEAM_DATA_DIR, ...vectorDir };
+    const { memory } = await memoryFromConfig(loadMemoryConfig(memorySettings), store, new StoreMeter(store));
     const runtime: Runtime = {
+      memory,
       config,
       store,
       directory,
@@ -403,6 +412,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     log('Techteam local host');
     log(`  API        ${url}/v1/tasks  (functions/ handlers behind an API Gateway v2 event adapter)`);
     log(`  Dashboard  ${url}/  (placeholder page; the dashboard is not built yet)`);
+    log(`  Memory     ${memory.index.kind} index, embeddings ${memory.embedderLabel}`);
     log(
       `  Store      DynamoDB Local ${endpoint}${dynamo ? ` (pid ${dynamo.pid()})` : ''}, table ${config.TECHTEAM_TABLE} (${created})` +
         `, ${dynamo?.path ? `data in ${dynamo.path}` : config.TECHTEAM_DYNAMO_ENDPOINT ? 'external engine' : 'in memory (--ephemeral)'}`,

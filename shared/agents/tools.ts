@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { NotFound } from '../errors';
+import type { TeamMemory } from '../memory';
 import type { Store } from '../store';
 import { diffFiles, inScratch, SCRATCH_FOLDER, type Workspace, workspacePath } from '../workspace';
 import * as z from '../zod';
@@ -28,6 +29,8 @@ export interface ToolContext {
    */
   scratch?: string;
   signal?: AbortSignal;
+  /** The tenant's documents and the team's memories, for memory.search; absent, it answers []. */
+  memory?: TeamMemory;
 }
 
 export { BUILT_IN_TOOLS } from './tool-names';
@@ -355,11 +358,25 @@ export function builtInToolServer(ctx: ToolContext, allowed: readonly string[]):
     server.registerTool(
       'memory.search',
       {
-        description: "Search the tenant's documents and past tasks. Answers a JSON array of passages.",
-        inputSchema: { query: z.string().check(z.describe('What to look for, in a few words')) },
+        description:
+          "Search the tenant's documents and the team's memories of past tasks. Answers a JSON array of " +
+          'passages, each with its citation (kind, id, name, position); cite what you use as [name#position].',
+        inputSchema: {
+          query: z.string().check(z.describe('What to look for, in a few words')),
+          kind: z.optional(
+            z.enum(['document', 'memory']).check(z.describe('Only documents, or only memories')),
+          ),
+        },
       },
-      // Memory arrives in a later release; until then the honest answer is "nothing".
-      async () => text('[]'),
+      async ({ query, kind }) => {
+        if (!ctx.memory) return text('[]');
+        const hits = await ctx.memory.search(ctx.tenantId, query, {
+          limit: 5,
+          ...(kind ? { filter: { kind } } : {}),
+          context: { tenantId: ctx.tenantId, taskId: ctx.taskId, employeeId: ctx.employee },
+        });
+        return text(JSON.stringify(hits.map((h) => ({ text: h.text, citation: h.citation }))));
+      },
     );
   }
   return server;

@@ -1,3 +1,6 @@
+// Embedding calls (shared/memory) are reserved and settled through the same meter as model calls.
+export type { UsageMeter } from '../money';
+export { StoreMeter } from '../store/store-meter';
 export {
   DEMO_LABEL,
   DEMO_MODEL,

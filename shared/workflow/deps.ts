@@ -1,4 +1,5 @@
 import type { CodeSandbox, SandboxRuns } from '../agents/sandbox-port';
+import type { TeamMemory } from '../memory';
 import type { Store } from '../store';
 import type { Workspace } from '../workspace';
 import type { TeamModels } from './models';
@@ -35,6 +36,8 @@ export interface WorkflowDeps {
   pauseMarginMs?: number;
   /** Milliseconds between a running step's reads of its task's status (TECHTEAM_CANCEL_POLL_SECONDS). */
   cancelPollMs?: number;
+  /** The tenant's documents and the team's memories (planning recalls them; a finished task is remembered). */
+  memory?: TeamMemory;
 }
 
 /** Dev/QA rounds a dev step gets before QA's rejection fails the task. */

@@ -1,6 +1,7 @@
 import { employeeOf } from '../../agents';
 import { isTerminal } from '../../domain';
 import { ConcurrentUpdate } from '../../errors';
+import { rememberTask } from '../../memory/task-memory';
 import type { WorkflowInput } from '../definition';
 import type { WorkflowDeps } from '../deps';
 import { TaskNotRunnable } from '../errors';
@@ -41,10 +42,8 @@ export async function synthesize(deps: WorkflowDeps, input: WorkflowInput): Prom
 }
 
 /** FinalizeTask: every step is done; the task succeeds with its summary. */
-export async function finalizeTask(
-  { store, sandboxRuns }: WorkflowDeps,
-  input: WorkflowInput,
-): Promise<{ status: string }> {
+export async function finalizeTask(deps: WorkflowDeps, input: WorkflowInput): Promise<{ status: string }> {
+  const { store, sandboxRuns } = deps;
   const { tenantId, taskId } = input;
   await sandboxRuns?.end(taskId);
   const task = await store.getTask(tenantId, taskId);
@@ -56,7 +55,22 @@ export async function finalizeTask(
     summary,
     events: [{ type: 'task_finished', status: 'succeeded', summary }],
   });
+  await remember(deps, tenantId, taskId);
   return { status: 'succeeded' };
+}
+
+/** Writes the ended task's memory (what was asked, built, failed; QA's findings; the files); best effort, never failing the task. */
+async function remember(
+  { memory, store, workspaceFor }: WorkflowDeps,
+  tenantId: string,
+  taskId: string,
+): Promise<void> {
+  if (!memory) return;
+  const files = await workspaceFor(tenantId, taskId)
+    .files()
+    .then((f) => Object.keys(f))
+    .catch(() => []);
+  await rememberTask(memory, store, tenantId, taskId, files);
 }
 
 /** How Step Functions hands a caught error to the next state. */
@@ -78,9 +92,10 @@ export function causeMessage(error: CaughtError): string {
 
 /** MarkTaskFailed: records why the run failed. A task already ended (e.g. cancelled) is left as it is. */
 export async function markTaskFailed(
-  { store, sandboxRuns }: WorkflowDeps,
+  deps: WorkflowDeps,
   input: WorkflowInput & { error?: CaughtError },
 ): Promise<{ status: string }> {
+  const { store, sandboxRuns } = deps;
   const { tenantId, taskId } = input;
   await sandboxRuns?.end(taskId);
   const task = await store.findTask(tenantId, taskId);
@@ -103,5 +118,6 @@ export async function markTaskFailed(
     if (e instanceof ConcurrentUpdate) return { status: (await store.getTask(tenantId, taskId)).status };
     throw e;
   }
+  await remember(deps, tenantId, taskId);
   return { status: 'failed' };
 }

@@ -2,6 +2,7 @@ import { employeeOf, teamOf } from '../../agents';
 import { type EmployeeProfile, type Plan, planDraftJsonSchema, type Task } from '../../domain';
 import { NotFound } from '../../errors';
 import type { ModelMessage, ResponseSchema } from '../../gateway/types';
+import { recallForPlanning } from '../../memory/task-memory';
 import type { WorkflowInput } from '../definition';
 import type { WorkflowDeps } from '../deps';
 import { PlanInvalid, TaskNotRunnable } from '../errors';
@@ -119,7 +120,7 @@ export async function planTask(
     profile,
     team,
     system: plannerSystem(profile, team),
-    prompt: [task.prompt, ...notesFor(task)].join('\n'),
+    prompt: [task.prompt, ...notesFor(task), ...(await recall(deps, task))].join('\n'),
     schema: submitPlanSchema(),
     read: readPlanDraft,
   });
@@ -130,6 +131,11 @@ export async function planTask(
   await store.updateTask(tenantId, taskId, { stepCount: plan.steps.length });
   await store.appendEvent(tenantId, taskId, { type: 'plan_made', plan, provider, model });
   return { needsApproval: await approvalNeeded(deps, task, plan) };
+}
+
+/** The tenant's most relevant memories and documents for the planner; none when memory is off or fails (planning never waits on it). */
+async function recall({ memory }: WorkflowDeps, task: Task): Promise<string[]> {
+  return memory ? recallForPlanning(memory, task).catch(() => []) : [];
 }
 
 /** A plan needs a person's approval when the task asks for it or its estimate is over the tenant's threshold. */

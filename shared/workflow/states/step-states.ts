@@ -93,6 +93,7 @@ async function employeeTurn(deps: WorkflowDeps, ctx: StepContext, turn: Employee
     baseline: turn.baseline,
     ...(turn.scratch ? { scratch: turn.scratch } : {}),
     ...(signal ? { signal } : {}),
+    ...(deps.memory ? { memory: deps.memory } : {}),
   };
   const toolbox = await Toolbox.open(
     toolContext,

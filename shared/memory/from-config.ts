@@ -1,0 +1,103 @@
+import type { UsageMeter } from '../gateway';
+import type { Store } from '../store';
+import type { Embedder } from './embedder';
+import { MemoryNotConfigured } from './errors';
+import { InProcessIngestion } from './in-process-ingestion';
+import { type MemoryConfig, vectorFolder } from './memory-config';
+import { MeteredEmbedder } from './metered-embedder';
+import { OfflineEmbedder } from './offline-embedder';
+import { type IngestionQueue, TeamMemory } from './team-memory';
+import type { VectorIndex } from './vector-index';
+
+async function embedderFrom(config: MemoryConfig): Promise<Embedder> {
+  const dimension = Number(config.TECHTEAM_EMBEDDING_DIMENSION ?? 1024) as 256 | 512 | 1024;
+  switch (config.TECHTEAM_EMBEDDER) {
+    case 'offline':
+      return new OfflineEmbedder();
+    case 'openai': {
+      if (!config.OPENAI_API_KEY)
+        throw new MemoryNotConfigured('OPENAI_API_KEY', 'is not set (TECHTEAM_EMBEDDER=openai)');
+      const { OpenAIEmbedder } = await import('./openai-embedder');
+      return new OpenAIEmbedder({ apiKey: config.OPENAI_API_KEY, dimension });
+    }
+    case 'bedrock': {
+      const { BedrockTitanEmbedder } = await import('./bedrock-embedder');
+      const { BedrockRuntimeClient } = await import('@aws-sdk/client-bedrock-runtime');
+      const region = config.BEDROCK_REGION ?? config.AWS_REGION;
+      return new BedrockTitanEmbedder(new BedrockRuntimeClient(region ? { region } : {}), { dimension });
+    }
+  }
+}
+
+async function pineconeKey(config: MemoryConfig): Promise<string> {
+  if (config.PINECONE_API_KEY) return config.PINECONE_API_KEY;
+  const arn = config.TECHTEAM_PINECONE_SECRET_ARN;
+  if (!arn) throw new MemoryNotConfigured('PINECONE_API_KEY', 'is not set, nor TECHTEAM_PINECONE_SECRET_ARN');
+  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
+  if (!out.SecretString)
+    throw new MemoryNotConfigured('TECHTEAM_PINECONE_SECRET_ARN', 'names a secret with no value');
+  return out.SecretString;
+}
+
+async function indexFrom(config: MemoryConfig, dimension: number): Promise<VectorIndex> {
+  switch (config.TECHTEAM_VECTOR_INDEX) {
+    case 'lancedb': {
+      const { LanceDbIndex } = await import('./lancedb-index');
+      return new LanceDbIndex(vectorFolder(config), dimension);
+    }
+    case 'pinecone': {
+      const [{ Pinecone }, { PineconeIndex }] = await Promise.all([
+        import('@pinecone-database/pinecone'),
+        import('./pinecone-index'),
+      ]);
+      const client = new Pinecone({ apiKey: await pineconeKey(config) });
+      return new PineconeIndex(client, {
+        name: config.TECHTEAM_PINECONE_INDEX,
+        ...(config.TECHTEAM_PINECONE_HOST ? { host: config.TECHTEAM_PINECONE_HOST } : {}),
+      });
+    }
+    case 's3vectors': {
+      const bucket = config.TECHTEAM_S3VECTORS_BUCKET;
+      if (!bucket)
+        throw new MemoryNotConfigured(
+          'TECHTEAM_S3VECTORS_BUCKET',
+          'is not set (TECHTEAM_VECTOR_INDEX=s3vectors)',
+        );
+      const [{ S3VectorsClient }, { S3VectorsIndex }] = await Promise.all([
+        import('@aws-sdk/client-s3vectors'),
+        import('./s3-vectors-index'),
+      ]);
+      const client = new S3VectorsClient({
+        ...(config.AWS_REGION ? { region: config.AWS_REGION } : {}),
+        ...(config.TECHTEAM_S3VECTORS_ENDPOINT ? { endpoint: config.TECHTEAM_S3VECTORS_ENDPOINT } : {}),
+      });
+      return new S3VectorsIndex(client, bucket, dimension);
+    }
+  }
+}
+
+/**
+ * The team's memory for this process, from its settings: the embedder, the index, and the
+ * ingestion queue (SQS when a queue URL is set, else in this process).
+ */
+export async function memoryFromConfig(
+  config: MemoryConfig,
+  store: Store,
+  meter: UsageMeter | undefined,
+): Promise<{ memory: TeamMemory; ingestion?: InProcessIngestion }> {
+  const embedder = await embedderFrom(config);
+  const index = await indexFrom(config, embedder.dimension);
+  let queue: IngestionQueue;
+  let ingestion: InProcessIngestion | undefined;
+  if (config.TECHTEAM_INGESTION_QUEUE_URL) {
+    const { SqsIngestionQueue } = await import('./sqs-ingestion');
+    queue = new SqsIngestionQueue(config.TECHTEAM_INGESTION_QUEUE_URL, config.AWS_REGION);
+  } else {
+    ingestion = new InProcessIngestion();
+    queue = ingestion;
+  }
+  const memory = new TeamMemory(store, index, new MeteredEmbedder(embedder, meter), queue);
+  ingestion?.attach((job) => memory.ingest(job));
+  return { memory, ...(ingestion ? { ingestion } : {}) };
+}

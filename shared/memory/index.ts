@@ -1,0 +1,32 @@
+export type { DocumentRecord } from '../store/documents';
+export type { MemoryRecord } from '../store/memories';
+export { Bm25, type RankedId, reciprocalRankFusion } from './bm25';
+export {
+  type Chunk,
+  type ChunkOptions,
+  type ContentKind,
+  chunkText,
+  contentKindOf,
+  DEFAULT_CHUNKING,
+} from './chunking';
+export { type Embedder, type Embeddings, embedderLabel } from './embedder';
+export { DocumentTooLarge, EmbeddingMismatch, MemoryNotConfigured } from './errors';
+export { memoryFromConfig } from './from-config';
+export { InProcessIngestion } from './in-process-ingestion';
+export { loadMemoryConfig, type MemoryConfig } from './memory-config';
+export { type EmbeddingContext, MeteredEmbedder } from './metered-embedder';
+export { OfflineEmbedder } from './offline-embedder';
+export { IngestionJobSchema } from './sqs-ingestion';
+export { citedPassages, recallForPlanning, rememberTask, taskMemoryText } from './task-memory';
+export {
+  type Citation,
+  documentIdFor,
+  type IngestionJob,
+  type IngestionQueue,
+  MAX_DOCUMENT_BYTES,
+  type RetrievalMode,
+  type SearchFilter,
+  type SearchHit,
+  TeamMemory,
+} from './team-memory';
+export type { SourceKind, VectorFilter, VectorHit, VectorIndex, VectorRecord } from './vector-index';
