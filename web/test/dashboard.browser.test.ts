@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Task } from '@techteam/shared/domain';
 import { DEMO_MODEL, DemoProvider } from '@techteam/shared/gateway';
-import { hostTestConfig } from '@techteam/shared/testing/host';
 import { directModels } from '@techteam/shared/testing/direct-models';
+import { hostTestConfig } from '@techteam/shared/testing/host';
 import type { TeamModels } from '@techteam/shared/workflow';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
