@@ -50,7 +50,7 @@ describe('sweepStaleSlots', () => {
 import { sweepStaleSlots } from '${join(import.meta.dirname, 'job-slot.ts')}';
 console.log(sweepStaleSlots(process.argv[2], detectCgroups()));`,
     );
-    const runTs = join(import.meta.dirname, '..', '..', 'infra', 'local', 'bin', 'run-ts.mjs');
+    const runTs = join(import.meta.dirname, '..', '..', '..', 'infra', 'local', 'bin', 'run-ts.mjs');
     const sweep = () =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
         const child = spawn(process.execPath, [runTs, script, root], { stdio: ['ignore', 'pipe', 'pipe'] });
