@@ -7,29 +7,11 @@ import { MAX_PLAN_BYTES, type Store } from '@techteam/shared/store';
 import { freshStore } from '@techteam/shared/testing/dynamo';
 import type { WorkflowEngine } from '@techteam/shared/workflow/engines/engine';
 import { LocalWorkspace } from '@techteam/shared/workspace';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callDoor, doorEvent } from '../testing/door-event';
 import { handler as approve } from './approve-task';
 import { handler as getFile } from './get-file';
 import { handler as listEvents } from './list-events';
-
-function request(path: Record<string, string>, body?: unknown, query?: Record<string, string>) {
-  return {
-    version: '2.0',
-    rawPath: '/',
-    pathParameters: path,
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    ...(query ? { queryStringParameters: query } : {}),
-    requestContext: { authorizer: { lambda: { tenantId: 'acme', principal: 'key_1' } } },
-  } as unknown as APIGatewayProxyEventV2;
-}
-const context = {
-  functionName: 'test',
-  awsRequestId: 'r1',
-  getRemainingTimeInMillis: () => 10_000,
-} as Context;
-const call = async (h: typeof listEvents, e: APIGatewayProxyEventV2) =>
-  (await h(e as never, context as never)) as APIGatewayProxyStructuredResultV2;
 
 const PLAN: Plan = {
   summary: 'one step',
@@ -80,7 +62,10 @@ describe('the events and approval API', () => {
     await store.saveApprovalRequest('acme', task.id, { token: 'tok', estimateMicroUsd: 0 });
     const huge = { ...PLAN, steps: [{ ...PLAN.steps[0]!, instructions: 'x'.repeat(450_000) }] };
 
-    const refused = await call(approve, request({ id: task.id }, { plan: huge }));
+    const refused = await callDoor(
+      approve,
+      doorEvent('ApproveTask', { path: { id: task.id }, body: { plan: huge } }),
+    );
     expect(refused.statusCode).toBe(400);
     expect(JSON.parse(refused.body!).error).toMatchObject({
       code: 'InvalidInput',
@@ -88,7 +73,10 @@ describe('the events and approval API', () => {
         issues: [{ path: 'plan', message: expect.stringContaining(`at most ${MAX_PLAN_BYTES} bytes`) }],
       },
     });
-    const approved = await call(approve, request({ id: task.id }, { plan: PLAN }));
+    const approved = await callDoor(
+      approve,
+      doorEvent('ApproveTask', { path: { id: task.id }, body: { plan: PLAN } }),
+    );
     expect(approved.statusCode).toBe(200);
     expect(sent).toEqual([{ token: 'tok', output: { decision: 'approved' } }]);
   });
@@ -103,13 +91,16 @@ describe('the events and approval API', () => {
       tool: 'workspace.write',
       arguments: { path: 'big.txt', content },
     });
-    const listed = await call(listEvents, request({ id: task.id }));
+    const listed = await callDoor(listEvents, doorEvent('ListEvents', { path: { id: task.id } }));
     expect(listed.statusCode).toBe(200);
     const call1 = JSON.parse(listed.body!).events.find((e: { type: string }) => e.type === 'tool_call');
     expect(call1.payloads).toEqual([
       { field: 'arguments.content', bytes: Buffer.byteLength(content), file: expect.any(String) },
     ]);
-    const file = await call(getFile, request({ id: task.id, path: call1.payloads[0].file }));
+    const file = await callDoor(
+      getFile,
+      doorEvent('GetFile', { path: { id: task.id, path: call1.payloads[0].file } }),
+    );
     expect(file.statusCode).toBe(200);
     const body = file.isBase64Encoded ? Buffer.from(file.body!, 'base64').toString('utf8') : file.body;
     expect(body).toBe(content);

@@ -4,10 +4,10 @@ import { useRuntime } from '@techteam/shared/runtime';
 import type { Store } from '@techteam/shared/store';
 import { freshStore } from '@techteam/shared/testing/dynamo';
 import { objectBody } from '@techteam/shared/testing/s3-bucket';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { callDoor, doorEvent } from '../testing/door-event';
 import { handler as getArchive } from './get-archive';
 import { handler as getFile } from './get-file';
 import { handler as listFiles } from './list-files';
@@ -20,23 +20,6 @@ const OBJECTS: Record<string, string> = {
   'src/slugify.py': 'def slugify(s):\n    return s\n',
   'README.md': '# café\n',
 };
-
-function event(path: Record<string, string>, query?: Record<string, string>): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    rawPath: '/',
-    pathParameters: path,
-    ...(query ? { queryStringParameters: query } : {}),
-    requestContext: { authorizer: { lambda: { tenantId: 'acme', principal: 'key_1' } } },
-  } as unknown as APIGatewayProxyEventV2;
-}
-const context = {
-  functionName: 'test',
-  awsRequestId: 'r1',
-  getRemainingTimeInMillis: () => 10_000,
-} as Context;
-const call = async (h: typeof listFiles, e: APIGatewayProxyEventV2) =>
-  (await h(e as never, context as never)) as APIGatewayProxyStructuredResultV2;
 
 describe('the files API on the S3 workspace', () => {
   let store: Store;
@@ -73,7 +56,7 @@ describe('the files API on the S3 workspace', () => {
   });
 
   it('lists the task’s objects under its tenant and task prefix, with their sizes', async () => {
-    const res = await call(listFiles, event({ id: task.id }));
+    const res = await callDoor(listFiles, doorEvent('ListFiles', { path: { id: task.id } }));
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body!)).toEqual({
       files: [
@@ -85,30 +68,39 @@ describe('the files API on the S3 workspace', () => {
   });
 
   it('serves one file base64-encoded for API Gateway, and 404 for a missing one', async () => {
-    const res = await call(getFile, event({ id: task.id, path: 'README.md' }));
+    const res = await callDoor(getFile, doorEvent('GetFile', { path: { id: task.id, path: 'README.md' } }));
     expect(res.isBase64Encoded).toBe(true);
     expect(res.headers?.['content-type']).toBe('text/plain; charset=utf-8');
     expect(Buffer.from(res.body!, 'base64').toString()).toBe('# café\n');
-    const missing = await call(getFile, event({ id: task.id, path: 'missing.py' }));
+    const missing = await callDoor(
+      getFile,
+      doorEvent('GetFile', { path: { id: task.id, path: 'missing.py' } }),
+    );
     expect(missing.statusCode).toBe(404);
   });
 
   it('refuses a path leaving the workspace before any S3 call', async () => {
-    const res = await call(getFile, event({ id: task.id, path: '../other-task/workspace/secret.py' }));
+    const res = await callDoor(
+      getFile,
+      doorEvent('GetFile', { path: { id: task.id, path: '../other-task/workspace/secret.py' } }),
+    );
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body!).error.details.issues[0].path).toBe('path');
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
   });
 
   it('zips the workspace, and answers 404 for another tenant’s task without touching S3', async () => {
-    const res = await call(getArchive, event({ id: task.id }, { format: 'zip' }));
+    const res = await callDoor(
+      getArchive,
+      doorEvent('GetArchive', { path: { id: task.id }, query: { format: 'zip' } }),
+    );
     const files = unzipSync(Buffer.from(res.body!, 'base64'));
     expect(Object.keys(files).sort()).toEqual(['README.md', 'src/slugify.py']);
     expect(Buffer.from(files['README.md']!).toString()).toBe('# café\n');
 
     const other = await store.createTask('globex', { prompt: 'theirs', preference: 'balanced' });
     s3.resetHistory();
-    const theirs = await call(listFiles, event({ id: other.id }));
+    const theirs = await callDoor(listFiles, doorEvent('ListFiles', { path: { id: other.id } }));
     expect(theirs.statusCode).toBe(404);
     expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(0);
   });

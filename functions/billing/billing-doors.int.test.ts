@@ -3,28 +3,16 @@ import type { Store } from '@techteam/shared/store';
 import { freshStore } from '@techteam/shared/testing/dynamo';
 import { stripeEvent, TEST_WEBHOOK_SECRET } from '@techteam/shared/testing/fake-stripe';
 import { type FakeStripe, startFakeStripe } from '@techteam/shared/testing/fake-stripe-server';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handler as checkout } from '../api/billing-checkout';
 import { handler as status } from '../api/billing-status';
+import { callDoor, doorEvent } from '../testing/door-event';
 import { resetBilling } from './billing';
 import { handler as webhook } from './webhook';
 
-const context = {
-  functionName: 'test',
-  awsRequestId: 'r1',
-  getRemainingTimeInMillis: () => 10_000,
-} as Context;
-type Door = (event: never, context: never) => Promise<unknown>;
-const call = async (h: Door, e: unknown) =>
-  (await h(e as never, context as never)) as APIGatewayProxyStructuredResultV2;
-const asTenant = (body?: unknown) =>
-  ({
-    version: '2.0',
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    requestContext: { authorizer: { lambda: { tenantId: 'acme', principal: 'key_1' } } },
-  }) as unknown as APIGatewayProxyEventV2;
+const call = callDoor;
 /** As API Gateway delivers Stripe's request: no authorizer, the body base64-encoded, the signature header. */
 const fromStripe = (payload: string, signature?: string) =>
   ({
@@ -55,14 +43,14 @@ describe('billing off', () => {
   it('says so, and which plan the tenant has, when there is no Stripe key', async () => {
     vi.stubEnv('STRIPE_SECRET_KEY', '');
     vi.stubEnv('TECHTEAM_PLAN_WHEN_BILLING_OFF', 'team');
-    const shown = JSON.parse((await call(status, asTenant())).body!);
+    const shown = JSON.parse((await call(status, doorEvent('GetBilling'))).body!);
     expect(shown.billing).toMatchObject({
       enabled: false,
       offReason: 'STRIPE_SECRET_KEY is not set',
       plan: { id: 'team' },
       entitlements: { maxRunningTasks: 5 },
     });
-    const refused = await call(checkout, asTenant({ plan: 'team' }));
+    const refused = await call(checkout, doorEvent('CreateCheckout', { body: { plan: 'team' } }));
     expect(refused.statusCode).toBe(409);
     expect(JSON.parse(refused.body!).error).toMatchObject({ code: 'BillingOff', details: { plan: 'team' } });
   });
@@ -70,7 +58,7 @@ describe('billing off', () => {
   it('is off in deploy-your-own mode even with a key', async () => {
     vi.stubEnv('STRIPE_SECRET_KEY', 'sk_test_x');
     vi.stubEnv('TECHTEAM_MODE', 'byo');
-    const shown = JSON.parse((await call(status, asTenant())).body!);
+    const shown = JSON.parse((await call(status, doorEvent('GetBilling'))).body!);
     expect(shown.billing).toMatchObject({
       enabled: false,
       offReason: 'deploy-your-own mode has no Stripe billing',
@@ -116,7 +104,7 @@ describe('the webhook door', () => {
     expect(JSON.parse(first.body!)).toMatchObject({ received: true, outcome: 'applied', tenantId: 'acme' });
     const again = await call(webhook, fromStripe(payload, signature));
     expect(JSON.parse(again.body!)).toMatchObject({ outcome: 'duplicate' });
-    const shown = JSON.parse((await call(status, asTenant())).body!);
+    const shown = JSON.parse((await call(status, doorEvent('GetBilling'))).body!);
     expect(shown.billing).toMatchObject({
       enabled: true,
       plan: { id: 'team' },

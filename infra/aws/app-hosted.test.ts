@@ -335,7 +335,7 @@ describe('grants: each function has only what its handler uses', () => {
     }
   });
 
-  it('puts the one Lambda authorizer (simple responses, cached 5 s by the Authorization header) on every route', () => {
+  it('puts the one Lambda authorizer (simple responses, cached 5 s by the Authorization header) on every route but the signed webhook', () => {
     const authorizers = t.api.findResources('AWS::ApiGatewayV2::Authorizer');
     expect(Object.values(authorizers).map((a) => propsOf(a))).toEqual([
       expect.objectContaining({
@@ -350,7 +350,16 @@ describe('grants: each function has only what its handler uses', () => {
     expect(routes.map((r) => r['RouteKey']).sort()).toEqual(
       API_ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
     );
+    // A route that verifies its caller's signature itself (the Stripe webhook) has no authorizer.
+    const signed = new Set(
+      API_ROUTES.filter((r) => r.auth === 'signature').map((r) => `${r.method} ${r.path}`),
+    );
+    expect(signed).toEqual(new Set(['POST /v1/billing/webhook']));
     for (const r of routes) {
+      if (signed.has(String(r['RouteKey']))) {
+        expect(r['AuthorizationType'], String(r['RouteKey'])).toBe('NONE');
+        continue;
+      }
       expect(r['AuthorizationType'], String(r['RouteKey'])).toBe('CUSTOM');
       expect(r['AuthorizerId'], String(r['RouteKey'])).toEqual({ Ref: authorizerId });
     }

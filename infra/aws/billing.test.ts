@@ -35,7 +35,8 @@ describe('billing on AWS', () => {
   it('has no Stripe secret or reporter in deploy-your-own mode', () => {
     const synth = synthTechteam({ mode: 'byo', sandbox: 'fargate' });
     const api = synth.template(synth.stacks.api);
-    api.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    // The API key pepper is the only secret: no Stripe key.
+    api.resourcePropertiesCountIs('AWS::SecretsManager::Secret', { SecretString: UNSET_STRIPE_SECRET }, 0);
     expect(functionsByHandler(api).has('billing/report-usage.ts')).toBe(false);
   });
 });

@@ -100,6 +100,16 @@ export class DashboardHosting extends Construct {
       reason:
         'Served on the default cloudfront.net certificate, whose TLS floor CloudFront fixes; a custom domain with its ACM certificate gets TLSv1.2_2021 from minimumProtocolVersion',
     });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-CFR1',
+      reason:
+        'The dashboard is offered wherever the product is sold; who may use it is decided at sign-up (Clerk) and by Stripe, not by the viewer country',
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-CFR2',
+      reason:
+        'The pages are a static export; the /v1/* requests it forwards are authorized per tenant and rate-limited per tenant by the API (shared/identity) and throttled at the stage. A WAF web ACL for CloudFront lives in us-east-1 and is an operator choice',
+    });
 
     new CfnOutput(this, 'DashboardUrl', { value: `https://${this.distribution.distributionDomainName}` });
     new CfnOutput(this, 'DashboardBucket', { value: this.bucket.bucketName });

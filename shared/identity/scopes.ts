@@ -17,12 +17,12 @@ export function hasScope(granted: readonly string[], required: Scope): boolean {
 /** Paths whose every method changes how the tenant's account works, or reveals its credentials. */
 const ADMIN_PATHS = [/^\/v1\/keys(\/|$)/, /^\/v1\/audit(\/|$)/];
 /** Paths anyone of the tenant may read but only an admin may change. */
-const ADMIN_WRITES = [/^\/v1\/settings(\/|$)/, /^\/v1\/employees(\/|$)/, /^\/v1\/models(\/|$)/];
+const ADMIN_WRITES = [/^\/v1\/settings(\/|$)/, /^\/v1\/billing(\/|$)/, /^\/v1\/employees(\/|$)/, /^\/v1\/models(\/|$)/];
 
 /**
  * The scope a route needs, from its method and path template. A rule, not a table, so a route
  * another part adds is covered the moment it exists: reads need `tasks:read`, writes
- * `tasks:write`, and the account's keys, audit, settings, employees and models are `admin`'s.
+ * `tasks:write`, and the account's keys and audit, and changes to its settings, billing, employees and models, are `admin`'s.
  */
 export function requiredScope(method: string, path: string): Scope {
   if (ADMIN_PATHS.some((p) => p.test(path))) return 'admin';
