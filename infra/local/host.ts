@@ -25,6 +25,7 @@ import {
 } from '@techteam/shared/identity';
 import { type AuthorizeConnect, authorizeLocalTenant, LiveUnauthorized } from '@techteam/shared/live';
 import { loadMemoryConfig, memoryFromConfig } from '@techteam/shared/memory';
+import { LanceDbIndex } from '@techteam/shared/memory/lancedb-index';
 import { type Runtime, useRuntime } from '@techteam/shared/runtime';
 import { teamGateway } from '@techteam/shared/runtime/team-gateway';
 import { LocalSandbox, SandboxUnavailable } from '@techteam/shared/sandbox';
@@ -364,7 +365,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
       ? { TECHTEAM_VECTOR_DIR: mkdtempSync(join(tmpdir(), 'techteam-vectors-')) }
       : {};
     const memorySettings = { ...process.env, TECHTEAM_DATA_DIR: config.TECHTEAM_DATA_DIR, ...vectorDir };
-    const { memory } = await memoryFromConfig(loadMemoryConfig(memorySettings), store, new StoreMeter(store));
+    const { memory } = await memoryFromConfig(
+      loadMemoryConfig(memorySettings),
+      store,
+      new StoreMeter(store),
+      async (folder, dimension) => new LanceDbIndex(folder, dimension),
+    );
     const runtime: Runtime = {
       memory,
       config,

@@ -17,7 +17,12 @@ export function hasScope(granted: readonly string[], required: Scope): boolean {
 /** Paths whose every method changes how the tenant's account works, or reveals its credentials. */
 const ADMIN_PATHS = [/^\/v1\/keys(\/|$)/, /^\/v1\/audit(\/|$)/];
 /** Paths anyone of the tenant may read but only an admin may change. */
-const ADMIN_WRITES = [/^\/v1\/settings(\/|$)/, /^\/v1\/billing(\/|$)/, /^\/v1\/employees(\/|$)/, /^\/v1\/models(\/|$)/];
+const ADMIN_WRITES = [
+  /^\/v1\/settings(\/|$)/,
+  /^\/v1\/billing(\/|$)/,
+  /^\/v1\/employees(\/|$)/,
+  /^\/v1\/models(\/|$)/,
+];
 
 /**
  * The scope a route needs, from its method and path template. A rule, not a table, so a route

@@ -40,11 +40,26 @@ async function pineconeKey(config: MemoryConfig): Promise<string> {
   return out.SecretString;
 }
 
-async function indexFrom(config: MemoryConfig, dimension: number): Promise<VectorIndex> {
+/**
+ * Opens the index in a folder on this machine (LanceDB on the local host). Passed in, not
+ * imported here, so that no Lambda bundle carries LanceDB's native engine: on AWS the index is
+ * Pinecone or S3 Vectors.
+ */
+export type LocalIndexOpener = (folder: string, dimension: number) => Promise<VectorIndex>;
+
+async function indexFrom(
+  config: MemoryConfig,
+  dimension: number,
+  openLocal: LocalIndexOpener | undefined,
+): Promise<VectorIndex> {
   switch (config.TECHTEAM_VECTOR_INDEX) {
     case 'lancedb': {
-      const { LanceDbIndex } = await import('./lancedb-index');
-      return new LanceDbIndex(vectorFolder(config), dimension);
+      if (!openLocal)
+        throw new MemoryNotConfigured(
+          'TECHTEAM_VECTOR_INDEX',
+          'is lancedb, the local host’s index; in AWS set pinecone (hosted) or s3vectors (deploy-your-own)',
+        );
+      return openLocal(vectorFolder(config), dimension);
     }
     case 'pinecone': {
       const [{ Pinecone }, { PineconeIndex }] = await Promise.all([
@@ -79,15 +94,17 @@ async function indexFrom(config: MemoryConfig, dimension: number): Promise<Vecto
 
 /**
  * The team's memory for this process, from its settings: the embedder, the index, and the
- * ingestion queue (SQS when a queue URL is set, else in this process).
+ * ingestion queue (SQS when a queue URL is set, else in this process). `openLocal` is given by
+ * the local host only (see LocalIndexOpener).
  */
 export async function memoryFromConfig(
   config: MemoryConfig,
   store: Store,
   meter: UsageMeter | undefined,
+  openLocal?: LocalIndexOpener,
 ): Promise<{ memory: TeamMemory; ingestion?: InProcessIngestion }> {
   const embedder = await embedderFrom(config);
-  const index = await indexFrom(config, embedder.dimension);
+  const index = await indexFrom(config, embedder.dimension, openLocal);
   let queue: IngestionQueue;
   let ingestion: InProcessIngestion | undefined;
   if (config.TECHTEAM_INGESTION_QUEUE_URL) {

@@ -11,7 +11,7 @@ export {
 } from './chunking';
 export { type Embedder, type Embeddings, embedderLabel } from './embedder';
 export { DocumentTooLarge, EmbeddingMismatch, MemoryNotConfigured } from './errors';
-export { memoryFromConfig } from './from-config';
+export { type LocalIndexOpener, memoryFromConfig } from './from-config';
 export { InProcessIngestion } from './in-process-ingestion';
 export { loadMemoryConfig, type MemoryConfig } from './memory-config';
 export { type EmbeddingContext, MeteredEmbedder } from './metered-embedder';
