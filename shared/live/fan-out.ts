@@ -1,3 +1,4 @@
+import type { Task } from '../domain';
 import type { Store } from '../store';
 import type { LiveSubscription, LiveSubscriptions } from '../store/live-subscriptions';
 import { type LiveChange, liveChangeOf, type StreamRecord } from '../store/stream-records';
@@ -44,7 +45,7 @@ async function deliver(change: LiveChange, deps: FanOutDeps): Promise<void> {
       return;
     }
     case 'taskCreated':
-      return sendTask(change.tenantId, change.taskId, deps);
+      return sendTask(change.tenantId, change.taskId, deps, change.task);
     case 'delta': {
       const { tenantId, taskId, kind: _k, ...delta } = change;
       const subs = await deps.subscriptions.subscribersOf(tenantId, { topic: 'task', taskId });
@@ -60,11 +61,15 @@ async function deliver(change: LiveChange, deps: FanOutDeps): Promise<void> {
   }
 }
 
-/** The task's list item, as GET /v1/tasks shows it, to the tenant's task-list subscribers. */
-async function sendTask(tenantId: string, taskId: string, deps: FanOutDeps): Promise<void> {
+/**
+ * The task's list item, as GET /v1/tasks shows it, to the tenant's task-list subscribers: as
+ * the record had it when there is one (so a list sees `queued` even when planning began before
+ * the fan-out ran), else as the table has it now.
+ */
+async function sendTask(tenantId: string, taskId: string, deps: FanOutDeps, asWritten?: Task): Promise<void> {
   const subs = await deps.subscriptions.subscribersOf(tenantId, { topic: 'tasks' });
   if (!subs.length) return;
-  const task = await deps.store.findTask(tenantId, taskId);
+  const task = asWritten ?? (await deps.store.findTask(tenantId, taskId));
   if (task) await postAll(subs, { type: 'task', task }, deps);
 }
 

@@ -33,6 +33,7 @@ import { type EventPayloadFiles, fitEvent } from './event-payloads';
 import { newTaskId, newUlid, nextEventId } from './ids';
 import { keys, stripKeys } from './keys';
 import { TTL_ATTRIBUTE } from './table';
+import { TOTAL_FIELDS, taskFromItem } from './task-item';
 import { isConflictOnly, type TransactWriteItem } from './transact';
 
 export interface Clock {
@@ -132,8 +133,6 @@ export const DELTA_TTL_SECONDS = 60 * 60;
 
 const pause = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)));
-
-const TOTAL_FIELDS = ['inputTokens', 'outputTokens', 'cachedInputTokens', 'costMicroUsd'] as const;
 
 function isConditionFailure(e: unknown): boolean {
   if ((e as Error)?.name === 'ConditionalCheckFailedException') return true;
@@ -299,13 +298,7 @@ export class Store {
   }
 
   private parseTask(item: Record<string, unknown>): Task {
-    const raw = stripKeys(item);
-    const totals: Record<string, unknown> = {};
-    for (const f of TOTAL_FIELDS) {
-      totals[f] = raw[f] ?? 0;
-      delete raw[f];
-    }
-    return Task.parse({ ...raw, totals });
+    return taskFromItem(item);
   }
 
   async findTask(tenantId: string, taskId: string): Promise<Task | undefined> {

@@ -1,7 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { TaskEvent } from '../domain';
+import { type Task, TaskEvent } from '../domain';
 import { type LiveSubscription, parseLiveSubscription } from './live-subscriptions';
+import { taskFromItem } from './task-item';
 
 /** The part of a DynamoDB stream record the fan-out reads (the Lambda event's and the Streams API's shape). */
 export interface StreamRecord {
@@ -14,7 +15,8 @@ export type LiveChange =
   | { kind: 'event'; event: TaskEvent }
   /** An event whose image could not be read (see below): the fan-out reads it from the table. */
   | { kind: 'eventKey'; tenantId: string; taskId: string; eventId: string }
-  | { kind: 'taskCreated'; tenantId: string; taskId: string }
+  /** The task as it was created (its stream image): by the time it is sent, it may have moved on. */
+  | { kind: 'taskCreated'; tenantId: string; taskId: string; task?: Task }
   | {
       kind: 'delta';
       tenantId: string;
@@ -62,7 +64,18 @@ export function liveChangeOf(record: StreamRecord): LiveChange | undefined {
   const item = unmarshall(image as Record<string, AttributeValue>);
   const entity = item['entity'];
   if (record.eventName === 'INSERT' && entity === 'task') {
-    return { kind: 'taskCreated', tenantId: String(item['tenantId']), taskId: String(item['id']) };
+    let task: Task | undefined;
+    try {
+      task = taskFromItem(item);
+    } catch {
+      // An image the Streams client misreads (see above): the fan-out reads the task instead.
+    }
+    return {
+      kind: 'taskCreated',
+      tenantId: String(item['tenantId']),
+      taskId: String(item['id']),
+      ...(task ? { task } : {}),
+    };
   }
   if (record.eventName === 'INSERT' && entity === 'delta') {
     return {

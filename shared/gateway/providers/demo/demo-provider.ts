@@ -32,9 +32,14 @@ const NOT_A_SAMPLE = [
   'BEDROCK_REGION, or OPENAI_COMPATIBLE_BASE_URL, and restart the host (`npx techteam models` shows which are live).',
 ].join('\n');
 
-/** The scripted plan for a task prompt. Deterministic: the same prompt always gives the same plan. */
-export function demoPlan(prompt: string): Plan {
-  const sample = findSample(prompt);
+/**
+ * The scripted plan for a task prompt. Deterministic: the same prompt always gives the same plan.
+ * The planner's message is the prompt, its notes, then sections (`## What the team knows`, the
+ * recalled memories): only what comes before the first section is the task, so a sample named
+ * in a memory of an earlier task does not change this one's plan.
+ */
+export function demoPlan(plannerMessage: string): Plan {
+  const sample = sampleIn(plannerMessage.split('\n\n## ')[0] ?? '');
   if (!sample) {
     return {
       summary: `${DEMO_LABEL} The demo model plays only the built-in samples; this task is not one, so nothing will be built.`,
