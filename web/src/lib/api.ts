@@ -38,9 +38,13 @@ export function storeCredential(value: string | null): void {
 }
 
 let apiBase = '';
-/** Where the HTTP API is: same origin locally, `apiUrl` from `/v1/config` on AWS. */
+/**
+ * Where the HTTP API is: `apiUrl` from `/v1/config`. The page's own origin (the local host, or
+ * CloudFront forwarding /v1/*) stays relative, so links such as the archive download are too.
+ */
 export function setApiBase(url: string): void {
-  apiBase = url.replace(/\/$/, '');
+  const base = url.replace(/\/$/, '');
+  apiBase = typeof location !== 'undefined' && base === location.origin ? '' : base;
 }
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -36,6 +36,11 @@ export function layoutPlan(plan: Plan, states: Record<string, StepStatus>): { no
     return {
       id: s.id,
       position: { x: p.x - W / 2, y: p.y - H / 2 },
+      // Fixed dimensions: React Flow shows a node without them only once it has measured it, and a
+      // node re-created with a new state (a live update) keeps its size, so it is never measured
+      // again and would stay hidden.
+      width: W,
+      height: H,
       data: {
         label: (
           <div data-step={s.id} data-state={state} className="text-left">
@@ -47,7 +52,6 @@ export function layoutPlan(plan: Plan, states: Record<string, StepStatus>): { no
         ),
       },
       style: {
-        width: W,
         borderColor: COLOURS[state],
         borderWidth: 2,
         background: 'var(--card)',

@@ -1,6 +1,6 @@
 'use client';
 import dynamic from 'next/dynamic';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { LiveModeBadge, StatusBadge } from '@/components/shell/app-shell';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardTitle } from '@/components/ui/card';
@@ -9,7 +9,7 @@ import { api } from '@/lib/api';
 import { useDashboard } from '@/lib/dashboard-config';
 import { followTask, type LiveMode } from '@/lib/live';
 import { applyEvents, initialView, type TaskView } from '@/lib/task-view';
-import type { TaskDelta } from '@/lib/types';
+import type { TaskDelta, TaskDetail } from '@/lib/types';
 import { useLoad } from '@/lib/use-load';
 import { Conversation } from './conversation';
 import { CostPanel } from './cost-panel';
@@ -30,10 +30,17 @@ export function TaskPage({ id }: { id: string }) {
   const [streaming, setStreaming] = useState<Pick<TaskDelta, 'employee' | 'text'>>();
   const [filesRound, setFilesRound] = useState(0);
   const loaded = detail.data;
+  // The view starts from the first answer and then follows the event log alone: a reload after an
+  // action (approve, cancel) refreshes the task's details but must not restart the log, which
+  // would replay the run and show, for a moment, statuses it has left.
+  const firstLoad = useRef<TaskDetail | undefined>(undefined);
+  if (loaded && firstLoad.current?.task.id !== loaded.task.id) firstLoad.current = loaded;
+  const loadedId = loaded?.task.id;
 
   useEffect(() => {
-    if (!ready || !loaded) return;
-    setView(initialView(loaded));
+    const start = firstLoad.current;
+    if (!ready || !start || loadedId !== id) return;
+    setView(initialView(start));
     return followTask(
       id,
       undefined,
@@ -55,7 +62,7 @@ export function TaskPage({ id }: { id: string }) {
       },
       { liveUrl },
     );
-  }, [id, ready, liveUrl, loaded]);
+  }, [id, ready, liveUrl, loadedId]);
 
   if (detail.error) return <Failure error={detail.error} retry={detail.reload} />;
   if (!loaded || !view) return <Loading what="the task" />;
