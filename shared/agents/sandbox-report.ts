@@ -1,3 +1,4 @@
+import { limitLabel } from '../sandbox/job';
 import { checkWriteBackPath, inScratch, looksBinary, SCRATCH_FOLDER } from '../workspace';
 import { clipOutput } from './clip';
 import type { SandboxRun } from './sandbox-port';
@@ -44,7 +45,7 @@ export function keptChanges(run: SandboxRun, scratch: string | undefined): KeptC
  */
 export function describeRun(run: SandboxRun, notes: string[], budget: number): string {
   const lines = [`exit code ${run.exitCode} (${run.isolation}, ${Math.round(run.durationMs)} ms)`];
-  if (run.limit) lines.push(`stopped by the ${run.limit} limit`);
+  if (run.limit) lines.push(`stopped by the ${limitLabel(run.limit)} limit`);
   if (run.tests) {
     lines.push(`tests: ${run.tests.passed} passed, ${run.tests.failed} failed, ${run.tests.errors} errors`);
     if (run.tests.failing.length) lines.push(`failing: ${run.tests.failing.join(', ')}`);

@@ -38,8 +38,8 @@ describe('grading a solution against the hidden tests, in the sandbox', () => {
       cpuSeconds: 2,
     });
     expect(grade.passed).toBe(false);
-    expect(['cpuTime', 'wallTime']).toContain(grade.limit);
-    expect(grade.reason).toMatch(/killed by the sandbox's (cpuTime|wallTime) limit/);
+    expect(['cpuSeconds', 'wallMs']).toContain(grade.limit);
+    expect(grade.reason).toMatch(/killed by the sandbox's (CPU time|wall-clock time) limit/);
   });
 
   it('says what is missing: no solution.py, no such function, a file that does not import', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type JobResult, type Sandbox, type SandboxLimits, WorkspaceTooLarge } from '../sandbox';
+import { type JobResult, limitLabel, type Sandbox, type SandboxLimits, WorkspaceTooLarge } from '../sandbox';
 import type { HumanEvalProblem } from './humaneval';
 
 /** The file the team is asked to write, and the one graded. */
@@ -68,7 +68,11 @@ function lastLine(text: string): string {
 
 function gradeOf(result: JobResult, nonce: string): Grade {
   if (result.limit) {
-    return { passed: false, reason: `killed by the sandbox's ${result.limit} limit`, limit: result.limit };
+    return {
+      passed: false,
+      reason: `killed by the sandbox's ${limitLabel(result.limit)} limit`,
+      limit: result.limit,
+    };
   }
   if (result.exitCode === 0 && result.stdout.trimEnd().endsWith(nonce)) {
     return { passed: true, reason: 'passes the hidden tests' };

@@ -15,11 +15,13 @@ export {
 export { FargateSandbox, GvisorPoolSandbox } from './aws/remote-sandbox';
 export { SandboxFailed, SandboxResultTimeout, SandboxUnavailable, WorkspaceTooLarge } from './errors';
 export {
+  currentLimitName,
   ISOLATIONS,
   type Isolation,
   JobResult,
   LIMIT_NAMES,
   type LimitName,
+  limitLabel,
   MAX_WALL_MS,
   parseJob,
   RUNTIMES,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInput } from '../errors';
-import { parseJob, RUNTIMES } from './job';
+import { JobResult, LIMIT_NAMES, limitLabel, parseJob, RUNTIMES, SandboxLimits } from './job';
 import { resolveCommand } from './local/command';
 import { BoundedOutput } from './output';
 
@@ -65,5 +65,37 @@ describe('sandbox job contract', () => {
     expect(out.push(Buffer.from('def'))).toBe(false);
     expect(out.truncated).toBe(true);
     expect(out.text()).toMatch(/^abcd\n…\[stdout truncated/);
+  });
+});
+
+describe('limit names', () => {
+  it('names each limit a job can run into by the SandboxLimits field that sets it', () => {
+    const fields = Object.keys(SandboxLimits.parse({}));
+    for (const name of LIMIT_NAMES) expect(fields).toContain(name);
+  });
+
+  it('reads a result written with the old names as the current ones, and labels both for people', () => {
+    const old = {
+      jobId: 'j1',
+      isolation: 'bwrap',
+      exitCode: 137,
+      signal: 'SIGKILL',
+      stdout: '',
+      stderr: '',
+      stdoutTruncated: false,
+      stderrTruncated: false,
+      limit: 'wallTime',
+      limitsReached: ['wallTime', 'memory', 'fileSize'],
+      files: { changed: {}, deleted: [], skipped: [] },
+      timings: { prepareMs: 1, runMs: 1, collectMs: 1, totalMs: 3 },
+      warnings: [],
+    };
+    const read = JobResult.parse(old);
+    expect(read.limit).toBe('wallMs');
+    expect(read.limitsReached).toEqual(['wallMs', 'memoryBytes', 'fileBytes']);
+    expect(limitLabel('wallTime')).toBe('wall-clock time');
+    expect(limitLabel('wallMs')).toBe('wall-clock time');
+    expect(limitLabel('cpuSeconds')).toBe('CPU time');
+    expect(() => JobResult.parse({ ...old, limit: 'bogus' })).toThrow();
   });
 });

@@ -66,17 +66,58 @@ export type SandboxJobInput = Omit<z.input<typeof SandboxJob>, 'limits'> & {
   limits?: Partial<SandboxLimits>;
 };
 
+/**
+ * The limits a job can run into, named as the SandboxLimits field that sets each one (the
+ * workspace size is checked before the job runs, so no job runs into it).
+ */
 export const LIMIT_NAMES = [
-  'wallTime',
-  'cpuTime',
-  'memory',
+  'wallMs',
+  'cpuSeconds',
+  'memoryBytes',
   'processes',
-  'stdout',
-  'stderr',
-  'fileSize',
+  'stdoutBytes',
+  'stderrBytes',
+  'fileBytes',
   'writtenBytes',
-] as const;
+] as const satisfies readonly (keyof SandboxLimits)[];
 export type LimitName = (typeof LIMIT_NAMES)[number];
+
+/** The names results and events carried before the limits were named by their fields; read for one release. */
+const OLD_LIMIT_NAMES: Readonly<Record<string, LimitName>> = {
+  wallTime: 'wallMs',
+  cpuTime: 'cpuSeconds',
+  memory: 'memoryBytes',
+  stdout: 'stdoutBytes',
+  stderr: 'stderrBytes',
+  fileSize: 'fileBytes',
+};
+
+/** A limit's name as written now, from its current or its old name. */
+export function currentLimitName(name: string): string {
+  return OLD_LIMIT_NAMES[name] ?? name;
+}
+
+const LIMIT_LABELS: Readonly<Record<LimitName, string>> = {
+  wallMs: 'wall-clock time',
+  cpuSeconds: 'CPU time',
+  memoryBytes: 'memory',
+  processes: 'process count',
+  stdoutBytes: 'output (stdout)',
+  stderrBytes: 'error output (stderr)',
+  fileBytes: 'file size',
+  writtenBytes: 'disk written',
+};
+
+/** What a person reads for a limit (current or old name): `stopped by the wall-clock time limit`. */
+export function limitLabel(name: string): string {
+  return LIMIT_LABELS[currentLimitName(name) as LimitName] ?? name;
+}
+
+/** A limit name as stored: an old name is read as its current one. */
+const LimitNameField = z.pipe(
+  z.transform((v: unknown) => (typeof v === 'string' ? currentLimitName(v) : v)),
+  z.enum(LIMIT_NAMES),
+);
 
 export const ISOLATIONS = ['bwrap', 'gvisor', 'microvm', 'none'] as const;
 export type Isolation = (typeof ISOLATIONS)[number];
@@ -101,9 +142,9 @@ export const JobResult = z.object({
   stdoutTruncated: z.boolean(),
   stderrTruncated: z.boolean(),
   /** The limit that ended the job, if one did. */
-  limit: z.nullable(z.enum(LIMIT_NAMES)),
+  limit: z.nullable(LimitNameField),
   /** Every limit the job ran into, including ones it survived (a refused fork, a full disk). */
-  limitsReached: z.array(z.enum(LIMIT_NAMES)),
+  limitsReached: z.array(LimitNameField),
   files: z.object({
     /** Regular files created or changed, path → UTF-8 content. Symlinks are never followed. */
     changed: z.record(z.string(), z.string()),

@@ -245,7 +245,7 @@ except OSError as e:
     job: () => py('x = b"x" * (600 * 1024 * 1024)\nprint("ALLOCATED")', { memoryBytes: 128 * 1024 * 1024 }),
     check: (r) => {
       expect(r.stdout).not.toContain('ALLOCATED');
-      expect(r.limit).toBe('memory');
+      expect(r.limit).toBe('memoryBytes');
       expect(r.exitCode).toBe(137);
     },
   },
@@ -277,8 +277,8 @@ except OSError as e:
     name: 'an infinite loop is stopped at the CPU limit',
     job: () => py('while True:\n    pass', { cpuSeconds: 1, wallMs: 15_000 }),
     check: (r) => {
-      // The wall limit is 15 s: a CPU limit that did not bite would show as 'wallTime'.
-      expect(r.limit).toBe('cpuTime');
+      // The wall limit is 15 s: a CPU limit that did not bite would show as 'wallMs'.
+      expect(r.limit).toBe('cpuSeconds');
     },
   },
   {
@@ -299,7 +299,7 @@ time.sleep(60)
       ),
     check: (r) => {
       expect(r.stdout).toContain('detached');
-      expect(r.limit).toBe('wallTime');
+      expect(r.limit).toBe('wallMs');
       // The detached sleep carries the job's marker as its argv[0]: the check after every
       // case proves it is gone.
     },
@@ -317,7 +317,7 @@ for _ in range(100 * 1024):
         { stdoutBytes: 64 * 1024 },
       ),
     check: (r) => {
-      expect(r.limit).toBe('stdout');
+      expect(r.limit).toBe('stdoutBytes');
       expect(r.stdoutTruncated).toBe(true);
       expect(r.stdout.length).toBeLessThan(64 * 1024 + 200);
       expect(r.stdout).toMatch(/stdout truncated: the job wrote more than the limit of 65536 bytes/);

@@ -1,5 +1,6 @@
 import type { TaskEvent } from '@techteam/shared/domain';
 import { formatMicroUsdFixed } from '@techteam/shared/money';
+import { limitLabel } from '@techteam/shared/sandbox';
 import { printable } from './terminal-text';
 
 /** Micro-USD as dollars, with enough digits to show a fraction of a cent. */
@@ -102,7 +103,7 @@ function describeEvent(e: TaskEvent): string {
     case 'tool_refused':
       return `  ⛔ ${e.employee} may not use ${e.tool}: ${e.reason}`;
     case 'sandbox_run':
-      return `  ▣ sandbox (${e.isolation}) ${e.command}: exit ${e.exitCode}${e.tests ? `, ${e.tests.passed} passed, ${e.tests.failed} failed, ${e.tests.errors} errors` : ''}${e.limit ? `, stopped by the ${e.limit} limit` : ''} in ${Math.round(e.durationMs)} ms`;
+      return `  ▣ sandbox (${e.isolation}) ${e.command}: exit ${e.exitCode}${e.tests ? `, ${e.tests.passed} passed, ${e.tests.failed} failed, ${e.tests.errors} errors` : ''}${e.limit ? `, stopped by the ${limitLabel(e.limit)} limit` : ''} in ${Math.round(e.durationMs)} ms`;
     case 'verdict':
       return `${e.passed ? '✓' : '✗'} QA round ${e.round} ${e.passed ? 'accepts' : 'rejects'}: ${e.findings}`;
     case 'handoff':

@@ -5,6 +5,7 @@ import { isTechteamError } from '@techteam/shared/errors';
 import {
   type JobResult,
   LocalSandbox,
+  limitLabel,
   RUNTIMES,
   type Runtime,
   SandboxLimits,
@@ -157,7 +158,7 @@ function printResult(r: JobResult, io: SandboxCommandIo, applied: WriteBack | un
     `exit ${r.exitCode}${r.signal ? ` (${r.signal})` : ''}`,
     r.isolation,
     `${Math.round(r.timings.totalMs)} ms`,
-    r.limit ? `stopped by the ${r.limit} limit` : null,
+    r.limit ? `stopped by the ${limitLabel(r.limit)} limit` : null,
   ].filter(Boolean);
   io.err(`── sandbox: ${parts.join(' · ')}\n`);
   if (r.tests) {

@@ -207,11 +207,11 @@ export class LocalSandbox implements Sandbox {
       else slot.killAll();
       const reached = new Set<LimitName>();
       let limit: LimitName | null = exit.endedBy && exit.endedBy !== 'cancelled' ? exit.endedBy : null;
-      if (!limit && exit.signal === 'SIGXCPU') limit = 'cpuTime';
-      if (!limit && exit.signal === 'SIGXFSZ') limit = 'fileSize';
+      if (!limit && exit.signal === 'SIGXCPU') limit = 'cpuSeconds';
+      if (!limit && exit.signal === 'SIGXFSZ') limit = 'fileBytes';
       const oom = slot.oomKills() > 0;
-      if (!limit && oom && exit.signal === 'SIGKILL') limit = 'memory';
-      if (oom) reached.add('memory');
+      if (!limit && oom && exit.signal === 'SIGKILL') limit = 'memoryBytes';
+      if (oom) reached.add('memoryBytes');
       if (slot.pidsRefused() > 0) reached.add('processes');
       if (folderFull(slot)) reached.add('writtenBytes');
       if (limit) reached.add(limit);

@@ -91,11 +91,11 @@ export function supervise(p: SupervisedProcess): Promise<SupervisedExit> {
       resolve({ exitCode, signal, stdout, stderr, endedBy, spawnError, runMs: performance.now() - started });
     };
 
-    const wallTimer = setTimeout(() => stop('wallTime'), p.limits.wallMs);
+    const wallTimer = setTimeout(() => stop('wallMs'), p.limits.wallMs);
     if (p.cpuSeconds) {
       cpuTimer = setInterval(() => {
         const used = p.cpuSeconds?.();
-        if (used !== null && used !== undefined && used > p.limits.cpuSeconds) stop('cpuTime');
+        if (used !== null && used !== undefined && used > p.limits.cpuSeconds) stop('cpuSeconds');
       }, 100);
     }
     const onAbort = () => stop('cancelled');
@@ -103,10 +103,10 @@ export function supervise(p: SupervisedProcess): Promise<SupervisedExit> {
     p.signal?.addEventListener('abort', onAbort, { once: true });
 
     child.stdout!.on('data', (d: Buffer) => {
-      if (!stdout.push(d)) stop('stdout');
+      if (!stdout.push(d)) stop('stdoutBytes');
     });
     child.stderr!.on('data', (d: Buffer) => {
-      if (!stderr.push(d)) stop('stderr');
+      if (!stderr.push(d)) stop('stderrBytes');
     });
     child.on('error', (e) => {
       exited = { code: 127, sig: null };

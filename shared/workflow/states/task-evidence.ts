@@ -1,4 +1,5 @@
 import type { Plan, StepResult, Task, TaskEvent } from '../../domain';
+import { limitLabel } from '../../sandbox/job';
 import type { Store } from '../../store';
 import { diffFiles } from '../../workspace/diff';
 import type { WorkflowDeps } from '../deps';
@@ -31,7 +32,7 @@ function runLine(e: SandboxRunEvent): string {
   const tests = e.tests
     ? `${e.tests.passed} passed, ${e.tests.failed} failed, ${e.tests.errors} errors`
     : 'no test counts';
-  return `- step ${e.stepId ?? '(none)'}, by ${e.employee}: \`${e.command}\` exit ${e.exitCode}, ${tests}${e.limit ? `, stopped by the ${e.limit} limit` : ''}`;
+  return `- step ${e.stepId ?? '(none)'}, by ${e.employee}: \`${e.command}\` exit ${e.exitCode}, ${tests}${e.limit ? `, stopped by the ${limitLabel(e.limit)} limit` : ''}`;
 }
 
 function stepLine(step: Plan['steps'][number], result: StepResult | undefined): string[] {

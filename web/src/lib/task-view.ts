@@ -67,6 +67,28 @@ export interface TaskView {
   lastEventId: string | undefined;
 }
 
+/**
+ * What a person reads for a sandbox limit. The names are the job's limit fields
+ * (shared/sandbox/job.ts limitLabel); events written before that carry the old names.
+ */
+const LIMIT_LABELS: Record<string, string> = {
+  wallMs: 'wall-clock time',
+  wallTime: 'wall-clock time',
+  cpuSeconds: 'CPU time',
+  cpuTime: 'CPU time',
+  memoryBytes: 'memory',
+  memory: 'memory',
+  processes: 'process count',
+  stdoutBytes: 'output (stdout)',
+  stdout: 'output (stdout)',
+  stderrBytes: 'error output (stderr)',
+  stderr: 'error output (stderr)',
+  fileBytes: 'file size',
+  fileSize: 'file size',
+  writtenBytes: 'disk written',
+};
+export const limitLabel = (name: string): string => LIMIT_LABELS[name] ?? name;
+
 /** The view before any event: the task as `GET /v1/tasks/{id}` answered. */
 export function initialView(detail: TaskDetail): TaskView {
   const stepStates: Record<string, StepStatus> = {};

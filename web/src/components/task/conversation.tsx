@@ -1,6 +1,6 @@
 import { Badge } from '@/components/ui/badge';
 import { Card, CardTitle } from '@/components/ui/card';
-import type { ConversationItem } from '@/lib/task-view';
+import { type ConversationItem, limitLabel } from '@/lib/task-view';
 import type { TaskDelta } from '@/lib/types';
 
 function clip(text: string, max = 4000): string {
@@ -54,7 +54,8 @@ function Item({ item }: { item: ConversationItem }) {
             </Badge>
           )}{' '}
           <span className="text-xs text-muted-foreground">
-            {Math.round(item.durationMs)} ms{item.limit ? ` · stopped by ${item.limit}` : ''}
+            {Math.round(item.durationMs)} ms
+            {item.limit ? ` · stopped by the ${limitLabel(item.limit)} limit` : ''}
           </span>
         </div>
       );
