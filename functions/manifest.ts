@@ -132,7 +132,7 @@ const write = { table: 'readWrite' } as const;
 /** Every HTTP route, one Lambda each. */
 // biome-ignore format: one line per route, so that adding one is adding a line
 export const ROUTE_LAMBDAS: readonly RouteLambda[] = [
-  route('POST', '/v1/tasks', 'CreateTask', 'api/create-task.ts', 'store', { ...write, execution: 'start' }, () => import('./api/create-task')),
+  route('POST', '/v1/tasks', 'CreateTask', 'api/create-task.ts', 'store', { ...write, execution: 'start', providerKeys: true }, () => import('./api/create-task')),
   route('GET', '/v1/tasks', 'ListTasks', 'api/list-tasks.ts', 'store', read, () => import('./api/list-tasks')),
   route('GET', '/v1/tasks/{id}', 'GetTask', 'api/get-task.ts', 'store', read, () => import('./api/get-task')),
   route('GET', '/v1/tasks/{id}/events', 'ListEvents', 'api/list-events.ts', 'store', read, () => import('./api/list-events')),

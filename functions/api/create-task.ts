@@ -1,3 +1,4 @@
+import { checkTaskTeam, teamOf } from '@techteam/shared/agents';
 import { CreateTaskInput, parseInput } from '@techteam/shared/domain';
 import { admitTask } from '@techteam/shared/identity';
 import { runtime } from '@techteam/shared/runtime';
@@ -7,7 +8,15 @@ import { apiHandler } from '../http';
 /** POST /v1/tasks */
 export const handler = apiHandler(async ({ tenant, body }) => {
   const input = parseInput(CreateTaskInput, body ?? {});
-  await admitTask(runtime().store, tenant.tenantId);
+  const { store, directory } = runtime();
+  if (input.team) {
+    const [roster, view] = await Promise.all([
+      teamOf(store, tenant.tenantId),
+      directory.view(tenant.tenantId),
+    ]);
+    checkTaskTeam(input.team, roster, view.models);
+  }
+  await admitTask(store, tenant.tenantId);
   const task = await submitTask(runtime(), tenant.tenantId, input);
   return { status: 201, body: { task } };
 });

@@ -1,4 +1,4 @@
-import type { EmployeeProfile, Task } from '../domain';
+import { type EmployeeProfile, modelChoice, type Task } from '../domain';
 import { TechteamError } from '../errors';
 import { countPromptTokens, promptTokenBound } from '../gateway/routing/prompt-size';
 import type { TeamModels } from '../gateway/team-models';
@@ -175,10 +175,13 @@ export const CHECKPOINT_RESERVE_MS = 60_000;
  */
 async function completeUnlessStopped(turn: AgentTurn, call: Parameters<TeamModels['complete']>[0]) {
   const left = turn.remainingMs?.();
+  // The task's model choice for this employee goes first; the router's order follows it.
+  const chosen =
+    call.preferred === undefined ? { ...call, ...modelChoice(turn.task, call.profile.id) } : call;
   const timed =
-    left === undefined || call.deadline !== undefined
-      ? call
-      : { ...call, deadline: Date.now() + Math.max(0, left - CHECKPOINT_RESERVE_MS) };
+    left === undefined || chosen.deadline !== undefined
+      ? chosen
+      : { ...chosen, deadline: Date.now() + Math.max(0, left - CHECKPOINT_RESERVE_MS) };
   const answer = await turn.models.complete(timed).catch((e: unknown) => {
     throwIfStopped(turn);
     throw e;

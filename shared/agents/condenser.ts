@@ -1,4 +1,4 @@
-import type { EmployeeProfile, Task } from '../domain';
+import { type EmployeeProfile, modelChoice, type Task } from '../domain';
 import type { TeamModels } from '../gateway/team-models';
 import type { ModelMessage } from '../gateway/types';
 
@@ -41,6 +41,7 @@ export async function summariseTurns(
   const answer = await models.complete({
     profile,
     preference: task.preference,
+    ...modelChoice(task, profile.id),
     system: SYSTEM,
     messages: [{ role: 'user', content: `The log to condense:\n\n${messages.map(render).join('\n\n')}` }],
     maxOutputTokens: SUMMARY_TOKENS,

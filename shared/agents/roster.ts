@@ -1,4 +1,4 @@
-import type { EmployeeProfile } from '../domain';
+import { type EmployeeProfile, onTeam, type Task } from '../domain';
 import { NotFound } from '../errors';
 import type { Store } from '../store';
 import { BUILT_IN_PROFILES } from './profiles';
@@ -17,4 +17,12 @@ export async function employeeOf(store: Store, tenantId: string, id: string): Pr
   const profile = (await teamOf(store, tenantId)).find((p) => p.id === id);
   if (!profile) throw new NotFound('employee', id);
   return profile;
+}
+
+/** The employees who may work on a task: its chosen team (and the Super Agent), else the whole roster. */
+export async function teamForTask(
+  store: Store,
+  task: Pick<Task, 'tenantId' | 'team'>,
+): Promise<EmployeeProfile[]> {
+  return (await teamOf(store, task.tenantId)).filter((p) => onTeam(task, p.id));
 }

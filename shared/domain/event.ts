@@ -1,6 +1,6 @@
 import * as z from '../zod';
 import { Plan, PlanStep } from './plan';
-import { TaskStatus } from './task';
+import { TaskStatus, TaskTeam } from './task';
 
 /**
  * A field of an event too large for the event item: the item keeps a preview of it, and the whole
@@ -34,7 +34,14 @@ const base = {
 const modelRef = { provider: z.string(), model: z.string() };
 
 export const TaskEvent = z.discriminatedUnion('type', [
-  z.object({ ...base, type: z.literal('task_created'), prompt: z.string(), title: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal('task_created'),
+    prompt: z.string(),
+    title: z.string(),
+    /** The team the task chose (who may work on it, each one's model), when it chose one. */
+    team: z.optional(TaskTeam),
+  }),
   z.object({
     ...base,
     type: z.literal('status_changed'),

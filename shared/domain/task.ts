@@ -1,5 +1,6 @@
 import { IllegalTransition } from '../errors';
 import * as z from '../zod';
+import { EmployeeId } from './employee';
 import { usdAmount } from './money';
 
 export const TaskStatus = z.enum([
@@ -66,6 +67,43 @@ export type TaskFailure = z.infer<typeof TaskFailure>;
 
 export const TaskId = z.string().check(z.regex(/^tsk_[0-9A-HJKMNP-TV-Z]{26}$/, 'must look like tsk_<ULID>'));
 
+/**
+ * Who may work on a task and, per employee, the model to try first. `employees` are ids from the
+ * tenant's roster (the Super Agent always plans, listed or not); `models` maps an employee (the
+ * Super Agent included) to one of its allowed models; its profile's fallbacks follow it.
+ */
+export const TaskTeam = z.strictObject({
+  employees: z
+    .array(EmployeeId)
+    .check(
+      z.minLength(1, 'must name at least one employee'),
+      z.maxLength(50, 'must have at most 50 entries'),
+    ),
+  models: z.optional(
+    z.record(EmployeeId, z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(200))),
+  ),
+});
+export type TaskTeam = z.infer<typeof TaskTeam>;
+
+/** The Super Agent: it plans every task, so it is on every team. */
+export const SUPER_AGENT = 'super-agent';
+
+/** Whether an employee may work on the task: every employee when the task chose no team. */
+export function onTeam(task: Pick<Task, 'team'>, employee: string): boolean {
+  return !task.team || employee === SUPER_AGENT || task.team.employees.includes(employee);
+}
+
+/** The model the task chose for an employee, tried before the employee's own order. */
+export function chosenModel(task: Pick<Task, 'team'>, employee: string): string | undefined {
+  return task.team?.models?.[employee];
+}
+
+/** The part of a model call that carries the task's model choice for the employee (none: `{}`). */
+export function modelChoice(task: Pick<Task, 'team'>, employee: string): { preferred?: string } {
+  const preferred = chosenModel(task, employee);
+  return preferred === undefined ? {} : { preferred };
+}
+
 export const Task = z.object({
   tenantId: z.string(),
   id: TaskId,
@@ -86,6 +124,8 @@ export const Task = z.object({
   executionId: z.optional(z.string()),
   /** A person's guidance to the team (given with a resume), oldest first; every employee sees it. */
   notes: z.optional(z.array(z.object({ at: z.string(), text: z.string() }))),
+  /** The team the task chose (who may work on it, each one's model); absent: the whole roster. */
+  team: z.optional(TaskTeam),
 });
 export type Task = z.infer<typeof Task>;
 
@@ -114,5 +154,7 @@ export const CreateTaskInput = z.strictObject({
   preference: z._default(TaskPreference, 'balanced'),
   requireApproval: z._default(z.boolean(), false),
   budgetUsd: z.optional(usdAmount(10_000)),
+  /** Checked against the tenant's roster and models when the task is created (checkTaskTeam). */
+  team: z.optional(TaskTeam),
 });
 export type CreateTaskInput = z.input<typeof CreateTaskInput>;

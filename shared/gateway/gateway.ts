@@ -100,7 +100,7 @@ export class ModelGateway implements TeamModels {
    * which the workflow retries.
    */
   private async route(call: EmployeeCall, budget: WaitBudget, spentBefore: number): Promise<MeteredResponse> {
-    const { profile, preference, model: pinned, deadline: _, ...request } = call;
+    const { profile, preference, model: pinned, preferred, deadline: _, ...request } = call;
     const [catalog, account] = await Promise.all([
       this.catalogFor(request.context.tenantId),
       this.options.meter.account(request.context, profile),
@@ -110,6 +110,7 @@ export class ModelGateway implements TeamModels {
       promptTokens: promptBound,
       maxOutputTokens: request.maxOutputTokens,
       ...(pinned !== undefined ? { pinned } : {}),
+      ...(preferred !== undefined ? { preferred } : {}),
     });
     const context = account.heliconeCache ? { ...request.context, heliconeCache: true } : request.context;
     const tried: ModelAttempt[] = [];
@@ -312,6 +313,7 @@ export class ModelGateway implements TeamModels {
     const first = rankModels(profile, query.preference, catalog, {
       promptTokens,
       maxOutputTokens: profile.maxTokensPerStep,
+      ...(query.preferred !== undefined ? { preferred: query.preferred } : {}),
     }).find((c) => 'model' in c && this.options.providers.has(c.model.provider));
     if (!first || !('model' in first)) return undefined;
     return worstCaseMicroUsd(

@@ -7,6 +7,8 @@ export interface EmployeeCall extends Omit<ModelRequest, 'model'> {
   preference: TaskPreference;
   /** Pin one of the employee's allowed models instead of letting the router choose. */
   model?: string;
+  /** Try this allowed model first (the task's choice for the employee); the router's order follows. */
+  preferred?: string;
   /** When the step must have its answer (epoch ms): the gateway waits for a cooling model only until then. */
   deadline?: number;
 }
@@ -23,6 +25,8 @@ export interface CallCeilingQuery {
   tenantId?: string;
   profile: EmployeeProfile;
   preference: TaskPreference;
+  /** The task's chosen model for the employee, which the router tries first. */
+  preferred?: string;
   promptTokens: number;
 }
 

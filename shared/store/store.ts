@@ -246,6 +246,7 @@ export class Store {
       preference: input.preference,
       requireApproval: input.requireApproval ?? false,
       ...(input.budgetUsd ? { budgetMicroUsd: usdToMicroUsd(input.budgetUsd) } : {}),
+      ...(input.team ? { team: input.team } : {}),
       stepCount: 0,
       stepsDone: 0,
       totals: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costMicroUsd: 0 },
@@ -254,7 +255,12 @@ export class Store {
     });
     const eventId = newUlid(now.getTime());
     const event = TaskEvent.parse({
-      ...(await this.fit(tenantId, id, { type: 'task_created', prompt: task.prompt, title: task.title })),
+      ...(await this.fit(tenantId, id, {
+        type: 'task_created',
+        prompt: task.prompt,
+        title: task.title,
+        ...(task.team ? { team: task.team } : {}),
+      })),
       id: eventId,
       seq: 1,
       at,

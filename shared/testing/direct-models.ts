@@ -14,7 +14,7 @@ export function directModels(
 ): TeamModels {
   return {
     async complete(call: EmployeeCall): Promise<MeteredResponse> {
-      const { profile, preference: _preference, model: _pinned, ...request } = call;
+      const { profile, preference: _preference, model: _pinned, preferred: _preferred, ...request } = call;
       const started = performance.now();
       const response = await provider.complete({ ...request, model });
       const costMicroUsd = priceMicroUsd;

@@ -18,6 +18,8 @@ export async function estimatePlanMicroUsd(
     preference: TaskPreference;
     tenantId?: string;
     profileFor: (employeeId: string) => Promise<EmployeeProfile | undefined>;
+    /** The task's chosen model for an employee: the estimate prices it first, as the router tries it. */
+    preferredFor?: (employeeId: string) => { preferred?: string };
   },
 ): Promise<number> {
   const { models } = context;
@@ -33,6 +35,7 @@ export async function estimatePlanMicroUsd(
       ...(context.tenantId ? { tenantId: context.tenantId } : {}),
       profile,
       preference: context.preference,
+      ...context.preferredFor?.(step.employee),
       promptTokens,
     });
     if (perCall === undefined) continue;

@@ -1,4 +1,4 @@
-import { teamOf } from '../agents';
+import { teamForTask } from '../agents';
 import type { SandboxRuns } from '../agents/sandbox-port';
 import { type CreateTaskInput, isTerminal, Plan, type Task, TaskNote, type TaskPreference } from '../domain';
 import { parseInput } from '../domain/parse';
@@ -118,7 +118,7 @@ export async function approveTask(
     }
     const problems = planProblems(
       edited,
-      (await teamOf(store, tenantId)).map((p) => p.id),
+      (await teamForTask(store, task)).map((p) => p.id),
     );
     if (problems.length) throw new PlanInvalid(problems.map((p) => p.message));
   }

@@ -238,6 +238,36 @@ describe('the dashboard against a local host at work', { timeout: TEST_TIMEOUT }
     await page.close();
   });
 
+  it('submits a task from the form with a reduced team and Dev’s model: the task carries the choice', async () => {
+    const { page, errors } = await openPage(host, '/', PHONE);
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    await page.getByLabel('What should the team build?').fill(SLUGIFY);
+    // Every employee is on the team by default; QA is taken off with the keyboard.
+    const qa = page.getByRole('checkbox', { name: 'QA' });
+    await qa.waitFor({ timeout: UI_WAIT });
+    expect(await page.getByRole('checkbox', { name: 'Researcher' }).isChecked()).toBe(true);
+    await qa.focus();
+    await page.keyboard.press('Space');
+    expect(await qa.isChecked()).toBe(false);
+    // Dev's select lists the models it may use, priced, the demo model labelled as such.
+    const devModel = page.getByLabel('Model for Dev');
+    const demoOption = devModel.locator('option[value="demo-1"]');
+    expect(await demoOption.textContent()).toMatch(
+      /^demo-1 — \$[\d.]+ in \/ \$[\d.]+ out per M tokens · demo model$/,
+    );
+    expect(await devModel.locator('option[value="gpt-5.6-luna"]').isDisabled()).toBe(true);
+    await devModel.selectOption('demo-1');
+    await shoot(page, 'new-task-team-phone-dark');
+    await page.getByRole('button', { name: 'Start the task' }).click();
+    await page.waitForURL(/\/task\/\?id=tsk_/, { timeout: UI_WAIT });
+    const taskId = new URL(page.url()).searchParams.get('id') ?? '';
+    const { task } = await api<{ task: Task }>(`/v1/tasks/${taskId}`);
+    expect(task.team).toEqual({ employees: ['researcher', 'dev'], models: { dev: 'demo-1' } });
+    await statusOf(page, 'succeeded');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('cancels a task mid-run', async () => {
     gate.close();
     const { task } = await api<{ task: Task }>('/v1/tasks', {

@@ -1,4 +1,4 @@
-import type { Plan, StepResult, Task, TaskEvent } from '@techteam/shared/domain';
+import type { Plan, StepResult, Task, TaskEvent, TaskTeam } from '@techteam/shared/domain';
 import type { EmployeeModels } from '@techteam/shared/gateway/catalog/models-in-use';
 import type { ModelsView } from '@techteam/shared/gateway/catalog/models-view';
 import type { TaskDelta } from '@techteam/shared/store';
@@ -111,6 +111,7 @@ export class TechteamClient {
     title?: string;
     requireApproval?: boolean;
     budgetUsd?: number;
+    team?: TaskTeam;
   }): Promise<{ task: Task }> {
     return this.request('POST', '/v1/tasks', input);
   }

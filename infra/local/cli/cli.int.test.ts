@@ -66,6 +66,39 @@ describe('the techteam CLI against a running host', () => {
     expect(samples.out).toContain('csv-to-json');
   });
 
+  it('runs a task with --team and --model: no QA works on it, Dev calls the chosen model, the task keeps the choice', async () => {
+    const { code, out } = await techteam(
+      [
+        'run',
+        'Write a slugify function with tests',
+        '--team',
+        'researcher,dev',
+        '--model',
+        'dev=demo-1',
+        '--poll-ms',
+        '50',
+      ],
+      env,
+    );
+    expect(code).toBe(0);
+    expect(out).toMatch(/■ task succeeded/);
+    expect(out).toContain('(team: researcher, dev; dev on demo-1)');
+    expect(out).not.toMatch(/QA round \d/);
+    expect(out).not.toMatch(/\[qa\]/);
+    const id = /Task (tsk_\w+)/.exec(out)![1]!;
+    const { task } = (await (await fetch(`${host.url}/v1/tasks/${id}`)).json()) as {
+      task: { team: unknown };
+    };
+    expect(task.team).toEqual({ employees: ['researcher', 'dev'], models: { dev: 'demo-1' } });
+    // A model whose provider is not live here is refused by the API, naming the field.
+    const refused = await techteam(
+      ['run', 'Write a slugify function with tests', '--team', 'dev', '--model', 'dev=gpt-5.6-luna'],
+      env,
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/team\.models\.dev: 'gpt-5\.6-luna' is not live/);
+  });
+
   it('exits 1 and names the problem for an unknown task', async () => {
     const { code, err } = await techteam(['show', 'tsk_01ARZ3NDEKTSV4RRFFQ69G5FAV'], env);
     expect(code).toBe(1);
@@ -97,6 +130,16 @@ describe('the techteam CLI without a host', () => {
     const badBudget = await techteam(['run', 'Write a slugify function with tests', '--budget', 'lots']);
     expect(badBudget.code).toBe(2);
     expect(badBudget.err).toMatch(/--budget must be an amount of USD above 0/);
+    const badModel = await techteam([
+      'run',
+      'Write a slugify function with tests',
+      '--team',
+      'dev',
+      '--model',
+      'dev',
+    ]);
+    expect(badModel.code).toBe(2);
+    expect(badModel.err).toMatch(/--model must be <employee>=<model id>/);
   });
 
   it('lists the models and why each provider is or is not live, with no host running', async () => {

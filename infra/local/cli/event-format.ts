@@ -50,8 +50,13 @@ function payloadLines(e: TaskEvent): string[] {
 
 function describeEvent(e: TaskEvent): string {
   switch (e.type) {
-    case 'task_created':
-      return `● task created: ${e.title}`;
+    case 'task_created': {
+      const models = Object.entries(e.team?.models ?? {}).map(([who, m]) => `${who} on ${m}`);
+      const team = e.team
+        ? `  (team: ${e.team.employees.join(', ')}${models.length ? `; ${models.join(', ')}` : ''})`
+        : '';
+      return `● task created: ${e.title}${team}`;
+    }
     case 'status_changed':
       return `● ${e.from} → ${e.to}${e.reason ? ` (${e.reason})` : ''}`;
     case 'plan_made': {

@@ -4,7 +4,7 @@ import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import type { LivePage, TechteamClient } from './api-client';
 import type { CliIo } from './io';
-import { followTask } from './run-command';
+import { followTask, teamFromFlags } from './run-command';
 
 const T0 = Date.parse('2026-11-25T10:00:00Z');
 const base = (ms: number) => ({
@@ -143,5 +143,32 @@ describe('followTask on a terminal', () => {
     const line = io.drawn[0]!.replace(/\u001b\[\d+m/g, '');
     expect(line.length).toBeLessThanOrEqual(60);
     expect(line).toMatch(/^ {2}dev ┊ …\S.* word$/);
+  });
+});
+
+describe('teamFromFlags', () => {
+  it('reads --team and each --model into the task’s team, and nothing when neither is given', () => {
+    expect(teamFromFlags(undefined)).toEqual({});
+    expect(teamFromFlags('researcher, dev', ['dev=gpt-5.6-luna'])).toEqual({
+      team: { employees: ['researcher', 'dev'], models: { dev: 'gpt-5.6-luna' } },
+    });
+    expect(teamFromFlags('dev')).toEqual({ team: { employees: ['dev'] } });
+  });
+
+  it('keeps the whole roster when only --model is given', () => {
+    expect(teamFromFlags(undefined, ['qa=demo-1'], ['researcher', 'dev', 'qa'])).toEqual({
+      team: { employees: ['researcher', 'dev', 'qa'], models: { qa: 'demo-1' } },
+    });
+  });
+
+  it('names the flag that is malformed', () => {
+    expect(teamFromFlags(',')).toEqual({
+      error: expect.stringMatching(/^--team must name at least one employee/),
+    });
+    expect(teamFromFlags('dev', ['dev'])).toEqual({
+      error: expect.stringMatching(/^--model must be <employee>=<model id>/),
+    });
+    expect(teamFromFlags('dev', ['dev=a', 'dev=b'])).toEqual({ error: '--model names dev twice' });
+    expect(teamFromFlags('Dev!')).toEqual({ error: expect.stringMatching(/^--team: 0: must be lowercase/) });
   });
 });

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type TaskEvent, TaskPreference } from '@techteam/shared/domain';
+import { type TaskEvent, TaskPreference, TaskTeam } from '@techteam/shared/domain';
 import type { TaskDelta } from '@techteam/shared/store';
 import { decodeTime, encodeTime } from 'ulid';
 import { TechteamClient } from './api-client';
@@ -10,7 +10,46 @@ import { LiveText } from './live-text';
 import { dim } from './terminal-text';
 
 const USAGE =
-  'usage: techteam run "<prompt>" [--preference quality|balanced|cheap] [--budget <usd>] [--title <title>] [--approve (wait for plan approval)]';
+  'usage: techteam run "<prompt>" [--preference quality|balanced|cheap] [--budget <usd>] [--title <title>] [--approve (wait for plan approval)] [--team researcher,dev] [--model dev=<model id>]...';
+
+/**
+ * The task's team from `--team a,b` and each `--model employee=model`: undefined when neither is
+ * given, an error naming the flag when one is malformed. A `--model` without `--team` keeps the
+ * whole `roster` (the tenant's employees) and chooses that employee's model.
+ */
+export function teamFromFlags(
+  team: string | undefined,
+  models: readonly string[] = [],
+  roster: readonly string[] = [],
+): { team?: TaskTeam; error?: string } {
+  if (team === undefined && !models.length) return {};
+  const employees =
+    team === undefined
+      ? [...roster]
+      : team
+          .split(',')
+          .map((e) => e.trim())
+          .filter(Boolean);
+  if (!employees.length)
+    return { error: '--team must name at least one employee, such as --team researcher,dev' };
+  const chosen: Record<string, string> = {};
+  for (const m of models) {
+    const at = m.indexOf('=');
+    const employee = m.slice(0, at).trim();
+    const model = m.slice(at + 1).trim();
+    if (at <= 0 || !model)
+      return { error: `--model must be <employee>=<model id>, such as dev=gpt-5.6-luna (got '${m}')` };
+    if (chosen[employee]) return { error: `--model names ${employee} twice` };
+    chosen[employee] = model;
+  }
+  const parsed = TaskTeam.safeParse({ employees, ...(models.length ? { models: chosen } : {}) });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const flag = issue.path[0] === 'models' ? '--model' : '--team';
+    return { error: `${flag}: ${issue.path.slice(1).join('.') || 'value'}: ${issue.message}` };
+  }
+  return { team: parsed.data };
+}
 
 /**
  * Submits a task to the running host and streams its events until it ends.
@@ -25,6 +64,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       budget: { type: 'string' },
       title: { type: 'string' },
       approve: { type: 'boolean', default: false },
+      team: { type: 'string' },
+      model: { type: 'string', multiple: true },
       'poll-ms': { type: 'string' },
     },
   });
@@ -44,12 +85,23 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const pollMs = Number(values['poll-ms'] ?? 300);
   const client = new TechteamClient(io.url);
+  // A --model alone keeps the whole team: the roster is the tenant's, read from the API.
+  const roster =
+    values.team === undefined && values.model?.length
+      ? (await client.listEmployees()).employees.map((e) => e.id).filter((id) => id !== 'super-agent')
+      : [];
+  const choice = teamFromFlags(values.team, values.model, roster);
+  if (choice.error) {
+    io.err(choice.error);
+    return 2;
+  }
   const { task } = await client.createTask({
     prompt,
     ...(values.preference ? { preference: values.preference } : {}),
     ...(values.title ? { title: values.title } : {}),
     ...(budgetUsd !== undefined ? { budgetUsd } : {}),
     ...(values.approve ? { requireApproval: true } : {}),
+    ...(choice.team ? { team: choice.team } : {}),
   });
   io.out(`Task ${task.id} submitted to ${io.url}`);
   return followTask(client, task.id, io, undefined, pollMs, liveUrlOf(io.url));

@@ -55,6 +55,38 @@ describe('rankModels', () => {
     expect(ids('quality')).toEqual(['claude-opus-5-5', 'claude-sonnet-4-6', 'gpt-4.1-mini', 'gpt-4.1-nano']);
   });
 
+  it('puts a task’s preferred model first, the rest in the preference’s order after it', () => {
+    const profile = {
+      id: 'dev',
+      allowedModels: ['gpt-4.1-mini', 'claude-opus-5-5', 'claude-sonnet-4-6', 'gpt-4.1-nano'],
+      defaultModel: 'claude-sonnet-4-6',
+      fallbacks: ['gpt-4.1-mini'],
+    };
+    const ids = (p: 'quality' | 'balanced' | 'cheap', preferred: string) =>
+      rankModels(profile, p, catalog, { promptTokens: 1000, maxOutputTokens: 1000, preferred }).map((c) =>
+        'model' in c ? c.model.id : c.id,
+      );
+    expect(ids('balanced', 'gpt-4.1-nano')).toEqual([
+      'gpt-4.1-nano',
+      'claude-sonnet-4-6',
+      'gpt-4.1-mini',
+      'claude-opus-5-5',
+    ]);
+    expect(ids('cheap', 'claude-opus-5-5')).toEqual([
+      'claude-opus-5-5',
+      'gpt-4.1-nano',
+      'gpt-4.1-mini',
+      'claude-sonnet-4-6',
+    ]);
+    // A preference the profile no longer allows (it changed after the task was made) is ignored.
+    expect(ids('balanced', 'gpt-5.6-luna')).toEqual([
+      'claude-sonnet-4-6',
+      'gpt-4.1-mini',
+      'claude-opus-5-5',
+      'gpt-4.1-nano',
+    ]);
+  });
+
   it('refuses a pinned model the employee may not use, listing the ones it may', () => {
     const profile = {
       id: 'qa',

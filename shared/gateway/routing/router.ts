@@ -11,13 +11,14 @@ export type Candidate = { model: CatalogModel } | { id: string; unknown: true };
  * employee's allowed models ever appear. `balanced` follows the profile:
  * default, then fallbacks in order, then any other allowed model. `quality`
  * puts the best-rated first and `cheap` the lowest worst-case cost for this
- * call; both keep the profile's order among equals.
+ * call; both keep the profile's order among equals. `preferred` (a task's choice for the
+ * employee) goes first when it is allowed, the rest in that order after it.
  */
 export function rankModels(
   profile: Pick<EmployeeProfile, 'id' | 'allowedModels' | 'defaultModel' | 'fallbacks'>,
   preference: TaskPreference,
   catalog: Catalog,
-  call: { promptTokens: number; maxOutputTokens: number; pinned?: string },
+  call: { promptTokens: number; maxOutputTokens: number; pinned?: string; preferred?: string },
 ): Candidate[] {
   const allowed = new Set(profile.allowedModels);
   if (call.pinned !== undefined) {
@@ -35,7 +36,16 @@ export function rankModels(
     const model = catalog.get(id);
     return model ? { model } : { id, unknown: true };
   });
-  if (preference === 'balanced') return candidates;
+  const ranked = preference === 'balanced' ? candidates : byPreference(candidates, preference, call);
+  const first = ranked.findIndex((c) => ('model' in c ? c.model.id : c.id) === call.preferred);
+  return first <= 0 ? ranked : [ranked[first]!, ...ranked.filter((_, i) => i !== first)];
+}
+
+function byPreference(
+  candidates: Candidate[],
+  preference: Exclude<TaskPreference, 'balanced'>,
+  call: { promptTokens: number; maxOutputTokens: number },
+): Candidate[] {
   const score = (c: Candidate): number => {
     if (!('model' in c)) return Number.POSITIVE_INFINITY;
     return preference === 'quality'

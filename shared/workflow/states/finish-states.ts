@@ -1,5 +1,5 @@
 import { employeeOf } from '../../agents';
-import { isTerminal } from '../../domain';
+import { isTerminal, modelChoice } from '../../domain';
 import { ConcurrentUpdate } from '../../errors';
 import { rememberTask } from '../../memory/task-memory';
 import type { WorkflowInput } from '../definition';
@@ -24,6 +24,7 @@ export async function synthesize(deps: WorkflowDeps, input: WorkflowInput): Prom
   const answer = await models.complete({
     profile,
     preference: task.preference,
+    ...modelChoice(task, profile.id),
     system: synthesisSystem(profile),
     messages: [{ role: 'user', content: `## The task\n${task.prompt}\n\n${evidence}` }],
     maxOutputTokens: 1024,

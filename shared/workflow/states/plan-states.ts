@@ -1,5 +1,5 @@
-import { employeeOf, teamOf } from '../../agents';
-import { type EmployeeProfile, type Plan, planDraftJsonSchema, type Task } from '../../domain';
+import { employeeOf, teamForTask } from '../../agents';
+import { type EmployeeProfile, modelChoice, type Plan, planDraftJsonSchema, type Task } from '../../domain';
 import { NotFound } from '../../errors';
 import type { ModelMessage, ResponseSchema } from '../../gateway/types';
 import { recallForPlanning } from '../../memory/task-memory';
@@ -54,6 +54,7 @@ export async function draftPlan(
     const answer = await models.complete({
       profile,
       preference: task.preference,
+      ...modelChoice(task, profile.id),
       system: args.system,
       messages,
       responseSchema: args.schema,
@@ -113,7 +114,8 @@ export async function planTask(
     };
   }
 
-  const team = (await teamOf(store, tenantId)).filter((p) => p.id !== 'super-agent');
+  // Only the task's team is offered, and a step for anyone else is a problem the repair round sees.
+  const team = (await teamForTask(store, task)).filter((p) => p.id !== 'super-agent');
   const profile = await employeeOf(store, tenantId, 'super-agent');
   const { plan, repairs, provider, model } = await draftPlan(deps, {
     task,
@@ -153,6 +155,7 @@ function planEstimate({ store, models }: Pick<WorkflowDeps, 'store' | 'models'>,
     preference: task.preference,
     tenantId: task.tenantId,
     profileFor: (id) => employeeOf(store, task.tenantId, id).catch(() => undefined),
+    preferredFor: (id) => modelChoice(task, id),
   });
 }
 
@@ -202,7 +205,7 @@ export async function startRun(
   } else if (task.status !== 'running') {
     throw new TaskNotRunnable(taskId, task.status, 'start running');
   }
-  const team = (await teamOf(store, tenantId)).map((p) => p.id);
+  const team = (await teamForTask(store, task)).map((p) => p.id);
   const waves = planWaves(plan, team);
   await sandboxRuns?.start(taskId);
   return { waves };

@@ -1,4 +1,4 @@
-import { employeeOf, teamOf } from '../../agents';
+import { employeeOf, teamForTask } from '../../agents';
 import { replanDraftJsonSchema } from '../../domain';
 import { currentErrorCode, isTechteamError } from '../../errors';
 import type { ResponseSchema } from '../../gateway/types';
@@ -71,7 +71,7 @@ export async function replan(
 
   const kept = steps.filter((s) => resultOf(s.id)?.status === 'succeeded');
   const remaining = steps.filter((s) => resultOf(s.id)?.status !== 'succeeded');
-  const team = (await teamOf(store, tenantId)).filter((p) => p.id !== 'super-agent');
+  const team = (await teamForTask(store, task)).filter((p) => p.id !== 'super-agent');
   const profile = await employeeOf(store, tenantId, 'super-agent');
   const prompt = [
     '## The task',

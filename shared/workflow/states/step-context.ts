@@ -1,6 +1,6 @@
 import { teamOf } from '../../agents';
 import { TaskStopped } from '../../agents/agent-loop';
-import type { EmployeeProfile, PlanStep, StepResult, Task } from '../../domain';
+import { type EmployeeProfile, onTeam, type PlanStep, type StepResult, type Task } from '../../domain';
 import { NotFound, TechteamError } from '../../errors';
 import { readTaskStatus } from '../../store/task-status';
 import type { WorkflowInput } from '../definition';
@@ -37,8 +37,10 @@ export async function loadStep(
   const { tenantId, taskId, stepId } = input;
   // Every step state starts here, twice per step: one query for the task, its plan and its
   // results, beside the team, instead of four round trips one after another.
-  const [run, team] = await Promise.all([store.getTaskRun(tenantId, taskId), teamOf(store, tenantId)]);
+  const [run, roster] = await Promise.all([store.getTaskRun(tenantId, taskId), teamOf(store, tenantId)]);
   const { task, results } = run;
+  // Only the task's team may work on it (a plan for anyone else never got past Plan or approval).
+  const team = roster.filter((p) => onTeam(task, p.id));
   if (task.status !== 'running') throw new TaskNotRunnable(taskId, task.status, action);
   const plan = run.plan?.plan;
   if (!plan) throw new NotFound('plan of task', taskId);

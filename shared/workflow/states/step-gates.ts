@@ -1,4 +1,4 @@
-import type { StepResult } from '../../domain';
+import { onTeam, type StepResult } from '../../domain';
 import type { WorkflowDeps } from '../deps';
 import { MAX_DEV_ROUNDS } from '../deps';
 import { finishStep, loadStep, type StepInput, StepRejected } from './step-context';
@@ -25,8 +25,11 @@ export async function startStep(
   input: StepInput,
 ): Promise<{ done: boolean; loop: 'dev' | 'review' | 'single'; round: number; maxRounds: number }> {
   const ctx = await loadStep(deps, input, `start step '${input.stepId}'`);
-  // A qa step of its own is one review whose verdict counts (a fail rejects the step).
-  const loop = ctx.step.employee === 'dev' ? 'dev' : ctx.step.employee === 'qa' ? 'review' : 'single';
+  // A qa step of its own is one review whose verdict counts (a fail rejects the step). A dev
+  // step of a task whose team left QA out runs once, unreviewed: QA may not work on it.
+  const reviewed = onTeam(ctx.task, 'qa');
+  const loop =
+    ctx.step.employee === 'dev' && reviewed ? 'dev' : ctx.step.employee === 'qa' ? 'review' : 'single';
   const stored = ctx.results.find((r) => r.stepId === input.stepId);
   const round = loop === 'dev' ? resumeRound(stored) : 1;
   const maxRounds = loop === 'review' ? 1 : Math.max(MAX_DEV_ROUNDS, round);

@@ -29,6 +29,20 @@ function teamLines(team: readonly EmployeeProfile[]): string[] {
   });
 }
 
+function qaLines(): string[] {
+  return [
+    `- Every dev step gets QA's review automatically: Dev works, QA checks the workspace against the step's acceptance (running the tests, and writing probe tests of its own), and Dev fixes what QA found, up to ${MAX_DEV_ROUNDS} Dev/QA rounds. Do not add a separate qa step to review a dev step; put what QA must check in the dev step's acceptance.`,
+    '- A qa step of its own is for a review no single dev step covers (e.g. checking several dev steps together). Its verdict counts: a fail fails the step.',
+  ];
+}
+
+/** The task's team left QA out: nobody reviews, and no step may name qa. */
+function noQaLines(): string[] {
+  return [
+    "- QA is not on this task's team: a dev step runs once, with no review, so its instructions must have Dev run the tests in the sandbox itself. Plan no qa step.",
+  ];
+}
+
 /** The planner's system prompt: the team it plans for, how steps run, and the rules of a plan. */
 export function plannerSystem(role: EmployeeProfile, team: readonly EmployeeProfile[]): string {
   return [
@@ -40,8 +54,7 @@ export function plannerSystem(role: EmployeeProfile, team: readonly EmployeeProf
     ...teamLines(team),
     '',
     'How steps run:',
-    `- Every dev step gets QA's review automatically: Dev works, QA checks the workspace against the step's acceptance (running the tests, and writing probe tests of its own), and Dev fixes what QA found, up to ${MAX_DEV_ROUNDS} Dev/QA rounds. Do not add a separate qa step to review a dev step; put what QA must check in the dev step's acceptance.`,
-    '- A qa step of its own is for a review no single dev step covers (e.g. checking several dev steps together). Its verdict counts: a fail fails the step.',
+    ...(team.some((p) => p.id === 'qa') ? qaLines() : noQaLines()),
     '- Steps whose dependencies are done run in parallel; a step sees the results (reports) of the steps it depends on, and every step sees the workspace.',
     '',
     ...sandboxFacts(),

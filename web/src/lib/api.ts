@@ -84,6 +84,13 @@ export interface NewTask {
   preference: 'quality' | 'balanced' | 'cheap';
   requireApproval: boolean;
   budgetUsd?: number;
+  team?: TaskTeam;
+}
+
+/** Who may work on a task (ids from GET /v1/employees) and the model each tries first. */
+export interface TaskTeam {
+  employees: string[];
+  models?: Record<string, string>;
 }
 
 export interface EventPage {

@@ -47,6 +47,8 @@ export interface Task {
   failure?: { code: string; message: string };
   summary?: string;
   notes?: Array<{ at: string; text: string }>;
+  /** The team the task chose; absent: the whole roster, each with its own models. */
+  team?: { employees: string[]; models?: Record<string, string> };
 }
 
 export interface PlanStep {
@@ -92,7 +94,12 @@ interface EventBase {
 /** The events the dashboard draws; any other type is shown as a plain line. */
 export type TaskEvent = EventBase &
   (
-    | { type: 'task_created'; prompt: string; title: string }
+    | {
+        type: 'task_created';
+        prompt: string;
+        title: string;
+        team?: { employees: string[]; models?: Record<string, string> };
+      }
     | { type: 'status_changed'; from: TaskStatus; to: TaskStatus; reason?: string }
     | { type: 'plan_made'; plan: Plan; provider: string; model: string }
     | { type: 'step_started'; stepId: string; employee: string; title: string; index: number; total: number }

@@ -7,8 +7,9 @@ import { Card, CardTitle } from '@/components/ui/card';
 import { Field, Input, Select, Textarea } from '@/components/ui/field';
 import { ApiError, api, type NewTask } from '@/lib/api';
 import { useLoad } from '@/lib/use-load';
+import { ALL_ON, chosenTeam, type TeamPick, TeamPicker } from './team-picker';
 
-/** The new-task form: prompt, preference, budget, approval; the samples one click away; the team it goes to. */
+/** The new-task form: prompt, preference, budget, approval, the team and each one's model; the samples one click away. */
 export function NewTaskForm() {
   const router = useRouter();
   const samples = useLoad(() => api.samples());
@@ -17,6 +18,7 @@ export function NewTaskForm() {
   const [preference, setPreference] = useState<NewTask['preference']>('balanced');
   const [budget, setBudget] = useState('');
   const [approval, setApproval] = useState(false);
+  const [pick, setPick] = useState<TeamPick>(ALL_ON);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | undefined>();
 
@@ -30,11 +32,13 @@ export function NewTaskForm() {
           { path: 'budgetUsd', message: 'must be an amount in dollars, such as 2' },
         ]);
       }
+      const chosen = chosenTeam(pick, team.data?.[0].employees ?? []);
       const { task } = await api.createTask({
         prompt: text,
         preference,
         requireApproval: approval,
         ...(budget.trim() ? { budgetUsd: Number(budget) } : {}),
+        ...(chosen ? { team: chosen } : {}),
       });
       router.push(`/task/?id=${task.id}`);
     } catch (err) {
@@ -57,7 +61,7 @@ export function NewTaskForm() {
             required
           />
         </Field>
-        <div className="grid grid-cols-2 gap-3">
+        <div className="grid gap-3 sm:grid-cols-2">
           <Field label="Preference" error={fieldError('preference')}>
             <Select
               name="preference"
@@ -88,6 +92,20 @@ export function NewTaskForm() {
           />
           Ask me to approve the plan first
         </label>
+        {team.data ? (
+          <TeamPicker
+            roster={team.data[0].employees}
+            models={team.data[1].models}
+            pick={pick}
+            onChange={setPick}
+            errors={error?.fields ?? []}
+            disabled={busy}
+          />
+        ) : (
+          <p className="text-sm text-muted-foreground">
+            {team.error ? 'The team did not load: the task goes to the whole team.' : 'Loading the team…'}
+          </p>
+        )}
         {error && !error.fields.length && (
           <p role="alert" className="text-sm text-destructive">
             {error.message}
@@ -119,35 +137,6 @@ export function NewTaskForm() {
             ))}
           </ul>
         )}
-      </div>
-      <div className="mt-4">
-        <h3 className="mb-1 text-sm font-medium">The team</h3>
-        <p className="mb-1 text-xs text-muted-foreground">
-          Each employee thinks with its default model; change models on Employees &amp; models.
-        </p>
-        <ul className="grid gap-1 text-sm">
-          {(team.data?.[0].employees ?? []).map((e) => {
-            const model = team.data?.[1].models.find((m) => m.id === e.defaultModel);
-            return (
-              <li key={e.id} className="flex flex-wrap items-center justify-between gap-1">
-                <span>{e.name}</span>
-                <span className="flex items-center gap-1 text-xs">
-                  <code>{e.defaultModel}</code>
-                  {model && (
-                    <>
-                      <span className="text-muted-foreground">
-                        ${model.prices.input}/${model.prices.output} per M
-                      </span>
-                      <Badge tone={model.live ? 'good' : 'neutral'}>
-                        {model.provider === 'demo' ? 'demo' : model.live ? 'live' : 'off'}
-                      </Badge>
-                    </>
-                  )}
-                </span>
-              </li>
-            );
-          })}
-        </ul>
       </div>
     </Card>
   );
