@@ -4,10 +4,10 @@ import { runtime } from '@techteam/shared/runtime';
 import { submitTask } from '@techteam/shared/workflow/task-lifecycle';
 import { apiHandler } from '../http';
 
-/** POST /v1/tasks */
+/** POST /v1/tasks: 201 with the task; 429 naming `running_tasks` when the tenant runs its cap already. */
 export const handler = apiHandler(async ({ tenant, body }) => {
   const input = parseInput(CreateTaskInput, body ?? {});
-  await admitTask(runtime().store, tenant.tenantId);
-  const task = await submitTask(runtime(), tenant.tenantId, input);
+  const { runningTaskCap } = await admitTask(runtime().store, tenant.tenantId);
+  const task = await submitTask(runtime(), tenant.tenantId, input, { runningTaskCap });
   return { status: 201, body: { task } };
 });
