@@ -176,6 +176,9 @@ export const ROUTE_LAMBDAS: readonly RouteLambda[] = [
   route('POST', '/v1/billing/checkout', 'CreateCheckout', 'api/billing-checkout.ts', 'store', { ...write, stripeKeys: true }, () => import('./api/billing-checkout')),
   route('POST', '/v1/billing/portal', 'CreatePortal', 'api/billing-portal.ts', 'store', { ...write, stripeKeys: true }, () => import('./api/billing-portal')),
   route('PUT', '/v1/billing/overage', 'PutOverageCap', 'api/billing-overage.ts', 'store', { ...write, stripeKeys: true }, () => import('./api/billing-overage')),
+  // The API's description, compiled in (functions/openapi.json): behind the authorizer like every
+  // route a tenant calls, with the weakest scope; the CLI and the dashboard hold a credential anyway.
+  route('GET', '/v1/openapi.json', 'GetOpenApi', 'api/get-openapi.ts', 'none', { table: 'none' }, () => import('./api/get-openapi')),
   route('POST', '/v1/billing/webhook', 'StripeWebhook', 'billing/webhook.ts', 'store', { ...write, stripeKeys: true }, () => import('./billing/webhook'), { auth: 'signature' }),
 ];
 

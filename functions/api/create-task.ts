@@ -5,7 +5,7 @@ import { runtime } from '@techteam/shared/runtime';
 import { submitTask } from '@techteam/shared/workflow/task-lifecycle';
 import { apiHandler } from '../http';
 
-/** POST /v1/tasks */
+/** POST /v1/tasks: 201 with the task; 429 naming `running_tasks` when the tenant runs its cap already. */
 export const handler = apiHandler(async ({ tenant, body }) => {
   const input = parseInput(CreateTaskInput, body ?? {});
   const { store, directory } = runtime();
@@ -16,7 +16,7 @@ export const handler = apiHandler(async ({ tenant, body }) => {
     ]);
     checkTaskTeam(input.team, roster, view.models);
   }
-  await admitTask(store, tenant.tenantId);
-  const task = await submitTask(runtime(), tenant.tenantId, input);
+  const { runningTaskCap } = await admitTask(store, tenant.tenantId);
+  const task = await submitTask(runtime(), tenant.tenantId, input, { runningTaskCap });
   return { status: 201, body: { task } };
 });

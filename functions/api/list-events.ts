@@ -1,18 +1,7 @@
-import { parseInput, TaskId } from '@techteam/shared/domain';
+import { parseInput } from '@techteam/shared/domain';
 import { runtime } from '@techteam/shared/runtime';
-import * as z from '@techteam/shared/zod';
 import { apiHandler } from '../http';
-
-const Ulid = z
-  .string()
-  .check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an id from an earlier answer (a ULID)'));
-const Path = z.object({ id: TaskId });
-const Query = z.object({
-  after: z.optional(Ulid),
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500)), 100),
-  deltas: z._default(z.enum(['true', 'false']), 'false'),
-  deltasAfter: z.optional(Ulid),
-});
+import { ListEventsQuery, TaskPath } from './schemas';
 
 /**
  * GET /v1/tasks/{id}/events?after=&limit=&deltas=true&deltasAfter= : the event log in order,
@@ -20,8 +9,8 @@ const Query = z.object({
  * own cursor, `deltaCursor`, which the client passes back as `deltasAfter`.
  */
 export const handler = apiHandler(async ({ tenant, path, query }) => {
-  const { id } = parseInput(Path, path, 'path');
-  const { after, limit, deltas, deltasAfter } = parseInput(Query, query, 'query');
+  const { id } = parseInput(TaskPath, path, 'path');
+  const { after, limit, deltas, deltasAfter } = parseInput(ListEventsQuery, query, 'query');
   const { store } = runtime();
   await store.getTask(tenant.tenantId, id); // 404 for an unknown task, not an empty list
   const [page, streamed] = await Promise.all([

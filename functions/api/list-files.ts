@@ -1,14 +1,12 @@
-import { parseInput, TaskId } from '@techteam/shared/domain';
+import { parseInput } from '@techteam/shared/domain';
 import { listTaskFiles } from '@techteam/shared/files';
 import { workspaceRuntime } from '@techteam/shared/runtime/workspaces';
-import * as z from '@techteam/shared/zod';
 import { apiHandler } from '../http';
-
-const Path = z.object({ id: TaskId });
+import { TaskPath } from './schemas';
 
 /** GET /v1/tasks/{id}/files: every file of the task's workspace with its size in bytes. */
 export const handler = apiHandler(async ({ tenant, path }) => {
-  const { id } = parseInput(Path, path, 'path');
+  const { id } = parseInput(TaskPath, path, 'path');
   const { store, workspaceFor } = workspaceRuntime();
   await store.getTask(tenant.tenantId, id); // 404 for an unknown task, not an empty list
   return { status: 200, body: { files: await listTaskFiles(workspaceFor(tenant.tenantId, id)) } };

@@ -1,17 +1,14 @@
-import { parseInput, TaskId } from '@techteam/shared/domain';
+import { parseInput } from '@techteam/shared/domain';
 import { runtime } from '@techteam/shared/runtime';
 import { AuditLog } from '@techteam/shared/store';
 import { rejectTask } from '@techteam/shared/workflow/task-lifecycle';
-import * as z from '@techteam/shared/zod';
 import { apiHandler } from '../http';
-
-const Path = z.object({ id: TaskId });
-const Body = z.strictObject({ note: z.optional(z.string().check(z.maxLength(2000))) });
+import { RejectBody, TaskPath } from './schemas';
 
 /** POST /v1/tasks/{id}/reject {note?}: reject the waiting plan; the task is cancelled. */
 export const handler = apiHandler(async ({ tenant, path, body }) => {
-  const { id } = parseInput(Path, path, 'path');
-  const input = parseInput(Body, body ?? {});
+  const { id } = parseInput(TaskPath, path, 'path');
+  const input = parseInput(RejectBody, body ?? {});
   const task = await rejectTask(runtime(), tenant.tenantId, id, input);
   const { store } = runtime();
   await new AuditLog(store.doc, store.tableName).record(tenant.tenantId, {

@@ -38,9 +38,11 @@ export async function admitRequest(store: Store, tenantId: string): Promise<void
   if (!take.allowed) throw new RateLimited('requests_per_minute', perMinute, take.retryAfterSeconds);
 }
 
-/** Refuses a new task while the tenant has its cap of unfinished ones. */
-export async function admitTask(store: Store, tenantId: string): Promise<void> {
-  const cap = runningTaskCap(await store.getTenant(tenantId));
-  const active = await new RateLimits(store.doc, store.tableName).activeTaskCount(tenantId);
-  if (active >= cap) throw new RateLimited('running_tasks', cap, 30);
+/**
+ * The running-task cap a new task of this tenant is created under: the store refuses the creation
+ * atomically when the tenant is at it (store.createTask with `runningTaskCap`; submitTask answers
+ * RateLimited naming `running_tasks`).
+ */
+export async function admitTask(store: Store, tenantId: string): Promise<{ runningTaskCap: number }> {
+  return { runningTaskCap: runningTaskCap(await store.getTenant(tenantId)) };
 }

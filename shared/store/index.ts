@@ -30,6 +30,7 @@ export {
 } from './live-subscriptions';
 export { type EngineExit, type LocalDynamo, startLocalDynamo } from './local-engine';
 export { type BucketLimit, RATE_PARTITION_PREFIX, RateLimits, rateLimitKeys, type Take } from './rate-limits';
+export { RunningTaskCapReached } from './running-task-count';
 export {
   type Clock,
   DELTA_TTL_SECONDS,

@@ -58,6 +58,8 @@ export const keys = {
   }),
   /** A tenant's catalog additions and overrides. */
   tenantModel: (tenantId: string, modelId: string) => ({ PK: `T#${tenantId}`, SK: `MODEL#${modelId}` }),
+  /** How many of the tenant's tasks have not ended: the running-task cap's counter (running-task-count.ts). */
+  runningTasks: (tenantId: string) => ({ PK: `T#${tenantId}`, SK: 'RUNNING_TASKS' }),
 } as const;
 
 export const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'] as const;

@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { keys } from './keys';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 
 /**
  * A bucket has a partition of its own, `RATE#<tenant>`: the API's read-only functions may write
@@ -72,27 +71,5 @@ export class RateLimits {
       }
     }
     return { allowed: false, retryAfterSeconds: 1 };
-  }
-
-  /** How many of the tenant's tasks are not finished (queued, planning, awaiting approval, running). */
-  async activeTaskCount(tenantId: string): Promise<number> {
-    const prefix = keys.activeTask(tenantId, '').GSI2SK;
-    let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'GSI2',
-          KeyConditionExpression: 'GSI2PK = :a AND begins_with(GSI2SK, :p)',
-          ExpressionAttributeValues: { ':a': 'ACTIVE', ':p': prefix },
-          Select: 'COUNT',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      count += out.Count ?? 0;
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return count;
   }
 }

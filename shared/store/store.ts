@@ -32,9 +32,15 @@ import { eventLogGuard, reopenEventLog, TaskLogClosed } from './event-log';
 import { type EventPayloadFiles, fitEvent } from './event-payloads';
 import { newTaskId, newUlid, nextEventId } from './ids';
 import { keys, stripKeys } from './keys';
+import {
+  admitRunningTask,
+  RunningTaskCapReached,
+  refusedByCap,
+  releaseRunningTask,
+} from './running-task-count';
 import { TTL_ATTRIBUTE } from './table';
 import { TOTAL_FIELDS, taskFromItem } from './task-item';
-import { isConflictOnly, type TransactWriteItem } from './transact';
+import { isConflictOnly, type TransactWriteItem, transactWithRetry } from './transact';
 
 export interface Clock {
   now(): Date;
@@ -230,9 +236,15 @@ export class Store {
 
   // ---- tasks -----------------------------------------------------------
 
+  /**
+   * Writes a new task, its first event and one more on the tenant's running-task counter, in one
+   * transaction; with `runningTaskCap`, refused (RunningTaskCapReached, nothing written) when the
+   * tenant already has that many tasks not ended (running-task-count.ts).
+   */
   async createTask(
     tenantId: string,
     input: CreateTaskInput & { preference: Task['preference'] },
+    opts: { runningTaskCap?: number } = {},
   ): Promise<Task> {
     const now = this.clock.now();
     const at = now.toISOString();
@@ -267,8 +279,10 @@ export class Store {
       tenantId,
       taskId: id,
     });
-    await this.doc.send(
-      new TransactWriteCommand({
+    try {
+      // Concurrent creates of one tenant meet on its counter item: a conflict is retried, a
+      // refused condition is the cap.
+      await transactWithRetry(this.doc, {
         TransactItems: [
           {
             Put: {
@@ -284,9 +298,14 @@ export class Store {
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
+          admitRunningTask(this.tableName, tenantId, opts.runningTaskCap),
         ],
-      }),
-    );
+      });
+    } catch (e) {
+      if (opts.runningTaskCap !== undefined && refusedByCap(e, 2))
+        throw new RunningTaskCapReached(opts.runningTaskCap);
+      throw e;
+    }
     this.rememberHead(tenantId, id, { lastEventId: eventId, seq: 1 });
     return task;
   }
@@ -395,6 +414,13 @@ export class Store {
         // A resume opens the finished log again, in the same write (see event-log.ts).
         ...(isTerminal(from) && !isTerminal(to) ? { log: 'reopen' as const } : {}),
         ...(opts.claim ? { before: [this.claimItem(tenantId, taskId, opts.claim)] } : {}),
+        // The running-task counter follows the task's ending and its resume, in the same write:
+        // the status condition makes each land exactly once.
+        ...(isTerminal(to) && !isTerminal(from)
+          ? { after: [releaseRunningTask(this.tableName, tenantId)] }
+          : isTerminal(from) && !isTerminal(to)
+            ? { after: [admitRunningTask(this.tableName, tenantId)] }
+            : {}),
       });
     } catch (e) {
       if (!isConditionFailure(e)) throw e;

@@ -3,7 +3,8 @@ import type { SandboxRuns } from '../agents/sandbox-port';
 import { type CreateTaskInput, isTerminal, Plan, type Task, TaskNote, type TaskPreference } from '../domain';
 import { parseInput } from '../domain/parse';
 import { ConcurrentUpdate, IllegalTransition, InvalidInput, NotFound } from '../errors';
-import { MAX_PLAN_BYTES, type Store } from '../store';
+import { RateLimited } from '../identity/errors';
+import { MAX_PLAN_BYTES, RunningTaskCapReached, type Store } from '../store';
 import { raiseTaskBudget } from '../store/task-budget';
 import type { TaskSignals } from './deps';
 import type { WorkflowEngine } from './engines/engine';
@@ -51,13 +52,24 @@ async function startExecution({ store, workflow }: LifecycleDeps, task: Task, re
   return store.getTask(tenantId, id);
 }
 
-/** Creates a task and starts its run. If the run cannot start, the task is marked failed, never left queued. */
+/**
+ * Creates a task and starts its run. If the run cannot start, the task is marked failed, never left
+ * queued. With `runningTaskCap`, a tenant at its cap is refused with a 429 naming the limit, decided
+ * atomically with the creation (two concurrent creates cannot both take the last place).
+ */
 export async function submitTask(
   deps: LifecycleDeps,
   tenantId: string,
   input: CreateTaskInput & { preference: TaskPreference },
+  opts: { runningTaskCap?: number } = {},
 ): Promise<Task> {
-  const task = await deps.store.createTask(tenantId, input);
+  let task: Task;
+  try {
+    task = await deps.store.createTask(tenantId, input, opts);
+  } catch (e) {
+    if (e instanceof RunningTaskCapReached) throw new RateLimited('running_tasks', e.cap, 30);
+    throw e;
+  }
   return startExecution(deps, task);
 }
 

@@ -1,8 +1,17 @@
-import type { Plan, StepResult, Task, TaskEvent, TaskTeam } from '@techteam/shared/domain';
+import type { Plan, StepResult, Task, TaskEvent } from '@techteam/shared/domain';
 import type { EmployeeModels } from '@techteam/shared/gateway/catalog/models-in-use';
 import type { ModelsView } from '@techteam/shared/gateway/catalog/models-view';
 import type { TaskDelta } from '@techteam/shared/store';
+import createClient, { type Client } from 'openapi-fetch';
+import type { paths } from './api-types';
 import type { BillingStatusView, BillingUsageView } from './billing-command';
+
+/** A route's JSON request body, as the API's document describes it. */
+type Body<P extends keyof paths, M extends 'post' | 'put'> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer B } };
+}
+  ? B
+  : never;
 
 /** One poll of a task followed live: its events after a cursor, and the streamed text after its own. */
 export interface LivePage {
@@ -46,17 +55,51 @@ export interface ApiKeyView {
 }
 
 export class TechteamClient {
+  /** The API through its generated types (api-types.ts, from functions/openapi.json). */
+  private readonly api: Client<paths>;
+
   /** `apiKey`: sent as `Authorization: Bearer …`; by default TECHTEAM_API_KEY, when set. */
   constructor(
     readonly baseUrl: string,
     private readonly apiKey: string | undefined = process.env['TECHTEAM_API_KEY'] || undefined,
-  ) {}
+  ) {
+    this.api = createClient<paths>({
+      baseUrl: baseUrl.replace(/\/$/, ''),
+      fetch: (request: Request) => this.reach(request),
+      ...(apiKey ? { headers: { authorization: `Bearer ${apiKey}` } } : {}),
+    });
+  }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    // A host that is still booting answers 503 Starting for a few seconds: wait for it.
+  /** Sends one request; a host that does not answer at all is HostUnreachable. */
+  private async reach(request: Request, json = true): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetch(request);
+    } catch {
+      throw new HostUnreachable(this.baseUrl);
+    }
+    if (!res.ok || !json) return res;
+    const text = await res.text();
+    try {
+      if (text) JSON.parse(text);
+    } catch {
+      throw new ApiError(res.status, 'BadResponse', `The host answered ${res.status} with a non-JSON body`);
+    }
+    return new Response(text || null, {
+      status: res.status,
+      statusText: res.statusText,
+      headers: res.headers,
+    });
+  }
+
+  /**
+   * One typed call, its answer or its error as an ApiError. A host that is still booting answers
+   * 503 Starting for a few seconds: wait for it.
+   */
+  private async call<T>(send: () => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.send<T>(method, path, body);
+        return await this.answer(send);
       } catch (e) {
         if (!(e instanceof ApiError && e.code === 'Starting') || attempt >= 60) throw e;
         await new Promise((r) => setTimeout(r, 500));
@@ -64,107 +107,105 @@ export class TechteamClient {
     }
   }
 
-  private async fetch(method: string, path: string, body?: unknown): Promise<Response> {
+  private async answer<T>(
+    send: () => Promise<{ data?: T; error?: unknown; response: Response }>,
+  ): Promise<T> {
+    let out: { data?: T; error?: unknown; response: Response };
     try {
-      return await fetch(new URL(path, this.baseUrl), {
-        method,
-        headers: {
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch {
-      throw new HostUnreachable(this.baseUrl);
+      out = await send();
+    } catch (e) {
+      throw e instanceof HostUnreachable || e instanceof ApiError
+        ? e
+        : new ApiError(0, 'BadResponse', String(e));
     }
-  }
-
-  private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await this.fetch(method, path, body);
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : {};
-    } catch {
-      throw new ApiError(res.status, 'BadResponse', `The host answered ${res.status} with a non-JSON body`);
-    }
-    if (!res.ok) {
-      const err = (json as { error?: { code?: string; message?: string } }).error;
-      throw new ApiError(res.status, err?.code ?? 'Error', err?.message ?? `HTTP ${res.status}`);
-    }
-    return json as T;
+    const { data, error, response } = out;
+    if (response.ok) return (data ?? {}) as T;
+    if (typeof error !== 'object' || error === null)
+      throw new ApiError(
+        response.status,
+        'BadResponse',
+        `The host answered ${response.status} with a non-JSON body`,
+      );
+    const err = (error as { error?: { code?: string; message?: string } }).error;
+    throw new ApiError(response.status, err?.code ?? 'Error', err?.message ?? `HTTP ${response.status}`);
   }
 
   /** GET /v1/billing: the plan, its entitlements and the subscription (billing on or off). */
   billingStatus(): Promise<{ billing: BillingStatusView }> {
-    return this.request('GET', '/v1/billing');
+    return this.call(() => this.api.GET('/v1/billing')) as Promise<{ billing: BillingStatusView }>;
   }
 
   /** GET /v1/billing/usage: the month's spend recorded, reported to Stripe and acknowledged. */
   billingUsage(): Promise<{ usage: BillingUsageView }> {
-    return this.request('GET', '/v1/billing/usage');
+    return this.call(() => this.api.GET('/v1/billing/usage')) as Promise<{ usage: BillingUsageView }>;
   }
 
-  createTask(input: {
-    prompt: string;
-    preference?: string;
-    title?: string;
-    requireApproval?: boolean;
-    budgetUsd?: number;
-    team?: TaskTeam;
-  }): Promise<{ task: Task }> {
-    return this.request('POST', '/v1/tasks', input);
+  createTask(input: Body<'/v1/tasks', 'post'>): Promise<{ task: Task }> {
+    return this.call(() => this.api.POST('/v1/tasks', { body: input })) as Promise<{ task: Task }>;
   }
 
-  createKey(input: { name: string; scopes: string[]; expiresAt?: string }): Promise<{
-    key: string;
-    apiKey: ApiKeyView;
-  }> {
-    return this.request('POST', '/v1/keys', input);
+  createKey(input: Body<'/v1/keys', 'post'>): Promise<{ key: string; apiKey: ApiKeyView }> {
+    return this.call(() => this.api.POST('/v1/keys', { body: input }));
   }
 
   listKeys(): Promise<{ keys: ApiKeyView[] }> {
-    return this.request('GET', '/v1/keys');
+    return this.call(() => this.api.GET('/v1/keys'));
   }
 
   revokeKey(id: string): Promise<{ apiKey: ApiKeyView }> {
-    return this.request('DELETE', `/v1/keys/${encodeURIComponent(id)}`);
+    return this.call(() => this.api.DELETE('/v1/keys/{id}', { params: { path: { id } } }));
   }
 
   listModels(): Promise<ModelsView> {
-    return this.request('GET', '/v1/models');
+    return this.call(() => this.api.GET('/v1/models')) as Promise<ModelsView>;
   }
 
   deleteModel(id: string): Promise<{ deleted: string }> {
-    return this.request('DELETE', `/v1/models/${encodeURIComponent(id)}`);
+    return this.call(() => this.api.DELETE('/v1/models/{id}', { params: { path: { id } } }));
   }
 
   listEmployees(): Promise<{ employees: EmployeeModels[] }> {
-    return this.request('GET', '/v1/employees');
+    return this.call(() => this.api.GET('/v1/employees')) as Promise<{ employees: EmployeeModels[] }>;
   }
 
   listTasks(limit = 20, cursor?: string): Promise<{ tasks: Task[]; next?: string }> {
-    const q = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
-    return this.request('GET', `/v1/tasks?${q}`);
+    return this.call(() =>
+      this.api.GET('/v1/tasks', { params: { query: { limit, ...(cursor ? { cursor } : {}) } } }),
+    ) as Promise<{ tasks: Task[]; next?: string }>;
   }
 
   getTask(id: string): Promise<{ task: Task; plan: Plan | null; steps: StepResult[] }> {
-    return this.request('GET', `/v1/tasks/${encodeURIComponent(id)}`);
+    return this.call(() => this.api.GET('/v1/tasks/{id}', { params: { path: { id } } })) as Promise<{
+      task: Task;
+      plan: Plan | null;
+      steps: StepResult[];
+    }>;
   }
 
   listEvents(id: string, after?: string, limit = 200): Promise<{ events: TaskEvent[]; next?: string }> {
-    const q = new URLSearchParams({ limit: String(limit), ...(after ? { after } : {}) });
-    return this.request('GET', `/v1/tasks/${encodeURIComponent(id)}/events?${q}`);
+    return this.call(() =>
+      this.api.GET('/v1/tasks/{id}/events', {
+        params: { path: { id }, query: { limit, ...(after ? { after } : {}) } },
+      }),
+    ) as Promise<{ events: TaskEvent[]; next?: string }>;
   }
 
   listFiles(id: string): Promise<{ files: { path: string; bytes: number; problem?: string }[] }> {
-    return this.request('GET', `/v1/tasks/${encodeURIComponent(id)}/files`);
+    return this.call(() => this.api.GET('/v1/tasks/{id}/files', { params: { path: { id } } }));
   }
 
-  /** A workspace file's bytes, exactly as stored. */
+  /**
+   * A workspace file's bytes, exactly as stored. Sent by hand: the path's slashes stay slashes
+   * (the route is `{path+}`), where openapi-fetch would encode them, and the answer is bytes.
+   */
   async getFile(id: string, path: string): Promise<Buffer> {
     const encoded = path.split('/').map(encodeURIComponent).join('/');
-    const res = await this.fetch('GET', `/v1/tasks/${encodeURIComponent(id)}/files/${encoded}`);
+    const res = await this.reach(
+      new Request(new URL(`/v1/tasks/${encodeURIComponent(id)}/files/${encoded}`, this.baseUrl), {
+        headers: this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {},
+      }),
+      false,
+    );
     if (res.ok) return Buffer.from(await res.arrayBuffer());
     const err = ((await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } })
       .error;
@@ -172,37 +213,48 @@ export class TechteamClient {
   }
 
   cancelTask(id: string): Promise<{ task: Task }> {
-    return this.request('POST', `/v1/tasks/${encodeURIComponent(id)}/cancel`, {});
+    return this.call(() => this.api.POST('/v1/tasks/{id}/cancel', { params: { path: { id } } })) as Promise<{
+      task: Task;
+    }>;
   }
 
-  approveTask(id: string, body: { plan?: unknown; note?: string }): Promise<{ task: Task }> {
-    return this.request('POST', `/v1/tasks/${encodeURIComponent(id)}/approve`, body);
+  approveTask(id: string, body: Body<'/v1/tasks/{id}/approve', 'post'>): Promise<{ task: Task }> {
+    return this.call(() =>
+      this.api.POST('/v1/tasks/{id}/approve', { params: { path: { id } }, body }),
+    ) as Promise<{ task: Task }>;
   }
 
-  rejectTask(id: string, body: { note?: string }): Promise<{ task: Task }> {
-    return this.request('POST', `/v1/tasks/${encodeURIComponent(id)}/reject`, body);
+  rejectTask(id: string, body: Body<'/v1/tasks/{id}/reject', 'post'>): Promise<{ task: Task }> {
+    return this.call(() =>
+      this.api.POST('/v1/tasks/{id}/reject', { params: { path: { id } }, body }),
+    ) as Promise<{ task: Task }>;
   }
 
-  resumeTask(id: string, body: { budgetUsd?: number; note?: string } = {}): Promise<{ task: Task }> {
-    return this.request('POST', `/v1/tasks/${encodeURIComponent(id)}/resume`, body);
+  resumeTask(id: string, body: Body<'/v1/tasks/{id}/resume', 'post'> = {}): Promise<{ task: Task }> {
+    return this.call(() =>
+      this.api.POST('/v1/tasks/{id}/resume', { params: { path: { id } }, body }),
+    ) as Promise<{ task: Task }>;
   }
 
   listSamples(): Promise<{ samples: { id: string; prompt: string; runtime: string }[] }> {
-    return this.request('GET', '/v1/samples');
+    return this.call(() => this.api.GET('/v1/samples'));
   }
 
   /** Every event after `after` (across pages) and, from the first page, the streamed text after `deltasAfter`. */
   async eventsWithDeltas(id: string, after?: string, deltasAfter?: string): Promise<LivePage> {
-    const q = new URLSearchParams({
-      limit: '200',
-      deltas: 'true',
-      ...(after ? { after } : {}),
-      ...(deltasAfter ? { deltasAfter } : {}),
-    });
-    const first = await this.request<LivePage & { next?: string }>(
-      'GET',
-      `/v1/tasks/${encodeURIComponent(id)}/events?${q}`,
-    );
+    const first = (await this.call(() =>
+      this.api.GET('/v1/tasks/{id}/events', {
+        params: {
+          path: { id },
+          query: {
+            limit: 200,
+            deltas: 'true',
+            ...(after ? { after } : {}),
+            ...(deltasAfter ? { deltasAfter } : {}),
+          },
+        },
+      }),
+    )) as LivePage & { next?: string };
     const events = first.next ? [...first.events, ...(await this.allEvents(id, first.next))] : first.events;
     return {
       events,

@@ -97,7 +97,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const { task } = await client.createTask({
     prompt,
-    ...(values.preference ? { preference: values.preference } : {}),
+    ...(values.preference ? { preference: values.preference as TaskPreference } : {}),
     ...(values.title ? { title: values.title } : {}),
     ...(budgetUsd !== undefined ? { budgetUsd } : {}),
     ...(values.approve ? { requireApproval: true } : {}),
