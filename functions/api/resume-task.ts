@@ -1,4 +1,5 @@
 import { parseInput, TaskId, TaskNote, usdAmount } from '@techteam/shared/domain';
+import { admitTask } from '@techteam/shared/identity';
 import { usdToMicroUsd } from '@techteam/shared/money';
 import { runtime } from '@techteam/shared/runtime';
 import { resumeTask } from '@techteam/shared/workflow/task-lifecycle';
@@ -17,6 +18,8 @@ const Body = z.strictObject({
 export const handler = apiHandler(async ({ tenant, path, body }) => {
   const { id } = parseInput(Path, path, 'path');
   const { budgetUsd, note } = parseInput(Body, body ?? {});
+  // A resumed task runs again, so it counts against the plan's running-task cap like a new one.
+  await admitTask(runtime().store, tenant.tenantId);
   const task = await resumeTask(runtime(), tenant.tenantId, id, {
     ...(note !== undefined ? { note } : {}),
     ...(budgetUsd !== undefined ? { budgetMicroUsd: usdToMicroUsd(budgetUsd) } : {}),

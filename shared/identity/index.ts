@@ -26,6 +26,7 @@ export {
   DEFAULT_REQUESTS_PER_MINUTE,
   type RunningTaskCap,
   runningTaskCap,
+  runningTaskLimit,
   useRunningTaskCap,
 } from './limits';
 export { filePepper, PEPPER_FILE, type PepperSource, pepperFor, secretsManagerPepper } from './pepper';

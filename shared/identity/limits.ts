@@ -7,10 +7,10 @@ export const DEFAULT_REQUESTS_PER_MINUTE = 600;
 export const DEFAULT_MAX_RUNNING_TASKS = 5;
 
 /**
- * How many tasks a tenant may have running at once: its settings, else the default. Billing
- * replaces this with the plan's entitlement through `useRunningTaskCap`.
+ * How many tasks a tenant may have running at once, and the plan that says so: its settings,
+ * else the default. The runtime replaces this with the plan's entitlement through `useRunningTaskCap`.
  */
-export type RunningTaskCap = (tenant: Tenant | undefined) => number;
+export type RunningTaskCap = (tenant: Tenant | undefined) => number | { cap: number; plan: string };
 
 let capSource: RunningTaskCap = (tenant) => tenant?.maxRunningTasks ?? DEFAULT_MAX_RUNNING_TASKS;
 
@@ -19,7 +19,13 @@ export function useRunningTaskCap(cap: RunningTaskCap): void {
 }
 
 export function runningTaskCap(tenant: Tenant | undefined): number {
-  return capSource(tenant);
+  return runningTaskLimit(tenant).cap;
+}
+
+/** The cap and, when a plan sets it, the plan's name (what a refusal names). */
+export function runningTaskLimit(tenant: Tenant | undefined): { cap: number; plan?: string } {
+  const limit = capSource(tenant);
+  return typeof limit === 'number' ? { cap: limit } : limit;
 }
 
 /**
@@ -40,7 +46,7 @@ export async function admitRequest(store: Store, tenantId: string): Promise<void
 
 /** Refuses a new task while the tenant has its cap of unfinished ones. */
 export async function admitTask(store: Store, tenantId: string): Promise<void> {
-  const cap = runningTaskCap(await store.getTenant(tenantId));
+  const { cap, plan } = runningTaskLimit(await store.getTenant(tenantId));
   const active = await new RateLimits(store.doc, store.tableName).activeTaskCount(tenantId);
-  if (active >= cap) throw new RateLimited('running_tasks', cap, 30);
+  if (active >= cap) throw new RateLimited('running_tasks', cap, 30, plan);
 }
