@@ -16,7 +16,7 @@ export const handler = apiHandler(async ({ tenant, body }) => {
     ]);
     checkTaskTeam(input.team, roster, view.models);
   }
-  const { runningTaskCap } = await admitTask(store, tenant.tenantId);
-  const task = await submitTask(runtime(), tenant.tenantId, input, { runningTaskCap });
+  const admitted = await admitTask(store, tenant.tenantId);
+  const task = await submitTask(runtime(), tenant.tenantId, input, admitted);
   return { status: 201, body: { task } };
 });

@@ -1,4 +1,5 @@
 import { checkEmployeeProfile } from '@techteam/shared/agents';
+import { assertModelsAllowed, tenantPlan } from '@techteam/shared/billing';
 import { EmployeeProfileInput, parseInput } from '@techteam/shared/domain';
 import { runtime } from '@techteam/shared/runtime';
 import { AuditLog } from '@techteam/shared/store';
@@ -10,7 +11,13 @@ export const handler = apiHandler(async ({ tenant, path, body }) => {
   const { id } = parseInput(EmployeePath, path, 'path');
   const input = parseInput(EmployeeProfileInput, body ?? {});
   const { directory, store } = runtime();
-  checkEmployeeProfile(input, await directory.catalogFor(tenant.tenantId));
+  const catalog = await directory.catalogFor(tenant.tenantId);
+  checkEmployeeProfile(input, catalog);
+  // Refused now, with the plan named, rather than skipped by the router mid-task.
+  assertModelsAllowed(
+    await tenantPlan(store, tenant.tenantId),
+    input.allowedModels.map((m) => catalog.get(m)),
+  );
   const profile = await store.putEmployee(tenant.tenantId, { ...input, id });
   await new AuditLog(store.doc, store.tableName).record(tenant.tenantId, {
     actor: tenant.principal,

@@ -294,6 +294,7 @@ describe('the HTTP API through the API Gateway adapter', () => {
     const initial = (await (await api('/v1/settings')).json()) as { settings: Record<string, unknown> };
     expect(initial.settings).toEqual({
       monthlyBudgetUsd: null,
+      effectiveMonthlyBudgetUsd: null,
       approvalThresholdUsd: null,
       heliconeCache: false,
     });
@@ -307,6 +308,7 @@ describe('the HTTP API through the API Gateway adapter', () => {
     const set = await put({ monthlyBudgetUsd: 25, approvalThresholdUsd: 2.5, heliconeCache: true });
     expect(((await set.json()) as { settings: unknown }).settings).toEqual({
       monthlyBudgetUsd: 25,
+      effectiveMonthlyBudgetUsd: 25,
       approvalThresholdUsd: 2.5,
       heliconeCache: true,
     });
@@ -318,6 +320,7 @@ describe('the HTTP API through the API Gateway adapter', () => {
     const cleared = await put({ approvalThresholdUsd: null });
     expect(((await cleared.json()) as { settings: unknown }).settings).toEqual({
       monthlyBudgetUsd: 25,
+      effectiveMonthlyBudgetUsd: 25,
       approvalThresholdUsd: null,
       heliconeCache: true,
     });

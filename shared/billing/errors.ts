@@ -12,8 +12,14 @@ export class BillingOff extends TechteamError {
 
 /** A request beyond what the tenant's plan allows; names the plan and the limit. */
 export class PlanLimitReached extends TechteamError {
-  constructor(plan: string, limit: string, message: string, status: 402 | 403 = 403) {
-    super('PlanLimitReached', status, message, { plan, limit });
+  constructor(
+    plan: string,
+    limit: string,
+    message: string,
+    status: 402 | 403 = 403,
+    details: Record<string, unknown> = {},
+  ) {
+    super('PlanLimitReached', status, message, { plan, limit, ...details });
   }
 }
 

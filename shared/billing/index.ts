@@ -1,25 +1,28 @@
 export { type BillingSettings, loadBillingSettings, resolveBillingSettings } from './config';
 export { ensureCustomer } from './customers';
 export { type BillingDeps, billingDeps } from './deps';
-export {
-  assertCanStartTask,
-  assertModelAllowed,
-  effectivePlan,
-  entitlementsFor,
-  runningTaskCap,
-  type TenantEntitlements,
-} from './entitlements';
+export { effectivePlan, entitlementsFor, type TenantEntitlements } from './entitlements';
 export { BillingNotSynced, BillingOff, PlanLimitReached, WebhookSignatureInvalid } from './errors';
+export {
+  assertModelAllowed,
+  assertModelsAllowed,
+  modelRefusal,
+  type PlanSource,
+  planInForce,
+  planRunningTaskCap,
+  planSourceFromEnv,
+  tenantPlan,
+} from './plan-in-force';
 export {
   type Entitlements,
   lookupKeys,
   METER_EVENT_NAME,
   ModelTier,
   modelTierOf,
-  monthlyBudgetMicroUsd,
   PLANS,
   type Plan,
   PlanId,
+  planAllowanceMicroUsd,
   planById,
 } from './plans';
 export { createCheckout, createPortal } from './sessions';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadBillingSettings } from './config';
 import { effectivePlan } from './entitlements';
-import { modelTierOf, monthlyBudgetMicroUsd, overageUnitAmountDecimal, PLANS } from './plans';
+import { modelTierOf, overageUnitAmountDecimal, PLANS, planAllowanceMicroUsd } from './plans';
 
 describe('plans as code', () => {
   it('bills one micro-USD of spend at the rate in cents, in at most 12 decimals', () => {
@@ -21,8 +21,8 @@ describe('plans as code', () => {
   it('makes the monthly budget the credit plus the cap, and never more than the credit on Free', () => {
     fc.assert(
       fc.property(fc.integer({ min: -10, max: 10 ** 9 }), (cap) => {
-        expect(monthlyBudgetMicroUsd(PLANS.free, cap)).toBe(PLANS.free.entitlements.monthlyCreditMicroUsd);
-        expect(monthlyBudgetMicroUsd(PLANS.team, cap)).toBe(
+        expect(planAllowanceMicroUsd(PLANS.free, cap)).toBe(PLANS.free.entitlements.monthlyCreditMicroUsd);
+        expect(planAllowanceMicroUsd(PLANS.team, cap)).toBe(
           PLANS.team.entitlements.monthlyCreditMicroUsd + Math.max(0, cap),
         );
       }),

@@ -104,10 +104,11 @@ export function overageUnitAmountDecimal(rate: number): string {
 }
 
 /**
- * The tenant's monthly model budget the gateway enforces: the plan's credit plus
- * the overage the tenant allows (none on a plan without an overage rate).
+ * What the plan allows a tenant to spend on models a month: its credit plus the overage the
+ * tenant allows (none on a plan without an overage rate). Billing's input to the monthly budget
+ * the gateway enforces (shared/money/monthly-budget.ts derives that, with the tenant's own cap).
  */
-export function monthlyBudgetMicroUsd(plan: Plan, overageCapMicroUsd: number): number {
+export function planAllowanceMicroUsd(plan: Plan, overageCapMicroUsd: number): number {
   const overage = plan.overageRate === undefined ? 0 : Math.max(0, overageCapMicroUsd);
   return plan.entitlements.monthlyCreditMicroUsd + overage;
 }

@@ -2,7 +2,7 @@ import type { BillingAccount } from '../store/billing-accounts';
 import type { MeterReport } from '../store/meter-reports';
 import type { BillingDeps } from './deps';
 import { effectivePlan } from './entitlements';
-import { METER_EVENT_NAME, monthlyBudgetMicroUsd, PLANS } from './plans';
+import { METER_EVENT_NAME, PLANS, planAllowanceMicroUsd } from './plans';
 
 export interface UsageReportRun {
   accounts: number;
@@ -47,7 +47,7 @@ async function endGraceIfDue(deps: BillingDeps, account: BillingAccount, now: Da
   if (!account.graceUntil || now.toISOString() < account.graceUntil || account.plan === 'free') return false;
   return deps.accounts.change(account.tenantId, {
     set: { plan: 'free' },
-    tenant: { plan: 'free', monthlyBudgetMicroUsd: monthlyBudgetMicroUsd(PLANS.free, 0) },
+    tenant: { plan: 'free', planAllowanceMicroUsd: planAllowanceMicroUsd(PLANS.free, 0) },
     ifGraceUntil: account.graceUntil,
   });
 }

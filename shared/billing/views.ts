@@ -1,11 +1,13 @@
+import { effectiveMonthlyBudgetMicroUsd } from '../money';
 import type { Store } from '../store';
 import type { BillingAccount } from '../store/billing-accounts';
 import { BillingAccounts } from '../store/billing-accounts';
+import { MeterReports } from '../store/meter-reports';
 import type { BillingSettings } from './config';
 import type { BillingDeps } from './deps';
 import { effectivePlan } from './entitlements';
 import { PlanLimitReached } from './errors';
-import { monthlyBudgetMicroUsd, PLANS } from './plans';
+import { PLANS, planAllowanceMicroUsd } from './plans';
 import { monthOf, monthOverage } from './usage-reporter';
 
 const usd = (micro: number) => micro / 1_000_000;
@@ -18,7 +20,20 @@ export async function billingStatus(
   const account: BillingAccount | undefined = deps.settings.enabled
     ? await new BillingAccounts(deps.store).get(tenantId)
     : undefined;
-  const plan = effectivePlan(account, deps.settings, deps.now());
+  const now = deps.now();
+  const plan = effectivePlan(account, deps.settings, now);
+  const month = monthOf(now);
+  const [tenant, spent] = await Promise.all([
+    deps.store.getTenant(tenantId),
+    new MeterReports(deps.store).recordedSpendMicroUsd(tenantId, month),
+  ]);
+  const allowance = deps.settings.enabled
+    ? planAllowanceMicroUsd(plan, account?.overageCapMicroUsd ?? 0)
+    : undefined;
+  const budget = effectiveMonthlyBudgetMicroUsd({
+    planAllowanceMicroUsd: allowance,
+    spendCapMicroUsd: tenant?.spendCapMicroUsd,
+  });
   return {
     enabled: deps.settings.enabled,
     ...(deps.settings.offReason ? { offReason: deps.settings.offReason } : {}),
@@ -30,7 +45,14 @@ export async function billingStatus(
     },
     entitlements: { ...plan.entitlements, monthlyCreditUsd: usd(plan.entitlements.monthlyCreditMicroUsd) },
     overageCapUsd: usd(account?.overageCapMicroUsd ?? 0),
-    monthlyBudgetUsd: usd(monthlyBudgetMicroUsd(plan, account?.overageCapMicroUsd ?? 0)),
+    /** What the plan allows a month (credit + overage cap); null with billing off. */
+    planAllowanceUsd: allowance === undefined ? null : usd(allowance),
+    /** The tenant's own cap (`PUT /v1/settings`); null when it has none. */
+    spendCapUsd: tenant?.spendCapMicroUsd === undefined ? null : usd(tenant.spendCapMicroUsd),
+    /** The budget the gateway enforces: the lesser of the two; null when neither is set. */
+    monthlyBudgetUsd: budget === undefined ? null : usd(budget),
+    /** This calendar month (UTC): model spend recorded so far, against the plan's credit. */
+    usage: { month, spentUsd: usd(spent), creditUsd: usd(plan.entitlements.monthlyCreditMicroUsd) },
     subscription: account?.subscriptionId
       ? { id: account.subscriptionId, status: account.subscriptionStatus ?? null }
       : null,
@@ -112,7 +134,7 @@ export async function setOverageCap(deps: BillingDeps, tenantId: string, capMicr
     );
   await deps.accounts.change(tenantId, {
     set: { overageCapMicroUsd: capMicroUsd },
-    tenant: { plan: plan.id, monthlyBudgetMicroUsd: monthlyBudgetMicroUsd(plan, capMicroUsd) },
+    tenant: { plan: plan.id, planAllowanceMicroUsd: planAllowanceMicroUsd(plan, capMicroUsd) },
   });
   return billingStatus(deps, tenantId);
 }

@@ -3,7 +3,7 @@ import { BillingAccounts } from '../store/billing-accounts';
 import { type BillingTestbed, billingTestbed, stripeEvent } from '../testing/fake-stripe';
 import { ensureCustomer } from './customers';
 import { WebhookSignatureInvalid } from './errors';
-import { lookupKeys, monthlyBudgetMicroUsd, PLANS } from './plans';
+import { lookupKeys, PLANS, planAllowanceMicroUsd } from './plans';
 import { catalogPrices } from './sync';
 import { reportUsage } from './usage-reporter';
 import { receiveStripeWebhook } from './webhook';
@@ -137,7 +137,7 @@ describe('the Stripe webhook', () => {
     bed.clock.at = new Date(Date.parse(inGrace!.graceUntil!) + 1000);
     expect((await reportUsage(bed.deps)).fellBackToFree).toEqual(['acme']);
     expect((await bed.deps.accounts.get('acme'))?.plan).toBe('free');
-    expect(await tenantBudget('acme')).toBe(monthlyBudgetMicroUsd(PLANS.free, 0));
+    expect(await tenantBudget('acme')).toBe(planAllowanceMicroUsd(PLANS.free, 0));
     // The task that was running is left to finish.
     expect((await bed.store.getTask('acme', task.id)).status).toBe(task.status);
     // Paying the invoice gives the plan back.

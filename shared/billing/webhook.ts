@@ -1,9 +1,15 @@
 import { ConfigInvalid } from '../errors';
-import { type AccountChange, accountChangeWrites, type BillingAccount } from '../store/billing-accounts';
+import {
+  type AccountChange,
+  accountChangeWrites,
+  type BillingAccount,
+  withSpendCap,
+} from '../store/billing-accounts';
 import { applyStripeEventOnce, type StripeEventOutcome } from '../store/stripe-events';
+import { reconcileMonthlyBudget } from '../store/tenant-budget';
 import type { BillingDeps } from './deps';
 import { WebhookSignatureInvalid } from './errors';
-import { lookupKeys, monthlyBudgetMicroUsd, PLANS, type Plan, PlanId } from './plans';
+import { lookupKeys, PLANS, type Plan, PlanId, planAllowanceMicroUsd } from './plans';
 import type { Stripe } from './stripe-client';
 
 export interface WebhookResult {
@@ -41,12 +47,15 @@ export async function receiveStripeWebhook(
   const effect = await effectOf(deps, event);
   if (!effect) return { eventId: event.id, type: event.type, outcome: 'ignored' };
   const now = deps.now();
+  const change = await withSpendCap(deps.store, effect.tenantId, effect.change);
   const outcome = await applyStripeEventOnce(
     deps.store,
     { id: event.id, type: event.type, created: event.created, tenantId: effect.tenantId },
-    accountChangeWrites(deps.store.tableName, effect.tenantId, effect.change, now.toISOString()),
+    accountChangeWrites(deps.store.tableName, effect.tenantId, change, now.toISOString()),
     now,
   );
+  // Also on a redelivery: a settings change that raced this event's budget write is folded in.
+  if (change.tenant) await reconcileMonthlyBudget(deps.store, effect.tenantId);
   return { eventId: event.id, type: event.type, outcome, tenantId: effect.tenantId };
 }
 
@@ -174,7 +183,7 @@ function subscriptionState(sub: Stripe.Subscription, account: BillingAccount | u
 function tenantBudget(plan: Plan, account: BillingAccount | undefined) {
   return {
     plan: plan.id,
-    monthlyBudgetMicroUsd: monthlyBudgetMicroUsd(plan, account?.overageCapMicroUsd ?? 0),
+    planAllowanceMicroUsd: planAllowanceMicroUsd(plan, account?.overageCapMicroUsd ?? 0),
   };
 }
 

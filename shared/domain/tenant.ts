@@ -8,7 +8,15 @@ export const Tenant = z.object({
   id: TenantId,
   name: z.string().check(z.minLength(1)),
   plan: z._default(z.enum(['local', 'free', 'team', 'business']), 'free'),
-  monthlyBudgetMicroUsd: z.optional(z.int().check(z.positive())),
+  /**
+   * The monthly budget the gateway enforces, derived (shared/money/monthly-budget.ts) from the two
+   * inputs below and written with them; never set on its own.
+   */
+  monthlyBudgetMicroUsd: z.optional(z.int().check(z.nonnegative())),
+  /** The tenant's own monthly spend cap (`PUT /v1/settings` `monthlyBudgetUsd`). */
+  spendCapMicroUsd: z.optional(z.int().check(z.positive())),
+  /** What the plan allows a month, credit plus overage cap (billing writes it while billing is on). */
+  planAllowanceMicroUsd: z.optional(z.int().check(z.nonnegative())),
   approvalThresholdMicroUsd: z.optional(z.int().check(z.positive())),
   /** Opt-in: identical model calls may be answered from Helicone's cache (when Helicone is configured). */
   heliconeCache: z.optional(z.boolean()),

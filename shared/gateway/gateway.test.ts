@@ -66,7 +66,13 @@ function call(extra: Partial<EmployeeCall> = {}): EmployeeCall {
 
 function gateway(
   providers: ModelProvider[],
-  extra: { unavailable?: Map<string, string>; now?: () => number } = {},
+  extra: {
+    unavailable?: Map<string, string>;
+    now?: () => number;
+    refusalFor?: (
+      tenantId: string,
+    ) => Promise<(model: { id: string; quality: number }) => string | undefined>;
+  } = {},
 ) {
   const sleeps: number[] = [];
   const meter = new MemoryMeter();
@@ -76,6 +82,7 @@ function gateway(
   const gw = new ModelGateway({
     providers: new Map(providers.map((p) => [p.name, p])),
     ...(extra.unavailable ? { unavailable: extra.unavailable } : {}),
+    ...(extra.refusalFor ? { refusalFor: extra.refusalFor } : {}),
     catalog,
     meter,
     cooldowns: new Cooldowns(now),
@@ -400,5 +407,30 @@ describe('retired and out-of-region models', () => {
     const res = await gw.complete(call({ profile: onBedrock }));
     expect(res.model).toBe('bedrock-claude-sonnet-4-6-global');
     expect(bedrock.calls.map((c) => c.model)).toEqual(['global.anthropic.claude-sonnet-4-6']);
+  });
+});
+
+describe("the tenant's plan in routing", () => {
+  /** As the runtime wires it: a Free plan refuses premium models (quality 5); sonnet-4-6 is standard (4). */
+  const onlyUpTo = (quality: number) => async () => (m: { id: string; quality: number }) =>
+    m.quality > quality ? `the Free plan does not allow models of quality ${m.quality}` : undefined;
+
+  it('skips a model the plan does not allow and answers from the next one', async () => {
+    const anthropic = scripted('anthropic', []);
+    const openai = scripted('openai', []);
+    const { gw } = gateway([anthropic, openai], { refusalFor: onlyUpTo(3) });
+    const res = await gw.complete(call());
+    expect(res.model).toBe('gpt-4.1');
+    expect(anthropic.calls).toHaveLength(0);
+  });
+
+  it('fails naming the plan for each model when it allows none of the employee’s, calling no provider', async () => {
+    const anthropic = scripted('anthropic', []);
+    const openai = scripted('openai', []);
+    const { gw } = gateway([anthropic, openai], { refusalFor: onlyUpTo(1) });
+    const error = (await gw.complete(call()).catch((e) => e)) as ModelsExhausted;
+    expect(error).toBeInstanceOf(ModelsExhausted);
+    expect(error.message).toMatch(/Free plan does not allow/);
+    expect(anthropic.calls.length + openai.calls.length).toBe(0);
   });
 });

@@ -20,6 +20,12 @@ export interface GatewayOptions {
   meter: UsageMeter;
   /** The catalog as one tenant sees it (its own models over `catalog`); default: `catalog` for all. */
   catalogFor?: (tenantId: string) => Promise<Catalog>;
+  /**
+   * Why a tenant may not call a model (its plan does not allow the model's tier), or undefined
+   * when it may: the router skips such a model with that reason, so a task whose employee names
+   * only refused models fails saying why rather than calling them. Default: every model allowed.
+   */
+  refusalFor?: (tenantId: string) => Promise<(model: CatalogModel) => string | undefined>;
   /** The profile for an employee id, for plan estimates. */
   policy?: Partial<RetryPolicy>;
   cooldowns?: Cooldowns;
@@ -101,9 +107,10 @@ export class ModelGateway implements TeamModels {
    */
   private async route(call: EmployeeCall, budget: WaitBudget, spentBefore: number): Promise<MeteredResponse> {
     const { profile, preference, model: pinned, preferred, deadline: _, ...request } = call;
-    const [catalog, account] = await Promise.all([
+    const [catalog, account, refusal] = await Promise.all([
       this.catalogFor(request.context.tenantId),
       this.options.meter.account(request.context, profile),
+      this.refusalFor(request.context.tenantId),
     ]);
     const promptBound = promptTokenBound(request);
     const candidates = rankModels(profile, preference, catalog, {
@@ -131,7 +138,7 @@ export class ModelGateway implements TeamModels {
       const model = candidate.model;
       const skip = (reason: string) =>
         tried.push({ model: model.id, provider: model.provider, kind: 'skipped', reason, attempts: 0 });
-      const unroutable = unroutableReason(model, utcDay(new Date()));
+      const unroutable = unroutableReason(model, utcDay(new Date())) ?? refusal(model);
       if (unroutable) {
         skip(unroutable);
         continue;
@@ -310,11 +317,12 @@ export class ModelGateway implements TeamModels {
   async worstCaseCallMicroUsd(query: CallCeilingQuery): Promise<number | undefined> {
     const { profile, promptTokens } = query;
     const catalog = query.tenantId ? await this.catalogFor(query.tenantId) : this.options.catalog;
+    const refusal = query.tenantId ? await this.refusalFor(query.tenantId) : () => undefined;
     const first = rankModels(profile, query.preference, catalog, {
       promptTokens,
       maxOutputTokens: profile.maxTokensPerStep,
       ...(query.preferred !== undefined ? { preferred: query.preferred } : {}),
-    }).find((c) => 'model' in c && this.options.providers.has(c.model.provider));
+    }).find((c) => 'model' in c && this.options.providers.has(c.model.provider) && !refusal(c.model));
     if (!first || !('model' in first)) return undefined;
     return worstCaseMicroUsd(
       promptTokens,
@@ -352,5 +360,9 @@ export class ModelGateway implements TeamModels {
 
   catalogFor(tenantId: string): Promise<Catalog> {
     return this.options.catalogFor?.(tenantId) ?? Promise.resolve(this.options.catalog);
+  }
+
+  private refusalFor(tenantId: string): Promise<(model: CatalogModel) => string | undefined> {
+    return this.options.refusalFor?.(tenantId) ?? Promise.resolve(() => undefined);
   }
 }

@@ -33,17 +33,27 @@ export class MissingScope extends TechteamError {
 /** Over one of the tenant's limits: `retryAfterSeconds` goes into the `Retry-After` header. */
 export class RateLimited extends TechteamError {
   readonly retryAfterSeconds: number;
-  constructor(limit: 'requests_per_minute' | 'running_tasks', allowed: number, retryAfterSeconds: number) {
+  /** `plan`: the plan whose entitlement the limit is (named, so the caller knows an upgrade raises it). */
+  constructor(
+    limit: 'requests_per_minute' | 'running_tasks',
+    allowed: number,
+    retryAfterSeconds: number,
+    plan?: string,
+  ) {
     const what =
       limit === 'requests_per_minute'
         ? `more than ${allowed} requests per minute`
         : `more than ${allowed} running tasks at once`;
-    super(
-      'RateLimited',
-      429,
-      `This tenant's limit is ${allowed} (${limit}): it has sent ${what}; retry after ${retryAfterSeconds} s`,
-      { limit, allowed, retryAfterSeconds },
-    );
+    const message =
+      plan === undefined
+        ? `This tenant's limit is ${allowed} (${limit}): it has sent ${what}; retry after ${retryAfterSeconds} s`
+        : `The ${plan} plan runs at most ${allowed} task(s) at once (${limit}) and that many are running; retry after ${retryAfterSeconds} s, when one has ended, or upgrade the plan`;
+    super('RateLimited', 429, message, {
+      limit,
+      allowed,
+      retryAfterSeconds,
+      ...(plan !== undefined ? { plan } : {}),
+    });
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -21,11 +21,13 @@ export {
 export { IdentityMisconfigured, MissingScope, RateLimited, Unauthenticated } from './errors';
 export {
   admitRequest,
+  admitResume,
   admitTask,
   DEFAULT_MAX_RUNNING_TASKS,
   DEFAULT_REQUESTS_PER_MINUTE,
   type RunningTaskCap,
   runningTaskCap,
+  runningTaskLimit,
   useRunningTaskCap,
 } from './limits';
 export { filePepper, PEPPER_FILE, type PepperSource, pepperFor, secretsManagerPepper } from './pepper';

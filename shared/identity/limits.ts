@@ -7,10 +7,10 @@ export const DEFAULT_REQUESTS_PER_MINUTE = 600;
 export const DEFAULT_MAX_RUNNING_TASKS = 5;
 
 /**
- * How many tasks a tenant may have running at once: its settings, else the default. Billing
- * replaces this with the plan's entitlement through `useRunningTaskCap`.
+ * How many tasks a tenant may have running at once, and the plan that says so: its settings,
+ * else the default. The runtime replaces this with the plan's entitlement through `useRunningTaskCap`.
  */
-export type RunningTaskCap = (tenant: Tenant | undefined) => number;
+export type RunningTaskCap = (tenant: Tenant | undefined) => number | { cap: number; plan: string };
 
 let capSource: RunningTaskCap = (tenant) => tenant?.maxRunningTasks ?? DEFAULT_MAX_RUNNING_TASKS;
 
@@ -19,7 +19,13 @@ export function useRunningTaskCap(cap: RunningTaskCap): void {
 }
 
 export function runningTaskCap(tenant: Tenant | undefined): number {
-  return capSource(tenant);
+  return runningTaskLimit(tenant).cap;
+}
+
+/** The cap and, when a plan sets it, the plan's name (what a refusal names). */
+export function runningTaskLimit(tenant: Tenant | undefined): { cap: number; plan?: string } {
+  const limit = capSource(tenant);
+  return typeof limit === 'number' ? { cap: limit } : limit;
 }
 
 /**
@@ -39,10 +45,23 @@ export async function admitRequest(store: Store, tenantId: string): Promise<void
 }
 
 /**
- * The running-task cap a new task of this tenant is created under: the store refuses the creation
- * atomically when the tenant is at it (store.createTask with `runningTaskCap`; submitTask answers
- * RateLimited naming `running_tasks`).
+ * The running-task cap a new task of this tenant is created under, and the plan that sets it: the
+ * store refuses the creation atomically when the tenant is at it (store.createTask with
+ * `runningTaskCap`; submitTask answers RateLimited naming `running_tasks` and the plan).
  */
-export async function admitTask(store: Store, tenantId: string): Promise<{ runningTaskCap: number }> {
-  return { runningTaskCap: runningTaskCap(await store.getTenant(tenantId)) };
+export async function admitTask(
+  store: Store,
+  tenantId: string,
+): Promise<{ runningTaskCap: number; plan?: string }> {
+  const { cap, plan } = runningTaskLimit(await store.getTenant(tenantId));
+  return { runningTaskCap: cap, ...(plan ? { plan } : {}) };
+}
+
+/**
+ * Refuses to resume a task while the tenant runs its cap of tasks. Read before the resume, not in
+ * its write: a resume racing a create can pass by one, which the next create then waits out.
+ */
+export async function admitResume(store: Store, tenantId: string): Promise<void> {
+  const { cap, plan } = runningTaskLimit(await store.getTenant(tenantId));
+  if ((await store.runningTaskCount(tenantId)) >= cap) throw new RateLimited('running_tasks', cap, 30, plan);
 }

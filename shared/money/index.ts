@@ -8,6 +8,7 @@ export {
   usdStringToMicroUsd,
   usdToMicroUsd,
 } from './money';
+export { effectiveMonthlyBudgetMicroUsd, type MonthlyBudgetInputs } from './monthly-budget';
 export {
   type BudgetProfile,
   type CallAccount,

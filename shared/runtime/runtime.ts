@@ -1,6 +1,8 @@
+import { planRunningTaskCap, planSourceFromEnv } from '../billing/plan-in-force';
 import { type Config, loadConfig } from '../config';
 import { ConfigInvalid } from '../errors';
 import { ModelDirectory } from '../gateway/catalog/model-directory';
+import { useRunningTaskCap } from '../identity/limits';
 import { createDocumentClient, Store } from '../store';
 import { TaskSignals, type WorkflowDeps } from '../workflow/deps';
 import type { WorkflowEngine } from '../workflow/engines/engine';
@@ -24,6 +26,10 @@ export interface Runtime extends WorkflowDeps, LifecycleDeps {
 
 /** What a handler's dependencies add to the base runtime (functions/manifest.ts HandlerDeps). */
 export type RuntimePart = 'gateway' | 'workspaces' | 'sandbox' | 'sandboxRuns';
+
+// Every host that builds a runtime enforces the plan's running-task cap (read from the environment
+// at each check, so a test or the local host may set TECHTEAM_PLAN_WHEN_BILLING_OFF late).
+useRunningTaskCap(planRunningTaskCap(() => planSourceFromEnv(process.env)));
 
 let current: Runtime | undefined;
 /** The parts built into `current` in this process, or `whole` for one installed ready-made. */

@@ -1,4 +1,5 @@
 import { allowOperatorModels } from '../agents/profiles';
+import { modelRefusal, planInForce, planSourceFromEnv } from '../billing/plan-in-force';
 import type { ModelDirectory } from '../gateway/catalog/model-directory';
 import { ModelGateway } from '../gateway/gateway';
 import { buildProviders, type ProviderSetup } from '../gateway/providers/setup';
@@ -29,6 +30,7 @@ export function teamGateway(store: Store, directory: ModelDirectory): TeamGatewa
       unavailable: setup.unavailable,
       catalog: catalogs.base,
       catalogFor: (tenantId) => catalogs.for(tenantId),
+      refusalFor: planRefusals(store),
       meter: withSpendMetric(new StoreMeter(store)),
       policy: { timeoutMs: config.TECHTEAM_MODEL_TIMEOUT_MS },
     });
@@ -44,6 +46,28 @@ export function teamGateway(store: Store, directory: ModelDirectory): TeamGatewa
     async setup() {
       return (await get()).setup;
     },
+  };
+}
+
+const PLAN_CACHE_TTL_MS = 30_000;
+
+/**
+ * The plan's model tiers as the router's skip reasons, read from the tenant item at most 30 s old
+ * (like the gateway's other per-tenant reads), so a plan change reaches running tasks within that.
+ */
+export function planRefusals(store: Store, now: () => number = Date.now) {
+  const cache = new Map<
+    string,
+    { at: number; refuse: (model: { id: string; quality: number }) => string | undefined }
+  >();
+  return async (tenantId: string) => {
+    const hit = cache.get(tenantId);
+    if (hit && now() - hit.at < PLAN_CACHE_TTL_MS) return hit.refuse;
+    const plan = planInForce(await store.getTenant(tenantId), planSourceFromEnv(process.env));
+    const refuse = (model: { id: string; quality: number }) => modelRefusal(plan, model);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(tenantId, { at: now(), refuse });
+    return refuse;
   };
 }
 

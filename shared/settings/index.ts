@@ -1,1 +1,1 @@
-export { SettingsInput, settingsView, updateSettings, withSettings } from './tenant-settings';
+export { SettingsInput, settingsView, updateSettings } from './tenant-settings';

@@ -1,6 +1,6 @@
 import { type Tenant, usdAmount } from '../domain';
 import { microUsdToUsd, usdToMicroUsd } from '../money';
-import type { Store } from '../store';
+import { type Store, updateTenantSettings } from '../store';
 import * as z from '../zod';
 
 const usd = usdAmount(1_000_000);
@@ -16,10 +16,18 @@ export const SettingsInput = z.strictObject({
 });
 export type SettingsInput = z.infer<typeof SettingsInput>;
 
-/** The settings as the API shows them, in USD. */
+/**
+ * The settings as the API shows them, in USD. `monthlyBudgetUsd` is the tenant's own cap;
+ * `effectiveMonthlyBudgetUsd` what the gateway enforces (the lesser of that cap and, with billing
+ * on, what the plan allows: shared/money/monthly-budget.ts).
+ */
 export function settingsView(tenant: Tenant | undefined) {
+  const cap =
+    tenant?.spendCapMicroUsd ??
+    (tenant?.planAllowanceMicroUsd === undefined ? tenant?.monthlyBudgetMicroUsd : undefined);
   return {
-    monthlyBudgetUsd:
+    monthlyBudgetUsd: cap !== undefined ? microUsdToUsd(cap) : null,
+    effectiveMonthlyBudgetUsd:
       tenant?.monthlyBudgetMicroUsd !== undefined ? microUsdToUsd(tenant.monthlyBudgetMicroUsd) : null,
     approvalThresholdUsd:
       tenant?.approvalThresholdMicroUsd !== undefined
@@ -29,39 +37,20 @@ export function settingsView(tenant: Tenant | undefined) {
   };
 }
 
-type TenantDraft = Omit<Tenant, 'createdAt'> & { createdAt?: string };
-
 /**
- * The tenant with a settings change applied: a field left out stays, a limit set to null is
- * cleared, USD become micro-USD. A tenant without an item yet (the local one, before identity
- * exists) starts from its defaults: plan `local` for the local tenant, `free` otherwise.
- */
-export function withSettings(
-  current: Tenant | undefined,
-  tenantId: string,
-  input: SettingsInput,
-): TenantDraft {
-  const next: TenantDraft = current
-    ? { ...current }
-    : { id: tenantId, name: tenantId, plan: tenantId === 'local' ? 'local' : 'free' };
-  const limit = (
-    field: 'monthlyBudgetMicroUsd' | 'approvalThresholdMicroUsd',
-    value: number | null | undefined,
-  ) => {
-    if (value === null) delete next[field];
-    else if (value !== undefined) next[field] = usdToMicroUsd(value);
-  };
-  limit('monthlyBudgetMicroUsd', input.monthlyBudgetUsd);
-  limit('approvalThresholdMicroUsd', input.approvalThresholdUsd);
-  if (input.heliconeCache !== undefined) next.heliconeCache = input.heliconeCache;
-  return next;
-}
-
-/**
- * Changes some of a tenant's settings and answers them as the API shows them. The gateway reads
- * a tenant's settings at most 30 s old, so a change reaches running tasks within that.
+ * Changes some of a tenant's settings and answers them as the API shows them. Only the fields
+ * named are written, so what billing wrote (the plan, its allowance) stays; the monthly budget is
+ * derived again in the same write. The gateway reads a tenant's settings at most 30 s old, so a
+ * change reaches running tasks within that.
  */
 export async function updateSettings(store: Store, tenantId: string, input: SettingsInput) {
-  const next = withSettings(await store.getTenant(tenantId), tenantId, input);
-  return settingsView(await store.putTenant(next));
+  const micro = (v: number | null | undefined) => (v === undefined || v === null ? v : usdToMicroUsd(v));
+  const tenant = await updateTenantSettings(store, tenantId, {
+    ...(input.monthlyBudgetUsd !== undefined ? { spendCapMicroUsd: micro(input.monthlyBudgetUsd) } : {}),
+    ...(input.approvalThresholdUsd !== undefined
+      ? { approvalThresholdMicroUsd: micro(input.approvalThresholdUsd) }
+      : {}),
+    ...(input.heliconeCache !== undefined ? { heliconeCache: input.heliconeCache } : {}),
+  });
+  return settingsView(tenant);
 }

@@ -1,7 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { effectiveMonthlyBudgetMicroUsd } from '../money';
 import { stripKeys } from './keys';
 import type { Store } from './store';
+import { reconcileMonthlyBudget, tenantSpendCap } from './tenant-budget';
 import { type TransactWriteItem, transactWithRetry } from './transact';
 
 /**
@@ -45,10 +47,12 @@ export interface AccountChange {
   set: Partial<Omit<BillingAccount, 'tenantId' | 'updatedAt'>>;
   remove?: (keyof BillingAccount)[];
   /**
-   * The tenant item's `monthlyBudgetMicroUsd` (what the gateway's budget path reads and
-   * checks in every reservation) and `plan`, written in the same transaction.
+   * The tenant item's `plan` and `planAllowanceMicroUsd` (billing's input to the monthly budget),
+   * written in the same transaction with the budget derived from them and the tenant's own spend
+   * cap as last read (`spendCapMicroUsd`); `reconcileMonthlyBudget` afterwards folds in a cap
+   * changed meanwhile.
    */
-  tenant?: { plan: string; monthlyBudgetMicroUsd: number };
+  tenant?: { plan: string; planAllowanceMicroUsd: number; spendCapMicroUsd?: number | undefined };
   /** State from a Stripe event created then: applied only if no newer event's was (by the field that records it). */
   ifNotOlderThan?: { field: 'subscriptionEventCreated' | 'invoiceEventCreated'; created: number };
   /** Applied only while the account's `graceUntil` is still this (a grace period ending). */
@@ -124,15 +128,19 @@ export function accountChangeWrites(
     },
   ];
   if (change.tenant) {
+    const budget = effectiveMonthlyBudgetMicroUsd(change.tenant);
+    // A cap read from an item older than the attribute (see tenant-budget.ts) is written down as one.
+    const cap = change.tenant.spendCapMicroUsd;
     // A tenant without an item yet gets a valid one (Tenant's schema needs id, name, createdAt).
     writes.push({
       Update: {
         TableName: tableName,
         Key: billingKeys.tenantItem(tenantId),
-        UpdateExpression:
-          'SET #budget = :budget, #plan = :plan, #id = if_not_exists(#id, :id), #name = if_not_exists(#name, :id), #createdAt = if_not_exists(#createdAt, :now), #entity = if_not_exists(#entity, :entity)',
+        UpdateExpression: `SET #budget = :budget, #allowance = :allowance, #plan = :plan${cap !== undefined ? ', #cap = if_not_exists(#cap, :cap)' : ''}, #id = if_not_exists(#id, :id), #name = if_not_exists(#name, :id), #createdAt = if_not_exists(#createdAt, :now), #entity = if_not_exists(#entity, :entity)`,
         ExpressionAttributeNames: {
           '#budget': 'monthlyBudgetMicroUsd',
+          ...(cap !== undefined ? { '#cap': 'spendCapMicroUsd' } : {}),
+          '#allowance': 'planAllowanceMicroUsd',
           '#plan': 'plan',
           '#id': 'id',
           '#name': 'name',
@@ -140,7 +148,10 @@ export function accountChangeWrites(
           '#entity': 'entity',
         },
         ExpressionAttributeValues: {
-          ':budget': change.tenant.monthlyBudgetMicroUsd,
+          // The allowance is set, so the derived budget always is.
+          ':budget': budget ?? change.tenant.planAllowanceMicroUsd,
+          ...(cap !== undefined ? { ':cap': cap } : {}),
+          ':allowance': change.tenant.planAllowanceMicroUsd,
           ':plan': change.tenant.plan,
           ':id': tenantId,
           ':now': nowIso,
@@ -150,6 +161,16 @@ export function accountChangeWrites(
     });
   }
   return writes;
+}
+
+/** The change with the tenant's own spend cap as it is now, which the budget it writes is derived with. */
+export async function withSpendCap(
+  store: Store,
+  tenantId: string,
+  change: AccountChange,
+): Promise<AccountChange> {
+  if (!change.tenant) return change;
+  return { ...change, tenant: { ...change.tenant, spendCapMicroUsd: await tenantSpendCap(store, tenantId) } };
 }
 
 /** Which of a transaction's writes failed its condition (index), or undefined if it did not fail on one. */
@@ -216,15 +237,17 @@ export class BillingAccounts {
 
   /** Applies a change with no webhook event behind it (the overage cap, a grace period's end). False if its condition failed. */
   async change(tenantId: string, change: AccountChange): Promise<boolean> {
+    const withCap = await withSpendCap(this.store, tenantId, change);
     try {
       await transactWithRetry(this.store.doc, {
-        TransactItems: accountChangeWrites(this.store.tableName, tenantId, change, new Date().toISOString()),
+        TransactItems: accountChangeWrites(this.store.tableName, tenantId, withCap, new Date().toISOString()),
       });
-      return true;
     } catch (e) {
       if (failedCondition(e) === undefined) throw e;
       return false;
     }
+    if (change.tenant) await reconcileMonthlyBudget(this.store, tenantId);
+    return true;
   }
 
   /** Every billing account, paged (the usage reporter's and grace sweep's visit). */

@@ -47,6 +47,12 @@ export { StoreMeter, type StoreMeterOptions } from './store-meter';
 export { TABLE_INDEXES, TTL_ATTRIBUTE, tableDefinition } from './table';
 export { raiseTaskBudget } from './task-budget';
 export {
+  reconcileMonthlyBudget,
+  type TenantSettingsChange,
+  tenantSpendCap,
+  updateTenantSettings,
+} from './tenant-budget';
+export {
   getTenantModel,
   queryTenantModelAudit,
   queryTenantModels,

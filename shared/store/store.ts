@@ -434,6 +434,14 @@ export class Store {
     return this.getTask(tenantId, taskId);
   }
 
+  /** How many of the tenant's tasks have not ended, as the running-task counter holds it. */
+  async runningTaskCount(tenantId: string): Promise<number> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.runningTasks(tenantId), ConsistentRead: true }),
+    );
+    return Math.max(0, Number(out.Item?.['running'] ?? 0));
+  }
+
   /** Sets bookkeeping fields that are not part of the lifecycle. */
   async updateTask(
     tenantId: string,

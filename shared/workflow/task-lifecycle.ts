@@ -61,13 +61,17 @@ export async function submitTask(
   deps: LifecycleDeps,
   tenantId: string,
   input: CreateTaskInput & { preference: TaskPreference },
-  opts: { runningTaskCap?: number } = {},
+  opts: { runningTaskCap?: number; plan?: string } = {},
 ): Promise<Task> {
   let task: Task;
   try {
-    task = await deps.store.createTask(tenantId, input, opts);
+    task = await deps.store.createTask(
+      tenantId,
+      input,
+      opts.runningTaskCap !== undefined ? { runningTaskCap: opts.runningTaskCap } : {},
+    );
   } catch (e) {
-    if (e instanceof RunningTaskCapReached) throw new RateLimited('running_tasks', e.cap, 30);
+    if (e instanceof RunningTaskCapReached) throw new RateLimited('running_tasks', e.cap, 30, opts.plan);
     throw e;
   }
   return startExecution(deps, task);

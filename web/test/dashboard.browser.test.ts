@@ -1,11 +1,14 @@
 import { join } from 'node:path';
+import { loadBillingSettings, stripeClient, syncStripeCatalog } from '@techteam/shared/billing';
 import type { Task } from '@techteam/shared/domain';
 import { DEMO_MODEL, DemoProvider } from '@techteam/shared/gateway';
 import { directModels } from '@techteam/shared/testing/direct-models';
+import { type FakeStripe, startFakeStripe } from '@techteam/shared/testing/fake-stripe-server';
 import { hostTestConfig } from '@techteam/shared/testing/host';
 import type { TeamModels } from '@techteam/shared/workflow';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { resetBilling } from '../../functions/billing/billing';
 import { type Host, startHost } from '../../infra/local/host';
 import { buildWeb, OUT_DIR } from '../scripts/web-build';
 import { launchChromium, SCREENSHOTS } from './chromium';
@@ -113,6 +116,19 @@ describe('the dashboard against a local host with no tasks', { timeout: TEST_TIM
       await settings.page.getByLabel('Monthly budget (USD)').waitFor({ timeout: UI_WAIT });
       await shoot(settings.page, `empty-settings${suffix}`);
 
+      const billing = await openPage(host, '/billing/', viewport);
+      const off = billing.page.getByTestId('billing-off');
+      await off.waitFor({ timeout: UI_WAIT });
+      expect(await off.textContent()).toMatch(
+        /Billing is off on this host.*STRIPE_SECRET_KEY is not set.*Business plan is in force/,
+      );
+      await billing.page
+        .getByTestId('billing-usage')
+        .getByText(/of the \$180\.00 credit/)
+        .waitFor();
+      expect(await billing.page.getByRole('button', { name: /Upgrade/ }).count()).toBe(0);
+      await shoot(billing.page, `billing-off${suffix}`);
+
       const missing = await openPage(host, '/task/?id=tsk_01KB0000000000000000000000', viewport);
       await missing.page
         .locator('[data-state="error"]')
@@ -120,7 +136,7 @@ describe('the dashboard against a local host with no tasks', { timeout: TEST_TIM
         .waitFor({ timeout: UI_WAIT });
       await shoot(missing.page, `task-not-found${suffix}`);
 
-      for (const p of [tasks, usage, employees, settings, missing]) {
+      for (const p of [tasks, usage, employees, settings, billing, missing]) {
         expect(p.errors).toEqual([]);
         await p.page.close();
       }
@@ -138,6 +154,45 @@ describe('the dashboard against a local host with no tasks', { timeout: TEST_TIM
     expect(await page.locator(':focus').textContent()).toBe('Usage');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/usage\/$/);
+    await page.close();
+  });
+});
+
+describe('the billing page against a host whose billing is on (the fake Stripe)', {
+  timeout: TEST_TIMEOUT,
+}, () => {
+  let host: Host;
+  let fake: FakeStripe;
+  beforeAll(async () => {
+    fake = await startFakeStripe();
+    const base = `http://${fake.options.host}:${fake.options.port}`;
+    vi.stubEnv('STRIPE_SECRET_KEY', 'sk_test_techteam');
+    vi.stubEnv('TECHTEAM_STRIPE_API_BASE', base);
+    resetBilling();
+    await syncStripeCatalog(stripeClient(loadBillingSettings(process.env)));
+    host = await startHost({ config: hostTestConfig(), log: quiet, retryIntervalMs: 0, webRoot: OUT_DIR });
+  }, 120_000);
+  afterAll(async () => {
+    await host?.stop();
+    await fake?.close();
+    vi.unstubAllEnvs();
+    resetBilling();
+  }, 120_000);
+
+  it('shows the plan, no invoices yet, and leaves for the checkout URL the API returned on upgrade', async () => {
+    const { page, errors } = await openPage(host, '/billing/', PHONE);
+    await page.getByTestId('billing-plan').getByText('Plan: Free').waitFor({ timeout: UI_WAIT });
+    await page.getByTestId('billing-invoices').getByText('No invoices yet').waitFor({ timeout: UI_WAIT });
+    expect(await page.getByTestId('billing-off').count()).toBe(0);
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    await shoot(page, 'billing-on-dark-phone');
+    await page.route('https://checkout.stripe.test/**', (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<p>Stripe Checkout</p>' }),
+    );
+    await page.getByTestId('upgrade-team').click();
+    await page.waitForURL(/^https:\/\/checkout\.stripe\.test\/c\/pay\//, { timeout: UI_WAIT });
+    expect(fake.checkoutSessions.size).toBe(1);
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

@@ -59,12 +59,27 @@ export function formatBillingStatus(billing: BillingStatusView, usage?: BillingU
     `Allows     ${e.maxRunningTasks} running task(s), ${e.modelTiers.join('/')} models, ${e.seats} seat(s), sandbox ${e.sandboxTier}`,
     `Credit     ${money(e.monthlyCreditUsd)} of model spend a month` +
       (billing.plan.overageRate !== null
-        ? `; beyond it billed at ${billing.plan.overageRate}× cost up to ${money(billing.overageCapUsd)} (monthly budget ${money(billing.monthlyBudgetUsd)})`
+        ? `; beyond it billed at ${billing.plan.overageRate}× cost up to ${money(billing.overageCapUsd)}`
         : '; no usage beyond it'),
+    `Budget     ${
+      billing.monthlyBudgetUsd === null
+        ? 'none: no cap set (techteam settings, or PUT /v1/settings monthlyBudgetUsd)'
+        : `model calls stop at ${money(billing.monthlyBudgetUsd)} this month` +
+          (
+            billing.spendCapUsd !== null &&
+            (billing.planAllowanceUsd === null || billing.spendCapUsd <= billing.planAllowanceUsd)
+              ? ' (the tenant’s own cap)'
+              : ' (the plan’s credit and overage cap)'
+          )
+    }`,
   ];
   if (billing.graceUntil)
     lines.push(
       `Payment    failed ${billing.paymentFailedAt}; the plan falls back to Free at ${billing.graceUntil}`,
+    );
+  if (!usage)
+    lines.push(
+      `Usage      ${billing.usage.month}: ${money(billing.usage.spentUsd)} spent of ${money(billing.usage.creditUsd)} credit`,
     );
   if (usage)
     lines.push(

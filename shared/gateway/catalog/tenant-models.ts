@@ -23,6 +23,8 @@ export type TenantModelInput = z.input<typeof TenantModelInput>;
 export interface ModelChange {
   actor: string;
   now?: () => Date;
+  /** Throws to refuse the model before it is written (the tenant's plan does not allow its tier). */
+  admit?: (model: CatalogModel) => void;
 }
 
 /** One change to a tenant's models, kept in the tenant's partition: who, when, what it replaced. */
@@ -89,6 +91,7 @@ export async function putTenantModel(
     }
   }
   const model = tenantModel(id, entry);
+  change.admit?.(model);
   const previous = await getTenantModel<TenantModelInput>(store, tenantId, id);
   const at = (change.now?.() ?? new Date()).toISOString();
   const record: ModelAuditRecord = {

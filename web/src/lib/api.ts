@@ -1,6 +1,8 @@
 import type {
+  BillingStatus,
   DashboardConfig,
   Employee,
+  Invoice,
   ModelsView,
   Plan,
   Sample,
@@ -142,4 +144,8 @@ export const api = {
   settings: () => request<{ settings: Settings }>('GET', '/v1/settings'),
   putSettings: (s: Partial<Settings>) => request<{ settings: Settings }>('PUT', '/v1/settings', s),
   usage: (month: string) => request<UsageView>('GET', `/v1/usage?month=${enc(month)}`),
+  billing: () => request<{ billing: BillingStatus }>('GET', '/v1/billing'),
+  invoices: () => request<{ invoices: Invoice[] }>('GET', '/v1/billing/invoices'),
+  checkout: (plan: string) => request<{ url: string }>('POST', '/v1/billing/checkout', { plan }),
+  portal: () => request<{ url: string }>('POST', '/v1/billing/portal', {}),
 };

@@ -218,7 +218,10 @@ export interface ModelsView {
 }
 
 export interface Settings {
+  /** The tenant's own cap. */
   monthlyBudgetUsd: number | null;
+  /** What the gateway enforces: the lesser of the cap and, with billing on, the plan's allowance. */
+  effectiveMonthlyBudgetUsd?: number | null;
   approvalThresholdUsd: number | null;
   heliconeCache: boolean;
 }
@@ -247,4 +250,49 @@ export interface DashboardConfig {
   auth: 'none' | 'required';
   clerkPublishableKey?: string;
   demo: boolean;
+}
+
+export interface BillingPlanSummary {
+  id: string;
+  name: string;
+  monthlyPriceUsd: number;
+  overageRate: number | null;
+  monthlyCreditUsd: number;
+  maxRunningTasks: number;
+  modelTiers: string[];
+  seats: number;
+}
+
+/** GET /v1/billing. */
+export interface BillingStatus {
+  enabled: boolean;
+  offReason?: string;
+  plan: { id: string; name: string; monthlyPriceUsd: number; overageRate: number | null };
+  entitlements: {
+    maxRunningTasks: number;
+    monthlyCreditUsd: number;
+    modelTiers: string[];
+    sandboxTier: string;
+    seats: number;
+  };
+  overageCapUsd: number;
+  planAllowanceUsd: number | null;
+  spendCapUsd: number | null;
+  monthlyBudgetUsd: number | null;
+  usage: { month: string; spentUsd: number; creditUsd: number };
+  subscription: { id: string; status: string | null } | null;
+  hasCustomer: boolean;
+  paymentFailedAt: string | null;
+  graceUntil: string | null;
+  plans: BillingPlanSummary[];
+}
+
+export interface Invoice {
+  id: string;
+  number: string | null;
+  status: string | null;
+  amountDueUsd: number;
+  amountPaidUsd: number;
+  created: string;
+  hostedInvoiceUrl: string | null;
 }

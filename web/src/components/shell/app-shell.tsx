@@ -11,6 +11,7 @@ const NAV = [
   { href: '/', label: 'Tasks' },
   { href: '/usage/', label: 'Usage' },
   { href: '/employees/', label: 'Employees & models' },
+  { href: '/billing/', label: 'Billing' },
   { href: '/settings/', label: 'Settings' },
 ];
 
