@@ -11,7 +11,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaHandlers } from './bundling';
 import { RUN_TAG_VARIABLE } from './constructs/sandbox/fargate-runner';
-import { readsProviderKeys } from './function-access';
+import { QUEUE_LAMBDAS, readsProviderKeys } from './function-access';
 import { PROVIDER_KEY_NAMES } from './stacks/secrets-stack';
 import { OBJECT_ACTIONS, TABLE_ACTIONS } from './stacks/workflow-stack';
 import {
@@ -302,6 +302,10 @@ describe('grants: each function has only what its handler uses', () => {
         expected.add('secretsmanager');
       if (access.workspace || access.sandbox) expected.add('s3');
       if (access.sandbox || access.sandboxRuns) for (const service of ['sqs', 'ecs']) expected.add(service);
+      // Memory (infra/aws/memory.ts): the Pinecone key, Titan, the ingestion queue (sent to, or read from).
+      if (access.memory) expected.add('secretsmanager');
+      if (access.memory?.embed) expected.add('bedrock');
+      if (access.memory?.enqueue || QUEUE_LAMBDAS.some((q) => q.name === h.name)) expected.add('sqs');
       // Passing the runner's roles (iam) is for starting runners; the reconciler only ends them.
       if ((access.sandbox || access.sandboxRuns) && h.name !== 'ReconcileExecution') expected.add('iam');
       const actions = actionsOfHandler(h.file);

@@ -45,6 +45,20 @@ export interface ApiKeyView {
   revokedAt?: string;
 }
 
+/** A document as GET /v1/documents shows it (functions/api/documents.ts). */
+export interface DocumentView {
+  id: string;
+  name: string;
+  kind: string;
+  bytes: number;
+  status: 'queued' | 'indexed' | 'failed';
+  reason?: string;
+  chunks?: number;
+  embedded?: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export class TechteamClient {
   /** `apiKey`: sent as `Authorization: Bearer …`; by default TECHTEAM_API_KEY, when set. */
   constructor(
@@ -128,6 +142,21 @@ export class TechteamClient {
 
   revokeKey(id: string): Promise<{ apiKey: ApiKeyView }> {
     return this.request('DELETE', `/v1/keys/${encodeURIComponent(id)}`);
+  }
+
+  addDocument(input: {
+    name: string;
+    content: string;
+  }): Promise<{ document: DocumentView; embedder: string }> {
+    return this.request('POST', '/v1/documents', input);
+  }
+
+  listDocuments(): Promise<{ documents: DocumentView[]; embedder: string }> {
+    return this.request('GET', '/v1/documents');
+  }
+
+  deleteDocument(id: string): Promise<{ deleted: string }> {
+    return this.request('DELETE', `/v1/documents/${encodeURIComponent(id)}`);
   }
 
   listModels(): Promise<ModelsView> {
