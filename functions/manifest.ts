@@ -1,6 +1,6 @@
 /**
  * One entry per Lambda: what starts it (an HTTP route, a workflow Task state, an EventBridge
- * event), its handler file, the dependencies its handler builds, and what it may touch. The local
+ * event, a schedule, an SQS queue), its handler file, the dependencies its handler builds, and what it may touch. The local
  * host serves the routes and states from this list, the CDK stacks make one function per entry
  * with exactly its grants, and the tests check each handler's source agrees with its entry.
  * How to add one: functions/README.md.
@@ -33,6 +33,21 @@ export interface FunctionAccess {
   apiKeyPepper?: boolean;
   /** Reads the Stripe secret key and webhook secret (hosted mode; infra/aws/billing.ts grants them). */
   stripeKeys?: boolean;
+  /** Uses the team's memory (shared/memory) beyond the table; infra/aws/memory.ts grants it. */
+  memory?: MemoryAccess;
+}
+
+/**
+ * What a memory user touches. Every one opens the index (hosted: reads the Pinecone key secret).
+ * `vectors`: `delete` (DeleteVectors), `read` (a query: QueryVectors, GetVectors for its metadata),
+ * `write` (PutVectors, DeleteVectors, CreateIndex: the tenant's index is made on its first write),
+ * `readWrite` both; absent, no vector call. `embed`: embeds text (Bedrock's Titan model).
+ * `enqueue`: sends to the ingestion queue.
+ */
+export interface MemoryAccess {
+  vectors?: 'delete' | 'read' | 'write' | 'readWrite';
+  embed?: boolean;
+  enqueue?: boolean;
 }
 
 /**
@@ -99,7 +114,19 @@ export interface ScheduledLambda extends Entry {
   everyMinutes: number;
 }
 
-export type LambdaManifest = RouteLambda | StateLambda | EventLambda | ScheduledLambda;
+/**
+ * A Lambda an SQS queue feeds, `batchSize` messages at a time; its handler answers
+ * `batchItemFailures`, so only the messages that threw come back to the queue (and after
+ * `maxReceiveCount` receives go to its dead-letter queue). The local host runs the same work
+ * in-process instead of polling a queue (shared/memory/in-process-ingestion.ts).
+ */
+export interface QueueLambda extends Entry {
+  kind: 'queue';
+  batchSize: number;
+  maxReceiveCount: number;
+}
+
+export type LambdaManifest = RouteLambda | StateLambda | EventLambda | ScheduledLambda | QueueLambda;
 
 const route = (
   method: HttpMethod,
@@ -128,6 +155,10 @@ const state = (name: TaskStateName, deps: HandlerDeps, access: FunctionAccess, l
 // Reads route to the table read-only; the rest read and write it.
 const read = { table: 'read' } as const;
 const write = { table: 'readWrite' } as const;
+// What the memory routes do beyond the table: list (open the index), queue, delete vectors.
+const memoryList = { memory: {} } as const;
+const memoryEnqueue = { memory: { enqueue: true } } as const;
+const memoryDelete = { memory: { vectors: 'delete' } } as const;
 
 /** Every HTTP route, one Lambda each. */
 // biome-ignore format: one line per route, so that adding one is adding a line
@@ -163,12 +194,12 @@ export const ROUTE_LAMBDAS: readonly RouteLambda[] = [
   route('DELETE', '/v1/keys/{id}', 'RevokeKey', 'api/revoke-key.ts', 'store', write, () => import('./api/revoke-key')),
   route('GET', '/v1/audit', 'ListAudit', 'api/list-audit.ts', 'store', read, () => import('./api/list-audit')),
   // Documents and memories: the table holds them; the vector index is the tenant's (shared/memory).
-  route('POST', '/v1/documents', 'AddDocument', 'api/add-document.ts', 'memory', write, () => import('./api/add-document')),
-  route('GET', '/v1/documents', 'ListDocuments', 'api/list-documents.ts', 'memory', read, () => import('./api/list-documents')),
-  route('DELETE', '/v1/documents/{id}', 'DeleteDocument', 'api/delete-document.ts', 'memory', write, () => import('./api/delete-document')),
-  route('GET', '/v1/memories', 'ListMemories', 'api/list-memories.ts', 'memory', read, () => import('./api/list-memories')),
-  route('DELETE', '/v1/memories', 'DeleteMemories', 'api/delete-memories.ts', 'memory', write, () => import('./api/delete-memories')),
-  route('DELETE', '/v1/memories/{id}', 'DeleteMemory', 'api/delete-memory.ts', 'memory', write, () => import('./api/delete-memory')),
+  route('POST', '/v1/documents', 'AddDocument', 'api/add-document.ts', 'memory', { ...write, ...memoryEnqueue }, () => import('./api/add-document')),
+  route('GET', '/v1/documents', 'ListDocuments', 'api/list-documents.ts', 'memory', { ...read, ...memoryList }, () => import('./api/list-documents')),
+  route('DELETE', '/v1/documents/{id}', 'DeleteDocument', 'api/delete-document.ts', 'memory', { ...write, ...memoryDelete }, () => import('./api/delete-document')),
+  route('GET', '/v1/memories', 'ListMemories', 'api/list-memories.ts', 'memory', { ...read, ...memoryList }, () => import('./api/list-memories')),
+  route('DELETE', '/v1/memories', 'DeleteMemories', 'api/delete-memories.ts', 'memory', { ...write, ...memoryDelete }, () => import('./api/delete-memories')),
+  route('DELETE', '/v1/memories/{id}', 'DeleteMemory', 'api/delete-memory.ts', 'memory', { ...write, ...memoryDelete }, () => import('./api/delete-memory')),
   // Billing: each resolves the Stripe keys at cold start to know whether billing is on.
   route('GET', '/v1/billing', 'GetBilling', 'api/billing-status.ts', 'store', { ...read, stripeKeys: true }, () => import('./api/billing-status')),
   route('GET', '/v1/billing/usage', 'GetBillingUsage', 'api/billing-usage.ts', 'store', { ...read, stripeKeys: true }, () => import('./api/billing-usage')),
@@ -184,21 +215,22 @@ export const ROUTE_LAMBDAS: readonly RouteLambda[] = [
 
 /** Every Task state of the workflow's definition, one Lambda each. */
 // biome-ignore format: one line per state
+// PlanTask (recall), RunEmployee (memory.search), FinalizeTask and MarkTaskFailed (the task's memory) add withMemory.
 export const STATE_LAMBDAS: readonly StateLambda[] = [
-  state('PlanTask', 'models', { ...write, models: true }, () => import('./workflow/plan-task')),
+  state('PlanTask', 'models', { ...write, models: true, memory: { vectors: 'read', embed: true } }, () => import('./workflow/plan-task')),
   // Prices the plan through the gateway, which must see the same live providers as the run.
   state('RequestApproval', 'models', { ...write, providerKeys: true }, () => import('./workflow/request-approval')),
   state('StartRun', 'sandboxRuns', { ...write, sandboxRuns: true }, () => import('./workflow/start-run')),
   state('StartStep', 'store', write, () => import('./workflow/start-step')),
-  state('RunEmployee', 'team', { ...write, workspace: 'readWrite', models: true, sandbox: true }, () => import('./workflow/run-employee')),
+  state('RunEmployee', 'team', { ...write, workspace: 'readWrite', models: true, sandbox: true, memory: { vectors: 'read', embed: true } }, () => import('./workflow/run-employee')),
   state('DevAttempt', 'team', { ...write, workspace: 'readWrite', models: true, sandbox: true }, () => import('./workflow/dev-attempt')),
   state('QAReview', 'team', { ...write, workspace: 'readWrite', models: true, sandbox: true }, () => import('./workflow/qa-review')),
   state('RejectStep', 'store', write, () => import('./workflow/reject-step')),
   // Both read the workspace (files, sizes, the diff) as evidence; neither runs code.
   state('Replan', 'reading', { ...write, workspace: 'read', models: true }, () => import('./workflow/replan')),
   state('Synthesize', 'reading', { ...write, workspace: 'read', models: true }, () => import('./workflow/synthesize')),
-  state('FinalizeTask', 'sandboxRuns', { ...write, sandboxRuns: true }, () => import('./workflow/finalize-task')),
-  state('MarkTaskFailed', 'sandboxRuns', { ...write, sandboxRuns: true }, () => import('./workflow/mark-task-failed')),
+  state('FinalizeTask', 'sandboxRuns', { ...write, sandboxRuns: true, memory: { vectors: 'write', embed: true } }, () => import('./workflow/finalize-task')),
+  state('MarkTaskFailed', 'sandboxRuns', { ...write, sandboxRuns: true, memory: { vectors: 'write', embed: true } }, () => import('./workflow/mark-task-failed')),
 ];
 
 /**
@@ -228,10 +260,26 @@ export const SCHEDULED_LAMBDAS: readonly ScheduledLambda[] = [
   },
 ];
 
+/** Handlers fed by an SQS queue: document ingestion (chunk, embed, index) after an upload. */
+export const QUEUE_LAMBDAS: readonly QueueLambda[] = [
+  {
+    kind: 'queue',
+    name: 'IngestDocument',
+    file: 'memory/ingest-document.ts',
+    // Each message is one document (up to 256 KiB, a few hundred chunks to embed).
+    batchSize: 5,
+    maxReceiveCount: 3,
+    deps: 'memory',
+    access: { ...write, memory: { vectors: 'write', embed: true } },
+    load: () => import('./memory/ingest-document'),
+  },
+];
+
 /** Every Lambda the app deploys. */
 export const LAMBDAS: readonly LambdaManifest[] = [
   ...ROUTE_LAMBDAS,
   ...STATE_LAMBDAS,
   RECONCILE_EXECUTION,
   ...SCHEDULED_LAMBDAS,
+  ...QUEUE_LAMBDAS,
 ];

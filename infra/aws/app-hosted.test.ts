@@ -5,6 +5,7 @@
 
 import { ROUTE_LAMBDAS } from '@techteam/functions/manifest';
 import { API_ROUTES, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
+import { TITAN_EMBEDDING_MODEL } from '@techteam/shared/memory/bedrock-embedder';
 import { AWS_SANDBOX_ENV } from '@techteam/shared/runtime/aws-sandbox';
 import { TTL_ATTRIBUTE, tableDefinition } from '@techteam/shared/store';
 import { substituteDefinition, TASK_STATES, type TaskStateName } from '@techteam/shared/workflow';
@@ -12,7 +13,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaHandlers } from './bundling';
 import { RUN_TAG_VARIABLE } from './constructs/sandbox/fargate-runner';
-import { readsProviderKeys } from './function-access';
+import { QUEUE_LAMBDAS, readsProviderKeys } from './function-access';
 import { PROVIDER_KEY_NAMES } from './stacks/secrets-stack';
 import { OBJECT_ACTIONS, TABLE_ACTIONS } from './stacks/workflow-stack';
 import {
@@ -303,6 +304,10 @@ describe('grants: each function has only what its handler uses', () => {
         expected.add('secretsmanager');
       if (access.workspace || access.sandbox) expected.add('s3');
       if (access.sandbox || access.sandboxRuns) for (const service of ['sqs', 'ecs']) expected.add(service);
+      // Memory (infra/aws/memory.ts): the Pinecone key, Titan, the ingestion queue (sent to, or read from).
+      if (access.memory) expected.add('secretsmanager');
+      if (access.memory?.embed) expected.add('bedrock');
+      if (access.memory?.enqueue || QUEUE_LAMBDAS.some((q) => q.name === h.name)) expected.add('sqs');
       // Passing the runner's roles (iam) is for starting runners; the reconciler only ends them.
       if ((access.sandbox || access.sandboxRuns) && h.name !== 'ReconcileExecution') expected.add('iam');
       const actions = actionsOfHandler(h.file);
@@ -395,15 +400,19 @@ describe('grants: each function has only what its handler uses', () => {
       expect(sfn(file), file).toEqual([]);
   });
 
-  it('only the model-calling states may call Bedrock; only gateway users read the provider keys', () => {
+  it('only the model-calling states may call Bedrock (and the memory writers its Titan embeddings); only gateway and memory users read secrets', () => {
     const callers = ['PlanTask', 'RunEmployee', 'DevAttempt', 'QAReview', 'Replan', 'Synthesize'];
+    // They write the task's memory: Titan embeddings (infra/aws/memory.ts) and the Pinecone key.
+    const rememberers = ['FinalizeTask', 'MarkTaskFailed'];
     for (const [state, file] of Object.entries(WORKFLOW_HANDLERS)) {
       const actions = actionsOfHandler(file);
       const calls = callers.includes(state);
-      expect(actions.has('bedrock:InvokeModel'), state).toBe(calls);
+      expect(actions.has('bedrock:InvokeModel'), state).toBe(calls || rememberers.includes(state));
       expect(actions.has('bedrock:InvokeModelWithResponseStream'), state).toBe(calls);
       // RequestApproval prices the plan through the gateway, so it reads the keys but calls no model.
-      expect(actions.has('secretsmanager:GetSecretValue'), state).toBe(calls || state === 'RequestApproval');
+      expect(actions.has('secretsmanager:GetSecretValue'), state).toBe(
+        calls || state === 'RequestApproval' || rememberers.includes(state),
+      );
     }
     for (const route of API_ROUTES)
       expect(actionsOfHandler(route.file).has('bedrock:InvokeModel'), route.name).toBe(false);
@@ -523,8 +532,11 @@ describe('grants: each function has only what its handler uses', () => {
 
   it("Bedrock: models and profiles in the stack's region; models elsewhere only through its profiles", () => {
     const fn = lambdas().get('workflow/plan-task.ts')!;
-    const bedrock = statementsOfRole(all(), roleOfFunction(fn.resource)).filter((s) =>
-      [s['Action']].flat().includes('bedrock:InvokeModel'),
+    // The gateway's two statements; the third is memory's Titan model alone (memory.test.ts).
+    const bedrock = statementsOfRole(all(), roleOfFunction(fn.resource)).filter(
+      (s) =>
+        [s['Action']].flat().includes('bedrock:InvokeModel') &&
+        !JSON.stringify(s['Resource']).includes(`foundation-model/${TITAN_EMBEDDING_MODEL}`),
     );
     expect(bedrock).toHaveLength(2);
     const [inRegion, viaProfile] = bedrock.map((s) => JSON.stringify(s));

@@ -102,7 +102,8 @@ describe('byo mode (deploy-your-own)', () => {
   it("gives the sandbox subnets an S3 endpoint limited to the runner's prefix; the functions' own one reaches the artifacts bucket only", () => {
     const network = byo.template(byo.stacks.sandbox);
     const s3 = Object.values(network.findResources('AWS::EC2::VPCEndpoint')).filter((e) =>
-      JSON.stringify(propsOf(e)['ServiceName']).includes('.s3'),
+      // `.s3` itself, not `.s3vectors` (the team memory's interface endpoint).
+      /\.s3"/.test(JSON.stringify(propsOf(e)['ServiceName'])),
     );
     expect(s3).toHaveLength(2);
     const routedFrom = (e: Record<string, unknown>) => JSON.stringify(propsOf(e)['RouteTableIds']);
@@ -352,6 +353,7 @@ describe('byo + ec2-gvisor, in zones chosen by npm run zones', () => {
         'ecs-agent',
         'ecs-telemetry',
         'logs',
+        's3vectors',
         'sqs',
         'states',
       ].sort(),

@@ -39,6 +39,12 @@ describe('function access table', () => {
       expect(!!h.access.sandbox).toBe(team);
     });
 
+    it(`${h.name}: memory access iff the handler uses the team memory (memoryRuntime, or withMemory in a state)`, () => {
+      expect(!!h.access.memory).toBe(source.includes('@techteam/shared/runtime/memory'));
+      // Only uploads queue an ingestion; only ingestion, the finishing states and the employees' recall embed.
+      expect(!!h.access.memory?.enqueue).toBe(/\baddDocument\(/.test(source));
+    });
+
     it(`${h.name}: Step Functions access matches the lifecycle call it makes`, () => {
       const calls = Object.entries(LIFECYCLE_CALLS).filter(([fn]) => new RegExp(`\\b${fn}\\(`).test(source));
       expect(h.access.execution).toBe(calls[0]?.[1]);

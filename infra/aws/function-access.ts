@@ -5,6 +5,7 @@
  */
 import {
   type FunctionAccess,
+  QUEUE_LAMBDAS,
   RECONCILE_EXECUTION,
   ROUTE_LAMBDAS,
   SCHEDULED_LAMBDAS,
@@ -14,7 +15,7 @@ import type { TaskStateName } from '@techteam/shared/workflow';
 import type { WildcardKind } from './nag';
 
 export type { FunctionAccess };
-export { RECONCILE_EXECUTION };
+export { QUEUE_LAMBDAS, RECONCILE_EXECUTION };
 
 /** By API route name (functions/manifest.ts ROUTE_LAMBDAS). */
 export const API_ACCESS: Record<string, FunctionAccess> = Object.fromEntries(
@@ -65,6 +66,8 @@ export function wildcardKindsOf(access: FunctionAccess): WildcardKind[] {
   if (access.workspace) kinds.push('TaskWorkspaces');
   if (access.models) kinds.push('BedrockModels', 'BedrockModelsViaProfiles');
   if (access.sandbox) kinds.push('SandboxJobObjects');
+  // byo only, where the grants exist: the vector bucket's per-tenant indexes.
+  if (access.memory?.vectors) kinds.push('TenantVectorIndexes');
   // Fargate only, where the grants exist: the run queues, the runner tasks, ecs:ListTasks.
   if (access.sandbox || access.sandboxRuns)
     kinds.push('SandboxRunQueues', 'SandboxRunnerTasks', 'SandboxRunnerRevisions', 'NoResourceLevel');

@@ -19,6 +19,12 @@ import type { IConstruct } from 'constructs';
 
 /** Each accepted wildcard kind: the finding shape it matches and why it is needed. */
 export const WILDCARD_KINDS = {
+  // Before TableIndexes, whose shape (…/index/*) it shares.
+  TenantVectorIndexes: {
+    finding: /^Resource::.*VectorBucket.*\/index\/\*$/,
+    reason:
+      "Each tenant's S3 Vectors index is made by the adapter on the tenant's first write and named after the tenant; the grant is this stack's vector bucket's indexes only",
+  },
   TableIndexes: {
     finding: /^Resource::.+\/index\/\*$/,
     reason: "Queries go through the single table's GSIs; index ARNs are the table ARN + /index/<name>",

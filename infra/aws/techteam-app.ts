@@ -82,6 +82,7 @@ export function buildTechteamApp(
     table: data.table,
     artifacts: data.artifacts,
     stateMachine: workflow.stateMachine,
+    memory: workflow.memory,
     sandbox,
     alarms: data.alarms,
     ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),

@@ -6,10 +6,13 @@ interface TitanResponse {
   inputTextTokenCount: number;
 }
 
+/** The Titan model every stack's memory embeds with (infra/aws/memory.ts grants InvokeModel on it alone). */
+export const TITAN_EMBEDDING_MODEL = 'amazon.titan-embed-text-v2:0';
+
 /** Bedrock's Titan Text Embeddings v2: the one embedder of a deploy-your-own stack (no data leaves the account). */
 export class BedrockTitanEmbedder implements Embedder {
   readonly provider = 'bedrock';
-  readonly model = 'amazon.titan-embed-text-v2:0';
+  readonly model = TITAN_EMBEDDING_MODEL;
   readonly semantic = true;
   // $0.02 per million input tokens.
   readonly microUsdPerMillionTokens = 20_000;

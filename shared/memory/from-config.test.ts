@@ -1,8 +1,10 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../store';
 import { MemoryNotConfigured } from './errors';
 import { memoryFromConfig } from './from-config';
-import { loadMemoryConfig } from './memory-config';
+import { loadMemoryConfig, UNSET_PINECONE_KEY } from './memory-config';
 import type { VectorIndex } from './vector-index';
 
 const store = {} as Store;
@@ -30,5 +32,24 @@ describe('the memory a process builds from its settings', () => {
     expect(memory).toBeDefined();
     // No queue URL: documents are ingested in this process.
     expect(ingestion).toBeDefined();
+  });
+
+  it("treats the stack's Pinecone secret still holding its UNSET marker as not configured, saying how to put the key", async () => {
+    const secrets = mockClient(SecretsManagerClient);
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: UNSET_PINECONE_KEY });
+    const built = memoryFromConfig(
+      loadMemoryConfig({
+        TECHTEAM_VECTOR_INDEX: 'pinecone',
+        TECHTEAM_PINECONE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:pinecone-AbCdEf',
+        AWS_REGION: 'us-east-1',
+      }),
+      store,
+      undefined,
+    );
+    await expect(built).rejects.toBeInstanceOf(MemoryNotConfigured);
+    await expect(built).rejects.toThrow(
+      /TECHTEAM_PINECONE_SECRET_ARN.*no Pinecone key yet.*put-secret-value/,
+    );
+    secrets.restore();
   });
 });

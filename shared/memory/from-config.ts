@@ -3,7 +3,7 @@ import type { Store } from '../store';
 import type { Embedder } from './embedder';
 import { MemoryNotConfigured } from './errors';
 import { InProcessIngestion } from './in-process-ingestion';
-import { type MemoryConfig, vectorFolder } from './memory-config';
+import { type MemoryConfig, UNSET_PINECONE_KEY, vectorFolder } from './memory-config';
 import { MeteredEmbedder } from './metered-embedder';
 import { OfflineEmbedder } from './offline-embedder';
 import { type IngestionQueue, TeamMemory } from './team-memory';
@@ -35,8 +35,11 @@ async function pineconeKey(config: MemoryConfig): Promise<string> {
   if (!arn) throw new MemoryNotConfigured('PINECONE_API_KEY', 'is not set, nor TECHTEAM_PINECONE_SECRET_ARN');
   const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
-  if (!out.SecretString)
-    throw new MemoryNotConfigured('TECHTEAM_PINECONE_SECRET_ARN', 'names a secret with no value');
+  if (!out.SecretString || out.SecretString === UNSET_PINECONE_KEY)
+    throw new MemoryNotConfigured(
+      'TECHTEAM_PINECONE_SECRET_ARN',
+      'names a secret with no Pinecone key yet (put it with aws secretsmanager put-secret-value)',
+    );
   return out.SecretString;
 }
 

@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import * as z from '../zod';
 import { MemoryNotConfigured } from './errors';
 
+/** What the hosted stack's Pinecone key secret holds until an operator puts the key (memory stays off). */
+export const UNSET_PINECONE_KEY = 'UNSET';
+
 /**
  * Memory's settings, read once from the environment beside the main config (every variable is in
  * the README's configuration table). Unset, memory runs offline: LanceDB on the data folder and

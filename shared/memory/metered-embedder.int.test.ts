@@ -1,10 +1,16 @@
 import { BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { StoreMeter } from '../gateway';
+import type { Store } from '../store';
+import { keys } from '../store/keys';
 import { freshStore } from '../testing/dynamo';
 import { BedrockTitanEmbedder } from './bedrock-embedder';
+import { InProcessIngestion } from './in-process-ingestion';
 import { MeteredEmbedder } from './metered-embedder';
+import { TeamMemory } from './team-memory';
+import type { VectorIndex, VectorRecord } from './vector-index';
 
 /** Bedrock answering Titan v2's shape: a vector of the asked size and the input's token count. */
 function titanBedrock() {
@@ -18,6 +24,46 @@ function titanBedrock() {
     return { body: new TextEncoder().encode(JSON.stringify(answer)) as never };
   });
   return { client: new BedrockRuntimeClient({ region: 'us-east-1' }), asked, bedrock };
+}
+
+/** An index that keeps vectors in a map: these tests are about money, not retrieval. */
+function mapIndex(): VectorIndex & { records: Map<string, VectorRecord> } {
+  const records = new Map<string, VectorRecord>();
+  return {
+    kind: 's3vectors',
+    records,
+    async upsert(tenantId, rs) {
+      for (const r of rs) records.set(`${tenantId}/${r.id}`, r);
+    },
+    async query() {
+      return [];
+    },
+    async delete(tenantId, ids) {
+      for (const id of ids) records.delete(`${tenantId}/${id}`);
+    },
+  };
+}
+
+/** A team memory embedding with Titan through the store's meter, ingesting in this process. */
+function meteredMemory(store: Store, client: BedrockRuntimeClient) {
+  const ingestion = new InProcessIngestion();
+  const index = mapIndex();
+  const memory = new TeamMemory(
+    store,
+    index,
+    new MeteredEmbedder(new BedrockTitanEmbedder(client, { dimension: 256 }), new StoreMeter(store)),
+    ingestion,
+  );
+  ingestion.attach((job) => memory.ingest(job));
+  return { memory, ingestion, index };
+}
+
+async function tenantMonthUsed(store: Store, tenantId: string): Promise<number> {
+  const month = new Date().toISOString().slice(0, 7);
+  const out = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: keys.tenantBudget(tenantId, month) }),
+  );
+  return Number(out.Item?.['usedMicroUsd'] ?? 0);
 }
 
 describe('embedding calls through the gateway meter', () => {
@@ -68,6 +114,39 @@ describe('embedding calls through the gateway meter', () => {
     ).rejects.toMatchObject({ code: 'BudgetExceeded' });
     expect(asked).toEqual([]);
     expect(await store.listUsage('acme', task.id)).toEqual([]);
+    bedrock.restore();
+  });
+
+  it("fails a document's ingestion a tenant past its monthly budget cannot pay for, naming the budget, without calling Bedrock", async () => {
+    const store = await freshStore();
+    await store.putTenant({ id: 'acme', name: 'Acme', plan: 'team', monthlyBudgetMicroUsd: 1 });
+    const { client, asked, bedrock } = titanBedrock();
+    const { memory, ingestion, index } = meteredMemory(store, client);
+    const queued = await memory.addDocument('acme', { name: 'guide.md', content: 'word '.repeat(5_000) });
+    expect(queued.status).toBe('queued');
+    await ingestion.idle();
+    const [doc] = await memory.listDocuments('acme');
+    expect(doc).toMatchObject({ status: 'failed' });
+    expect((doc as { reason?: string }).reason).toMatch(/tenant budget has .* left.*monthly budget/);
+    expect(asked).toEqual([]);
+    expect(index.records.size).toBe(0);
+    expect(await tenantMonthUsed(store, 'acme')).toBe(0);
+    bedrock.restore();
+  });
+
+  it("charges a document's ingestion to the tenant's month when the budget covers it", async () => {
+    const store = await freshStore();
+    await store.putTenant({ id: 'acme', name: 'Acme', plan: 'team', monthlyBudgetMicroUsd: 5_000_000 });
+    const { client, asked, bedrock } = titanBedrock();
+    const { memory, ingestion, index } = meteredMemory(store, client);
+    await memory.addDocument('acme', { name: 'notes.txt', content: 'three word text' });
+    await ingestion.idle();
+    const [doc] = await memory.listDocuments('acme');
+    expect(doc).toMatchObject({ status: 'indexed', chunks: 1, embedded: 1 });
+    expect(asked).toHaveLength(1);
+    expect(index.records.size).toBe(1);
+    // Titan's fake counts 1,000 tokens a word: 3,000 tokens at $0.02 per million is 60 micro-USD.
+    expect(await tenantMonthUsed(store, 'acme')).toBe(60);
     bedrock.restore();
   });
 });

@@ -36,15 +36,13 @@ export class MeteredEmbedder {
   ): Promise<number[][]> {
     if (texts.length === 0) return [];
     const { embedder, meter } = this;
-    // The gateway's meter books every call to a task (its budget line and usage partition); a
-    // document's ingestion has no task, so until the money API takes task-less calls it is not
-    // metered (stated in the README as a known gap).
-    const taskless = context.taskId.startsWith(INGESTION_PREFIX);
-    if (!meter || taskless || embedder.microUsdPerMillionTokens === 0)
+    if (!meter || embedder.microUsdPerMillionTokens === 0)
       return (await embedder.embed(texts, signal)).vectors;
     const profile =
       context.employeeId === 'memory' ? MEMORY_PROFILE : { id: context.employeeId, budgetShare: 1 };
-    const account = await meter.account(context, profile);
+    // A document's ingestion serves no task: it is checked and charged against the tenant's month only.
+    const taskless = context.taskId.startsWith(INGESTION_PREFIX);
+    const account = await meter.account({ ...context, ...(taskless ? { taskless } : {}) }, profile);
     // Tokenizers differ; twice the character estimate bounds any of them on real text.
     const bound = 2 * texts.reduce((n, t) => n + approxTokens(t), 0);
     const reservation = await meter.reserve(account, embeddingCostMicroUsd(embedder, bound), embedder.model);

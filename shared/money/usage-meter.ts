@@ -7,6 +7,11 @@ export type NewUsageRecord = Omit<UsageRecord, 'id' | 'at'>;
 export interface MeteredContext {
   tenantId: string;
   taskId: string;
+  /**
+   * A call that serves no task (a document's ingestion): only the tenant's month is checked
+   * and charged, its hold kept in the tenant's partition; `taskId` then only names the work.
+   */
+  taskless?: boolean;
 }
 
 export type BudgetProfile = Pick<EmployeeProfile, 'id' | 'budgetShare'>;

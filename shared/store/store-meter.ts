@@ -14,6 +14,7 @@ import {
 import { BudgetLedger, type BudgetLedgerOptions, budgetLines } from './budget-ledger';
 import { keys } from './keys';
 import type { Store } from './store';
+import { transactWithRetry } from './transact';
 
 /** Cached limits are checked in every reservation's transaction, so this only bounds staleness of a refusal's message. */
 const LIMIT_CACHE_TTL_MS = 30_000;
@@ -44,6 +45,8 @@ export class StoreMeter implements UsageMeter {
   private readonly limits = new Map<string, { at: number; value: Limits }>();
   /** Who each account is for, so a reservation that finds a limit changed can read it again. */
   private readonly owners = new WeakMap<CallAccount, { context: CallContext; profile: BudgetProfile }>();
+  /** Reservations of task-less calls, settled on the tenant's month alone (no task log to write to). */
+  private readonly taskless = new WeakSet<Reservation>();
 
   constructor(
     private readonly store: Store,
@@ -54,6 +57,7 @@ export class StoreMeter implements UsageMeter {
   }
 
   async account(context: CallContext, profile: BudgetProfile, fresh = false): Promise<CallAccount> {
+    if (context.taskless) return this.tasklessAccount(context, profile, fresh);
     const limits = await this.readLimits(context, profile, fresh);
     const share = limits.storedShare ?? profile.budgetShare;
     const month = new Date(this.now()).toISOString().slice(0, 7);
@@ -106,13 +110,15 @@ export class StoreMeter implements UsageMeter {
   async reserve(account: CallAccount, amountMicroUsd: number, model: string): Promise<Reservation> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.ledger.reserve(
+        const reservation = await this.ledger.reserve(
           account.lines,
           amountMicroUsd,
           model,
           account.holdPartition,
           account.sources,
         );
+        if (this.owners.get(account)?.context.taskless) this.taskless.add(reservation);
+        return reservation;
       } catch (e) {
         const owner = this.owners.get(account);
         if (!(e instanceof LimitChanged) || !owner || attempt >= 3) throw e;
@@ -124,6 +130,13 @@ export class StoreMeter implements UsageMeter {
   }
 
   async settle(record: NewUsageRecord, reservation: Reservation): Promise<void> {
+    if (this.taskless.has(reservation)) {
+      // No task, so no usage record or task event: the cost is charged to the tenant's month.
+      await this.ledger.settle(reservation, record.costMicroUsd, async (writes) => {
+        if (writes.length > 0) await transactWithRetry(this.store.doc, { TransactItems: writes });
+      });
+      return;
+    }
     const overrun = record.costMicroUsd - reservation.amountMicroUsd;
     const events: NewTaskEvent[] =
       overrun > 0
@@ -147,6 +160,49 @@ export class StoreMeter implements UsageMeter {
 
   release(reservation: Reservation): Promise<void> {
     return this.ledger.release(reservation);
+  }
+
+  /** A task-less call's account: the tenant's monthly budget is its only line. */
+  private async tasklessAccount(
+    context: CallContext,
+    profile: BudgetProfile,
+    fresh: boolean,
+  ): Promise<CallAccount> {
+    const id = `${context.tenantId}\u0000`;
+    const cached = this.limits.get(id);
+    let tenant = cached?.value.tenant;
+    if (fresh || !cached || this.now() - cached.at >= LIMIT_CACHE_TTL_MS) {
+      const out = await this.store.doc.send(
+        new GetCommand({
+          TableName: this.store.tableName,
+          Key: keys.tenant(context.tenantId),
+          ProjectionExpression: 'monthlyBudgetMicroUsd',
+          ConsistentRead: true,
+        }),
+      );
+      const budget = out.Item?.['monthlyBudgetMicroUsd'];
+      tenant = typeof budget === 'number' ? { monthlyBudgetMicroUsd: budget } : undefined;
+      this.limits.set(id, {
+        at: this.now(),
+        value: { tenant, taskBudgetMicroUsd: undefined, storedShare: undefined },
+      });
+    }
+    const month = new Date(this.now()).toISOString().slice(0, 7);
+    const lines = budgetLines({ tenantId: context.tenantId, id: context.taskId }, profile, tenant, month);
+    const account: CallAccount = {
+      lines,
+      sources: [
+        {
+          key: keys.tenant(context.tenantId),
+          attribute: 'monthlyBudgetMicroUsd',
+          ...opt(tenant?.monthlyBudgetMicroUsd),
+        },
+      ],
+      holdPartition: keys.tenant(context.tenantId).PK,
+      heliconeCache: false,
+    };
+    this.owners.set(account, { context, profile });
+    return account;
   }
 
   private async readLimits(context: CallContext, profile: BudgetProfile, fresh: boolean): Promise<Limits> {

@@ -21,6 +21,7 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { DeployContext } from '../deploy-context';
 import { AUTHORIZER, wildcardKindsOf } from '../function-access';
+import type { Memory } from '../memory';
 import { acknowledgeWildcards } from '../nag';
 import { techteamDashboard, watchApi, watchFunctions } from '../observability';
 import { type FunctionNetwork, TechteamFunction } from '../techteam-function';
@@ -36,6 +37,8 @@ export interface ApiStackProps extends StackProps {
   sandbox: SandboxStack;
   network?: FunctionNetwork;
   providerKeys?: Record<string, ISecret>;
+  /** The team's memory (made in the workflow stack): the documents and memories routes use it. */
+  memory: Memory;
   /**
    * The authorizer slot for the identity work (Clerk JWTs and tt_ API keys
    * turned into a tenant context). When set, every route uses it. Until then
@@ -120,11 +123,13 @@ export class ApiStack extends Stack {
           ...(access.execution ? { TECHTEAM_STATE_MACHINE_ARN: stateMachine.stateMachineArn } : {}),
           ...(access.sandboxRuns && sandbox.hasRunners ? sandbox.functionEnvironment(artifacts) : {}),
           ...(access.apiKeyPepper ? identityEnvironment : {}),
+          ...props.memory.environment(access),
         },
         ...(props.network ? { network: props.network } : {}),
       });
       grantDataAccess(fn, access, table, artifacts, props.providerKeys);
       if (access.apiKeyPepper) pepper.grantRead(fn);
+      props.memory.grant(fn, access);
       if (access.table !== 'none') grantRateBuckets(fn, table);
       if (access.execution === 'start') stateMachine.grantStartExecution(fn);
       if (access.execution === 'stop') stateMachine.grantExecution(fn, 'states:StopExecution');

@@ -13,6 +13,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import type { Construct } from 'constructs';
 import type { DeployContext } from '../deploy-context';
 import { type FunctionAccess, readsProviderKeys, WORKSPACE_KEYS, wildcardKindsOf } from '../function-access';
+import { Memory } from '../memory';
 import { grantBedrockCalls, grantProviderKeys, providerSecretsEnv } from '../model-access';
 import { acknowledgeWildcards } from '../nag';
 import { watchExecutions, watchFunctions } from '../observability';
@@ -112,11 +113,21 @@ export class WorkflowStack extends Stack {
   readonly functions: Record<TaskStateName, TechteamFunction>;
   /** Settles the task of an execution that failed, timed out or was aborted (an EventBridge rule's target). */
   readonly reconciler: TechteamFunction;
+  /** The team's memory: the ingestion queue and Lambda, the vector index's key or bucket (infra/aws/memory.ts). */
+  readonly memory: Memory;
 
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
     const { context, table, artifacts, sandbox, providerKeys } = props;
     const states = STATE_LAMBDAS.map((s) => s.name);
+    // Here, beside the states that recall and remember, so that the API stack (which depends on this one) can use it too.
+    this.memory = new Memory(this, 'Memory', {
+      context,
+      table,
+      artifacts,
+      alarms: props.alarms,
+      ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
+    });
 
     const functions = {} as Record<TaskStateName, TechteamFunction>;
     for (const { name: state, file, access } of STATE_LAMBDAS) {
@@ -134,10 +145,12 @@ export class WorkflowStack extends Stack {
           ...(access.sandbox || (access.sandboxRuns && sandbox.hasRunners)
             ? sandbox.functionEnvironment(artifacts)
             : {}),
+          ...this.memory.environment(access),
         },
         ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
       });
       grantDataAccess(fn, access, table, artifacts, providerKeys);
+      this.memory.grant(fn, access);
       if (access.sandbox) sandbox.grantRunJobs(fn, artifacts);
       else if (access.sandboxRuns) sandbox.grantRunners(fn);
       acknowledgeWildcards(fn, wildcardKindsOf(access));
@@ -158,7 +171,7 @@ export class WorkflowStack extends Stack {
     });
     for (const state of states) functions[state].grantInvoke(this.stateMachine);
     acknowledgeWildcards(this.stateMachine, ['FunctionVersions', 'NoResourceLevel']);
-    watchFunctions(this, functions, props.alarms);
+    watchFunctions(this, { ...functions, IngestDocument: this.memory.ingestion }, props.alarms);
     watchExecutions(this, this.stateMachine, props.alarms);
     this.reconciler = this.executionReconciler(props);
   }

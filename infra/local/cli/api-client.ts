@@ -54,6 +54,20 @@ export interface ApiKeyView {
   revokedAt?: string;
 }
 
+/** A document as GET /v1/documents shows it (functions/api/documents.ts). */
+export interface DocumentView {
+  id: string;
+  name: string;
+  kind: string;
+  bytes: number;
+  status: 'queued' | 'indexed' | 'failed';
+  reason?: string;
+  chunks?: number;
+  embedded?: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export class TechteamClient {
   /** The API through its generated types (api-types.ts, from functions/openapi.json). */
   private readonly api: Client<paths>;
@@ -154,6 +168,21 @@ export class TechteamClient {
 
   revokeKey(id: string): Promise<{ apiKey: ApiKeyView }> {
     return this.call(() => this.api.DELETE('/v1/keys/{id}', { params: { path: { id } } }));
+  }
+
+  addDocument(input: {
+    name: string;
+    content: string;
+  }): Promise<{ document: DocumentView; embedder: string }> {
+    return this.request('POST', '/v1/documents', input);
+  }
+
+  listDocuments(): Promise<{ documents: DocumentView[]; embedder: string }> {
+    return this.request('GET', '/v1/documents');
+  }
+
+  deleteDocument(id: string): Promise<{ deleted: string }> {
+    return this.request('DELETE', `/v1/documents/${encodeURIComponent(id)}`);
   }
 
   listModels(): Promise<ModelsView> {

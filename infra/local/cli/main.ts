@@ -2,6 +2,7 @@ import { loadConfig } from '@techteam/shared/config';
 import { isTechteamError } from '@techteam/shared/errors';
 import { ApiError, HostUnreachable } from './api-client';
 import { billingCommand } from './billing-command';
+import { docsCommand } from './docs-command';
 import { filesCommand } from './files-command';
 import { processIo } from './io';
 import { keysCommand } from './keys-command';
@@ -27,6 +28,9 @@ Commands
                           models delete <id>: remove the tenant's own model or price override)
   billing status|sync     the plan, what it allows and the month's usage against its credit;
                           sync: set up the Stripe account of STRIPE_SECRET_KEY with the plans (safe to rerun)
+  docs add|list|rm        the tenant's documents the team retrieves from: add <file> [--name N] [--wait]
+                          uploads it (256 KiB at most; the same name replaces it) and shows its ingestion
+                          status; list shows each one's status; rm <id or name> deletes it and its vectors
   samples                 the built-in tasks the demo model plays end to end
   approve <task-id>       approve a plan that waits (--plan edited.json to change it, --note text)
   reject <task-id>        reject a plan that waits; the task is cancelled
@@ -77,6 +81,8 @@ export async function main(argv: string[]): Promise<number> {
         return await taskActionCommand(command, rest, io);
       case 'keys':
         return await keysCommand(rest, io);
+      case 'docs':
+        return await docsCommand(rest, io);
       case 'samples':
         return await samplesCommand(io);
       case 'billing':

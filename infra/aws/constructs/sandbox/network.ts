@@ -89,6 +89,8 @@ export function sandboxInterfaceEndpoints(
     endpoints.push(
       ['StepFunctions', InterfaceVpcEndpointAwsService.STEP_FUNCTIONS],
       ['BedrockRuntime', InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME],
+      // The team memory's index (infra/aws/memory.ts), and its queue through Sqs above.
+      ['S3Vectors', InterfaceVpcEndpointAwsService.S3_VECTORS],
     );
   }
   if (context.mode === 'byo' || context.sandbox === 'ec2-gvisor')
