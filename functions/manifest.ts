@@ -33,6 +33,15 @@ export interface FunctionAccess {
   apiKeyPepper?: boolean;
   /** Reads the Stripe secret key and webhook secret (hosted mode; infra/aws/billing.ts grants them). */
   stripeKeys?: boolean;
+  /**
+   * Writes or deletes the live connections and subscriptions (shared/store/live-subscriptions.ts),
+   * which go two or more items at a time: dynamodb:BatchWriteItem on the table, besides `readWrite`.
+   */
+  liveItems?: boolean;
+  /** Sends to live connections: execute-api:ManageConnections on this WebSocket API's stage only. */
+  liveConnections?: boolean;
+  /** Is fed by the table's stream (an event source mapping; failed batches go to a dead-letter queue). */
+  tableStream?: boolean;
 }
 
 /**
@@ -43,7 +52,9 @@ export interface FunctionAccess {
  * workspaces (`…/runtime/reading`); `team` the gateway, the workspaces and the sandbox
  * (`…/runtime/team`); `workspaces` the workspaces alone (`…/runtime/workspaces`); `sandboxRuns`
  * a run's sandbox runner (`…/runtime/sandbox-runs`); `memory` the tenant's documents and memories
- * (`…/runtime/memory`, which the planning, finishing and employee states add with `withMemory`).
+ * (`…/runtime/memory`, which the planning, finishing and employee states add with `withMemory`);
+ * `live` is `liveRuntime()` (`@techteam/shared/live`: the store, the live items and the
+ * `@connections` poster).
  */
 export type HandlerDeps =
   | 'none'
@@ -53,7 +64,8 @@ export type HandlerDeps =
   | 'team'
   | 'workspaces'
   | 'sandboxRuns'
-  | 'memory';
+  | 'memory'
+  | 'live';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -99,7 +111,30 @@ export interface ScheduledLambda extends Entry {
   everyMinutes: number;
 }
 
-export type LambdaManifest = RouteLambda | StateLambda | EventLambda | ScheduledLambda;
+/** A Lambda behind routes of the WebSocket API (API Gateway route keys). */
+export interface SocketLambda extends Entry {
+  kind: 'socket';
+  routeKeys: readonly string[];
+}
+
+/** The WebSocket API's `$connect` Lambda authorizer (REQUEST, the `token` query parameter). */
+export interface SocketAuthorizerLambda extends Entry {
+  kind: 'socketAuthorizer';
+}
+
+/** A Lambda the table's stream feeds. */
+export interface StreamLambda extends Entry {
+  kind: 'stream';
+}
+
+export type LambdaManifest =
+  | RouteLambda
+  | StateLambda
+  | EventLambda
+  | ScheduledLambda
+  | SocketLambda
+  | SocketAuthorizerLambda
+  | StreamLambda;
 
 const route = (
   method: HttpMethod,
@@ -225,10 +260,69 @@ export const SCHEDULED_LAMBDAS: readonly ScheduledLambda[] = [
   },
 ];
 
+/**
+ * Live updates (shared/live): the WebSocket API's routes, its `$connect` authorizer, and the
+ * fan-out the table's stream feeds. The local host serves the same routes (infra/local/live-server.ts).
+ */
+export const LIVE_LAMBDAS = {
+  connect: {
+    kind: 'socket',
+    routeKeys: ['$connect'],
+    name: 'LiveConnect',
+    file: 'live/connect.ts',
+    deps: 'live',
+    access: write,
+    load: () => import('./live/connect'),
+  },
+  disconnect: {
+    kind: 'socket',
+    routeKeys: ['$disconnect'],
+    name: 'LiveDisconnect',
+    file: 'live/disconnect.ts',
+    deps: 'live',
+    access: { ...write, liveItems: true },
+    load: () => import('./live/disconnect'),
+  },
+  // One function reads every client frame; the named routes keep their own metrics and logs.
+  message: {
+    kind: 'socket',
+    routeKeys: ['subscribe', 'unsubscribe', 'ping', '$default'],
+    name: 'LiveMessage',
+    file: 'live/message.ts',
+    deps: 'live',
+    access: { ...write, liveItems: true, liveConnections: true },
+    load: () => import('./live/message'),
+  },
+  // The HTTP API's authorizer's work (shared/identity authorize), answered as a WebSocket authorizer.
+  authorizer: {
+    kind: 'socketAuthorizer',
+    name: 'LiveAuthorizer',
+    file: 'live/authorize.ts',
+    deps: 'store',
+    access: { ...write, apiKeyPepper: true },
+    load: () => import('./live/authorize'),
+  },
+  fanOut: {
+    kind: 'stream',
+    name: 'LiveFanOut',
+    file: 'live/fan-out.ts',
+    deps: 'live',
+    access: { ...write, liveItems: true, liveConnections: true, tableStream: true },
+    load: () => import('./live/fan-out'),
+  },
+} as const satisfies {
+  connect: SocketLambda;
+  disconnect: SocketLambda;
+  message: SocketLambda;
+  authorizer: SocketAuthorizerLambda;
+  fanOut: StreamLambda;
+};
+
 /** Every Lambda the app deploys. */
 export const LAMBDAS: readonly LambdaManifest[] = [
   ...ROUTE_LAMBDAS,
   ...STATE_LAMBDAS,
   RECONCILE_EXECUTION,
   ...SCHEDULED_LAMBDAS,
+  ...Object.values(LIVE_LAMBDAS),
 ];
