@@ -36,6 +36,7 @@ const DEPS_IMPORT: Record<HandlerDeps, RegExp | undefined> = {
   workspaces: /'@techteam\/shared\/runtime\/workspaces'/,
   sandboxRuns: /'@techteam\/shared\/runtime\/sandbox-runs'/,
   memory: /'@techteam\/shared\/runtime\/memory'/,
+  live: /\bliveRuntime\(\)/,
 };
 
 const camel = (name: string) => name.replace(/^[A-Z]+(?=[A-Z][a-z])|^[A-Z]/, (m) => m.toLowerCase());

@@ -33,6 +33,15 @@ export interface FunctionAccess {
   apiKeyPepper?: boolean;
   /** Reads the Stripe secret key and webhook secret (hosted mode; infra/aws/billing.ts grants them). */
   stripeKeys?: boolean;
+  /**
+   * Writes or deletes the live connections and subscriptions (shared/store/live-subscriptions.ts),
+   * which go two or more items at a time: dynamodb:BatchWriteItem on the table, besides `readWrite`.
+   */
+  liveItems?: boolean;
+  /** Sends to live connections: execute-api:ManageConnections on this WebSocket API's stage only. */
+  liveConnections?: boolean;
+  /** Is fed by the table's stream (an event source mapping; failed batches go to a dead-letter queue). */
+  tableStream?: boolean;
   /** Uses the team's memory (shared/memory) beyond the table; infra/aws/memory.ts grants it. */
   memory?: MemoryAccess;
 }
@@ -58,7 +67,9 @@ export interface MemoryAccess {
  * workspaces (`…/runtime/reading`); `team` the gateway, the workspaces and the sandbox
  * (`…/runtime/team`); `workspaces` the workspaces alone (`…/runtime/workspaces`); `sandboxRuns`
  * a run's sandbox runner (`…/runtime/sandbox-runs`); `memory` the tenant's documents and memories
- * (`…/runtime/memory`, which the planning, finishing and employee states add with `withMemory`).
+ * (`…/runtime/memory`, which the planning, finishing and employee states add with `withMemory`);
+ * `live` is `liveRuntime()` (`@techteam/shared/live`: the store, the live items and the
+ * `@connections` poster).
  */
 export type HandlerDeps =
   | 'none'
@@ -68,7 +79,8 @@ export type HandlerDeps =
   | 'team'
   | 'workspaces'
   | 'sandboxRuns'
-  | 'memory';
+  | 'memory'
+  | 'live';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -126,7 +138,31 @@ export interface QueueLambda extends Entry {
   maxReceiveCount: number;
 }
 
-export type LambdaManifest = RouteLambda | StateLambda | EventLambda | ScheduledLambda | QueueLambda;
+/** A Lambda behind routes of the WebSocket API (API Gateway route keys). */
+export interface SocketLambda extends Entry {
+  kind: 'socket';
+  routeKeys: readonly string[];
+}
+
+/** The WebSocket API's `$connect` Lambda authorizer (REQUEST, the `token` query parameter). */
+export interface SocketAuthorizerLambda extends Entry {
+  kind: 'socketAuthorizer';
+}
+
+/** A Lambda the table's stream feeds. */
+export interface StreamLambda extends Entry {
+  kind: 'stream';
+}
+
+export type LambdaManifest =
+  | RouteLambda
+  | StateLambda
+  | EventLambda
+  | ScheduledLambda
+  | SocketLambda
+  | SocketAuthorizerLambda
+  | StreamLambda
+  | QueueLambda;
 
 const route = (
   method: HttpMethod,
@@ -275,6 +311,64 @@ export const QUEUE_LAMBDAS: readonly QueueLambda[] = [
   },
 ];
 
+/**
+ * Live updates (shared/live): the WebSocket API's routes, its `$connect` authorizer, and the
+ * fan-out the table's stream feeds. The local host serves the same routes (infra/local/live-server.ts).
+ */
+export const LIVE_LAMBDAS = {
+  connect: {
+    kind: 'socket',
+    routeKeys: ['$connect'],
+    name: 'LiveConnect',
+    file: 'live/connect.ts',
+    deps: 'live',
+    access: write,
+    load: () => import('./live/connect'),
+  },
+  disconnect: {
+    kind: 'socket',
+    routeKeys: ['$disconnect'],
+    name: 'LiveDisconnect',
+    file: 'live/disconnect.ts',
+    deps: 'live',
+    access: { ...write, liveItems: true },
+    load: () => import('./live/disconnect'),
+  },
+  // One function reads every client frame; the named routes keep their own metrics and logs.
+  message: {
+    kind: 'socket',
+    routeKeys: ['subscribe', 'unsubscribe', 'ping', '$default'],
+    name: 'LiveMessage',
+    file: 'live/message.ts',
+    deps: 'live',
+    access: { ...write, liveItems: true, liveConnections: true },
+    load: () => import('./live/message'),
+  },
+  // The HTTP API's authorizer's work (shared/identity authorize), answered as a WebSocket authorizer.
+  authorizer: {
+    kind: 'socketAuthorizer',
+    name: 'LiveAuthorizer',
+    file: 'live/authorize.ts',
+    deps: 'store',
+    access: { ...write, apiKeyPepper: true },
+    load: () => import('./live/authorize'),
+  },
+  fanOut: {
+    kind: 'stream',
+    name: 'LiveFanOut',
+    file: 'live/fan-out.ts',
+    deps: 'live',
+    access: { ...write, liveItems: true, liveConnections: true, tableStream: true },
+    load: () => import('./live/fan-out'),
+  },
+} as const satisfies {
+  connect: SocketLambda;
+  disconnect: SocketLambda;
+  message: SocketLambda;
+  authorizer: SocketAuthorizerLambda;
+  fanOut: StreamLambda;
+};
+
 /** Every Lambda the app deploys. */
 export const LAMBDAS: readonly LambdaManifest[] = [
   ...ROUTE_LAMBDAS,
@@ -282,4 +376,5 @@ export const LAMBDAS: readonly LambdaManifest[] = [
   RECONCILE_EXECUTION,
   ...SCHEDULED_LAMBDAS,
   ...QUEUE_LAMBDAS,
+  ...Object.values(LIVE_LAMBDAS),
 ];

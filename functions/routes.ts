@@ -3,7 +3,7 @@
  * routes, the Task states by name, and a handler by its file.
  */
 import type { TaskStateName } from '@techteam/shared/workflow';
-import { LAMBDAS, ROUTE_LAMBDAS, SCHEDULED_LAMBDAS, STATE_LAMBDAS } from './manifest';
+import { LAMBDAS, LIVE_LAMBDAS, ROUTE_LAMBDAS, SCHEDULED_LAMBDAS, STATE_LAMBDAS } from './manifest';
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -33,17 +33,17 @@ export const SCHEDULED_HANDLERS: Record<string, { file: string; everyMinutes: nu
 );
 
 /** The WebSocket API's routes (API Gateway route key → handler file); the local host serves the same. */
-export const LIVE_ROUTES = {
-  $connect: 'live/connect.ts',
-  $disconnect: 'live/disconnect.ts',
-  subscribe: 'live/message.ts',
-  unsubscribe: 'live/message.ts',
-  ping: 'live/message.ts',
-  $default: 'live/message.ts',
-} as const;
+export const LIVE_ROUTES = Object.fromEntries(
+  [LIVE_LAMBDAS.connect, LIVE_LAMBDAS.disconnect, LIVE_LAMBDAS.message].flatMap((l) =>
+    l.routeKeys.map((key) => [key, l.file]),
+  ),
+) as Record<'$connect' | '$disconnect' | 'subscribe' | 'unsubscribe' | 'ping' | '$default', string>;
 
 /** The WebSocket API's `$connect` authorizer and the table stream's fan-out. */
-export const LIVE_FUNCTIONS = { authorizer: 'live/authorize.ts', fanOut: 'live/fan-out.ts' } as const;
+export const LIVE_FUNCTIONS = {
+  authorizer: LIVE_LAMBDAS.authorizer.file,
+  fanOut: LIVE_LAMBDAS.fanOut.file,
+} as const;
 
 /** Task state name (as in shared/workflow's ASL) → handler file. */
 export const WORKFLOW_HANDLERS = Object.fromEntries(STATE_LAMBDAS.map((s) => [s.name, s.file])) as Record<
@@ -53,24 +53,12 @@ export const WORKFLOW_HANDLERS = Object.fromEntries(STATE_LAMBDAS.map((s) => [s.
 
 export type AnyHandler = (event: never, context?: never) => Promise<unknown>;
 
-/**
- * The live WebSocket handlers, which the local host serves (infra/local/live-server.ts); their
- * AWS WebSocket API is not deployed yet, so they are not in the manifest's LAMBDAS.
- */
-const LIVE_LOADERS: Record<string, () => Promise<{ handler: unknown }>> = {
-  'live/connect.ts': () => import('./live/connect'),
-  'live/disconnect.ts': () => import('./live/disconnect'),
-  'live/message.ts': () => import('./live/message'),
-  'live/fan-out.ts': () => import('./live/fan-out'),
-  'live/authorize.ts': () => import('./live/authorize'),
-};
-
 /** Loads a handler module by its file name (for the local host). */
 export async function loadHandler(file: string): Promise<AnyHandler> {
-  const load = LAMBDAS.find((l) => l.file === file)?.load ?? LIVE_LOADERS[file];
+  const load = LAMBDAS.find((l) => l.file === file)?.load;
   if (!load) throw new Error(`No handler file ${file} in functions/manifest.ts`);
   return (await load()).handler as AnyHandler;
 }
 
 /** Every handler file. */
-export const HANDLER_FILES = [...LAMBDAS.map((l) => l.file), ...Object.keys(LIVE_LOADERS)];
+export const HANDLER_FILES = LAMBDAS.map((l) => l.file);

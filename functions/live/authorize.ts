@@ -1,4 +1,7 @@
-import { type AuthorizeConnect, authorizeLocalTenant, LiveUnauthorized } from '@techteam/shared/live';
+import { authorize, credentialFrom, Unauthenticated } from '@techteam/shared/identity';
+import { runtime } from '@techteam/shared/runtime';
+import { log } from '@techteam/shared/runtime/log';
+import { identityDeps } from '../auth/identity-deps';
 
 interface ConnectAuthorizerEvent {
   methodArn: string;
@@ -6,26 +9,35 @@ interface ConnectAuthorizerEvent {
 }
 
 /**
- * The WebSocket API's `$connect` REQUEST authorizer: the `token` query parameter to a tenant,
- * passed to every route as `requestContext.authorizer`. The identity engineer's
- * `authorize(credential)` replaces `authorizeConnect` here.
+ * The WebSocket API's `$connect` REQUEST authorizer: the `token` query parameter (a browser cannot
+ * set headers on a WebSocket) through the HTTP API authorizer's own `authorize` (API keys, Clerk
+ * sessions), answered as a WebSocket authorizer must: an IAM policy, with the tenant and scopes
+ * as the context every route of the connection receives as `requestContext.authorizer`.
  */
-export const authorizeConnect: AuthorizeConnect = authorizeLocalTenant;
-
 export async function handler(event: ConnectAuthorizerEvent) {
   try {
-    const identity = await authorizeConnect(event.queryStringParameters?.['token'] ?? undefined);
+    const principal = await authorize(
+      credentialFrom(event.queryStringParameters?.['token'] ?? undefined),
+      identityDeps(runtime()),
+    );
     return {
-      principalId: identity.tenantId,
+      principalId: principal.tenantId,
       policyDocument: {
         Version: '2012-10-17',
         Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
       },
-      context: { tenantId: identity.tenantId, scopes: identity.scopes.join(' ') },
+      context: {
+        tenantId: principal.tenantId,
+        principal: principal.principal,
+        scopes: principal.scopes.join(' '),
+      },
     };
   } catch (e) {
     // API Gateway answers 401 to a thrown "Unauthorized"; anything else is a 500.
-    if (e instanceof LiveUnauthorized) throw new Error('Unauthorized');
+    if (e instanceof Unauthenticated) {
+      log.debug('live credential refused', { reason: e.reason });
+      throw new Error('Unauthorized');
+    }
     throw e;
   }
 }

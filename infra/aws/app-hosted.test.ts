@@ -4,7 +4,8 @@
  */
 
 import { ROUTE_LAMBDAS } from '@techteam/functions/manifest';
-import { API_ROUTES, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
+import { API_ROUTES, LIVE_FUNCTIONS, LIVE_ROUTES, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
+import { LIVE_STREAM_FILTERS } from '@techteam/shared/live';
 import { TITAN_EMBEDDING_MODEL } from '@techteam/shared/memory/bedrock-embedder';
 import { AWS_SANDBOX_ENV } from '@techteam/shared/runtime/aws-sandbox';
 import { TTL_ATTRIBUTE, tableDefinition } from '@techteam/shared/store';
@@ -12,6 +13,7 @@ import { substituteDefinition, TASK_STATES, type TaskStateName } from '@techteam
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaHandlers } from './bundling';
+import { LIVE_STAGE } from './constructs/live-api';
 import { RUN_TAG_VARIABLE } from './constructs/sandbox/fargate-runner';
 import { QUEUE_LAMBDAS, readsProviderKeys } from './function-access';
 import { PROVIDER_KEY_NAMES } from './stacks/secrets-stack';
@@ -41,6 +43,21 @@ beforeAll(() => {
 });
 
 const all = () => Object.values(t);
+const STREAM_ACTIONS = [
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:ListStreams',
+];
+const apiIdOf = (protocol: 'HTTP' | 'WEBSOCKET') =>
+  Object.keys(t.api.findResources('AWS::ApiGatewayV2::Api', { Properties: { ProtocolType: protocol } }))[0];
+/** The API stack's resources of a type that belong to one of its two APIs. */
+const ofApi = (type: string, protocol: 'HTTP' | 'WEBSOCKET') =>
+  Object.fromEntries(
+    Object.entries(t.api.findResources(type)).filter(
+      ([, r]) => JSON.stringify(propsOf(r)['ApiId']) === JSON.stringify({ Ref: apiIdOf(protocol) }),
+    ),
+  );
 const propsOf = (r: Record<string, unknown>) => r['Properties'] as Record<string, unknown>;
 const lambdas = () => new Map([...functionsByHandler(t.api), ...functionsByHandler(t.workflow)]);
 const envOf = (fn: { resource: Record<string, unknown> }) =>
@@ -308,6 +325,9 @@ describe('grants: each function has only what its handler uses', () => {
       if (access.memory) expected.add('secretsmanager');
       if (access.memory?.embed) expected.add('bedrock');
       if (access.memory?.enqueue || QUEUE_LAMBDAS.some((q) => q.name === h.name)) expected.add('sqs');
+      if (access.liveConnections) expected.add('execute-api');
+      // The stream mapping's failed batches go to its dead-letter queue, under the function's role.
+      if (access.tableStream) expected.add('sqs');
       // Passing the runner's roles (iam) is for starting runners; the reconciler only ends them.
       if ((access.sandbox || access.sandboxRuns) && h.name !== 'ReconcileExecution') expected.add('iam');
       const actions = actionsOfHandler(h.file);
@@ -318,9 +338,15 @@ describe('grants: each function has only what its handler uses', () => {
   });
 
   it('grants only the table and object actions the code calls: no scans, batches, deletes of objects or retention', () => {
-    const allowedTable = new Set<string>([...TABLE_ACTIONS.read, ...TABLE_ACTIONS.write]);
     const allowedObjects = new Set<string>([...OBJECT_ACTIONS, 's3:ListBucket']);
     for (const h of lambdaHandlers()) {
+      const allowedTable = new Set<string>([
+        ...TABLE_ACTIONS.read,
+        ...TABLE_ACTIONS.write,
+        // The live items go two or more at a time; the fan-out reads the stream.
+        ...(h.access.liveItems ? ['dynamodb:BatchWriteItem'] : []),
+        ...(h.access.tableStream ? STREAM_ACTIONS : []),
+      ]);
       const actions = [...actionsOfHandler(h.file)];
       for (const a of actions.filter((x) => x.startsWith('dynamodb:')))
         expect(allowedTable.has(a), `${h.name} ${a}`).toBe(true);
@@ -345,7 +371,7 @@ describe('grants: each function has only what its handler uses', () => {
   });
 
   it('puts the one Lambda authorizer (simple responses, cached 5 s by the Authorization header) on every route but the signed webhook', () => {
-    const authorizers = t.api.findResources('AWS::ApiGatewayV2::Authorizer');
+    const authorizers = ofApi('AWS::ApiGatewayV2::Authorizer', 'HTTP');
     expect(Object.values(authorizers).map((a) => propsOf(a))).toEqual([
       expect.objectContaining({
         AuthorizerType: 'REQUEST',
@@ -355,7 +381,7 @@ describe('grants: each function has only what its handler uses', () => {
       }),
     ]);
     const [authorizerId] = Object.keys(authorizers);
-    const routes = Object.values(t.api.findResources('AWS::ApiGatewayV2::Route')).map((r) => propsOf(r));
+    const routes = Object.values(ofApi('AWS::ApiGatewayV2::Route', 'HTTP')).map((r) => propsOf(r));
     expect(routes.map((r) => r['RouteKey']).sort()).toEqual(
       API_ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
     );
@@ -376,7 +402,7 @@ describe('grants: each function has only what its handler uses', () => {
   });
 
   it('throttles the API stage', () => {
-    const [stage] = Object.values(t.api.findResources('AWS::ApiGatewayV2::Stage')).map((s) => propsOf(s));
+    const [stage] = Object.values(ofApi('AWS::ApiGatewayV2::Stage', 'HTTP')).map((s) => propsOf(s));
     expect(stage?.['DefaultRouteSettings']).toMatchObject({
       ThrottlingRateLimit: 50,
       ThrottlingBurstLimit: 100,
@@ -670,7 +696,7 @@ describe('sandbox stack (fargate)', () => {
 describe('api stack', () => {
   it('routes each API_ROUTES entry to its own function', () => {
     const byLogicalId = new Map([...functionsByHandler(t.api)].map(([file, f]) => [f.logicalId, file]));
-    const routes = t.api.findResources('AWS::ApiGatewayV2::Route');
+    const routes = ofApi('AWS::ApiGatewayV2::Route', 'HTTP');
     const integrations = t.api.findResources('AWS::ApiGatewayV2::Integration');
     const served = new Map<string, string>();
     for (const route of Object.values(routes)) {
@@ -688,7 +714,7 @@ describe('api stack', () => {
   });
 
   it('without a dashboard origin, answers no CORS preflight (same-origin pages and API clients only)', () => {
-    const [api] = Object.values(t.api.findResources('AWS::ApiGatewayV2::Api'));
+    const api = t.api.findResources('AWS::ApiGatewayV2::Api')[apiIdOf('HTTP')!];
     expect(propsOf(api!)['CorsConfiguration']).toBeUndefined();
   });
 
@@ -698,6 +724,132 @@ describe('api stack', () => {
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
       DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 50 }),
     });
+  });
+});
+
+describe('live API (WebSocket)', () => {
+  const fnId = (file: string) => lambdas().get(file)!.logicalId;
+  /** Route key → the handler file its integration invokes. */
+  const served = () => {
+    const integrations = t.api.findResources('AWS::ApiGatewayV2::Integration');
+    const byLogicalId = new Map([...functionsByHandler(t.api)].map(([file, f]) => [f.logicalId, file]));
+    return Object.fromEntries(
+      Object.values(ofApi('AWS::ApiGatewayV2::Route', 'WEBSOCKET')).map((r) => {
+        const p = propsOf(r) as { RouteKey: string; Target: { 'Fn::Join': [string, unknown[]] } };
+        const integrationId = (p.Target['Fn::Join'][1][1] as { Ref: string }).Ref;
+        const uri = JSON.stringify(propsOf(integrations[integrationId]!)['IntegrationUri']);
+        const id = [...byLogicalId.keys()].find((k) => uri.includes(`"${k}"`));
+        return [p.RouteKey, byLogicalId.get(id ?? '') ?? '?'];
+      }),
+    );
+  };
+
+  it('routes $connect, $disconnect, the protocol actions and $default to their functions/live handlers', () => {
+    t.api.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'WEBSOCKET',
+      RouteSelectionExpression: '$request.body.action',
+    });
+    expect(served()).toEqual(LIVE_ROUTES);
+    expect(Object.keys(LIVE_ROUTES).sort()).toEqual(
+      ['$connect', '$default', '$disconnect', 'ping', 'subscribe', 'unsubscribe'].sort(),
+    );
+  });
+
+  it('authorizes $connect with a REQUEST authorizer on the token query parameter, running the live authorizer', () => {
+    const authorizers = ofApi('AWS::ApiGatewayV2::Authorizer', 'WEBSOCKET');
+    expect(Object.values(authorizers).map(propsOf)).toEqual([
+      expect.objectContaining({
+        AuthorizerType: 'REQUEST',
+        IdentitySource: ['route.request.querystring.token'],
+      }),
+    ]);
+    const [authorizerId] = Object.keys(authorizers);
+    const uri = JSON.stringify(propsOf(authorizers[authorizerId!]!)['AuthorizerUri']);
+    expect(uri).toContain(fnId(LIVE_FUNCTIONS.authorizer));
+    // The same identity code as the HTTP API's authorizer: API keys and Clerk sessions.
+    expect(envOf(lambdas().get(LIVE_FUNCTIONS.authorizer)!)).toMatchObject({
+      TECHTEAM_AUTH: 'required',
+      TECHTEAM_API_KEY_PEPPER_SECRET_ARN: expect.anything(),
+    });
+    expect(actionsOfHandler(LIVE_FUNCTIONS.authorizer).has('secretsmanager:GetSecretValue')).toBe(true);
+    for (const r of Object.values(ofApi('AWS::ApiGatewayV2::Route', 'WEBSOCKET')).map(propsOf)) {
+      if (r['RouteKey'] === '$connect') {
+        expect(r).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
+      } else expect(r['AuthorizationType'] ?? 'NONE', String(r['RouteKey'])).toBe('NONE');
+    }
+  });
+
+  it('serves a throttled, access-logged stage, named in an output', () => {
+    const [stage] = Object.values(ofApi('AWS::ApiGatewayV2::Stage', 'WEBSOCKET')).map(propsOf);
+    expect(stage).toMatchObject({
+      StageName: LIVE_STAGE,
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: { DestinationArn: expect.anything(), Format: expect.any(String) },
+    });
+    // Never the query string: it holds the credential.
+    expect(
+      String(stage?.['AccessLogSettings'] && (stage['AccessLogSettings'] as { Format: string }).Format),
+    ).not.toMatch(/querystring|token/i);
+    // WebSocket stages log through API Gateway's account setting, which must name a role first.
+    t.api.hasResourceProperties('AWS::ApiGateway::Account', { CloudWatchRoleArn: Match.anyValue() });
+    expect(JSON.stringify(t.api.findOutputs('LiveUrl'))).toContain('wss://');
+  });
+
+  it('feeds the fan-out from the table stream: batches, bisect on error, bounded retries, a dead-letter queue, filtered to what it reads', () => {
+    const mappings = Object.values(t.api.findResources('AWS::Lambda::EventSourceMapping')).map(propsOf);
+    expect(mappings).toHaveLength(1);
+    const [mapping] = mappings;
+    expect(mapping).toMatchObject({
+      FunctionName: { Ref: fnId(LIVE_FUNCTIONS.fanOut) },
+      StartingPosition: 'LATEST',
+      BatchSize: 100,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      ParallelizationFactor: 1,
+      DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+    });
+    expect(JSON.stringify(mapping?.['EventSourceArn'])).toMatch(/StreamArn/);
+    const filters = (mapping!['FilterCriteria'] as { Filters: { Pattern: string }[] }).Filters;
+    expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual(
+      JSON.parse(JSON.stringify(LIVE_STREAM_FILTERS)),
+    );
+  });
+
+  it('lets only the message and fan-out functions post, and only to this API’s live stage connections', () => {
+    const wsApi = apiIdOf('WEBSOCKET');
+    for (const h of lambdaHandlers()) {
+      const manage = statementsOfRole(all(), roleOfFunction(lambdas().get(h.file)!.resource)).filter((s) =>
+        [s['Action']].flat().includes('execute-api:ManageConnections'),
+      );
+      expect(manage.length > 0, h.name).toBe(!!h.access.liveConnections);
+      for (const statement of manage) {
+        const resources = [statement['Resource']].flat().map((r) => JSON.stringify(r));
+        expect(resources, h.name).toHaveLength(2);
+        for (const r of resources) {
+          expect(r).toContain(`{"Ref":"${wsApi}"}`);
+          expect(r).toMatch(/\/live\/(POST|DELETE)\/@connections\/\*"\]\]\}$/);
+        }
+      }
+    }
+    expect(
+      lambdaHandlers()
+        .filter((h) => h.access.liveConnections)
+        .map((h) => h.file)
+        .sort(),
+    ).toEqual(['live/fan-out.ts', 'live/message.ts']);
+  });
+
+  it('tells GET /v1/config the live URL and the live functions their @connections endpoint', () => {
+    const live = JSON.stringify(envOf(lambdas().get('api/get-config.ts')!)['TECHTEAM_LIVE_URL']);
+    expect(live).toContain('wss://');
+    expect(live).toContain(apiIdOf('WEBSOCKET'));
+    expect(live).toContain(`/${LIVE_STAGE}`);
+    for (const file of Object.values(LIVE_ROUTES).concat(LIVE_FUNCTIONS.fanOut)) {
+      const endpoint = JSON.stringify(envOf(lambdas().get(file)!)['TECHTEAM_LIVE_ENDPOINT']);
+      expect(endpoint, file).toContain('https://');
+      expect(endpoint, file).toContain(apiIdOf('WEBSOCKET'));
+    }
   });
 });
 
@@ -752,8 +904,10 @@ describe('observability', () => {
       ...Object.keys(synth.stacks.api.functions),
       ...Object.keys(synth.stacks.workflow.functions),
     ]) {
-      expect(described(`${name}: unhandled errors`), name).toHaveLength(1);
-      expect(described(`${name}: throttled`), name).toHaveLength(1);
+      const own = (words: string) =>
+        described(words).filter((a) => String(a['AlarmDescription']).startsWith(`${name}: `));
+      expect(own(`${name}: unhandled errors`), name).toHaveLength(1);
+      expect(own(`${name}: throttled`), name).toHaveLength(1);
     }
     const [executions] = described('executions failed, timed out or were aborted');
     expect(JSON.stringify(executions?.['Metrics'])).toMatch(

@@ -3,7 +3,8 @@
  * the Fargate sandbox, and hosted with the ec2-gvisor sandbox tier and an
  * authorizer in the API's slot.
  */
-import { API_ROUTES } from '@techteam/functions/routes';
+import { LAMBDAS } from '@techteam/functions/manifest';
+import { API_ROUTES, LIVE_ROUTES } from '@techteam/functions/routes';
 import { AWS_SANDBOX_ENV } from '@techteam/shared/runtime/aws-sandbox';
 import { JOB_VISIBILITY_TIMEOUT_SECONDS, MAX_WALL_MS } from '@techteam/shared/sandbox';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
@@ -26,6 +27,27 @@ const templatesOf = (s: SynthesizedApp): Template[] =>
     .map((stack) => s.template(stack));
 const propsOf = (r: Record<string, unknown>) => r['Properties'] as Record<string, unknown>;
 
+/** The live WebSocket API of a synthesized app: its routes and the fan-out's stream mapping. */
+function expectLiveApi(s: SynthesizedApp): void {
+  const api = s.template(s.stacks.api);
+  const [ws] = Object.keys(
+    api.findResources('AWS::ApiGatewayV2::Api', { Properties: { ProtocolType: 'WEBSOCKET' } }),
+  );
+  expect(ws).toBeDefined();
+  const keys = Object.values(api.findResources('AWS::ApiGatewayV2::Route'))
+    .filter((r) => JSON.stringify(propsOf(r)['ApiId']) === JSON.stringify({ Ref: ws }))
+    .map((r) => propsOf(r)['RouteKey']);
+  expect(keys.sort()).toEqual(Object.keys(LIVE_ROUTES).sort());
+  api.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+    ApiId: { Ref: ws },
+    IdentitySource: ['route.request.querystring.token'],
+  });
+  api.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+  const config = functionsByHandler(api).get('api/get-config.ts')!;
+  const env = (propsOf(config.resource)['Environment'] as { Variables: Record<string, unknown> }).Variables;
+  expect(JSON.stringify(env['TECHTEAM_LIVE_URL'])).toContain(ws!);
+}
+
 describe('byo mode (deploy-your-own)', () => {
   let byo: SynthesizedApp;
   let templates: Template[];
@@ -37,6 +59,10 @@ describe('byo mode (deploy-your-own)', () => {
   it('passes cdk-nag with every acknowledgement reasoned', () => {
     expect(byo.nag.violations.filter((v) => v.severity === 'error')).toEqual([]);
     for (const s of byo.nag.suppressed) expect(s.reason, s.acknowledgedId).toMatch(/\w+ \w+ \w+ \w+ \w+/);
+  });
+
+  it('serves the live WebSocket API: its routes, the token authorizer, the fan-out stream mapping, the config URL', () => {
+    expectLiveApi(byo);
   });
 
   it('has no secret for any third-party provider, and no secrets stack: its one secret is the API key pepper', () => {
@@ -61,12 +87,27 @@ describe('byo mode (deploy-your-own)', () => {
     }
   });
 
-  it('runs every function in the isolated VPC, whose only ways out are AWS service endpoints', () => {
+  it('runs every function in the isolated VPC, whose only ways out are AWS service endpoints, but the two that post to live connections', () => {
+    // A WebSocket API's @connections endpoint is public only: no VPC endpoint reaches it.
+    const posting = new Set(LAMBDAS.filter((l) => l.access.liveConnections).map((l) => l.file));
+    expect(posting).toEqual(new Set(['live/message.ts', 'live/fan-out.ts']));
     for (const stack of [byo.stacks.api, byo.stacks.workflow]) {
-      for (const fn of functionsByHandler(byo.template(stack)).values())
-        expect(propsOf(fn.resource)['VpcConfig'], fn.logicalId).toMatchObject({
-          SubnetIds: expect.any(Array),
-        });
+      for (const [file, fn] of functionsByHandler(byo.template(stack))) {
+        if (posting.has(file)) {
+          expect(propsOf(fn.resource)['VpcConfig'], file).toBeUndefined();
+          // Nothing but the table and this API's connections: no models, secrets, objects or workflow.
+          const services = new Set(
+            [...actionsOf(statementsOfRole(templates, roleOfFunction(fn.resource)))].map(
+              (a) => a.split(':')[0],
+            ),
+          );
+          for (const s of services)
+            expect(['dynamodb', 'execute-api', 'sqs', 'xray'], `${file} ${s}`).toContain(s);
+        } else
+          expect(propsOf(fn.resource)['VpcConfig'], fn.logicalId).toMatchObject({
+            SubnetIds: expect.any(Array),
+          });
+      }
     }
     const network = byo.template(byo.stacks.sandbox);
     for (const type of [
@@ -154,6 +195,10 @@ describe('ec2-gvisor sandbox tier', () => {
   it('passes cdk-nag with every acknowledgement reasoned', () => {
     expect(gvisor.nag.violations.filter((v) => v.severity === 'error')).toEqual([]);
     for (const s of gvisor.nag.suppressed) expect(s.reason, s.acknowledgedId).toMatch(/\w+ \w+ \w+ \w+ \w+/);
+  });
+
+  it('serves the live WebSocket API: its routes, the token authorizer, the fan-out stream mapping, the config URL', () => {
+    expectLiveApi(gvisor);
   });
 
   it('has an EC2 capacity provider with managed scaling on the isolated subnets', () => {
@@ -287,12 +332,18 @@ describe('ec2-gvisor sandbox tier', () => {
 
   it('puts the authorizer from the slot on every route but the signature-verified webhook', () => {
     const api = gvisor.template(gvisor.stacks.api);
-    api.resourceCountIs('AWS::ApiGatewayV2::Route', API_ROUTES.length);
+    const [httpApi] = Object.keys(
+      api.findResources('AWS::ApiGatewayV2::Api', { Properties: { ProtocolType: 'HTTP' } }),
+    );
+    const routes = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).filter(
+      (r) => JSON.stringify(propsOf(r)['ApiId']) === JSON.stringify({ Ref: httpApi }),
+    );
+    expect(routes).toHaveLength(API_ROUTES.length);
     const signed = new Set(
       API_ROUTES.filter((r) => r.auth === 'signature').map((r) => `${r.method} ${r.path}`),
     );
     expect(signed).toEqual(new Set(['POST /v1/billing/webhook']));
-    for (const route of Object.values(api.findResources('AWS::ApiGatewayV2::Route'))) {
+    for (const route of routes) {
       const key = propsOf(route)['RouteKey'] as string;
       expect(propsOf(route)['AuthorizationType'], key).toBe(signed.has(key) ? 'NONE' : 'AWS_IAM');
     }
@@ -330,6 +381,10 @@ describe('byo + ec2-gvisor, in zones chosen by npm run zones', () => {
   it('passes cdk-nag with every acknowledgement reasoned', () => {
     expect(both.nag.violations.filter((v) => v.severity === 'error')).toEqual([]);
     for (const s of both.nag.suppressed) expect(s.reason, s.acknowledgedId).toMatch(/\w+ \w+ \w+ \w+ \w+/);
+  });
+
+  it('serves the live WebSocket API: its routes, the token authorizer, the fan-out stream mapping, the config URL', () => {
+    expectLiveApi(both);
   });
 
   it('holds the Bedrock endpoint to callers of this account (models belong to no account)', () => {

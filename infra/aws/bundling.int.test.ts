@@ -134,6 +134,18 @@ describe('Lambda bundles', () => {
     },
   );
 
+  it('the live functions that post bundle the @connections client; the live authorizer bundles the identity code and no management client', async () => {
+    for (const name of ['LiveMessage', 'LiveFanOut']) {
+      const b = await bundle(name);
+      expect(has(b.initInputs, '@aws-sdk/client-apigatewaymanagementapi'), name).toBe(true);
+      expect(b.initBytes, name).toBeLessThan(1024 * 1024);
+    }
+    const authorizer = await bundle('LiveAuthorizer');
+    const everything = [...authorizer.initInputs, ...authorizer.lazyInputs];
+    expect(everything.some((i) => i.endsWith('shared/identity/authorize.ts'))).toBe(true);
+    expect(has(everything, '@aws-sdk/client-apigatewaymanagementapi')).toBe(false);
+  });
+
   it("replaces the SDK's default credential chain with the environment link Lambda uses", async () => {
     const b = await bundle('ListTasks');
     const everything = [...b.initInputs, ...b.lazyInputs];
@@ -146,17 +158,20 @@ describe('Lambda bundles', () => {
       expect(has(everything, chain), chain).toBe(false);
   });
 
-  it('loads in a fresh Node process and every lazy chunk imports cleanly', async () => {
-    const b = await bundle('RunEmployee');
-    const files = Object.keys(b.meta.outputs)
-      .filter((f) => f.endsWith('.mjs'))
-      .map((f) => resolve(f));
-    const script = `const m = await import(${JSON.stringify(join(b.dir, 'index.mjs'))}); if (typeof m.handler !== 'function') throw new Error('no handler'); for (const f of ${JSON.stringify(files)}) await import(f); console.log('loaded ' + ${files.length});`;
-    const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: b.dir,
-      env: { PATH: process.env['PATH'] ?? '', AWS_REGION: 'us-east-1' },
-      encoding: 'utf8',
-    });
-    expect(stdout.trim()).toBe(`loaded ${files.length}`);
-  });
+  it.each(['RunEmployee', 'LiveFanOut'])(
+    '%s loads in a fresh Node process and every lazy chunk imports cleanly',
+    async (name) => {
+      const b = await bundle(name);
+      const files = Object.keys(b.meta.outputs)
+        .filter((f) => f.endsWith('.mjs'))
+        .map((f) => resolve(f));
+      const script = `const m = await import(${JSON.stringify(join(b.dir, 'index.mjs'))}); if (typeof m.handler !== 'function') throw new Error('no handler'); for (const f of ${JSON.stringify(files)}) await import(f); console.log('loaded ' + ${files.length});`;
+      const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: b.dir,
+        env: { PATH: process.env['PATH'] ?? '', AWS_REGION: 'us-east-1' },
+        encoding: 'utf8',
+      });
+      expect(stdout.trim()).toBe(`loaded ${files.length}`);
+    },
+  );
 });

@@ -105,12 +105,12 @@ export interface LambdaHandler {
   access: FunctionAccess;
 }
 
-/** Every Lambda the app deploys (functions/manifest.ts): one per API route, one per workflow Task state, and the execution reconciler. */
+/** Every Lambda the app deploys (functions/manifest.ts): one per API route, one per workflow Task state, the execution reconciler, the scheduled and the live ones, and the HTTP API's authorizer. */
 export function lambdaHandlers(): LambdaHandler[] {
   return LAMBDAS.map<LambdaHandler>((l) => ({
     name: l.name,
     file: l.file,
-    kind: l.kind === 'api' || l.kind === 'scheduled' ? ('api' as const) : ('workflow' as const),
+    kind: l.kind === 'state' || l.kind === 'event' ? ('workflow' as const) : ('api' as const),
     access: l.access,
   })).concat([{ ...AUTHORIZER, kind: 'api' as const }]);
 }

@@ -71,5 +71,6 @@ export function wildcardKindsOf(access: FunctionAccess): WildcardKind[] {
   // Fargate only, where the grants exist: the run queues, the runner tasks, ecs:ListTasks.
   if (access.sandbox || access.sandboxRuns)
     kinds.push('SandboxRunQueues', 'SandboxRunnerTasks', 'SandboxRunnerRevisions', 'NoResourceLevel');
+  if (access.liveConnections) kinds.push('LiveConnections');
   return kinds;
 }

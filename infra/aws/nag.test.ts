@@ -23,6 +23,10 @@ describe('wildcard kinds', () => {
     ['Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>::foundation-model/*', 'BedrockModels'],
     ['Resource::<PlanTaskFunction3070E9B5.Arn>:*', 'FunctionVersions'],
     ['Resource::*', 'NoResourceLevel'],
+    [
+      'Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<ApiLiveApi1B7E0A34>/live/POST/@connections/*',
+      'LiveConnections',
+    ],
     ['Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/*', 'BedrockModelsViaProfiles'],
   ])('names %s as %s', (finding, kind) => {
     expect(wildcardKind(finding)).toBe(kind);
@@ -33,6 +37,7 @@ describe('wildcard kinds', () => {
     'Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:*',
     'Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task-definition/*',
     'Resource::arn:<AWS::Partition>:bedrock:*:<AWS::AccountId>:inference-profile/*',
+    'Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<ApiLiveApi1B7E0A34>/*/*/@connections/*',
     'Action::s3:*',
     'Action::s3:GetObject*',
     'Action::dynamodb:*',

@@ -84,6 +84,12 @@ export const WILDCARD_KINDS = {
     reason:
       "The ECS agent's state-change reports (ecs:Submit*), as Cluster.addAsgCapacityProvider grants them to container instances",
   },
+  LiveConnections: {
+    finding:
+      /^Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<\w+>\/live\/(POST|DELETE)\/@connections\/\*$/,
+    reason:
+      "Posting to and closing a live connection of this WebSocket API's stage: connection ids are API Gateway's, known only once a client connects",
+  },
   NoResourceLevel: {
     finding: /^Resource::\*$/,
     reason:

@@ -131,9 +131,17 @@ export function watchApi(scope: Construct, api: HttpApi, topic: ITopic): void {
 }
 
 /** Jobs that failed three deliveries (ec2-gvisor's pool queue). */
-export function watchDeadLetters(scope: Construct, deadLetters: IQueue, topic: ITopic): void {
-  alarm(scope, 'JobDeadLettersAlarm', topic, {
-    alarmDescription: 'Sandbox jobs in the dead-letter queue (see infra/aws/README.md, Alarms)',
+export function watchDeadLetters(
+  scope: Construct,
+  deadLetters: IQueue,
+  topic: ITopic,
+  what: { id: string; description: string } = {
+    id: 'JobDeadLettersAlarm',
+    description: 'Sandbox jobs in the dead-letter queue',
+  },
+): void {
+  alarm(scope, what.id, topic, {
+    alarmDescription: `${what.description} (see infra/aws/README.md, Alarms)`,
     metric: deadLetters.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Max' }),
     threshold: ALARM_THRESHOLDS.deadLetters,
     evaluationPeriods: 1,

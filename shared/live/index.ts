@@ -1,4 +1,9 @@
-export { type LiveChange, liveChangeOf, type StreamRecord } from '../store/stream-records';
+export {
+  LIVE_STREAM_FILTERS,
+  type LiveChange,
+  liveChangeOf,
+  type StreamRecord,
+} from '../store/stream-records';
 export {
   type AuthorizeConnect,
   authorizeLocalTenant,

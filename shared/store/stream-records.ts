@@ -96,6 +96,25 @@ export function liveChangeOf(record: StreamRecord): LiveChange | undefined {
   return undefined;
 }
 
+/**
+ * The stream records `liveChangeOf` may read as a change, as Lambda event filter patterns (a
+ * record matching any one is delivered), so the fan-out is not invoked for the table's other
+ * writes: the task item's log-head MODIFYs, the guards, usage, the live items' own bookkeeping,
+ * TTL REMOVEs. Each pattern admits at least what `liveChangeOf` keeps of its kind
+ * (stream-records.test.ts holds the two together); at most 5 patterns fit a mapping.
+ */
+export const LIVE_STREAM_FILTERS = [
+  // A task's events: read by key, so an image the Streams client misreads still counts.
+  { eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: [{ prefix: 'EV#' }] } } } },
+  // A new task (for task-list subscribers) and a new delta.
+  { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['task', 'delta'] } } } },
+  // A subscribe (an INSERT, or a MODIFY replacing one); not the fan-out's own "ready" update.
+  {
+    eventName: ['INSERT', 'MODIFY'],
+    dynamodb: { NewImage: { entity: { S: ['liveSubscription'] }, ready: { BOOL: [false] } } },
+  },
+] as const;
+
 /** `T#<tenant>#TASK#<id>` → tenant (a delta item does not repeat its tenant). */
 function tenantOfPartition(pk: string): string {
   const end = pk.indexOf('#TASK#');

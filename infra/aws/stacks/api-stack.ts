@@ -1,6 +1,6 @@
 import { ROUTE_LAMBDAS } from '@techteam/functions/manifest';
 import { RATE_PARTITION_PREFIX } from '@techteam/shared/store';
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   CorsHttpMethod,
   HttpApi,
@@ -19,6 +19,7 @@ import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { LiveApi } from '../constructs/live-api';
 import type { DeployContext } from '../deploy-context';
 import { AUTHORIZER, wildcardKindsOf } from '../function-access';
 import type { Memory } from '../memory';
@@ -52,6 +53,8 @@ export interface ApiStackProps extends StackProps {
 /** The public HTTP API: one Lambda per route in functions/manifest.ts ROUTE_LAMBDAS. */
 export class ApiStack extends Stack {
   readonly httpApi: HttpApi;
+  /** The live updates' WebSocket API, its functions and the fan-out on the table's stream. */
+  readonly live: LiveApi;
   readonly functions: Record<string, TechteamFunction>;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
@@ -110,6 +113,22 @@ export class ApiStack extends Stack {
     };
     this.functions = {};
     const authorizer = props.authorizer?.(this) ?? this.defaultAuthorizer(props, identityEnvironment, pepper);
+    this.live = new LiveApi(this, 'Live', {
+      context,
+      table,
+      artifacts,
+      alarms: props.alarms,
+      ...(props.network ? { network: props.network } : {}),
+      identityEnvironment,
+      pepper,
+      baseEnvironment: (access) => baseEnvironment(context, access, table, artifacts, undefined, this),
+    });
+    Object.assign(this.functions, this.live.functions);
+    new CfnOutput(this, 'LiveUrl', {
+      description:
+        'The live updates WebSocket URL (GET /v1/config answers it as liveUrl); append ?token=<API key or Clerk session>',
+      value: this.live.url,
+    });
     for (const route of ROUTE_LAMBDAS) {
       const { access } = route;
       const fn = new TechteamFunction(this, `${route.name}Function`, {
@@ -124,6 +143,8 @@ export class ApiStack extends Stack {
           ...(access.sandboxRuns && sandbox.hasRunners ? sandbox.functionEnvironment(artifacts) : {}),
           ...(access.apiKeyPepper ? identityEnvironment : {}),
           ...props.memory.environment(access),
+          // The dashboard's first read says where the live socket is.
+          ...(route.file === 'api/get-config.ts' ? { TECHTEAM_LIVE_URL: this.live.url } : {}),
         },
         ...(props.network ? { network: props.network } : {}),
       });

@@ -174,15 +174,23 @@ export class TechteamClient {
     name: string;
     content: string;
   }): Promise<{ document: DocumentView; embedder: string }> {
-    return this.request('POST', '/v1/documents', input);
+    return this.call(() => this.api.POST('/v1/documents', { body: input })) as Promise<{
+      document: DocumentView;
+      embedder: string;
+    }>;
   }
 
   listDocuments(): Promise<{ documents: DocumentView[]; embedder: string }> {
-    return this.request('GET', '/v1/documents');
+    return this.call(() => this.api.GET('/v1/documents')) as Promise<{
+      documents: DocumentView[];
+      embedder: string;
+    }>;
   }
 
   deleteDocument(id: string): Promise<{ deleted: string }> {
-    return this.request('DELETE', `/v1/documents/${encodeURIComponent(id)}`);
+    return this.call(() => this.api.DELETE('/v1/documents/{id}', { params: { path: { id } } })) as Promise<{
+      deleted: string;
+    }>;
   }
 
   listModels(): Promise<ModelsView> {
