@@ -9,6 +9,7 @@ import { BudgetExceeded } from '../money';
 import { StoreMeter } from '../store';
 import { type BillingTestbed, billingTestbed, stripeEvent } from '../testing/fake-stripe';
 import { ensureCustomer } from './customers';
+import { monthlyBudgetWhenUnset, planSourceFromEnv } from './plan-in-force';
 import { PLANS } from './plans';
 import { receiveStripeWebhook } from './webhook';
 
@@ -94,5 +95,47 @@ describe('the plan’s credit in the gateway’s budget path', () => {
     expect((refused as Error).message).toMatch(/The tenant budget has \$\d+\.\d{6} left/);
     const spent = (await bed.store.listUsage('acme', task.id)).reduce((s, u) => s + u.costMicroUsd, 0);
     expect(spent).toBeLessThanOrEqual(credit);
+  });
+
+  it("holds a new hosted tenant, which billing has not written to yet, to Free's credit from its first call", async () => {
+    const source = planSourceFromEnv({ TECHTEAM_MODE: 'hosted', STRIPE_SECRET_KEY: 'sk_test_x' });
+    const credit = monthlyBudgetWhenUnset(source);
+    expect(credit).toBe(PLANS.free.entitlements.monthlyCreditMicroUsd);
+    // Billing off (no key, or deploy-your-own): no default limit.
+    expect(monthlyBudgetWhenUnset(planSourceFromEnv({}))).toBeUndefined();
+    expect(
+      monthlyBudgetWhenUnset(planSourceFromEnv({ TECHTEAM_MODE: 'byo', STRIPE_SECRET_KEY: 'sk' })),
+    ).toBeUndefined();
+
+    expect((await bed.store.getTenant('newco'))?.monthlyBudgetMicroUsd).toBeUndefined();
+    const task = await bed.store.createTask('newco', { prompt: 'p', preference: 'balanced', budgetUsd: 100 });
+    const gateway = new ModelGateway({
+      providers: new Map([['anthropic', provider]]),
+      catalog,
+      meter: new StoreMeter(bed.store, { monthlyBudgetWhenUnset: credit! }),
+    });
+    const perToken = worstCaseMicroUsd(promptTokenBound({ messages }), 1000, sonnet.prices) / 1000;
+    const maxOutputTokens = Math.min(sonnet.maxOutputTokens, Math.floor(credit! / 3 / perToken));
+    let refused: unknown;
+    let answered = 0;
+    while (!refused && answered < 20) {
+      refused = await gateway
+        .complete({
+          profile,
+          preference: 'balanced',
+          messages,
+          maxOutputTokens,
+          context: { tenantId: 'newco', taskId: task.id, employeeId: 'dev' },
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      if (!refused) answered++;
+    }
+    expect(answered).toBeGreaterThanOrEqual(2);
+    expect(refused).toMatchObject({ status: 402, scope: 'tenant' });
+    const spent = (await bed.store.listUsage('newco', task.id)).reduce((s, u) => s + u.costMicroUsd, 0);
+    expect(spent).toBeLessThanOrEqual(credit!);
   });
 });

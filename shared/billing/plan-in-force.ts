@@ -3,7 +3,7 @@ import { ConfigInvalid } from '../errors';
 import type { CatalogModel } from '../gateway/catalog/catalog';
 import type { Store } from '../store';
 import { PlanLimitReached } from './errors';
-import { modelTierOf, PLANS, type Plan, PlanId } from './plans';
+import { modelTierOf, PLANS, type Plan, PlanId, planAllowanceMicroUsd } from './plans';
 
 /**
  * Where a tenant's plan comes from, decided from the environment alone (no secret is read, so
@@ -34,6 +34,14 @@ export function planInForce(tenant: Pick<Tenant, 'plan'> | undefined, source: Pl
   if (!source.billingOn) return PLANS[source.planWhenOff];
   const id = PlanId.safeParse(tenant?.plan);
   return id.success ? PLANS[id.data] : PLANS.free;
+}
+
+/**
+ * The monthly budget the gateway holds a tenant to while billing has written none for it: with
+ * billing on, Free's allowance (a new tenant is on Free); with billing off, none.
+ */
+export function monthlyBudgetWhenUnset(source: PlanSource): number | undefined {
+  return source.billingOn ? planAllowanceMicroUsd(PLANS.free, 0) : undefined;
 }
 
 /** The running-task cap the identity layer enforces: an operator's per-tenant setting, else the plan's. */

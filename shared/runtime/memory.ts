@@ -1,7 +1,7 @@
 import { memoryFromConfig } from '../memory/from-config';
 import { loadMemoryConfig } from '../memory/memory-config';
 import type { TeamMemory } from '../memory/team-memory';
-import { StoreMeter } from '../store/store-meter';
+import { meterFor } from './meter';
 import { runtime } from './runtime';
 
 let built: Promise<TeamMemory> | undefined;
@@ -13,7 +13,7 @@ let built: Promise<TeamMemory> | undefined;
 export function memoryRuntime(): Promise<TeamMemory> {
   const rt = runtime();
   if (rt.memory) return Promise.resolve(rt.memory);
-  built ??= memoryFromConfig(loadMemoryConfig(process.env), rt.store, new StoreMeter(rt.store)).then(
+  built ??= memoryFromConfig(loadMemoryConfig(process.env), rt.store, meterFor(rt.store)).then(
     (m) => m.memory,
   );
   // A failed build is not kept: the next call tries again (a secret fetched, a queue created).

@@ -6,8 +6,8 @@ import { buildProviders, type ProviderSetup } from '../gateway/providers/setup';
 import type { EmployeeCall, MeteredResponse, TeamModels } from '../gateway/team-models';
 import type { UsageMeter } from '../money';
 import type { Store } from '../store';
-import { StoreMeter } from '../store';
 import { onFirstUse } from './first-use';
+import { meterFor } from './meter';
 import { recordModelSpend } from './metrics';
 
 export interface TeamGateway extends TeamModels {
@@ -31,7 +31,7 @@ export function teamGateway(store: Store, directory: ModelDirectory): TeamGatewa
       catalog: catalogs.base,
       catalogFor: (tenantId) => catalogs.for(tenantId),
       refusalFor: planRefusals(store),
-      meter: withSpendMetric(new StoreMeter(store)),
+      meter: withSpendMetric(meterFor(store)),
       policy: { timeoutMs: config.TECHTEAM_MODEL_TIMEOUT_MS },
     });
     return { gateway, setup };

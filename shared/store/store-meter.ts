@@ -30,6 +30,11 @@ interface Limits {
 export interface StoreMeterOptions {
   ledger?: BudgetLedgerOptions;
   now?: () => number;
+  /**
+   * The monthly budget of a tenant whose item sets none. With billing on, a tenant billing has
+   * not written to yet is on Free, and Free's credit holds from its first call (billing/plan-in-force.ts).
+   */
+  monthlyBudgetWhenUnset?: number;
 }
 
 /**
@@ -47,6 +52,7 @@ export class StoreMeter implements UsageMeter {
   private readonly owners = new WeakMap<CallAccount, { context: CallContext; profile: BudgetProfile }>();
   /** Reservations of task-less calls, settled on the tenant's month alone (no task log to write to). */
   private readonly taskless = new WeakSet<Reservation>();
+  private readonly monthlyBudgetWhenUnset: number | undefined;
 
   constructor(
     private readonly store: Store,
@@ -54,6 +60,14 @@ export class StoreMeter implements UsageMeter {
   ) {
     this.ledger = new BudgetLedger(store.doc, store.tableName, options.ledger);
     this.now = options.now ?? Date.now;
+    this.monthlyBudgetWhenUnset = options.monthlyBudgetWhenUnset;
+  }
+
+  /** The tenant's limits as the lines count them: its own budget, else the default for one unset. */
+  private tenantLines<T extends { monthlyBudgetMicroUsd?: number }>(tenant: T | undefined): T | undefined {
+    if (this.monthlyBudgetWhenUnset === undefined || tenant?.monthlyBudgetMicroUsd !== undefined)
+      return tenant;
+    return { ...(tenant ?? ({} as T)), monthlyBudgetMicroUsd: this.monthlyBudgetWhenUnset };
   }
 
   async account(context: CallContext, profile: BudgetProfile, fresh = false): Promise<CallAccount> {
@@ -68,7 +82,7 @@ export class StoreMeter implements UsageMeter {
         ...(limits.taskBudgetMicroUsd !== undefined ? { budgetMicroUsd: limits.taskBudgetMicroUsd } : {}),
       },
       { id: profile.id, budgetShare: share },
-      limits.tenant,
+      this.tenantLines(limits.tenant),
       month,
     );
     const sources: LimitSource[] = [
@@ -188,7 +202,12 @@ export class StoreMeter implements UsageMeter {
       });
     }
     const month = new Date(this.now()).toISOString().slice(0, 7);
-    const lines = budgetLines({ tenantId: context.tenantId, id: context.taskId }, profile, tenant, month);
+    const lines = budgetLines(
+      { tenantId: context.tenantId, id: context.taskId },
+      profile,
+      this.tenantLines(tenant),
+      month,
+    );
     const account: CallAccount = {
       lines,
       sources: [
