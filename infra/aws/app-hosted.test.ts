@@ -844,7 +844,11 @@ describe('live API (WebSocket)', () => {
   });
 
   it('tells GET /v1/config the live URL and the live functions their @connections endpoint', () => {
-    const live = JSON.stringify(envOf(lambdas().get('api/get-config.ts')!)['TECHTEAM_LIVE_URL']);
+    const configEnv = envOf(lambdas().get('api/get-config.ts')!);
+    // Deployed, the dashboard signs in (auth required) and calls the API on its own origin (CloudFront's /v1/*).
+    expect(configEnv['TECHTEAM_AUTH']).toBe('required');
+    expect(configEnv['TECHTEAM_API_URL']).toBeUndefined();
+    const live = JSON.stringify(configEnv['TECHTEAM_LIVE_URL']);
     expect(live).toContain('wss://');
     expect(live).toContain(apiIdOf('WEBSOCKET'));
     expect(live).toContain(`/${LIVE_STAGE}`);

@@ -104,6 +104,8 @@ export class ApiStack extends Stack {
     });
     const clerkJwtKey = this.node.tryGetContext('clerkJwtKey') as string | undefined;
     const clerkParties = this.node.tryGetContext('clerkAuthorizedParties') as string | undefined;
+    // The dashboard's sign-in widget: public by design (Clerk's pk_…), so plain in GetConfig's environment.
+    const clerkPublishableKey = this.node.tryGetContext('clerkPublishableKey') as string | undefined;
     const identityEnvironment = {
       TECHTEAM_API_KEY_PEPPER_SECRET_ARN: pepper.secretArn,
       TECHTEAM_KEY_ENVIRONMENT: 'live',
@@ -144,7 +146,13 @@ export class ApiStack extends Stack {
           ...(access.apiKeyPepper ? identityEnvironment : {}),
           ...props.memory.environment(access),
           // The dashboard's first read says where the live socket is.
-          ...(route.file === 'api/get-config.ts' ? { TECHTEAM_LIVE_URL: this.live.url } : {}),
+          ...(route.file === 'api/get-config.ts'
+            ? {
+                TECHTEAM_LIVE_URL: this.live.url,
+                TECHTEAM_AUTH: 'required',
+                ...(clerkPublishableKey ? { CLERK_PUBLISHABLE_KEY: clerkPublishableKey } : {}),
+              }
+            : {}),
         },
         ...(props.network ? { network: props.network } : {}),
       });

@@ -1,0 +1,47 @@
+import { type Runtime, useRuntime } from '@techteam/shared/runtime';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { callDoor, doorEvent } from '../testing/door-event';
+import { handler } from './get-config';
+
+beforeAll(() => {
+  // The loopback host's `local` tenant with no request limit set is not metered: no table needed.
+  useRuntime({
+    store: { getTenant: async () => undefined },
+    directory: { resolve: async () => ({ lineup: { demo: false } }) },
+  } as unknown as Runtime);
+});
+afterAll(() => useRuntime(undefined));
+afterEach(() => vi.unstubAllEnvs());
+
+const config = async (host: string) => {
+  const event = doorEvent('GetConfig', { headers: { host }, tenantId: 'local' });
+  return JSON.parse((await callDoor(handler, event)).body!) as Record<string, unknown>;
+};
+
+describe('GET /v1/config', () => {
+  it('on a local host: the API and the socket at the address asked, no sign-in', async () => {
+    vi.stubEnv('TECHTEAM_AUTH', undefined);
+    vi.stubEnv('TECHTEAM_LIVE_URL', undefined);
+    vi.stubEnv('TECHTEAM_API_URL', undefined);
+    expect(await config('127.0.0.1:8787')).toEqual({
+      apiUrl: 'http://127.0.0.1:8787',
+      liveUrl: 'ws://127.0.0.1:8787/v1/live',
+      auth: 'none',
+      demo: false,
+    });
+  });
+
+  it('deployed: sign-in required, the API on the page’s own origin, the WebSocket API’s stage', async () => {
+    vi.stubEnv('TECHTEAM_AUTH', 'required');
+    vi.stubEnv('TECHTEAM_LIVE_URL', 'wss://abc.execute-api.eu-west-1.amazonaws.com/live');
+    vi.stubEnv('TECHTEAM_API_URL', undefined);
+    vi.stubEnv('CLERK_PUBLISHABLE_KEY', 'pk_test_x');
+    expect(await config('api123.execute-api.eu-west-1.amazonaws.com')).toEqual({
+      apiUrl: '',
+      liveUrl: 'wss://abc.execute-api.eu-west-1.amazonaws.com/live',
+      auth: 'required',
+      clerkPublishableKey: 'pk_test_x',
+      demo: false,
+    });
+  });
+});
