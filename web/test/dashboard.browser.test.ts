@@ -323,6 +323,52 @@ describe('the dashboard against a local host at work', { timeout: TEST_TIMEOUT }
     await page.close();
   });
 
+  it('a socket dropped mid-run reconnects from the last event: nothing lost, nothing twice', async () => {
+    gate.close();
+    const { task } = await api<{ task: Task }>('/v1/tasks', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: SLUGIFY }),
+    });
+    const page = await browser.newPage({ viewport: LAPTOP });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // Keep every socket the page opens, so the test can drop them as a network would.
+    // (A string: this file is type-checked without the DOM's types.)
+    await page.addInitScript({
+      content: `{
+        const Native = window.WebSocket;
+        window.__sockets = [];
+        window.WebSocket = class extends Native {
+          constructor(url, protocols) { super(url, protocols); window.__sockets.push(this); }
+        };
+      }`,
+    });
+    await page.goto(`${host.url}/task/?id=${task.id}`);
+    // Dev is held at the gate: the run is mid-way, over the socket.
+    await page.locator('[data-step][data-state="running"]').first().waitFor({ timeout: UI_WAIT });
+    await page.locator('[data-testid="live-mode"][data-mode="socket"]').waitFor({ timeout: UI_WAIT });
+    const before = await page.locator('[data-kind="tool"]').count();
+    await page.evaluate('for (const s of window.__sockets) s.close()');
+    await page.locator('[data-testid="live-mode"][data-mode="connecting"]').waitFor({ timeout: UI_WAIT });
+    // The rest of the run happens while the page reconnects.
+    gate.open();
+    await page.locator('[data-testid="live-mode"][data-mode="socket"]').waitFor({ timeout: UI_WAIT });
+    await statusOf(page, 'succeeded');
+    expect(await page.evaluate('window.__sockets.length')).toBeGreaterThan(1);
+    const { events } = await api<{ events: Array<{ type: string }> }>(
+      `/v1/tasks/${task.id}/events?limit=500`,
+    );
+    const count = (type: string) => events.filter((e) => e.type === type).length;
+    await expect
+      .poll(() => page.locator('[data-kind="tool"]').count(), { timeout: UI_WAIT })
+      .toBe(count('tool_call'));
+    expect(count('tool_call')).toBeGreaterThan(before);
+    expect(await page.locator('[data-kind="sandbox"]').count()).toBe(count('sandbox_run'));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('cancels a task mid-run', async () => {
     gate.close();
     const { task } = await api<{ task: Task }>('/v1/tasks', {
