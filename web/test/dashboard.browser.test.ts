@@ -438,6 +438,22 @@ describe('the dashboard against a local host at work', { timeout: TEST_TIMEOUT }
     await settings.page.getByRole('alert').getByText(/./).first().waitFor({ timeout: UI_WAIT });
     await shoot(settings.page, 'settings');
 
+    // API keys: a new one's secret is shown once; a revoke shows at once and holds in the API.
+    const keysCard = settings.page.getByTestId('api-keys');
+    await keysCard.getByLabel("New key's name").fill('ci');
+    await keysCard.getByRole('button', { name: 'Make a key' }).click();
+    const secret = (await keysCard.getByTestId('new-key').locator('code').textContent()) ?? '';
+    expect(secret).toMatch(/^tt_(live|test)_/);
+    type KeyRow = { id: string; name: string; revokedAt?: string };
+    const made = (await api<{ keys: KeyRow[] }>('/v1/keys')).keys.find((k) => k.name === 'ci')!;
+    expect(JSON.stringify(await api('/v1/keys'))).not.toContain(secret.split('_').at(-1));
+    await keysCard.getByRole('button', { name: 'Revoke ci' }).click();
+    await keysCard.locator(`[data-key-id="${made.id}"]`).getByText('revoked').waitFor({ timeout: UI_WAIT });
+    expect(
+      (await api<{ keys: KeyRow[] }>('/v1/keys')).keys.find((k) => k.id === made.id)?.revokedAt,
+    ).toBeTruthy();
+    await shoot(settings.page, 'settings-keys');
+
     for (const p of [tasks, usage, employees, settings]) {
       expect(p.errors).toEqual([]);
       await p.page.close();

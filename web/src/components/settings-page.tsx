@@ -7,6 +7,7 @@ import { Failure, Loading } from '@/components/ui/states';
 import { ApiError, api, storeCredential, storedCredential } from '@/lib/api';
 import { useDashboard } from '@/lib/dashboard-config';
 import { useLoad } from '@/lib/use-load';
+import { ApiKeysCard } from './settings/api-keys-card';
 
 /** Empty clears the limit; anything else must read as dollars (else the API would get null and clear it). */
 function usdOrNull(field: string, s: string): number | null {
@@ -19,7 +20,7 @@ function usdOrNull(field: string, s: string): number | null {
   return n;
 }
 
-/** The tenant's monthly budget, approval threshold and cache opt-in; the API key when the host asks for one. */
+/** The tenant's monthly budget, approval threshold and cache opt-in; its API keys; the credential this browser sends when the host asks for one. */
 export function SettingsPage() {
   const { ready, config } = useDashboard();
   const settings = useLoad(() => api.settings(), String(ready));
@@ -106,6 +107,7 @@ export function SettingsPage() {
         )}
       </Card>
       {config.auth === 'required' && <CredentialCard />}
+      <ApiKeysCard ready={ready} />
     </div>
   );
 }

@@ -39,6 +39,19 @@ export function storeCredential(value: string | null): void {
   else localStorage.removeItem(CREDENTIAL_KEY);
 }
 
+/** One of the tenant's API keys as GET /v1/keys lists it (never its secret). */
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdAt: string;
+  createdBy: string;
+  expiresAt?: string;
+  lastUsedAt?: string;
+  revokedAt?: string;
+}
+
 let apiBase = '';
 /**
  * Where the HTTP API is: `apiUrl` from `/v1/config`. The page's own origin (the local host, or
@@ -142,6 +155,10 @@ export const api = {
     request<{ employee: Employee }>('PUT', `/v1/employees/${enc(id)}`, profile),
   models: () => request<ModelsView>('GET', '/v1/models'),
   settings: () => request<{ settings: Settings }>('GET', '/v1/settings'),
+  keys: () => request<{ keys: ApiKey[] }>('GET', '/v1/keys'),
+  createKey: (input: { name: string; scopes: string[] }) =>
+    request<{ key: string; apiKey: ApiKey }>('POST', '/v1/keys', input),
+  revokeKey: (id: string) => request<{ apiKey: ApiKey }>('DELETE', `/v1/keys/${enc(id)}`),
   putSettings: (s: Partial<Settings>) => request<{ settings: Settings }>('PUT', '/v1/settings', s),
   usage: (month: string) => request<UsageView>('GET', `/v1/usage?month=${enc(month)}`),
   billing: () => request<{ billing: BillingStatus }>('GET', '/v1/billing'),
