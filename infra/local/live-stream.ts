@@ -56,7 +56,10 @@ export async function readTableStream(
       const closed = Boolean(shard.SequenceNumberRange?.EndingSequenceNumber);
       if (first && closed) continue; // history from before the host started
       reading.add(id);
-      loops.push(readShard(id, first ? 'LATEST' : 'TRIM_HORIZON'));
+      // The iterator is taken before the scan returns: a write made once the host is up is read,
+      // even one made before this shard's loop first polls.
+      const iterator = await iteratorAt(id, first ? 'LATEST' : 'TRIM_HORIZON');
+      loops.push(readShard(id, iterator));
     }
     first = false;
   };
@@ -68,8 +71,8 @@ export async function readTableStream(
       )
     ).ShardIterator;
 
-  const readShard = async (shardId: string, from: 'LATEST' | 'TRIM_HORIZON') => {
-    let iterator = await iteratorAt(shardId, from);
+  const readShard = async (shardId: string, start: string | undefined) => {
+    let iterator = start;
     let pause = BUSY_POLL_MS;
     while (iterator && !stopped) {
       try {
