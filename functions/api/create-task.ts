@@ -8,10 +8,10 @@ import { apiHandler } from '../http';
 /** POST /v1/tasks: 201 with the task; 429 naming `running_tasks` when the tenant runs its cap already. */
 export const handler = apiHandler(async ({ tenant, body }) => {
   const input = parseInput(CreateTaskInput, body ?? {});
-  const { store, directory } = runtime();
+  const { store, directory, builtInEmployees } = runtime();
   if (input.team) {
     const [roster, view] = await Promise.all([
-      teamOf(store, tenant.tenantId),
+      teamOf(store, tenant.tenantId, builtInEmployees),
       directory.view(tenant.tenantId),
     ]);
     checkTaskTeam(input.team, roster, view.models);

@@ -4,9 +4,9 @@ import { apiHandler } from '../http';
 
 /** GET /v1/employees: the tenant's team, built-in employees and its own. */
 export const handler = apiHandler(async ({ tenant }) => {
-  const { store } = runtime();
+  const { store, builtInEmployees } = runtime();
   const own = new Set((await store.listEmployees(tenant.tenantId)).map((p) => p.id));
-  const team = await teamOf(store, tenant.tenantId);
+  const team = await teamOf(store, tenant.tenantId, builtInEmployees);
   return {
     status: 200,
     body: {

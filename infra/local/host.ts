@@ -12,7 +12,7 @@ import {
 import { useIdentityEnvironment } from '@techteam/functions/auth/identity-deps';
 import { ROUTE_LAMBDAS, STATE_LAMBDAS } from '@techteam/functions/manifest';
 import { loadHandler } from '@techteam/functions/routes';
-import { type CodeSandbox, teamSandbox } from '@techteam/shared/agents';
+import { builtInProfiles, type CodeSandbox, teamSandbox } from '@techteam/shared/agents';
 import type { Config } from '@techteam/shared/config';
 import { PortInUse, TechteamError } from '@techteam/shared/errors';
 import { ModelDirectory } from '@techteam/shared/gateway/catalog/model-directory';
@@ -376,6 +376,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       config,
       store,
       directory,
+      builtInEmployees: builtInProfiles(setup.configModels.map((m) => m.id)),
       gateway,
       models,
       workflow: engine,

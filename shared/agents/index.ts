@@ -1,7 +1,7 @@
 export { IterationsExhausted, runAgent, TaskStopped } from './agent-loop';
 export { type ClipOptions, clipOutput, TOOL_OUTPUT_CHARS } from './clip';
 export { checkEmployeeProfile, type ModelIds } from './profile-check';
-export { allowOperatorModels, BUILT_IN_EMPLOYEES, BUILT_IN_PROFILES, builtInProfile } from './profiles';
+export { BUILT_IN_EMPLOYEES, BUILT_IN_PROFILES, builtInProfile, builtInProfiles } from './profiles';
 export { employeeOf, teamForTask, teamOf } from './roster';
 export type { CodeSandbox, SandboxRun, SandboxRuns } from './sandbox-port';
 export { checkTaskTeam, type TeamModelRow } from './team-check';

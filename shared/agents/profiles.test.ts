@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Catalog, modelLifecycle } from '../gateway/catalog/catalog';
-import { BUILT_IN_PROFILES } from './profiles';
+import { BUILT_IN_PROFILES, builtInProfiles } from './profiles';
 
 const catalog = Catalog.shipped();
 
@@ -25,5 +25,27 @@ describe('built-in employees', () => {
       const profile = BUILT_IN_PROFILES.find((p) => p.id === id)!;
       expect(catalog.get(profile.defaultModel)!.capabilities.structuredOutput, id).toBe(true);
     }
+  });
+});
+
+describe('builtInProfiles', () => {
+  it('allows and tries the operator’s models after each employee’s own and before the demo', () => {
+    const before = JSON.stringify(BUILT_IN_PROFILES);
+    const team = builtInProfiles(['llama3.1:8b', 'gpt-5.6-luna']);
+    const dev = team.find((p) => p.id === 'dev')!;
+    // gpt-5.6-luna is allowed already (it keeps its place) but is not among Dev's fallbacks.
+    expect(dev.allowedModels.slice(-3)).toEqual(['nova-pro', 'llama3.1:8b', 'demo-1']);
+    expect(dev.allowedModels.filter((m) => m === 'gpt-5.6-luna')).toHaveLength(1);
+    expect(dev.fallbacks.slice(-4)).toEqual(['nova-pro', 'llama3.1:8b', 'gpt-5.6-luna', 'demo-1']);
+    for (const profile of team) {
+      expect(profile.allowedModels.at(-1), profile.id).toBe('demo-1');
+      expect(profile.fallbacks).toContain('llama3.1:8b');
+    }
+    // The shipped profiles are never changed: the API and the workflow of a stack see one roster.
+    expect(JSON.stringify(BUILT_IN_PROFILES)).toBe(before);
+  });
+
+  it('is the shipped roster itself when the operator configured no model', () => {
+    expect(builtInProfiles([])).toBe(BUILT_IN_PROFILES);
   });
 });

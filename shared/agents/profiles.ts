@@ -131,17 +131,23 @@ export function builtInProfile(id: string): EmployeeProfile | undefined {
 export const BUILT_IN_EMPLOYEES = BUILT_IN_PROFILES.map((p) => p.id);
 
 /**
- * Lets the built-in employees use the models the host's operator configured
- * (an OpenAI-compatible server's, e.g. Ollama's), after their own and before
- * the demo: someone who points the host at a local model expects the team to
- * use it. Called once at start-up; tenant-defined employees list their own.
+ * The built-in employees as a host configures them: the models its operator configured (an
+ * OpenAI-compatible server's, e.g. Ollama's) are allowed and tried after each employee's own and
+ * before the demo, since someone who points the host at a local model expects the team to use it.
+ * A pure function of the configuration, so the API and the workflow of one stack agree on the
+ * roster; tenant-defined employees list their own models.
  */
-export function allowOperatorModels(modelIds: readonly string[]): void {
-  for (const profile of BUILT_IN_PROFILES) {
-    for (const list of [profile.allowedModels, profile.fallbacks]) {
-      const fresh = modelIds.filter((id) => !list.includes(id));
-      const demoAt = list.indexOf('demo-1');
-      list.splice(demoAt < 0 ? list.length : demoAt, 0, ...fresh);
-    }
-  }
+export function builtInProfiles(operatorModelIds: readonly string[]): readonly EmployeeProfile[] {
+  if (operatorModelIds.length === 0) return BUILT_IN_PROFILES;
+  const withOperatorModels = (list: readonly string[]): string[] => {
+    const fresh = operatorModelIds.filter((id) => !list.includes(id));
+    const demoAt = list.indexOf('demo-1');
+    const at = demoAt < 0 ? list.length : demoAt;
+    return [...list.slice(0, at), ...fresh, ...list.slice(at)];
+  };
+  return BUILT_IN_PROFILES.map((profile) => ({
+    ...profile,
+    allowedModels: withOperatorModels(profile.allowedModels),
+    fallbacks: withOperatorModels(profile.fallbacks),
+  }));
 }

@@ -4,17 +4,26 @@ import type { Store } from '../store';
 import { BUILT_IN_PROFILES } from './profiles';
 
 /**
- * A tenant's team: the built-in employees and the tenant's own, where a
- * tenant's profile with a built-in id replaces the built-in one.
+ * A tenant's team: the built-in employees (as this host configures them, see builtInProfiles)
+ * and the tenant's own, where a tenant's profile with a built-in id replaces the built-in one.
  */
-export async function teamOf(store: Store, tenantId: string): Promise<EmployeeProfile[]> {
+export async function teamOf(
+  store: Store,
+  tenantId: string,
+  builtIns: readonly EmployeeProfile[] = BUILT_IN_PROFILES,
+): Promise<EmployeeProfile[]> {
   const own = await store.listEmployees(tenantId);
   const ids = new Set(own.map((p) => p.id));
-  return [...BUILT_IN_PROFILES.filter((p) => !ids.has(p.id)), ...own];
+  return [...builtIns.filter((p) => !ids.has(p.id)), ...own];
 }
 
-export async function employeeOf(store: Store, tenantId: string, id: string): Promise<EmployeeProfile> {
-  const profile = (await teamOf(store, tenantId)).find((p) => p.id === id);
+export async function employeeOf(
+  store: Store,
+  tenantId: string,
+  id: string,
+  builtIns?: readonly EmployeeProfile[],
+): Promise<EmployeeProfile> {
+  const profile = (await teamOf(store, tenantId, builtIns)).find((p) => p.id === id);
   if (!profile) throw new NotFound('employee', id);
   return profile;
 }
@@ -23,6 +32,7 @@ export async function employeeOf(store: Store, tenantId: string, id: string): Pr
 export async function teamForTask(
   store: Store,
   task: Pick<Task, 'tenantId' | 'team'>,
+  builtIns?: readonly EmployeeProfile[],
 ): Promise<EmployeeProfile[]> {
-  return (await teamOf(store, task.tenantId)).filter((p) => onTeam(task, p.id));
+  return (await teamOf(store, task.tenantId, builtIns)).filter((p) => onTeam(task, p.id));
 }

@@ -1,7 +1,9 @@
+import { builtInProfiles } from '../agents/profiles';
 import { planRunningTaskCap, planSourceFromEnv } from '../billing/plan-in-force';
 import { type Config, loadConfig } from '../config';
 import { ConfigInvalid } from '../errors';
 import { ModelDirectory } from '../gateway/catalog/model-directory';
+import { lineUpProviders } from '../gateway/providers/lineup';
 import { useRunningTaskCap } from '../identity/limits';
 import { createDocumentClient, Store } from '../store';
 import { TaskSignals, type WorkflowDeps } from '../workflow/deps';
@@ -101,12 +103,18 @@ function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
     config,
     store,
     directory: new ModelDirectory(store, config, env),
+    builtInEmployees: builtInEmployeesFor(config, env),
     models: modelsNotBundled,
     workflow,
     signals: new TaskSignals(),
     cancelPollMs: config.TECHTEAM_CANCEL_POLL_SECONDS * 1000,
     workspaceFor: () => notBundled('the workspace'),
   };
+}
+
+/** The built-in employees with the models the operator configured (lineUpProviders' configModels). */
+export function builtInEmployeesFor(config: Config, env: Record<string, string | undefined>) {
+  return builtInProfiles(lineUpProviders(config, env).configModels.map((m) => m.id));
 }
 
 /**

@@ -1,4 +1,3 @@
-import { allowOperatorModels } from '../agents/profiles';
 import { modelRefusal, planInForce, planSourceFromEnv } from '../billing/plan-in-force';
 import type { ModelDirectory } from '../gateway/catalog/model-directory';
 import { ModelGateway } from '../gateway/gateway';
@@ -24,7 +23,6 @@ export function teamGateway(store: Store, directory: ModelDirectory): TeamGatewa
   const get = onFirstUse(async () => {
     const { config, lineup, catalogs } = await directory.resolve();
     const setup = buildProviders(lineup);
-    allowOperatorModels(setup.configModels.map((m) => m.id));
     const gateway = new ModelGateway({
       providers: setup.providers,
       unavailable: setup.unavailable,

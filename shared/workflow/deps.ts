@@ -1,4 +1,5 @@
 import type { CodeSandbox, SandboxRuns } from '../agents/sandbox-port';
+import type { EmployeeProfile } from '../domain';
 import type { TeamMemory } from '../memory';
 import type { Store } from '../store';
 import type { Workspace } from '../workspace';
@@ -36,6 +37,11 @@ export interface WorkflowDeps {
   pauseMarginMs?: number;
   /** Milliseconds between a running step's reads of its task's status (TECHTEAM_CANCEL_POLL_SECONDS). */
   cancelPollMs?: number;
+  /**
+   * The built-in employees as this host's configuration has them (builtInProfiles, with the
+   * operator's models); BUILT_IN_PROFILES when absent.
+   */
+  builtInEmployees?: readonly EmployeeProfile[];
   /** The tenant's documents and the team's memories (planning recalls them; a finished task is remembered). */
   memory?: TeamMemory;
 }

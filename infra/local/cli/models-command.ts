@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { BUILT_IN_PROFILES } from '@techteam/shared/agents';
+import { builtInProfiles } from '@techteam/shared/agents';
 import { loadConfig } from '@techteam/shared/config';
 import { Catalog } from '@techteam/shared/gateway/catalog/catalog';
 import { utcDay } from '@techteam/shared/gateway/catalog/model-lifecycle';
@@ -46,7 +46,7 @@ export async function modelsCommand(
     const setup = lineUpProviders(config, env);
     const catalog = Catalog.shipped().inRegion(config.BEDROCK_REGION).with(setup.configModels);
     view = modelsView(catalog, setup.statuses, setup.demo);
-    employees = [...BUILT_IN_PROFILES];
+    employees = [...builtInProfiles(setup.configModels.map((m) => m.id))];
     from = 'this shell’s environment (no host is running)';
   }
   if (values.check) return check(view, employees, today, from, io, values.json);

@@ -19,7 +19,7 @@ export async function synthesize(deps: WorkflowDeps, input: WorkflowInput): Prom
   const task = await store.getTask(tenantId, taskId);
   if (task.status !== 'running') throw new TaskNotRunnable(taskId, task.status, 'synthesize');
   const plan = await store.getPlan(tenantId, taskId);
-  const profile = await employeeOf(store, tenantId, 'super-agent');
+  const profile = await employeeOf(store, tenantId, 'super-agent', deps.builtInEmployees);
   const evidence = await taskEvidence(deps, task, plan);
   const answer = await models.complete({
     profile,

@@ -115,8 +115,8 @@ export async function planTask(
   }
 
   // Only the task's team is offered, and a step for anyone else is a problem the repair round sees.
-  const team = (await teamForTask(store, task)).filter((p) => p.id !== 'super-agent');
-  const profile = await employeeOf(store, tenantId, 'super-agent');
+  const team = (await teamForTask(store, task, deps.builtInEmployees)).filter((p) => p.id !== 'super-agent');
+  const profile = await employeeOf(store, tenantId, 'super-agent', deps.builtInEmployees);
   const { plan, repairs, provider, model } = await draftPlan(deps, {
     task,
     profile,
@@ -149,12 +149,16 @@ async function approvalNeeded({ store, models }: WorkflowDeps, task: Task, plan:
   return estimate > threshold;
 }
 
-function planEstimate({ store, models }: Pick<WorkflowDeps, 'store' | 'models'>, task: Task, plan: Plan) {
+function planEstimate(
+  { store, models, builtInEmployees }: Pick<WorkflowDeps, 'store' | 'models' | 'builtInEmployees'>,
+  task: Task,
+  plan: Plan,
+) {
   return estimatePlanMicroUsd(plan, {
     models,
     preference: task.preference,
     tenantId: task.tenantId,
-    profileFor: (id) => employeeOf(store, task.tenantId, id).catch(() => undefined),
+    profileFor: (id) => employeeOf(store, task.tenantId, id, builtInEmployees).catch(() => undefined),
     preferredFor: (id) => modelChoice(task, id),
   });
 }

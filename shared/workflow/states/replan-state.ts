@@ -71,8 +71,8 @@ export async function replan(
 
   const kept = steps.filter((s) => resultOf(s.id)?.status === 'succeeded');
   const remaining = steps.filter((s) => resultOf(s.id)?.status !== 'succeeded');
-  const team = (await teamForTask(store, task)).filter((p) => p.id !== 'super-agent');
-  const profile = await employeeOf(store, tenantId, 'super-agent');
+  const team = (await teamForTask(store, task, deps.builtInEmployees)).filter((p) => p.id !== 'super-agent');
+  const profile = await employeeOf(store, tenantId, 'super-agent', deps.builtInEmployees);
   const prompt = [
     '## The task',
     task.prompt,

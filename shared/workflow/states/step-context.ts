@@ -30,14 +30,17 @@ export interface StepContext {
 }
 
 export async function loadStep(
-  { store }: WorkflowDeps,
+  { store, builtInEmployees }: WorkflowDeps,
   input: StepInput,
   action: string,
 ): Promise<StepContext> {
   const { tenantId, taskId, stepId } = input;
   // Every step state starts here, twice per step: one query for the task, its plan and its
   // results, beside the team, instead of four round trips one after another.
-  const [run, roster] = await Promise.all([store.getTaskRun(tenantId, taskId), teamOf(store, tenantId)]);
+  const [run, roster] = await Promise.all([
+    store.getTaskRun(tenantId, taskId),
+    teamOf(store, tenantId, builtInEmployees),
+  ]);
   const { task, results } = run;
   // Only the task's team may work on it (a plan for anyone else never got past Plan or approval).
   const team = roster.filter((p) => onTeam(task, p.id));
