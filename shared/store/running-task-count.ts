@@ -12,6 +12,9 @@ import type { TransactWriteItem } from './transact';
  * both creates read the same count, and the index is only eventually consistent.
  */
 
+/** The task item's flag: its creation (or resume) added one to the counter, so its ending takes one away. */
+export const RUNNING_COUNTED = 'runningCounted';
+
 /** Adds one running task: below `cap` only, when a cap is given. */
 export function admitRunningTask(tableName: string, tenantId: string, cap?: number): TransactWriteItem {
   return {

@@ -34,6 +34,7 @@ import { newTaskId, newUlid, nextEventId } from './ids';
 import { keys, stripKeys } from './keys';
 import {
   admitRunningTask,
+  RUNNING_COUNTED,
   RunningTaskCapReached,
   refusedByCap,
   releaseRunningTask,
@@ -319,11 +320,20 @@ export class Store {
       entity: 'task',
       ...rest,
       ...totals,
+      // Created with the running-task counter's +1 (see running-task-count.ts): its ending takes one away.
+      ...(isTerminal(task.status) ? {} : { [RUNNING_COUNTED]: true }),
     };
   }
 
   private parseTask(item: Record<string, unknown>): Task {
     return taskFromItem(item);
+  }
+
+  private async taskItemNow(tenantId: string, taskId: string): Promise<Record<string, unknown> | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.task(tenantId, taskId), ConsistentRead: true }),
+    );
+    return out.Item;
   }
 
   async findTask(tenantId: string, taskId: string): Promise<Task | undefined> {
@@ -407,21 +417,42 @@ export class Store {
       to,
       ...(opts.reason ? { reason: opts.reason } : {}),
     };
-    try {
-      await this.commitEvents(tenantId, taskId, {
+    const ends = isTerminal(to) && !isTerminal(from);
+    const resumes = isTerminal(from) && !isTerminal(to);
+    if (resumes) sets.push(`${RUNNING_COUNTED} = :counted`);
+    const commit = (release: boolean) =>
+      this.commitEvents(tenantId, taskId, {
         events: [statusChanged, ...(opts.events ?? [])],
-        task: { sets, removes, condition: '#status = :from', names, values },
+        task: {
+          sets,
+          removes: ends ? [...removes, RUNNING_COUNTED] : removes,
+          // Only a task the counter counted gives its place back: one created before the counter
+          // existed (an older deploy) never took one, and releasing it would let the tenant past its cap.
+          condition: release ? `#status = :from AND ${RUNNING_COUNTED} = :counted` : '#status = :from',
+          names,
+          values: release || resumes ? { ...values, ':counted': true } : values,
+        },
         // A resume opens the finished log again, in the same write (see event-log.ts).
-        ...(isTerminal(from) && !isTerminal(to) ? { log: 'reopen' as const } : {}),
+        ...(resumes ? { log: 'reopen' as const } : {}),
         ...(opts.claim ? { before: [this.claimItem(tenantId, taskId, opts.claim)] } : {}),
         // The running-task counter follows the task's ending and its resume, in the same write:
         // the status condition makes each land exactly once.
-        ...(isTerminal(to) && !isTerminal(from)
+        ...(release
           ? { after: [releaseRunningTask(this.tableName, tenantId)] }
-          : isTerminal(from) && !isTerminal(to)
+          : resumes
             ? { after: [admitRunningTask(this.tableName, tenantId)] }
             : {}),
       });
+    try {
+      try {
+        await commit(ends);
+      } catch (e) {
+        if (!(ends && isConditionFailure(e))) throw e;
+        const item = await this.taskItemNow(tenantId, taskId);
+        // The status still matches, so the counter flag is what failed: a task from before the counter.
+        if (!item || item['status'] !== from || item[RUNNING_COUNTED] === true) throw e;
+        await commit(false);
+      }
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
       const now = await this.findTask(tenantId, taskId);

@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RateLimited } from '../identity/errors';
 import type { Store } from '../store';
@@ -100,5 +100,43 @@ describe('the running-task cap', () => {
     await resumeTask(deps, 'acme', id, {});
     expect(await counted()).toBe(1);
     await expect(create(1)).rejects.toBeInstanceOf(RateLimited);
+  });
+
+  it('never frees a place a task from before the counter did not take, so no tenant gets past its cap', async () => {
+    // Two tasks written by an older deploy: running, but never counted (no counter flag on the item).
+    const { admitted } = await burst(2, 5);
+    for (const t of admitted) {
+      await store.doc.send(
+        new UpdateCommand({
+          TableName: store.tableName,
+          Key: keys.task('acme', t.id),
+          UpdateExpression: 'REMOVE runningCounted',
+        }),
+      );
+    }
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: keys.runningTasks('acme'),
+        UpdateExpression: 'SET #running = :zero',
+        ExpressionAttributeNames: { '#running': 'running' },
+        ExpressionAttributeValues: { ':zero': 0 },
+      }),
+    );
+    const [old1, old2] = admitted.map((t) => t.id) as [string, string];
+    await cancelTask(deps, 'acme', old1);
+    await reconcileExecution({ store }, { tenantId: 'acme', taskId: old2, status: 'FAILED' });
+    expect((await store.getTask('acme', old1)).status).toBe('cancelled');
+    expect((await store.getTask('acme', old2)).status).toBe('failed');
+    // Their endings took nothing away: the counter never went below zero.
+    expect(await counted()).toBe(0);
+    const { admitted: fresh, refused } = await burst(4, 2);
+    expect(fresh).toHaveLength(2);
+    expect(refused).toHaveLength(2);
+    // Resumed, an old task is counted like any other, and its next ending frees its place.
+    await resumeTask(deps, 'acme', old2, {});
+    expect(await counted()).toBe(3);
+    await reconcileExecution({ store }, { tenantId: 'acme', taskId: old2, status: 'FAILED' });
+    expect(await counted()).toBe(2);
   });
 });
