@@ -29,4 +29,5 @@ export {
   type SearchHit,
   TeamMemory,
 } from './team-memory';
+export { MEMORY_EMPLOYEE, usageNote } from './usage-notes';
 export type { SourceKind, VectorFilter, VectorHit, VectorIndex, VectorRecord } from './vector-index';

@@ -1,6 +1,7 @@
 import type { Plan, StepResult, Task } from '../domain';
 import type { Store } from '../store';
 import type { SearchHit, TeamMemory } from './team-memory';
+import { MEMORY_EMPLOYEE } from './usage-notes';
 
 /** The QA findings worth keeping per step (the last verdict's). */
 function findingsOf(results: readonly StepResult[]): string[] {
@@ -63,7 +64,7 @@ export async function rememberTask(
         text: taskMemoryText(task, plan, results, files),
         createdAt: new Date().toISOString(),
       },
-      { tenantId, taskId, employeeId: 'memory' },
+      { tenantId, taskId, employeeId: MEMORY_EMPLOYEE },
     );
     return { ok: true };
   } catch (e) {

@@ -8,7 +8,8 @@ import { Bm25, type RankedId, reciprocalRankFusion } from './bm25';
 import { type Chunk, chunkText, contentKindOf } from './chunking';
 import { embedderLabel } from './embedder';
 import { DocumentTooLarge, EmbeddingMismatch } from './errors';
-import type { EmbeddingContext, MeteredEmbedder } from './metered-embedder';
+import { type EmbeddingContext, INGESTION_PREFIX, type MeteredEmbedder } from './metered-embedder';
+import { MEMORY_EMPLOYEE } from './usage-notes';
 import type { SourceKind, VectorIndex } from './vector-index';
 
 /** The largest document accepted, in UTF-8 bytes (its gzipped body must fit one DynamoDB item). */
@@ -130,8 +131,8 @@ export class TeamMemory {
       );
       const embedded = await this.index_(tenantId, documentId, wanted, {
         tenantId,
-        taskId: `ingest-${documentId}`,
-        employeeId: 'memory',
+        taskId: `${INGESTION_PREFIX}${documentId}`,
+        employeeId: MEMORY_EMPLOYEE,
       });
       const ok = await this.documents.finish(
         tenantId,
