@@ -10,6 +10,7 @@ import type { Embedder } from '@techteam/shared/memory/embedder';
 import { InProcessIngestion } from '@techteam/shared/memory/in-process-ingestion';
 import { MeteredEmbedder } from '@techteam/shared/memory/metered-embedder';
 import { OfflineEmbedder } from '@techteam/shared/memory/offline-embedder';
+import { rememberTask } from '@techteam/shared/memory/task-memory';
 import { TeamMemory } from '@techteam/shared/memory/team-memory';
 import type { VectorIndex } from '@techteam/shared/memory/vector-index';
 import { type Runtime, useRuntime } from '@techteam/shared/runtime';
@@ -143,9 +144,22 @@ describe('embedding calls in GET /v1/usage', () => {
       ['memory', 1],
       ['researcher', 1],
     ]);
-    // In a task, the query's record is the task's too, as any model call's.
+    // In a task, the query's record is the task's too, as any model call's, with its usage event.
     expect(await store.listUsage('acme', task.id)).toEqual([
       expect.objectContaining({ employeeId: 'researcher', model: 'hashed-ngrams-v1', costMicroUsd: 0 }),
     ]);
+    expect((await store.listEvents('acme', task.id)).items.map((e) => e.type)).toContain('usage');
+  });
+
+  it("records an ended task's memory under team memory and the task, without an event after its log closed", async () => {
+    const { memory } = teamMemory(store, new OfflineEmbedder());
+    const task = await store.createTask('acme', { prompt: 'Write slugify', preference: 'balanced' });
+    const eventsBefore = (await store.listEvents('acme', task.id)).items.length;
+    await rememberTask(memory, store, 'acme', task.id);
+    expect(await store.listUsage('acme', task.id)).toEqual([
+      expect.objectContaining({ employeeId: 'memory', provider: 'offline', costMicroUsd: 0 }),
+    ]);
+    expect((await store.listEvents('acme', task.id)).items).toHaveLength(eventsBefore);
+    expect((await usage('acme')).byEmployee.map((l) => l.key)).toEqual(['memory']);
   });
 });

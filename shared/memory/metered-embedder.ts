@@ -11,6 +11,12 @@ export interface EmbeddingContext {
   taskId: string;
   /** The employee whose tool call embedded the query, or MEMORY_EMPLOYEE for ingestion and task memories. */
   employeeId: string;
+  /**
+   * Charged to the tenant's month alone, its usage record written without a task event: a
+   * document's ingestion (also said by the `ingest-` prefix), and an ended task's memory, whose
+   * event log is closed by its `task_finished`.
+   */
+  taskless?: boolean;
 }
 
 /** The pseudo task id of a document's ingestion (`ingest-<documentId>`). */
@@ -41,8 +47,9 @@ export class MeteredEmbedder {
     if (texts.length === 0) return [];
     const { embedder, meter } = this;
     if (!meter) return (await embedder.embed(texts, signal)).vectors;
-    // A document's ingestion serves no task: it is checked and charged against the tenant's month only.
-    const taskless = context.taskId.startsWith(INGESTION_PREFIX);
+    // A document's ingestion serves no task, an ended task's memory comes after its log closed:
+    // checked and charged against the tenant's month only.
+    const taskless = context.taskless === true || context.taskId.startsWith(INGESTION_PREFIX);
     const metered = { tenantId: context.tenantId, taskId: context.taskId, ...(taskless ? { taskless } : {}) };
     const started = performance.now();
     if (embedder.microUsdPerMillionTokens === 0) {

@@ -64,7 +64,8 @@ export async function rememberTask(
         text: taskMemoryText(task, plan, results, files),
         createdAt: new Date().toISOString(),
       },
-      { tenantId, taskId, employeeId: MEMORY_EMPLOYEE },
+      // The task has ended (its log is closed): the month pays, the record names the task.
+      { tenantId, taskId, employeeId: MEMORY_EMPLOYEE, taskless: true },
     );
     return { ok: true };
   } catch (e) {
