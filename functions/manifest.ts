@@ -50,7 +50,8 @@ export interface FunctionAccess {
  * What a memory user touches. Every one opens the index (hosted: reads the Pinecone key secret).
  * `vectors`: `delete` (DeleteVectors), `read` (a query: QueryVectors, GetVectors for its metadata),
  * `write` (PutVectors, DeleteVectors, CreateIndex: the tenant's index is made on its first write),
- * `readWrite` both; absent, no vector call. `embed`: embeds text (Bedrock's Titan model).
+ * `readWrite` both; absent, no vector call. Every level but `read` also writes or deletes chunk
+ * items, 25 at a time: dynamodb:BatchWriteItem on the table (infra/aws/function-access.ts writesChunks). `embed`: embeds text (Bedrock's Titan model).
  * `enqueue`: sends to the ingestion queue.
  */
 export interface MemoryAccess {

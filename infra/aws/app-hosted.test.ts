@@ -15,7 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaHandlers } from './bundling';
 import { LIVE_STAGE } from './constructs/live-api';
 import { RUN_TAG_VARIABLE } from './constructs/sandbox/fargate-runner';
-import { QUEUE_LAMBDAS, readsProviderKeys } from './function-access';
+import { QUEUE_LAMBDAS, readsProviderKeys, writesChunks } from './function-access';
 import { PROVIDER_KEY_NAMES } from './stacks/secrets-stack';
 import { OBJECT_ACTIONS, TABLE_ACTIONS } from './stacks/workflow-stack';
 import {
@@ -345,6 +345,8 @@ describe('grants: each function has only what its handler uses', () => {
         ...TABLE_ACTIONS.write,
         // The live items go two or more at a time; the fan-out reads the stream.
         ...(h.access.liveItems ? ['dynamodb:BatchWriteItem'] : []),
+        // Memory's chunk items go 25 at a time (function-access.ts writesChunks).
+        ...(writesChunks(h.access) ? ['dynamodb:BatchWriteItem'] : []),
         ...(h.access.tableStream ? STREAM_ACTIONS : []),
       ]);
       const actions = [...actionsOfHandler(h.file)];

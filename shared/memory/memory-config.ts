@@ -22,6 +22,8 @@ export const MemoryConfigSchema = z.object({
   TECHTEAM_EMBEDDER: z._default(z.enum(['offline', 'openai', 'bedrock']), 'offline'),
   TECHTEAM_EMBEDDING_DIMENSION: z.optional(z.enum(['256', '512', '1024'])),
   OPENAI_API_KEY: z.optional(z.string().check(z.minLength(1))),
+  /** The provider key secret holding the OpenAI key (the hosted stack's way, read at the first embedding). */
+  TECHTEAM_OPENAI_KEY_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:', 'must be a secret ARN'))),
   BEDROCK_REGION: z.optional(z.string()),
   PINECONE_API_KEY: z.optional(z.string().check(z.minLength(1))),
   /** Secrets Manager secret holding the Pinecone key (the hosted stack's way). */
