@@ -5,6 +5,7 @@
  * with exactly its grants, and the tests check each handler's source agrees with its entry.
  * How to add one: functions/README.md.
  */
+import { INGESTION_MAX_RECEIVES } from '@techteam/shared/memory/ingestion-batch';
 import type { TaskStateName } from '@techteam/shared/workflow';
 
 /** What a Lambda may touch; the stacks grant exactly this (infra/aws/function-access.ts). */
@@ -305,7 +306,8 @@ export const QUEUE_LAMBDAS: readonly QueueLambda[] = [
     file: 'memory/ingest-document.ts',
     // Each message is one document (up to 256 KiB, a few hundred chunks to embed).
     batchSize: 5,
-    maxReceiveCount: 3,
+    // Its handler marks the document failed on the last receive (shared/memory/ingestion-batch.ts).
+    maxReceiveCount: INGESTION_MAX_RECEIVES,
     deps: 'memory',
     access: { ...write, memory: { vectors: 'write', embed: true } },
     load: () => import('./memory/ingest-document'),

@@ -30,3 +30,14 @@ export class EmbeddingMismatch extends TechteamError {
     );
   }
 }
+
+/** A document's last ingestion attempt ran out of the function's time; recorded as its reason. */
+export class IngestionOutOfTime extends TechteamError {
+  constructor() {
+    super(
+      'IngestionOutOfTime',
+      500,
+      'It did not finish within the ingestion function’s time limit; split the document into smaller ones and upload them again.',
+    );
+  }
+}

@@ -157,6 +157,34 @@ export class TeamMemory {
     }
   }
 
+  /**
+   * Records that a document's ingestion failed for good (its queue's last attempt threw or ran
+   * out of time), so it never stays `queued`. A version replaced or deleted meanwhile is left alone.
+   */
+  async failIngestion(job: IngestionJob, reason: string): Promise<boolean> {
+    const ok = await this.documents.finish(
+      job.tenantId,
+      job.documentId,
+      job.version,
+      { status: 'failed', reason },
+      this.now().toISOString(),
+    );
+    if (!ok) await this.purgeIfGone(job.tenantId, job.documentId);
+    return ok;
+  }
+
+  /**
+   * Queues again every document whose ingestion a stopped host left unfinished. Safe to repeat:
+   * ingestion embeds only chunks the index does not hold yet, and a job for a version since
+   * replaced is skipped. Answers how many were queued.
+   */
+  async requeueUnfinished(): Promise<number> {
+    const unfinished = await this.documents.unfinished();
+    for (const { tenantId, document } of unfinished)
+      await this.queue.enqueue({ tenantId, documentId: document.id, version: document.version });
+    return unfinished.length;
+  }
+
   /** Deletes the document, then every chunk and vector of it. */
   async deleteDocument(tenantId: string, documentId: string): Promise<boolean> {
     const existed = (await this.documents.get(tenantId, documentId)) !== undefined;
