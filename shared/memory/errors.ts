@@ -41,3 +41,27 @@ export class IngestionOutOfTime extends TechteamError {
     );
   }
 }
+
+/** The Pinecone index the settings name holds vectors of another size than the embedder makes. */
+export class PineconeIndexMismatch extends TechteamError {
+  constructor(index: string, holds: string, wanted: number, embedder: string) {
+    super(
+      'PineconeIndexMismatch',
+      500,
+      `Pinecone index '${index}' holds ${holds}; ${embedder} makes ${wanted}-dimensional vectors (cosine). Set TECHTEAM_PINECONE_INDEX (-c pineconeIndex=…) to a new index name, which is made for it, or use an embedder of that size.`,
+      { index, wanted },
+    );
+  }
+}
+
+/** The Pinecone index was made but did not become ready in time. */
+export class PineconeIndexNotReady extends TechteamError {
+  constructor(index: string, waitedMs: number, state: string) {
+    super(
+      'PineconeIndexNotReady',
+      503,
+      `Pinecone index '${index}' is still ${state} after ${Math.round(waitedMs / 1000)} s; try again shortly.`,
+      { index, state },
+    );
+  }
+}

@@ -78,6 +78,7 @@ export type LocalIndexOpener = (folder: string, dimension: number) => Promise<Ve
 async function indexFrom(
   config: MemoryConfig,
   dimension: number,
+  embedderName: string,
   openLocal: LocalIndexOpener | undefined,
 ): Promise<VectorIndex> {
   switch (config.TECHTEAM_VECTOR_INDEX) {
@@ -95,10 +96,17 @@ async function indexFrom(
         import('./pinecone-index'),
       ]);
       const client = new Pinecone({ apiKey: await pineconeKey(config) });
-      return new PineconeIndex(client, {
+      const index = new PineconeIndex(client, {
         name: config.TECHTEAM_PINECONE_INDEX,
         ...(config.TECHTEAM_PINECONE_HOST ? { host: config.TECHTEAM_PINECONE_HOST } : {}),
       });
+      // Once per cold start: made on first use, refused when its dimension is not the embedder's.
+      await index.ensure(dimension, {
+        embedder: embedderName,
+        cloud: config.TECHTEAM_PINECONE_CLOUD,
+        region: config.TECHTEAM_PINECONE_REGION ?? config.AWS_REGION ?? 'us-east-1',
+      });
+      return index;
     }
     case 's3vectors': {
       const bucket = config.TECHTEAM_S3VECTORS_BUCKET;
@@ -132,7 +140,12 @@ export async function memoryFromConfig(
   openLocal?: LocalIndexOpener,
 ): Promise<{ memory: TeamMemory; ingestion?: InProcessIngestion }> {
   const embedder = await embedderFrom(config);
-  const index = await indexFrom(config, embedder.dimension, openLocal);
+  const index = await indexFrom(
+    config,
+    embedder.dimension,
+    `${embedder.provider}/${embedder.model}`,
+    openLocal,
+  );
   let queue: IngestionQueue;
   let ingestion: InProcessIngestion | undefined;
   if (config.TECHTEAM_INGESTION_QUEUE_URL) {
