@@ -5,6 +5,7 @@
  * with exactly its grants, and the tests check each handler's source agrees with its entry.
  * How to add one: functions/README.md.
  */
+import { INGESTION_MAX_RECEIVES } from '@techteam/shared/memory/ingestion-batch';
 import type { TaskStateName } from '@techteam/shared/workflow';
 
 /** What a Lambda may touch; the stacks grant exactly this (infra/aws/function-access.ts). */
@@ -50,7 +51,8 @@ export interface FunctionAccess {
  * What a memory user touches. Every one opens the index (hosted: reads the Pinecone key secret).
  * `vectors`: `delete` (DeleteVectors), `read` (a query: QueryVectors, GetVectors for its metadata),
  * `write` (PutVectors, DeleteVectors, CreateIndex: the tenant's index is made on its first write),
- * `readWrite` both; absent, no vector call. `embed`: embeds text (Bedrock's Titan model).
+ * `readWrite` both; absent, no vector call. Every level but `read` also writes or deletes chunk
+ * items, 25 at a time: dynamodb:BatchWriteItem on the table (infra/aws/function-access.ts writesChunks). `embed`: embeds text (Bedrock's Titan model).
  * `enqueue`: sends to the ingestion queue.
  */
 export interface MemoryAccess {
@@ -304,7 +306,8 @@ export const QUEUE_LAMBDAS: readonly QueueLambda[] = [
     file: 'memory/ingest-document.ts',
     // Each message is one document (up to 256 KiB, a few hundred chunks to embed).
     batchSize: 5,
-    maxReceiveCount: 3,
+    // Its handler marks the document failed on the last receive (shared/memory/ingestion-batch.ts).
+    maxReceiveCount: INGESTION_MAX_RECEIVES,
     deps: 'memory',
     access: { ...write, memory: { vectors: 'write', embed: true } },
     load: () => import('./memory/ingest-document'),

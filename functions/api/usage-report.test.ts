@@ -48,6 +48,23 @@ describe('the usage report', () => {
     expect(report.byModel.map((l) => l.key)).toEqual(['openai/gpt-4.1', 'openai/gpt-4.1-mini']);
   });
 
+  it('notes what team memory and the $0 offline embedder are, and nothing on ordinary lines', () => {
+    const offline = { ...call('2026-12-01T09:00:00Z', 'memory', 'hashed-ngrams-v1', 0), provider: 'offline' };
+    const report = usageReport(
+      '2026-12',
+      [offline, call('2026-12-01T10:00:00Z', 'dev', 'gpt-4.1', 9)],
+      undefined,
+    );
+    expect(report.byEmployee.map((l) => [l.key, l.note])).toEqual([
+      ['dev', undefined],
+      ['memory', expect.stringMatching(/^team memory: embeddings of uploaded documents/)],
+    ]);
+    expect(report.byModel.map((l) => [l.key, l.note])).toEqual([
+      ['openai/gpt-4.1', undefined],
+      ['offline/hashed-ngrams-v1', expect.stringMatching(/no model is called, so it costs \$0/)],
+    ]);
+  });
+
   it('is empty, with no budget, for a month without calls', () => {
     expect(usageReport('2026-10', [], undefined)).toEqual({
       month: '2026-10',

@@ -1,5 +1,6 @@
 /** The usage report `GET /v1/usage` answers (the dashboard's Usage page): a month's calls summed three ways. */
 import type { Tenant, UsageRecord } from '@techteam/shared/domain';
+import { usageNote } from '@techteam/shared/memory/usage-notes';
 
 export interface UsageLine {
   key: string;
@@ -7,6 +8,8 @@ export interface UsageLine {
   inputTokens: number;
   outputTokens: number;
   calls: number;
+  /** What the line is, when it is not an employee or a billed model (team memory, the $0 offline embedder). */
+  note?: string;
 }
 
 export interface UsageReport {
@@ -35,6 +38,13 @@ function sum(records: UsageRecord[], keyOf: (r: UsageRecord) => string): UsageLi
   return [...lines.values()];
 }
 
+function noted(by: 'employee' | 'model', lines: UsageLine[]): UsageLine[] {
+  return lines.map((line) => {
+    const note = usageNote(by, line.key);
+    return note ? { ...line, note } : line;
+  });
+}
+
 const byCost = (a: UsageLine, b: UsageLine) => b.costMicroUsd - a.costMicroUsd || a.key.localeCompare(b.key);
 
 export function usageReport(month: string, records: UsageRecord[], tenant: Tenant | undefined): UsageReport {
@@ -43,7 +53,7 @@ export function usageReport(month: string, records: UsageRecord[], tenant: Tenan
     totalMicroUsd: records.reduce((n, r) => n + r.costMicroUsd, 0),
     monthlyBudgetMicroUsd: tenant?.monthlyBudgetMicroUsd ?? null,
     byDay: sum(records, (r) => r.at.slice(0, 10)).sort((a, b) => a.key.localeCompare(b.key)),
-    byEmployee: sum(records, (r) => r.employeeId).sort(byCost),
-    byModel: sum(records, (r) => `${r.provider}/${r.model}`).sort(byCost),
+    byEmployee: noted('employee', sum(records, (r) => r.employeeId).sort(byCost)),
+    byModel: noted('model', sum(records, (r) => `${r.provider}/${r.model}`).sort(byCost)),
   };
 }

@@ -1,21 +1,15 @@
-import { IngestionJobSchema } from '@techteam/shared/memory';
+import { ingestBatch } from '@techteam/shared/memory/ingestion-batch';
 import { memoryRuntime } from '@techteam/shared/runtime/memory';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 
 /**
  * The ingestion Lambda, fed by the ingestion queue: ingests each document version, and reports
  * only the messages that threw (a failed ingestion is recorded on its document and not retried;
- * a store or index outage is, through the queue's redrive).
+ * a store or index outage is, through the queue's redrive, and on its last receive the document
+ * is marked failed with the reason: shared/memory/ingestion-batch.ts).
  */
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   const memory = await memoryRuntime();
-  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
-    try {
-      await memory.ingest(IngestionJobSchema.parse(JSON.parse(record.body)));
-    } catch {
-      batchItemFailures.push({ itemIdentifier: record.messageId });
-    }
-  }
-  return { batchItemFailures };
+  const deadline = context ? Date.now() + context.getRemainingTimeInMillis() : undefined;
+  return { batchItemFailures: await ingestBatch(memory, event.Records, deadline) };
 }

@@ -15,7 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaHandlers } from './bundling';
 import { LIVE_STAGE } from './constructs/live-api';
 import { RUN_TAG_VARIABLE } from './constructs/sandbox/fargate-runner';
-import { QUEUE_LAMBDAS, readsProviderKeys } from './function-access';
+import { QUEUE_LAMBDAS, readsProviderKeys, writesChunks } from './function-access';
 import { PROVIDER_KEY_NAMES } from './stacks/secrets-stack';
 import { OBJECT_ACTIONS, TABLE_ACTIONS } from './stacks/workflow-stack';
 import {
@@ -321,9 +321,9 @@ describe('grants: each function has only what its handler uses', () => {
         expected.add('secretsmanager');
       if (access.workspace || access.sandbox) expected.add('s3');
       if (access.sandbox || access.sandboxRuns) for (const service of ['sqs', 'ecs']) expected.add(service);
-      // Memory (infra/aws/memory.ts): the Pinecone key, Titan, the ingestion queue (sent to, or read from).
+      // Memory (infra/aws/memory.ts): the Pinecone key, the OpenAI key (hosted embeds with OpenAI, not
+      // Titan), the ingestion queue (sent to, or read from).
       if (access.memory) expected.add('secretsmanager');
-      if (access.memory?.embed) expected.add('bedrock');
       if (access.memory?.enqueue || QUEUE_LAMBDAS.some((q) => q.name === h.name)) expected.add('sqs');
       if (access.liveConnections) expected.add('execute-api');
       // The stream mapping's failed batches go to its dead-letter queue, under the function's role.
@@ -345,6 +345,8 @@ describe('grants: each function has only what its handler uses', () => {
         ...TABLE_ACTIONS.write,
         // The live items go two or more at a time; the fan-out reads the stream.
         ...(h.access.liveItems ? ['dynamodb:BatchWriteItem'] : []),
+        // Memory's chunk items go 25 at a time (function-access.ts writesChunks).
+        ...(writesChunks(h.access) ? ['dynamodb:BatchWriteItem'] : []),
         ...(h.access.tableStream ? STREAM_ACTIONS : []),
       ]);
       const actions = [...actionsOfHandler(h.file)];
@@ -426,14 +428,14 @@ describe('grants: each function has only what its handler uses', () => {
       expect(sfn(file), file).toEqual([]);
   });
 
-  it('only the model-calling states may call Bedrock (and the memory writers its Titan embeddings); only gateway and memory users read secrets', () => {
+  it('only the model-calling states may call Bedrock (hosted memory embeds with OpenAI); only gateway and memory users read secrets', () => {
     const callers = ['PlanTask', 'RunEmployee', 'DevAttempt', 'QAReview', 'Replan', 'Synthesize'];
-    // They write the task's memory: Titan embeddings (infra/aws/memory.ts) and the Pinecone key.
+    // They write the task's memory: the OpenAI key's secret and the Pinecone key (infra/aws/memory.ts).
     const rememberers = ['FinalizeTask', 'MarkTaskFailed'];
     for (const [state, file] of Object.entries(WORKFLOW_HANDLERS)) {
       const actions = actionsOfHandler(file);
       const calls = callers.includes(state);
-      expect(actions.has('bedrock:InvokeModel'), state).toBe(calls || rememberers.includes(state));
+      expect(actions.has('bedrock:InvokeModel'), state).toBe(calls);
       expect(actions.has('bedrock:InvokeModelWithResponseStream'), state).toBe(calls);
       // RequestApproval prices the plan through the gateway, so it reads the keys but calls no model.
       expect(actions.has('secretsmanager:GetSecretValue'), state).toBe(

@@ -36,6 +36,14 @@ export function apiAccess(name: string, method: string): FunctionAccess {
 export const readsProviderKeys = (access: FunctionAccess): boolean =>
   !!(access.models || access.providerKeys);
 
+/**
+ * Whether a function writes or deletes a source's chunk items (shared/store/chunks.ts), which go
+ * 25 at a time with BatchWriteItem: the memory users that write or delete vectors, since chunks
+ * and vectors move together (ingestion, a task's memory, deleting a document or a memory).
+ */
+export const writesChunks = (access: FunctionAccess): boolean =>
+  access.memory?.vectors !== undefined && access.memory.vectors !== 'read';
+
 /** By workflow Task state (functions/manifest.ts STATE_LAMBDAS). */
 export const WORKFLOW_ACCESS = Object.fromEntries(STATE_LAMBDAS.map((s) => [s.name, s.access])) as Record<
   TaskStateName,

@@ -7,7 +7,9 @@ import { LAMBDAS } from '@techteam/functions/manifest';
 import { TITAN_EMBEDDING_MODEL } from '@techteam/shared/memory/bedrock-embedder';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { VECTOR_ACTIONS } from './memory';
+import { ContextInvalid } from './deploy-context';
+import { writesChunks } from './function-access';
+import { stackEmbedder, VECTOR_ACTIONS } from './memory';
 import {
   actionsOf,
   functionsByHandler,
@@ -59,6 +61,22 @@ function statementsOf(t: ReturnType<typeof templatesOf>, file: string): Json[] {
 
 const withAction = (statements: Json[], prefix: string) =>
   statements.filter((s) => [s['Action']].flat().some((a) => String(a).startsWith(prefix)));
+
+describe('the stack’s embedder (-c embedder=…)', () => {
+  it('is OpenAI when hosted and Titan in deploy-your-own, unless the context says bedrock', () => {
+    expect(stackEmbedder('hosted', undefined)).toBe('openai');
+    expect(stackEmbedder('hosted', '')).toBe('openai');
+    expect(stackEmbedder('hosted', 'bedrock')).toBe('bedrock');
+    expect(stackEmbedder('byo', undefined)).toBe('bedrock');
+    expect(stackEmbedder('byo', 'bedrock')).toBe('bedrock');
+  });
+
+  it('refuses openai in deploy-your-own and an unknown embedder, naming the valid values', () => {
+    expect(() => stackEmbedder('byo', 'openai')).toThrow(ContextInvalid);
+    expect(() => stackEmbedder('byo', 'openai')).toThrow(/'embedder' is "openai"; valid values: bedrock/);
+    expect(() => stackEmbedder('hosted', 'cohere')).toThrow(/valid values: openai, bedrock/);
+  });
+});
 
 it('names exactly the handlers that use memory in the manifest', () => {
   expect(
@@ -123,7 +141,7 @@ describe('hosted mode: Pinecone, its key in Secrets Manager', () => {
     expect(secret!['Properties']).not.toHaveProperty('Name');
   });
 
-  it('gives every memory user Pinecone and Titan settings, never lancedb, and the queue URL to uploads alone', () => {
+  it('gives every memory user Pinecone and OpenAI embedding settings, never lancedb, and the queue URL to uploads alone', () => {
     for (const [file, fn] of lambdasOf(t)) {
       const env = envOf(fn);
       expect(env['TECHTEAM_VECTOR_INDEX'], file).not.toBe('lancedb');
@@ -136,7 +154,7 @@ describe('hosted mode: Pinecone, its key in Secrets Manager', () => {
       }
       expect(env, file).toMatchObject({
         TECHTEAM_VECTOR_INDEX: 'pinecone',
-        TECHTEAM_EMBEDDER: 'bedrock',
+        TECHTEAM_EMBEDDER: 'openai',
         TECHTEAM_EMBEDDING_DIMENSION: '1024',
         TECHTEAM_PINECONE_INDEX: 'techteam-memory',
         TECHTEAM_PINECONE_SECRET_ARN: expect.anything(),
@@ -160,7 +178,8 @@ describe('hosted mode: Pinecone, its key in Secrets Manager', () => {
       const titanGrant = withAction(statements, 'bedrock:').some((s) =>
         JSON.stringify(s['Resource']).includes(titan),
       );
-      expect(titanGrant, file).toBe(!!entry.access.memory?.embed);
+      // Hosted embeds with OpenAI: no memory user is granted Titan.
+      expect(titanGrant, file).toBe(false);
       if (!entry.access.models) {
         // Beyond the gateway's model grants, only Titan: the ingestion Lambda and the routes call no other model.
         for (const s of withAction(statements, 'bedrock:'))
@@ -168,6 +187,57 @@ describe('hosted mode: Pinecone, its key in Secrets Manager', () => {
       }
     }
     expect(actionsOf(statementsOf(t, 'api/list-documents.ts')).has('bedrock:InvokeModel')).toBe(false);
+  });
+
+  it("names the OpenAI provider key's secret to exactly the users that embed, and lets them read it", () => {
+    const secrets = t.all.flatMap((x) => Object.entries(x.findResources('AWS::SecretsManager::Secret')));
+    const openAI = secrets.filter(([, r]) => JSON.stringify(r).includes('provider key OPENAI_API_KEY'));
+    expect(openAI).toHaveLength(1);
+    const [logicalId] = openAI[0]!;
+    for (const file of MEMORY_USERS) {
+      const entry = LAMBDAS.find((l) => l.file === file)!;
+      const embeds = !!entry.access.memory?.embed;
+      const env = envOf(lambdasOf(t).get(file)!);
+      expect('TECHTEAM_OPENAI_KEY_SECRET_ARN' in env, file).toBe(embeds);
+      if (embeds) expect(JSON.stringify(env['TECHTEAM_OPENAI_KEY_SECRET_ARN']), file).toContain(logicalId);
+      const readsOpenAIKey = withAction(statementsOf(t, file), 'secretsmanager:GetSecretValue').some((s) =>
+        JSON.stringify(s['Resource']).includes(logicalId),
+      );
+      // The gateway's functions read every provider key anyway; the others read it iff they embed.
+      expect(readsOpenAIKey, file).toBe(embeds || !!entry.access.models);
+    }
+    const ingestion = statementsOf(t, 'memory/ingest-document.ts');
+    const secretReads = withAction(ingestion, 'secretsmanager:GetSecretValue').map((s) =>
+      JSON.stringify(s['Resource']),
+    );
+    // The ingestion Lambda calls no model: the OpenAI key and the Pinecone key, no other provider's.
+    expect(secretReads).toHaveLength(2);
+    expect(secretReads.some((r) => r.includes(logicalId))).toBe(true);
+    expect(secretReads.some((r) => r.includes('PINECONE'))).toBe(true);
+  });
+
+  it('grants BatchWriteItem, on the table alone, to exactly the memory users that write or delete chunks', () => {
+    const batchers = MEMORY_USERS.filter((file) => {
+      const statements = withAction(statementsOf(t, file), 'dynamodb:BatchWriteItem');
+      for (const s of statements) {
+        expect(s['Action'], file).toBe('dynamodb:BatchWriteItem');
+        // One resource, the table's ARN: no index, no wildcard.
+        expect(Array.isArray(s['Resource']), file).toBe(false);
+        expect(JSON.stringify(s['Resource']), file).not.toMatch(/index|\*/);
+      }
+      return statements.length > 0;
+    });
+    expect(batchers.sort()).toEqual(
+      [
+        'api/delete-document.ts',
+        'api/delete-memories.ts',
+        'api/delete-memory.ts',
+        'workflow/finalize-task.ts',
+        'workflow/mark-task-failed.ts',
+        'memory/ingest-document.ts',
+      ].sort(),
+    );
+    expect(batchers.every((file) => writesChunks(LAMBDAS.find((l) => l.file === file)!.access))).toBe(true);
   });
 });
 
@@ -201,6 +271,19 @@ describe('byo mode: an S3 Vectors bucket in the account', () => {
     }
     const endpoints = t.all.flatMap((x) => Object.values(x.findResources('AWS::EC2::VPCEndpoint')));
     expect(JSON.stringify(endpoints)).toContain('.s3vectors');
+  });
+
+  it('embeds with Titan alone: the embedding users are granted Titan, and no OpenAI key is named', () => {
+    const titan = `foundation-model/${TITAN_EMBEDDING_MODEL}`;
+    for (const file of MEMORY_USERS) {
+      const entry = LAMBDAS.find((l) => l.file === file)!;
+      const env = envOf(lambdasOf(t).get(file)!);
+      expect(env, file).not.toHaveProperty('TECHTEAM_OPENAI_KEY_SECRET_ARN');
+      const titanGrant = withAction(statementsOf(t, file), 'bedrock:').some((s) =>
+        JSON.stringify(s['Resource']).includes(titan),
+      );
+      expect(titanGrant, file).toBe(!!entry.access.memory?.embed);
+    }
   });
 
   it("grants each memory user exactly its vector actions, on the bucket's indexes only", () => {

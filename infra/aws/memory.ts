@@ -10,11 +10,11 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnVectorBucket } from 'aws-cdk-lib/aws-s3vectors';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { DeployContext } from './deploy-context';
+import { ContextInvalid, type DeployContext, type DeployMode } from './deploy-context';
 import { wildcardKindsOf } from './function-access';
 import { acknowledgeWildcards } from './nag';
 import { baseEnvironment, grantDataAccess } from './stacks/workflow-stack';
@@ -43,12 +43,32 @@ export const VECTOR_ACTIONS: Record<NonNullable<MemoryAccess['vectors']>, readon
 
 const INGEST = QUEUE_LAMBDAS.find((l) => l.name === 'IngestDocument');
 
+/** The embedders a stack may use: OpenAI's text-embedding-3-small, or Bedrock's Titan v2. */
+export const STACK_EMBEDDERS = ['openai', 'bedrock'] as const;
+export type StackEmbedder = (typeof STACK_EMBEDDERS)[number];
+
+/**
+ * Which embedder a stack's memory uses, from `-c embedder=…`. Hosted: OpenAI unless the context
+ * says bedrock (a stack that would rather keep embeddings in AWS). Deploy-your-own: Titan alone,
+ * since no data leaves the account; asking it for openai stops the synth. One embedder per stack,
+ * never a fallback at run time: vectors of two models in one index cannot be compared.
+ */
+export function stackEmbedder(mode: DeployMode, asked: unknown): StackEmbedder {
+  if (asked === undefined || asked === '') return mode === 'hosted' ? 'openai' : 'bedrock';
+  const valid: readonly StackEmbedder[] = mode === 'hosted' ? STACK_EMBEDDERS : ['bedrock'];
+  if (typeof asked !== 'string' || !(valid as readonly string[]).includes(asked))
+    throw new ContextInvalid('embedder', asked, valid);
+  return asked as StackEmbedder;
+}
+
 export interface MemoryProps {
   context: DeployContext;
   table: Table;
   artifacts: IBucket;
   network?: FunctionNetwork;
   alarms: ITopic;
+  /** Hosted mode: the provider key secrets by variable name (secrets-stack.ts); OPENAI_API_KEY's is the embedder's key. */
+  providerKeys?: Record<string, ISecret>;
 }
 
 /**
@@ -56,7 +76,8 @@ export interface MemoryProps {
  * queue) feeding the ingestion Lambda, and the vector index each mode uses: hosted, Pinecone,
  * its API key in a retained Secrets Manager secret read at cold start; deploy-your-own, an S3
  * Vectors bucket in the account (one index per tenant, made by the adapter on the tenant's first
- * write). Both embed with Bedrock's Titan model. `environment` and `grant` give any other function
+ * write). Hosted embeds with OpenAI's text-embedding-3-small, its key the provider key secret the
+ * gateway reads (Titan with `-c embedder=bedrock`); deploy-your-own with Titan. `environment` and `grant` give any other function
  * exactly its `access.memory`.
  */
 export class Memory extends Construct {
@@ -67,12 +88,24 @@ export class Memory extends Construct {
   readonly pineconeKey: Secret | undefined;
   /** Deploy-your-own: the vector bucket. */
   readonly vectorBucket: CfnVectorBucket | undefined;
+  /** Which embedder every memory user is told to use (stackEmbedder). */
+  readonly embedder: StackEmbedder;
+  /** With the openai embedder: the provider key secret holding OPENAI_API_KEY, read by the embedding users alone. */
+  readonly openAIKey: ISecret | undefined;
   private readonly vectorBucketName: string | undefined;
 
   constructor(scope: Construct, id: string, props: MemoryProps) {
     super(scope, id);
     if (!INGEST) throw new Error('functions/manifest.ts has no IngestDocument queue handler');
     const { context } = props;
+    this.embedder = stackEmbedder(context.mode, this.node.tryGetContext('embedder'));
+    if (this.embedder === 'openai') {
+      this.openAIKey = props.providerKeys?.['OPENAI_API_KEY'];
+      if (!this.openAIKey)
+        throw new Error(
+          'the openai embedder needs the OPENAI_API_KEY provider key secret (secrets-stack.ts)',
+        );
+    }
     if (context.mode === 'hosted') {
       this.pineconeKey = new Secret(this, 'PINECONE_API_KEY', {
         removalPolicy: RemovalPolicy.RETAIN,
@@ -162,8 +195,10 @@ export class Memory extends Construct {
     const memory = access.memory;
     if (!memory) return {};
     return {
-      TECHTEAM_EMBEDDER: 'bedrock',
+      TECHTEAM_EMBEDDER: this.embedder,
       TECHTEAM_EMBEDDING_DIMENSION: EMBEDDING_DIMENSION,
+      // Read at the first embedding call, so only the users that embed read it (and are granted it).
+      ...(this.openAIKey && memory.embed ? { TECHTEAM_OPENAI_KEY_SECRET_ARN: this.openAIKey.secretArn } : {}),
       ...(this.pineconeKey
         ? {
             TECHTEAM_VECTOR_INDEX: 'pinecone',
@@ -177,7 +212,7 @@ export class Memory extends Construct {
     };
   }
 
-  /** Grants exactly `access.memory`: the key secret or the bucket's indexes, Titan, the queue. */
+  /** Grants exactly `access.memory`: the key secret or the bucket's indexes, the embedder (the OpenAI key's secret, or Titan), the queue. */
   grant(fn: TechteamFunction, access: FunctionAccess): void {
     const memory = access.memory;
     if (!memory) return;
@@ -191,7 +226,8 @@ export class Memory extends Construct {
         }),
       );
     }
-    if (memory.embed) {
+    if (memory.embed && this.openAIKey) this.openAIKey.grantRead(fn);
+    if (memory.embed && this.embedder === 'bedrock') {
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['bedrock:InvokeModel'],

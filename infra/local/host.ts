@@ -415,6 +415,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
     stopLive = () => live.stop();
 
     const recovery = await resumeInterruptedTasks(runtime);
+    // Uploads whose ingestion died with the last host: queued again (only new chunks are embedded).
+    const requeued = await memory.requeueUnfinished();
 
     log('Techteam local host');
     log(`  API        ${url}/v1/tasks  (functions/ handlers behind an API Gateway v2 event adapter)`);
@@ -444,6 +446,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
         : '  Tenant     local (no credential needed on loopback; TECHTEAM_AUTH=required turns checks on)',
     );
     log(`  Billing    ${billingLine(process.env)}`);
+    if (requeued) log(`  Requeued   ${requeued} document(s) whose ingestion the last stop cut off`);
     if (recovery.resumed.length) {
       log(`  Resumed    ${recovery.resumed.length} task(s) that were mid-run when the host last stopped`);
     }

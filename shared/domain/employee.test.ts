@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInput } from '../errors';
-import { EMPLOYEE_LIMITS, EmployeeProfileInput } from './employee';
+import { EMPLOYEE_LIMITS, EmployeeId, EmployeeProfileInput } from './employee';
 import { parseInput } from './parse';
 
 const writer = {
@@ -57,6 +57,15 @@ describe('EmployeeProfileInput', () => {
       })),
     });
     expect(Buffer.byteLength(JSON.stringify(profile))).toBeLessThan(300 * 1024);
+  });
+});
+
+describe('an employee id', () => {
+  it("refuses 'memory', the id team memory's embedding usage is recorded under, saying so", () => {
+    const refused = EmployeeId.safeParse('memory');
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]?.message).toMatch(/reserved for team memory/);
+    expect(EmployeeId.safeParse('memory-keeper').success).toBe(true);
   });
 });
 

@@ -1,9 +1,13 @@
 import * as z from '../zod';
 import { McpServerUrl } from './mcp-server-url';
 
-export const EmployeeId = z
-  .string()
-  .check(z.regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be lowercase, start with a letter'));
+/** Not an employee: the usage records of team memory's own embeddings (shared/memory/usage-notes.ts). */
+const RESERVED_EMPLOYEE_IDS = new Set(['memory']);
+
+export const EmployeeId = z.string().check(
+  z.regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be lowercase, start with a letter'),
+  z.refine((id) => !RESERVED_EMPLOYEE_IDS.has(id), 'is reserved for team memory’s usage; pick another id'),
+);
 
 /**
  * Caps on a profile's free text and lists. A profile is one DynamoDB item (at most 400 KB); at

@@ -15,10 +15,26 @@ async function embedderFrom(config: MemoryConfig): Promise<Embedder> {
     case 'offline':
       return new OfflineEmbedder();
     case 'openai': {
-      if (!config.OPENAI_API_KEY)
-        throw new MemoryNotConfigured('OPENAI_API_KEY', 'is not set (TECHTEAM_EMBEDDER=openai)');
       const { OpenAIEmbedder } = await import('./openai-embedder');
-      return new OpenAIEmbedder({ apiKey: config.OPENAI_API_KEY, dimension });
+      if (config.OPENAI_API_KEY) return new OpenAIEmbedder({ apiKey: config.OPENAI_API_KEY, dimension });
+      const arn = config.TECHTEAM_OPENAI_KEY_SECRET_ARN;
+      // A function that only lists or deletes has no key and is never asked for one.
+      if (!arn) {
+        return new OpenAIEmbedder({
+          apiKey: () =>
+            Promise.reject(
+              new MemoryNotConfigured(
+                'OPENAI_API_KEY',
+                'is not set, nor TECHTEAM_OPENAI_KEY_SECRET_ARN (TECHTEAM_EMBEDDER=openai)',
+              ),
+            ),
+          dimension,
+        });
+      }
+      return new OpenAIEmbedder({
+        apiKey: () => secretKey(arn, 'TECHTEAM_OPENAI_KEY_SECRET_ARN', 'OpenAI'),
+        dimension,
+      });
     }
     case 'bedrock': {
       const { BedrockTitanEmbedder } = await import('./bedrock-embedder');
@@ -29,18 +45,27 @@ async function embedderFrom(config: MemoryConfig): Promise<Embedder> {
   }
 }
 
+/**
+ * A key kept in Secrets Manager. The stack's marker (UNSET, the same for the Pinecone secret and
+ * the provider key secrets) or an empty value is a key the operator has not put yet.
+ */
+async function secretKey(arn: string, variable: string, what: string): Promise<string> {
+  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
+  const value = out.SecretString?.trim();
+  if (!value || value === UNSET_PINECONE_KEY)
+    throw new MemoryNotConfigured(
+      variable,
+      `names a secret with no ${what} key yet (put it with aws secretsmanager put-secret-value)`,
+    );
+  return value;
+}
+
 async function pineconeKey(config: MemoryConfig): Promise<string> {
   if (config.PINECONE_API_KEY) return config.PINECONE_API_KEY;
   const arn = config.TECHTEAM_PINECONE_SECRET_ARN;
   if (!arn) throw new MemoryNotConfigured('PINECONE_API_KEY', 'is not set, nor TECHTEAM_PINECONE_SECRET_ARN');
-  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
-  if (!out.SecretString || out.SecretString === UNSET_PINECONE_KEY)
-    throw new MemoryNotConfigured(
-      'TECHTEAM_PINECONE_SECRET_ARN',
-      'names a secret with no Pinecone key yet (put it with aws secretsmanager put-secret-value)',
-    );
-  return out.SecretString;
+  return secretKey(arn, 'TECHTEAM_PINECONE_SECRET_ARN', 'Pinecone');
 }
 
 /**
@@ -53,6 +78,7 @@ export type LocalIndexOpener = (folder: string, dimension: number) => Promise<Ve
 async function indexFrom(
   config: MemoryConfig,
   dimension: number,
+  embedderName: string,
   openLocal: LocalIndexOpener | undefined,
 ): Promise<VectorIndex> {
   switch (config.TECHTEAM_VECTOR_INDEX) {
@@ -70,10 +96,17 @@ async function indexFrom(
         import('./pinecone-index'),
       ]);
       const client = new Pinecone({ apiKey: await pineconeKey(config) });
-      return new PineconeIndex(client, {
+      const index = new PineconeIndex(client, {
         name: config.TECHTEAM_PINECONE_INDEX,
         ...(config.TECHTEAM_PINECONE_HOST ? { host: config.TECHTEAM_PINECONE_HOST } : {}),
       });
+      // Once per cold start: made on first use, refused when its dimension is not the embedder's.
+      await index.ensure(dimension, {
+        embedder: embedderName,
+        cloud: config.TECHTEAM_PINECONE_CLOUD,
+        region: config.TECHTEAM_PINECONE_REGION ?? config.AWS_REGION ?? 'us-east-1',
+      });
+      return index;
     }
     case 's3vectors': {
       const bucket = config.TECHTEAM_S3VECTORS_BUCKET;
@@ -107,7 +140,12 @@ export async function memoryFromConfig(
   openLocal?: LocalIndexOpener,
 ): Promise<{ memory: TeamMemory; ingestion?: InProcessIngestion }> {
   const embedder = await embedderFrom(config);
-  const index = await indexFrom(config, embedder.dimension, openLocal);
+  const index = await indexFrom(
+    config,
+    embedder.dimension,
+    `${embedder.provider}/${embedder.model}`,
+    openLocal,
+  );
   let queue: IngestionQueue;
   let ingestion: InProcessIngestion | undefined;
   if (config.TECHTEAM_INGESTION_QUEUE_URL) {

@@ -13,10 +13,15 @@ export { type Embedder, type Embeddings, embedderLabel } from './embedder';
 export { DocumentTooLarge, EmbeddingMismatch, MemoryNotConfigured } from './errors';
 export { type LocalIndexOpener, memoryFromConfig } from './from-config';
 export { InProcessIngestion } from './in-process-ingestion';
+export {
+  INGESTION_MAX_RECEIVES,
+  IngestionJobSchema,
+  type IngestionMessage,
+  ingestBatch,
+} from './ingestion-batch';
 export { loadMemoryConfig, type MemoryConfig } from './memory-config';
 export { type EmbeddingContext, MeteredEmbedder } from './metered-embedder';
 export { OfflineEmbedder } from './offline-embedder';
-export { IngestionJobSchema } from './sqs-ingestion';
 export { citedPassages, recallForPlanning, rememberTask, taskMemoryText } from './task-memory';
 export {
   type Citation,
@@ -29,4 +34,5 @@ export {
   type SearchHit,
   TeamMemory,
 } from './team-memory';
+export { MEMORY_EMPLOYEE, usageNote } from './usage-notes';
 export type { SourceKind, VectorFilter, VectorHit, VectorIndex, VectorRecord } from './vector-index';

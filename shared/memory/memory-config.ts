@@ -22,12 +22,17 @@ export const MemoryConfigSchema = z.object({
   TECHTEAM_EMBEDDER: z._default(z.enum(['offline', 'openai', 'bedrock']), 'offline'),
   TECHTEAM_EMBEDDING_DIMENSION: z.optional(z.enum(['256', '512', '1024'])),
   OPENAI_API_KEY: z.optional(z.string().check(z.minLength(1))),
+  /** The provider key secret holding the OpenAI key (the hosted stack's way, read at the first embedding). */
+  TECHTEAM_OPENAI_KEY_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:', 'must be a secret ARN'))),
   BEDROCK_REGION: z.optional(z.string()),
   PINECONE_API_KEY: z.optional(z.string().check(z.minLength(1))),
   /** Secrets Manager secret holding the Pinecone key (the hosted stack's way). */
   TECHTEAM_PINECONE_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:', 'must be a secret ARN'))),
   TECHTEAM_PINECONE_INDEX: z._default(z.string().check(z.minLength(1)), 'techteam-memory'),
   TECHTEAM_PINECONE_HOST: z.optional(z.url('must be the index host URL')),
+  /** Where a missing index is made (serverless): cloud `aws` by default, region the stack's. */
+  TECHTEAM_PINECONE_CLOUD: z._default(z.enum(['aws', 'gcp', 'azure']), 'aws'),
+  TECHTEAM_PINECONE_REGION: z.optional(z.string().check(z.minLength(1))),
   TECHTEAM_S3VECTORS_BUCKET: z.optional(z.string().check(z.minLength(3))),
   TECHTEAM_S3VECTORS_ENDPOINT: z.optional(z.url()),
   /** The ingestion queue on AWS; unset, the host ingests in-process. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Embedder, Embeddings } from './embedder';
 import { tokenize } from './tokenize';
+import { OFFLINE_EMBEDDING_PROVIDER } from './usage-notes';
 
 // Word pairs add phrase matches; trigrams catch spelling variants without outweighing whole words.
 const BIGRAM_WEIGHT = 0.5;
@@ -18,7 +19,7 @@ function bucket(feature: string, dimension: number): { index: number; sign: 1 | 
  * shared words and spellings, not synonyms), and says so (`semantic: false`).
  */
 export class OfflineEmbedder implements Embedder {
-  readonly provider = 'offline';
+  readonly provider = OFFLINE_EMBEDDING_PROVIDER;
   readonly model = 'hashed-ngrams-v1';
   readonly semantic = false;
   readonly microUsdPerMillionTokens = 0;

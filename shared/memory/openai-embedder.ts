@@ -8,20 +8,40 @@ export class OpenAIEmbedder implements Embedder {
   readonly semantic = true;
   // $0.02 per million tokens.
   readonly microUsdPerMillionTokens = 20_000;
-  private readonly client: OpenAI;
+  private client: Promise<OpenAI> | undefined;
 
-  constructor(options: { apiKey: string; baseURL?: string; dimension?: number }) {
-    this.client = new OpenAI({
-      apiKey: options.apiKey,
-      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
-    });
+  /**
+   * `apiKey` may be read on the first call (a Lambda's key in Secrets Manager): a function that
+   * opens memory without embedding never reads it. A failed read is tried again on the next call.
+   */
+  constructor(
+    private readonly options: {
+      apiKey: string | (() => Promise<string>);
+      baseURL?: string;
+      dimension?: number;
+    },
+  ) {
     this.dimension = options.dimension ?? 1024;
   }
 
   readonly dimension: number;
 
+  private openClient(): Promise<OpenAI> {
+    const { apiKey, baseURL } = this.options;
+    this.client ??= (async () =>
+      new OpenAI({
+        apiKey: typeof apiKey === 'string' ? apiKey : await apiKey(),
+        ...(baseURL ? { baseURL } : {}),
+      }))();
+    this.client.catch(() => {
+      this.client = undefined;
+    });
+    return this.client;
+  }
+
   async embed(texts: readonly string[], signal?: AbortSignal): Promise<Embeddings> {
-    const response = await this.client.embeddings.create(
+    const client = await this.openClient();
+    const response = await client.embeddings.create(
       { model: this.model, input: [...texts], dimensions: this.dimension, encoding_format: 'float' },
       signal ? { signal } : {},
     );

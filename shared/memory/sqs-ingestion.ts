@@ -1,12 +1,7 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import * as z from '../zod';
 import type { IngestionJob, IngestionQueue } from './team-memory';
 
-export const IngestionJobSchema = z.object({
-  tenantId: z.string(),
-  documentId: z.string(),
-  version: z.string(),
-});
+export { IngestionJobSchema } from './ingestion-batch';
 
 /** Uploads wait on SQS for the ingestion Lambda (functions/memory/ingest-document.ts). */
 export class SqsIngestionQueue implements IngestionQueue {

@@ -1,6 +1,7 @@
 import type { Plan, StepResult, Task } from '../domain';
 import type { Store } from '../store';
 import type { SearchHit, TeamMemory } from './team-memory';
+import { MEMORY_EMPLOYEE } from './usage-notes';
 
 /** The QA findings worth keeping per step (the last verdict's). */
 function findingsOf(results: readonly StepResult[]): string[] {
@@ -63,7 +64,8 @@ export async function rememberTask(
         text: taskMemoryText(task, plan, results, files),
         createdAt: new Date().toISOString(),
       },
-      { tenantId, taskId, employeeId: 'memory' },
+      // The task has ended (its log is closed): the month pays, the record names the task.
+      { tenantId, taskId, employeeId: MEMORY_EMPLOYEE, taskless: true },
     );
     return { ok: true };
   } catch (e) {

@@ -191,4 +191,52 @@ describe('TeamMemory on DynamoDB Local and LanceDB', () => {
     ).toEqual([]);
     expect(await memory.listMemories('acme')).toEqual([]);
   });
+
+  it('a host that stopped mid-ingestion queues the unfinished document again at start, re-embedding only new chunks, once', async () => {
+    const fresh = await freshStore();
+    // The host that stopped: its upload was stored and queued, and the job died with the process.
+    const lost = { enqueue: async () => {} };
+    const before = new TeamMemory(fresh, index, new MeteredEmbedder(embedder, undefined), lost);
+    const queueNow = new InProcessIngestion();
+    const first = new TeamMemory(fresh, index, new MeteredEmbedder(embedder, undefined), queueNow);
+    queueNow.attach((job) => first.ingest(job));
+    await first.addDocument('beta', { name: 'deploy.md', content: GUIDE });
+    await queueNow.idle();
+    const cutOff = await before.addDocument('beta', {
+      name: 'deploy.md',
+      content: GUIDE.replace('ninety days', 'sixty days'),
+    });
+    expect(await before.documents.get('beta', cutOff.id)).toMatchObject({ status: 'queued' });
+
+    // The restarted host.
+    const restarted = new InProcessIngestion();
+    const after = new TeamMemory(fresh, index, new MeteredEmbedder(embedder, undefined), restarted);
+    restarted.attach((job) => after.ingest(job));
+    embedder.embedded = [];
+    expect(await after.requeueUnfinished()).toBe(1);
+    await restarted.idle();
+    expect(await after.documents.get('beta', cutOff.id)).toMatchObject({
+      status: 'indexed',
+      version: cutOff.version,
+      embedded: 1,
+    });
+    expect(embedder.embedded).toEqual([expect.stringContaining('sixty days')]);
+    // Ended: nothing is left to queue, so a second start queues nothing.
+    expect(await after.requeueUnfinished()).toBe(0);
+  });
+
+  it("marks a document failed with the reason when its queue's last attempt fails, and not one replaced since", async () => {
+    const queued = await memory.addDocument('gamma', { name: 'notes.md', content: GUIDE });
+    await ingestion.idle();
+    const job = { tenantId: 'gamma', documentId: queued.id, version: queued.version };
+    expect(await memory.failIngestion(job, 'the index was unreachable on each of 3 attempts')).toBe(true);
+    expect(await memory.documents.get('gamma', queued.id)).toMatchObject({
+      status: 'failed',
+      reason: 'the index was unreachable on each of 3 attempts',
+    });
+    expect(await memory.failIngestion({ ...job, version: 'an-older-version' }, 'late')).toBe(false);
+    expect((await memory.documents.get('gamma', queued.id))?.reason).toBe(
+      'the index was unreachable on each of 3 attempts',
+    );
+  });
 });

@@ -8,7 +8,8 @@ import { Bm25, type RankedId, reciprocalRankFusion } from './bm25';
 import { type Chunk, chunkText, contentKindOf } from './chunking';
 import { embedderLabel } from './embedder';
 import { DocumentTooLarge, EmbeddingMismatch } from './errors';
-import type { EmbeddingContext, MeteredEmbedder } from './metered-embedder';
+import { type EmbeddingContext, INGESTION_PREFIX, type MeteredEmbedder } from './metered-embedder';
+import { MEMORY_EMPLOYEE } from './usage-notes';
 import type { SourceKind, VectorIndex } from './vector-index';
 
 /** The largest document accepted, in UTF-8 bytes (its gzipped body must fit one DynamoDB item). */
@@ -130,8 +131,8 @@ export class TeamMemory {
       );
       const embedded = await this.index_(tenantId, documentId, wanted, {
         tenantId,
-        taskId: `ingest-${documentId}`,
-        employeeId: 'memory',
+        taskId: `${INGESTION_PREFIX}${documentId}`,
+        employeeId: MEMORY_EMPLOYEE,
       });
       const ok = await this.documents.finish(
         tenantId,
@@ -154,6 +155,34 @@ export class TeamMemory {
       if (!ok) await this.purgeIfGone(tenantId, documentId);
       return ok ? 'failed' : 'superseded';
     }
+  }
+
+  /**
+   * Records that a document's ingestion failed for good (its queue's last attempt threw or ran
+   * out of time), so it never stays `queued`. A version replaced or deleted meanwhile is left alone.
+   */
+  async failIngestion(job: IngestionJob, reason: string): Promise<boolean> {
+    const ok = await this.documents.finish(
+      job.tenantId,
+      job.documentId,
+      job.version,
+      { status: 'failed', reason },
+      this.now().toISOString(),
+    );
+    if (!ok) await this.purgeIfGone(job.tenantId, job.documentId);
+    return ok;
+  }
+
+  /**
+   * Queues again every document whose ingestion a stopped host left unfinished. Safe to repeat:
+   * ingestion embeds only chunks the index does not hold yet, and a job for a version since
+   * replaced is skipped. Answers how many were queued.
+   */
+  async requeueUnfinished(): Promise<number> {
+    const unfinished = await this.documents.unfinished();
+    for (const { tenantId, document } of unfinished)
+      await this.queue.enqueue({ tenantId, documentId: document.id, version: document.version });
+    return unfinished.length;
   }
 
   /** Deletes the document, then every chunk and vector of it. */

@@ -126,3 +126,64 @@ describe.each(Object.entries(engines))('the vector index port on %s', (_name, st
     expect(partitions[tenantPartition('globex')]).toBe(1);
   });
 });
+
+describe("the Pinecone adapter makes sure its index exists (the SDK's control plane against the local server)", () => {
+  const open = async (readyAfter = 1) => {
+    const server = await fakePineconeServer('pc-test-key', { readyAfter });
+    const client = new Pinecone({ apiKey: server.apiKey, controllerHostUrl: server.url });
+    return { server, index: new PineconeIndex(client, { name: 'techteam-memory' }) };
+  };
+  const embedderName = 'openai/text-embedding-3-small';
+
+  it('creates a missing index serverless with the embedder’s dimension and cosine, waits until it is ready, then uses it', async () => {
+    const { server, index } = await open(3);
+    try {
+      await index.ensure(64, { embedder: embedderName, pollMs: 5 });
+      const created = server.indexes.get('techteam-memory')!.request;
+      expect(created['schema']).toEqual({
+        fields: { _values: { type: 'dense_vector', dimension: 64, metric: 'cosine' } },
+      });
+      expect(created['deployment']).toMatchObject({ cloud: 'aws', region: 'us-east-1' });
+      // Described until ready: Initializing three times, then Ready.
+      expect(server.requests.filter((r) => r.method === 'GET').length).toBeGreaterThanOrEqual(4);
+      // The data plane is reached at the host the description gave.
+      await index.upsert('acme', [{ id: 'a', vector: v('deploy guide'), sourceId: 'doc', kind: 'document' }]);
+      expect(server.space.partition(tenantPartition('acme'), false)?.size).toBe(1);
+      // A second start describes it and creates nothing.
+      const posts = server.requests.filter((r) => r.method === 'POST' && r.path === '/indexes').length;
+      await index.ensure(64, { embedder: embedderName, pollMs: 5 });
+      expect(server.requests.filter((r) => r.method === 'POST' && r.path === '/indexes')).toHaveLength(posts);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses an existing index of another dimension with a typed error that says what to change', async () => {
+    const { server, index } = await open();
+    server.seedIndex('techteam-memory', 1536);
+    try {
+      const refused = index.ensure(1024, { embedder: embedderName });
+      await expect(refused).rejects.toMatchObject({ code: 'PineconeIndexMismatch', status: 500 });
+      await expect(refused).rejects.toThrow(
+        /'techteam-memory' holds 1536-dimensional vectors \(cosine\); openai\/text-embedding-3-small makes 1024.*TECHTEAM_PINECONE_INDEX/,
+      );
+      expect(server.requests.some((r) => r.method === 'POST')).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers PineconeIndexNotReady when a made index does not become ready in time', async () => {
+    const { server, index } = await open(1_000);
+    try {
+      await expect(index.ensure(64, { embedder: embedderName, waitMs: 30, pollMs: 5 })).rejects.toMatchObject(
+        {
+          code: 'PineconeIndexNotReady',
+          details: { state: 'Initializing' },
+        },
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -42,6 +42,11 @@ export interface UsageMeter {
   settle(record: NewUsageRecord, reservation: Reservation): Promise<void>;
   /** Gives back a reservation for a call that consumed nothing. */
   release(reservation: Reservation): Promise<void>;
+  /**
+   * Records a call that cost nothing and so reserved nothing (the offline embedder): its usage
+   * record is written like any other, so the usage report shows it at $0, and no budget moves.
+   */
+  recordFree(record: NewUsageRecord, context: MeteredContext): Promise<void>;
 }
 
 /** Records in memory, no budgets: for measuring and testing routing alone. */
@@ -58,4 +63,7 @@ export class MemoryMeter implements UsageMeter {
     this.records.push(record);
   }
   async release(): Promise<void> {}
+  async recordFree(record: NewUsageRecord): Promise<void> {
+    this.records.push(record);
+  }
 }

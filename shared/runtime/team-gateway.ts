@@ -75,6 +75,7 @@ export function withSpendMetric(meter: UsageMeter): UsageMeter {
     account: (context, profile) => meter.account(context, profile),
     reserve: (account, amount, model) => meter.reserve(account, amount, model),
     release: (reservation) => meter.release(reservation),
+    recordFree: (record, context) => meter.recordFree(record, context),
     async settle(record, reservation) {
       await meter.settle(record, reservation);
       recordModelSpend(record.costMicroUsd);

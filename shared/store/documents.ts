@@ -67,7 +67,14 @@ export class Documents {
           {
             Put: {
               TableName: this.tableName,
-              Item: { ...memoryKeys.document(tenantId, record.id), entity: 'document', ...record },
+              Item: {
+                ...memoryKeys.document(tenantId, record.id),
+                // Until its ingestion ends, the document is listed where a restarted host looks (GSI2).
+                ...(record.status === 'queued' ? memoryKeys.unfinishedIngestion(tenantId, record.id) : {}),
+                entity: 'document',
+                tenantId,
+                ...record,
+              },
             },
           },
           {
@@ -137,8 +144,8 @@ export class Documents {
           TableName: this.tableName,
           Key: memoryKeys.document(tenantId, documentId),
           UpdateExpression: indexed
-            ? 'SET #status = :status, chunks = :chunks, embedded = :embedded, updatedAt = :now REMOVE reason'
-            : 'SET #status = :status, reason = :reason, updatedAt = :now',
+            ? 'SET #status = :status, chunks = :chunks, embedded = :embedded, updatedAt = :now REMOVE reason, GSI2PK, GSI2SK'
+            : 'SET #status = :status, reason = :reason, updatedAt = :now REMOVE GSI2PK, GSI2SK',
           ConditionExpression: 'version = :version',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -156,6 +163,22 @@ export class Documents {
       if ((e as Error).name === 'ConditionalCheckFailedException') return false;
       throw e;
     }
+  }
+
+  /**
+   * Every document, across tenants, whose ingestion has not ended (`queued`): what a host that
+   * stopped mid-ingestion queues again when it starts. GSI2's `INGESTING` partition.
+   */
+  async unfinished(): Promise<{ tenantId: string; document: DocumentRecord }[]> {
+    const items = await queryAll<Record<string, unknown>>(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'GSI2',
+      KeyConditionExpression: 'GSI2PK = :pk',
+      ExpressionAttributeValues: { ':pk': memoryKeys.unfinishedIngestion('', '').GSI2PK },
+    });
+    return items
+      .filter((i) => typeof i['tenantId'] === 'string')
+      .map((i) => ({ tenantId: i['tenantId'] as string, document: view(i) }));
   }
 
   async delete(tenantId: string, documentId: string): Promise<void> {

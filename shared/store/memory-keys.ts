@@ -9,6 +9,11 @@ export const memoryKeys = {
     SK: `BODY#${documentId}`,
   }),
   documents: (tenantId: string) => `T#${tenantId}#DOCS`,
+  /** GSI2 keys a document carries while its ingestion has not ended (removed when it ends). */
+  unfinishedIngestion: (tenantId: string, documentId: string) => ({
+    GSI2PK: 'INGESTING',
+    GSI2SK: `${tenantId}#${documentId}`,
+  }),
   chunk: (tenantId: string, sourceId: string, chunkId: string) => ({
     PK: `T#${tenantId}#CHUNKS`,
     SK: `CH#${sourceId}#${chunkId}`,

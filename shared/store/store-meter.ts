@@ -14,7 +14,6 @@ import {
 import { BudgetLedger, type BudgetLedgerOptions, budgetLines } from './budget-ledger';
 import { keys } from './keys';
 import type { Store } from './store';
-import { transactWithRetry } from './transact';
 
 /** Cached limits are checked in every reservation's transaction, so this only bounds staleness of a refusal's message. */
 const LIMIT_CACHE_TTL_MS = 30_000;
@@ -145,9 +144,9 @@ export class StoreMeter implements UsageMeter {
 
   async settle(record: NewUsageRecord, reservation: Reservation): Promise<void> {
     if (this.taskless.has(reservation)) {
-      // No task, so no usage record or task event: the cost is charged to the tenant's month.
+      // No task, so no task totals or event: the record lands in the month's usage with the settlement.
       await this.ledger.settle(reservation, record.costMicroUsd, async (writes) => {
-        if (writes.length > 0) await transactWithRetry(this.store.doc, { TransactItems: writes });
+        await this.store.recordTasklessUsage(record, writes);
       });
       return;
     }
@@ -174,6 +173,11 @@ export class StoreMeter implements UsageMeter {
 
   release(reservation: Reservation): Promise<void> {
     return this.ledger.release(reservation);
+  }
+
+  async recordFree(record: NewUsageRecord, context: CallContext): Promise<void> {
+    if (context.taskless) await this.store.recordTasklessUsage(record);
+    else await this.store.recordUsage(record);
   }
 
   /** A task-less call's account: the tenant's monthly budget is its only line. */

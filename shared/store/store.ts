@@ -1088,6 +1088,30 @@ export class Store {
     return value;
   }
 
+  /**
+   * Writes the usage record of a call that served no task (a document's ingestion): in the
+   * partition its `taskId` names (`ingest-<documentId>`) and the month's usage index, with
+   * `alongside` (the budget settlement) in the same transaction; no task item, no event log.
+   */
+  async recordTasklessUsage(
+    record: Omit<UsageRecord, 'id' | 'at'>,
+    alongside: TransactWriteItem[] = [],
+  ): Promise<UsageRecord> {
+    const now = this.clock.now();
+    const id = newUlid(now.getTime());
+    const value = UsageRecord.parse({ ...record, id, at: now.toISOString() });
+    const Item = {
+      ...keys.usage(value.tenantId, value.taskId, id),
+      ...keys.usageByMonth(value.tenantId, value.at.slice(0, 7), id),
+      entity: 'usage',
+      ...value,
+    };
+    const put = { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' };
+    if (alongside.length === 0) await this.doc.send(new PutCommand(put));
+    else await transactWithRetry(this.doc, { TransactItems: [{ Put: put }, ...alongside] });
+    return value;
+  }
+
   async listUsage(tenantId: string, taskId: string): Promise<UsageRecord[]> {
     const { PK } = keys.task(tenantId, taskId);
     const out = await this.doc.send(

@@ -12,7 +12,13 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { DeployContext } from '../deploy-context';
-import { type FunctionAccess, readsProviderKeys, WORKSPACE_KEYS, wildcardKindsOf } from '../function-access';
+import {
+  type FunctionAccess,
+  readsProviderKeys,
+  WORKSPACE_KEYS,
+  wildcardKindsOf,
+  writesChunks,
+} from '../function-access';
 import { Memory } from '../memory';
 import { grantBedrockCalls, grantProviderKeys, providerSecretsEnv } from '../model-access';
 import { acknowledgeWildcards } from '../nag';
@@ -37,12 +43,16 @@ const SHORT_STATE = Duration.seconds(30);
 /**
  * The table actions the store's code calls (shared/store and the ledger: Get, Query, Put,
  * Update, Delete, and TransactWrite, which IAM checks as its parts plus ConditionCheckItem),
- * and nothing else: no Scan, no batch reads or writes, no PartiQL, no table management.
+ * and nothing else: no Scan, no batch reads, no PartiQL, no table management. Batch writes go
+ * only to the functions that need them (CHUNK_BATCH_ACTION; the live items, infra/aws/constructs/live-api.ts).
  */
 export const TABLE_ACTIONS = {
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
   write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
 } as const;
+
+/** The batch call of the chunk items (shared/store/chunks.ts), granted apart: see writesChunks. */
+export const CHUNK_BATCH_ACTION = 'dynamodb:BatchWriteItem';
 
 /** The object actions the workspace and sandbox adapters call: read and write, never delete or retention. */
 export const OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject'] as const;
@@ -61,6 +71,9 @@ export function grantDataAccess(
   if (access.workspace) grantWorkspace(fn, artifacts, access.workspace);
   if (access.models) grantBedrockCalls(fn, fn);
   if (readsProviderKeys(access)) grantProviderKeys(fn, Object.values(providerKeys ?? {}));
+  // On the table alone (no index takes writes), and only to the functions that write chunks.
+  if (writesChunks(access))
+    fn.addToRolePolicy(new PolicyStatement({ actions: [CHUNK_BATCH_ACTION], resources: [table.tableArn] }));
 }
 
 /**
@@ -127,6 +140,7 @@ export class WorkflowStack extends Stack {
       artifacts,
       alarms: props.alarms,
       ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
+      ...(providerKeys ? { providerKeys } : {}),
     });
 
     const functions = {} as Record<TaskStateName, TechteamFunction>;

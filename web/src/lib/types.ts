@@ -232,6 +232,8 @@ export interface UsageLine {
   inputTokens: number;
   outputTokens: number;
   calls: number;
+  /** What the line is when not an employee or a billed model (team memory, the $0 offline embedder). */
+  note?: string;
 }
 
 export interface UsageView {

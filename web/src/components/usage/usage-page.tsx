@@ -43,7 +43,14 @@ function Breakdown({ title, lines, keyLabel }: { title: string; lines: UsageLine
             <tbody>
               {lines.map((l) => (
                 <tr key={l.key}>
-                  <Td>{l.key}</Td>
+                  <Td>
+                    {l.key}
+                    {l.note && (
+                      <span className="block text-xs text-muted-foreground" data-testid="usage-note">
+                        {l.note}
+                      </span>
+                    )}
+                  </Td>
                   <Td className="text-right tabular-nums">{usd(l.costMicroUsd)}</Td>
                   <Td className="text-right tabular-nums">
                     {l.inputTokens.toLocaleString()} / {l.outputTokens.toLocaleString()}
@@ -103,7 +110,8 @@ export function UsagePage() {
           </Card>
           {u.byDay.length === 0 ? (
             <Empty title={`No usage in ${u.month}`}>
-              Model calls appear here, by day, employee and model, as tasks run.
+              Model and embedding calls appear here, by day, employee and model, as tasks run and documents
+              are indexed.
             </Empty>
           ) : (
             <>
