@@ -1,3 +1,4 @@
+import { STSClient } from '@aws-sdk/client-sts';
 import { planRunningTaskCap, planSourceFromEnv } from '../billing/plan-in-force';
 import { type Config, loadConfig } from '../config';
 import { ConfigInvalid } from '../errors';
@@ -82,9 +83,11 @@ const modelsNotBundled: TeamModels = { complete: async () => notBundled('the mod
 function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
   const config = loadConfig(env);
   const region = config.AWS_REGION;
+  const tenantScope = tenantScopeOf(config, env);
   const doc = createDocumentClient({
     ...(config.TECHTEAM_DYNAMO_ENDPOINT ? { endpoint: config.TECHTEAM_DYNAMO_ENDPOINT } : {}),
     ...(region ? { region } : {}),
+    ...(tenantScope ? { tenantScope } : {}),
   });
   const store = new Store(doc, config.TECHTEAM_TABLE);
   const arn = config.TECHTEAM_STATE_MACHINE_ARN;
@@ -106,6 +109,24 @@ function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
     signals: new TaskSignals(),
     cancelPollMs: config.TECHTEAM_CANCEL_POLL_SECONDS * 1000,
     workspaceFor: () => notBundled('the workspace'),
+  };
+}
+
+/**
+ * How a function that acts for tenants signs as one (TECHTEAM_TENANT_ROLE_ARN, set by the CDK
+ * app on exactly those functions): one STS client, the function's access level, and its name
+ * in each session's name, so CloudTrail says which function acted for which tenant. The
+ * prefix is kept short: the session name (64 characters) must still hold the tenant.
+ */
+export function tenantScopeOf(config: Config, env: Record<string, string | undefined>) {
+  const roleArn = config.TECHTEAM_TENANT_ROLE_ARN;
+  if (!roleArn) return undefined;
+  const region = config.AWS_REGION;
+  return {
+    roleArn,
+    access: config.TECHTEAM_TENANT_ACCESS,
+    sessionPrefix: (env['AWS_LAMBDA_FUNCTION_NAME'] ?? 'techteam').slice(0, 32),
+    sts: new STSClient({ ...(region ? { region } : {}), maxAttempts: 3 }),
   };
 }
 

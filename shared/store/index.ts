@@ -62,3 +62,5 @@ export {
 } from './tenant-models';
 export { listTenantUsage } from './tenant-usage';
 export { type NewTenant, Tenants } from './tenants';
+export { actAsTenant, actingTenant } from './acting-tenant';
+export { CrossTenantRequest, TenantIdUnscopable, TenantScopeViolation } from './tenant-errors';
