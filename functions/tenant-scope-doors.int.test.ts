@@ -41,7 +41,10 @@ describe('an API door acting for tenant A', () => {
       status: 200,
       body: await runtime().store.getTask('globex', globexTask),
     }));
-    const res = await callDoor(confused, doorEvent('GetTask', { tenantId: 'acme', path: { id: globexTask } }));
+    const res = await callDoor(
+      confused,
+      doorEvent('GetTask', { tenantId: 'acme', path: { id: globexTask } }),
+    );
     expect(res.statusCode).toBe(403);
     expect(body(res).error).toMatchObject({ code: 'TenantScopeViolation', details: { actingFor: 'acme' } });
     expect(res.body).not.toContain('globex');
@@ -53,7 +56,10 @@ describe('an API door acting for tenant A', () => {
       await runtime().store.addTaskNote('globex', globexTask, 'written by acme');
       return { status: 204, body: null };
     });
-    const res = await callDoor(confused, doorEvent('GetTask', { tenantId: 'acme', path: { id: globexTask } }));
+    const res = await callDoor(
+      confused,
+      doorEvent('GetTask', { tenantId: 'acme', path: { id: globexTask } }),
+    );
     expect(res.statusCode).toBe(403);
     const events = await store.listEvents('globex', globexTask);
     expect(JSON.stringify(events)).not.toContain('written by acme');

@@ -30,7 +30,7 @@ export const WILDCARD_KINDS = {
     reason: "Queries go through the single table's GSIs; index ARNs are the table ARN + /index/<name>",
   },
   TenantObjects: {
-    finding: /^Resource::.+\/\$\{aws:PrincipalTag\/tenant\}\/\*$/,
+    finding: /^Resource::.+\/<aws:PrincipalTag\/tenant>\/\*$/,
     reason:
       "The tenant data role's sessions reach the objects under their own tenant's prefix, <tenant>/*, named by the session's tenant tag",
   },

@@ -18,9 +18,15 @@ export type SystemPartition = 'apiKeys' | 'rateBuckets' | 'stripeCustomers';
 /** Each system partition's leading keys (shared/store key shapes) and the actions its code calls there. */
 export const SYSTEM_PARTITIONS: Record<SystemPartition, { leadingKeys: string[]; actions: string[] }> = {
   // shared/store/api-keys.ts: found by key id alone (the authorizer has only the key); created, revoked, last use recorded.
-  apiKeys: { leadingKeys: ['APIKEY#*'], actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+  apiKeys: {
+    leadingKeys: ['APIKEY#*'],
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  },
   // shared/store/rate-limits.ts: the tenant's token bucket, a version-checked put.
-  rateBuckets: { leadingKeys: [`${RATE_PARTITION_PREFIX}*`], actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+  rateBuckets: {
+    leadingKeys: [`${RATE_PARTITION_PREFIX}*`],
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  },
   // shared/store/billing-accounts.ts recordCustomer: Stripe names the customer, not the tenant.
   stripeCustomers: { leadingKeys: ['STRIPE#CUSTOMER#*'], actions: ['dynamodb:PutItem'] },
 };

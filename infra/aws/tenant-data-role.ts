@@ -1,8 +1,8 @@
+import { TABLE_INDEXES } from '@techteam/shared/store';
 import { Stack, Tags } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { AccountPrincipal, type IGrantable, type IRole, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { TABLE_INDEXES } from '@techteam/shared/store';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards } from './nag';
 
@@ -89,7 +89,8 @@ export class TenantDataRole extends Construct {
 
   /** Lets a function assume the role for a tenant it names in the session's tenant tag, and nothing else. */
   admit(grantee: IGrantable & { role?: IRole | undefined }): void {
-    const role = grantee.role ?? (grantee.grantPrincipal instanceof Role ? grantee.grantPrincipal : undefined);
+    const role =
+      grantee.role ?? (grantee.grantPrincipal instanceof Role ? grantee.grantPrincipal : undefined);
     if (!role) throw new Error('TenantDataRole.admit needs a function or role whose role it can tag');
     Tags.of(role).add(ADMITTED_TAG.key, ADMITTED_TAG.value);
     grantee.grantPrincipal.addToPrincipalPolicy(

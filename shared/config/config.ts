@@ -47,7 +47,12 @@ export const ConfigSchema = z.object({
   TECHTEAM_TENANT_ROLE_ARN: z.optional(
     z
       .string()
-      .check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/, 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)')),
+      .check(
+        z.regex(
+          /^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/,
+          'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+        ),
+      ),
   ),
   /** What the tenant sessions of this function may do: `read` (GET routes) narrows each session to reads. */
   TECHTEAM_TENANT_ACCESS: z._default(z.enum(['read', 'readWrite']), 'readWrite'),

@@ -1,13 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { actingTenant } from './acting-tenant';
 import {
   type AwsCredentialIdentityProvider,
   PerTenant,
   type TenantAccessLevel,
   tenantCredentials,
 } from './tenant-credentials';
-import { actingTenant } from './acting-tenant';
 import { CrossTenantRequest, TenantScopeViolation } from './tenant-errors';
 
 const TRANSLATE = { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } };
@@ -154,7 +154,10 @@ export class TenantScopedDocumentClient extends DynamoDBDocumentClient {
     const actor = actingTenant();
     const refusal =
       actor !== undefined && [...tenants].some((t) => t !== actor)
-        ? new TenantScopeViolation(actor, [...tenants].filter((t) => t !== actor))
+        ? new TenantScopeViolation(
+            actor,
+            [...tenants].filter((t) => t !== actor),
+          )
         : tenants.size > 1
           ? new CrossTenantRequest([...tenants])
           : undefined;

@@ -82,7 +82,10 @@ export class DataStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.tenantData = new TenantDataRole(this, 'TenantData', { table: this.table, artifacts: this.artifacts });
+    this.tenantData = new TenantDataRole(this, 'TenantData', {
+      table: this.table,
+      artifacts: this.artifacts,
+    });
 
     // CloudWatch cannot publish to a topic under the AWS-managed SNS key, so the topic has its own.
     const alarmKey = new Key(this, 'AlarmTopicKey', {

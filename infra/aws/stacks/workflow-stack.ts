@@ -14,12 +14,12 @@ import type { Construct } from 'constructs';
 import type { DeployContext } from '../deploy-context';
 import { type FunctionAccess, readsProviderKeys, WORKSPACE_KEYS, wildcardKindsOf } from '../function-access';
 import { Memory } from '../memory';
-import { grantTenantAccess, TENANT_SERVING } from '../tenant-access';
-import type { TenantDataRole } from '../tenant-data-role';
 import { grantBedrockCalls, grantProviderKeys, providerSecretsEnv } from '../model-access';
 import { acknowledgeWildcards } from '../nag';
 import { watchExecutions, watchFunctions } from '../observability';
 import { TechteamFunction } from '../techteam-function';
+import { grantTenantAccess, TENANT_SERVING } from '../tenant-access';
+import type { TenantDataRole } from '../tenant-data-role';
 import type { SandboxStack } from './sandbox-stack';
 
 export interface WorkflowStackProps extends StackProps {
