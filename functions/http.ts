@@ -3,6 +3,7 @@ import type { TenantContext } from '@techteam/shared/domain';
 import { InvalidInput, isTechteamError, TechteamError } from '@techteam/shared/errors';
 import { admitRequest, hasScope, MissingScope, RateLimited, requiredScope } from '@techteam/shared/identity';
 import { runtime } from '@techteam/shared/runtime';
+import { actAsTenant } from '@techteam/shared/runtime/acting-tenant';
 import { log } from '@techteam/shared/runtime/log';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { countedFailures, doorLogging } from './middleware';
@@ -152,14 +153,17 @@ export function apiHandler(
     .use(access(options.metered ?? true))
     .handler(async (event) => {
       const { tenant, scopes, body: json } = event.techteam!;
-      const result = await body({
-        tenant,
-        scopes,
-        body: json,
-        path: (event.pathParameters ?? {}) as Record<string, string>,
-        query: (event.queryStringParameters ?? {}) as Record<string, string>,
-        event,
-      });
+      // Every store request and object key of the body is held to the caller's tenant (shared/store/acting-tenant.ts).
+      const result = await actAsTenant(tenant.tenantId, () =>
+        body({
+          tenant,
+          scopes,
+          body: json,
+          path: (event.pathParameters ?? {}) as Record<string, string>,
+          query: (event.queryStringParameters ?? {}) as Record<string, string>,
+          event,
+        }),
+      );
       return 'file' in result ? respondWithFile(result) : respond(result.status, result.body);
     });
 }

@@ -1,6 +1,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import { parseInput, TaskId, TenantId } from '@techteam/shared/domain';
 import { isTechteamError } from '@techteam/shared/errors';
+import { actAsTenant } from '@techteam/shared/runtime/acting-tenant';
 import { log } from '@techteam/shared/runtime/log';
 import * as z from '@techteam/shared/zod';
 import type { Context } from 'aws-lambda';
@@ -51,7 +52,10 @@ export function taskState<T>(state: string, run: (input: never, context?: Contex
     .use(stateFailure(state))
     .use(stateIds(state))
     .handler((input, context) =>
-      // Middy hands an empty context when none was given; a state reads the time left only from a real one.
-      run(input as never, typeof context.getRemainingTimeInMillis === 'function' ? context : undefined),
+      // Every store request and object key of the state is held to the payload's tenant (shared/store/acting-tenant.ts).
+      actAsTenant((input as { tenantId: string }).tenantId, () =>
+        // Middy hands an empty context when none was given; a state reads the time left only from a real one.
+        run(input as never, typeof context.getRemainingTimeInMillis === 'function' ? context : undefined),
+      ),
     );
 }

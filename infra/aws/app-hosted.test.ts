@@ -18,6 +18,8 @@ import { RUN_TAG_VARIABLE } from './constructs/sandbox/fargate-runner';
 import { QUEUE_LAMBDAS, readsProviderKeys, writesChunks } from './function-access';
 import { PROVIDER_KEY_NAMES } from './stacks/secrets-stack';
 import { OBJECT_ACTIONS, TABLE_ACTIONS } from './stacks/workflow-stack';
+import { SYSTEM_PARTITIONS, TENANT_SERVING } from './tenant-access';
+import { ADMITTED_TAG } from './tenant-data-role';
 import {
   actionsOf,
   functionsByHandler,
@@ -300,6 +302,102 @@ describe('functions', () => {
   });
 });
 
+describe('tenant isolation: what a function acting for tenants can touch', () => {
+  const tenantRoleId = () => {
+    const roles = Object.entries(t.data.findResources('AWS::IAM::Role')).filter(([id]) =>
+      id.startsWith('TenantDataRole'),
+    );
+    expect(roles).toHaveLength(1);
+    return roles[0]![0];
+  };
+  const dynamoStatements = (file: string) =>
+    statementsOfRole(all(), roleOfFunction(lambdas().get(file)!.resource)).filter((st) =>
+      [st['Action']].flat().some((a) => String(a).startsWith('dynamodb:')),
+    );
+  const leadingKeysOf = (st: Record<string, unknown>) =>
+    (st['Condition'] as Record<string, Record<string, unknown>> | undefined)?.['ForAllValues:StringLike']?.[
+      'dynamodb:LeadingKeys'
+    ];
+  const serving = () =>
+    lambdaHandlers().filter((h) => TENANT_SERVING.has(h.name) && h.access.table !== 'none');
+
+  it('covers every tenant-authorized route that touches the table, every workflow state and the authorizer', () => {
+    const names = serving().map((h) => h.name);
+    for (const route of ROUTE_LAMBDAS)
+      if (route.access.table !== 'none' && route.auth !== 'signature') expect(names).toContain(route.name);
+    for (const state of Object.keys(WORKFLOW_HANDLERS)) expect(names).toContain(state);
+    expect(names).toContain('Authorizer');
+  });
+
+  it('gives no tenant-serving function a table grant without a LeadingKeys condition, and only its system partitions', () => {
+    for (const h of serving()) {
+      const statements = dynamoStatements(h.file);
+      const allowed = (TENANT_SERVING.get(h.name) ?? []).map((p) => SYSTEM_PARTITIONS[p].leadingKeys);
+      expect(statements.length, h.name).toBe(allowed.length);
+      for (const st of statements) {
+        expect(leadingKeysOf(st), h.name).toBeDefined();
+        expect(allowed, h.name).toContainEqual(leadingKeysOf(st));
+        // Never a tenant's partition (T#…): those are the tenant data role's alone.
+        expect(JSON.stringify(leadingKeysOf(st)), h.name).not.toContain('T#');
+        expect(JSON.stringify(st['Resource']), h.name).not.toContain('/index/');
+      }
+    }
+  });
+
+  it('lets each tenant-serving function assume the tenant data role only, with a tenant tag, and names it', () => {
+    for (const h of serving()) {
+      const fn = lambdas().get(h.file)!;
+      const assume = statementsOfRole(all(), roleOfFunction(fn.resource)).filter((st) =>
+        [st['Action']].flat().some((a) => String(a).startsWith('sts:')),
+      );
+      expect(assume, h.name).toHaveLength(1);
+      expect(assume[0], h.name).toMatchObject({
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        Condition: { StringLike: { 'aws:RequestTag/tenant': '?*' } },
+      });
+      expect(JSON.stringify(assume[0]!['Resource']), h.name).toContain(tenantRoleId());
+      expect(JSON.stringify(envOf(fn)['TECHTEAM_TENANT_ROLE_ARN']), h.name).toContain(tenantRoleId());
+      expect(envOf(fn)['TECHTEAM_TENANT_ACCESS'], h.name).toBe(h.access.table);
+    }
+  });
+
+  it("the tenant data role's trust admits exactly the tenant-serving functions' roles (by the tag only they carry)", () => {
+    const role = t.data.findResources('AWS::IAM::Role')[tenantRoleId()];
+    const trust = (propsOf(role!)['AssumeRolePolicyDocument'] as { Statement: Record<string, unknown>[] })
+      .Statement;
+    for (const st of trust)
+      expect(st['Condition'], String(st['Action'])).toMatchObject({
+        StringEquals: { [`aws:PrincipalTag/${ADMITTED_TAG.key}`]: ADMITTED_TAG.value },
+      });
+    const tagged = new Set<string>();
+    for (const template of all())
+      for (const [id, r] of Object.entries(template.findResources('AWS::IAM::Role')))
+        if (JSON.stringify(propsOf(r)['Tags'] ?? []).includes(ADMITTED_TAG.key)) tagged.add(id);
+    const servingRoles = new Set(serving().map((h) => roleOfFunction(lambdas().get(h.file)!.resource)));
+    expect(tagged).toEqual(servingRoles);
+  });
+
+  it('leaves whole-table grants only to the cross-tenant system functions', () => {
+    const unconditioned = lambdaHandlers()
+      .filter((h) => dynamoStatements(h.file).some((st) => leadingKeysOf(st) === undefined))
+      .map((h) => h.name)
+      .sort();
+    expect(unconditioned).toEqual(
+      [
+        'IngestDocument',
+        'LiveAuthorizer',
+        'LiveConnect',
+        'LiveDisconnect',
+        'LiveFanOut',
+        'LiveMessage',
+        'ReconcileExecution',
+        'ReportUsage',
+        'StripeWebhook',
+      ].sort(),
+    );
+  });
+});
+
 describe('grants: each function has only what its handler uses', () => {
   const writes = [
     'dynamodb:PutItem',
@@ -314,12 +412,16 @@ describe('grants: each function has only what its handler uses', () => {
       const { access } = h;
       // Every function writes its X-Ray trace segments (active tracing).
       const expected = new Set<string>(['xray']);
-      if (access.table !== 'none') expected.add('dynamodb');
+      // A function acting for tenants reaches their data by assuming the tenant data role (sts),
+      // and the table itself only where it has system partitions of its own (tenant-access.ts).
+      const tenantServing = TENANT_SERVING.get(h.name);
+      if (tenantServing) expected.add('sts');
+      if (access.table !== 'none' && (!tenantServing || tenantServing.length > 0)) expected.add('dynamodb');
       if (access.execution) expected.add('states');
       if (access.models) expected.add('bedrock');
       if (readsProviderKeys(access) || access.apiKeyPepper || access.stripeKeys)
         expected.add('secretsmanager');
-      if (access.workspace || access.sandbox) expected.add('s3');
+      if ((access.workspace && !tenantServing) || access.sandbox) expected.add('s3');
       if (access.sandbox || access.sandboxRuns) for (const service of ['sqs', 'ecs']) expected.add(service);
       // Memory (infra/aws/memory.ts): the Pinecone key, the OpenAI key (hosted embeds with OpenAI, not
       // Titan), the ingestion queue (sent to, or read from).
@@ -361,13 +463,15 @@ describe('grants: each function has only what its handler uses', () => {
     }
   });
 
-  it("GET routes read the table and cannot write it, but for their tenant's rate bucket", () => {
+  it("GET routes read their tenant's data through read-only sessions and write only their tenant's rate bucket", () => {
     // The samples and the API's description are compiled in: they touch no table.
     const tableless = new Set(ROUTE_LAMBDAS.filter((r) => r.access.table === 'none').map((r) => r.name));
     expect([...tableless].sort()).toEqual(['GetOpenApi', 'ListSamples']);
     for (const route of API_ROUTES.filter((r) => r.method === 'GET' && !tableless.has(r.name))) {
+      const fn = lambdas().get(route.file)!;
+      expect(envOf(fn)['TECHTEAM_TENANT_ACCESS'], route.name).toBe('read');
+      expect(actionsOfHandler(route.file).has('sts:AssumeRole'), route.name).toBe(true);
       const actions = outsideRateBuckets(route.file);
-      expect(actions.has('dynamodb:Query'), route.name).toBe(true);
       for (const w of writes) expect(actions.has(w), `${route.name} ${w}`).toBe(false);
     }
   });
@@ -459,7 +563,10 @@ describe('grants: each function has only what its handler uses', () => {
       const actions = actionsOfHandler(file);
       const s = services(actions);
       const runs = runCode.includes(state);
-      expect(s.has('s3'), `${state} s3`).toBe(runs || readWorkspace.includes(state));
+      // The workspace is reached through the tenant data role; the function's own S3 grant is the sandbox's.
+      expect(s.has('s3'), `${state} s3`).toBe(runs);
+      if (readWorkspace.includes(state))
+        expect(envOf(lambdas().get(file)!)).toHaveProperty('TECHTEAM_ARTIFACTS_BUCKET');
       expect(actions.has('sqs:SendMessage'), `${state} sqs:SendMessage`).toBe(runs);
       for (const service of ['sqs', 'ecs', 'iam'])
         expect(s.has(service), `${state} ${service}`).toBe(runs || boundaries.includes(state));
@@ -483,11 +590,9 @@ describe('grants: each function has only what its handler uses', () => {
       for (const a of runnerActions) expect(actions.has(a), `${file} ${a}`).toBe(true);
     }
     expect(actionsOfHandler('workflow/dev-attempt.ts').has('sqs:SendMessage')).toBe(true);
-    const filesRoutes = ['ListFiles', 'GetFile', 'GetArchive'];
+    // No route holds an S3 grant of its own: the files routes read through the tenant data role.
     for (const route of API_ROUTES)
-      expect(services(actionsOfHandler(route.file)).has('s3'), route.name).toBe(
-        filesRoutes.includes(route.name),
-      );
+      expect(services(actionsOfHandler(route.file)).has('s3'), route.name).toBe(false);
   });
 
   it('holds every interface endpoint to this account: its callers and, but for Bedrock, its resources', () => {
@@ -538,18 +643,18 @@ describe('grants: each function has only what its handler uses', () => {
     });
   });
 
-  it('the files routes read workspace objects and list workspace prefixes, and nothing else in S3', () => {
+  it("the files routes hold no S3 grant: they read the caller's objects through read-only tenant sessions", () => {
     for (const file of ['api/list-files.ts', 'api/get-file.ts', 'api/get-archive.ts']) {
       const fn = lambdas().get(file)!;
-      const s3 = statementsOfRole(all(), roleOfFunction(fn.resource)).filter((s) =>
-        [s['Action']].flat().some((a) => String(a).startsWith('s3:')),
-      );
-      expect(s3.map((s) => s['Action']).sort(), file).toEqual(['s3:GetObject', 's3:ListBucket']);
-      const get = s3.find((s) => s['Action'] === 's3:GetObject')!;
-      expect(JSON.stringify(get['Resource']).endsWith('"/*/workspace/*"]]}'), file).toBe(true);
-      const list = s3.find((s) => s['Action'] === 's3:ListBucket')!;
-      expect(list['Condition'], file).toEqual({ StringLike: { 's3:prefix': ['*/workspace/*'] } });
-      expect(envOf(fn), file).toHaveProperty('TECHTEAM_ARTIFACTS_BUCKET');
+      expect(
+        [...actionsOfHandler(file)].filter((a) => a.startsWith('s3:')),
+        file,
+      ).toEqual([]);
+      expect(envOf(fn), file).toMatchObject({
+        TECHTEAM_ARTIFACTS_BUCKET: expect.anything(),
+        TECHTEAM_TENANT_ROLE_ARN: expect.anything(),
+        TECHTEAM_TENANT_ACCESS: 'read',
+      });
     }
   });
 

@@ -66,12 +66,15 @@ export const SANDBOX_PREFIX = 'sandbox';
 /** Fargate-tier run queues are created by the adapter (shared/sandbox/aws/remote-sandbox.ts) with this name prefix. */
 export { SANDBOX_RUN_QUEUE_PREFIX } from '@techteam/shared/sandbox';
 
-/** The wildcard kinds (infra/aws/nag.ts) a function's grants bring. */
-export function wildcardKindsOf(access: FunctionAccess): WildcardKind[] {
+/**
+ * The wildcard kinds (infra/aws/nag.ts) a function's grants bring. A function acting for
+ * tenants (infra/aws/tenant-access.ts) holds no table-index or workspace grant of its own.
+ */
+export function wildcardKindsOf(access: FunctionAccess, actsForTenants = false): WildcardKind[] {
   const kinds: WildcardKind[] = [];
-  if (access.table !== 'none') kinds.push('TableIndexes');
+  if (access.table !== 'none' && !actsForTenants) kinds.push('TableIndexes');
   if (access.execution === 'stop') kinds.push('StateMachineExecutions');
-  if (access.workspace) kinds.push('TaskWorkspaces');
+  if (access.workspace && !actsForTenants) kinds.push('TaskWorkspaces');
   if (access.models) kinds.push('BedrockModels', 'BedrockModelsViaProfiles');
   if (access.sandbox) kinds.push('SandboxJobObjects');
   // byo only, where the grants exist: the vector bucket's per-tenant indexes.

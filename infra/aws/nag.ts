@@ -29,6 +29,11 @@ export const WILDCARD_KINDS = {
     finding: /^Resource::.+\/index\/\*$/,
     reason: "Queries go through the single table's GSIs; index ARNs are the table ARN + /index/<name>",
   },
+  TenantObjects: {
+    finding: /^Resource::.+\/<aws:PrincipalTag\/tenant>\/\*$/,
+    reason:
+      "The tenant data role's sessions reach the objects under their own tenant's prefix, <tenant>/*, named by the session's tenant tag",
+  },
   TaskWorkspaces: {
     finding: /^Resource::.+\/\*\/workspace\/\*$/,
     reason:

@@ -74,6 +74,7 @@ export function buildTechteamApp(
     artifacts: data.artifacts,
     sandbox,
     alarms: data.alarms,
+    tenantData: data.tenantData,
     ...providerKeys,
   });
   const api = new ApiStack(app, `${prefix}-Api`, {
@@ -85,6 +86,7 @@ export function buildTechteamApp(
     memory: workflow.memory,
     sandbox,
     alarms: data.alarms,
+    tenantData: data.tenantData,
     ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
     ...(options.authorizer ? { authorizer: options.authorizer } : {}),
     ...providerKeys,

@@ -1,12 +1,22 @@
-import { Stack } from 'aws-cdk-lib';
+import { TABLE_INDEXES } from '@techteam/shared/store';
+import { Stack, Tags } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { AccountPrincipal, type IGrantable, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import { AccountPrincipal, type IGrantable, type IRole, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { acknowledgeWildcards } from './nag';
 
 /** The session tag a function sets to the tenant it acts for (shared/store/tenant-credentials.ts TENANT_TAG). */
 const TAG = 'tenant';
 const TENANT = `\${aws:PrincipalTag/${TAG}}`;
+
+/**
+ * The tag `admit` puts on a function's role. The trust policy admits only principals carrying
+ * it, so the trust names exactly the admitted functions without naming their roles (which
+ * live in stacks that depend on this one: naming them would be a cycle).
+ */
+export const ADMITTED_TAG = { key: 'techteam-acts-for-tenants', value: 'true' } as const;
+const ADMITTED = { StringEquals: { [`aws:PrincipalTag/${ADMITTED_TAG.key}`]: ADMITTED_TAG.value } };
 
 /** The table and object actions a tenant session may use: what the store and the workspace call. */
 export const TENANT_TABLE_ACTIONS = [
@@ -34,14 +44,15 @@ export class TenantDataRole extends Construct {
     this.role = new Role(this, 'Role', {
       description:
         "Acts for the one tenant named by the session's tenant tag: its items and its objects only",
-      // Trust the account, so only identities granted sts:AssumeRole on this role (by `admit`) can assume it.
-      assumedBy: new AccountPrincipal(Stack.of(this).account),
+      // Trust the account's admitted roles only (`admit`: the tag and sts:AssumeRole on this role, both needed).
+      assumedBy: new AccountPrincipal(Stack.of(this).account).withConditions(ADMITTED),
     });
     this.role.assumeRolePolicy?.addStatements(
       new PolicyStatement({
         actions: ['sts:TagSession'],
         principals: [new AccountPrincipal(Stack.of(this).account)],
         conditions: {
+          ...ADMITTED,
           StringLike: { [`aws:RequestTag/${TAG}`]: '?*' },
           'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG] },
         },
@@ -50,7 +61,11 @@ export class TenantDataRole extends Construct {
     this.role.addToPolicy(
       new PolicyStatement({
         actions: [...TENANT_TABLE_ACTIONS],
-        resources: [props.table.tableArn, `${props.table.tableArn}/index/*`],
+        // The indexes by name: a session queries a tenant's listings (GSI1) and, with its tenant's key, GSI2.
+        resources: [
+          props.table.tableArn,
+          ...Object.keys(TABLE_INDEXES).map((index) => `${props.table.tableArn}/index/${index}`),
+        ],
         conditions: {
           'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`T#${TENANT}`, `T#${TENANT}#*`] },
         },
@@ -69,10 +84,15 @@ export class TenantDataRole extends Construct {
         conditions: { StringLike: { 's3:prefix': [`${TENANT}/*`] } },
       }),
     );
+    acknowledgeWildcards(this.role, ['TenantObjects']);
   }
 
   /** Lets a function assume the role for a tenant it names in the session's tenant tag, and nothing else. */
-  admit(grantee: IGrantable): void {
+  admit(grantee: IGrantable & { role?: IRole | undefined }): void {
+    const role =
+      grantee.role ?? (grantee.grantPrincipal instanceof Role ? grantee.grantPrincipal : undefined);
+    if (!role) throw new Error('TenantDataRole.admit needs a function or role whose role it can tag');
+    Tags.of(role).add(ADMITTED_TAG.key, ADMITTED_TAG.value);
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['sts:AssumeRole', 'sts:TagSession'],

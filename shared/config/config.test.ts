@@ -9,6 +9,16 @@ describe('loadConfig', () => {
     expect(c.TECHTEAM_DATA_DIR).toBe('.techteam');
     expect(c.TECHTEAM_URL).toBe('http://127.0.0.1:8787');
     expect(c.TECHTEAM_CANCEL_POLL_SECONDS).toBe(5);
+    expect(c.TECHTEAM_TENANT_ROLE_ARN).toBeUndefined();
+    expect(c.TECHTEAM_TENANT_ACCESS).toBe('readWrite');
+  });
+
+  it('reads the tenant data role a function assumes per tenant', () => {
+    const arn = 'arn:aws:iam::123456789012:role/Techteam-Data-TenantDataRole-ABC';
+    expect(loadConfig({ TECHTEAM_TENANT_ROLE_ARN: arn, TECHTEAM_TENANT_ACCESS: 'read' })).toMatchObject({
+      TECHTEAM_TENANT_ROLE_ARN: arn,
+      TECHTEAM_TENANT_ACCESS: 'read',
+    });
   });
 
   it.each([
@@ -21,6 +31,9 @@ describe('loadConfig', () => {
     ['TECHTEAM_CANCEL_POLL_SECONDS', '0'],
     ['TECHTEAM_CANCEL_POLL_SECONDS', '2.5'],
     ['TECHTEAM_CANCEL_POLL_SECONDS', '600'],
+    ['TECHTEAM_TENANT_ROLE_ARN', 'TenantDataRole'],
+    ['TECHTEAM_TENANT_ROLE_ARN', 'arn:aws:iam::123:role/short-account'],
+    ['TECHTEAM_TENANT_ACCESS', 'admin'],
   ])('names %s when it is invalid', (variable, value) => {
     let error: unknown;
     try {

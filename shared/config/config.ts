@@ -40,6 +40,22 @@ export const ConfigSchema = z.object({
   TECHTEAM_ARTIFACTS_BUCKET: z.optional(
     z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')),
   ),
+  /**
+   * On AWS, for a function that acts for tenants: the tenant data role it assumes per tenant
+   * (infra/aws/tenant-data-role.ts). Unset (locally), the same tenant scope check runs without a role.
+   */
+  TECHTEAM_TENANT_ROLE_ARN: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/,
+          'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+        ),
+      ),
+  ),
+  /** What the tenant sessions of this function may do: `read` (GET routes) narrows each session to reads. */
+  TECHTEAM_TENANT_ACCESS: z._default(z.enum(['read', 'readWrite']), 'readWrite'),
   TECHTEAM_URL: z._default(z.url('must be a URL such as http://127.0.0.1:8787'), 'http://127.0.0.1:8787'),
   TECHTEAM_SANDBOX: z._default(z.enum(['bwrap', 'gvisor']), 'bwrap'),
   TECHTEAM_LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),

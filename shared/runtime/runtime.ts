@@ -1,3 +1,4 @@
+import { STSClient } from '@aws-sdk/client-sts';
 import { builtInProfiles } from '../agents/profiles';
 import { planRunningTaskCap, planSourceFromEnv } from '../billing/plan-in-force';
 import { type Config, loadConfig } from '../config';
@@ -84,9 +85,11 @@ const modelsNotBundled: TeamModels = { complete: async () => notBundled('the mod
 function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
   const config = loadConfig(env);
   const region = config.AWS_REGION;
+  const tenantScope = tenantScopeOf(config, env);
   const doc = createDocumentClient({
     ...(config.TECHTEAM_DYNAMO_ENDPOINT ? { endpoint: config.TECHTEAM_DYNAMO_ENDPOINT } : {}),
     ...(region ? { region } : {}),
+    ...(tenantScope ? { tenantScope } : {}),
   });
   const store = new Store(doc, config.TECHTEAM_TABLE);
   const arn = config.TECHTEAM_STATE_MACHINE_ARN;
@@ -115,6 +118,24 @@ function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
 /** The built-in employees with the models the operator configured (lineUpProviders' configModels). */
 export function builtInEmployeesFor(config: Config, env: Record<string, string | undefined>) {
   return builtInProfiles(lineUpProviders(config, env).configModels.map((m) => m.id));
+}
+
+/**
+ * How a function that acts for tenants signs as one (TECHTEAM_TENANT_ROLE_ARN, set by the CDK
+ * app on exactly those functions): one STS client, the function's access level, and its name
+ * in each session's name, so CloudTrail says which function acted for which tenant. The
+ * prefix is kept short: the session name (64 characters) must still hold the tenant.
+ */
+export function tenantScopeOf(config: Config, env: Record<string, string | undefined>) {
+  const roleArn = config.TECHTEAM_TENANT_ROLE_ARN;
+  if (!roleArn) return undefined;
+  const region = config.AWS_REGION;
+  return {
+    roleArn,
+    access: config.TECHTEAM_TENANT_ACCESS,
+    sessionPrefix: (env['AWS_LAMBDA_FUNCTION_NAME'] ?? 'techteam').slice(0, 32),
+    sts: new STSClient({ ...(region ? { region } : {}), maxAttempts: 3 }),
+  };
 }
 
 /**

@@ -1,23 +1,28 @@
 import type { Config } from '../config';
 import type { Workspace } from '../workspace';
 import { onFirstUse } from './first-use';
-import { notConfigured, type Runtime, withPart } from './runtime';
+import { notConfigured, type Runtime, tenantScopeOf, withPart } from './runtime';
+import { tenantS3Clients } from './tenant-objects';
 
 /**
- * Each task's workspace in the artifacts bucket, the S3 SDK imported on first
+ * Each task's workspace in the artifacts bucket, through the tenant's own S3 client
+ * (tenant-objects.ts: its assumed-role session on AWS; another tenant's keys refused), the S3 SDK imported on first
  * use: in a Lambda bundled with code splitting the S3 client is parsed on the
  * first read, not at init (where it would count against every cold start).
  */
-export function s3Workspaces(config: Config): Runtime['workspaceFor'] {
-  const region = config.AWS_REGION;
-  const s3Client = onFirstUse(async () => {
+export function s3Workspaces(
+  config: Config,
+  env: Record<string, string | undefined> = process.env,
+): Runtime['workspaceFor'] {
+  const scope = tenantScopeOf(config, env);
+  const clientsFor = onFirstUse(async () => {
     const { S3Client } = await import('@aws-sdk/client-s3');
-    return new S3Client(region ? { region } : {});
+    return tenantS3Clients(config, scope, (options) => new S3Client(options ?? {}));
   });
   return (tenantId, taskId) => {
     const get = onFirstUse(async () =>
       (await import('../workspace/s3-workspace')).S3Workspace.forTask(
-        await s3Client(),
+        (await clientsFor())(tenantId),
         config.TECHTEAM_ARTIFACTS_BUCKET ?? notConfigured('TECHTEAM_ARTIFACTS_BUCKET'),
         tenantId,
         taskId,

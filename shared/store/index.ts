@@ -1,3 +1,4 @@
+export { actAsTenant, actingTenant } from './acting-tenant';
 export { ApiKeys, apiKeyKeys, StoredApiKey } from './api-keys';
 export { AuditAction, AuditLog, AuditRecord, auditKeys } from './audit';
 export {
@@ -52,6 +53,7 @@ export {
   tenantSpendCap,
   updateTenantSettings,
 } from './tenant-budget';
+export { CrossTenantRequest, TenantIdUnscopable, TenantScopeViolation } from './tenant-errors';
 export {
   getTenantModel,
   queryTenantModelAudit,

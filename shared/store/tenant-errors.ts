@@ -23,3 +23,22 @@ export class TenantIdUnscopable extends TechteamError {
     );
   }
 }
+
+/**
+ * A request naming another tenant's partition or objects while the invocation acts for one
+ * tenant: refused before it is sent, locally as IAM refuses it on AWS (the session is tagged
+ * with the acting tenant). Never the caller's doing to fix: a bug in how a key was built.
+ */
+export class TenantScopeViolation extends TechteamError {
+  /** The other tenants the request named: for logs only, never in the answer to the caller. */
+  readonly named: string[];
+  constructor(actingFor: string, named: string[]) {
+    super(
+      'TenantScopeViolation',
+      403,
+      `A request acting for tenant '${actingFor}' named data outside that tenant and was refused before it was sent; nothing was read or written. Report this with the request id`,
+      { actingFor },
+    );
+    this.named = named;
+  }
+}

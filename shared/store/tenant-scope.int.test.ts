@@ -1,16 +1,27 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { actAsTenant } from './acting-tenant';
+import { apiKeyKeys } from './api-keys';
 import { createDocumentClient, ensureTable } from './client';
 import { newUlid } from './ids';
 import { keys } from './keys';
 import { Store } from './store';
 import { PerTenant, READ_ONLY_SESSION_POLICY, tenantCredentials } from './tenant-credentials';
-import { CrossTenantRequest, TenantIdUnscopable } from './tenant-errors';
-import { TenantScopedDocumentClient, tenantOfPartition, tenantsOfRequest } from './tenant-scope';
+import { CrossTenantRequest, TenantIdUnscopable, TenantScopeViolation } from './tenant-errors';
+import {
+  createTenantScopedDocumentClient,
+  leadingTenantsOfRequest,
+  TenantScopedDocumentClient,
+  tenantOfPartition,
+  tenantsOfRequest,
+} from './tenant-scope';
+
+// One stub of the STS client class for the file: a second mockClient of the class would undo the first.
+const sts = mockClient(STSClient);
 
 /**
  * A store whose requests go through the tenant router to one DynamoDB Local, each tenant's
@@ -94,6 +105,68 @@ describe('a store whose requests act as the tenant their keys name', () => {
   });
 });
 
+describe('a store acting for one tenant (a door set it)', () => {
+  it("refuses a request naming another tenant's partition before it is sent, and sends its own as that tenant", async () => {
+    const { store, sentAs } = await routedStore();
+    const globex = await store.createTask('globex', { prompt: 'Other', preference: 'balanced' });
+    sentAs.length = 0;
+    await actAsTenant('acme', async () => {
+      await expect(store.getTask('globex', globex.id)).rejects.toBeInstanceOf(TenantScopeViolation);
+      await expect(store.listTasks('globex')).rejects.toBeInstanceOf(TenantScopeViolation);
+      await store.createTask('acme', { prompt: 'Mine', preference: 'balanced' });
+    });
+    expect(sentAs.length).toBeGreaterThan(0);
+    expect(new Set(sentAs)).toEqual(new Set(['acme']));
+  });
+
+  it("sends an API key item (APIKEY# partition, the tenant's GSI1PK) with the function's own credentials", async () => {
+    const item = { ...apiKeyKeys.key('key_1'), ...apiKeyKeys.listing('acme', 'key_1') };
+    expect([...tenantsOfRequest({ Item: item })]).toEqual(['acme']);
+    expect([...leadingTenantsOfRequest({ Item: item })]).toEqual([]);
+    const { doc, table, sentAs } = await routedStore();
+    await actAsTenant('acme', () => doc.send(new PutCommand({ TableName: table, Item: item })));
+    expect(sentAs).toEqual(['(function)']);
+    await expect(
+      actAsTenant('globex', () => doc.send(new PutCommand({ TableName: table, Item: item }))),
+    ).rejects.toBeInstanceOf(TenantScopeViolation);
+  });
+});
+
+describe('createTenantScopedDocumentClient (DynamoDB Local, STS mocked)', () => {
+  afterEach(() => sts.reset());
+
+  it("assumes the tenant role once per tenant and reuses each tenant's credentials until they near expiry", async () => {
+    const endpoint = inject('dynamoEndpoint');
+    const table = `test-${newUlid().toLowerCase()}`;
+    await ensureTable(createDocumentClient({ endpoint }), table);
+    sts.on(AssumeRoleCommand).callsFake((input: { Tags: { Value: string }[] }) => ({
+      Credentials: {
+        // DynamoDB Local takes any key id of letters and digits: each tenant session its own.
+        AccessKeyId: `AK${input.Tags[0]?.Value}`,
+        SecretAccessKey: 'SK',
+        SessionToken: 'ST',
+        Expiration: new Date(Date.now() + 3_600_000),
+      },
+    }));
+    const doc = createTenantScopedDocumentClient({
+      region: 'us-east-1',
+      endpoint,
+      roleArn: 'arn:aws:iam::123456789012:role/TenantData',
+      access: 'readWrite',
+      sessionPrefix: 'CreateTask',
+      sts: new STSClient({ region: 'us-east-1' }),
+    });
+    const store = new Store(doc, table);
+    for (let i = 0; i < 3; i++) {
+      await store.createTask('acme', { prompt: `a${i}`, preference: 'balanced' });
+      await store.createTask('globex', { prompt: `g${i}`, preference: 'balanced' });
+    }
+    expect((await store.listTasks('acme')).items).toHaveLength(3);
+    const calls = sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.Tags?.[0]?.Value);
+    expect(calls.sort()).toEqual(['acme', 'globex']);
+  });
+});
+
 describe('tenantsOfRequest', () => {
   it('reads the partition of a query through a #name alias, and ignores sort keys and filters', () => {
     const tenants = tenantsOfRequest({
@@ -122,7 +195,6 @@ describe('tenantsOfRequest', () => {
 });
 
 describe('tenantCredentials', () => {
-  const sts = mockClient(STSClient);
   afterEach(() => sts.reset());
 
   it('assumes the tenant role tagged with the tenant, read-only functions narrowed by a session policy', async () => {

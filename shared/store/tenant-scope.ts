@@ -1,13 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { actingTenant } from './acting-tenant';
 import {
   type AwsCredentialIdentityProvider,
   PerTenant,
   type TenantAccessLevel,
   tenantCredentials,
 } from './tenant-credentials';
-import { CrossTenantRequest } from './tenant-errors';
+import { CrossTenantRequest, TenantScopeViolation } from './tenant-errors';
 
 const TRANSLATE = { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } };
 
@@ -57,6 +58,7 @@ export function tenantsOfRequest(input: Record<string, unknown>): Set<string> {
   const tenants = new Set<string>();
   keyTenants(input['Key'] as Keyed, tenants);
   keyTenants(input['Item'] as Keyed, tenants);
+  keyTenants(input['ExclusiveStartKey'] as Keyed, tenants);
   queryTenants(input, tenants);
   const transactItems = input['TransactItems'];
   if (Array.isArray(transactItems)) {
@@ -81,6 +83,44 @@ export function tenantsOfRequest(input: Record<string, unknown>): Set<string> {
   return tenants;
 }
 
+/**
+ * The tenant whose partitions IAM's `dynamodb:LeadingKeys` checks a request against: an item's
+ * table partition key (`PK`; GSI attributes on an item are not leading keys), or the partition
+ * a Query names (on the table or an index). An API key item (`APIKEY#…` with a tenant's GSI1PK)
+ * has none: it is written with the function's own, narrow grant.
+ */
+export function leadingTenantsOfRequest(input: Record<string, unknown>): Set<string> {
+  const tenants = new Set<string>();
+  const pk = (key: Keyed) => {
+    const tenant = tenantOfPartition(key?.['PK']);
+    if (tenant !== undefined) tenants.add(tenant);
+  };
+  pk(input['Key'] as Keyed);
+  pk(input['Item'] as Keyed);
+  queryTenants(input, tenants);
+  const transactItems = input['TransactItems'];
+  if (Array.isArray(transactItems)) {
+    for (const item of transactItems as Record<string, Record<string, unknown> | undefined>[]) {
+      for (const op of Object.values(item)) {
+        pk(op?.['Key'] as Keyed);
+        pk(op?.['Item'] as Keyed);
+      }
+    }
+  }
+  const requestItems = input['RequestItems'];
+  if (requestItems && typeof requestItems === 'object') {
+    for (const requests of Object.values(requestItems as Record<string, unknown>)) {
+      const list = Array.isArray(requests) ? requests : ((requests as { Keys?: unknown[] }).Keys ?? []);
+      for (const request of list as Record<string, Record<string, unknown> | undefined>[]) {
+        pk(request['PutRequest']?.['Item'] as Keyed);
+        pk(request['DeleteRequest']?.['Key'] as Keyed);
+        pk(request as Keyed);
+      }
+    }
+  }
+  return tenants;
+}
+
 /** Makes (and keeps) the document client that acts as one tenant. */
 export type TenantClientFactory = (tenantId: string) => DynamoDBDocumentClient;
 
@@ -88,9 +128,10 @@ export type TenantClientFactory = (tenantId: string) => DynamoDBDocumentClient;
  * A document client that sends each request as the tenant its keys name: with the tenant's own
  * credentials on AWS (tenant-credentials.ts: an assumed role whose policy admits only that
  * tenant's partitions), so a request built with the wrong tenant is refused by IAM, not only by
- * our code. A request naming two tenants is refused here, before it is sent. A request naming
- * none goes out with the function's own credentials, which for a tenant-scoped function grant
- * nothing on the table.
+ * our code. A request naming two tenants, or (while a door acts for a tenant) any tenant but
+ * that one, is refused here, before it is sent. A request whose leading key names no tenant
+ * (rate buckets, API key items, the ACTIVE index) goes out with the function's own credentials,
+ * which for a tenant-scoped function grant only those partitions.
  *
  * It is a DynamoDBDocumentClient, so the Store and everything built on it take it unchanged.
  */
@@ -108,14 +149,24 @@ export class TenantScopedDocumentClient extends DynamoDBDocumentClient {
 
   // biome-ignore lint/suspicious/noExplicitAny: the SDK's overloaded send, forwarded whole
   override send(command: any, ...rest: any[]): any {
-    const tenants = tenantsOfRequest((command?.input ?? {}) as Record<string, unknown>);
-    if (tenants.size > 1) {
-      const error = new CrossTenantRequest([...tenants]);
+    const input = (command?.input ?? {}) as Record<string, unknown>;
+    const tenants = tenantsOfRequest(input);
+    const actor = actingTenant();
+    const refusal =
+      actor !== undefined && [...tenants].some((t) => t !== actor)
+        ? new TenantScopeViolation(
+            actor,
+            [...tenants].filter((t) => t !== actor),
+          )
+        : tenants.size > 1
+          ? new CrossTenantRequest([...tenants])
+          : undefined;
+    if (refusal) {
       const callback = rest.find((r) => typeof r === 'function');
-      if (callback) return callback(error);
-      return Promise.reject(error);
+      if (callback) return callback(refusal);
+      return Promise.reject(refusal);
     }
-    const [tenant] = tenants;
+    const [tenant] = leadingTenantsOfRequest(input);
     if (tenant === undefined) return super.send(command, ...rest);
     return this.clientFor(tenant).send(command, ...rest);
   }
@@ -123,6 +174,8 @@ export class TenantScopedDocumentClient extends DynamoDBDocumentClient {
 
 export interface TenantScopeOptions {
   region: string;
+  /** Tests only: DynamoDB Local, which accepts the assumed credentials as it accepts any. */
+  endpoint?: string;
   roleArn: string;
   access: TenantAccessLevel;
   sessionPrefix: string;
@@ -135,7 +188,12 @@ export interface TenantScopeOptions {
  */
 export function createTenantScopedDocumentClient(options: TenantScopeOptions): TenantScopedDocumentClient {
   const make = (credentials?: AwsCredentialIdentityProvider) =>
-    new DynamoDBClient({ region: options.region, maxAttempts: 3, ...(credentials ? { credentials } : {}) });
+    new DynamoDBClient({
+      region: options.region,
+      maxAttempts: 3,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(credentials ? { credentials } : {}),
+    });
   const perTenant = new PerTenant((tenantId) =>
     DynamoDBDocumentClient.from(make(tenantCredentials(tenantId, options)), TRANSLATE),
   );

@@ -26,6 +26,8 @@ import type { Memory } from '../memory';
 import { acknowledgeWildcards } from '../nag';
 import { techteamDashboard, watchApi, watchFunctions } from '../observability';
 import { type FunctionNetwork, TechteamFunction } from '../techteam-function';
+import { TENANT_SERVING } from '../tenant-access';
+import type { TenantDataRole } from '../tenant-data-role';
 import type { SandboxStack } from './sandbox-stack';
 import { baseEnvironment, grantDataAccess } from './workflow-stack';
 
@@ -48,6 +50,8 @@ export interface ApiStackProps extends StackProps {
    */
   authorizer?: (scope: Construct) => IHttpRouteAuthorizer;
   alarms: ITopic;
+  /** The role the routes and the authorizer assume per tenant (infra/aws/tenant-data-role.ts). */
+  tenantData: TenantDataRole;
 }
 
 /** The public HTTP API: one Lambda per route in functions/manifest.ts ROUTE_LAMBDAS. */
@@ -156,15 +160,19 @@ export class ApiStack extends Stack {
         },
         ...(props.network ? { network: props.network } : {}),
       });
-      grantDataAccess(fn, access, table, artifacts, props.providerKeys);
+      grantDataAccess(fn, access, table, artifacts, props.providerKeys, {
+        name: route.name,
+        role: props.tenantData,
+      });
       if (access.apiKeyPepper) pepper.grantRead(fn);
       props.memory.grant(fn, access);
-      if (access.table !== 'none') grantRateBuckets(fn, table);
+      // A tenant-serving route's rate bucket is one of its own partitions (tenant-access.ts).
+      if (access.table !== 'none' && !TENANT_SERVING.has(route.name)) grantRateBuckets(fn, table);
       if (access.execution === 'start') stateMachine.grantStartExecution(fn);
       if (access.execution === 'stop') stateMachine.grantExecution(fn, 'states:StopExecution');
       if (access.execution === 'respond') stateMachine.grant(fn, 'states:SendTaskSuccess');
       if (access.sandboxRuns) sandbox.grantRunners(fn);
-      acknowledgeWildcards(fn, wildcardKindsOf(access));
+      acknowledgeWildcards(fn, wildcardKindsOf(access, TENANT_SERVING.has(route.name)));
 
       const routes = this.httpApi.addRoutes({
         path: route.path,
@@ -206,8 +214,11 @@ export class ApiStack extends Stack {
       ...(props.network ? { network: props.network } : {}),
     });
     // Reads keys, records their last use, and makes a Clerk caller's tenant on its first request.
-    grantDataAccess(fn, access, props.table, props.artifacts, undefined);
-    acknowledgeWildcards(fn, wildcardKindsOf(access));
+    grantDataAccess(fn, access, props.table, props.artifacts, undefined, {
+      name: AUTHORIZER.name,
+      role: props.tenantData,
+    });
+    acknowledgeWildcards(fn, wildcardKindsOf(access, TENANT_SERVING.has(AUTHORIZER.name)));
     pepper.grantRead(fn);
     this.functions['Authorizer'] = fn;
     return new HttpLambdaAuthorizer('Authorizer', fn, {

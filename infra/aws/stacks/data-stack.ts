@@ -7,6 +7,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { SANDBOX_PREFIX } from '../function-access';
+import { TenantDataRole } from '../tenant-data-role';
 
 /**
  * What Techteam keeps: the single table (keys, indexes, TTL and stream read
@@ -19,6 +20,8 @@ export class DataStack extends Stack {
   readonly artifacts: Bucket;
   /** Where every alarm of the app goes (infra/aws/observability.ts); subscribe to it after deploying. */
   readonly alarms: Topic;
+  /** What a function acting for one tenant assumes: that tenant's items and objects only. */
+  readonly tenantData: TenantDataRole;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -77,6 +80,11 @@ export class DataStack extends Stack {
       // Sandbox job and result objects are only needed while the job runs.
       lifecycleRules: [{ prefix: `${SANDBOX_PREFIX}/`, expiration: Duration.days(1) }],
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.tenantData = new TenantDataRole(this, 'TenantData', {
+      table: this.table,
+      artifacts: this.artifacts,
     });
 
     // CloudWatch cannot publish to a topic under the AWS-managed SNS key, so the topic has its own.

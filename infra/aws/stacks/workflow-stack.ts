@@ -24,6 +24,8 @@ import { grantBedrockCalls, grantProviderKeys, providerSecretsEnv } from '../mod
 import { acknowledgeWildcards } from '../nag';
 import { watchExecutions, watchFunctions } from '../observability';
 import { TechteamFunction } from '../techteam-function';
+import { grantTenantAccess, TENANT_SERVING } from '../tenant-access';
+import type { TenantDataRole } from '../tenant-data-role';
 import type { SandboxStack } from './sandbox-stack';
 
 export interface WorkflowStackProps extends StackProps {
@@ -34,6 +36,8 @@ export interface WorkflowStackProps extends StackProps {
   /** Hosted mode: the provider key secrets by env-var name; absent in byo. */
   providerKeys?: Record<string, ISecret>;
   alarms: ITopic;
+  /** The role the states assume per tenant (infra/aws/tenant-data-role.ts), made in the data stack. */
+  tenantData: TenantDataRole;
 }
 
 /** Model calls and sandbox jobs take minutes; bookkeeping states take seconds. */
@@ -64,11 +68,17 @@ export function grantDataAccess(
   table: Table,
   artifacts: IBucket,
   providerKeys: Record<string, ISecret> | undefined,
+  tenantData?: { name: string; role: TenantDataRole },
 ): void {
-  // Table.grant covers the table and its indexes (Query on GSI1/GSI2).
-  if (access.table === 'readWrite') table.grant(fn, ...TABLE_ACTIONS.read, ...TABLE_ACTIONS.write);
-  else if (access.table === 'read') table.grant(fn, ...TABLE_ACTIONS.read);
-  if (access.workspace) grantWorkspace(fn, artifacts, access.workspace);
+  if (tenantData && TENANT_SERVING.has(tenantData.name) && access.table !== 'none') {
+    // Acts for tenants: their items and workspaces only through the tenant data role (tenant-access.ts).
+    grantTenantAccess(fn, tenantData.name, access.table, table, tenantData.role);
+  } else {
+    // Table.grant covers the table and its indexes (Query on GSI1/GSI2).
+    if (access.table === 'readWrite') table.grant(fn, ...TABLE_ACTIONS.read, ...TABLE_ACTIONS.write);
+    else if (access.table === 'read') table.grant(fn, ...TABLE_ACTIONS.read);
+    if (access.workspace) grantWorkspace(fn, artifacts, access.workspace);
+  }
   if (access.models) grantBedrockCalls(fn, fn);
   if (readsProviderKeys(access)) grantProviderKeys(fn, Object.values(providerKeys ?? {}));
   // On the table alone (no index takes writes), and only to the functions that write chunks.
@@ -163,11 +173,11 @@ export class WorkflowStack extends Stack {
         },
         ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
       });
-      grantDataAccess(fn, access, table, artifacts, providerKeys);
+      grantDataAccess(fn, access, table, artifacts, providerKeys, { name, role: props.tenantData });
       this.memory.grant(fn, access);
       if (access.sandbox) sandbox.grantRunJobs(fn, artifacts);
       else if (access.sandboxRuns) sandbox.grantRunners(fn);
-      acknowledgeWildcards(fn, wildcardKindsOf(access));
+      acknowledgeWildcards(fn, wildcardKindsOf(access, TENANT_SERVING.has(name)));
       functions[state] = fn;
     }
     this.functions = functions;
