@@ -26,6 +26,8 @@ export const TENANT_TABLE_ACTIONS = [
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:ConditionCheckItem',
+  // A source's chunk items go 25 at a time (shared/store/chunks.ts), all in the tenant's partitions.
+  'dynamodb:BatchWriteItem',
 ] as const;
 
 /**

@@ -78,12 +78,13 @@ export function grantDataAccess(
     if (access.table === 'readWrite') table.grant(fn, ...TABLE_ACTIONS.read, ...TABLE_ACTIONS.write);
     else if (access.table === 'read') table.grant(fn, ...TABLE_ACTIONS.read);
     if (access.workspace) grantWorkspace(fn, artifacts, access.workspace);
+    // On the table alone (no index takes writes), and only to the functions that write chunks.
+    // One acting for tenants batches its tenant's chunks under the tenant data role instead.
+    if (writesChunks(access))
+      fn.addToRolePolicy(new PolicyStatement({ actions: [CHUNK_BATCH_ACTION], resources: [table.tableArn] }));
   }
   if (access.models) grantBedrockCalls(fn, fn);
   if (readsProviderKeys(access)) grantProviderKeys(fn, Object.values(providerKeys ?? {}));
-  // On the table alone (no index takes writes), and only to the functions that write chunks.
-  if (writesChunks(access))
-    fn.addToRolePolicy(new PolicyStatement({ actions: [CHUNK_BATCH_ACTION], resources: [table.tableArn] }));
 }
 
 /**
