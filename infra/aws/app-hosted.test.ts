@@ -385,11 +385,11 @@ describe('grants: each function has only what its handler uses', () => {
     expect(routes.map((r) => r['RouteKey']).sort()).toEqual(
       API_ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
     );
-    // A route that verifies its caller's signature itself (the Stripe webhook) has no authorizer.
+    // A route that verifies its caller's signature itself (the Stripe webhook), and the public config, have no authorizer.
     const signed = new Set(
-      API_ROUTES.filter((r) => r.auth === 'signature').map((r) => `${r.method} ${r.path}`),
+      API_ROUTES.filter((r) => r.auth !== undefined).map((r) => `${r.method} ${r.path}`),
     );
-    expect(signed).toEqual(new Set(['POST /v1/billing/webhook']));
+    expect(signed).toEqual(new Set(['POST /v1/billing/webhook', 'GET /v1/config']));
     for (const r of routes) {
       if (signed.has(String(r['RouteKey']))) {
         expect(r['AuthorizationType'], String(r['RouteKey'])).toBe('NONE');
