@@ -278,8 +278,10 @@ export async function startFakeClerkFrontendApi(options: {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: base,
-    // A development key names its Frontend API host; the proxy URL takes precedence over it.
-    publishableKey: `pk_test_${Buffer.from('clerk.fake.techteam.test$').toString('base64')}`,
+    // A development key names its Frontend API host; the proxy URL takes precedence over it for
+    // every request. The SDK treats a host under accounts.dev as a development instance (a dev
+    // browser token instead of third-party cookies), as a real `pk_test_` key's host is.
+    publishableKey: `pk_test_${Buffer.from('fake-techteam.clerk.accounts.dev$').toString('base64')}`,
     requests,
     tokens,
     close: () =>

@@ -214,6 +214,8 @@ describe('Clerk sign-in with the real clerk-js against a local Frontend API', { 
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    const consoleLines: string[] = [];
+    page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
     const apiCalls: Array<{ path: string; status: number; authorization?: string | undefined }> = [];
     page.on('response', async (r) => {
       const url = new URL(r.url());
@@ -235,7 +237,12 @@ describe('Clerk sign-in with the real clerk-js against a local Frontend API', { 
 
     // Clerk's sign-in (the Account Portal, here the fake's page), then back to the dashboard.
     await page.getByRole('button', { name: 'Continue to sign-in' }).click();
-    await page.getByRole('button', { name: 'Continue as Ada Lovelace' }).click({ timeout: UI_WAIT });
+    try {
+      await page.getByRole('button', { name: 'Continue as Ada Lovelace' }).click({ timeout: 20_000 });
+    } catch (e) {
+      console.log('DEBUG url', page.url(), fapi.requests, consoleLines, errors, await page.locator('main').textContent());
+      throw e;
+    }
     await page.getByText(ACME).waitFor({ timeout: UI_WAIT });
     expect(await page.getByText(GLOBEX).count()).toBe(0);
     expect(await page.getByTestId('account-user').textContent()).toBe('Ada Lovelace');

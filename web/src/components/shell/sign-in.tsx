@@ -253,7 +253,9 @@ function ClerkGate({
               setNotice(undefined);
               // Signed in already (the API refused a stale token): a fresh token may be all it needs.
               if (account) return;
-              void clerk.redirectToSignIn({ redirectUrl: window.location.href });
+              clerk.redirectToSignIn({ redirectUrl: window.location.href }).catch((e: unknown) => {
+                setFailure(`Clerk could not open its sign-in page: ${e instanceof Error ? e.message : String(e)}`);
+              });
             }}
           >
             Continue to sign-in
