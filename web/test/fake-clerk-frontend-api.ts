@@ -224,7 +224,8 @@ export async function startFakeClerkFrontendApi(options: {
       if (path === '/v1/environment') return send(req, res, 200, environment());
       if (path === '/v1/client' && method === 'GET')
         return send(req, res, 200, { response: state.signedIn ? await clientJson() : null, client: null });
-      if (path === '/v1/client' && method === 'DELETE') {
+      // Signing out: the whole client, or all its sessions (what clerk-js 6 sends).
+      if ((path === '/v1/client' || path === '/v1/client/sessions') && method === 'DELETE') {
         state.signedIn = false;
         const client = await clientJson();
         return send(req, res, 200, { response: client, client });

@@ -214,8 +214,6 @@ describe('Clerk sign-in with the real clerk-js against a local Frontend API', { 
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    const consoleLines: string[] = [];
-    page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
     const apiCalls: Array<{ path: string; status: number; authorization?: string | undefined }> = [];
     page.on('response', async (r) => {
       const url = new URL(r.url());
@@ -237,12 +235,7 @@ describe('Clerk sign-in with the real clerk-js against a local Frontend API', { 
 
     // Clerk's sign-in (the Account Portal, here the fake's page), then back to the dashboard.
     await page.getByRole('button', { name: 'Continue to sign-in' }).click();
-    try {
-      await page.getByRole('button', { name: 'Continue as Ada Lovelace' }).click({ timeout: 20_000 });
-    } catch (e) {
-      console.log('DEBUG url', page.url(), fapi.requests, consoleLines, errors, await page.locator('main').textContent());
-      throw e;
-    }
+    await page.getByRole('button', { name: 'Continue as Ada Lovelace' }).click({ timeout: UI_WAIT });
     await page.getByText(ACME).waitFor({ timeout: UI_WAIT });
     expect(await page.getByText(GLOBEX).count()).toBe(0);
     expect(await page.getByTestId('account-user').textContent()).toBe('Ada Lovelace');
@@ -265,8 +258,15 @@ describe('Clerk sign-in with the real clerk-js against a local Frontend API', { 
     expect(await page.getByText(ACME).count()).toBe(0);
     expect(fapi.tokens.some((t) => t.orgId === 'org_globex')).toBe(true);
 
+    // Clerk ends the session, then goes to the instance's after-sign-out URL: the dashboard again.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Continue to sign-in' }).waitFor({ timeout: UI_WAIT });
+    expect(fapi.requests).toContain('DELETE /v1/client/sessions');
+    // Signed out for good: a reload finds no session, and the dashboard asks the API nothing but its config.
+    apiCalls.length = 0;
+    await page.reload();
+    await page.getByRole('button', { name: 'Continue to sign-in' }).waitFor({ timeout: UI_WAIT });
+    expect(apiCalls.map((c) => c.path)).toEqual(['/v1/config']);
     expect(errors).toEqual([]);
     await page.close();
   });

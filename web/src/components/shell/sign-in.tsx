@@ -220,7 +220,11 @@ function ClerkGate({
     };
   }, [publishableKey, proxyUrl]);
   const signOut = useCallback(() => {
-    void clerk?.signOut().then(() => setNotice('Signed out.'));
+    clerk?.signOut().then(
+      () => setNotice('Signed out.'),
+      (e: unknown) =>
+        setFailure(`Clerk could not sign you out: ${e instanceof Error ? e.message : String(e)}`),
+    );
   }, [clerk]);
   if (failure)
     return (
@@ -254,7 +258,9 @@ function ClerkGate({
               // Signed in already (the API refused a stale token): a fresh token may be all it needs.
               if (account) return;
               clerk.redirectToSignIn({ redirectUrl: window.location.href }).catch((e: unknown) => {
-                setFailure(`Clerk could not open its sign-in page: ${e instanceof Error ? e.message : String(e)}`);
+                setFailure(
+                  `Clerk could not open its sign-in page: ${e instanceof Error ? e.message : String(e)}`,
+                );
               });
             }}
           >
