@@ -102,7 +102,7 @@ describe('API-key sign-in on a host that requires a credential', { timeout: 600_
     await page
       .getByText('The API refused this key: it is unknown, revoked or expired.')
       .waitFor({ timeout: UI_WAIT });
-    expect(await page.evaluate(() => localStorage.getItem('techteam.credential'))).toBeNull();
+    expect(await page.evaluate("localStorage.getItem('techteam.credential')")).toBeNull();
 
     // The right key: Acme's tasks, never Globex's, and the account menu names the key.
     await signIn(page, keys.acme);
@@ -125,7 +125,7 @@ describe('API-key sign-in on a host that requires a credential', { timeout: 600_
       .getByTestId('sign-in-notice')
       .getByText('The API refused your API key: it was revoked or has expired.')
       .waitFor({ timeout: UI_WAIT });
-    expect(await page.evaluate(() => localStorage.getItem('techteam.credential'))).toBeNull();
+    expect(await page.evaluate("localStorage.getItem('techteam.credential')")).toBeNull();
 
     // Another key, then sign out: back to the sign-in screen with the key gone from the browser.
     await signIn(page, keys.acmeSpare);
@@ -133,7 +133,7 @@ describe('API-key sign-in on a host that requires a credential', { timeout: 600_
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: UI_WAIT });
     await page.getByText('Signed out.').waitFor();
-    expect(await page.evaluate(() => localStorage.getItem('techteam.credential'))).toBeNull();
+    expect(await page.evaluate("localStorage.getItem('techteam.credential')")).toBeNull();
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: UI_WAIT });
 
