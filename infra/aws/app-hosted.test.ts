@@ -370,7 +370,7 @@ describe('grants: each function has only what its handler uses', () => {
     }
   });
 
-  it('puts the one Lambda authorizer (simple responses, cached 5 s by the Authorization header) on every route but the signed webhook', () => {
+  it('puts the one Lambda authorizer (simple responses, cached 5 s by the Authorization header) on every route but the signed webhook and the public config', () => {
     const authorizers = ofApi('AWS::ApiGatewayV2::Authorizer', 'HTTP');
     expect(Object.values(authorizers).map((a) => propsOf(a))).toEqual([
       expect.objectContaining({

@@ -330,7 +330,7 @@ describe('ec2-gvisor sandbox tier', () => {
     expect(JSON.stringify(runner)).not.toMatch(/dynamodb|Table|techteam-sandbox-\*/);
   });
 
-  it('puts the authorizer from the slot on every route but the signature-verified webhook', () => {
+  it('puts the authorizer from the slot on every route but the signature-verified webhook and the public config', () => {
     const api = gvisor.template(gvisor.stacks.api);
     const [httpApi] = Object.keys(
       api.findResources('AWS::ApiGatewayV2::Api', { Properties: { ProtocolType: 'HTTP' } }),
