@@ -261,7 +261,10 @@ describe('Clerk sign-in with the real clerk-js against a local Frontend API', { 
     // Clerk ends the session, then goes to the instance's after-sign-out URL: the dashboard again.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Continue to sign-in' }).waitFor({ timeout: UI_WAIT });
-    expect(fapi.requests).toContain('DELETE /v1/client/sessions');
+    // The SDK may show signed-out before its request to end the sessions has arrived.
+    await expect
+      .poll(() => fapi.requests.includes('DELETE /v1/client/sessions'), { timeout: 30_000 })
+      .toBe(true);
     // Signed out for good: a reload finds no session, and the dashboard asks the API nothing but its config.
     apiCalls.length = 0;
     await page.reload();
