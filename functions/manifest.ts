@@ -106,10 +106,14 @@ export interface RouteLambda extends Entry {
   path: string;
   /**
    * `signature`: no authorizer in front of it; the handler verifies the caller's signature
-   * over the raw body (the Stripe webhook). Absent: the tenant authorizer.
+   * over the raw body (the Stripe webhook). `public`: no authorizer and no tenant; the answer
+   * holds nothing a signed-out dashboard may not read (GET /v1/config). Absent: the tenant authorizer.
    */
-  auth?: 'signature';
+  auth?: RouteAuth;
 }
+
+/** How a route is let in when it is not behind the tenant authorizer. */
+export type RouteAuth = 'signature' | 'public';
 
 /** A Lambda behind a Task state of the workflow: its name is the state's. */
 export interface StateLambda extends Entry {
@@ -174,7 +178,7 @@ const route = (
   deps: HandlerDeps,
   access: FunctionAccess,
   load: Load,
-  options: { auth?: 'signature' } = {},
+  options: { auth?: RouteAuth } = {},
 ): RouteLambda => ({ kind: 'api', method, path, name, file, deps, access, load, ...options });
 
 /** A state's handler file is its name in kebab case under workflow/: `QAReview` → `workflow/qa-review.ts`. */
@@ -224,8 +228,8 @@ export const ROUTE_LAMBDAS: readonly RouteLambda[] = [
   route('DELETE', '/v1/models/{id}', 'DeleteModel', 'api/delete-model.ts', 'store', { ...write, providerKeys: true }, () => import('./api/delete-model')),
   route('GET', '/v1/settings', 'GetSettings', 'api/get-settings.ts', 'store', read, () => import('./api/get-settings')),
   route('PUT', '/v1/settings', 'PutSettings', 'api/put-settings.ts', 'store', write, () => import('./api/put-settings')),
-  // The dashboard's first read: where the API and the live socket are, whether auth is on.
-  route('GET', '/v1/config', 'GetConfig', 'api/get-config.ts', 'store', { ...read, providerKeys: true }, () => import('./api/get-config')),
+  // The dashboard's first read, before anyone signed in: where the API and the live socket are, how to sign in.
+  route('GET', '/v1/config', 'GetConfig', 'api/get-config.ts', 'store', { ...read, providerKeys: true }, () => import('./api/get-config'), { auth: 'public' }),
   route('GET', '/v1/usage', 'GetUsage', 'api/get-usage.ts', 'store', read, () => import('./api/get-usage')),
   route('POST', '/v1/keys', 'CreateKey', 'api/create-key.ts', 'store', { ...write, apiKeyPepper: true }, () => import('./api/create-key')),
   route('GET', '/v1/keys', 'ListKeys', 'api/list-keys.ts', 'store', read, () => import('./api/list-keys')),

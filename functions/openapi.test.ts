@@ -34,13 +34,17 @@ describe('the OpenAPI document', () => {
     expect((await new Validator().validate(broken as never)).valid).toBe(false);
   });
 
-  it("names each operation's scope, and only the signed webhook goes without the bearer credential", () => {
+  it("names each operation's scope; only the signed webhook and the public config go without the bearer credential", () => {
     for (const route of API_ROUTES) {
       const op = paths()[openApiPath(route.path)]![route.method.toLowerCase()]!;
       expect(op.operationId).toBe(route.name);
-      if (route.auth === 'signature') expect(op.security).toEqual([]);
+      if (route.auth) expect(op.security).toEqual([]);
       else expect(op['x-required-scope']).toBe(requiredScope(route.method, route.path));
     }
+    expect(API_ROUTES.filter((r) => r.auth).map((r) => `${r.method} ${r.path} ${r.auth}`)).toEqual([
+      'GET /v1/config public',
+      'POST /v1/billing/webhook signature',
+    ]);
     expect(openApiDocument()['security']).toEqual([{ bearer: [] }]);
   });
 

@@ -159,6 +159,7 @@ const ERROR = { $ref: '#/components/responses/Error' };
 function operation(route: RouteLambda, op: Operation) {
   const scope = requiredScope(route.method, route.path);
   const signed = route.auth === 'signature';
+  const open = route.auth === 'public';
   const success = op.file
     ? {
         content: {
@@ -179,8 +180,10 @@ function operation(route: RouteLambda, op: Operation) {
     summary: op.summary,
     description: signed
       ? 'No API key: Stripe proves itself with the `Stripe-Signature` header over the raw body.'
-      : `Needs the \`${scope}\` scope (\`admin\` implies every scope, \`tasks:write\` implies \`tasks:read\`).`,
-    ...(signed ? { security: [] } : { 'x-required-scope': scope }),
+      : open
+        ? 'No credential: a signed-out dashboard reads it to learn how to sign in.'
+        : `Needs the \`${scope}\` scope (\`admin\` implies every scope, \`tasks:write\` implies \`tasks:read\`).`,
+    ...(signed || open ? { security: [] } : { 'x-required-scope': scope }),
     parameters: [
       ...parameters(op.path, 'path'),
       ...parameters(op.query, 'query'),
@@ -202,7 +205,7 @@ function operation(route: RouteLambda, op: Operation) {
     responses: {
       [String(op.status)]: { description: op.summary, ...success },
       '400': ERROR,
-      ...(signed ? {} : { '401': ERROR, '403': ERROR, '429': ERROR }),
+      ...(signed || open ? {} : { '401': ERROR, '403': ERROR, '429': ERROR }),
       ...(op.path ? { '404': ERROR } : {}),
       '500': ERROR,
     },

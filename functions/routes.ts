@@ -3,7 +3,14 @@
  * routes, the Task states by name, and a handler by its file.
  */
 import type { TaskStateName } from '@techteam/shared/workflow';
-import { LAMBDAS, LIVE_LAMBDAS, ROUTE_LAMBDAS, SCHEDULED_LAMBDAS, STATE_LAMBDAS } from './manifest';
+import {
+  LAMBDAS,
+  LIVE_LAMBDAS,
+  ROUTE_LAMBDAS,
+  type RouteAuth,
+  SCHEDULED_LAMBDAS,
+  STATE_LAMBDAS,
+} from './manifest';
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -14,9 +21,10 @@ export interface RouteSpec {
   file: string;
   /**
    * `signature`: no authorizer in front of it; the handler verifies the caller's signature
-   * over the raw body (the Stripe webhook). Absent: the tenant authorizer.
+   * over the raw body (the Stripe webhook). `public`: no authorizer, no tenant (GET /v1/config).
+   * Absent: the tenant authorizer.
    */
-  auth?: 'signature';
+  auth?: RouteAuth;
 }
 
 export const API_ROUTES: readonly RouteSpec[] = ROUTE_LAMBDAS.map(({ method, path, name, file, auth }) => ({

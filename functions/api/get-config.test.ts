@@ -13,8 +13,10 @@ beforeAll(() => {
 afterAll(() => useRuntime(undefined));
 afterEach(() => vi.unstubAllEnvs());
 
+/** No authorizer stands in front of the route: the event carries no tenant. */
 const config = async (host: string) => {
-  const event = doorEvent('GetConfig', { headers: { host }, tenantId: 'local' });
+  const event = doorEvent('GetConfig', { headers: { host } });
+  delete (event.requestContext as { authorizer?: unknown }).authorizer;
   return JSON.parse((await callDoor(handler, event)).body!) as Record<string, unknown>;
 };
 
@@ -42,6 +44,29 @@ describe('GET /v1/config', () => {
       auth: 'required',
       clerkPublishableKey: 'pk_test_x',
       demo: false,
+    });
+  });
+
+  it('a local host with TECHTEAM_AUTH=required and no Clerk key: sign-in with an API key, answered to anyone', async () => {
+    vi.stubEnv('TECHTEAM_AUTH', 'required');
+    vi.stubEnv('TECHTEAM_LIVE_URL', undefined);
+    vi.stubEnv('TECHTEAM_API_URL', undefined);
+    vi.stubEnv('CLERK_PUBLISHABLE_KEY', undefined);
+    expect(await config('127.0.0.1:8787')).toEqual({
+      apiUrl: 'http://127.0.0.1:8787',
+      liveUrl: 'ws://127.0.0.1:8787/v1/live',
+      auth: 'required',
+      demo: false,
+    });
+  });
+
+  it('names the proxy of Clerk’s Frontend API when one is set beside the publishable key', async () => {
+    vi.stubEnv('TECHTEAM_AUTH', 'required');
+    vi.stubEnv('CLERK_PUBLISHABLE_KEY', 'pk_live_x');
+    vi.stubEnv('CLERK_PROXY_URL', 'https://app.example.com/__clerk');
+    expect(await config('app.example.com')).toMatchObject({
+      clerkPublishableKey: 'pk_live_x',
+      clerkProxyUrl: 'https://app.example.com/__clerk',
     });
   });
 });

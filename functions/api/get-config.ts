@@ -1,29 +1,35 @@
 import { LIVE_PATH } from '@techteam/shared/live';
 import { runtime } from '@techteam/shared/runtime';
-import { apiHandler } from '../http';
+import { identityEnvironment } from '../auth/identity-deps';
+import { unauthenticatedHandler } from '../http';
 
 /**
- * GET /v1/config: what the dashboard reads first. On AWS the stack sets TECHTEAM_AUTH=required,
+ * GET /v1/config: what the dashboard reads first, before anyone signed in (no authorizer: it
+ * answers how to sign in, never a tenant's data). On AWS the stack sets TECHTEAM_AUTH=required,
  * TECHTEAM_LIVE_URL (the WebSocket API's stage URL) and, from the `clerkPublishableKey` context,
- * CLERK_PUBLISHABLE_KEY; the API is then the page's own origin (`apiUrl` empty: CloudFront forwards
- * /v1/* to the HTTP API) unless TECHTEAM_API_URL names another. Locally both URLs follow from the
- * address the request came to, the live socket on the host's own port.
+ * CLERK_PUBLISHABLE_KEY (CLERK_PROXY_URL when Clerk's Frontend API is proxied); the API is then
+ * the page's own origin (`apiUrl` empty: CloudFront forwards /v1/*) unless TECHTEAM_API_URL names
+ * another. Locally both URLs follow from the address the request came to, the live socket on the
+ * host's own port, and sign-in is the host's identity setting (TECHTEAM_AUTH).
  */
-export const handler = apiHandler(async ({ event }) => {
-  const host = event.headers?.['host'] ?? event.requestContext.domainName;
-  const deployed = process.env['TECHTEAM_AUTH'] === 'required' && !!process.env['TECHTEAM_LIVE_URL'];
-  const local = !deployed && !process.env['TECHTEAM_API_URL'];
-  const apiUrl = process.env['TECHTEAM_API_URL'] ?? (deployed ? '' : `http://${host}`);
-  const liveUrl = process.env['TECHTEAM_LIVE_URL'] ?? `ws://${host}${LIVE_PATH}`;
-  const clerkPublishableKey = process.env['CLERK_PUBLISHABLE_KEY'];
+export const handler = unauthenticatedHandler(async ({ headers }) => {
+  const env = identityEnvironment();
+  const host = headers['host'] ?? 'localhost';
+  const authRequired = env['TECHTEAM_AUTH'] === 'required';
+  const deployed = authRequired && !!env['TECHTEAM_LIVE_URL'];
+  const apiUrl = env['TECHTEAM_API_URL'] ?? (deployed ? '' : `http://${host}`);
+  const liveUrl = env['TECHTEAM_LIVE_URL'] ?? `ws://${host}${LIVE_PATH}`;
+  const clerkPublishableKey = env['CLERK_PUBLISHABLE_KEY'];
+  const clerkProxyUrl = env['CLERK_PROXY_URL'];
   const { lineup: plan } = await runtime().directory.resolve();
   return {
     status: 200,
     body: {
       apiUrl,
       liveUrl,
-      auth: local && process.env['TECHTEAM_AUTH'] !== 'required' ? 'none' : 'required',
+      auth: authRequired || env['TECHTEAM_API_URL'] ? 'required' : 'none',
       ...(clerkPublishableKey ? { clerkPublishableKey } : {}),
+      ...(clerkPublishableKey && clerkProxyUrl ? { clerkProxyUrl } : {}),
       demo: plan.demo,
     },
   };

@@ -17,6 +17,11 @@ export function useIdentityEnvironment(env: Record<string, string | undefined> |
   environment = env;
 }
 
+/** The environment identity reads: the local host's own, else the process's. */
+export function identityEnvironment(): Record<string, string | undefined> {
+  return environment ?? process.env;
+}
+
 /**
  * What the authorizer and the keys routes share: the store, the one pepper (per data folder or
  * secret, read once), and Clerk's settings. Built from the runtime, so the local host's store

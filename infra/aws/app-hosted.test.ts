@@ -476,7 +476,7 @@ describe('grants: each function has only what its handler uses', () => {
     }
   });
 
-  it('puts the one Lambda authorizer (simple responses, cached 5 s by the Authorization header) on every route but the signed webhook', () => {
+  it('puts the one Lambda authorizer (simple responses, cached 5 s by the Authorization header) on every route but the signed webhook and the public config', () => {
     const authorizers = ofApi('AWS::ApiGatewayV2::Authorizer', 'HTTP');
     expect(Object.values(authorizers).map((a) => propsOf(a))).toEqual([
       expect.objectContaining({
@@ -491,11 +491,11 @@ describe('grants: each function has only what its handler uses', () => {
     expect(routes.map((r) => r['RouteKey']).sort()).toEqual(
       API_ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
     );
-    // A route that verifies its caller's signature itself (the Stripe webhook) has no authorizer.
+    // A route that verifies its caller's signature itself (the Stripe webhook), and the public config, have no authorizer.
     const signed = new Set(
-      API_ROUTES.filter((r) => r.auth === 'signature').map((r) => `${r.method} ${r.path}`),
+      API_ROUTES.filter((r) => r.auth !== undefined).map((r) => `${r.method} ${r.path}`),
     );
-    expect(signed).toEqual(new Set(['POST /v1/billing/webhook']));
+    expect(signed).toEqual(new Set(['POST /v1/billing/webhook', 'GET /v1/config']));
     for (const r of routes) {
       if (signed.has(String(r['RouteKey']))) {
         expect(r['AuthorizationType'], String(r['RouteKey'])).toBe('NONE');

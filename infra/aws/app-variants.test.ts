@@ -330,7 +330,7 @@ describe('ec2-gvisor sandbox tier', () => {
     expect(JSON.stringify(runner)).not.toMatch(/dynamodb|Table|techteam-sandbox-\*/);
   });
 
-  it('puts the authorizer from the slot on every route but the signature-verified webhook', () => {
+  it('puts the authorizer from the slot on every route but the signature-verified webhook and the public config', () => {
     const api = gvisor.template(gvisor.stacks.api);
     const [httpApi] = Object.keys(
       api.findResources('AWS::ApiGatewayV2::Api', { Properties: { ProtocolType: 'HTTP' } }),
@@ -340,9 +340,9 @@ describe('ec2-gvisor sandbox tier', () => {
     );
     expect(routes).toHaveLength(API_ROUTES.length);
     const signed = new Set(
-      API_ROUTES.filter((r) => r.auth === 'signature').map((r) => `${r.method} ${r.path}`),
+      API_ROUTES.filter((r) => r.auth !== undefined).map((r) => `${r.method} ${r.path}`),
     );
-    expect(signed).toEqual(new Set(['POST /v1/billing/webhook']));
+    expect(signed).toEqual(new Set(['POST /v1/billing/webhook', 'GET /v1/config']));
     for (const route of routes) {
       const key = propsOf(route)['RouteKey'] as string;
       expect(propsOf(route)['AuthorizationType'], key).toBe(signed.has(key) ? 'NONE' : 'AWS_IAM');

@@ -120,14 +120,22 @@ describe('auth on every route (TECHTEAM_AUTH=required)', () => {
     ['a Clerk session for another authorized party', () => `Bearer ${secrets['otherParty']}`],
   ];
 
+  // The public config and the signed webhook have no authorizer in front of them, as on AWS.
+  const guarded = API_ROUTES.filter((r) => r.auth === undefined);
   for (const [name, credential] of refusedCases) {
-    it(`answers 401 on every route to ${name}`, async () => {
+    it(`answers 401 on every guarded route to ${name}`, async () => {
       const statuses = await Promise.all(
-        API_ROUTES.map(async (r) => `${r.method} ${r.path} ${(await call(r, credential())).status}`),
+        guarded.map(async (r) => `${r.method} ${r.path} ${(await call(r, credential())).status}`),
       );
-      expect(statuses).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path} 401`));
+      expect(statuses).toEqual(guarded.map((r) => `${r.method} ${r.path} 401`));
     });
   }
+
+  it('answers GET /v1/config to a caller with no credential: sign-in required, and how', async () => {
+    const res = await fetch(`${host.url}/v1/config`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ auth: 'required', apiUrl: host.url });
+  });
 
   it('lets a Clerk org admin and an admin key through on every route (no 401, 403 or 500)', async () => {
     const session = await clerk.sessionToken({
@@ -142,8 +150,8 @@ describe('auth on every route (TECHTEAM_AUTH=required)', () => {
   });
 
   it('answers 403 on every route whose scope a tasks:read key lacks, and lets it read', async () => {
-    // The Stripe webhook takes no key: its caller proves itself by signature (billing-doors.int.test.ts).
-    const keyed = API_ROUTES.filter((r) => r.auth !== 'signature');
+    // The Stripe webhook takes no key (its caller proves itself by signature), nor does the public config.
+    const keyed = API_ROUTES.filter((r) => r.auth === undefined);
     const got = await Promise.all(
       keyed.map(async (r) => {
         const res = await call(r, `Bearer ${secrets['reader']}`);

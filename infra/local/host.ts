@@ -288,7 +288,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
     if (!ready)
       return sendJson(res, 503, { error: { code: 'Starting', message: 'The host is still starting' } });
     const body = await readBody(req);
-    const caller = await callerOf(req, `${match.route.method} ${match.route.path}`);
+    // A route API Gateway has no authorizer in front of (the public config, the signed webhook) gets no tenant.
+    const caller = match.route.auth
+      ? { tenantId: '', principal: 'anonymous' }
+      : await callerOf(req, `${match.route.method} ${match.route.path}`);
     const handler = await loadHandler(match.route.file);
     const event = toApiGatewayEvent(req, body, match, caller);
     const result = fromApiGatewayResult(

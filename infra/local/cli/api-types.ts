@@ -344,7 +344,7 @@ export interface paths {
         };
         /**
          * Where the API and the live socket are, and whether auth is on
-         * @description Needs the `tasks:read` scope (`admin` implies every scope, `tasks:write` implies `tasks:read`).
+         * @description No credential: a signed-out dashboard reads it to learn how to sign in.
          */
         get: operations["GetConfig"];
         put?: never;
@@ -2277,9 +2277,6 @@ export interface operations {
                 };
             };
             400: components["responses"]["Error"];
-            401: components["responses"]["Error"];
-            403: components["responses"]["Error"];
-            429: components["responses"]["Error"];
             500: components["responses"]["Error"];
         };
     };

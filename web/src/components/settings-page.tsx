@@ -4,7 +4,7 @@ import { Button } from '@/components/ui/button';
 import { Card, CardTitle } from '@/components/ui/card';
 import { Field, Input } from '@/components/ui/field';
 import { Failure, Loading } from '@/components/ui/states';
-import { ApiError, api, storeCredential, storedCredential } from '@/lib/api';
+import { ApiError, api } from '@/lib/api';
 import { useDashboard } from '@/lib/dashboard-config';
 import { useLoad } from '@/lib/use-load';
 import { ApiKeysCard } from './settings/api-keys-card';
@@ -20,9 +20,9 @@ function usdOrNull(field: string, s: string): number | null {
   return n;
 }
 
-/** The tenant's monthly budget, approval threshold and cache opt-in; its API keys; the credential this browser sends when the host asks for one. */
+/** The tenant's monthly budget, approval threshold and cache opt-in, and its API keys. */
 export function SettingsPage() {
-  const { ready, config } = useDashboard();
+  const { ready } = useDashboard();
   const settings = useLoad(() => api.settings(), String(ready));
   const [budget, setBudget] = useState('');
   const [threshold, setThreshold] = useState('');
@@ -106,26 +106,7 @@ export function SettingsPage() {
           </form>
         )}
       </Card>
-      {config.auth === 'required' && <CredentialCard />}
       <ApiKeysCard ready={ready} />
     </div>
-  );
-}
-
-function CredentialCard() {
-  const [value, setValue] = useState(() => storedCredential() ?? '');
-  return (
-    <Card>
-      <CardTitle>API key</CardTitle>
-      <p className="mb-2 text-sm text-muted-foreground">
-        This host asks for a credential. The key stays in this browser.
-      </p>
-      <Field label="API key">
-        <Input type="password" value={value} onChange={(e) => setValue(e.target.value)} autoComplete="off" />
-      </Field>
-      <Button className="mt-2" onClick={() => storeCredential(value.trim() || null)}>
-        Use this key
-      </Button>
-    </Card>
   );
 }

@@ -1,3 +1,4 @@
+import { credentialRefused, currentCredential } from './credential';
 import type {
   BillingStatus,
   DashboardConfig,
@@ -27,17 +28,7 @@ export class ApiError extends Error {
   }
 }
 
-const CREDENTIAL_KEY = 'techteam.credential';
-
-/** The API key (or session token) the dashboard sends, when the host asks for one. */
-export function storedCredential(): string | null {
-  return typeof localStorage === 'undefined' ? null : localStorage.getItem(CREDENTIAL_KEY);
-}
-
-export function storeCredential(value: string | null): void {
-  if (value) localStorage.setItem(CREDENTIAL_KEY, value);
-  else localStorage.removeItem(CREDENTIAL_KEY);
-}
+export { storeCredential, storedCredential } from './credential';
 
 /** One of the tenant's API keys as GET /v1/keys lists it (never its secret). */
 export interface ApiKey {
@@ -62,10 +53,20 @@ export function setApiBase(url: string): void {
   apiBase = typeof location !== 'undefined' && base === location.origin ? '' : base;
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+interface RequestOptions {
+  /** Send this credential, not the signed-in one, and let a 401 be the caller's answer (checking a key at sign-in). */
+  credential?: string;
+}
+
+async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const credential = storedCredential();
+  const credential = options.credential ?? (await currentCredential());
   if (credential) headers['authorization'] = `Bearer ${credential}`;
   let res: Response;
   try {
@@ -79,6 +80,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   }
   const text = await res.text();
   const json = text ? (JSON.parse(text) as unknown) : undefined;
+  if (res.status === 401 && options.credential === undefined) credentialRefused(!!credential);
   if (!res.ok) {
     const error = (
       json as { error?: { code?: string; message?: string; details?: { issues?: ApiError['fields'] } } }
@@ -119,6 +121,9 @@ const enc = encodeURIComponent;
 
 export const api = {
   config: () => request<DashboardConfig>('GET', '/v1/config'),
+  /** Whether the API takes `key`: its first task, asked with that key alone (every scope reads tasks). */
+  checkKey: (key: string) =>
+    request<{ tasks: Task[] }>('GET', '/v1/tasks?limit=1', undefined, { credential: key }),
   listTasks: (cursor?: string) =>
     request<{ tasks: Task[]; next?: string }>(
       'GET',
@@ -135,9 +140,11 @@ export const api = {
   files: (id: string) =>
     request<{ files: Array<{ path: string; bytes: number }> }>('GET', `/v1/tasks/${enc(id)}/files`),
   fileText: async (id: string, path: string): Promise<string> => {
+    const credential = await currentCredential();
     const res = await fetch(`${apiBase}/v1/tasks/${enc(id)}/files/${path.split('/').map(enc).join('/')}`, {
-      headers: storedCredential() ? { authorization: `Bearer ${storedCredential()}` } : {},
+      headers: credential ? { authorization: `Bearer ${credential}` } : {},
     });
+    if (res.status === 401) credentialRefused(!!credential);
     if (!res.ok) throw new ApiError(res.status, `Http${res.status}`, `Could not read ${path}`);
     return res.text();
   },

@@ -1,14 +1,14 @@
 'use client';
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
 import { Loading } from '@/components/ui/states';
-import { ApiError, api, setApiBase, storedCredential } from './api';
+import { ApiError, api, setApiBase } from './api';
 import { liveUrlFor } from './live';
 import type { DashboardConfig } from './types';
 
 export interface DashboardState {
   ready: boolean;
   config: DashboardConfig;
-  /** The socket URL with the credential, or null when there is none. */
+  /** The socket's URL (its credential is added on each connect), or null when there is none. */
   liveUrl: string | null;
 }
 
@@ -38,7 +38,7 @@ export function DashboardConfigProvider({ children }: { children: ReactNode }) {
         };
       }
       setApiBase(config.apiUrl);
-      setState({ ready: true, config, liveUrl: liveUrlFor(config.liveUrl, storedCredential()) });
+      setState({ ready: true, config, liveUrl: liveUrlFor(config.liveUrl) });
     })();
   }, []);
   // Nothing asks the API before the config says where it is (on AWS, `apiUrl`), and no page loads

@@ -18,7 +18,9 @@ class FakeLiveServer {
   sockets: FakeSocket[] = [];
   subscriptions: Array<{ after?: string }> = [];
   refuse = false;
-  open = (_url: string): SocketLike => {
+  urls: string[] = [];
+  open = (url: string): SocketLike => {
+    this.urls.push(url);
     const s = new FakeSocket(this);
     this.sockets.push(s);
     queueMicrotask(() => (this.refuse ? s.onclose?.({}) : s.onopen?.({})));
@@ -150,5 +152,55 @@ describe('the live client', () => {
     expect(seen).toEqual([1, 2, 3, 4].map((n) => ev(n).id));
     expect(asked.slice(0, 3)).toEqual([undefined, ev(1).id, ev(2).id]);
     expect(modes).toContain('polling');
+  });
+
+  it('asks for a fresh credential on every (re)connect and sends it as the token, never a stale one', async () => {
+    const server = new FakeLiveServer();
+    server.log = [ev(1)];
+    let issued = 0;
+    const seen: string[] = [];
+    const stop = followTask(
+      't',
+      undefined,
+      noPolling,
+      { onEvents: (es) => seen.push(...es.map((e) => e.id)) },
+      {
+        liveUrl: 'wss://live.example.com/prod?region=eu',
+        openSocket: server.open,
+        // Clerk's getToken: a new session token once the last one is near its end.
+        credential: async () => `session-token-${++issued}`,
+      },
+    );
+    await until(() => seen.length === 1);
+    server.sockets[0]!.drop();
+    server.write(ev(2));
+    await until(() => seen.length === 2);
+    stop();
+    expect(server.urls).toEqual([
+      'wss://live.example.com/prod?region=eu&token=session-token-1',
+      'wss://live.example.com/prod?region=eu&token=session-token-2',
+    ]);
+  });
+
+  it('polls when no credential can be had for the socket (the session could not be refreshed)', async () => {
+    const server = new FakeLiveServer();
+    const modes: LiveMode[] = [];
+    const stop = followTask(
+      't',
+      undefined,
+      noPolling,
+      { onEvents: () => {}, onMode: (m) => modes.push(m) },
+      {
+        liveUrl: 'ws://h',
+        openSocket: server.open,
+        pollMs: 5,
+        credential: async () => {
+          throw new Error('offline');
+        },
+      },
+    );
+    await until(() => modes.includes('polling'));
+    stop();
+    expect(server.urls).toEqual([]);
   });
 });

@@ -25,8 +25,13 @@ export interface SocketLike {
 export type SocketFactory = (url: string) => SocketLike;
 
 export interface LiveOptions {
-  /** The socket's URL with its credential, or null when there is none (then it polls). */
+  /** The socket's URL, or null when there is none (then it polls). */
   liveUrl: string | null;
+  /**
+   * Asked on every (re)connect and sent as the URL's `token`: a Clerk session token lives about a
+   * minute, so one taken when the page loaded would be refused by a reconnect later on.
+   */
+  credential?: () => Promise<string | null>;
   openSocket?: SocketFactory;
   /** Milliseconds between polls (default 1000). */
   pollMs?: number;
@@ -44,6 +49,16 @@ export interface TaskFeedSource {
 }
 
 const browserSocket: SocketFactory = (url) => new WebSocket(url) as unknown as SocketLike;
+
+/** The socket's URL with a fresh credential, or null when there is no socket or no credential could be had. */
+async function socketUrl(options: LiveOptions): Promise<string | null> {
+  if (!options.liveUrl || !options.credential) return options.liveUrl;
+  try {
+    return withToken(options.liveUrl, await options.credential());
+  } catch {
+    return null;
+  }
+}
 const RECONNECT_MS = [250, 500, 1000, 2000, 4000];
 
 /**
@@ -96,14 +111,17 @@ export function followTask(
     void poll();
   };
 
-  const connect = () => {
+  const connect = async () => {
     if (stopped) return;
     if (!options.liveUrl) return startPolling();
     setMode('connecting');
+    const url = await socketUrl(options);
+    if (stopped) return;
+    if (!url) return startPolling();
     let opened = false;
     let s: SocketLike;
     try {
-      s = (options.openSocket ?? browserSocket)(options.liveUrl);
+      s = (options.openSocket ?? browserSocket)(url);
     } catch {
       return startPolling();
     }
@@ -130,11 +148,11 @@ export function followTask(
       if (!opened) return startPolling();
       setMode('connecting');
       const wait = RECONNECT_MS[Math.min(failures++, RECONNECT_MS.length - 1)];
-      timer = setTimeout(connect, wait);
+      timer = setTimeout(() => void connect(), wait);
     };
   };
 
-  connect();
+  void connect();
   return () => {
     stopped = true;
     setMode('stopped');
@@ -162,10 +180,11 @@ export function followTaskList(handlers: TaskListHandlers, options: LiveOptions)
     handlers.onMode?.('polling');
     timer = setInterval(handlers.onRefresh, options.pollMs ?? 3000);
   };
-  if (!options.liveUrl) poll();
-  else {
+  const open = (url: string | null) => {
+    if (stopped) return;
+    if (!url) return poll();
     try {
-      const s = (options.openSocket ?? browserSocket)(options.liveUrl);
+      const s = (options.openSocket ?? browserSocket)(url);
       socket = s;
       let opened = false;
       s.onopen = () => {
@@ -189,7 +208,9 @@ export function followTaskList(handlers: TaskListHandlers, options: LiveOptions)
     } catch {
       poll();
     }
-  }
+  };
+  if (!options.liveUrl) poll();
+  else void socketUrl(options).then(open);
   return () => {
     stopped = true;
     if (timer) clearInterval(timer);
@@ -207,12 +228,16 @@ function parseFrame(data: unknown): ServerFrame | undefined {
   }
 }
 
-/** The socket's URL: `liveUrl` from the config, else the host's own `/v1/live`, with the credential. */
-export function liveUrlFor(configured: string | null | undefined, credential: string | null): string | null {
+/** The socket's URL: `liveUrl` from the config, else the host's own `/v1/live`. */
+export function liveUrlFor(configured: string | null | undefined): string | null {
   if (typeof location === 'undefined') return null;
-  const base = configured ?? `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/v1/live`;
-  if (!credential) return base;
-  const url = new URL(base);
-  url.searchParams.set('token', credential);
-  return url.toString();
+  return configured ?? `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/v1/live`;
+}
+
+/** The socket's URL with `credential` as its `token` (a socket cannot send an Authorization header). */
+export function withToken(url: string, credential: string | null): string {
+  if (!credential) return url;
+  const u = new URL(url);
+  u.searchParams.set('token', credential);
+  return u.toString();
 }

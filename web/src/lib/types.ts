@@ -251,6 +251,8 @@ export interface DashboardConfig {
   liveUrl: string | null;
   auth: 'none' | 'required';
   clerkPublishableKey?: string;
+  /** Where Clerk's Frontend API is proxied, when it is not the instance's own domain. */
+  clerkProxyUrl?: string;
   demo: boolean;
 }
 

@@ -4,8 +4,10 @@ import { usePathname } from 'next/navigation';
 import { type ReactNode, useEffect, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { Select } from '@/components/ui/field';
 import { cn } from '@/lib/cn';
 import { DashboardConfigProvider, useDashboard } from '@/lib/dashboard-config';
+import { SignInGate, useAccount } from './sign-in';
 
 const NAV = [
   { href: '/', label: 'Tasks' },
@@ -36,6 +38,46 @@ function ThemeToggle() {
   );
 }
 
+/** Who is signed in (and in which organization, which is the tenant), and the way out. */
+function AccountMenu() {
+  const { account, signOut } = useAccount();
+  const [switching, setSwitching] = useState(false);
+  if (!account || account.kind === 'open') return null;
+  return (
+    <div data-testid="account" className="flex flex-wrap items-center gap-2 text-sm">
+      {account.kind === 'key' ? (
+        <span title="Signed in with an API key">
+          Key <code data-testid="account-key">{account.keyPrefix}</code>
+        </span>
+      ) : (
+        <>
+          <span data-testid="account-user">{account.account.userLabel}</span>
+          <Select
+            aria-label="Organization"
+            className="h-8 w-auto"
+            disabled={switching}
+            value={account.account.organizationId ?? ''}
+            onChange={(e) => {
+              setSwitching(true);
+              void account.switchOrganization(e.target.value || null).finally(() => setSwitching(false));
+            }}
+          >
+            <option value="">Personal workspace</option>
+            {account.account.organizations.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </Select>
+        </>
+      )}
+      <Button variant="outline" size="sm" onClick={signOut}>
+        Sign out
+      </Button>
+    </div>
+  );
+}
+
 function DemoBanner() {
   const { ready, config } = useDashboard();
   if (!ready || !config.demo) return null;
@@ -55,41 +97,55 @@ export function AppShell({ children }: { children: ReactNode }) {
   const path = usePathname();
   const active = (href: string) =>
     href === '/' ? path === '/' || path.startsWith('/task') : path.startsWith(href);
+  const header = (
+    <header className="border-b">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2">
+        <Link href="/" className="font-semibold">
+          Techteam
+        </Link>
+        <Navigation active={active} />
+        <div className="ml-auto flex flex-wrap items-center gap-2">
+          <AccountMenu />
+          <ThemeToggle />
+        </div>
+      </div>
+    </header>
+  );
   return (
     <DashboardConfigProvider>
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:p-2">
         Skip to content
       </a>
       <DemoBanner />
-      <header className="border-b">
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2">
-          <Link href="/" className="font-semibold">
-            Techteam
-          </Link>
-          <nav aria-label="Main" className="flex flex-wrap gap-1">
-            {NAV.map((n) => (
-              <Link
-                key={n.href}
-                href={n.href}
-                aria-current={active(n.href) ? 'page' : undefined}
-                className={cn(
-                  'rounded-md px-2.5 py-1 text-sm hover:bg-accent',
-                  active(n.href) && 'bg-accent font-medium',
-                )}
-              >
-                {n.label}
-              </Link>
-            ))}
-          </nav>
-          <div className="ml-auto flex items-center gap-2">
-            <ThemeToggle />
-          </div>
-        </div>
-      </header>
-      <main id="main" className="mx-auto max-w-6xl px-4 py-6">
-        {children}
-      </main>
+      <SignInGate header={header}>
+        <main id="main" className="mx-auto max-w-6xl px-4 py-6">
+          {children}
+        </main>
+      </SignInGate>
     </DashboardConfigProvider>
+  );
+}
+
+/** The pages, once someone may see them. */
+function Navigation({ active }: { active: (href: string) => boolean }) {
+  const { account } = useAccount();
+  if (!account) return null;
+  return (
+    <nav aria-label="Main" className="flex flex-wrap gap-1">
+      {NAV.map((n) => (
+        <Link
+          key={n.href}
+          href={n.href}
+          aria-current={active(n.href) ? 'page' : undefined}
+          className={cn(
+            'rounded-md px-2.5 py-1 text-sm hover:bg-accent',
+            active(n.href) && 'bg-accent font-medium',
+          )}
+        >
+          {n.label}
+        </Link>
+      ))}
+    </nav>
   );
 }
 

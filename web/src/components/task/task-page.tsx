@@ -6,6 +6,7 @@ import { Badge } from '@/components/ui/badge';
 import { Card, CardTitle } from '@/components/ui/card';
 import { Failure, Loading } from '@/components/ui/states';
 import { api } from '@/lib/api';
+import { currentCredential } from '@/lib/credential';
 import { useDashboard } from '@/lib/dashboard-config';
 import { followTask, type LiveMode } from '@/lib/live';
 import { applyEvents, initialView, type TaskView } from '@/lib/task-view';
@@ -60,7 +61,7 @@ export function TaskPage({ id }: { id: string }) {
           ),
         onMode: setMode,
       },
-      { liveUrl },
+      { liveUrl, credential: currentCredential },
     );
   }, [id, ready, liveUrl, loadedId]);
 

@@ -6,6 +6,7 @@ import { Select } from '@/components/ui/field';
 import { Empty, Failure, Loading } from '@/components/ui/states';
 import { Table, Td, Th } from '@/components/ui/table';
 import { api } from '@/lib/api';
+import { currentCredential } from '@/lib/credential';
 import { useDashboard } from '@/lib/dashboard-config';
 import { followTaskList, type LiveMode } from '@/lib/live';
 import { usd } from '@/lib/task-view';
@@ -42,7 +43,7 @@ export function TasksPage() {
         onRefresh: reload,
         onMode: setMode,
       },
-      { liveUrl },
+      { liveUrl, credential: currentCredential },
     );
   }, [ready, liveUrl, set, reload]);
   useEffect(() => {
