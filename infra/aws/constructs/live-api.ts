@@ -27,7 +27,7 @@ export const LIVE_STAGE = 'live';
 
 /**
  * Stream records per fan-out invocation. Each event is one post per subscriber, POST_CONCURRENCY
- * at a time (shared/live/fan-out.ts): 10 events to 500 subscribers is 157 rounds, ~16 s if every
+ * at a time (shared/live/fan-out.ts): 10 events to 500 subscribers is 100 rounds, ~10 s if every
  * post took 100 ms (they take ~10-30 ms), so a batch stays far within FAN_OUT_TIMEOUT.
  */
 export const FAN_OUT_BATCH_SIZE = 10;
