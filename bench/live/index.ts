@@ -5,21 +5,60 @@
  * subscribers of one task. The clients run in the host's process, so their work is in the figures.
  */
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@techteam/shared/config';
 import { startHost } from '../../infra/local/host';
 import { type LiveClient, openLive } from '../../infra/local/live-client';
+import { type EventStages, timeFanOutStages } from './stages';
 
 const SUBSCRIBERS = [1, 100, 500];
 const GOAL_P95_MS = 50;
+
+interface EventTimings {
+  start: number;
+  written: number;
+  stages: EventStages;
+  firstReceived: number | undefined;
+  lastReceived: number;
+}
+
+const STAGE_HEADER =
+  'subscribers  written  fan-out reads subscribers  read done  first post  posts done  first received  last received';
+
+/** Each mark's median offset from the write's start: the stream's delay, the subscriber read, the posting. */
+function stageRow(n: number, timings: EventTimings[]): string {
+  const median = (pick: (t: EventTimings) => number | undefined) => {
+    const values = timings
+      .map((t) => {
+        const at = pick(t);
+        return at === undefined ? undefined : at - t.start;
+      })
+      .filter((v): v is number => v !== undefined)
+      .sort((a, b) => a - b);
+    return percentile(values, 50).toFixed(1);
+  };
+  const cells = [
+    median((t) => t.written),
+    median((t) => t.stages.readStart),
+    median((t) => t.stages.readEnd),
+    median((t) => t.stages.firstPostStart),
+    median((t) => t.stages.lastPostEnd),
+    median((t) => t.firstReceived),
+    median((t) => t.lastReceived),
+  ];
+  const widths = [7, 26, 9, 10, 10, 14, 13];
+  return `${String(n).padStart(11)}  ${cells.map((c, i) => c.padStart(widths[i] ?? 8)).join('  ')}`;
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
+/** `[events] [subscriber counts…]`, e.g. `40 500` for 40 events to 500 subscribers only. */
 export async function main(args: string[]): Promise<void> {
   const events = Number(args[0] ?? 40);
+  const counts = args.length > 1 ? args.slice(1).map(Number) : SUBSCRIBERS;
   const host = await startHost({
     config: {
       ...loadConfig({}),
@@ -31,11 +70,18 @@ export async function main(args: string[]): Promise<void> {
     log: () => {},
   });
   const url = `${host.url.replace('http', 'ws')}/v1/live`;
+  const fanOutStages = timeFanOutStages();
+  const rows: string[] = [];
   console.log(`live: ${events} events per run, written one at a time, each timed from the write's start`);
+  console.log(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log('subscribers   p50 ms   p95 ms   p99 ms   max ms   delivered');
   let failed = false;
   try {
-    for (const n of SUBSCRIBERS) {
+    for (const n of counts) {
       // A task the workflow never starts: only the bench writes to its log.
       const task = await host.store.createTask('local', {
         prompt: `live bench, ${n} subscribers`,
@@ -54,6 +100,8 @@ export async function main(args: string[]): Promise<void> {
       );
       const sentAt = new Map<string, number>();
       const latencies: number[] = [];
+      const timings: EventTimings[] = [];
+      let firstReceived: number | undefined;
       let waiting: (() => void) | undefined;
       let pending = 0;
       for (const c of clients)
@@ -62,7 +110,9 @@ export async function main(args: string[]): Promise<void> {
           const text = (m.event as { type: string; text?: string }).text ?? '';
           const start = sentAt.get(text);
           if (start === undefined) return;
-          latencies.push(performance.now() - start);
+          const now = performance.now();
+          firstReceived ??= now;
+          latencies.push(now - start);
           if (--pending === 0) waiting?.();
         });
       for (let e = 0; e < events; e++) {
@@ -71,10 +121,22 @@ export async function main(args: string[]): Promise<void> {
         const all = new Promise<void>((r) => {
           waiting = r;
         });
-        sentAt.set(text, performance.now());
+        fanOutStages.next();
+        firstReceived = undefined;
+        const start = performance.now();
+        sentAt.set(text, start);
         await host.store.appendEvent('local', task.id, { type: 'note_added', text });
+        const written = performance.now();
         await Promise.race([all, new Promise((r) => setTimeout(r, 10_000))]);
+        timings.push({
+          start,
+          written,
+          stages: fanOutStages.current(),
+          firstReceived,
+          lastReceived: performance.now(),
+        });
       }
+      rows.push(stageRow(n, timings));
       latencies.sort((a, b) => a - b);
       const p95 = percentile(latencies, 95);
       if (n === 500 && !(p95 < GOAL_P95_MS)) failed = true;
@@ -84,7 +146,16 @@ export async function main(args: string[]): Promise<void> {
       for (const c of clients) c.close();
     }
     console.log(`goal: p95 < ${GOAL_P95_MS} ms with 500 subscribers — ${failed ? 'NOT met' : 'met'}`);
+    console.log(
+      `load average at end: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    console.log("\nwhere the time goes (median over the events, ms from the write's start):");
+    console.log(STAGE_HEADER);
+    for (const row of rows) console.log(row);
   } finally {
+    fanOutStages.restore();
     await host.stop();
   }
 }

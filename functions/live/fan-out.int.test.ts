@@ -6,6 +6,7 @@ import {
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { apiGatewayConnections, type ServerMessage, useLiveRuntime } from '@techteam/shared/live';
+import type { LiveTopic } from '@techteam/shared/store';
 import { LIVE_ITEM_TTL_SECONDS, LiveSubscriptions, type Store } from '@techteam/shared/store';
 import { freshStore } from '@techteam/shared/testing/dynamo';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -107,6 +108,101 @@ describe('the fan-out Lambda on the table stream (management API mocked)', () =>
     await fanOut({ Records: await records(store, taskPk, 'INSERT', 'LIVE#SUB#') });
     expect(await subscriptions.subscribersOf(TENANT, { topic: 'task', taskId: task.id })).toEqual([]);
     expect(await subscriptions.connectionItems(TENANT, 'gone')).toEqual([]);
+  });
+
+  /** Connections subscribed to a new task, their backlog sent (nothing) and ready; then `events` written. */
+  async function readySubscribers(connectionIds: string[], events: number) {
+    const task = await store.createTask(TENANT, {
+      prompt: 'Write a slugify function',
+      preference: 'balanced',
+    });
+    for (const id of connectionIds) {
+      await connect(socketEvent(id));
+      await subscriptions.subscribe(TENANT, id, { topic: 'task', taskId: task.id });
+    }
+    const taskPk = `T#${TENANT}#TASK#${task.id}`;
+    await fanOut({ Records: await records(store, taskPk, 'INSERT', 'LIVE#SUB#') });
+    for (let i = 0; i < events; i++)
+      await store.appendEvent(TENANT, task.id, { type: 'note_added', text: `note ${i}` });
+    management.reset();
+    const batch = [
+      ...(await records(store, taskPk, 'MODIFY', 'TASK')),
+      ...(await records(store, taskPk, 'INSERT', 'EV#')),
+    ];
+    // The log's first event (task_created) went in the backlog: the batch sends the later ones.
+    const later = (await store.listEvents(TENANT, task.id)).items.slice(1);
+    return { task, batch, events: later };
+  }
+
+  /** The runtime again, with `postConcurrency`, counting the subscriber reads and the drops. */
+  function countedRuntime(postConcurrency: number) {
+    const counted = Object.create(subscriptions) as LiveSubscriptions;
+    const reads: LiveTopic[] = [];
+    const drops: string[] = [];
+    counted.subscribersOf = (tenantId, topic) => {
+      reads.push(topic);
+      return subscriptions.subscribersOf(tenantId, topic);
+    };
+    counted.dropConnection = (tenantId, connectionId) => {
+      drops.push(connectionId);
+      return subscriptions.dropConnection(tenantId, connectionId);
+    };
+    useLiveRuntime({
+      store,
+      subscriptions: counted,
+      connections: apiGatewayConnections(new ApiGatewayManagementApiClient({ region: 'us-east-1' })),
+      postConcurrency,
+    });
+    return { reads, drops };
+  }
+
+  const messagesTo = (connectionId: string) =>
+    posted()
+      .filter((p) => p.to === connectionId)
+      .map((p) => p.message);
+
+  it('posts a batch with several connections in flight, each connection its events in order and once, reading the subscribers once', async () => {
+    const connections = ['c1', 'c2', 'c3', 'c4', 'c5'];
+    const { task, batch, events } = await readySubscribers(connections, 4);
+    const { reads } = countedRuntime(2);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    // Posts that answer after uneven delays, as API Gateway's do: a later post may finish first.
+    management.on(PostToConnectionCommand).callsFake(async () => {
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 6)));
+      inFlight--;
+      return {};
+    });
+    await fanOut({ Records: batch });
+    expect(events).toHaveLength(4);
+    for (const id of connections)
+      expect(messagesTo(id), id).toEqual(events.map((event) => ({ type: 'event', taskId: task.id, event })));
+    expect(mostInFlight).toBe(2);
+    expect(reads).toEqual([{ topic: 'task', taskId: task.id }]);
+  });
+
+  it('drops a connection gone (410) mid-batch once and posts it nothing more; the others get every event', async () => {
+    const { task, batch, events } = await readySubscribers(['c1', 'gone', 'c3'], 3);
+    const { drops } = countedRuntime(3);
+    let toGone = 0;
+    management.on(PostToConnectionCommand).callsFake(async (input: { ConnectionId?: string }) => {
+      if (input.ConnectionId === 'gone' && ++toGone === 2)
+        throw new GoneException({ message: 'gone', $metadata: { httpStatusCode: 410 } });
+      return {};
+    });
+    await fanOut({ Records: batch });
+    const all = events.map((event) => ({ type: 'event', taskId: task.id, event }));
+    expect(messagesTo('c1')).toEqual(all);
+    expect(messagesTo('c3')).toEqual(all);
+    expect(messagesTo('gone')).toEqual(all.slice(0, 2)); // the first, and the one answered 410
+    expect(drops).toEqual(['gone']);
+    expect(await subscriptions.connectionItems(TENANT, 'gone')).toEqual([]);
+    expect(
+      (await subscriptions.subscribersOf(TENANT, { topic: 'task', taskId: task.id })).map(
+        (s) => s.connectionId,
+      ),
+    ).toEqual(['c1', 'c3']);
   });
 
   it('sets a TTL on connections and subscriptions', async () => {

@@ -5,7 +5,7 @@
 
 import { ROUTE_LAMBDAS } from '@techteam/functions/manifest';
 import { API_ROUTES, LIVE_FUNCTIONS, LIVE_ROUTES, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
-import { LIVE_STREAM_FILTERS } from '@techteam/shared/live';
+import { LIVE_STREAM_FILTERS, POST_CONCURRENCY } from '@techteam/shared/live';
 import { TITAN_EMBEDDING_MODEL } from '@techteam/shared/memory/bedrock-embedder';
 import { AWS_SANDBOX_ENV } from '@techteam/shared/runtime/aws-sandbox';
 import { TTL_ATTRIBUTE, tableDefinition } from '@techteam/shared/store';
@@ -13,7 +13,7 @@ import { substituteDefinition, TASK_STATES, type TaskStateName } from '@techteam
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaHandlers } from './bundling';
-import { LIVE_STAGE } from './constructs/live-api';
+import { FAN_OUT_BATCH_SIZE, LIVE_STAGE } from './constructs/live-api';
 import { RUN_TAG_VARIABLE } from './constructs/sandbox/fargate-runner';
 import { QUEUE_LAMBDAS, readsProviderKeys, writesChunks } from './function-access';
 import { PROVIDER_KEY_NAMES } from './stacks/secrets-stack';
@@ -913,7 +913,7 @@ describe('live API (WebSocket)', () => {
     expect(mapping).toMatchObject({
       FunctionName: { Ref: fnId(LIVE_FUNCTIONS.fanOut) },
       StartingPosition: 'LATEST',
-      BatchSize: 100,
+      BatchSize: FAN_OUT_BATCH_SIZE,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 5,
       ParallelizationFactor: 1,
@@ -924,6 +924,15 @@ describe('live API (WebSocket)', () => {
     expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual(
       JSON.parse(JSON.stringify(LIVE_STREAM_FILTERS)),
     );
+  });
+
+  it('gives the fan-out time for a whole batch to 500 subscribers at 100 ms a post, twice over', () => {
+    const [mapping] = Object.values(t.api.findResources('AWS::Lambda::EventSourceMapping')).map(propsOf);
+    const fanOut = propsOf(lambdas().get(LIVE_FUNCTIONS.fanOut)!.resource);
+    const rounds = Math.ceil(500 / POST_CONCURRENCY) * Number(mapping?.['BatchSize']);
+    expect(2 * rounds * 0.1).toBeLessThanOrEqual(Number(fanOut['Timeout']));
+    // The queued messages are references to one message per event: 512 MB holds a batch many times over.
+    expect(Number(fanOut['MemorySize'])).toBeGreaterThanOrEqual(512);
   });
 
   it('lets only the message and fan-out functions post, and only to this API’s live stage connections', () => {

@@ -44,7 +44,8 @@ export async function startConnectionsEndpoint(
       const held = sockets.get(id);
       if (!held || held.socket.readyState !== held.socket.OPEN) return gone();
       if (req.method === 'POST') {
-        held.socket.send(Buffer.concat(chunks).toString('utf8'));
+        // The body is the frame's UTF-8 already: sent as a text frame without decoding it.
+        held.socket.send(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), { binary: false });
         res.writeHead(200);
         res.end();
       } else if (req.method === 'DELETE') {

@@ -12,7 +12,7 @@ export {
 } from './authorize';
 export { apiGatewayConnections, type LiveConnections, managementClient } from './connections';
 export { InvalidLiveMessage, LiveUnauthorized, NoLiveTenant } from './errors';
-export { type FanOutDeps, fanOut } from './fan-out';
+export { type FanOutDeps, fanOut, POST_CONCURRENCY } from './fan-out';
 export { ClientMessage, LIVE_PATH, type ServerMessage, type Topic } from './protocol';
 export { liveRuntime, useLiveRuntime } from './runtime';
 export { closeSession, handleClientFrame, openSession, type SessionDeps } from './sessions';

@@ -25,6 +25,14 @@ import { type FunctionNetwork, TechteamFunction } from '../techteam-function';
 /** The stage the WebSocket API serves: `wss://<api id>.execute-api.<region>.amazonaws.com/live`. */
 export const LIVE_STAGE = 'live';
 
+/**
+ * Stream records per fan-out invocation. Each event is one post per subscriber, POST_CONCURRENCY
+ * at a time (shared/live/fan-out.ts): 10 events to 500 subscribers is 100 rounds, ~10 s if every
+ * post took 100 ms (they take ~10-30 ms), so a batch stays far within FAN_OUT_TIMEOUT.
+ */
+export const FAN_OUT_BATCH_SIZE = 10;
+export const FAN_OUT_TIMEOUT = Duration.minutes(1);
+
 export interface LiveApiProps {
   context: DeployContext;
   table: Table;
@@ -142,15 +150,11 @@ export class LiveApi extends Construct {
       id: 'AwsSolutions::AwsSolutions-SQS3',
       reason: "This queue is itself the dead-letter destination of the fan-out's stream mapping",
     });
-    const fanOut = fn(
-      LIVE_LAMBDAS.fanOut,
-      "the table's stream → subscribed connections",
-      Duration.minutes(1),
-    );
+    const fanOut = fn(LIVE_LAMBDAS.fanOut, "the table's stream → subscribed connections", FAN_OUT_TIMEOUT);
     fanOut.addEventSource(
       new DynamoEventSource(table, {
         startingPosition: StartingPosition.LATEST,
-        batchSize: 100,
+        batchSize: FAN_OUT_BATCH_SIZE,
         // One batch per shard at a time, in order: the fan-out's ordering argument needs it.
         parallelizationFactor: 1,
         bisectBatchOnError: true,
