@@ -65,6 +65,14 @@ describe('byo mode (deploy-your-own)', () => {
     expectLiveApi(byo);
   });
 
+  it("leaves the region's API Gateway CloudWatch role (an account-wide setting) to the customer, and still access-logs the stage", () => {
+    const api = byo.template(byo.stacks.api);
+    api.resourceCountIs('AWS::ApiGateway::Account', 0);
+    expect(JSON.stringify(api.toJSON())).not.toContain('AmazonAPIGatewayPushToCloudWatchLogs');
+    const stages = Object.values(api.findResources('AWS::ApiGatewayV2::Stage')).map(propsOf);
+    for (const stage of stages) expect(stage['AccessLogSettings']).toBeDefined();
+  });
+
   it('has no secret for any third-party provider, and no secrets stack: its one secret is the API key pepper', () => {
     expect(byo.stacks.secrets).toBeUndefined();
     const secrets = templates.flatMap((t) => Object.values(t.findResources('AWS::SecretsManager::Secret')));
@@ -359,7 +367,14 @@ describe('byo + ec2-gvisor, in zones chosen by npm run zones', () => {
       sandbox: 'ec2-gvisor',
       availabilityZones,
       dashboardOrigin: 'https://app.example.com',
+      apiGatewayAccountRole: 'create',
     });
+  });
+
+  it("sets the region's API Gateway CloudWatch role only when asked (-c apiGatewayAccountRole=create)", () => {
+    both
+      .template(both.stacks.api)
+      .hasResourceProperties('AWS::ApiGateway::Account', { CloudWatchRoleArn: Match.anyValue() });
   });
 
   it("admits the dashboard's origin, and only it, in the API's CORS policy", () => {
