@@ -12,7 +12,7 @@ export {
   RUNNER_ENV,
   SANDBOX_RUN_QUEUE_PREFIX,
 } from './aws/protocol';
-export { FargateSandbox, GvisorPoolSandbox } from './aws/remote-sandbox';
+export { RunnerPerRunSandbox, type RunnerPlacement } from './aws/remote-sandbox';
 export { SandboxFailed, SandboxResultTimeout, SandboxUnavailable, WorkspaceTooLarge } from './errors';
 export {
   currentLimitName,

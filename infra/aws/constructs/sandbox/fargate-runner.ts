@@ -93,7 +93,7 @@ export class FargateRunner {
     this.taskDefinition.addContainer(SANDBOX_RUNNER.containerName, {
       image: ContainerImage.fromDockerImageAsset(props.image),
       logging: props.logging,
-      // The queue URL and run id come per task from RunTask overrides (FargateSandbox).
+      // The queue URL and run id come per task from RunTask overrides (RunnerPerRunSandbox).
       environment: {
         [env.isolation]: 'microvm',
         [env.runRoleArn]: this.runRole.roleArn,
