@@ -31,7 +31,8 @@ class RunnerPerRun implements Sandbox, SandboxRuns {
   }
 
   async run(job: SandboxJobInput, options: SandboxRunOptions = {}): Promise<JobResult> {
-    if (!options.runId) throw new SandboxFailed(this.isolation, 'a sandbox job on AWS must name its task run');
+    if (!options.runId)
+      throw new SandboxFailed(this.isolation, 'a sandbox job on AWS must name its task run');
     return this.forRun(options.runId).run(job, options);
   }
 

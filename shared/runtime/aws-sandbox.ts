@@ -8,7 +8,10 @@ import { log } from './log';
 export { AWS_SANDBOX_ENV, type AwsSandboxConfig, sandboxConfigFromEnv } from './aws-sandbox-config';
 
 const DESCRIPTIONS = {
-  'ec2-gvisor': { isolation: 'gvisor', label: 'ec2-gvisor (a runner task per task run on EC2, jobs under runsc)' },
+  'ec2-gvisor': {
+    isolation: 'gvisor',
+    label: 'ec2-gvisor (a runner task per task run on EC2, jobs under runsc)',
+  },
   fargate: { isolation: 'microvm', label: 'fargate (a Fargate task per task run)' },
 } as const satisfies Record<AwsSandboxConfig['tier'], { isolation: Isolation; label: string }>;
 

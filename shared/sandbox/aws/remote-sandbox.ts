@@ -108,7 +108,7 @@ const KEEP_SERVED_EVERY_MS = 30_000;
 /** Where a run's runner task is placed: a Fargate task, or a task on the gVisor hosts' capacity provider. */
 export type RunnerPlacement =
   | { tier: 'fargate' }
-  | { tier: 'ec2-gvisor'; /** The ECS capacity provider of the gVisor hosts. */ capacityProvider: string };
+  | { tier: 'ec2-gvisor' /** The ECS capacity provider of the gVisor hosts. */; capacityProvider: string };
 
 export interface RunnerPerRunDeps extends RemoteSandboxDeps {
   ecs: ECSClient;
