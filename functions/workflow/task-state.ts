@@ -4,7 +4,7 @@ import { isTechteamError } from '@techteam/shared/errors';
 import { log } from '@techteam/shared/runtime/log';
 import * as z from '@techteam/shared/zod';
 import type { Context } from 'aws-lambda';
-import { countedFailures, doorLogging } from '../middleware';
+import { countedFailures, doorLogging, doorTracing } from '../middleware';
 
 /**
  * What every state's payload carries (ids only); the rest (round, maxRounds, a caught
@@ -47,6 +47,7 @@ const stateFailure = (state: string): MiddlewareObj<unknown, unknown> => ({
 export function taskState<T>(state: string, run: (input: never, context?: Context) => Promise<T>) {
   return middy<unknown, T, Error, Context>()
     .use(doorLogging())
+    .use(doorTracing())
     .use(countedFailures())
     .use(stateFailure(state))
     .use(stateIds(state))

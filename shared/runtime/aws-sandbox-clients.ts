@@ -10,6 +10,7 @@ import {
 import { SandboxFailed } from '../sandbox/errors';
 import type { Isolation, JobResult, Sandbox, SandboxJobInput, SandboxRunOptions } from '../sandbox/job';
 import type { AwsSandboxConfig } from './aws-sandbox-config';
+import { traceAwsClient } from './tracing';
 
 /**
  * Either tier for every run: a job goes to its run's runner task (found or started by the
@@ -59,9 +60,9 @@ export function awsSandbox(config: AwsSandboxConfig): AwsSandbox {
       ? { tier: 'fargate' }
       : { tier: 'ec2-gvisor', capacityProvider: config.capacityProvider };
   const runs = new RunnerPerRun({
-    s3: new S3Client(clientConfig),
-    sqs: new SQSClient(clientConfig),
-    ecs: new ECSClient(clientConfig),
+    s3: traceAwsClient(new S3Client(clientConfig)),
+    sqs: traceAwsClient(new SQSClient(clientConfig)),
+    ecs: traceAwsClient(new ECSClient(clientConfig)),
     placement,
     bucket: config.bucket,
     prefix: config.prefix,

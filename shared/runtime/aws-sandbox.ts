@@ -4,6 +4,7 @@ import type { Isolation, JobResult, Sandbox, SandboxJobInput, SandboxRunOptions 
 import { type AwsSandboxConfig, sandboxConfigFromEnv } from './aws-sandbox-config';
 import { onFirstUse } from './first-use';
 import { log } from './log';
+import { inSubsegment } from './tracing';
 
 export { AWS_SANDBOX_ENV, type AwsSandboxConfig, sandboxConfigFromEnv } from './aws-sandbox-config';
 
@@ -25,13 +26,19 @@ class SandboxOnFirstJob implements Sandbox {
 
   constructor(
     readonly isolation: Isolation,
+    private readonly tier: AwsSandboxConfig['tier'],
     open: () => Promise<Sandbox>,
   ) {
     this.sandbox = onFirstUse(open);
   }
 
+  /** Each job in an X-Ray subsegment (on Lambda): its run, tier, runtime and whether it is a test run. */
   async run(job: SandboxJobInput, options?: SandboxRunOptions): Promise<JobResult> {
-    return (await this.sandbox()).run(job, options);
+    return inSubsegment(
+      'sandbox job',
+      { task: options?.runId, sandboxTier: this.tier, runtime: job.runtime, test: job.test === true },
+      async () => (await this.sandbox()).run(job, options),
+    );
   }
 }
 
@@ -49,7 +56,7 @@ export function sandboxFromEnv(env: Record<string, string | undefined>): CodeSan
   if (!config) return undefined;
   const { isolation, label } = DESCRIPTIONS[config.tier];
   const clients = clientsFor(config);
-  const sandbox = new SandboxOnFirstJob(isolation, async () => (await clients()).sandbox);
+  const sandbox = new SandboxOnFirstJob(isolation, config.tier, async () => (await clients()).sandbox);
   return teamSandbox(sandbox, label);
 }
 

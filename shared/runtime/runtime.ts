@@ -10,6 +10,7 @@ import type { TeamModels } from '../workflow/models';
 import type { LifecycleDeps } from '../workflow/task-lifecycle';
 import { onFirstUse } from './first-use';
 import type { TeamGateway } from './team-gateway';
+import { traceAwsClient } from './tracing';
 
 /** Everything a handler needs, built once per process (a Lambda container or the local host). */
 export interface Runtime extends WorkflowDeps, LifecycleDeps {
@@ -82,10 +83,12 @@ const modelsNotBundled: TeamModels = { complete: async () => notBundled('the mod
 function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
   const config = loadConfig(env);
   const region = config.AWS_REGION;
-  const doc = createDocumentClient({
-    ...(config.TECHTEAM_DYNAMO_ENDPOINT ? { endpoint: config.TECHTEAM_DYNAMO_ENDPOINT } : {}),
-    ...(region ? { region } : {}),
-  });
+  const doc = traceAwsClient(
+    createDocumentClient({
+      ...(config.TECHTEAM_DYNAMO_ENDPOINT ? { endpoint: config.TECHTEAM_DYNAMO_ENDPOINT } : {}),
+      ...(region ? { region } : {}),
+    }),
+  );
   const store = new Store(doc, config.TECHTEAM_TABLE);
   const arn = config.TECHTEAM_STATE_MACHINE_ARN;
   const workflow: WorkflowEngine = arn
@@ -116,7 +119,11 @@ function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
  */
 function stepFunctionsOnFirstUse(arn: string, region: string | undefined): WorkflowEngine {
   const get = onFirstUse(async () =>
-    (await import('../workflow/engines/step-functions-engine')).stepFunctionsEngine(arn, region),
+    (await import('../workflow/engines/step-functions-engine')).stepFunctionsEngine(
+      arn,
+      region,
+      traceAwsClient,
+    ),
   );
   return {
     kind: 'step-functions',

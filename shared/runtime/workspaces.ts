@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { Workspace } from '../workspace';
 import { onFirstUse } from './first-use';
 import { notConfigured, type Runtime, withPart } from './runtime';
+import { traceAwsClient } from './tracing';
 
 /**
  * Each task's workspace in the artifacts bucket, the S3 SDK imported on first
@@ -12,7 +13,7 @@ export function s3Workspaces(config: Config): Runtime['workspaceFor'] {
   const region = config.AWS_REGION;
   const s3Client = onFirstUse(async () => {
     const { S3Client } = await import('@aws-sdk/client-s3');
-    return new S3Client(region ? { region } : {});
+    return traceAwsClient(new S3Client(region ? { region } : {}));
   });
   return (tenantId, taskId) => {
     const get = onFirstUse(async () =>
