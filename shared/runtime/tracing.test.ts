@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ModelProvider, ModelRequest } from '../gateway/types';
 
 /** A fresh copy of tracing.ts (and of the tracer it may load), read under the environment stubbed first. */
 async function freshTracing() {
@@ -80,13 +81,28 @@ describe('tracing on Lambda, against a stand-in X-Ray daemon', () => {
       expect(hasXrayMiddleware(early)).toBe(true);
       expect(hasXrayMiddleware(tracing.traceAwsClient(new S3Client({ region: 'eu-west-1' })))).toBe(true);
 
-      const prompt = 'SECRET PROMPT TEXT sk-live-123';
-      const answer = await tracing.inSubsegment(
-        'model call',
-        { tenant: 'tnt_1', task: 'tsk_1', employee: 'dev', model: 'claude-sonnet', provider: 'bedrock' },
-        async () => `answer to ${prompt.length}`,
-      );
-      expect(answer).toBe('answer to 30');
+      // A model call through the gateway's traced providers (team-gateway.ts), as RunEmployee makes it.
+      const { withTracedCalls } = await import('./team-gateway');
+      const provider: ModelProvider = {
+        name: 'bedrock',
+        complete: async (request: ModelRequest) => ({
+          provider: 'bedrock',
+          model: request.model,
+          text: `answer to ${request.messages.length} message(s)`,
+          toolCalls: [],
+          usage: { inputTokens: 10, outputTokens: 2, cachedInputTokens: 0 },
+          stopReason: 'end' as const,
+        }),
+      };
+      const traced = withTracedCalls(new Map([['bedrock', provider]])).get('bedrock')!;
+      const response = await traced.complete({
+        model: 'us.anthropic.claude-sonnet',
+        system: 'SECRET SYSTEM PROMPT',
+        messages: [{ role: 'user', content: 'SECRET PROMPT TEXT sk-live-123' }],
+        maxOutputTokens: 100,
+        context: { tenantId: 'tnt_1', taskId: 'tsk_1', stepId: 's1', employeeId: 'dev' },
+      } as ModelRequest);
+      expect(response.text).toBe('answer to 1 message(s)');
       await tracing
         .inSubsegment('sandbox job', { task: 'tsk_1', sandboxTier: 'fargate', test: true }, async () => {
           throw new Error('runner gone');
@@ -104,8 +120,9 @@ describe('tracing on Lambda, against a stand-in X-Ray daemon', () => {
         annotations: {
           tenant: 'tnt_1',
           task: 'tsk_1',
+          step: 's1',
           employee: 'dev',
-          model: 'claude-sonnet',
+          model: 'us.anthropic.claude-sonnet',
           provider: 'bedrock',
         },
       });
@@ -113,7 +130,7 @@ describe('tracing on Lambda, against a stand-in X-Ray daemon', () => {
         annotations: { task: 'tsk_1', sandboxTier: 'fargate', test: true },
         fault: true,
       });
-      expect(JSON.stringify(daemon.documents)).not.toMatch(/SECRET PROMPT|sk-live/);
+      expect(JSON.stringify(daemon.documents)).not.toMatch(/SECRET|sk-live/);
     } finally {
       daemon.socket.close();
     }
