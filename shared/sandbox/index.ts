@@ -1,6 +1,6 @@
 /**
  * The code sandbox: `run(job)` with one contract everywhere. Locally bwrap
- * (default) or gVisor; on AWS a Fargate task per run or a gVisor pool on EC2.
+ * (default) or gVisor; on AWS a runner task per run, on Fargate or on EC2 hosts with gVisor.
  */
 
 export {
