@@ -6,7 +6,7 @@ import { runtime } from '@techteam/shared/runtime';
 import { actAsTenant } from '@techteam/shared/runtime/acting-tenant';
 import { log } from '@techteam/shared/runtime/log';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { countedFailures, doorLogging } from './middleware';
+import { countedFailures, doorLogging, doorTracing } from './middleware';
 
 /** What an API handler body sees: the caller's tenant and the already-parsed JSON body. */
 export interface ApiRequest {
@@ -147,6 +147,7 @@ export function apiHandler(
 ) {
   return middy<ApiEvent, APIGatewayProxyResultV2, Error, Context>()
     .use(doorLogging())
+    .use(doorTracing() as MiddlewareObj<ApiEvent, APIGatewayProxyResultV2>)
     .use(countedFailures() as MiddlewareObj<ApiEvent, APIGatewayProxyResultV2>)
     .use(errorResponse())
     .use(requestContext())
@@ -181,6 +182,7 @@ export interface UnauthenticatedRequest {
 export function unauthenticatedHandler(body: (request: UnauthenticatedRequest) => Promise<ApiResponse>) {
   return middy<ApiEvent, APIGatewayProxyResultV2, Error, Context>()
     .use(doorLogging())
+    .use(doorTracing() as MiddlewareObj<ApiEvent, APIGatewayProxyResultV2>)
     .use(errorResponse())
     .handler(async (event) => {
       const raw = event.body ?? '';

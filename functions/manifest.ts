@@ -23,11 +23,11 @@ export interface FunctionAccess {
   models?: boolean;
   /** Reads the provider key secrets (hosted mode) without calling models, e.g. to report which providers are live. */
   providerKeys?: boolean;
-  /** Runs code in the sandbox: its queue(s), its S3 prefix, and for Fargate the run's runner task. */
+  /** Runs code in the sandbox: its S3 prefix, the run's runner task and its queue. */
   sandbox?: boolean;
   /**
-   * Starts or ends a task run's sandbox (Fargate tier only: RunTask, ListTasks, StopTask and the
-   * run's queue); nothing on ec2-gvisor, whose pool serves every run.
+   * Starts or ends a task run's sandbox (either tier: RunTask, ListTasks, StopTask and the run's
+   * queue).
    */
   sandboxRuns?: boolean;
   /** Reads the API key pepper secret (the authorizer, and key creation). */

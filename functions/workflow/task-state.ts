@@ -5,7 +5,7 @@ import { actAsTenant } from '@techteam/shared/runtime/acting-tenant';
 import { log } from '@techteam/shared/runtime/log';
 import * as z from '@techteam/shared/zod';
 import type { Context } from 'aws-lambda';
-import { countedFailures, doorLogging } from '../middleware';
+import { countedFailures, doorLogging, doorTracing } from '../middleware';
 
 /**
  * What every state's payload carries (ids only); the rest (round, maxRounds, a caught
@@ -48,6 +48,7 @@ const stateFailure = (state: string): MiddlewareObj<unknown, unknown> => ({
 export function taskState<T>(state: string, run: (input: never, context?: Context) => Promise<T>) {
   return middy<unknown, T, Error, Context>()
     .use(doorLogging())
+    .use(doorTracing())
     .use(countedFailures())
     .use(stateFailure(state))
     .use(stateIds(state))

@@ -14,7 +14,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaHandlers } from './bundling';
 import { FAN_OUT_BATCH_SIZE, LIVE_STAGE } from './constructs/live-api';
-import { RUN_TAG_VARIABLE } from './constructs/sandbox/fargate-runner';
+import { RUN_TAG_VARIABLE } from './constructs/sandbox/runner-roles';
 import { QUEUE_LAMBDAS, readsProviderKeys, writesChunks } from './function-access';
 import { PROVIDER_KEY_NAMES } from './stacks/secrets-stack';
 import { OBJECT_ACTIONS, TABLE_ACTIONS } from './stacks/workflow-stack';

@@ -6,11 +6,11 @@
 import { LAMBDAS } from '@techteam/functions/manifest';
 import { API_ROUTES, LIVE_ROUTES } from '@techteam/functions/routes';
 import { AWS_SANDBOX_ENV } from '@techteam/shared/runtime/aws-sandbox';
-import { JOB_VISIBILITY_TIMEOUT_SECONDS, MAX_WALL_MS } from '@techteam/shared/sandbox';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GVISOR_POOL } from './stacks/sandbox-stack';
+import { RUN_TAG_VARIABLE } from './constructs/sandbox/runner-roles';
+import { GVISOR_HOSTS } from './stacks/sandbox-stack';
 import { PROVIDER_KEY_NAMES } from './stacks/secrets-stack';
 import {
   actionsOf,
@@ -63,6 +63,14 @@ describe('byo mode (deploy-your-own)', () => {
 
   it('serves the live WebSocket API: its routes, the token authorizer, the fan-out stream mapping, the config URL', () => {
     expectLiveApi(byo);
+  });
+
+  it("leaves the region's API Gateway CloudWatch role (an account-wide setting) to the customer, and still access-logs the stage", () => {
+    const api = byo.template(byo.stacks.api);
+    api.resourceCountIs('AWS::ApiGateway::Account', 0);
+    expect(JSON.stringify(api.toJSON())).not.toContain('AmazonAPIGatewayPushToCloudWatchLogs');
+    const stages = Object.values(api.findResources('AWS::ApiGatewayV2::Stage')).map(propsOf);
+    for (const stage of stages) expect(stage['AccessLogSettings']).toBeDefined();
   });
 
   it('has no secret for any third-party provider, and no secrets stack: its one secret is the API key pepper', () => {
@@ -209,25 +217,29 @@ describe('ec2-gvisor sandbox tier', () => {
     sandbox.resourceCountIs('AWS::EC2::NatGateway', 0);
   });
 
-  it('can grow the host group to fit the largest warm pool (one c7i.large per runner)', () => {
+  it('places one runner per host, keeps one host warm, and never scales in a host that holds a runner', () => {
     const [asg] = Object.values(sandbox.findResources('AWS::AutoScaling::AutoScalingGroup'));
-    const [target] = Object.values(sandbox.findResources('AWS::ApplicationAutoScaling::ScalableTarget'));
-    const maxRunners = Number(propsOf(target!)['MaxCapacity']);
-    expect(maxRunners).toBe(GVISOR_POOL.maxRunners);
-    // The runner's memory fits the instance's (4 GiB, ~3.7 GiB for tasks) only once.
-    expect(GVISOR_POOL.runnerMemoryMiB * (GVISOR_POOL.runnersPerHost + 1)).toBeGreaterThan(3_700);
-    expect(Number(propsOf(asg!)['MaxSize']) * GVISOR_POOL.runnersPerHost).toBeGreaterThanOrEqual(maxRunners);
+    expect(propsOf(asg!)).toMatchObject({
+      MinSize: String(GVISOR_HOSTS.warmHosts),
+      MaxSize: String(GVISOR_HOSTS.maxHosts),
+      NewInstancesProtectedFromScaleIn: true,
+    });
+    sandbox.hasResourceProperties('AWS::ECS::CapacityProvider', {
+      AutoScalingGroupProvider: Match.objectLike({ ManagedTerminationProtection: 'ENABLED' }),
+    });
+    // The runner's memory fits the instance's (4 GiB, ~3.7 GiB for tasks) only once: two runs'
+    // privileged runners never share a host.
+    expect(GVISOR_HOSTS.runnersPerHost).toBe(1);
+    expect(GVISOR_HOSTS.runnerMemoryMiB * 2).toBeGreaterThan(3_700);
     sandbox.hasResourceProperties('AWS::ECS::TaskDefinition', {
-      ContainerDefinitions: [Match.objectLike({ Memory: GVISOR_POOL.runnerMemoryMiB })],
+      ContainerDefinitions: [Match.objectLike({ Memory: GVISOR_HOSTS.runnerMemoryMiB })],
     });
   });
 
-  it('alarms when a job lands in the dead-letter queue', () => {
-    sandbox.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmDescription: Match.stringLikeRegexp('dead-letter'),
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Threshold: 1,
-    });
+  it('has no shared pool: no ECS service, no job queue, no queue-depth scaling', () => {
+    sandbox.resourceCountIs('AWS::ECS::Service', 0);
+    sandbox.resourceCountIs('AWS::SQS::Queue', 0);
+    sandbox.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
   });
 
   it('lets the hosts in the closed VPC join the cluster: ecs, ecs-agent and ecs-telemetry endpoints', () => {
@@ -253,81 +265,65 @@ describe('ec2-gvisor sandbox tier', () => {
     expect(userData).toContain('ECS_CLUSTER=');
   });
 
-  it('has the job queue, with a dead-letter queue, and a warm pool scaled on its depth', () => {
-    // Never shorter than the longest job: a running job must not be redelivered to another runner.
-    sandbox.hasResourceProperties('AWS::SQS::Queue', {
-      RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }),
-      VisibilityTimeout: JOB_VISIBILITY_TIMEOUT_SECONDS,
-    });
-    expect(JOB_VISIBILITY_TIMEOUT_SECONDS * 1000).toBeGreaterThan(MAX_WALL_MS);
-    sandbox.hasResourceProperties('AWS::ECS::Service', {
-      CapacityProviderStrategy: [Match.objectLike({ Weight: 1 })],
-    });
-    sandbox.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
-      MinCapacity: 1,
-      MaxCapacity: 8,
-    });
-    sandbox.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
-      PolicyType: 'StepScaling',
-    });
-    sandbox.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Namespace: 'AWS/SQS',
-    });
-  });
-
-  it('runs jobs under gVisor: the pool runner knows its queue and isolation', () => {
+  it('runs jobs under gVisor in a privileged runner of a literal family, told its run role, bucket and prefix', () => {
     sandbox.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Family: `${gvisor.stacks.sandbox.stackName}-runner`,
       RequiresCompatibilities: ['EC2'],
+      NetworkMode: 'awsvpc',
       ContainerDefinitions: [
         Match.objectLike({
           Name: 'runner',
+          Privileged: true,
           Environment: Match.arrayWith([
             { Name: 'SANDBOX_ISOLATION', Value: 'gvisor' },
-            Match.objectLike({ Name: 'SANDBOX_QUEUE_URL' }),
+            Match.objectLike({ Name: 'SANDBOX_RUN_ROLE_ARN' }),
+            Match.objectLike({ Name: 'SANDBOX_BUCKET' }),
+            { Name: 'SANDBOX_PREFIX', Value: 'sandbox' },
           ]),
         }),
       ],
     });
+    // The queue is the run's, given per task by RunTask: never one shared by every run.
+    const [def] = Object.values(sandbox.findResources('AWS::ECS::TaskDefinition')).map(propsOf);
+    expect(JSON.stringify(def)).not.toContain('SANDBOX_QUEUE_URL');
   });
 
-  it('the code-running states send to the pool queue and start no Fargate tasks; the runner reads only its queue', () => {
+  it("the runner task role only assumes the run role; the run role reaches only the tagged run's objects and queue", () => {
+    const templates = templatesOf(gvisor);
+    const roleId = (description: string) =>
+      Object.keys(
+        sandbox.findResources('AWS::IAM::Role', {
+          Properties: { Description: Match.stringLikeRegexp(description) },
+        }),
+      )[0]!;
+    const taskRoleId = roleId('^Sandbox runner');
+    const runRoleId = roleId('^Sandbox run:');
+    const task = statementsOfRole(templates, taskRoleId);
+    expect([...actionsOf(task)].sort()).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+    for (const st of task) expect(st['Resource']).toEqual({ 'Fn::GetAtt': [runRoleId, 'Arn'] });
+    const run = statementsOfRole(templates, runRoleId);
+    expect(run.length).toBeGreaterThan(0);
+    for (const st of run) expect(JSON.stringify(st['Resource'])).toContain(RUN_TAG_VARIABLE);
+    expect(JSON.stringify(run)).not.toMatch(/dynamodb|Table/);
+  });
+
+  it("the code-running states and the run boundaries start, find and end a run's runner on the gVisor capacity provider", () => {
     const templates = templatesOf(gvisor);
     const workflow = gvisor.template(gvisor.stacks.workflow);
-    const dev = functionsByHandler(workflow).get('workflow/dev-attempt.ts')!;
-    const env = (propsOf(dev.resource)['Environment'] as { Variables: Record<string, unknown> }).Variables;
-    expect(env[AWS_SANDBOX_ENV.tier]).toBe('ec2-gvisor');
-    expect(env).toHaveProperty(AWS_SANDBOX_ENV.queueUrl);
-    const actions = actionsOf(statementsOfRole(templates, roleOfFunction(dev.resource)));
-    expect(actions.has('sqs:SendMessage')).toBe(true);
-    expect(actions.has('ecs:RunTask')).toBe(false);
-    expect(actions.has('sqs:CreateQueue')).toBe(false);
-    // The pool serves every run: the run boundaries get no sandbox access and no sandbox variables.
-    for (const file of [
-      'workflow/start-run.ts',
-      'workflow/finalize-task.ts',
-      'workflow/mark-task-failed.ts',
-    ]) {
+    for (const file of ['workflow/dev-attempt.ts', 'workflow/start-run.ts', 'workflow/finalize-task.ts']) {
       const fn = functionsByHandler(workflow).get(file)!;
-      const vars = (propsOf(fn.resource)['Environment'] as { Variables: Record<string, unknown> }).Variables;
-      expect(
-        Object.keys(vars).filter((k) => k.startsWith('TECHTEAM_SANDBOX_')),
-        file,
-      ).toEqual([]);
-      const granted = actionsOf(statementsOfRole(templates, roleOfFunction(fn.resource)));
-      expect(
-        [...granted].filter((a) => /^(ecs|sqs|iam):/.test(a)),
-        file,
-      ).toEqual([]);
+      const env = (propsOf(fn.resource)['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      expect(env[AWS_SANDBOX_ENV.tier], file).toBe('ec2-gvisor');
+      expect(env[AWS_SANDBOX_ENV.capacityProvider], file).toBeDefined();
+      expect(env[AWS_SANDBOX_ENV.taskDefinition], file).toBe(`${gvisor.stacks.sandbox.stackName}-runner`);
+      const actions = actionsOf(statementsOfRole(templates, roleOfFunction(fn.resource)));
+      for (const action of ['ecs:RunTask', 'ecs:StopTask', 'sqs:CreateQueue', 'sqs:DeleteQueue'])
+        expect(actions.has(action), `${file} ${action}`).toBe(true);
     }
-
-    const [roleId] = Object.keys(
-      sandbox.findResources('AWS::IAM::Role', {
-        Properties: { Description: Match.stringLikeRegexp('^Sandbox runner') },
-      }),
+    const dev = functionsByHandler(workflow).get('workflow/dev-attempt.ts')!;
+    expect(actionsOf(statementsOfRole(templates, roleOfFunction(dev.resource))).has('sqs:SendMessage')).toBe(
+      true,
     );
-    const runner = statementsOfRole(templates, roleId!);
-    expect(JSON.stringify(runner)).not.toMatch(/dynamodb|Table|techteam-sandbox-\*/);
   });
 
   it('puts the authorizer from the slot on every route but the signature-verified webhook and the public config', () => {
@@ -359,7 +355,14 @@ describe('byo + ec2-gvisor, in zones chosen by npm run zones', () => {
       sandbox: 'ec2-gvisor',
       availabilityZones,
       dashboardOrigin: 'https://app.example.com',
+      apiGatewayAccountRole: 'create',
     });
+  });
+
+  it("sets the region's API Gateway CloudWatch role only when asked (-c apiGatewayAccountRole=create)", () => {
+    both
+      .template(both.stacks.api)
+      .hasResourceProperties('AWS::ApiGateway::Account', { CloudWatchRoleArn: Match.anyValue() });
   });
 
   it("admits the dashboard's origin, and only it, in the API's CORS policy", () => {

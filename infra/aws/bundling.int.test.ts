@@ -73,6 +73,9 @@ const LAZY_SDKS = [
   '@aws-sdk/client-s3',
   '@aws-sdk/client-sfn',
   '@aws-sdk/client-secrets-manager',
+  // The X-Ray tracer: a chunk the door's first invocation loads (shared/runtime/tracing.ts).
+  '@aws-lambda-powertools/tracer',
+  'aws-xray-sdk-core',
 ];
 
 describe('Lambda bundles', () => {
@@ -80,6 +83,7 @@ describe('Lambda bundles', () => {
     const b = await bundle('GetTask');
     expect(has(b.initInputs, '@aws-sdk/client-dynamodb')).toBe(true);
     for (const sdk of LAZY_SDKS) expect(has(b.initInputs, sdk), sdk).toBe(false);
+    expect(has(b.lazyInputs, 'aws-xray-sdk-core'), 'the tracer, lazily').toBe(true);
     expect(b.initBytes).toBeLessThan(1024 * 1024);
   });
 
@@ -91,6 +95,7 @@ describe('Lambda bundles', () => {
       'openai',
       '@aws-sdk/client-bedrock-runtime',
       '@modelcontextprotocol/sdk',
+      '@aws-lambda-powertools/tracer',
     ])
       expect(has(b.lazyInputs, sdk), sdk).toBe(true);
     // The Anthropic client is the Messages API alone, not every resource of the SDK (~450 KB).

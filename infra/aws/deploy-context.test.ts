@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { ContextInvalid, readDeployContext, ZonesInvalid } from './deploy-context';
+import { apiGatewayAccountRoleOf, ContextInvalid, readDeployContext, ZonesInvalid } from './deploy-context';
 
 const fromApp = (context: Record<string, unknown>) => {
   const app = new App({ context });
@@ -10,6 +10,21 @@ const fromApp = (context: Record<string, unknown>) => {
 describe('deploy context', () => {
   it('reads a known mode and sandbox tier', () => {
     expect(fromApp({ mode: 'byo', sandbox: 'ec2-gvisor' })()).toEqual({ mode: 'byo', sandbox: 'ec2-gvisor' });
+  });
+
+  it("reads who owns API Gateway's account role: byo leaves it by default, hosted sets it, either may say otherwise", () => {
+    const base = { sandbox: 'fargate' };
+    expect(apiGatewayAccountRoleOf(fromApp({ ...base, mode: 'byo' })())).toBe('existing');
+    expect(apiGatewayAccountRoleOf(fromApp({ ...base, mode: 'hosted' })())).toBe('create');
+    expect(
+      apiGatewayAccountRoleOf(fromApp({ ...base, mode: 'byo', apiGatewayAccountRole: 'create' })()),
+    ).toBe('create');
+    expect(
+      apiGatewayAccountRoleOf(fromApp({ ...base, mode: 'hosted', apiGatewayAccountRole: 'existing' })()),
+    ).toBe('existing');
+    expect(fromApp({ ...base, mode: 'byo', apiGatewayAccountRole: 'yes' })).toThrow(
+      `CDK context 'apiGatewayAccountRole' is "yes"; valid values: create, existing`,
+    );
   });
 
   it('stops on an unknown mode, naming the key and the valid values', () => {

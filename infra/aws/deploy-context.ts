@@ -20,6 +20,23 @@ export interface DeployContext {
    * API's CORS policy admits. Absent: no CORS, so only same-origin pages and non-browser clients call it.
    */
   dashboardOrigin?: string;
+  /**
+   * Who owns the region's API Gateway CloudWatch Logs role, an account-wide setting that a
+   * WebSocket stage's access logs need (`-c apiGatewayAccountRole=create|existing`). `create`: the
+   * stack sets it to a role of its own, replacing whatever the account named before. `existing`:
+   * the stack leaves the setting alone and the account must already name a role. Absent: `create`
+   * when hosted (our own account), `existing` in byo (a customer's setting is not ours to overwrite);
+   * see apiGatewayAccountRoleOf.
+   */
+  apiGatewayAccountRole?: ApiGatewayAccountRole;
+}
+
+export const API_GATEWAY_ACCOUNT_ROLES = ['create', 'existing'] as const;
+export type ApiGatewayAccountRole = (typeof API_GATEWAY_ACCOUNT_ROLES)[number];
+
+/** The context's choice, or the mode's default: hosted sets the account's role, byo leaves it. */
+export function apiGatewayAccountRoleOf(context: DeployContext): ApiGatewayAccountRole {
+  return context.apiGatewayAccountRole ?? (context.mode === 'hosted' ? 'create' : 'existing');
 }
 
 /** A CDK context value that is missing or not one of the values the app knows; stops the synth. */
@@ -99,10 +116,14 @@ function originOf(value: unknown): string | undefined {
 export function readDeployContext(get: (key: string) => unknown): DeployContext {
   const zones = zonesOf(get('availabilityZones'));
   const origin = originOf(get('dashboardOrigin'));
+  const accountRole = get('apiGatewayAccountRole');
   return {
     mode: pick('mode', get('mode'), DEPLOY_MODES),
     sandbox: pick('sandbox', get('sandbox'), AWS_SANDBOX_TIERS),
     ...(zones ? { availabilityZones: zones } : {}),
     ...(origin ? { dashboardOrigin: origin } : {}),
+    ...(accountRole === undefined || accountRole === ''
+      ? {}
+      : { apiGatewayAccountRole: pick('apiGatewayAccountRole', accountRole, API_GATEWAY_ACCOUNT_ROLES) }),
   };
 }

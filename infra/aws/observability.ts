@@ -34,7 +34,7 @@ export const ALARM_THRESHOLDS = {
   failedExecutions: 1,
   /** Share of API responses that are 5xx over 5 minutes, in percent, once 20 requests came. */
   api5xxPercent: 5,
-  /** Messages in the ec2-gvisor job dead-letter queue: a job failed three deliveries. */
+  /** Messages in a dead-letter queue (the live fan-out's): anything there failed every retry. */
   deadLetters: 1,
   /** Budget refusals in an hour: tenants or tasks running into their caps. */
   budgetRefusalsPerHour: 25,
@@ -130,15 +130,12 @@ export function watchApi(scope: Construct, api: HttpApi, topic: ITopic): void {
   });
 }
 
-/** Jobs that failed three deliveries (ec2-gvisor's pool queue). */
+/** Any message in a dead-letter queue: what failed every retry and needs a person. */
 export function watchDeadLetters(
   scope: Construct,
   deadLetters: IQueue,
   topic: ITopic,
-  what: { id: string; description: string } = {
-    id: 'JobDeadLettersAlarm',
-    description: 'Sandbox jobs in the dead-letter queue',
-  },
+  what: { id: string; description: string },
 ): void {
   alarm(scope, what.id, topic, {
     alarmDescription: `${what.description} (see infra/aws/README.md, Alarms)`,

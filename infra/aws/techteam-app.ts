@@ -63,7 +63,6 @@ export function buildTechteamApp(
     description: `Techteam sandbox (${context.sandbox}): isolated VPC, ECS cluster and runner`,
     context,
     artifacts: data.artifacts,
-    alarms: data.alarms,
     ...(options.runnerImageRevision ? { runnerImageRevision: options.runnerImageRevision } : {}),
   });
   const providerKeys = secrets ? { providerKeys: secrets.providerKeys } : {};

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { TechteamError } from '@techteam/shared/errors';
 import type { DeployContext } from './deploy-context';
-import { GVISOR_POOL, sandboxInterfaceEndpoints } from './stacks/sandbox-stack';
+import { GVISOR_HOSTS, sandboxInterfaceEndpoints } from './stacks/sandbox-stack';
 
 /** How many zones the sandbox VPC spans. */
 export const SANDBOX_ZONE_COUNT = 2;
@@ -100,7 +100,7 @@ export async function lookupZoneFacts(
   const offerings = await ec2.send(
     new DescribeInstanceTypeOfferingsCommand({
       LocationType: 'availability-zone',
-      Filters: [{ Name: 'instance-type', Values: [GVISOR_POOL.instanceType] }],
+      Filters: [{ Name: 'instance-type', Values: [GVISOR_HOSTS.instanceType] }],
     }),
   );
   return {
@@ -108,7 +108,7 @@ export async function lookupZoneFacts(
     available,
     endpointServices,
     instanceType: {
-      name: GVISOR_POOL.instanceType,
+      name: GVISOR_HOSTS.instanceType,
       zones: (offerings.InstanceTypeOfferings ?? []).flatMap((o) => (o.Location ? [o.Location] : [])),
     },
   };

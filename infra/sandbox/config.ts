@@ -37,7 +37,7 @@ export function loadRunnerConfig(env: Record<string, string | undefined>): Runne
   return config;
 }
 
-/** The run this runner's credentials are scoped to, or undefined (the ec2-gvisor pool, local tests). */
+/** The run this runner's credentials are scoped to, or undefined (local tests, which have no run role). */
 export function runScope(config: RunnerConfig): RunScope | undefined {
   const roleArn = config[RUNNER_ENV.runRoleArn];
   const runId = config[RUNNER_ENV.runId];

@@ -115,15 +115,34 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** The run a runner serves: its job objects are `<bucket>/<prefix>/<runId>/…` and nothing else. */
+export interface ServedRun {
+  bucket: string;
+  prefix: string;
+  runId: string;
+}
+
+/** Whether a job message points inside the served run's objects (both the job and where its result goes). */
+export function isJobOfRun(message: JobMessage, run: ServedRun): boolean {
+  const root = `${run.prefix.replace(/\/+$/, '')}/${run.runId}/`;
+  const inside = (key: string) => key.startsWith(root) && !key.split('/').includes('..');
+  return message.bucket === run.bucket && inside(message.jobKey) && inside(message.resultKey);
+}
+
 /**
  * The runner's loop: take a job, run it, acknowledge it; return after
- * `idleMs` without a job (a Fargate task then ends, and its run's task stops).
+ * `idleMs` without a job (the runner's task then ends).
  */
 export async function serveJobs(deps: {
   queue: JobQueue;
   store: ObjectStore;
   sandbox: Sandbox;
   idleMs: number;
+  /**
+   * The one run this runner serves (on AWS, always). A message naming another run's objects is
+   * deleted unrun: its credentials could not reach them anyway, and no runner runs two runs' jobs.
+   */
+  run?: ServedRun;
   signal?: AbortSignal;
   now?: () => number;
   log?: (line: string) => void;
@@ -138,10 +157,22 @@ export async function serveJobs(deps: {
       continue;
     }
     lastJob = now();
-    if (!JobMessage.safeParse(parseJson(message.body)).success) {
+    const parsed = JobMessage.safeParse(parseJson(message.body));
+    if (!parsed.success) {
       // It can never run: acknowledge it so it is not received again, and keep serving.
       deps.log?.(
         JSON.stringify({ error: 'malformed job message, deleted', body: message.body.slice(0, 200) }),
+      );
+      await message.ack();
+      continue;
+    }
+    if (deps.run && !isJobOfRun(parsed.data, deps.run)) {
+      deps.log?.(
+        JSON.stringify({
+          error: "job message of another run's objects, deleted unrun",
+          runId: deps.run.runId,
+          jobKey: parsed.data.jobKey.slice(0, 200),
+        }),
       );
       await message.ack();
       continue;

@@ -25,7 +25,7 @@ function toRun(result: JobResult): SandboxRun {
   };
 }
 
-/** The team's sandbox tools on top of any `shared/sandbox` Sandbox (local bwrap or gVisor, Fargate, gVisor pool). */
+/** The team's sandbox tools on top of any `shared/sandbox` Sandbox (local bwrap or gVisor, a runner per run on Fargate or on the gVisor hosts). */
 export function teamSandbox(sandbox: Sandbox, describe: string): CodeSandbox {
   return {
     describe,

@@ -8,21 +8,21 @@ import * as z from '../zod';
  * exist once.
  */
 export const AWS_SANDBOX_ENV = {
-  /** `fargate` (a Fargate task per task run) or `ec2-gvisor` (the warm gVisor pool behind one queue). */
+  /** `fargate` (a Fargate task per task run) or `ec2-gvisor` (a runner task on the gVisor hosts per task run). */
   tier: 'TECHTEAM_SANDBOX_TIER',
   /** The bucket job and result objects travel through (the artifacts bucket). */
   bucket: 'TECHTEAM_SANDBOX_BUCKET',
   /** Key prefix for job objects; the runner's role can reach only this prefix. Default `sandbox`. */
   prefix: 'TECHTEAM_SANDBOX_PREFIX',
-  /** ec2-gvisor: the pool's job queue. */
-  queueUrl: 'TECHTEAM_SANDBOX_QUEUE_URL',
-  /** fargate: the ECS cluster, the runner's task definition and its container name. */
+  /** The ECS cluster, the runner's task definition and its container name. */
   cluster: 'TECHTEAM_SANDBOX_CLUSTER',
   taskDefinition: 'TECHTEAM_SANDBOX_TASK_DEFINITION',
   containerName: 'TECHTEAM_SANDBOX_CONTAINER',
-  /** fargate: comma-separated subnet ids (the isolated sandbox subnets) and security group ids. */
+  /** Comma-separated subnet ids (the isolated sandbox subnets) and security group ids. */
   subnets: 'TECHTEAM_SANDBOX_SUBNETS',
   securityGroups: 'TECHTEAM_SANDBOX_SECURITY_GROUPS',
+  /** ec2-gvisor: the ECS capacity provider of the gVisor hosts, where a run's runner is placed. */
+  capacityProvider: 'TECHTEAM_SANDBOX_CAPACITY_PROVIDER',
 } as const;
 
 const E = AWS_SANDBOX_ENV;
@@ -53,11 +53,7 @@ const Common = z.object({
   ),
 });
 
-const GvisorEnv = z.extend(Common, {
-  [E.queueUrl]: z.url('must be an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/q'),
-});
-
-const FargateEnv = z.extend(Common, {
+const RunnerEnv = z.extend(Common, {
   [E.cluster]: z.string().check(z.minLength(1, 'must be an ECS cluster name or ARN')),
   [E.taskDefinition]: z
     .string()
@@ -65,6 +61,12 @@ const FargateEnv = z.extend(Common, {
   [E.containerName]: z._default(z.string().check(z.minLength(1)), 'runner'),
   [E.subnets]: idList(/^subnet-[0-9a-f]+$/, 'subnet-0abc,subnet-0def'),
   [E.securityGroups]: idList(/^sg-[0-9a-f]+$/, 'sg-0abc'),
+});
+
+const GvisorEnv = z.extend(RunnerEnv, {
+  [E.capacityProvider]: z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9_-]{1,255}$/, 'must be an ECS capacity provider name')),
 });
 
 function parseEnv<S extends z.ZodMiniType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
@@ -86,20 +88,22 @@ function parseEnv<S extends z.ZodMiniType>(schema: S, env: Record<string, string
   );
 }
 
+/** Where a tier's runners run: the same for both tiers but the placement. */
+interface RunnerTaskConfig {
+  region?: string;
+  bucket: string;
+  prefix: string;
+  cluster: string;
+  taskDefinition: string;
+  containerName: string;
+  subnets: string[];
+  securityGroups: string[];
+}
+
 /** A sandbox tier's settings, validated from the environment (what aws-sandbox-clients.ts builds on). */
 export type AwsSandboxConfig =
-  | { tier: 'ec2-gvisor'; region?: string; bucket: string; prefix: string; queueUrl: string }
-  | {
-      tier: 'fargate';
-      region?: string;
-      bucket: string;
-      prefix: string;
-      cluster: string;
-      taskDefinition: string;
-      containerName: string;
-      subnets: string[];
-      securityGroups: string[];
-    };
+  | (RunnerTaskConfig & { tier: 'fargate' })
+  | (RunnerTaskConfig & { tier: 'ec2-gvisor'; capacityProvider: string });
 
 /**
  * The sandbox tier from the environment; undefined when no sandbox variable is
@@ -112,26 +116,22 @@ export function sandboxConfigFromEnv(env: Record<string, string | undefined>): A
   const tier = env[E.tier];
   if (!tier) throw new ConfigInvalid(E.tier, `is not set: must be one of ${AWS_SANDBOX_TIERS.join(', ')}`);
   const region = env['AWS_REGION'] || undefined;
-  if (tier === 'ec2-gvisor') {
-    const c = parseEnv(GvisorEnv, env);
-    return { tier, region, bucket: c[E.bucket], prefix: c[E.prefix], queueUrl: c[E.queueUrl] };
-  }
-  if (tier === 'fargate') {
-    const c = parseEnv(FargateEnv, env);
-    return {
-      tier,
-      region,
-      bucket: c[E.bucket],
-      prefix: c[E.prefix],
-      cluster: c[E.cluster],
-      taskDefinition: c[E.taskDefinition],
-      containerName: c[E.containerName],
-      subnets: c[E.subnets],
-      securityGroups: c[E.securityGroups],
-    };
-  }
-  throw new ConfigInvalid(
-    E.tier,
-    `is invalid (${JSON.stringify(tier)}): must be one of ${AWS_SANDBOX_TIERS.join(', ')}`,
-  );
+  if (tier !== 'fargate' && tier !== 'ec2-gvisor')
+    throw new ConfigInvalid(
+      E.tier,
+      `is invalid (${JSON.stringify(tier)}): must be one of ${AWS_SANDBOX_TIERS.join(', ')}`,
+    );
+  const c = parseEnv(RunnerEnv, env);
+  const runners: RunnerTaskConfig = {
+    region,
+    bucket: c[E.bucket],
+    prefix: c[E.prefix],
+    cluster: c[E.cluster],
+    taskDefinition: c[E.taskDefinition],
+    containerName: c[E.containerName],
+    subnets: c[E.subnets],
+    securityGroups: c[E.securityGroups],
+  };
+  if (tier === 'fargate') return { tier, ...runners };
+  return { tier, ...runners, capacityProvider: parseEnv(GvisorEnv, env)[E.capacityProvider] };
 }

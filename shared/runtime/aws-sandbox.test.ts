@@ -18,11 +18,6 @@ const ecs = mockClient(ECSClient);
 const s3 = mockClient(S3Client);
 const sqs = mockClient(SQSClient);
 
-const gvisorEnv = {
-  [E.tier]: 'ec2-gvisor',
-  [E.bucket]: 'techteam-artifacts',
-  [E.queueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/techteam-sandbox-pool',
-};
 const fargateEnv = {
   [E.tier]: 'fargate',
   [E.bucket]: 'techteam-artifacts',
@@ -30,6 +25,13 @@ const fargateEnv = {
   [E.taskDefinition]: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/runner:3',
   [E.subnets]: 'subnet-0a1, subnet-0b2',
   [E.securityGroups]: 'sg-0c3',
+};
+/** The same runner per run, placed on the gVisor hosts' capacity provider. */
+const gvisorEnv = {
+  ...fargateEnv,
+  [E.tier]: 'ec2-gvisor',
+  [E.taskDefinition]: 'Techteam-Sandbox-runner',
+  [E.capacityProvider]: 'Techteam-Sandbox-GvisorCapacity',
 };
 
 function result(jobId: string, isolation: JobResult['isolation']): JobResult {
@@ -100,10 +102,10 @@ describe('sandboxFromEnv', () => {
     expect(e.message).toContain('"lambda"');
   });
 
-  it('names the queue URL the gVisor pool needs when it is missing', () => {
-    const { [E.queueUrl]: _, ...env } = gvisorEnv;
+  it('names the capacity provider the gVisor tier needs when it is missing', () => {
+    const { [E.capacityProvider]: _, ...env } = gvisorEnv;
     const e = configError(env);
-    expect(e.details).toEqual({ variable: E.queueUrl });
+    expect(e.details).toEqual({ variable: E.capacityProvider });
     expect(e.message).toContain('is not set');
   });
 
@@ -117,8 +119,13 @@ describe('sandboxFromEnv', () => {
     expect(e.details).toEqual({ variable: E.bucket });
   });
 
-  it('runs a job on the gVisor pool through the configured queue, under the sandbox prefix', async () => {
+  it("ec2-gvisor: runs a run's job on a runner of its own on the gVisor hosts, under the run's prefix", async () => {
     const objects = answerJobs('gvisor');
+    ecs.on(ListTasksCommand).resolves({ taskArns: [] });
+    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: 'arn:aws:ecs:task/g1' }] });
+    sqs.on(CreateQueueCommand).resolves({
+      QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/techteam-sandbox-01run',
+    });
     const sandbox = sandboxFromEnv(gvisorEnv)!;
     const run = await sandbox.exec({
       files: { 'a.py': 'print(1)' },
@@ -128,15 +135,23 @@ describe('sandboxFromEnv', () => {
     });
     expect(run).toMatchObject({ exitCode: 0, stdout: 'hi\n', isolation: 'gvisor' });
     const sent = sqs.commandCalls(SendMessageCommand)[0]!.args[0].input;
-    expect(sent.QueueUrl).toBe(gvisorEnv[E.queueUrl]);
-    expect([...objects.keys()].every((k) => k.startsWith('sandbox/'))).toBe(true);
+    expect(sent.QueueUrl).toBe('https://sqs.eu-west-1.amazonaws.com/123456789012/techteam-sandbox-01run');
+    expect(ecs.commandCalls(RunTaskCommand)[0]!.args[0].input).toMatchObject({
+      taskDefinition: 'Techteam-Sandbox-runner',
+      startedBy: 'tt-01run',
+      capacityProviderStrategy: [{ capacityProvider: 'Techteam-Sandbox-GvisorCapacity', weight: 1 }],
+    });
+    expect([...objects.keys()].every((k) => k.startsWith('sandbox/01run/'))).toBe(true);
   });
 
-  it('gives the per-run side only to the Fargate tier: the gVisor pool is shared by every run', () => {
-    expect(sandboxRunsFromEnv(gvisorEnv)).toBeUndefined();
+  it('gives the per-run side to both tiers (a runner per run), none where no sandbox is set', () => {
+    expect(sandboxRunsFromEnv(gvisorEnv)).toBeDefined();
     expect(sandboxRunsFromEnv({ AWS_REGION: 'eu-west-1' })).toBeUndefined();
     expect(sandboxRunsFromEnv(fargateEnv)).toBeDefined();
     expect(() => sandboxRunsFromEnv({ ...fargateEnv, [E.subnets]: 'nope' })).toThrow(ConfigInvalid);
+    expect(() => sandboxRunsFromEnv({ ...gvisorEnv, [E.capacityProvider]: 'no spaces' })).toThrow(
+      ConfigInvalid,
+    );
   });
 
   it('fargate: a runner that cannot start or stop is logged, never thrown: jobs start one, runners stop when idle', async () => {

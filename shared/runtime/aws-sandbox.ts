@@ -4,11 +4,15 @@ import type { Isolation, JobResult, Sandbox, SandboxJobInput, SandboxRunOptions 
 import { type AwsSandboxConfig, sandboxConfigFromEnv } from './aws-sandbox-config';
 import { onFirstUse } from './first-use';
 import { log } from './log';
+import { inSubsegment } from './tracing';
 
 export { AWS_SANDBOX_ENV, type AwsSandboxConfig, sandboxConfigFromEnv } from './aws-sandbox-config';
 
 const DESCRIPTIONS = {
-  'ec2-gvisor': { isolation: 'gvisor', label: 'ec2-gvisor (runsc on the EC2 warm pool)' },
+  'ec2-gvisor': {
+    isolation: 'gvisor',
+    label: 'ec2-gvisor (a runner task per task run on EC2, jobs under runsc)',
+  },
   fargate: { isolation: 'microvm', label: 'fargate (a Fargate task per task run)' },
 } as const satisfies Record<AwsSandboxConfig['tier'], { isolation: Isolation; label: string }>;
 
@@ -22,13 +26,19 @@ class SandboxOnFirstJob implements Sandbox {
 
   constructor(
     readonly isolation: Isolation,
+    private readonly tier: AwsSandboxConfig['tier'],
     open: () => Promise<Sandbox>,
   ) {
     this.sandbox = onFirstUse(open);
   }
 
+  /** Each job in an X-Ray subsegment (on Lambda): its run, tier, runtime and whether it is a test run. */
   async run(job: SandboxJobInput, options?: SandboxRunOptions): Promise<JobResult> {
-    return (await this.sandbox()).run(job, options);
+    return inSubsegment(
+      'sandbox job',
+      { task: options?.runId, sandboxTier: this.tier, runtime: job.runtime, test: job.test === true },
+      async () => (await this.sandbox()).run(job, options),
+    );
   }
 }
 
@@ -46,25 +56,24 @@ export function sandboxFromEnv(env: Record<string, string | undefined>): CodeSan
   if (!config) return undefined;
   const { isolation, label } = DESCRIPTIONS[config.tier];
   const clients = clientsFor(config);
-  const sandbox = new SandboxOnFirstJob(isolation, async () => (await clients()).sandbox);
+  const sandbox = new SandboxOnFirstJob(isolation, config.tier, async () => (await clients()).sandbox);
   return teamSandbox(sandbox, label);
 }
 
 /**
- * The per-run side of the AWS sandbox, for the states that begin and end runs:
- * the Fargate tier's runner task per run; undefined for the ec2-gvisor pool
- * (shared by all runs, nothing to start or stop) and where no sandbox is set.
+ * The per-run side of the AWS sandbox, for the states that begin and end runs: the run's
+ * runner task (either tier); undefined where no sandbox is set.
  */
 export function sandboxRunsFromEnv(env: Record<string, string | undefined>): SandboxRuns | undefined {
   const config = sandboxConfigFromEnv(env);
-  if (config?.tier !== 'fargate') return undefined;
+  if (!config) return undefined;
   const clients = clientsFor(config);
   // Best effort, as the port promises: a job whose run has no runner starts one, and a
   // runner nobody stops stops itself once idle. What failed is logged for the operator.
   const attempt = async (action: 'start' | 'end', runId: string) => {
     try {
       const { runs } = await clients();
-      await runs?.[action](runId);
+      await runs[action](runId);
     } catch (e) {
       log.warn(`could not ${action} the sandbox run`, { runId, error: e as Error });
     }

@@ -13,6 +13,7 @@ import type { TeamModels } from '../workflow/models';
 import type { LifecycleDeps } from '../workflow/task-lifecycle';
 import { onFirstUse } from './first-use';
 import type { TeamGateway } from './team-gateway';
+import { traceAwsClient } from './tracing';
 
 /** Everything a handler needs, built once per process (a Lambda container or the local host). */
 export interface Runtime extends WorkflowDeps, LifecycleDeps {
@@ -86,11 +87,13 @@ function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
   const config = loadConfig(env);
   const region = config.AWS_REGION;
   const tenantScope = tenantScopeOf(config, env);
-  const doc = createDocumentClient({
-    ...(config.TECHTEAM_DYNAMO_ENDPOINT ? { endpoint: config.TECHTEAM_DYNAMO_ENDPOINT } : {}),
-    ...(region ? { region } : {}),
-    ...(tenantScope ? { tenantScope } : {}),
-  });
+  const doc = traceAwsClient(
+    createDocumentClient({
+      ...(config.TECHTEAM_DYNAMO_ENDPOINT ? { endpoint: config.TECHTEAM_DYNAMO_ENDPOINT } : {}),
+      ...(region ? { region } : {}),
+      ...(tenantScope ? { tenantScope } : {}),
+    }),
+  );
   const store = new Store(doc, config.TECHTEAM_TABLE);
   const arn = config.TECHTEAM_STATE_MACHINE_ARN;
   const workflow: WorkflowEngine = arn
@@ -145,7 +148,11 @@ export function tenantScopeOf(config: Config, env: Record<string, string | undef
  */
 function stepFunctionsOnFirstUse(arn: string, region: string | undefined): WorkflowEngine {
   const get = onFirstUse(async () =>
-    (await import('../workflow/engines/step-functions-engine')).stepFunctionsEngine(arn, region),
+    (await import('../workflow/engines/step-functions-engine')).stepFunctionsEngine(
+      arn,
+      region,
+      traceAwsClient,
+    ),
   );
   return {
     kind: 'step-functions',

@@ -6,6 +6,17 @@ import { readingRuntime } from './reading';
 import { sandboxRunsRuntime } from './sandbox-runs';
 import { teamRuntime } from './team';
 
+/** The ec2-gvisor tier's variables: a runner per run, on the gVisor hosts' capacity provider. */
+function stubGvisorEnv(): void {
+  vi.stubEnv(E.tier, 'ec2-gvisor');
+  vi.stubEnv(E.bucket, 'techteam-artifacts');
+  vi.stubEnv(E.cluster, 'techteam-sandbox');
+  vi.stubEnv(E.taskDefinition, 'runner');
+  vi.stubEnv(E.subnets, 'subnet-0a1');
+  vi.stubEnv(E.securityGroups, 'sg-0b2');
+  vi.stubEnv(E.capacityProvider, 'GvisorCapacity');
+}
+
 // What a Lambda builds from its environment: no call here reaches AWS (clients connect on first use).
 describe('runtimes by what a handler uses', () => {
   beforeEach(() => {
@@ -36,9 +47,7 @@ describe('runtimes by what a handler uses', () => {
   });
 
   it('teamRuntime(): adds the workspace and the sandbox to the same gateway', () => {
-    vi.stubEnv(E.tier, 'ec2-gvisor');
-    vi.stubEnv(E.bucket, 'techteam-artifacts');
-    vi.stubEnv(E.queueUrl, 'https://sqs.eu-west-1.amazonaws.com/123456789012/techteam-sandbox-pool');
+    stubGvisorEnv();
     const withModels = modelRuntime();
     const team = teamRuntime();
     expect(team).not.toBe(withModels);
@@ -50,7 +59,7 @@ describe('runtimes by what a handler uses', () => {
     expect(modelRuntime()).toBe(team);
   });
 
-  it('sandboxRunsRuntime(): the per-run side of the Fargate tier only, added once', () => {
+  it('sandboxRunsRuntime(): the per-run side of the sandbox, added once', () => {
     expect(sandboxRunsRuntime().sandboxRuns).toBeUndefined();
     useRuntime(undefined);
     vi.stubEnv(E.tier, 'fargate');
@@ -66,9 +75,7 @@ describe('runtimes by what a handler uses', () => {
   });
 
   it('records the parts each handler adds to the runtime it built, once each, in the order they stack', () => {
-    vi.stubEnv(E.tier, 'ec2-gvisor');
-    vi.stubEnv(E.bucket, 'techteam-artifacts');
-    vi.stubEnv(E.queueUrl, 'https://sqs.eu-west-1.amazonaws.com/123456789012/techteam-sandbox-pool');
+    stubGvisorEnv();
     runtime();
     expect([...(runtimeParts() as Set<string>)]).toEqual([]);
     const reading = readingRuntime();

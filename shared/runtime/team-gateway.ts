@@ -3,11 +3,13 @@ import type { ModelDirectory } from '../gateway/catalog/model-directory';
 import { ModelGateway } from '../gateway/gateway';
 import { buildProviders, type ProviderSetup } from '../gateway/providers/setup';
 import type { EmployeeCall, MeteredResponse, TeamModels } from '../gateway/team-models';
+import type { ModelProvider } from '../gateway/types';
 import type { UsageMeter } from '../money';
 import type { Store } from '../store';
 import { onFirstUse } from './first-use';
 import { meterFor } from './meter';
 import { recordModelSpend } from './metrics';
+import { inSubsegment } from './tracing';
 
 export interface TeamGateway extends TeamModels {
   /** Which providers are live and why; resolves once secrets are read. */
@@ -24,7 +26,7 @@ export function teamGateway(store: Store, directory: ModelDirectory): TeamGatewa
     const { config, lineup, catalogs } = await directory.resolve();
     const setup = buildProviders(lineup);
     const gateway = new ModelGateway({
-      providers: setup.providers,
+      providers: withTracedCalls(setup.providers),
       unavailable: setup.unavailable,
       catalog: catalogs.base,
       catalogFor: (tenantId) => catalogs.for(tenantId),
@@ -67,6 +69,32 @@ export function planRefusals(store: Store, now: () => number = Date.now) {
     cache.set(tenantId, { at: now(), refuse });
     return refuse;
   };
+}
+
+/**
+ * The providers, each call to one in an X-Ray subsegment (on Lambda; inert elsewhere) annotated
+ * with who made it and which model answered: ids only, never the prompt (tracing.ts).
+ */
+export function withTracedCalls(providers: ReadonlyMap<string, ModelProvider>): Map<string, ModelProvider> {
+  const traced = new Map<string, ModelProvider>();
+  for (const [name, provider] of providers)
+    traced.set(name, {
+      name: provider.name,
+      complete: (request) =>
+        inSubsegment(
+          'model call',
+          {
+            tenant: request.context.tenantId,
+            task: request.context.taskId,
+            step: request.context.stepId,
+            employee: request.context.employeeId,
+            provider: provider.name,
+            model: request.model,
+          },
+          () => provider.complete(request),
+        ),
+    });
+  return traced;
 }
 
 /** The meter, with each settled call's cost also written as the ModelSpendMicroUsd metric (on Lambda). */

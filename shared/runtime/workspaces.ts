@@ -3,6 +3,7 @@ import type { Workspace } from '../workspace';
 import { onFirstUse } from './first-use';
 import { notConfigured, type Runtime, tenantScopeOf, withPart } from './runtime';
 import { tenantS3Clients } from './tenant-objects';
+import { traceAwsClient } from './tracing';
 
 /**
  * Each task's workspace in the artifacts bucket, through the tenant's own S3 client
@@ -17,7 +18,7 @@ export function s3Workspaces(
   const scope = tenantScopeOf(config, env);
   const clientsFor = onFirstUse(async () => {
     const { S3Client } = await import('@aws-sdk/client-s3');
-    return tenantS3Clients(config, scope, (options) => new S3Client(options ?? {}));
+    return tenantS3Clients(config, scope, (options) => traceAwsClient(new S3Client(options ?? {})));
   });
   return (tenantId, taskId) => {
     const get = onFirstUse(async () =>

@@ -1,6 +1,6 @@
 /**
  * The code sandbox: `run(job)` with one contract everywhere. Locally bwrap
- * (default) or gVisor; on AWS a Fargate task per run or a gVisor pool on EC2.
+ * (default) or gVisor; on AWS a runner task per run, on Fargate or on EC2 hosts with gVisor.
  */
 
 export {
@@ -12,7 +12,7 @@ export {
   RUNNER_ENV,
   SANDBOX_RUN_QUEUE_PREFIX,
 } from './aws/protocol';
-export { FargateSandbox, GvisorPoolSandbox } from './aws/remote-sandbox';
+export { RunnerPerRunSandbox, type RunnerPlacement } from './aws/remote-sandbox';
 export { SandboxFailed, SandboxResultTimeout, SandboxUnavailable, WorkspaceTooLarge } from './errors';
 export {
   currentLimitName,

@@ -15,7 +15,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { DeployContext } from '../deploy-context';
+import { apiGatewayAccountRoleOf, type DeployContext } from '../deploy-context';
 import { wildcardKindsOf } from '../function-access';
 import { acknowledgeManagedPolicy, acknowledgeWildcards } from '../nag';
 import { watchDeadLetters } from '../observability';
@@ -139,7 +139,10 @@ export class LiveApi extends Construct {
       // the query string, which holds the credential.
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
     });
-    this.stage.node.addDependency(this.apiGatewayLogging());
+    // Only where this deploy owns the account's setting (see DeployContext.apiGatewayAccountRole):
+    // otherwise the stage relies on the role the account already names.
+    if (apiGatewayAccountRoleOf(props.context) === 'create')
+      this.stage.node.addDependency(this.apiGatewayLogging());
 
     this.deadLetters = new Queue(this, 'FanOutDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -199,7 +202,8 @@ export class LiveApi extends Construct {
 
   /**
    * WebSocket (like REST) APIs log through the region's API Gateway account setting: without a
-   * CloudWatch role there, a stage with access logging fails to deploy. This sets it; the role is
+   * CloudWatch role there, a stage with access logging fails to deploy. This sets it (replacing any
+   * role the account named before, so only with `apiGatewayAccountRole=create`); the role is
    * retained, so the setting keeps working after the stack is gone.
    */
   private apiGatewayLogging(): CfnAccount {

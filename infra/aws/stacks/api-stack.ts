@@ -146,7 +146,7 @@ export class ApiStack extends Stack {
         environment: {
           ...baseEnvironment(context, access, table, artifacts, props.providerKeys, this),
           ...(access.execution ? { TECHTEAM_STATE_MACHINE_ARN: stateMachine.stateMachineArn } : {}),
-          ...(access.sandboxRuns && sandbox.hasRunners ? sandbox.functionEnvironment(artifacts) : {}),
+          ...(access.sandboxRuns ? sandbox.functionEnvironment(artifacts) : {}),
           ...(access.apiKeyPepper ? identityEnvironment : {}),
           ...props.memory.environment(access),
           // The dashboard's first read says where the live socket is.

@@ -1,6 +1,5 @@
 import { AWS_SANDBOX_ENV } from '@techteam/shared/runtime/aws-sandbox';
-import { JOB_VISIBILITY_TIMEOUT_SECONDS } from '@techteam/shared/sandbox';
-import { ArnFormat, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   InterfaceVpcEndpoint,
   type SecurityGroup,
@@ -8,29 +7,21 @@ import {
   type Vpc,
 } from 'aws-cdk-lib/aws-ec2';
 import { Cluster, ContainerInsights, LogDrivers, type TaskDefinition } from 'aws-cdk-lib/aws-ecs';
-import {
-  Role as IamRole,
-  type IGrantable,
-  PolicyStatement,
-  type Role,
-  ServicePrincipal,
-} from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { FargateRunner } from '../constructs/sandbox/fargate-runner';
-import { GvisorPool } from '../constructs/sandbox/gvisor-pool';
+import { GvisorRunner } from '../constructs/sandbox/gvisor-runner';
 import { SandboxNetwork } from '../constructs/sandbox/network';
 import { runnerImage } from '../constructs/sandbox/runner-image';
+import { RunnerRoles } from '../constructs/sandbox/runner-roles';
 import type { DeployContext } from '../deploy-context';
 import { SANDBOX_PREFIX, SANDBOX_RUN_QUEUE_PREFIX } from '../function-access';
 import { acknowledgeWildcards } from '../nag';
-import { watchDeadLetters } from '../observability';
 import type { FunctionNetwork } from '../techteam-function';
 
-export { GVISOR_POOL } from '../constructs/sandbox/gvisor-pool';
+export { GVISOR_HOSTS } from '../constructs/sandbox/gvisor-runner';
 export {
   accountOnlyEndpointStatement,
   sandboxDnsAllowList,
@@ -46,20 +37,18 @@ export interface SandboxStackProps extends StackProps {
    * replaces the task definition) without a source change, e.g. to pick up a patched base image.
    */
   runnerImageRevision?: string;
-  /** Where the sandbox's alarms go (the job dead-letter queue, ec2-gvisor). */
-  alarms: ITopic;
 }
 
 /**
  * Where generated code runs: the sandbox network (constructs/sandbox/network.ts), an ECS
- * cluster, the runner image from infra/sandbox, and a tier's runners:
+ * cluster, the runner image from infra/sandbox, and a runner task per task run with a queue of
+ * its own, started at StartRun, found by the step Lambdas, stopped at Finalize, MarkFailed or
+ * cancel (shared/runtime/aws-sandbox.ts). On both tiers the runner reaches its run's objects and
+ * queue only through the run role (constructs/sandbox/runner-roles.ts); the tier is where it runs:
  *
- * - fargate (default): a Fargate task definition; one runner task per task run with a queue
- *   of its own, started at StartRun, found by the step Lambdas, stopped at Finalize,
- *   MarkFailed or cancel (shared/runtime/aws-sandbox.ts). The runner reaches its run's
- *   objects and queue only through the run role (constructs/sandbox/fargate-runner.ts).
- * - ec2-gvisor: EC2 container instances with runsc, a job queue, and a warm pool service of
- *   runners scaled on the queue's depth (constructs/sandbox/gvisor-pool.ts).
+ * - fargate (default): a Fargate task, its own microVM (constructs/sandbox/fargate-runner.ts).
+ * - ec2-gvisor: a task on EC2 hosts with runsc, one runner per host, each job under gVisor
+ *   (constructs/sandbox/gvisor-runner.ts).
  *
  * The stack keeps what the functions' stacks ask of it: their environment and grants.
  */
@@ -69,11 +58,11 @@ export class SandboxStack extends Stack {
   readonly cluster: Cluster;
   readonly runnerSecurityGroup: SecurityGroup;
   readonly taskRole: Role;
-  /** fargate only: the role a runner assumes, tagged with its run. */
-  readonly runRole: Role | undefined;
+  /** The role a runner assumes, tagged with its run. */
+  readonly runRole: Role;
   readonly taskDefinition: TaskDefinition;
-  /** ec2-gvisor only: the warm pool's job queue. */
-  readonly jobQueue: Queue | undefined;
+  /** ec2-gvisor only: the gVisor hosts' capacity provider, where runners are placed. */
+  readonly capacityProviderName: string | undefined;
   /** byo only: where the functions run. */
   readonly functionNetwork: FunctionNetwork | undefined;
   readonly tier: DeployContext['sandbox'];
@@ -96,60 +85,18 @@ export class SandboxStack extends Stack {
     const logGroup = new LogGroup(this, 'RunnerLogs', { retention: RetentionDays.ONE_MONTH });
     const logging = LogDrivers.awsLogs({ streamPrefix: 'runner', logGroup });
 
+    const roles = new RunnerRoles(this, { artifacts: props.artifacts });
+    this.taskRole = roles.taskRole;
+    this.runRole = roles.runRole;
+    acknowledgeWildcards(this.runRole, ['RunJobObjects']);
+    const runner = { family: this.runnerFamily, image, logging, roles, artifacts: props.artifacts };
     if (tier === 'fargate') {
-      const runner = new FargateRunner(this, {
-        family: this.runnerFamily,
-        image,
-        logging,
-        artifacts: props.artifacts,
-      });
-      this.jobQueue = undefined;
-      this.taskRole = runner.taskRole;
-      this.runRole = runner.runRole;
-      this.taskDefinition = runner.taskDefinition;
-      acknowledgeWildcards(this.runRole, ['RunJobObjects']);
+      this.taskDefinition = new FargateRunner(this, runner).taskDefinition;
+      this.capacityProviderName = undefined;
     } else {
-      this.runRole = undefined;
-      // The pool's runners serve every run from one queue: their role is the pool's prefix and queue.
-      this.taskRole = new IamRole(this, 'RunnerTaskRole', {
-        assumedBy: new ServicePrincipal('ecs-tasks.amazonaws.com'),
-        description:
-          'Sandbox runner: read jobs and write results under the sandbox prefix; consume its queue',
-      });
-      this.taskRole.addToPolicy(
-        new PolicyStatement({
-          actions: ['s3:GetObject', 's3:PutObject'],
-          resources: [props.artifacts.arnForObjects(`${SANDBOX_PREFIX}/*`)],
-        }),
-      );
-      const deadLetters = new Queue(this, 'JobDeadLetters', {
-        encryption: QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(4),
-      });
-      this.jobQueue = new Queue(this, 'JobQueue', {
-        encryption: QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        // Longer than any job's wall limit plus transfer, so a running job is not handed out twice.
-        visibilityTimeout: Duration.seconds(JOB_VISIBILITY_TIMEOUT_SECONDS),
-        deadLetterQueue: { queue: deadLetters, maxReceiveCount: 3 },
-      });
-      Validations.of(deadLetters).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-SQS3',
-        reason:
-          'This is the job queue’s dead-letter queue; a DLQ of a DLQ would only move the same messages again',
-      });
-      this.jobQueue.grantConsumeMessages(this.taskRole);
-      watchDeadLetters(this, deadLetters, props.alarms);
-      this.taskDefinition = new GvisorPool(this, {
-        network,
-        cluster: this.cluster,
-        image,
-        logging,
-        taskRole: this.taskRole,
-        queue: this.jobQueue,
-      }).taskDefinition;
-      acknowledgeWildcards(this.taskRole, ['SandboxJobObjects']);
+      const gvisor = new GvisorRunner(this, { ...runner, network, cluster: this.cluster });
+      this.taskDefinition = gvisor.taskDefinition;
+      this.capacityProviderName = gvisor.capacityProviderName;
     }
 
     Validations.of(this.taskDefinition).acknowledge({
@@ -168,7 +115,7 @@ export class SandboxStack extends Stack {
   }
 
   /**
-   * The Fargate runner's task definition family. RunTask with a family runs its latest
+   * The runner's task definition family (both tiers). RunTask with a family runs its latest
    * ACTIVE revision, so the step functions need neither the revision nor a cross-stack
    * export of the ARN (an export CloudFormation refuses to change while it is imported,
    * which failed every deploy that rebuilt the runner image).
@@ -186,7 +133,7 @@ export class SandboxStack extends Stack {
     });
   }
 
-  /** ARNs of the per-run queues the Fargate tier's adapter creates. */
+  /** ARNs of the per-run queues the adapter creates. */
   runQueueArns(): string {
     return Stack.of(this).formatArn({
       service: 'sqs',
@@ -203,7 +150,6 @@ export class SandboxStack extends Stack {
       [E.bucket]: artifacts.bucketName,
       [E.prefix]: SANDBOX_PREFIX,
     };
-    if (this.jobQueue) return { ...common, [E.queueUrl]: this.jobQueue.queueUrl };
     return {
       ...common,
       [E.cluster]: this.cluster.clusterName,
@@ -211,17 +157,13 @@ export class SandboxStack extends Stack {
       [E.containerName]: this.taskDefinition.defaultContainer!.containerName,
       [E.subnets]: this.vpc.selectSubnets(this.sandboxSubnets).subnetIds.join(','),
       [E.securityGroups]: this.runnerSecurityGroup.securityGroupId,
+      ...(this.capacityProviderName ? { [E.capacityProvider]: this.capacityProviderName } : {}),
     };
   }
 
-  /** Whether the tier keeps something per task run (a Fargate runner task), which runs start and end. */
-  get hasRunners(): boolean {
-    return !this.jobQueue;
-  }
-
   /**
-   * Lets a step Lambda run code: the S3 job prefix, and for Fargate the run's runner
-   * (see grantRunners) and sending to its queue; for the pool, sending to its queue.
+   * Lets a step Lambda run code: the S3 job prefix, its run's runner (see grantRunners) and
+   * sending to its queue.
    */
   grantRunJobs(fn: IGrantable, artifacts: IBucket): void {
     fn.grantPrincipal.addToPrincipalPolicy(
@@ -230,10 +172,6 @@ export class SandboxStack extends Stack {
         resources: [artifacts.arnForObjects(`${SANDBOX_PREFIX}/*`)],
       }),
     );
-    if (this.jobQueue) {
-      this.jobQueue.grantSendMessages(fn);
-      return;
-    }
     this.grantRunners(fn, ['sqs:SendMessage']);
   }
 
@@ -258,7 +196,7 @@ export class SandboxStack extends Stack {
   }
 
   /**
-   * Fargate: find, start and stop a run's runner tasks (RunTask with PassRole, ListTasks in
+   * Find, start and stop a run's runner tasks (RunTask with PassRole, ListTasks in
    * this cluster, StopTask and tagging of its tasks) and create, find and delete its queue.
    * `{ start: false }`: only find and end runs (ListTasks, StopTask, find and delete the queue),
    * for what never starts one (the execution reconciler).
@@ -268,7 +206,6 @@ export class SandboxStack extends Stack {
     queueActions: string[] = [],
     { start = true }: { start?: boolean } = {},
   ): void {
-    if (this.jobQueue) return;
     if (start) this.grantRunnerStarts(fn);
     const clusterTasks = Stack.of(this).formatArn({
       service: 'ecs',

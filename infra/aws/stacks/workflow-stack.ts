@@ -167,9 +167,7 @@ export class WorkflowStack extends Stack {
         memorySize: access.models ? 1024 : 512,
         environment: {
           ...baseEnvironment(context, access, table, artifacts, providerKeys, this),
-          ...(access.sandbox || (access.sandboxRuns && sandbox.hasRunners)
-            ? sandbox.functionEnvironment(artifacts)
-            : {}),
+          ...(access.sandbox || access.sandboxRuns ? sandbox.functionEnvironment(artifacts) : {}),
           ...this.memory.environment(access),
         },
         ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
@@ -216,7 +214,7 @@ export class WorkflowStack extends Stack {
       timeout: SHORT_STATE,
       environment: {
         ...baseEnvironment(context, access, table, artifacts, providerKeys, this),
-        ...(sandbox.hasRunners ? sandbox.functionEnvironment(artifacts) : {}),
+        ...sandbox.functionEnvironment(artifacts),
       },
       ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
     });

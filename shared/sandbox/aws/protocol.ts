@@ -26,9 +26,9 @@ export const RUNNER_ENV = {
   idleSeconds: 'SANDBOX_IDLE_SECONDS',
   root: 'SANDBOX_ROOT',
   runId: 'SANDBOX_RUN_ID',
-  /** Fargate tier: the run role the runner assumes for its run's objects and queue (run-credentials.ts). */
+  /** The run role the runner assumes for its run's objects and queue (run-credentials.ts). */
   runRoleArn: 'SANDBOX_RUN_ROLE_ARN',
-  /** Fargate tier: the bucket and key prefix of job objects, named in the run's session policy. */
+  /** The bucket and key prefix of job objects, named in the run's session policy. */
   bucket: 'SANDBOX_BUCKET',
   prefix: 'SANDBOX_PREFIX',
 } as const;
@@ -42,9 +42,9 @@ export const JOB_GRACE_SECONDS = 600;
  */
 export const JOB_VISIBILITY_TIMEOUT_SECONDS = MAX_WALL_MS / 1000 + JOB_GRACE_SECONDS;
 
-/** Fargate-tier run queues are created by the adapter (remote-sandbox.ts) with this name prefix; IAM grants match it. */
+/** Run queues are created by the adapter (remote-sandbox.ts) with this name prefix; IAM grants match it. */
 export const SANDBOX_RUN_QUEUE_PREFIX = 'techteam-sandbox-';
 
-/** The AWS sandbox tiers: a Fargate task per task run, or the warm gVisor pool on EC2 behind one queue. */
+/** The AWS sandbox tiers: a runner task per task run, on Fargate or on EC2 hosts with gVisor. */
 export type AwsSandboxTier = 'fargate' | 'ec2-gvisor';
 export const AWS_SANDBOX_TIERS: AwsSandboxTier[] = ['fargate', 'ec2-gvisor'];

@@ -12,7 +12,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SandboxFailed, SandboxResultTimeout } from '../errors';
 import { type JobResult, MAX_WALL_MS, SandboxLimits } from '../job';
 import { JOB_VISIBILITY_TIMEOUT_SECONDS, SANDBOX_RUN_QUEUE_PREFIX } from './protocol';
-import { FargateSandbox, GvisorPoolSandbox } from './remote-sandbox';
+import { RunnerPerRunSandbox, type RunnerPlacement } from './remote-sandbox';
 
 const ecs = mockClient(ECSClient);
 const s3 = mockClient(S3Client);
@@ -58,10 +58,11 @@ function fakeRunner(isolation: JobResult['isolation']) {
 
 const base = { bucket: 'jobs', prefix: 't1/task1/sandbox', pause: async () => {} };
 
-function fargate(runId: string, pause = base.pause) {
-  return new FargateSandbox({
+function fargate(runId: string, pause = base.pause, placement: RunnerPlacement = { tier: 'fargate' }) {
+  return new RunnerPerRunSandbox({
     ...base,
     pause,
+    placement,
     s3: new S3Client({}),
     sqs: new SQSClient({}),
     ecs: new ECSClient({}),
@@ -288,33 +289,57 @@ describe('AWS sandbox adapters', () => {
     expect(name).toBe(`${SANDBOX_RUN_QUEUE_PREFIX}run-p`);
   });
 
-  it('ec2-gvisor: sends jobs to the warm pool queue and returns its gVisor result', async () => {
+  it("ec2-gvisor: the same runner per run, placed on the gVisor hosts' capacity provider, running jobs under gVisor", async () => {
+    const aws = fakeAws();
     fakeRunner('gvisor');
-    const pool = new GvisorPoolSandbox({
-      ...base,
-      s3: new S3Client({}),
-      sqs: new SQSClient({}),
-      queueUrl: 'https://sqs/q/pool',
-    });
-    const result = await pool.run({ runtime: 'node', command: ['node', '-v'] });
+    const gvisor = (runId: string) =>
+      fargate(runId, base.pause, { tier: 'ec2-gvisor', capacityProvider: 'GvisorCapacity' });
+    await gvisor('run-g').start();
+    const result = await gvisor('run-g').run({ runtime: 'node', command: ['node', '-v'] });
+    await gvisor('run-h').run({ runtime: 'node', command: ['node', '-v'] });
     expect(result.isolation).toBe('gvisor');
-    expect(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.QueueUrl).toBe('https://sqs/q/pool');
-    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(0);
+    const starts = ecs.commandCalls(RunTaskCommand).map((c) => c.args[0].input);
+    // One runner per run: run-h (another tenant's, say) got its own task and queue.
+    expect(starts.map((s) => s.startedBy)).toEqual(['tt-run-g', 'tt-run-h']);
+    for (const start of starts) {
+      expect(start.launchType).toBeUndefined();
+      expect(start.capacityProviderStrategy).toEqual([{ capacityProvider: 'GvisorCapacity', weight: 1 }]);
+      expect(start.overrides?.containerOverrides?.[0]?.environment).toEqual(
+        expect.arrayContaining([
+          { name: 'SANDBOX_ISOLATION', value: 'gvisor' },
+          { name: 'SANDBOX_RUN_ID', value: start.startedBy!.slice(3) },
+        ]),
+      );
+    }
+    expect(sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input.QueueUrl)).toEqual([
+      'https://sqs/q/techteam-sandbox-run-g',
+      'https://sqs/q/techteam-sandbox-run-h',
+    ]);
+    await gvisor('run-g').stop();
+    expect(aws.running()).toEqual(['arn:task/tt-run-h/2']);
   });
 
   it('gives up with SandboxResultTimeout when no runner answers', async () => {
     s3.on(PutObjectCommand).resolves({});
     s3.on(GetObjectCommand).rejects(noSuchKey());
     sqs.on(SendMessageCommand).resolves({});
-    const pool = new GvisorPoolSandbox({
+    fakeAws();
+    const sandbox = new RunnerPerRunSandbox({
       ...base,
       graceMs: 0,
       pause: () => new Promise((r) => setTimeout(r, 20)),
       s3: new S3Client({}),
       sqs: new SQSClient({}),
-      queueUrl: 'https://sqs/q/pool',
+      ecs: new ECSClient({}),
+      runId: 'run-t',
+      placement: { tier: 'ec2-gvisor', capacityProvider: 'GvisorCapacity' },
+      cluster: 'sandbox',
+      taskDefinition: 'runner',
+      containerName: 'runner',
+      subnets: ['subnet-1'],
+      securityGroups: ['sg-1'],
     });
-    const err = await pool
+    const err = await sandbox
       .run({ runtime: 'node', command: ['node'], limits: { wallMs: 100 } })
       .catch((e) => e);
     expect(err).toBeInstanceOf(SandboxResultTimeout);

@@ -105,10 +105,16 @@ const RUN_ID = /^[A-Za-z0-9_-]{1,33}$/;
 /** How often a waiting job checks that its run still has a runner. */
 const KEEP_SERVED_EVERY_MS = 30_000;
 
-export interface FargateSandboxDeps extends RemoteSandboxDeps {
+/** Where a run's runner task is placed: a Fargate task, or a task on the gVisor hosts' capacity provider. */
+export type RunnerPlacement =
+  | { tier: 'fargate' }
+  | { tier: 'ec2-gvisor' /** The ECS capacity provider of the gVisor hosts. */; capacityProvider: string };
+
+export interface RunnerPerRunDeps extends RemoteSandboxDeps {
   ecs: ECSClient;
   /** The task run this sandbox serves (the task id): names its queue and tags its runner. */
   runId: string;
+  placement: RunnerPlacement;
   cluster: string;
   taskDefinition: string;
   /** The runner container's name in the task definition. */
@@ -119,10 +125,17 @@ export interface FargateSandboxDeps extends RemoteSandboxDeps {
   idleSeconds?: number;
 }
 
+const ISOLATION_OF = { fargate: 'microvm', 'ec2-gvisor': 'gvisor' } as const satisfies Record<
+  RunnerPlacement['tier'],
+  Isolation
+>;
+
 /**
- * The default AWS tier: one Fargate task (its own microVM) per task run, with
- * a queue of its own; all of the run's jobs execute in it as an unprivileged
- * user, and it stops when the run ends or idles. No two runs share a task.
+ * Both AWS tiers: one runner task per task run, with a queue of its own, reading only that
+ * queue with credentials scoped to the run (run-credentials.ts). On Fargate the task is its
+ * own microVM and jobs run in it as an unprivileged user; on ec2-gvisor it is a task on the
+ * gVisor hosts and each job runs under runsc. It stops when the run ends or idles. No two runs
+ * (so no two tenants) share a runner.
  *
  * Holds no state a later Lambda needs: the queue is named after the run and
  * CreateQueue returns the existing one, and the runner is found by its
@@ -132,18 +145,19 @@ export interface FargateSandboxDeps extends RemoteSandboxDeps {
  * the same moment both start one; both serve the same queue and both stop
  * with the run.
  */
-export class FargateSandbox extends QueueSandbox {
-  readonly isolation = 'microvm' as const;
+export class RunnerPerRunSandbox extends QueueSandbox {
+  readonly isolation: Isolation;
   private queue: Promise<string> | undefined;
 
-  constructor(private readonly fargate: FargateSandboxDeps) {
-    super(fargate);
+  constructor(private readonly perRun: RunnerPerRunDeps) {
+    super(perRun);
+    this.isolation = ISOLATION_OF[perRun.placement.tier];
     // The run id names AWS resources whose names allow no more: a longer id would have to be
     // cut, and two runs could then share a runner.
-    if (!RUN_ID.test(fargate.runId))
+    if (!RUN_ID.test(perRun.runId))
       throw new SandboxFailed(
-        'microvm',
-        `run id ${JSON.stringify(fargate.runId)} must be 1-33 letters, digits, _ or - (it names the run's queue and runner)`,
+        this.isolation,
+        `run id ${JSON.stringify(perRun.runId)} must be 1-33 letters, digits, _ or - (it names the run's queue and runner)`,
       );
   }
 
@@ -166,16 +180,16 @@ export class FargateSandbox extends QueueSandbox {
   }
 
   private get queueName(): string {
-    return `${SANDBOX_RUN_QUEUE_PREFIX}${this.fargate.runId}`;
+    return `${SANDBOX_RUN_QUEUE_PREFIX}${this.perRun.runId}`;
   }
 
   /** ECS allows 36 characters here: `tt-` and a task id (`tsk_` + 26) fit. */
   private get startedBy(): string {
-    return `tt-${this.fargate.runId}`;
+    return `tt-${this.perRun.runId}`;
   }
 
   private async createQueue(): Promise<string> {
-    const f = this.fargate;
+    const f = this.perRun;
     let queueUrl: string | undefined;
     try {
       const queue = await f.sqs.send(
@@ -194,17 +208,17 @@ export class FargateSandbox extends QueueSandbox {
       // after its run ended. Said plainly, since waiting is all it takes.
       if (!/QueueDeletedRecently/.test((e as Error).name)) throw e;
       throw new SandboxFailed(
-        'microvm',
+        this.isolation,
         "this run's sandbox queue was deleted less than a minute ago (the run had just ended); run the job again in a minute",
       );
     }
-    if (!queueUrl) throw new SandboxFailed('microvm', 'CreateQueue returned no queue URL');
+    if (!queueUrl) throw new SandboxFailed(this.isolation, 'CreateQueue returned no queue URL');
     return queueUrl;
   }
 
   /** The run's runner tasks that are starting or running. */
   private async runners(): Promise<string[]> {
-    const f = this.fargate;
+    const f = this.perRun;
     const listed = await f.ecs.send(
       new ListTasksCommand({ cluster: f.cluster, startedBy: this.startedBy, desiredStatus: 'RUNNING' }),
     );
@@ -214,12 +228,14 @@ export class FargateSandbox extends QueueSandbox {
   private async ensureRunner(queueUrl: string): Promise<string> {
     const [running] = await this.runners();
     if (running) return running;
-    const f = this.fargate;
+    const f = this.perRun;
     const task = await f.ecs.send(
       new RunTaskCommand({
         cluster: f.cluster,
         taskDefinition: f.taskDefinition,
-        launchType: 'FARGATE',
+        ...(f.placement.tier === 'fargate'
+          ? { launchType: 'FARGATE' as const }
+          : { capacityProviderStrategy: [{ capacityProvider: f.placement.capacityProvider, weight: 1 }] }),
         count: 1,
         startedBy: this.startedBy,
         networkConfiguration: {
@@ -235,7 +251,7 @@ export class FargateSandbox extends QueueSandbox {
               name: f.containerName,
               environment: [
                 { name: RUNNER_ENV.queueUrl, value: queueUrl },
-                { name: RUNNER_ENV.isolation, value: 'microvm' },
+                { name: RUNNER_ENV.isolation, value: this.isolation },
                 { name: RUNNER_ENV.idleSeconds, value: String(f.idleSeconds ?? 600) },
                 { name: RUNNER_ENV.runId, value: f.runId },
               ],
@@ -249,7 +265,7 @@ export class FargateSandbox extends QueueSandbox {
     if (!taskArn) {
       const why =
         task.failures?.map((x) => `${x.reason ?? ''} ${x.detail ?? ''}`.trim()).join('; ') || 'no task';
-      throw new SandboxFailed('microvm', `RunTask started no task: ${why}`);
+      throw new SandboxFailed(this.isolation, `RunTask started no task: ${why}`);
     }
     return taskArn;
   }
@@ -260,7 +276,7 @@ export class FargateSandbox extends QueueSandbox {
    * StopTask fails (that error is then thrown).
    */
   async stop(reason = 'task run ended'): Promise<void> {
-    const f = this.fargate;
+    const f = this.perRun;
     this.queue = undefined;
     let failure: unknown;
     try {
@@ -278,7 +294,7 @@ export class FargateSandbox extends QueueSandbox {
   }
 
   private async deleteQueue(): Promise<void> {
-    const f = this.fargate;
+    const f = this.perRun;
     let queueUrl: string | undefined;
     try {
       queueUrl = (await f.sqs.send(new GetQueueUrlCommand({ QueueName: this.queueName }))).QueueUrl;
@@ -292,19 +308,3 @@ export class FargateSandbox extends QueueSandbox {
 
 const isMissingQueue = (e: unknown) =>
   ['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue'].includes((e as Error).name);
-
-/**
- * The stricter AWS tier: a warm pool of runner tasks on EC2 container
- * instances that run each job under runsc (gVisor), pulling from one queue.
- */
-export class GvisorPoolSandbox extends QueueSandbox {
-  readonly isolation = 'gvisor' as const;
-
-  constructor(private readonly pool: RemoteSandboxDeps & { queueUrl: string }) {
-    super(pool);
-  }
-
-  protected async queueUrl(): Promise<string> {
-    return this.pool.queueUrl;
-  }
-}

@@ -2,7 +2,7 @@ import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { SandboxFailed } from '../errors';
 
 /**
- * A Fargate runner's credentials for its own run, and nothing else. The task role may only
+ * A runner's credentials for its own run, and nothing else (both tiers: a runner serves one run). The task role may only
  * assume the run role (`sts:AssumeRole` + `sts:TagSession`); the run role reaches the sandbox
  * prefix and the run queues only through the session tag below (ABAC in its resource ARNs),
  * and the session policy sent here narrows the session further to this run's prefix and queue.
@@ -73,7 +73,7 @@ export async function assumeRunRole(sts: STSClient, scope: RunScope): Promise<Ru
   const out = await sts.send(
     new AssumeRoleCommand({
       RoleArn: scope.roleArn,
-      // Session names allow 64 characters of [\w+=,.@-]: a run id fits (see FargateSandbox's RUN_ID).
+      // Session names allow 64 characters of [\w+=,.@-]: a run id fits (see RunnerPerRunSandbox's RUN_ID).
       RoleSessionName: `run-${scope.runId}`.slice(0, 64),
       DurationSeconds: RUN_SESSION_SECONDS,
       Policy: runSessionPolicy(scope),

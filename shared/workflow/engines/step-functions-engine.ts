@@ -61,6 +61,11 @@ export class StepFunctionsEngine implements WorkflowEngine {
   }
 }
 
-export function stepFunctionsEngine(stateMachineArn: string, region?: string): StepFunctionsEngine {
-  return new StepFunctionsEngine(new SFNClient(region ? { region } : {}), stateMachineArn);
+/** The engine over a new client; `wrap` may instrument the client (the runtime's X-Ray capture). */
+export function stepFunctionsEngine(
+  stateMachineArn: string,
+  region?: string,
+  wrap: (client: SFNClient) => SFNClient = (client) => client,
+): StepFunctionsEngine {
+  return new StepFunctionsEngine(wrap(new SFNClient(region ? { region } : {})), stateMachineArn);
 }

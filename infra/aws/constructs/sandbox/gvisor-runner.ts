@@ -1,5 +1,4 @@
-import { Aws, Duration, Fn, Validations } from 'aws-cdk-lib';
-import { AdjustmentType } from 'aws-cdk-lib/aws-applicationautoscaling';
+import { Aws, Fn, Validations } from 'aws-cdk-lib';
 import { AutoScalingGroup } from 'aws-cdk-lib/aws-autoscaling';
 import {
   BlockDeviceVolume,
@@ -13,53 +12,61 @@ import {
   AsgCapacityProvider,
   type Cluster,
   ContainerImage,
-  Ec2Service,
   Ec2TaskDefinition,
   EcsOptimizedImage,
   type LogDriver,
   NetworkMode,
 } from 'aws-cdk-lib/aws-ecs';
-import { Role as IamRole, type Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Role as IamRole, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { SANDBOX_RUNNER } from '../../../sandbox';
+import { SANDBOX_PREFIX } from '../../function-access';
 import { acknowledgeWildcards } from '../../nag';
 import type { SandboxNetwork } from './network';
+import type { RunnerRoles } from './runner-roles';
 
 /**
- * The ec2-gvisor pool's capacity, kept consistent in one place: a c7i.large (2 vCPU,
- * 4 GiB, of which ECS offers ~3.7 GiB to tasks) fits one 3 GiB runner, so the host
- * group may grow to one host per runner at the pool's largest.
+ * The ec2-gvisor hosts, kept consistent in one place: a c7i.large (2 vCPU, 4 GiB, of which ECS
+ * offers ~3.7 GiB to tasks) fits one 3 GiB runner, so a host never holds two runs' runners (and
+ * two tenants' privileged runners never share a kernel). One host is kept warm, so a run's runner
+ * starts in seconds; at most `maxHosts` runs hold a runner at once (the others' runners wait in
+ * PROVISIONING for a host).
  */
-export const GVISOR_POOL = {
+export const GVISOR_HOSTS = {
   instanceType: 'c7i.large',
   runnerMemoryMiB: 3072,
   runnersPerHost: 1,
-  minRunners: 1,
-  maxRunners: 8,
-  get maxHosts(): number {
-    return Math.ceil(this.maxRunners / this.runnersPerHost);
+  warmHosts: 1,
+  maxHosts: 8,
+  get maxRuns(): number {
+    return this.maxHosts * this.runnersPerHost;
   },
 } as const;
 
-export interface GvisorPoolProps {
+export interface GvisorRunnerProps {
   network: SandboxNetwork;
   cluster: Cluster;
   image: DockerImageAsset;
   logging: LogDriver;
-  taskRole: Role;
-  queue: Queue;
+  /** The task definition's literal family (see SandboxStack.runnerFamily). */
+  family: string;
+  roles: RunnerRoles;
+  artifacts: IBucket;
 }
 
 /**
- * ec2-gvisor: EC2 container instances with runsc registered in Docker, and a warm pool of
- * runners scaled on the job queue's depth. Built into the given scope (the sandbox stack),
- * keeping the logical ids it had before this was split out of the stack.
+ * ec2-gvisor: EC2 container instances with runsc registered in Docker, behind an ECS capacity
+ * provider, and the runner's task definition. As on Fargate, each task run gets a runner task of
+ * its own (RunTask on this capacity provider, by shared/sandbox/aws/remote-sandbox.ts) reading
+ * only its run's queue with the run role's session; each job runs under runsc. Built into the
+ * given scope (the sandbox stack), keeping the logical ids it had there.
  */
-export class GvisorPool {
+export class GvisorRunner {
   readonly taskDefinition: Ec2TaskDefinition;
+  readonly capacityProviderName: string;
 
-  constructor(scope: Construct, props: GvisorPoolProps) {
+  constructor(scope: Construct, props: GvisorRunnerProps) {
     const instanceRole = new IamRole(scope, 'GvisorInstanceRole', {
       assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
       description: 'gVisor sandbox hosts: join the ECS cluster and pull the runner image',
@@ -88,7 +95,7 @@ export class GvisorPool {
       'echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config',
     );
     const launchTemplate = new LaunchTemplate(scope, 'GvisorHostTemplate', {
-      instanceType: new InstanceType(GVISOR_POOL.instanceType),
+      instanceType: new InstanceType(GVISOR_HOSTS.instanceType),
       machineImage: EcsOptimizedImage.amazonLinux2023(),
       role: instanceRole,
       userData,
@@ -108,66 +115,46 @@ export class GvisorPool {
       vpc: props.network.vpc,
       vpcSubnets: props.network.sandboxSubnets,
       launchTemplate,
-      minCapacity: 0,
-      // One host per runner at most: the pool's largest size always has somewhere to run.
-      maxCapacity: GVISOR_POOL.maxHosts,
+      // A warm host: the runner image is cached there, so a run's runner starts in seconds.
+      minCapacity: GVISOR_HOSTS.warmHosts,
+      maxCapacity: GVISOR_HOSTS.maxHosts,
     });
     const capacity = new AsgCapacityProvider(scope, 'GvisorCapacity', {
       autoScalingGroup: hosts,
       enableManagedScaling: true,
-      enableManagedTerminationProtection: false,
-      // ECS drains a host's tasks before scale-in itself, so no drain-hook Lambda is created.
+      // A runner is a standalone task serving a run: scale-in must never pick its host, only
+      // hosts with no runner on them (new hosts are protected from scale-in; ECS lifts that).
+      enableManagedTerminationProtection: true,
+      // ECS drains a host's tasks before a replacement itself, so no drain-hook Lambda is created.
       enableManagedDraining: true,
       targetCapacityPercent: 100,
     });
     props.cluster.addAsgCapacityProvider(capacity);
 
+    this.capacityProviderName = capacity.capacityProviderName;
+
     const task = new Ec2TaskDefinition(scope, 'GvisorRunnerTask', {
+      // A literal family, as on Fargate: RunTask names it, a new image makes a new revision.
+      family: props.family,
       networkMode: NetworkMode.AWS_VPC,
-      taskRole: props.taskRole,
+      taskRole: props.roles.taskRole,
     });
     this.taskDefinition = task;
+    const env = SANDBOX_RUNNER.env;
     task.addContainer(SANDBOX_RUNNER.containerName, {
       image: ContainerImage.fromDockerImageAsset(props.image),
-      memoryLimitMiB: GVISOR_POOL.runnerMemoryMiB,
+      memoryLimitMiB: GVISOR_HOSTS.runnerMemoryMiB,
       logging: props.logging,
       // runsc needs to create the namespaces and cgroups of each job's sandbox. Jobs themselves
       // run inside gVisor with no capabilities and --network=none; only the runner is privileged.
       privileged: true,
+      // The queue URL, run id and idle time come per task from RunTask overrides (RunnerPerRunSandbox).
       environment: {
-        [SANDBOX_RUNNER.env.isolation]: 'gvisor',
-        [SANDBOX_RUNNER.env.queueUrl]: props.queue.queueUrl,
-        // A pool runner never idles out: the service keeps the pool at its size.
-        [SANDBOX_RUNNER.env.idleSeconds]: String(7 * 24 * 3600),
+        [env.isolation]: 'gvisor',
+        [env.runRoleArn]: props.roles.runRole.roleArn,
+        [env.bucket]: props.artifacts.bucketName,
+        [env.prefix]: SANDBOX_PREFIX,
       },
-    });
-
-    const pool = new Ec2Service(scope, 'GvisorPool', {
-      cluster: props.cluster,
-      taskDefinition: task,
-      desiredCount: 1,
-      minHealthyPercent: 0,
-      maxHealthyPercent: 200,
-      // A runner that cannot start fails the deployment in minutes and rolls back, not after hours.
-      circuitBreaker: { enable: true, rollback: true },
-      capacityProviderStrategies: [{ capacityProvider: capacity.capacityProviderName, weight: 1 }],
-      vpcSubnets: props.network.sandboxSubnets,
-      securityGroups: [props.network.runnerSecurityGroup],
-    });
-    // Warm pool of 1–8 runners, growing with the jobs waiting in the queue.
-    const scaling = pool.autoScaleTaskCount({
-      minCapacity: GVISOR_POOL.minRunners,
-      maxCapacity: GVISOR_POOL.maxRunners,
-    });
-    scaling.scaleOnMetric('QueueDepth', {
-      metric: props.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      adjustmentType: AdjustmentType.CHANGE_IN_CAPACITY,
-      scalingSteps: [
-        { upper: 0, change: -1 },
-        { lower: 2, change: +1 },
-        { lower: 10, change: +3 },
-      ],
-      cooldown: Duration.minutes(2),
     });
 
     acknowledgeWildcards(instanceRole, ['NoResourceLevel', 'EcsAgentActions']);
