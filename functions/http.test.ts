@@ -1,6 +1,6 @@
+import { type Deps, useDeps } from '@techteam/shared/deps';
 import { NotFound } from '@techteam/shared/errors';
-import { type Runtime, useRuntime } from '@techteam/shared/runtime';
-import { log } from '@techteam/shared/runtime/log';
+import { log } from '@techteam/shared/observability';
 import type { Store } from '@techteam/shared/store';
 import { freshStore } from '@techteam/shared/testing/dynamo';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -11,9 +11,9 @@ let store: Store;
 beforeAll(async () => {
   store = await freshStore();
   // The middleware reads the tenant's limits from the store; nothing else of the runtime.
-  useRuntime({ store } as Runtime);
+  useDeps({ store } as Deps);
 });
-afterAll(() => useRuntime(undefined));
+afterAll(() => useDeps(undefined));
 
 const context = { awsRequestId: 'req-9', functionName: 'Techteam-Api-GetTask' } as Context;
 

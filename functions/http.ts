@@ -1,10 +1,9 @@
 import middy, { type MiddlewareObj } from '@middy/core';
+import { actAsTenant, deps } from '@techteam/shared/deps';
 import type { TenantContext } from '@techteam/shared/domain';
 import { InvalidInput, isTechteamError, TechteamError } from '@techteam/shared/errors';
 import { admitRequest, hasScope, MissingScope, RateLimited, requiredScope } from '@techteam/shared/identity';
-import { runtime } from '@techteam/shared/runtime';
-import { actAsTenant } from '@techteam/shared/runtime/acting-tenant';
-import { log } from '@techteam/shared/runtime/log';
+import { log } from '@techteam/shared/observability';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { countedFailures, doorLogging, doorTracing } from './middleware';
 
@@ -79,7 +78,7 @@ const access = (metered: boolean): MiddlewareObj<ApiEvent, APIGatewayProxyResult
     const [method = 'GET', path = event.rawPath] = event.routeKey.split(' ');
     const required = requiredScope(method, path);
     if (!hasScope(scopes, required)) throw new MissingScope(required, scopes);
-    if (metered) await admitRequest(runtime().store, tenant.tenantId);
+    if (metered) await admitRequest(deps().store, tenant.tenantId);
   },
 });
 

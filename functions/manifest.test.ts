@@ -26,17 +26,17 @@ function lambdaResources(node: unknown, found: string[] = []): string[] {
   return found;
 }
 
-/** The module of `@techteam/shared/runtime` a handler imports for each kind of dependencies. */
+/** The module of `@techteam/shared/deps` a handler imports for each kind of dependencies. */
 const DEPS_IMPORT: Record<HandlerDeps, RegExp | undefined> = {
   none: undefined,
-  store: /'@techteam\/shared\/runtime'/,
-  models: /'@techteam\/shared\/runtime\/models'/,
-  reading: /'@techteam\/shared\/runtime\/reading'/,
-  team: /'@techteam\/shared\/runtime\/team'/,
-  workspaces: /'@techteam\/shared\/runtime\/workspaces'/,
-  sandboxRuns: /'@techteam\/shared\/runtime\/sandbox-runs'/,
-  memory: /'@techteam\/shared\/runtime\/memory'/,
-  live: /\bliveRuntime\(\)/,
+  store: /'@techteam\/shared\/deps'/,
+  models: /'@techteam\/shared\/deps\/models'/,
+  reading: /'@techteam\/shared\/deps\/reading'/,
+  team: /'@techteam\/shared\/deps\/team'/,
+  workspaces: /'@techteam\/shared\/deps\/workspaces'/,
+  sandboxRunners: /'@techteam\/shared\/deps\/sandbox-runners'/,
+  memory: /'@techteam\/shared\/deps\/memory'/,
+  live: /\bliveDeps\(\)/,
 };
 
 const camel = (name: string) => name.replace(/^[A-Z]+(?=[A-Z][a-z])|^[A-Z]/, (m) => m.toLowerCase());

@@ -5,7 +5,7 @@
  * with exactly its grants, and the tests check each handler's source agrees with its entry.
  * How to add one: functions/README.md.
  */
-import { INGESTION_MAX_RECEIVES } from '@techteam/shared/memory/ingestion-batch';
+import { INGESTION_MAX_RECEIVES } from '@techteam/shared/memory';
 import type { TaskStateName } from '@techteam/shared/workflow';
 
 /** What a Lambda may touch; the stacks grant exactly this (infra/aws/function-access.ts). */
@@ -29,7 +29,7 @@ export interface FunctionAccess {
    * Starts or ends a task run's sandbox (either tier: RunTask, ListTasks, StopTask and the run's
    * queue).
    */
-  sandboxRuns?: boolean;
+  sandboxRunners?: boolean;
   /** Reads the API key pepper secret (the authorizer, and key creation). */
   apiKeyPepper?: boolean;
   /** Reads the Stripe secret key and webhook secret (hosted mode; infra/aws/billing.ts grants them). */
@@ -62,15 +62,15 @@ export interface MemoryAccess {
 }
 
 /**
- * The dependencies a handler builds, each from its own module of `@techteam/shared/runtime` so
- * that a Lambda bundles only what it uses (see shared/runtime/README.md):
- * `none` builds nothing; `store` is `runtime()` (the table, the engine, the model directory);
- * `models` adds the model gateway (`…/runtime/models`); `reading` the gateway and the task
- * workspaces (`…/runtime/reading`); `team` the gateway, the workspaces and the sandbox
- * (`…/runtime/team`); `workspaces` the workspaces alone (`…/runtime/workspaces`); `sandboxRuns`
- * a run's sandbox runner (`…/runtime/sandbox-runs`); `memory` the tenant's documents and memories
- * (`…/runtime/memory`, which the planning, finishing and employee states add with `withMemory`);
- * `live` is `liveRuntime()` (`@techteam/shared/live`: the store, the live items and the
+ * The dependencies a handler builds, each from its own module of `@techteam/shared/deps` so
+ * that a Lambda bundles only what it uses (see shared/deps/README.md):
+ * `none` builds nothing; `store` is `deps()` (the table, the engine, the model directory);
+ * `models` adds the model gateway (`…/deps/models`); `reading` the gateway and the task
+ * workspaces (`…/deps/reading`); `team` the gateway, the workspaces and the sandbox
+ * (`…/deps/team`); `workspaces` the workspaces alone (`…/deps/workspaces`); `sandboxRunners`
+ * a run's sandbox runner (`…/deps/sandbox-runners`); `memory` the tenant's documents and memories
+ * (`…/deps/memory`, which the planning, finishing and employee states add with `withMemory`);
+ * `live` is `liveDeps()` (`@techteam/shared/live`: the store, the live items and the
  * `@connections` poster).
  */
 export type HandlerDeps =
@@ -80,7 +80,7 @@ export type HandlerDeps =
   | 'reading'
   | 'team'
   | 'workspaces'
-  | 'sandboxRuns'
+  | 'sandboxRunners'
   | 'memory'
   | 'live';
 
@@ -213,7 +213,7 @@ export const ROUTE_LAMBDAS: readonly RouteLambda[] = [
   route('GET', '/v1/tasks/{id}/files', 'ListFiles', 'api/list-files.ts', 'workspaces', { ...read, workspace: 'read' }, () => import('./api/list-files')),
   route('GET', '/v1/tasks/{id}/files/{path+}', 'GetFile', 'api/get-file.ts', 'workspaces', { ...read, workspace: 'read' }, () => import('./api/get-file')),
   route('GET', '/v1/tasks/{id}/archive', 'GetArchive', 'api/get-archive.ts', 'workspaces', { ...read, workspace: 'read' }, () => import('./api/get-archive')),
-  route('POST', '/v1/tasks/{id}/cancel', 'CancelTask', 'api/cancel-task.ts', 'sandboxRuns', { ...write, execution: 'stop', sandboxRuns: true }, () => import('./api/cancel-task')),
+  route('POST', '/v1/tasks/{id}/cancel', 'CancelTask', 'api/cancel-task.ts', 'sandboxRunners', { ...write, execution: 'stop', sandboxRunners: true }, () => import('./api/cancel-task')),
   route('POST', '/v1/tasks/{id}/approve', 'ApproveTask', 'api/approve-task.ts', 'store', { ...write, execution: 'respond' }, () => import('./api/approve-task')),
   route('POST', '/v1/tasks/{id}/reject', 'RejectTask', 'api/reject-task.ts', 'store', { ...write, execution: 'respond' }, () => import('./api/reject-task')),
   route('POST', '/v1/tasks/{id}/resume', 'ResumeTask', 'api/resume-task.ts', 'store', { ...write, execution: 'start' }, () => import('./api/resume-task')),
@@ -262,7 +262,7 @@ export const STATE_LAMBDAS: readonly StateLambda[] = [
   state('PlanTask', 'models', { ...write, models: true, memory: { vectors: 'read', embed: true } }, () => import('./workflow/plan-task')),
   // Prices the plan through the gateway, which must see the same live providers as the run.
   state('RequestApproval', 'models', { ...write, providerKeys: true }, () => import('./workflow/request-approval')),
-  state('StartRun', 'sandboxRuns', { ...write, sandboxRuns: true }, () => import('./workflow/start-run')),
+  state('StartRun', 'sandboxRunners', { ...write, sandboxRunners: true }, () => import('./workflow/start-run')),
   state('StartStep', 'store', write, () => import('./workflow/start-step')),
   state('RunEmployee', 'team', { ...write, workspace: 'readWrite', models: true, sandbox: true, memory: { vectors: 'read', embed: true } }, () => import('./workflow/run-employee')),
   state('DevAttempt', 'team', { ...write, workspace: 'readWrite', models: true, sandbox: true }, () => import('./workflow/dev-attempt')),
@@ -271,8 +271,8 @@ export const STATE_LAMBDAS: readonly StateLambda[] = [
   // Both read the workspace (files, sizes, the diff) as evidence; neither runs code.
   state('Replan', 'reading', { ...write, workspace: 'read', models: true }, () => import('./workflow/replan')),
   state('Synthesize', 'reading', { ...write, workspace: 'read', models: true }, () => import('./workflow/synthesize')),
-  state('FinalizeTask', 'sandboxRuns', { ...write, sandboxRuns: true, memory: { vectors: 'write', embed: true } }, () => import('./workflow/finalize-task')),
-  state('MarkTaskFailed', 'sandboxRuns', { ...write, sandboxRuns: true, memory: { vectors: 'write', embed: true } }, () => import('./workflow/mark-task-failed')),
+  state('FinalizeTask', 'sandboxRunners', { ...write, sandboxRunners: true, memory: { vectors: 'write', embed: true } }, () => import('./workflow/finalize-task')),
+  state('MarkTaskFailed', 'sandboxRunners', { ...write, sandboxRunners: true, memory: { vectors: 'write', embed: true } }, () => import('./workflow/mark-task-failed')),
 ];
 
 /**
@@ -284,8 +284,8 @@ export const RECONCILE_EXECUTION: EventLambda = {
   kind: 'event',
   name: 'ReconcileExecution',
   file: 'workflow/reconcile-execution.ts',
-  deps: 'sandboxRuns',
-  access: { ...write, sandboxRuns: true },
+  deps: 'sandboxRunners',
+  access: { ...write, sandboxRunners: true },
   load: () => import('./workflow/reconcile-execution'),
 };
 

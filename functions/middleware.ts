@@ -1,8 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
-import { log } from '@techteam/shared/runtime/log';
-import { countFailure } from '@techteam/shared/runtime/metrics';
-import { startTracing } from '@techteam/shared/runtime/tracing';
+import { startTracing } from '@techteam/shared/deps';
+import { countFailure, log } from '@techteam/shared/observability';
 
 /**
  * The middlewares every door kind shares (the API's, http.ts; a workflow state's,

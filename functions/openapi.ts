@@ -19,7 +19,7 @@ import {
   TaskEvent,
   TaskId,
 } from '@techteam/shared/domain';
-import { TenantModelInput } from '@techteam/shared/gateway/catalog/tenant-models';
+import { TenantModelInput } from '@techteam/shared/gateway/catalog';
 import { requiredScope } from '@techteam/shared/identity';
 import { SettingsInput } from '@techteam/shared/settings';
 import { StoredApiKey } from '@techteam/shared/store';

@@ -3,7 +3,7 @@
  * authorizer's tenant and a workflow state's door for its payload's, so a request built with
  * another tenant's key is refused before it is sent, as IAM refuses the tenant session on AWS.
  */
-import { type Runtime, runtime, useRuntime } from '@techteam/shared/runtime';
+import { type Deps, deps, useDeps } from '@techteam/shared/deps';
 import { type Store, TenantScopeViolation } from '@techteam/shared/store';
 import { freshStore } from '@techteam/shared/testing/dynamo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,11 +18,11 @@ let acmeTask: string;
 let globexTask: string;
 beforeAll(async () => {
   store = await freshStore();
-  useRuntime({ store } as unknown as Runtime);
+  useDeps({ store } as unknown as Deps);
   acmeTask = (await store.createTask('acme', { prompt: 'Acme work', preference: 'balanced' })).id;
   globexTask = (await store.createTask('globex', { prompt: 'Globex secret', preference: 'balanced' })).id;
 });
-afterAll(() => useRuntime(undefined));
+afterAll(() => useDeps(undefined));
 
 const body = (res: { body?: string }) => JSON.parse(res.body!);
 
@@ -39,7 +39,7 @@ describe('an API door acting for tenant A', () => {
     // A handler with the bug IAM exists for: it reads with a tenant id that is not the caller's.
     const confused = apiHandler(async () => ({
       status: 200,
-      body: await runtime().store.getTask('globex', globexTask),
+      body: await deps().store.getTask('globex', globexTask),
     }));
     const res = await callDoor(
       confused,
@@ -53,7 +53,7 @@ describe('an API door acting for tenant A', () => {
 
   it("refuses a write into tenant B's partition: B's task is left as it was", async () => {
     const confused = apiHandler(async () => {
-      await runtime().store.addTaskNote('globex', globexTask, 'written by acme');
+      await deps().store.addTaskNote('globex', globexTask, 'written by acme');
       return { status: 204, body: null };
     });
     const res = await callDoor(
@@ -69,7 +69,7 @@ describe('an API door acting for tenant A', () => {
 describe('a workflow state door acting for its payload tenant', () => {
   it("refuses the state's read of another tenant's task, failing the state with TenantScopeViolation", async () => {
     const state = taskState('Probe', async (input: { taskId: string }) =>
-      runtime().store.getTask('globex', input.taskId),
+      deps().store.getTask('globex', input.taskId),
     );
     await expect(
       state({ tenantId: 'acme', taskId: globexTask } as never, doorContext as never),
@@ -78,7 +78,7 @@ describe('a workflow state door acting for its payload tenant', () => {
 
   it("reads its own tenant's task through the same door", async () => {
     const state = taskState('Probe', async (input: { tenantId: string; taskId: string }) =>
-      runtime().store.getTask(input.tenantId, input.taskId),
+      deps().store.getTask(input.tenantId, input.taskId),
     );
     const task = await state({ tenantId: 'acme', taskId: acmeTask } as never, doorContext as never);
     expect((task as { id: string }).id).toBe(acmeTask);

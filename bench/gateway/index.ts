@@ -16,11 +16,11 @@
  *    each budgeted call made.
  */
 import { EmployeeProfile } from '@techteam/shared/domain';
-import { Catalog } from '@techteam/shared/gateway/catalog/catalog';
-import { ModelGateway } from '@techteam/shared/gateway/gateway';
-import { OpenAIProvider } from '@techteam/shared/gateway/providers/openai';
-import { rankModels } from '@techteam/shared/gateway/routing/router';
-import type { ModelProvider, ModelRequest } from '@techteam/shared/gateway/types';
+import type { ModelProvider, ModelRequest } from '@techteam/shared/gateway';
+import { Catalog } from '@techteam/shared/gateway/catalog';
+import { ModelGateway } from '@techteam/shared/gateway/model-gateway';
+import { OpenAIProvider } from '@techteam/shared/gateway/providers';
+import { rankModels } from '@techteam/shared/gateway/router';
 import { MemoryMeter } from '@techteam/shared/money';
 import {
   createDocumentClient,

@@ -1,4 +1,4 @@
-import { type FanOutDeps, liveRuntime, useLiveRuntime } from '@techteam/shared/live';
+import { type FanOutDeps, liveDeps, useLiveDeps } from '@techteam/shared/live';
 
 /** When the fan-out touched one event: its subscriber read and its posts (performance.now() ms). */
 export interface EventStages {
@@ -15,7 +15,7 @@ export interface EventStages {
  * writes one event at a time and waits for it, so every call between two writes is that event's.
  */
 export function timeFanOutStages(): { current: () => EventStages; next: () => void; restore: () => void } {
-  const installed = liveRuntime();
+  const installed = liveDeps();
   let stages: EventStages = { posts: 0 };
   const subscriptions = Object.create(installed.subscriptions) as FanOutDeps['subscriptions'];
   // Each mark goes to the event whose call it is, even when the call ends after the next write.
@@ -37,12 +37,12 @@ export function timeFanOutStages(): { current: () => EventStages; next: () => vo
     },
     close: (connectionId) => installed.connections.close(connectionId),
   };
-  useLiveRuntime({ ...installed, subscriptions, connections });
+  useLiveDeps({ ...installed, subscriptions, connections });
   return {
     current: () => stages,
     next: () => {
       stages = { posts: 0 };
     },
-    restore: () => useLiveRuntime(installed),
+    restore: () => useLiveDeps(installed),
   };
 }

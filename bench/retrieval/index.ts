@@ -17,7 +17,7 @@ import {
   type RankedId,
   reciprocalRankFusion,
 } from '@techteam/shared/memory';
-import { LanceDbIndex } from '@techteam/shared/memory/lancedb-index';
+import { LanceDbIndex } from '@techteam/shared/memory/lancedb';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const data = (f: string) => join(here, 'data', f);

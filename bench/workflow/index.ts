@@ -15,7 +15,7 @@
  */
 import { loadavg } from 'node:os';
 import { startFakeOpenAI } from '@techteam/shared/testing/fake-openai-server';
-import { WAVE_CONCURRENCY } from '@techteam/shared/workflow/definition';
+import { WAVE_CONCURRENCY } from '@techteam/shared/workflow';
 import { startLangGraphBench } from './langgraph-run';
 import { fmt, stats } from './overhead';
 import { SHAPES, type Shape, STEPS } from './plan-shapes';

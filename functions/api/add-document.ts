@@ -1,5 +1,5 @@
+import { memoryDeps } from '@techteam/shared/deps/memory';
 import { parseInput } from '@techteam/shared/domain';
-import { memoryRuntime } from '@techteam/shared/runtime/memory';
 import { apiHandler } from '../http';
 import { documentView } from './documents';
 import { AddDocumentBody } from './schemas';
@@ -11,7 +11,7 @@ import { AddDocumentBody } from './schemas';
  */
 export const handler = apiHandler(async ({ tenant, body }) => {
   const input = parseInput(AddDocumentBody, body);
-  const memory = await memoryRuntime();
+  const memory = await memoryDeps();
   const document = await memory.addDocument(tenant.tenantId, input);
   return { status: 202, body: { document: documentView(document), embedder: memory.embedderLabel } };
 });

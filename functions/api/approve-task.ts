@@ -1,7 +1,7 @@
+import { deps } from '@techteam/shared/deps';
 import { parseInput } from '@techteam/shared/domain';
-import { runtime } from '@techteam/shared/runtime';
 import { AuditLog } from '@techteam/shared/store';
-import { approveTask } from '@techteam/shared/workflow/task-lifecycle';
+import { approveTask } from '@techteam/shared/workflow/lifecycle';
 import { apiHandler } from '../http';
 import { ApproveBody, TaskPath } from './schemas';
 
@@ -9,8 +9,8 @@ import { ApproveBody, TaskPath } from './schemas';
 export const handler = apiHandler(async ({ tenant, path, body }) => {
   const { id } = parseInput(TaskPath, path, 'path');
   const input = parseInput(ApproveBody, body ?? {});
-  const task = await approveTask(runtime(), tenant.tenantId, id, input);
-  const { store } = runtime();
+  const task = await approveTask(deps(), tenant.tenantId, id, input);
+  const { store } = deps();
   await new AuditLog(store.doc, store.tableName).record(tenant.tenantId, {
     actor: tenant.principal,
     action: 'task_approved',

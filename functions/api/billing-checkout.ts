@@ -1,6 +1,6 @@
 import { createCheckout } from '@techteam/shared/billing';
+import { deps } from '@techteam/shared/deps';
 import { parseInput } from '@techteam/shared/domain';
-import { runtime } from '@techteam/shared/runtime';
 import { billingOn } from '../billing/billing';
 import { apiHandler } from '../http';
 import { CheckoutBody } from './schemas';
@@ -8,5 +8,5 @@ import { CheckoutBody } from './schemas';
 /** POST /v1/billing/checkout {plan}: a Stripe Checkout Session URL for a paid plan. */
 export const handler = apiHandler(async ({ tenant, body }) => {
   const { plan } = parseInput(CheckoutBody, body ?? {});
-  return { status: 200, body: await createCheckout(await billingOn(runtime().store), tenant.tenantId, plan) };
+  return { status: 200, body: await createCheckout(await billingOn(deps().store), tenant.tenantId, plan) };
 });

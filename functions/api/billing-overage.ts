@@ -1,7 +1,7 @@
 import { setOverageCap } from '@techteam/shared/billing';
+import { deps } from '@techteam/shared/deps';
 import { parseInput } from '@techteam/shared/domain';
 import { usdToMicroUsd } from '@techteam/shared/money';
-import { runtime } from '@techteam/shared/runtime';
 import { billingOn } from '../billing/billing';
 import { apiHandler } from '../http';
 import { OverageBody } from './schemas';
@@ -10,7 +10,7 @@ import { OverageBody } from './schemas';
 export const handler = apiHandler(async ({ tenant, body }) => {
   const { overageCapUsd } = parseInput(OverageBody, body ?? {});
   const status = await setOverageCap(
-    await billingOn(runtime().store),
+    await billingOn(deps().store),
     tenant.tenantId,
     usdToMicroUsd(overageCapUsd),
   );

@@ -1,6 +1,6 @@
 import { billingUsage } from '@techteam/shared/billing';
+import { deps } from '@techteam/shared/deps';
 import { InvalidInput } from '@techteam/shared/errors';
-import { runtime } from '@techteam/shared/runtime';
 import { billingOn } from '../billing/billing';
 import { apiHandler } from '../http';
 
@@ -13,6 +13,6 @@ export const handler = apiHandler(async ({ tenant, query }) => {
     ]);
   return {
     status: 200,
-    body: { usage: await billingUsage(await billingOn(runtime().store), tenant.tenantId, month) },
+    body: { usage: await billingUsage(await billingOn(deps().store), tenant.tenantId, month) },
   };
 });

@@ -1,7 +1,7 @@
+import { deps } from '@techteam/shared/deps';
 import { parseInput } from '@techteam/shared/domain';
 import { InvalidInput } from '@techteam/shared/errors';
 import { createApiKey, keyView } from '@techteam/shared/identity';
-import { runtime } from '@techteam/shared/runtime';
 import { identityDeps } from '../auth/identity-deps';
 import { apiHandler } from '../http';
 import { CreateKeyInput } from './keys-schemas';
@@ -14,13 +14,13 @@ export const handler = apiHandler(async ({ tenant, body }) => {
     throw new InvalidInput('Invalid body: expiresAt: must be in the future', [
       { path: 'expiresAt', message: 'must be in the future' },
     ]);
-  const deps = identityDeps(runtime());
-  const { key, record } = await createApiKey(deps, {
+  const identity = identityDeps(deps());
+  const { key, record } = await createApiKey(identity, {
     tenantId: tenant.tenantId,
     name: input.name,
     scopes: input.scopes,
     createdBy: tenant.principal,
-    environment: deps.config.TECHTEAM_KEY_ENVIRONMENT,
+    environment: identity.config.TECHTEAM_KEY_ENVIRONMENT,
     ...(expiresAt ? { expiresAt } : {}),
   });
   return { status: 201, body: { key, apiKey: keyView(record) } };

@@ -1,14 +1,14 @@
 import { checkTaskTeam, teamOf } from '@techteam/shared/agents';
+import { deps } from '@techteam/shared/deps';
 import { CreateTaskInput, parseInput } from '@techteam/shared/domain';
 import { admitTask } from '@techteam/shared/identity';
-import { runtime } from '@techteam/shared/runtime';
-import { submitTask } from '@techteam/shared/workflow/task-lifecycle';
+import { submitTask } from '@techteam/shared/workflow/lifecycle';
 import { apiHandler } from '../http';
 
 /** POST /v1/tasks: 201 with the task; 429 naming `running_tasks` when the tenant runs its cap already. */
 export const handler = apiHandler(async ({ tenant, body }) => {
   const input = parseInput(CreateTaskInput, body ?? {});
-  const { store, directory, builtInEmployees } = runtime();
+  const { store, directory, builtInEmployees } = deps();
   if (input.team) {
     const [roster, view] = await Promise.all([
       teamOf(store, tenant.tenantId, builtInEmployees),
@@ -17,6 +17,6 @@ export const handler = apiHandler(async ({ tenant, body }) => {
     checkTaskTeam(input.team, roster, view.models);
   }
   const admitted = await admitTask(store, tenant.tenantId);
-  const task = await submitTask(runtime(), tenant.tenantId, input, admitted);
+  const task = await submitTask(deps(), tenant.tenantId, input, admitted);
   return { status: 201, body: { task } };
 });

@@ -1,10 +1,10 @@
+import { memoryDeps } from '@techteam/shared/deps/memory';
 import { NotFound } from '@techteam/shared/errors';
-import { memoryRuntime } from '@techteam/shared/runtime/memory';
 import { apiHandler } from '../http';
 
 /** DELETE /v1/memories/{id}: forgets one memory (its chunks and vectors too); 404 when there is none. */
 export const handler = apiHandler(async ({ tenant, path }) => {
   const id = path['id'] ?? '';
-  if (!(await (await memoryRuntime()).forget(tenant.tenantId, id))) throw new NotFound('memory', id);
+  if (!(await (await memoryDeps()).forget(tenant.tenantId, id))) throw new NotFound('memory', id);
   return { status: 200, body: { deleted: id } };
 });

@@ -1,5 +1,5 @@
-import { deleteTenantModel } from '@techteam/shared/gateway/catalog/tenant-models';
-import { runtime } from '@techteam/shared/runtime';
+import { deps } from '@techteam/shared/deps';
+import { deleteTenantModel } from '@techteam/shared/gateway/catalog';
 import { apiHandler } from '../http';
 
 /**
@@ -8,7 +8,7 @@ import { apiHandler } from '../http';
  * Audited; takes effect within 30 seconds on every host.
  */
 export const handler = apiHandler(async ({ tenant, path }) => {
-  const { store, directory } = runtime();
+  const { store, directory } = deps();
   const id = path['id'] ?? '';
   await deleteTenantModel(store, tenant.tenantId, id, { actor: tenant.principal });
   await directory.forgetTenantCatalog(tenant.tenantId);

@@ -4,16 +4,17 @@
  * is aws-sdk-client-mock (no local Bedrock engine), the offline embedder runs for real.
  */
 import { BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
+import { type Deps, useDeps } from '@techteam/shared/deps';
 import { StoreMeter } from '@techteam/shared/gateway';
-import { BedrockTitanEmbedder } from '@techteam/shared/memory/bedrock-embedder';
-import type { Embedder } from '@techteam/shared/memory/embedder';
-import { InProcessIngestion } from '@techteam/shared/memory/in-process-ingestion';
-import { MeteredEmbedder } from '@techteam/shared/memory/metered-embedder';
-import { OfflineEmbedder } from '@techteam/shared/memory/offline-embedder';
-import { rememberTask } from '@techteam/shared/memory/task-memory';
-import { TeamMemory } from '@techteam/shared/memory/team-memory';
-import type { VectorIndex } from '@techteam/shared/memory/vector-index';
-import { type Runtime, useRuntime } from '@techteam/shared/runtime';
+import type { Embedder, VectorIndex } from '@techteam/shared/memory';
+import {
+  BedrockTitanEmbedder,
+  InProcessIngestion,
+  MeteredEmbedder,
+  OfflineEmbedder,
+  rememberTask,
+  TeamMemory,
+} from '@techteam/shared/memory';
 import type { Store } from '@techteam/shared/store';
 import { freshStore } from '@techteam/shared/testing/dynamo';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -25,7 +26,7 @@ import type { UsageReport } from './usage-report';
 const TITAN = 'bedrock/amazon.titan-embed-text-v2:0';
 const bedrock = mockClient(BedrockRuntimeClient);
 afterAll(() => bedrock.restore());
-afterEach(() => useRuntime(undefined));
+afterEach(() => useDeps(undefined));
 
 /** Titan v2's answer shape; the fake counts 1,000 tokens a word so that costs are visible ($0.02 per million). */
 function titan(): Embedder {
@@ -77,7 +78,7 @@ async function usage(tenantId: string): Promise<UsageReport> {
 let store: Store;
 beforeEach(async () => {
   store = await freshStore();
-  useRuntime({ store } as unknown as Runtime);
+  useDeps({ store } as unknown as Deps);
 });
 
 describe('embedding calls in GET /v1/usage', () => {

@@ -1,5 +1,5 @@
-import { Catalog } from '@techteam/shared/gateway/catalog/catalog';
-import { type Runtime, useRuntime } from '@techteam/shared/runtime';
+import { type Deps, useDeps } from '@techteam/shared/deps';
+import { Catalog } from '@techteam/shared/gateway/catalog';
 import type { Store } from '@techteam/shared/store';
 import { freshStore } from '@techteam/shared/testing/dynamo';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -13,12 +13,12 @@ let store: Store;
 beforeAll(async () => {
   store = await freshStore();
   const catalog = Catalog.shipped();
-  useRuntime({
+  useDeps({
     store,
     directory: { catalogFor: async () => catalog, forgetTenantCatalog: async () => {} },
-  } as unknown as Runtime);
+  } as unknown as Deps);
 });
-afterAll(() => useRuntime(undefined));
+afterAll(() => useDeps(undefined));
 afterEach(() => vi.unstubAllEnvs());
 
 const error = (res: { body?: string }) => JSON.parse(res.body!).error;

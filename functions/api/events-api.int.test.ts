@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Deps, useDeps } from '@techteam/shared/deps';
 import type { Plan } from '@techteam/shared/domain';
-import { type Runtime, useRuntime } from '@techteam/shared/runtime';
 import { MAX_PLAN_BYTES, type Store } from '@techteam/shared/store';
 import { freshStore } from '@techteam/shared/testing/dynamo';
-import type { WorkflowEngine } from '@techteam/shared/workflow/engines/engine';
+import type { WorkflowEngine } from '@techteam/shared/workflow';
 import { LocalWorkspace } from '@techteam/shared/workspace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callDoor, doorEvent } from '../testing/door-event';
@@ -45,10 +45,10 @@ describe('the events and approval API', () => {
       stop: async () => undefined,
       sendTaskSuccess: async (token, output) => void sent.push({ token, output }),
     };
-    // The parts these handlers use; a whole runtime (with its gateway) is what workspaceRuntime() keeps.
-    useRuntime({ store, workflow, workspaceFor, gateway: {} } as unknown as Runtime);
+    // The parts these handlers use; a whole runtime (with its gateway) is what workspaceDeps() keeps.
+    useDeps({ store, workflow, workspaceFor, gateway: {} } as unknown as Deps);
   });
-  afterAll(() => useRuntime(undefined));
+  afterAll(() => useDeps(undefined));
 
   it('answers an oversized edited plan with 400 naming the field and the limit; the task stays approvable', async () => {
     const task = await store.createTask('acme', {

@@ -1,6 +1,6 @@
+import { workspaceDeps } from '@techteam/shared/deps/workspaces';
 import { parseInput } from '@techteam/shared/domain';
 import { archiveWorkspace } from '@techteam/shared/files';
-import { workspaceRuntime } from '@techteam/shared/runtime/workspaces';
 import { apiHandler } from '../http';
 import { ArchiveQuery, TaskPath } from './schemas';
 
@@ -8,7 +8,7 @@ import { ArchiveQuery, TaskPath } from './schemas';
 export const handler = apiHandler(async ({ tenant, path, query }) => {
   const { id } = parseInput(TaskPath, path, 'path');
   const { format } = parseInput(ArchiveQuery, query, 'query');
-  const { store, workspaceFor } = workspaceRuntime();
+  const { store, workspaceFor } = workspaceDeps();
   await store.getTask(tenant.tenantId, id);
   return { status: 200, file: await archiveWorkspace(workspaceFor(tenant.tenantId, id), format, id) };
 });

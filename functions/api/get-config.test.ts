@@ -1,16 +1,16 @@
-import { type Runtime, useRuntime } from '@techteam/shared/runtime';
+import { type Deps, useDeps } from '@techteam/shared/deps';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { callDoor, doorEvent } from '../testing/door-event';
 import { handler } from './get-config';
 
 beforeAll(() => {
   // The loopback host's `local` tenant with no request limit set is not metered: no table needed.
-  useRuntime({
+  useDeps({
     store: { getTenant: async () => undefined },
     directory: { resolve: async () => ({ lineup: { demo: false } }) },
-  } as unknown as Runtime);
+  } as unknown as Deps);
 });
-afterAll(() => useRuntime(undefined));
+afterAll(() => useDeps(undefined));
 afterEach(() => vi.unstubAllEnvs());
 
 /** No authorizer stands in front of the route: the event carries no tenant. */

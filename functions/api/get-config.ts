@@ -1,5 +1,5 @@
+import { deps } from '@techteam/shared/deps';
 import { LIVE_PATH } from '@techteam/shared/live';
-import { runtime } from '@techteam/shared/runtime';
 import { identityEnvironment } from '../auth/identity-deps';
 import { unauthenticatedHandler } from '../http';
 
@@ -21,7 +21,7 @@ export const handler = unauthenticatedHandler(async ({ headers }) => {
   const liveUrl = env['TECHTEAM_LIVE_URL'] ?? `ws://${host}${LIVE_PATH}`;
   const clerkPublishableKey = env['CLERK_PUBLISHABLE_KEY'];
   const clerkProxyUrl = env['CLERK_PROXY_URL'];
-  const { lineup: plan } = await runtime().directory.resolve();
+  const { lineup: plan } = await deps().directory.resolve();
   return {
     status: 200,
     body: {

@@ -1,5 +1,5 @@
+import { deps } from '@techteam/shared/deps';
 import { parseInput } from '@techteam/shared/domain';
-import { runtime } from '@techteam/shared/runtime';
 import { listTenantUsage } from '@techteam/shared/store';
 import { apiHandler } from '../http';
 import { MonthQuery } from './schemas';
@@ -8,7 +8,7 @@ import { usageReport } from './usage-report';
 /** GET /v1/usage?month=yyyy-mm: the month's model cost by day, employee and model, beside the monthly budget. */
 export const handler = apiHandler(async ({ tenant, query }) => {
   const { month = new Date().toISOString().slice(0, 7) } = parseInput(MonthQuery, query, 'query');
-  const { store } = runtime();
+  const { store } = deps();
   const [records, settings] = await Promise.all([
     listTenantUsage(store, tenant.tenantId, month),
     store.getTenant(tenant.tenantId),

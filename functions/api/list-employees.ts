@@ -1,10 +1,10 @@
 import { BUILT_IN_EMPLOYEES, teamOf } from '@techteam/shared/agents';
-import { runtime } from '@techteam/shared/runtime';
+import { deps } from '@techteam/shared/deps';
 import { apiHandler } from '../http';
 
 /** GET /v1/employees: the tenant's team, built-in employees and its own. */
 export const handler = apiHandler(async ({ tenant }) => {
-  const { store, builtInEmployees } = runtime();
+  const { store, builtInEmployees } = deps();
   const own = new Set((await store.listEmployees(tenant.tenantId)).map((p) => p.id));
   const team = await teamOf(store, tenant.tenantId, builtInEmployees);
   return {

@@ -1,5 +1,5 @@
+import { deps } from '@techteam/shared/deps';
 import { parseInput } from '@techteam/shared/domain';
-import { runtime } from '@techteam/shared/runtime';
 import { apiHandler } from '../http';
 import { ListEventsQuery, TaskPath } from './schemas';
 
@@ -11,7 +11,7 @@ import { ListEventsQuery, TaskPath } from './schemas';
 export const handler = apiHandler(async ({ tenant, path, query }) => {
   const { id } = parseInput(TaskPath, path, 'path');
   const { after, limit, deltas, deltasAfter } = parseInput(ListEventsQuery, query, 'query');
-  const { store } = runtime();
+  const { store } = deps();
   await store.getTask(tenant.tenantId, id); // 404 for an unknown task, not an empty list
   const [page, streamed] = await Promise.all([
     store.listEvents(tenant.tenantId, id, { limit, ...(after ? { after } : {}) }),

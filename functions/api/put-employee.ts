@@ -1,7 +1,7 @@
 import { checkEmployeeProfile } from '@techteam/shared/agents';
 import { assertModelsAllowed, tenantPlan } from '@techteam/shared/billing';
+import { deps } from '@techteam/shared/deps';
 import { EmployeeProfileInput, parseInput } from '@techteam/shared/domain';
-import { runtime } from '@techteam/shared/runtime';
 import { AuditLog } from '@techteam/shared/store';
 import { apiHandler } from '../http';
 import { EmployeePath } from './schemas';
@@ -10,7 +10,7 @@ import { EmployeePath } from './schemas';
 export const handler = apiHandler(async ({ tenant, path, body }) => {
   const { id } = parseInput(EmployeePath, path, 'path');
   const input = parseInput(EmployeeProfileInput, body ?? {});
-  const { directory, store } = runtime();
+  const { directory, store } = deps();
   const catalog = await directory.catalogFor(tenant.tenantId);
   checkEmployeeProfile(input, catalog);
   // Refused now, with the plan named, rather than skipped by the router mid-task.

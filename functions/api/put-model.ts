@@ -1,6 +1,6 @@
 import { assertModelAllowed, tenantPlan } from '@techteam/shared/billing';
-import { putTenantModel } from '@techteam/shared/gateway/catalog/tenant-models';
-import { runtime } from '@techteam/shared/runtime';
+import { deps } from '@techteam/shared/deps';
+import { putTenantModel } from '@techteam/shared/gateway/catalog';
 import { apiHandler } from '../http';
 
 /**
@@ -11,7 +11,7 @@ import { apiHandler } from '../http';
  * A model of a tier the tenant's plan does not allow is refused (403).
  */
 export const handler = apiHandler(async ({ tenant, path, body }) => {
-  const { store, directory } = runtime();
+  const { store, directory } = deps();
   const plan = await tenantPlan(store, tenant.tenantId);
   const model = await putTenantModel(store, tenant.tenantId, path['id'] ?? '', body, {
     actor: tenant.principal,

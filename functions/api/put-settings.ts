@@ -1,5 +1,5 @@
+import { deps } from '@techteam/shared/deps';
 import { parseInput } from '@techteam/shared/domain';
-import { runtime } from '@techteam/shared/runtime';
 import { SettingsInput, updateSettings } from '@techteam/shared/settings';
 import { AuditLog } from '@techteam/shared/store';
 import { apiHandler } from '../http';
@@ -7,7 +7,7 @@ import { apiHandler } from '../http';
 /** PUT /v1/settings: change some of them (shared/settings says what a change does). */
 export const handler = apiHandler(async ({ tenant, body }) => {
   const input = parseInput(SettingsInput, body ?? {});
-  const { store } = runtime();
+  const { store } = deps();
   const settings = await updateSettings(store, tenant.tenantId, input);
   await new AuditLog(store.doc, store.tableName).record(tenant.tenantId, {
     actor: tenant.principal,

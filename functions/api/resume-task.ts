@@ -1,8 +1,8 @@
+import { deps } from '@techteam/shared/deps';
 import { parseInput } from '@techteam/shared/domain';
 import { admitResume } from '@techteam/shared/identity';
 import { usdToMicroUsd } from '@techteam/shared/money';
-import { runtime } from '@techteam/shared/runtime';
-import { resumeTask } from '@techteam/shared/workflow/task-lifecycle';
+import { resumeTask } from '@techteam/shared/workflow/lifecycle';
 import { apiHandler } from '../http';
 import { ResumeBody, TaskPath } from './schemas';
 
@@ -11,8 +11,8 @@ export const handler = apiHandler(async ({ tenant, path, body }) => {
   const { id } = parseInput(TaskPath, path, 'path');
   const { budgetUsd, note } = parseInput(ResumeBody, body ?? {});
   // A resumed task runs again, so it counts against the plan's running-task cap like a new one.
-  await admitResume(runtime().store, tenant.tenantId);
-  const task = await resumeTask(runtime(), tenant.tenantId, id, {
+  await admitResume(deps().store, tenant.tenantId);
+  const task = await resumeTask(deps(), tenant.tenantId, id, {
     ...(note !== undefined ? { note } : {}),
     ...(budgetUsd !== undefined ? { budgetMicroUsd: usdToMicroUsd(budgetUsd) } : {}),
   });

@@ -1,6 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { useDeps } from '@techteam/shared/deps';
 import type { Task } from '@techteam/shared/domain';
-import { useRuntime } from '@techteam/shared/runtime';
 import type { Store } from '@techteam/shared/store';
 import { freshStore } from '@techteam/shared/testing/dynamo';
 import { objectBody } from '@techteam/shared/testing/s3-bucket';
@@ -32,10 +32,10 @@ describe('the files API on the S3 workspace', () => {
     vi.stubEnv('TECHTEAM_DYNAMO_ENDPOINT', inject('dynamoEndpoint'));
     vi.stubEnv('TECHTEAM_ARTIFACTS_BUCKET', BUCKET);
     vi.stubEnv('AWS_REGION', 'eu-west-1');
-    useRuntime(undefined);
+    useDeps(undefined);
   });
   afterAll(() => {
-    useRuntime(undefined);
+    useDeps(undefined);
     vi.unstubAllEnvs();
   });
   beforeEach(() => {

@@ -1,6 +1,6 @@
 /** The usage report `GET /v1/usage` answers (the dashboard's Usage page): a month's calls summed three ways. */
 import type { Tenant, UsageRecord } from '@techteam/shared/domain';
-import { usageNote } from '@techteam/shared/memory/usage-notes';
+import { usageNote } from '@techteam/shared/domain';
 
 export interface UsageLine {
   key: string;

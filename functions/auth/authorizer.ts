@@ -1,6 +1,6 @@
+import { deps } from '@techteam/shared/deps';
 import { authorize, credentialFrom, type Principal, Unauthenticated } from '@techteam/shared/identity';
-import { runtime } from '@techteam/shared/runtime';
-import { log } from '@techteam/shared/runtime/log';
+import { log } from '@techteam/shared/observability';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { identityDeps } from './identity-deps';
 
@@ -34,7 +34,7 @@ export function credentialOf(event: Pick<APIGatewayRequestAuthorizerEventV2, 'he
  */
 export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promise<SimpleAuthorizerResult> {
   try {
-    const principal = await authorize(credentialOf(event), identityDeps(runtime()));
+    const principal = await authorize(credentialOf(event), identityDeps(deps()));
     return { isAuthorized: true, context: toContext(principal) };
   } catch (e) {
     if (e instanceof Unauthenticated) {

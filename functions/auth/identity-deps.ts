@@ -1,3 +1,4 @@
+import type { Deps } from '@techteam/shared/deps';
 import {
   type AuthorizeDeps,
   authorizedParties,
@@ -7,7 +8,6 @@ import {
   type PepperSource,
   secretsManagerPepper,
 } from '@techteam/shared/identity';
-import type { Runtime } from '@techteam/shared/runtime';
 
 const peppers = new Map<string, PepperSource>();
 let environment: Record<string, string | undefined> | undefined;
@@ -28,7 +28,7 @@ export function identityEnvironment(): Record<string, string | undefined> {
  * and data folder are the ones used.
  */
 export function identityDeps(
-  { store, config }: Pick<Runtime, 'store' | 'config'>,
+  { store, config }: Pick<Deps, 'store' | 'config'>,
   env: Record<string, string | undefined> = environment ?? process.env,
 ): AuthorizeDeps & { config: IdentityConfig } {
   const identity = loadIdentityConfig({ ...env, TECHTEAM_DATA_DIR: config.TECHTEAM_DATA_DIR });

@@ -1,4 +1,4 @@
-import { type Runtime, useRuntime } from '@techteam/shared/runtime';
+import { type Deps, useDeps } from '@techteam/shared/deps';
 import type { Store } from '@techteam/shared/store';
 import { freshStore } from '@techteam/shared/testing/dynamo';
 import { stripeEvent, TEST_WEBHOOK_SECRET } from '@techteam/shared/testing/fake-stripe';
@@ -28,10 +28,10 @@ let fake: FakeStripe;
 beforeAll(async () => {
   store = await freshStore();
   fake = await startFakeStripe();
-  useRuntime({ store } as unknown as Runtime);
+  useDeps({ store } as unknown as Deps);
 });
 afterAll(async () => {
-  useRuntime(undefined);
+  useDeps(undefined);
   await fake.close();
 });
 afterEach(() => {

@@ -1,6 +1,6 @@
 import { reportUsage } from '@techteam/shared/billing';
-import { runtime } from '@techteam/shared/runtime';
-import { log } from '@techteam/shared/runtime/log';
+import { deps } from '@techteam/shared/deps';
+import { log } from '@techteam/shared/observability';
 import { billing } from './billing';
 
 /**
@@ -9,9 +9,9 @@ import { billing } from './billing';
  * Stripe's meter. With billing off it does nothing and says so.
  */
 export async function handler(): Promise<unknown> {
-  const { settings, deps } = await billing(runtime().store);
+  const { settings, deps: billingDeps } = await billing(deps().store);
   if (!settings.enabled) return { skipped: `billing is off: ${settings.offReason}` };
-  const run = await reportUsage(deps);
+  const run = await reportUsage(billingDeps);
   if (run.failures.length) log.warn('usage report failures', { failures: run.failures });
   return run;
 }

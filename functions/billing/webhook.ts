@@ -1,5 +1,5 @@
 import { receiveStripeWebhook } from '@techteam/shared/billing';
-import { runtime } from '@techteam/shared/runtime';
+import { deps } from '@techteam/shared/deps';
 import { unauthenticatedHandler } from '../http';
 import { billingOn } from './billing';
 
@@ -10,7 +10,7 @@ import { billingOn } from './billing';
  */
 export const handler = unauthenticatedHandler(async ({ rawBody, headers }) => {
   const result = await receiveStripeWebhook(
-    await billingOn(runtime().store),
+    await billingOn(deps().store),
     rawBody,
     headers['stripe-signature'],
   );

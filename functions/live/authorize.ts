@@ -1,6 +1,6 @@
+import { deps } from '@techteam/shared/deps';
 import { authorize, credentialFrom, Unauthenticated } from '@techteam/shared/identity';
-import { runtime } from '@techteam/shared/runtime';
-import { log } from '@techteam/shared/runtime/log';
+import { log } from '@techteam/shared/observability';
 import { identityDeps } from '../auth/identity-deps';
 
 interface ConnectAuthorizerEvent {
@@ -18,7 +18,7 @@ export async function handler(event: ConnectAuthorizerEvent) {
   try {
     const principal = await authorize(
       credentialFrom(event.queryStringParameters?.['token'] ?? undefined),
-      identityDeps(runtime()),
+      identityDeps(deps()),
     );
     return {
       principalId: principal.tenantId,

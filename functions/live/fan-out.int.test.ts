@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { apiGatewayConnections, type ServerMessage, useLiveRuntime } from '@techteam/shared/live';
+import { apiGatewayConnections, type ServerMessage, useLiveDeps } from '@techteam/shared/live';
 import type { LiveTopic } from '@techteam/shared/store';
 import { LIVE_ITEM_TTL_SECONDS, LiveSubscriptions, type Store } from '@techteam/shared/store';
 import { freshStore } from '@techteam/shared/testing/dynamo';
@@ -55,13 +55,13 @@ describe('the fan-out Lambda on the table stream (management API mocked)', () =>
     management.reset();
     store = await freshStore();
     subscriptions = new LiveSubscriptions(store.doc, store.tableName);
-    useLiveRuntime({
+    useLiveDeps({
       store,
       subscriptions,
       connections: apiGatewayConnections(new ApiGatewayManagementApiClient({ region: 'us-east-1' })),
     });
   });
-  afterEach(() => useLiveRuntime(undefined));
+  afterEach(() => useLiveDeps(undefined));
 
   it("sends the backlog after the cursor, then subscribed, then only later events; skips the task item's log-head updates", async () => {
     const task = await store.createTask(TENANT, {
@@ -147,7 +147,7 @@ describe('the fan-out Lambda on the table stream (management API mocked)', () =>
       drops.push(connectionId);
       return subscriptions.dropConnection(tenantId, connectionId);
     };
-    useLiveRuntime({
+    useLiveDeps({
       store,
       subscriptions: counted,
       connections: apiGatewayConnections(new ApiGatewayManagementApiClient({ region: 'us-east-1' })),

@@ -1,4 +1,4 @@
-import { handleClientFrame, liveRuntime } from '@techteam/shared/live';
+import { handleClientFrame, liveDeps } from '@techteam/shared/live';
 import { ok, type SocketEvent, type SocketResult, tenantOf } from './socket-event';
 
 /** `subscribe`, `unsubscribe`, `ping` and `$default`: one client frame, answered on the socket. */
@@ -6,6 +6,6 @@ export async function handler(event: SocketEvent): Promise<SocketResult> {
   const frame = event.isBase64Encoded
     ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
     : (event.body ?? '');
-  await handleClientFrame(tenantOf(event), event.requestContext.connectionId, frame, liveRuntime());
+  await handleClientFrame(tenantOf(event), event.requestContext.connectionId, frame, liveDeps());
   return ok;
 }

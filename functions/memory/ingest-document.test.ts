@@ -1,6 +1,6 @@
-import { INGESTION_MAX_RECEIVES } from '@techteam/shared/memory/ingestion-batch';
-import type { IngestionJob } from '@techteam/shared/memory/team-memory';
-import { useRuntime } from '@techteam/shared/runtime/runtime';
+import { useDeps } from '@techteam/shared/deps';
+import type { IngestionJob } from '@techteam/shared/memory';
+import { INGESTION_MAX_RECEIVES } from '@techteam/shared/memory';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QUEUE_LAMBDAS } from '../manifest';
@@ -10,7 +10,7 @@ const record = (messageId: string, body: string, receives = 1) =>
   ({ messageId, body, attributes: { ApproximateReceiveCount: String(receives) } }) as SQSRecord;
 const job = (documentId: string) => JSON.stringify({ tenantId: 'acme', documentId, version: 'v1' });
 
-afterEach(() => useRuntime(undefined));
+afterEach(() => useDeps(undefined));
 
 /** A team memory that records what the Lambda asked of it; `doc_outage` throws, `doc_slow` never ends. */
 function memoryDouble() {
@@ -29,7 +29,7 @@ function memoryDouble() {
       return true;
     },
   };
-  useRuntime({ memory } as never);
+  useDeps({ memory } as never);
   return { ingested, failed };
 }
 

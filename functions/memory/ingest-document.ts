@@ -1,5 +1,5 @@
-import { ingestBatch } from '@techteam/shared/memory/ingestion-batch';
-import { memoryRuntime } from '@techteam/shared/runtime/memory';
+import { memoryDeps } from '@techteam/shared/deps/memory';
+import { ingestBatch } from '@techteam/shared/memory';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 
 /**
@@ -9,7 +9,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
  * is marked failed with the reason: shared/memory/ingestion-batch.ts).
  */
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
-  const memory = await memoryRuntime();
+  const memory = await memoryDeps();
   const deadline = context ? Date.now() + context.getRemainingTimeInMillis() : undefined;
   return { batchItemFailures: await ingestBatch(memory, event.Records, deadline) };
 }

@@ -1,9 +1,9 @@
-import { teamRuntime } from '@techteam/shared/runtime/team';
-import { qaReview } from '@techteam/shared/workflow/states/step-states';
+import { teamDeps } from '@techteam/shared/deps/team';
+import { qaReview } from '@techteam/shared/workflow/step-states';
 import { taskState } from './task-state';
 
 /**
  * Step Functions Task state 'QAReview'; its input is the state's ids-only payload;
  * the context's remaining time lets a long turn checkpoint and continue in the next invocation.
  */
-export const handler = taskState('QAReview', (input, context) => qaReview(teamRuntime(), input, context));
+export const handler = taskState('QAReview', (input, context) => qaReview(teamDeps(), input, context));

@@ -1,5 +1,5 @@
-import type { SandboxRuns } from '@techteam/shared/agents';
-import { type Runtime, useRuntime } from '@techteam/shared/runtime';
+import type { SandboxRunners } from '@techteam/shared/agents';
+import { type Deps, useDeps } from '@techteam/shared/deps';
 import type { Store } from '@techteam/shared/store';
 import { freshStore } from '@techteam/shared/testing/dynamo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,13 +36,13 @@ function statusChange(status: string, input: unknown, error?: string, cause?: st
 
 let store: Store;
 const ended: string[] = [];
-const runs: SandboxRuns = { start: async () => undefined, end: async (runId) => void ended.push(runId) };
+const runs: SandboxRunners = { start: async () => undefined, end: async (runId) => void ended.push(runId) };
 
 beforeAll(async () => {
   store = await freshStore();
-  useRuntime({ store, sandboxRuns: runs } as unknown as Runtime);
+  useDeps({ store, sandboxRunners: runs } as unknown as Deps);
 });
-afterAll(() => useRuntime(undefined));
+afterAll(() => useDeps(undefined));
 
 const types = async (taskId: string) =>
   (await store.listEvents('acme', taskId, { limit: 100 })).items.map((e) => e.type);

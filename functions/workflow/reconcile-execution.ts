@@ -1,5 +1,5 @@
-import { log } from '@techteam/shared/runtime/log';
-import { sandboxRunsRuntime } from '@techteam/shared/runtime/sandbox-runs';
+import { sandboxRunnersDeps } from '@techteam/shared/deps/sandbox-runners';
+import { log } from '@techteam/shared/observability';
 import { executionEndOf, reconcileExecution } from '@techteam/shared/workflow/reconcile';
 import type { Context } from 'aws-lambda';
 
@@ -15,7 +15,7 @@ export async function handler(event: unknown, context?: Context) {
   log.appendKeys({ state: 'ReconcileExecution' });
   const end = executionEndOf(event);
   log.appendKeys({ tenantId: end.tenantId, taskId: end.taskId });
-  const outcome = await reconcileExecution(sandboxRunsRuntime(), end);
+  const outcome = await reconcileExecution(sandboxRunnersDeps(), end);
   if (outcome.reconciled) log.warn('task failed outside the workflow; marked failed', { end });
   return outcome;
 }

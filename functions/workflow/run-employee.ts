@@ -1,6 +1,6 @@
-import { withMemory } from '@techteam/shared/runtime/memory';
-import { teamRuntime } from '@techteam/shared/runtime/team';
-import { runEmployee } from '@techteam/shared/workflow/states/step-states';
+import { withMemory } from '@techteam/shared/deps/memory';
+import { teamDeps } from '@techteam/shared/deps/team';
+import { runEmployee } from '@techteam/shared/workflow/step-states';
 import { taskState } from './task-state';
 
 /**
@@ -8,5 +8,5 @@ import { taskState } from './task-state';
  * the context's remaining time lets a long turn checkpoint and continue in the next invocation.
  */
 export const handler = taskState('RunEmployee', async (input, context) =>
-  runEmployee(await withMemory(teamRuntime()), input, context),
+  runEmployee(await withMemory(teamDeps()), input, context),
 );

@@ -1,6 +1,6 @@
-import { sandboxRunsRuntime } from '@techteam/shared/runtime/sandbox-runs';
-import { startRun } from '@techteam/shared/workflow/states/plan-states';
+import { sandboxRunnersDeps } from '@techteam/shared/deps/sandbox-runners';
+import { startRun } from '@techteam/shared/workflow/plan-states';
 import { taskState } from './task-state';
 
 /** Step Functions Task state 'StartRun'; its input is the state's ids-only payload. */
-export const handler = taskState('StartRun', (input) => startRun(sandboxRunsRuntime(), input));
+export const handler = taskState('StartRun', (input) => startRun(sandboxRunnersDeps(), input));

@@ -1,5 +1,5 @@
 import { InvalidInput, NotFound } from '@techteam/shared/errors';
-import { log } from '@techteam/shared/runtime/log';
+import { log } from '@techteam/shared/observability';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { taskState } from './task-state';

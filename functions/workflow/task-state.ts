@@ -1,8 +1,8 @@
 import middy, { type MiddlewareObj } from '@middy/core';
+import { actAsTenant } from '@techteam/shared/deps';
 import { parseInput, TaskId, TenantId } from '@techteam/shared/domain';
 import { isTechteamError } from '@techteam/shared/errors';
-import { actAsTenant } from '@techteam/shared/runtime/acting-tenant';
-import { log } from '@techteam/shared/runtime/log';
+import { log } from '@techteam/shared/observability';
 import * as z from '@techteam/shared/zod';
 import type { Context } from 'aws-lambda';
 import { countedFailures, doorLogging, doorTracing } from '../middleware';

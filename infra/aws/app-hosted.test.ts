@@ -6,8 +6,8 @@
 import { ROUTE_LAMBDAS } from '@techteam/functions/manifest';
 import { API_ROUTES, LIVE_FUNCTIONS, LIVE_ROUTES, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
 import { LIVE_STREAM_FILTERS, POST_CONCURRENCY } from '@techteam/shared/live';
-import { TITAN_EMBEDDING_MODEL } from '@techteam/shared/memory/bedrock-embedder';
-import { AWS_SANDBOX_ENV } from '@techteam/shared/runtime/aws-sandbox';
+import { TITAN_EMBEDDING_MODEL } from '@techteam/shared/memory';
+import { AWS_SANDBOX_ENV } from '@techteam/shared/sandbox/aws';
 import { TTL_ATTRIBUTE, tableDefinition } from '@techteam/shared/store';
 import { substituteDefinition, TASK_STATES, type TaskStateName } from '@techteam/shared/workflow';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
@@ -422,7 +422,8 @@ describe('grants: each function has only what its handler uses', () => {
       if (readsProviderKeys(access) || access.apiKeyPepper || access.stripeKeys)
         expected.add('secretsmanager');
       if ((access.workspace && !tenantServing) || access.sandbox) expected.add('s3');
-      if (access.sandbox || access.sandboxRuns) for (const service of ['sqs', 'ecs']) expected.add(service);
+      if (access.sandbox || access.sandboxRunners)
+        for (const service of ['sqs', 'ecs']) expected.add(service);
       // Memory (infra/aws/memory.ts): the Pinecone key, the OpenAI key (hosted embeds with OpenAI, not
       // Titan), the ingestion queue (sent to, or read from).
       if (access.memory) expected.add('secretsmanager');
@@ -431,7 +432,7 @@ describe('grants: each function has only what its handler uses', () => {
       // The stream mapping's failed batches go to its dead-letter queue, under the function's role.
       if (access.tableStream) expected.add('sqs');
       // Passing the runner's roles (iam) is for starting runners; the reconciler only ends them.
-      if ((access.sandbox || access.sandboxRuns) && h.name !== 'ReconcileExecution') expected.add('iam');
+      if ((access.sandbox || access.sandboxRunners) && h.name !== 'ReconcileExecution') expected.add('iam');
       const actions = actionsOfHandler(h.file);
       expect(services(actions), h.name).toEqual(expected);
       if (access.table === 'read')

@@ -5,7 +5,7 @@
  */
 import { LAMBDAS } from '@techteam/functions/manifest';
 import { API_ROUTES, LIVE_ROUTES } from '@techteam/functions/routes';
-import { AWS_SANDBOX_ENV } from '@techteam/shared/runtime/aws-sandbox';
+import { AWS_SANDBOX_ENV } from '@techteam/shared/sandbox/aws';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { beforeAll, describe, expect, it } from 'vitest';

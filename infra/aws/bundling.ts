@@ -20,7 +20,7 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..
  * runtime ships its own, older 3.x). The banner gives CommonJS
  * dependencies bundled into ESM the `require` they expect for Node built-ins.
  * The alias replaces the SDK's default credential chain with the environment
- * link alone, the one Lambda uses (shared/runtime/lambda-credentials.ts).
+ * link alone, the one Lambda uses (shared/deps/lambda-credentials.ts).
  */
 export const LAMBDA_BUNDLE = {
   target: 'node24',
@@ -29,7 +29,7 @@ export const LAMBDA_BUNDLE = {
   mainFields: ['module', 'main'],
   externalModules: ['gpt-tokenizer'],
   alias: {
-    '@aws-sdk/credential-provider-node': join(REPO_ROOT, 'shared', 'runtime', 'lambda-credentials.ts'),
+    '@aws-sdk/credential-provider-node': join(REPO_ROOT, 'shared', 'deps', 'lambda-credentials.ts'),
   },
   banner:
     "import { createRequire as __techteamRequire } from 'node:module'; const require = __techteamRequire(import.meta.url);",

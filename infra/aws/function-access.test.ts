@@ -21,29 +21,29 @@ describe('function access table', () => {
     const source = readFileSync(handlerEntry(h.file), 'utf8');
 
     it(`${h.name}: table access iff the handler builds a runtime`, () => {
-      // liveRuntime() (shared/live) builds runtime() inside.
+      // liveDeps() (shared/live) builds deps() inside.
       expect(h.access.table !== 'none').toBe(
-        source.includes('@techteam/shared/runtime') || /\bliveRuntime\(\)/.test(source),
+        source.includes('@techteam/shared/deps') || /\bliveDeps\(\)/.test(source),
       );
     });
 
-    it(`${h.name}: provider keys iff the handler uses the model gateway (modelRuntime, readingRuntime, teamRuntime) or the model directory`, () => {
+    it(`${h.name}: provider keys iff the handler uses the model gateway (modelDeps, readingDeps, teamDeps) or the model directory`, () => {
       expect(readsProviderKeys(h.access)).toBe(
-        /@techteam\/shared\/runtime\/(models|reading|team)'/.test(source) || /\bdirectory\b/.test(source),
+        /@techteam\/shared\/deps\/(models|reading|team)'/.test(source) || /\bdirectory\b/.test(source),
       );
     });
 
     it(`${h.name}: workspace and sandbox iff the handler uses the team runtime; workspace reads iff the workspace or reading runtime`, () => {
-      const team = source.includes('@techteam/shared/runtime/team');
+      const team = source.includes('@techteam/shared/deps/team');
       const reads =
-        source.includes('@techteam/shared/runtime/workspaces') ||
-        source.includes('@techteam/shared/runtime/reading');
+        source.includes('@techteam/shared/deps/workspaces') ||
+        source.includes('@techteam/shared/deps/reading');
       expect(h.access.workspace).toBe(team ? 'readWrite' : reads ? 'read' : undefined);
       expect(!!h.access.sandbox).toBe(team);
     });
 
-    it(`${h.name}: memory access iff the handler uses the team memory (memoryRuntime, or withMemory in a state)`, () => {
-      expect(!!h.access.memory).toBe(source.includes('@techteam/shared/runtime/memory'));
+    it(`${h.name}: memory access iff the handler uses the team memory (memoryDeps, or withMemory in a state)`, () => {
+      expect(!!h.access.memory).toBe(source.includes('@techteam/shared/deps/memory'));
       // Only uploads queue an ingestion; only ingestion, the finishing states and the employees' recall embed.
       expect(!!h.access.memory?.enqueue).toBe(/\baddDocument\(/.test(source));
     });

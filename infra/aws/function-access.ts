@@ -80,7 +80,7 @@ export function wildcardKindsOf(access: FunctionAccess, actsForTenants = false):
   // byo only, where the grants exist: the vector bucket's per-tenant indexes.
   if (access.memory?.vectors) kinds.push('TenantVectorIndexes');
   // Fargate only, where the grants exist: the run queues, the runner tasks, ecs:ListTasks.
-  if (access.sandbox || access.sandboxRuns)
+  if (access.sandbox || access.sandboxRunners)
     kinds.push('SandboxRunQueues', 'SandboxRunnerTasks', 'SandboxRunnerRevisions', 'NoResourceLevel');
   if (access.liveConnections) kinds.push('LiveConnections');
   return kinds;

@@ -5,7 +5,7 @@
  */
 
 import { LAMBDAS } from '@techteam/functions/manifest';
-import { TITAN_EMBEDDING_MODEL } from '@techteam/shared/memory/bedrock-embedder';
+import { TITAN_EMBEDDING_MODEL } from '@techteam/shared/memory';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ContextInvalid } from './deploy-context';

@@ -1,7 +1,6 @@
 import type { FunctionAccess, MemoryAccess } from '@techteam/functions/manifest';
 import { QUEUE_LAMBDAS } from '@techteam/functions/manifest';
-import { TITAN_EMBEDDING_MODEL } from '@techteam/shared/memory/bedrock-embedder';
-import { UNSET_PINECONE_KEY } from '@techteam/shared/memory/memory-config';
+import { TITAN_EMBEDDING_MODEL, UNSET_PINECONE_KEY } from '@techteam/shared/memory';
 import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
 import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';

@@ -1,4 +1,4 @@
-import { Catalog } from '@techteam/shared/gateway/catalog/catalog';
+import { Catalog } from '@techteam/shared/gateway/catalog';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';

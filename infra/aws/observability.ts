@@ -5,7 +5,7 @@
  * they watch, so no alarm adds a cross-stack reference; the dashboard finds the
  * functions by SEARCH on the app's name prefix, for the same reason.
  */
-import { TECHTEAM_METRICS } from '@techteam/shared/runtime/metrics';
+import { TECHTEAM_METRICS } from '@techteam/shared/observability';
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Task, TaskEvent } from '@techteam/shared/domain';
 import { PortInUse } from '@techteam/shared/errors';
-import { listTenantModelAudit } from '@techteam/shared/gateway/catalog/tenant-models';
+import { listTenantModelAudit } from '@techteam/shared/gateway/catalog';
 import { createDocumentClient, ensureTable, Store } from '@techteam/shared/store';
 import { eventually, hostTestConfig } from '@techteam/shared/testing/host';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

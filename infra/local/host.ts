@@ -14,8 +14,10 @@ import { ROUTE_LAMBDAS, STATE_LAMBDAS } from '@techteam/functions/manifest';
 import { loadHandler } from '@techteam/functions/routes';
 import { builtInProfiles, type CodeSandbox, teamSandbox } from '@techteam/shared/agents';
 import type { Config } from '@techteam/shared/config';
+import { type Deps, useDeps } from '@techteam/shared/deps';
+import { teamGateway } from '@techteam/shared/deps/team-gateway';
 import { PortInUse, TechteamError } from '@techteam/shared/errors';
-import { ModelDirectory } from '@techteam/shared/gateway/catalog/model-directory';
+import { ModelDirectory } from '@techteam/shared/gateway/catalog';
 import {
   assertSafeListen,
   authRequired,
@@ -25,9 +27,7 @@ import {
 } from '@techteam/shared/identity';
 import { type AuthorizeConnect, authorizeLocalTenant, LiveUnauthorized } from '@techteam/shared/live';
 import { loadMemoryConfig, memoryFromConfig } from '@techteam/shared/memory';
-import { LanceDbIndex } from '@techteam/shared/memory/lancedb-index';
-import { type Runtime, useRuntime } from '@techteam/shared/runtime';
-import { teamGateway } from '@techteam/shared/runtime/team-gateway';
+import { LanceDbIndex } from '@techteam/shared/memory/lancedb';
 import { LocalSandbox, SandboxUnavailable } from '@techteam/shared/sandbox';
 import {
   createDocumentClient,
@@ -47,7 +47,7 @@ import {
   type TaskStateName,
   type TeamModels,
 } from '@techteam/shared/workflow';
-import { LocalWorkflowEngine, type TaskStateHandler } from '@techteam/shared/workflow/engines/local-engine';
+import { LocalWorkflowEngine, type TaskStateHandler } from '@techteam/shared/workflow/local-engine';
 import { reconcileExecution } from '@techteam/shared/workflow/reconcile';
 import { LocalWorkspace } from '@techteam/shared/workspace';
 import { fromApiGatewayResult, lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway-adapter';
@@ -374,7 +374,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       new StoreMeter(store),
       async (folder, dimension) => new LanceDbIndex(folder, dimension),
     );
-    const runtime: Runtime = {
+    const runtime: Deps = {
       memory,
       config,
       store,
@@ -389,7 +389,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       ...(sandbox ? { sandbox } : {}),
     };
     store.keepEventPayloadsIn(runtime.workspaceFor);
-    useRuntime(runtime);
+    useDeps(runtime);
     useIdentityEnvironment(identityEnv);
 
     const live: LiveGateway = await startLiveGateway({
@@ -534,7 +534,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
         engine.stopAll();
         await Promise.race([engine.idle(), new Promise((r) => setTimeout(r, 3_000))]);
         // Tasks cut off here stay active in the store; the next start resumes them.
-        useRuntime(undefined);
+        useDeps(undefined);
         useIdentityEnvironment(undefined);
         doc.destroy();
         await dynamo?.stop();

@@ -8,7 +8,7 @@ import {
   LIVE_PATH,
   LiveUnauthorized,
   managementClient,
-  useLiveRuntime,
+  useLiveDeps,
 } from '@techteam/shared/live';
 import { LiveSubscriptions, type Store } from '@techteam/shared/store';
 import { WebSocketServer } from 'ws';
@@ -54,7 +54,7 @@ export async function startLiveGateway(options: LiveGatewayOptions): Promise<Liv
   const sockets = new Map<string, LocalSocket>();
   const endpoint = await startConnectionsEndpoint(sockets);
   const client = managementClient(endpoint.url);
-  useLiveRuntime({
+  useLiveDeps({
     store: options.store,
     subscriptions: new LiveSubscriptions(options.store.doc, options.store.tableName),
     connections: apiGatewayConnections(client),
@@ -138,7 +138,7 @@ export async function startLiveGateway(options: LiveGatewayOptions): Promise<Liv
       await reader.stop();
       for (const { socket } of sockets.values()) socket.terminate();
       wss.close();
-      useLiveRuntime(undefined);
+      useLiveDeps(undefined);
       client.destroy();
       await endpoint.stop();
     },

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deps } from '@techteam/shared/deps';
 import type { Task } from '@techteam/shared/domain';
-import { runtime } from '@techteam/shared/runtime';
 import type { TaskDelta } from '@techteam/shared/store';
 import { hostTestConfig } from '@techteam/shared/testing/host';
 import type { LocalWorkspace } from '@techteam/shared/workspace';
@@ -33,7 +33,7 @@ describe('a task’s files and streamed text over the HTTP API', () => {
     });
     task = ((await res.json()) as { task: Task }).task;
     await host.engine.idle();
-    const workspace = runtime().workspaceFor('local', task.id) as LocalWorkspace;
+    const workspace = deps().workspaceFor('local', task.id) as LocalWorkspace;
     await workspace.write('notes/ünïcode.md', '# Notes\nnaïve café\n');
     // The tools never write binary files (they refuse NUL), but a workspace can hold one (a
     // person's upload, a file left in the folder): the API must serve it byte for byte.
@@ -46,7 +46,7 @@ describe('a task’s files and streamed text over the HTTP API', () => {
 
   /** Every file of the task's workspace as stored (base64, binary ones included). */
   async function storedFiles(): Promise<Record<string, string>> {
-    const ws = runtime().workspaceFor('local', task.id);
+    const ws = deps().workspaceFor('local', task.id);
     const paths = await ws.list();
     return Object.fromEntries(
       await Promise.all(paths.map(async (p) => [p, Buffer.from(await ws.readBytes(p)).toString('base64')])),

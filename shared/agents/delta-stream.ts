@@ -1,4 +1,4 @@
-import { log } from '../runtime/log';
+import { log } from '../observability';
 import type { Store, TaskDelta } from '../store';
 
 /** Where one employee's streamed text goes, and how eagerly. */

@@ -3,7 +3,7 @@ export { type ClipOptions, clipOutput, TOOL_OUTPUT_CHARS } from './clip';
 export { checkEmployeeProfile, type ModelIds } from './profile-check';
 export { BUILT_IN_EMPLOYEES, BUILT_IN_PROFILES, builtInProfile, builtInProfiles } from './profiles';
 export { employeeOf, teamForTask, teamOf } from './roster';
-export type { CodeSandbox, SandboxRun, SandboxRuns } from './sandbox-port';
+export type { CodeSandbox, SandboxRun, SandboxRunners } from './sandbox-port';
 export { checkTaskTeam, type TeamModelRow } from './team-check';
 export { teamSandbox } from './team-sandbox';
 export { BUILT_IN_TOOLS } from './tool-names';

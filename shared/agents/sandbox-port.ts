@@ -43,7 +43,7 @@ export interface CodeSandbox {
  * Both are best effort and never throw: a job whose run has no runner starts
  * one, and a runner left behind stops itself once idle.
  */
-export interface SandboxRuns {
+export interface SandboxRunners {
   start(runId: string): Promise<void>;
   end(runId: string): Promise<void>;
 }

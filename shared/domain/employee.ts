@@ -1,8 +1,9 @@
 import * as z from '../zod';
 import { McpServerUrl } from './mcp-server-url';
+import { MEMORY_EMPLOYEE } from './usage-notes';
 
-/** Not an employee: the usage records of team memory's own embeddings (shared/memory/usage-notes.ts). */
-const RESERVED_EMPLOYEE_IDS = new Set(['memory']);
+/** Not an employee: the usage records of team memory's own embeddings (usage-notes.ts). */
+const RESERVED_EMPLOYEE_IDS = new Set([MEMORY_EMPLOYEE]);
 
 export const EmployeeId = z.string().check(
   z.regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be lowercase, start with a letter'),

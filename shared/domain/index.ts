@@ -7,3 +7,4 @@ export * from './plan';
 export * from './task';
 export * from './tenant';
 export * from './usage';
+export { MEMORY_EMPLOYEE, OFFLINE_EMBEDDING_PROVIDER, usageNote } from './usage-notes';

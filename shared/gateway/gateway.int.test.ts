@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
+import { teamGateway } from '../deps/team-gateway';
 import { EmployeeProfile } from '../domain';
-import { teamGateway } from '../runtime/team-gateway';
 import type { Store } from '../store';
 import { StoreMeter } from '../store';
 import { freshStore } from '../testing/dynamo';

@@ -11,8 +11,8 @@ export {
   LOCAL_LIVE_IDENTITY,
 } from './authorize';
 export { apiGatewayConnections, type LiveConnections, managementClient } from './connections';
+export { liveDeps, useLiveDeps } from './deps';
 export { InvalidLiveMessage, LiveUnauthorized, NoLiveTenant } from './errors';
 export { type FanOutDeps, fanOut, POST_CONCURRENCY } from './fan-out';
 export { ClientMessage, LIVE_PATH, type ServerMessage, type Topic } from './protocol';
-export { liveRuntime, useLiveRuntime } from './runtime';
 export { closeSession, handleClientFrame, openSession, type SessionDeps } from './sessions';

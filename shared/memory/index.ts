@@ -1,5 +1,6 @@
 export type { DocumentRecord } from '../store/documents';
 export type { MemoryRecord } from '../store/memories';
+export { BedrockTitanEmbedder, TITAN_EMBEDDING_MODEL } from './bedrock-embedder';
 export { Bm25, type RankedId, reciprocalRankFusion } from './bm25';
 export {
   type Chunk,
@@ -19,7 +20,7 @@ export {
   type IngestionMessage,
   ingestBatch,
 } from './ingestion-batch';
-export { loadMemoryConfig, type MemoryConfig } from './memory-config';
+export { loadMemoryConfig, type MemoryConfig, UNSET_PINECONE_KEY } from './memory-config';
 export { type EmbeddingContext, MeteredEmbedder } from './metered-embedder';
 export { OfflineEmbedder } from './offline-embedder';
 export { citedPassages, recallForPlanning, rememberTask, taskMemoryText } from './task-memory';
@@ -34,5 +35,4 @@ export {
   type SearchHit,
   TeamMemory,
 } from './team-memory';
-export { MEMORY_EMPLOYEE, usageNote } from './usage-notes';
 export type { SourceKind, VectorFilter, VectorHit, VectorIndex, VectorRecord } from './vector-index';

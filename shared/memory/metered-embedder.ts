@@ -1,8 +1,8 @@
+import { MEMORY_EMPLOYEE } from '../domain/usage-notes';
 import type { UsageMeter } from '../gateway';
 import type { NewUsageRecord } from '../money';
 import { approxTokens } from './chunking';
 import { type Embedder, type Embeddings, embeddingCostMicroUsd } from './embedder';
-import { MEMORY_EMPLOYEE } from './usage-notes';
 
 /** Who an embedding call is charged to: the task it serves, or a document's ingestion. */
 export interface EmbeddingContext {

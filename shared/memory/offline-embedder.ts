@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import { OFFLINE_EMBEDDING_PROVIDER } from '../domain/usage-notes';
 import type { Embedder, Embeddings } from './embedder';
 import { tokenize } from './tokenize';
-import { OFFLINE_EMBEDDING_PROVIDER } from './usage-notes';
 
 // Word pairs add phrase matches; trigrams catch spelling variants without outweighing whole words.
 const BIGRAM_WEIGHT = 0.5;

@@ -1,7 +1,7 @@
 import type { Plan, StepResult, Task } from '../domain';
+import { MEMORY_EMPLOYEE } from '../domain/usage-notes';
 import type { Store } from '../store';
 import type { SearchHit, TeamMemory } from './team-memory';
-import { MEMORY_EMPLOYEE } from './usage-notes';
 
 /** The QA findings worth keeping per step (the last verdict's). */
 function findingsOf(results: readonly StepResult[]): string[] {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { MEMORY_EMPLOYEE } from '../domain/usage-notes';
 import type { Store } from '../store';
 import { type ChunkRecord, Chunks } from '../store/chunks';
 import { type DocumentRecord, Documents } from '../store/documents';
@@ -9,7 +10,6 @@ import { type Chunk, chunkText, contentKindOf } from './chunking';
 import { embedderLabel } from './embedder';
 import { DocumentTooLarge, EmbeddingMismatch } from './errors';
 import { type EmbeddingContext, INGESTION_PREFIX, type MeteredEmbedder } from './metered-embedder';
-import { MEMORY_EMPLOYEE } from './usage-notes';
 import type { SourceKind, VectorIndex } from './vector-index';
 
 /** The largest document accepted, in UTF-8 bytes (its gzipped body must fit one DynamoDB item). */

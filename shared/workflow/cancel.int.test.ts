@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CodeSandbox, SandboxRun, SandboxRuns } from '../agents';
+import type { CodeSandbox, SandboxRun, SandboxRunners } from '../agents';
 import type { TaskEvent } from '../domain';
 import { DEMO_MODEL, DemoProvider } from '../gateway/providers/demo/demo-provider';
 import type { ModelProvider } from '../gateway/types';
@@ -21,7 +21,7 @@ import { cancelTask, submitTask } from './task-lifecycle';
 // goes on until it notices, and what it writes then is what these tests look at.
 
 const ended: string[] = [];
-const runs: SandboxRuns = { start: async () => undefined, end: async (id) => void ended.push(id) };
+const runs: SandboxRunners = { start: async () => undefined, end: async (id) => void ended.push(id) };
 
 /** A sandbox whose job runs until its signal aborts it (a long job, killed). */
 function longJobSandbox() {
@@ -72,7 +72,7 @@ function setup(
     store,
     models: directModels(opts.provider ?? new DemoProvider(), DEMO_MODEL, store),
     workspaceFor: (t, id) => new LocalWorkspace(join(root, t, id)),
-    sandboxRuns: runs,
+    sandboxRunners: runs,
     cancelPollMs: 25,
     ...(signals ? { signals } : {}),
     ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
@@ -114,7 +114,7 @@ function setup(
     await workflow.idle();
     while (inFlight.size) await Promise.allSettled([...inFlight]);
   };
-  const life = { store, workflow, sandboxRuns: runs, ...(signals ? { signals } : {}) };
+  const life = { store, workflow, sandboxRunners: runs, ...(signals ? { signals } : {}) };
   return { deps, workflow, life, settled, outcomes };
 }
 

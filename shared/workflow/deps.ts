@@ -1,4 +1,4 @@
-import type { CodeSandbox, SandboxRuns } from '../agents/sandbox-port';
+import type { CodeSandbox, SandboxRunners } from '../agents/sandbox-port';
 import type { EmployeeProfile } from '../domain';
 import type { TeamMemory } from '../memory';
 import type { Store } from '../store';
@@ -31,7 +31,7 @@ export interface WorkflowDeps {
   workspaceFor(tenantId: string, taskId: string): Workspace;
   sandbox?: CodeSandbox;
   /** Where the sandbox keeps a runner per run (the Fargate tier); absent elsewhere. */
-  sandboxRuns?: SandboxRuns;
+  sandboxRunners?: SandboxRunners;
   signals?: TaskSignals;
   /** With less time left than this between two model calls, a turn pauses (default PAUSE_MARGIN_MS; lower in tests). */
   pauseMarginMs?: number;

@@ -78,11 +78,11 @@ const ENDED: Record<ExecutionEnd['status'], string> = {
  * is ended again, which is harmless. Runs on AWS from EventBridge and locally from the engine.
  */
 export async function reconcileExecution(
-  { store, sandboxRuns }: Pick<WorkflowDeps, 'store' | 'sandboxRuns'>,
+  { store, sandboxRunners }: Pick<WorkflowDeps, 'store' | 'sandboxRunners'>,
   end: ExecutionEnd,
 ): Promise<{ status: TaskStatus | 'missing'; reconciled: boolean }> {
   const { tenantId, taskId } = end;
-  await sandboxRuns?.end(taskId);
+  await sandboxRunners?.end(taskId);
   const task = await store.findTask(tenantId, taskId);
   if (!task) return { status: 'missing', reconciled: false };
   if (isTerminal(task.status)) return { status: task.status, reconciled: false };

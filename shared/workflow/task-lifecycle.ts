@@ -1,5 +1,5 @@
 import { teamForTask } from '../agents';
-import type { SandboxRuns } from '../agents/sandbox-port';
+import type { SandboxRunners } from '../agents/sandbox-port';
 import { type CreateTaskInput, isTerminal, Plan, type Task, TaskNote, type TaskPreference } from '../domain';
 import { parseInput } from '../domain/parse';
 import { ConcurrentUpdate, IllegalTransition, InvalidInput, NotFound } from '../errors';
@@ -15,7 +15,7 @@ export interface LifecycleDeps {
   store: Store;
   workflow: WorkflowEngine;
   signals?: TaskSignals;
-  sandboxRuns?: SandboxRuns;
+  sandboxRunners?: SandboxRunners;
 }
 
 async function startExecution({ store, workflow }: LifecycleDeps, task: Task, resume = false): Promise<Task> {
@@ -82,7 +82,7 @@ export async function submitTask(
  * execution (a stopped execution runs no FinalizeTask or MarkTaskFailed) and ends its sandbox run.
  */
 export async function cancelTask(
-  { store, workflow, signals, sandboxRuns }: LifecycleDeps,
+  { store, workflow, signals, sandboxRunners }: LifecycleDeps,
   tenantId: string,
   taskId: string,
 ) {
@@ -107,7 +107,7 @@ export async function cancelTask(
   const task = await store.getTask(tenantId, taskId);
   if (task.executionId) await workflow.stop(task.executionId, 'cancelled by request');
   signals?.abort(taskId, 'the task was cancelled');
-  await sandboxRuns?.end(taskId);
+  await sandboxRunners?.end(taskId);
   return task;
 }
 

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CodeSandbox, SandboxRun, SandboxRuns } from '../agents';
+import type { CodeSandbox, SandboxRun, SandboxRunners } from '../agents';
 import type { TaskEvent } from '../domain';
 import { DEMO_MODEL, DemoProvider } from '../gateway/providers/demo/demo-provider';
 import type { ModelProvider, ModelRequest, ModelResponse, ToolCall } from '../gateway/types';
@@ -38,7 +38,7 @@ const aslValidator = require('asl-validator') as (
 const timeline: string[] = [];
 
 /** The per-run side of a sandbox (the Fargate tier's runner), recorded. */
-const recordedRuns: SandboxRuns = {
+const recordedRuns: SandboxRunners = {
   start: async (runId) => void timeline.push(`start ${runId}`),
   end: async (runId) => void timeline.push(`end ${runId}`),
 };
@@ -99,7 +99,7 @@ function setup(
     models: directModels(opts.provider ?? new DemoProvider(), DEMO_MODEL, store),
     workspaceFor: (t, id) => new LocalWorkspace(join(root, t, id)),
     signals: new TaskSignals(),
-    sandboxRuns: recordedRuns,
+    sandboxRunners: recordedRuns,
     ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
   };
   const handlers = Object.fromEntries(
@@ -110,7 +110,7 @@ function setup(
     }),
   ) as never;
   const workflow = new LocalWorkflowEngine(handlers, { retryIntervalMs: 0 });
-  return { deps, workflow, life: { store, workflow, signals: deps.signals!, sandboxRuns: recordedRuns } };
+  return { deps, workflow, life: { store, workflow, signals: deps.signals!, sandboxRunners: recordedRuns } };
 }
 
 async function events(store: Store, taskId: string): Promise<TaskEvent[]> {

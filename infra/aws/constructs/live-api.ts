@@ -78,7 +78,7 @@ export class LiveApi extends Construct {
         environment: {
           ...props.baseEnvironment(access),
           ...(access.apiKeyPepper ? props.identityEnvironment : {}),
-          // liveRuntime() reads it in every live door; only those that post are granted its use.
+          // liveDeps() reads it in every live door; only those that post are granted its use.
           ...(entry.deps === 'live' ? { TECHTEAM_LIVE_ENDPOINT: this.callbackUrl } : {}),
         },
         // The @connections endpoint of a WebSocket API is public only (no private WebSocket APIs,

@@ -146,7 +146,7 @@ export class ApiStack extends Stack {
         environment: {
           ...baseEnvironment(context, access, table, artifacts, props.providerKeys, this),
           ...(access.execution ? { TECHTEAM_STATE_MACHINE_ARN: stateMachine.stateMachineArn } : {}),
-          ...(access.sandboxRuns ? sandbox.functionEnvironment(artifacts) : {}),
+          ...(access.sandboxRunners ? sandbox.functionEnvironment(artifacts) : {}),
           ...(access.apiKeyPepper ? identityEnvironment : {}),
           ...props.memory.environment(access),
           // The dashboard's first read says where the live socket is.
@@ -171,7 +171,7 @@ export class ApiStack extends Stack {
       if (access.execution === 'start') stateMachine.grantStartExecution(fn);
       if (access.execution === 'stop') stateMachine.grantExecution(fn, 'states:StopExecution');
       if (access.execution === 'respond') stateMachine.grant(fn, 'states:SendTaskSuccess');
-      if (access.sandboxRuns) sandbox.grantRunners(fn);
+      if (access.sandboxRunners) sandbox.grantRunners(fn);
       acknowledgeWildcards(fn, wildcardKindsOf(access, TENANT_SERVING.has(route.name)));
 
       const routes = this.httpApi.addRoutes({

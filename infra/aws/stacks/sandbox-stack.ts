@@ -1,4 +1,4 @@
-import { AWS_SANDBOX_ENV } from '@techteam/shared/runtime/aws-sandbox';
+import { AWS_SANDBOX_ENV } from '@techteam/shared/sandbox/aws';
 import { ArnFormat, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   InterfaceVpcEndpoint,
@@ -43,7 +43,7 @@ export interface SandboxStackProps extends StackProps {
  * Where generated code runs: the sandbox network (constructs/sandbox/network.ts), an ECS
  * cluster, the runner image from infra/sandbox, and a runner task per task run with a queue of
  * its own, started at StartRun, found by the step Lambdas, stopped at Finalize, MarkFailed or
- * cancel (shared/runtime/aws-sandbox.ts). On both tiers the runner reaches its run's objects and
+ * cancel (shared/deps/aws-sandbox.ts). On both tiers the runner reaches its run's objects and
  * queue only through the run role (constructs/sandbox/runner-roles.ts); the tier is where it runs:
  *
  * - fargate (default): a Fargate task, its own microVM (constructs/sandbox/fargate-runner.ts).
@@ -142,7 +142,7 @@ export class SandboxStack extends Stack {
     });
   }
 
-  /** The variables shared/runtime/aws-sandbox.ts reads to reach the tier (for the functions granted below). */
+  /** The variables shared/deps/aws-sandbox.ts reads to reach the tier (for the functions granted below). */
   functionEnvironment(artifacts: IBucket): Record<string, string> {
     const E = AWS_SANDBOX_ENV;
     const common = {

@@ -1,4 +1,4 @@
-import { UNSET_PROVIDER_KEY } from '@techteam/shared/gateway/catalog/model-directory';
+import { UNSET_PROVIDER_KEY } from '@techteam/shared/gateway/catalog';
 import { CfnOutput, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';

@@ -108,7 +108,7 @@ function grantWorkspace(fn: TechteamFunction, artifacts: IBucket, level: 'read' 
   );
 }
 
-/** The environment every Lambda shares, from the runtime's contract (shared/config, shared/runtime). */
+/** The environment every Lambda shares, from the runtime's contract (shared/config, shared/deps). */
 export function baseEnvironment(
   context: DeployContext,
   access: FunctionAccess,
@@ -167,7 +167,7 @@ export class WorkflowStack extends Stack {
         memorySize: access.models ? 1024 : 512,
         environment: {
           ...baseEnvironment(context, access, table, artifacts, providerKeys, this),
-          ...(access.sandbox || access.sandboxRuns ? sandbox.functionEnvironment(artifacts) : {}),
+          ...(access.sandbox || access.sandboxRunners ? sandbox.functionEnvironment(artifacts) : {}),
           ...this.memory.environment(access),
         },
         ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
@@ -175,7 +175,7 @@ export class WorkflowStack extends Stack {
       grantDataAccess(fn, access, table, artifacts, providerKeys, { name, role: props.tenantData });
       this.memory.grant(fn, access);
       if (access.sandbox) sandbox.grantRunJobs(fn, artifacts);
-      else if (access.sandboxRuns) sandbox.grantRunners(fn);
+      else if (access.sandboxRunners) sandbox.grantRunners(fn);
       acknowledgeWildcards(fn, wildcardKindsOf(access, TENANT_SERVING.has(name)));
       functions[state] = fn;
     }

@@ -1,6 +1,5 @@
 import type { Plan, StepResult, Task, TaskEvent } from '@techteam/shared/domain';
-import type { EmployeeModels } from '@techteam/shared/gateway/catalog/models-in-use';
-import type { ModelsView } from '@techteam/shared/gateway/catalog/models-view';
+import type { EmployeeModels, ModelsView } from '@techteam/shared/gateway/catalog';
 import type { TaskDelta } from '@techteam/shared/store';
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './api-types';

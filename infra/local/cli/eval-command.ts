@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '@techteam/shared/config';
 import { InvalidInput, TechteamError } from '@techteam/shared/errors';
 import { formatReport, loadHumanEval, resolveDataPath, runHumanEval, summarize } from '@techteam/shared/eval';
-import { lineUpProviders } from '@techteam/shared/gateway/providers/lineup';
+import { lineUpProviders } from '@techteam/shared/gateway/providers';
 import { LocalSandbox } from '@techteam/shared/sandbox';
 import { startEvalHost } from '../eval/host-team';
 import type { CliIo } from './io';

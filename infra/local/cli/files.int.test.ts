@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deps } from '@techteam/shared/deps';
 import type { Task } from '@techteam/shared/domain';
-import { runtime } from '@techteam/shared/runtime';
 import { hostTestConfig } from '@techteam/shared/testing/host';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Host, startHost } from '../host';
@@ -24,7 +24,7 @@ describe('techteam files against a running host', () => {
     });
     task = ((await res.json()) as { task: Task }).task;
     await host.engine.idle();
-    expected = await runtime().workspaceFor('local', task.id).files();
+    expected = await deps().workspaceFor('local', task.id).files();
   });
   afterAll(async () => {
     await host.stop();

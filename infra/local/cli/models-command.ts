@@ -1,11 +1,16 @@
 import { parseArgs } from 'node:util';
 import { builtInProfiles } from '@techteam/shared/agents';
 import { loadConfig } from '@techteam/shared/config';
-import { Catalog } from '@techteam/shared/gateway/catalog/catalog';
-import { utcDay } from '@techteam/shared/gateway/catalog/model-lifecycle';
-import { checkModelsInUse, type EmployeeModels } from '@techteam/shared/gateway/catalog/models-in-use';
-import { formatModelsView, type ModelsView, modelsView } from '@techteam/shared/gateway/catalog/models-view';
-import { lineUpProviders } from '@techteam/shared/gateway/providers/lineup';
+import {
+  Catalog,
+  checkModelsInUse,
+  type EmployeeModels,
+  formatModelsView,
+  type ModelsView,
+  modelsView,
+  utcDay,
+} from '@techteam/shared/gateway/catalog';
+import { lineUpProviders } from '@techteam/shared/gateway/providers';
 import { HostUnreachable, TechteamClient } from './api-client';
 import type { CliIo } from './io';
 

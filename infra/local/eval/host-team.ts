@@ -1,5 +1,6 @@
 import { builtInProfile } from '@techteam/shared/agents';
 import type { Config } from '@techteam/shared/config';
+import { deps } from '@techteam/shared/deps';
 import {
   BASELINE_SYSTEM,
   baselinePrompt,
@@ -7,7 +8,6 @@ import {
   type EvalTeam,
   type HumanEvalProblem,
 } from '@techteam/shared/eval';
-import { runtime } from '@techteam/shared/runtime';
 import { newUlid } from '@techteam/shared/store';
 import { TechteamClient } from '../cli/api-client';
 import { LOCAL_TENANT, startHost } from '../host';
@@ -43,7 +43,7 @@ export async function startEvalHost(
     ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
   });
   // startHost installs the runtime the handlers use: the same gateway and workspaces.
-  const rt = runtime();
+  const rt = deps();
   const client = new TechteamClient(host.url);
   const team: EvalTeam = {
     submit: async (input) => (await client.createTask(input)).task.id,

@@ -12,6 +12,7 @@ export {
   type HeliconeOptions,
   heliconeCallHeaders,
 } from './helicone';
+export { lineUpProviders } from './lineup';
 export {
   OPENAI_BASE_URL,
   OpenAIProvider,

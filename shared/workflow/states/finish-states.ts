@@ -44,9 +44,9 @@ export async function synthesize(deps: WorkflowDeps, input: WorkflowInput): Prom
 
 /** FinalizeTask: every step is done; the task succeeds with its summary. */
 export async function finalizeTask(deps: WorkflowDeps, input: WorkflowInput): Promise<{ status: string }> {
-  const { store, sandboxRuns } = deps;
+  const { store, sandboxRunners } = deps;
   const { tenantId, taskId } = input;
-  await sandboxRuns?.end(taskId);
+  await sandboxRunners?.end(taskId);
   const task = await store.getTask(tenantId, taskId);
   if (task.status !== 'running') throw new TaskNotRunnable(taskId, task.status, 'finalize');
   const summary = task.summary ?? `Done: ${task.title}`;
@@ -96,9 +96,9 @@ export async function markTaskFailed(
   deps: WorkflowDeps,
   input: WorkflowInput & { error?: CaughtError },
 ): Promise<{ status: string }> {
-  const { store, sandboxRuns } = deps;
+  const { store, sandboxRunners } = deps;
   const { tenantId, taskId } = input;
-  await sandboxRuns?.end(taskId);
+  await sandboxRunners?.end(taskId);
   const task = await store.findTask(tenantId, taskId);
   if (!task) return { status: 'missing' };
   if (isTerminal(task.status)) return { status: task.status };

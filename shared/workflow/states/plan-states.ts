@@ -197,7 +197,7 @@ export async function requestApproval(
  * first steps' model calls instead of delaying the first job.
  */
 export async function startRun(
-  { store, sandboxRuns }: WorkflowDeps,
+  { store, sandboxRunners }: WorkflowDeps,
   input: WorkflowInput,
 ): Promise<{ waves: string[][] }> {
   const { tenantId, taskId } = input;
@@ -211,6 +211,6 @@ export async function startRun(
   }
   const team = (await teamForTask(store, task)).map((p) => p.id);
   const waves = planWaves(plan, team);
-  await sandboxRuns?.start(taskId);
+  await sandboxRunners?.start(taskId);
   return { waves };
 }

@@ -1,6 +1,6 @@
 /**
  * What the usage report (GET /v1/usage, the dashboard's Usage page) says about memory's lines.
- * A leaf module: the usage route imports it without the rest of memory.
+ * Domain, not memory: the usage route reads it without bundling memory's SDKs.
  */
 
 /**

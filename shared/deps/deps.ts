@@ -16,7 +16,7 @@ import type { TeamGateway } from './team-gateway';
 import { traceAwsClient } from './tracing';
 
 /** Everything a handler needs, built once per process (a Lambda container or the local host). */
-export interface Runtime extends WorkflowDeps, LifecycleDeps {
+export interface Deps extends WorkflowDeps, LifecycleDeps {
   config: Config;
   /**
    * The model gateway: providers, catalog, budgets; `models` is it, unless a
@@ -29,32 +29,32 @@ export interface Runtime extends WorkflowDeps, LifecycleDeps {
 }
 
 /** What a handler's dependencies add to the base runtime (functions/manifest.ts HandlerDeps). */
-export type RuntimePart = 'gateway' | 'workspaces' | 'sandbox' | 'sandboxRuns';
+export type DepsPart = 'gateway' | 'workspaces' | 'sandbox' | 'sandboxRunners';
 
 // Every host that builds a runtime enforces the plan's running-task cap (read from the environment
 // at each check, so a test or the local host may set TECHTEAM_PLAN_WHEN_BILLING_OFF late).
 useRunningTaskCap(planRunningTaskCap(() => planSourceFromEnv(process.env)));
 
-let current: Runtime | undefined;
+let current: Deps | undefined;
 /** The parts built into `current` in this process, or `whole` for one installed ready-made. */
-let parts: Set<RuntimePart> | 'whole' = new Set();
+let parts: Set<DepsPart> | 'whole' = new Set();
 
 /**
  * The local host and tests install their runtime whole: no part is ever added to it. Lambda
- * builds one from its environment (runtime()), and each handler adds the parts it uses.
+ * builds one from its environment (deps()), and each handler adds the parts it uses.
  */
-export function useRuntime(runtime: Runtime | undefined): void {
+export function useDeps(runtime: Deps | undefined): void {
   current = runtime;
   parts = runtime ? 'whole' : new Set();
 }
 
-export function runtime(): Runtime {
-  current ??= runtimeFromEnv(process.env);
+export function deps(): Deps {
+  current ??= depsFromEnv(process.env);
   return current;
 }
 
 /** Which parts this process's runtime has been given: `whole` when it was installed ready-made. */
-export function runtimeParts(): ReadonlySet<RuntimePart> | 'whole' {
+export function depsParts(): ReadonlySet<DepsPart> | 'whole' {
   return parts;
 }
 
@@ -62,8 +62,8 @@ export function runtimeParts(): ReadonlySet<RuntimePart> | 'whole' {
  * Adds one part to the process's runtime, once: the next handler invocation in the same
  * container finds it built. A runtime installed whole is returned as it is.
  */
-export function withPart<R extends Runtime>(part: RuntimePart, add: (base: Runtime) => R): R {
-  const base = runtime();
+export function withPart<R extends Deps>(part: DepsPart, add: (base: Deps) => R): R {
+  const base = deps();
   if (parts === 'whole' || parts.has(part)) return base as R;
   const next = add(base);
   current = next;
@@ -78,12 +78,12 @@ export function notConfigured(variable: string): never {
 /** Reaching the team's parts from a function bundled without them is a wiring mistake, said plainly. */
 function notBundled(what: string): never {
   throw new Error(
-    `This function was bundled without ${what}: its handler must use modelRuntime() or teamRuntime()`,
+    `This function was bundled without ${what}: its handler must use modelDeps() or teamDeps()`,
   );
 }
 const modelsNotBundled: TeamModels = { complete: async () => notBundled('the model gateway') };
 
-function runtimeFromEnv(env: Record<string, string | undefined>): Runtime {
+function depsFromEnv(env: Record<string, string | undefined>): Deps {
   const config = loadConfig(env);
   const region = config.AWS_REGION;
   const tenantScope = tenantScopeOf(config, env);

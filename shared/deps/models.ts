@@ -1,7 +1,7 @@
-import { type Runtime, withPart } from './runtime';
+import { type Deps, withPart } from './deps';
 import { type TeamGateway, teamGateway } from './team-gateway';
 
-export type ModelRuntime = Runtime & { gateway: TeamGateway };
+export type ModelDeps = Deps & { gateway: TeamGateway };
 
 /**
  * The runtime with the model gateway (providers, catalog, budgets), for the
@@ -9,8 +9,8 @@ export type ModelRuntime = Runtime & { gateway: TeamGateway };
  * approval, synthesis (functions/README.md: why one module per kind).
  * The local host installs a whole runtime up front; there this returns it.
  */
-export function modelRuntime(): ModelRuntime {
-  return withPart('gateway', (base): ModelRuntime => {
+export function modelDeps(): ModelDeps {
+  return withPart('gateway', (base): ModelDeps => {
     const gateway = teamGateway(base.store, base.directory);
     return { ...base, gateway, models: gateway };
   });

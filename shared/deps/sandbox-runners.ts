@@ -1,5 +1,5 @@
-import { sandboxRunsFromEnv } from './aws-sandbox';
-import { type Runtime, runtime, withPart } from './runtime';
+import { sandboxRunnersFromEnv } from './aws-sandbox';
+import { type Deps, deps, withPart } from './deps';
 
 /**
  * The runtime with the sandbox's per-run side (the Fargate tier's runner task),
@@ -7,11 +7,11 @@ import { type Runtime, runtime, withPart } from './runtime';
  * CancelTask. Added to the process's runtime once; the local host installs a
  * whole runtime (its sandbox keeps nothing per run), which is returned as it is.
  */
-export function sandboxRunsRuntime(): Runtime {
+export function sandboxRunnersDeps(): Deps {
   // A runtime with the whole team's sandbox (the local host's) keeps nothing per run.
-  if (runtime().gateway) return runtime();
-  return withPart('sandboxRuns', (base) => {
-    const sandboxRuns = sandboxRunsFromEnv(process.env);
-    return { ...base, ...(sandboxRuns ? { sandboxRuns } : {}) };
+  if (deps().gateway) return deps();
+  return withPart('sandboxRunners', (base) => {
+    const sandboxRunners = sandboxRunnersFromEnv(process.env);
+    return { ...base, ...(sandboxRunners ? { sandboxRunners } : {}) };
   });
 }

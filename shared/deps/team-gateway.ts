@@ -5,10 +5,10 @@ import { buildProviders, type ProviderSetup } from '../gateway/providers/setup';
 import type { EmployeeCall, MeteredResponse, TeamModels } from '../gateway/team-models';
 import type { ModelProvider } from '../gateway/types';
 import type { UsageMeter } from '../money';
+import { recordModelSpend } from '../observability';
 import type { Store } from '../store';
 import { onFirstUse } from './first-use';
 import { meterFor } from './meter';
-import { recordModelSpend } from './metrics';
 import { inSubsegment } from './tracing';
 
 export interface TeamGateway extends TeamModels {

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { Workspace } from '../workspace';
+import { type Deps, notConfigured, tenantScopeOf, withPart } from './deps';
 import { onFirstUse } from './first-use';
-import { notConfigured, type Runtime, tenantScopeOf, withPart } from './runtime';
 import { tenantS3Clients } from './tenant-objects';
 import { traceAwsClient } from './tracing';
 
@@ -14,7 +14,7 @@ import { traceAwsClient } from './tracing';
 export function s3Workspaces(
   config: Config,
   env: Record<string, string | undefined> = process.env,
-): Runtime['workspaceFor'] {
+): Deps['workspaceFor'] {
   const scope = tenantScopeOf(config, env);
   const clientsFor = onFirstUse(async () => {
     const { S3Client } = await import('@aws-sdk/client-s3');
@@ -49,6 +49,6 @@ export function s3Workspaces(
  * Lambdas get read access to the workspaces alone. The local host installs a
  * whole runtime up front, so there this returns it.
  */
-export function workspaceRuntime(): Runtime {
+export function workspaceDeps(): Deps {
   return withPart('workspaces', (base) => ({ ...base, workspaceFor: s3Workspaces(base.config) }));
 }

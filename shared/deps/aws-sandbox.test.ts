@@ -10,9 +10,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigInvalid } from '../errors';
+import { log } from '../observability';
 import type { JobResult } from '../sandbox/job';
-import { AWS_SANDBOX_ENV as E, sandboxFromEnv, sandboxRunsFromEnv } from './aws-sandbox';
-import { log } from './log';
+import { AWS_SANDBOX_ENV as E, sandboxFromEnv, sandboxRunnersFromEnv } from './aws-sandbox';
 
 const ecs = mockClient(ECSClient);
 const s3 = mockClient(S3Client);
@@ -145,11 +145,11 @@ describe('sandboxFromEnv', () => {
   });
 
   it('gives the per-run side to both tiers (a runner per run), none where no sandbox is set', () => {
-    expect(sandboxRunsFromEnv(gvisorEnv)).toBeDefined();
-    expect(sandboxRunsFromEnv({ AWS_REGION: 'eu-west-1' })).toBeUndefined();
-    expect(sandboxRunsFromEnv(fargateEnv)).toBeDefined();
-    expect(() => sandboxRunsFromEnv({ ...fargateEnv, [E.subnets]: 'nope' })).toThrow(ConfigInvalid);
-    expect(() => sandboxRunsFromEnv({ ...gvisorEnv, [E.capacityProvider]: 'no spaces' })).toThrow(
+    expect(sandboxRunnersFromEnv(gvisorEnv)).toBeDefined();
+    expect(sandboxRunnersFromEnv({ AWS_REGION: 'eu-west-1' })).toBeUndefined();
+    expect(sandboxRunnersFromEnv(fargateEnv)).toBeDefined();
+    expect(() => sandboxRunnersFromEnv({ ...fargateEnv, [E.subnets]: 'nope' })).toThrow(ConfigInvalid);
+    expect(() => sandboxRunnersFromEnv({ ...gvisorEnv, [E.capacityProvider]: 'no spaces' })).toThrow(
       ConfigInvalid,
     );
   });
@@ -161,7 +161,7 @@ describe('sandboxFromEnv', () => {
       .rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
     ecs.on(ListTasksCommand).rejects(new Error('ecs down'));
     sqs.on(GetQueueUrlCommand).rejects(Object.assign(new Error('no queue'), { name: 'QueueDoesNotExist' }));
-    const runs = sandboxRunsFromEnv(fargateEnv)!;
+    const runs = sandboxRunnersFromEnv(fargateEnv)!;
     await expect(runs.start('01task')).resolves.toBeUndefined();
     await expect(runs.end('01task')).resolves.toBeUndefined();
     expect(warn.mock.calls.map((c) => c[0])).toEqual([
@@ -191,7 +191,7 @@ describe('sandboxFromEnv', () => {
     ecs.on(StopTaskCommand).callsFake((input) => void running.delete(input.task));
     const env = { ...fargateEnv, [E.prefix]: 'jobs/sandbox' };
     // Separate Lambdas: StartRun's, a step's, Finalize's.
-    await sandboxRunsFromEnv(env)!.start('01task');
+    await sandboxRunnersFromEnv(env)!.start('01task');
     const sandbox = sandboxFromEnv(env)!;
     const run = await sandbox.test({
       files: { 'test_a.py': 'def test_a(): pass' },
@@ -214,7 +214,7 @@ describe('sandboxFromEnv', () => {
       expect(put.args[0].input.Key).toMatch(/^jobs\/sandbox\/01task\/[0-9a-z]{26}\//);
     for (const sent of sqs.commandCalls(SendMessageCommand))
       expect(sent.args[0].input.QueueUrl).toMatch(/\/techteam-sandbox-01task$/);
-    await sandboxRunsFromEnv(env)!.end('01task');
+    await sandboxRunnersFromEnv(env)!.end('01task');
     expect(ecs.commandCalls(StopTaskCommand)).toHaveLength(1);
     expect(running.size).toBe(0);
     expect(sqs.commandCalls(DeleteQueueCommand)[0]!.args[0].input.QueueUrl).toMatch(

@@ -1,8 +1,8 @@
 import { memoryFromConfig } from '../memory/from-config';
 import { loadMemoryConfig } from '../memory/memory-config';
 import type { TeamMemory } from '../memory/team-memory';
+import { deps } from './deps';
 import { meterFor } from './meter';
-import { runtime } from './runtime';
 
 let built: Promise<TeamMemory> | undefined;
 
@@ -10,8 +10,8 @@ let built: Promise<TeamMemory> | undefined;
  * The process's team memory: the one the local host installed in its runtime, or (in a Lambda)
  * one built once from the environment, with embeddings metered through the store's meter.
  */
-export function memoryRuntime(): Promise<TeamMemory> {
-  const rt = runtime();
+export function memoryDeps(): Promise<TeamMemory> {
+  const rt = deps();
   if (rt.memory) return Promise.resolve(rt.memory);
   built ??= memoryFromConfig(loadMemoryConfig(process.env), rt.store, meterFor(rt.store)).then(
     (m) => m.memory,
@@ -29,6 +29,6 @@ export function memoryRuntime(): Promise<TeamMemory> {
  */
 export async function withMemory<D extends { memory?: TeamMemory }>(deps: D): Promise<D> {
   if (deps.memory || !process.env['TECHTEAM_VECTOR_INDEX']) return deps;
-  const memory = await memoryRuntime().catch(() => undefined);
+  const memory = await memoryDeps().catch(() => undefined);
   return memory ? { ...deps, memory } : deps;
 }

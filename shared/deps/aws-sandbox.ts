@@ -1,12 +1,12 @@
-import type { CodeSandbox, SandboxRuns } from '../agents/sandbox-port';
+import type { CodeSandbox, SandboxRunners } from '../agents/sandbox-port';
 import { teamSandbox } from '../agents/team-sandbox';
+import { log } from '../observability';
+import { type AwsSandboxConfig, sandboxConfigFromEnv } from '../sandbox/aws/config';
 import type { Isolation, JobResult, Sandbox, SandboxJobInput, SandboxRunOptions } from '../sandbox/job';
-import { type AwsSandboxConfig, sandboxConfigFromEnv } from './aws-sandbox-config';
 import { onFirstUse } from './first-use';
-import { log } from './log';
 import { inSubsegment } from './tracing';
 
-export { AWS_SANDBOX_ENV, type AwsSandboxConfig, sandboxConfigFromEnv } from './aws-sandbox-config';
+export { AWS_SANDBOX_ENV, type AwsSandboxConfig, sandboxConfigFromEnv } from '../sandbox/aws/config';
 
 const DESCRIPTIONS = {
   'ec2-gvisor': {
@@ -64,7 +64,7 @@ export function sandboxFromEnv(env: Record<string, string | undefined>): CodeSan
  * The per-run side of the AWS sandbox, for the states that begin and end runs: the run's
  * runner task (either tier); undefined where no sandbox is set.
  */
-export function sandboxRunsFromEnv(env: Record<string, string | undefined>): SandboxRuns | undefined {
+export function sandboxRunnersFromEnv(env: Record<string, string | undefined>): SandboxRunners | undefined {
   const config = sandboxConfigFromEnv(env);
   if (!config) return undefined;
   const clients = clientsFor(config);

@@ -12,7 +12,7 @@ function importsOf(file: string): string[] {
   return specifiers.map((s) => resolve(dirname(file), s.endsWith('.ts') ? s : `${s}.ts`));
 }
 
-describe("the AWS sandbox's files in shared/runtime", () => {
+describe("the AWS sandbox's files in shared/deps", () => {
   it('import one another without a circle', () => {
     const files = readdirSync(here)
       .filter((f) => f.startsWith('aws-sandbox') && f.endsWith('.ts') && !f.endsWith('.test.ts'))

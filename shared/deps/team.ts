@@ -1,7 +1,7 @@
 import { sandboxFromEnv } from './aws-sandbox';
-import type { ModelRuntime } from './models';
-import { readingRuntime } from './reading';
-import { withPart } from './runtime';
+import { withPart } from './deps';
+import type { ModelDeps } from './models';
+import { readingDeps } from './reading';
 
 /**
  * The runtime with what the team works with: the model gateway, the task
@@ -9,10 +9,10 @@ import { withPart } from './runtime';
  * added to the process's runtime once. The local host installs a whole runtime
  * up front, so there this returns it unchanged.
  */
-export function teamRuntime(): ModelRuntime {
-  readingRuntime();
+export function teamDeps(): ModelDeps {
+  readingDeps();
   return withPart('sandbox', (base) => {
     const sandbox = sandboxFromEnv(process.env);
-    return { ...base, ...(sandbox ? { sandbox } : {}) } as ModelRuntime;
+    return { ...base, ...(sandbox ? { sandbox } : {}) } as ModelDeps;
   });
 }

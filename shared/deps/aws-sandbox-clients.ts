@@ -1,7 +1,8 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { SandboxRuns } from '../agents/sandbox-port';
+import type { SandboxRunners } from '../agents/sandbox-port';
+import type { AwsSandboxConfig } from '../sandbox/aws/config';
 import {
   type RunnerPerRunDeps,
   RunnerPerRunSandbox,
@@ -9,14 +10,13 @@ import {
 } from '../sandbox/aws/remote-sandbox';
 import { SandboxFailed } from '../sandbox/errors';
 import type { Isolation, JobResult, Sandbox, SandboxJobInput, SandboxRunOptions } from '../sandbox/job';
-import type { AwsSandboxConfig } from './aws-sandbox-config';
 import { traceAwsClient } from './tracing';
 
 /**
  * Either tier for every run: a job goes to its run's runner task (found or started by the
  * run id), and the run's start and end start and stop it.
  */
-class RunnerPerRun implements Sandbox, SandboxRuns {
+class RunnerPerRun implements Sandbox, SandboxRunners {
   readonly isolation: Isolation;
 
   constructor(private readonly deps: Omit<RunnerPerRunDeps, 'runId'>) {
@@ -49,7 +49,7 @@ class RunnerPerRun implements Sandbox, SandboxRuns {
 /** A tier's sandbox and its per-run runners (the same object: both tiers run a runner per run). */
 export interface AwsSandbox {
   sandbox: Sandbox;
-  runs: SandboxRuns;
+  runs: SandboxRunners;
 }
 
 /** The clients and sandbox of a tier (imported on the first job, see SandboxOnFirstJob). */

@@ -1,6 +1,6 @@
-import { ConfigInvalid } from '../errors';
-import { AWS_SANDBOX_TIERS } from '../sandbox/aws/protocol';
-import * as z from '../zod';
+import { ConfigInvalid } from '../../errors';
+import * as z from '../../zod';
+import { AWS_SANDBOX_TIERS } from './protocol';
 
 /**
  * The environment variables a Lambda that runs code reads to reach the AWS

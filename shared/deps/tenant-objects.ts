@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import { actingTenant } from '../store/acting-tenant';
 import { PerTenant, tenantCredentials } from '../store/tenant-credentials';
 import { TenantScopeViolation } from '../store/tenant-errors';
-import type { tenantScopeOf } from './runtime';
+import type { tenantScopeOf } from './deps';
 
 type TenantScope = NonNullable<ReturnType<typeof tenantScopeOf>>;
 

@@ -1,0 +1,2 @@
+export { log } from './log';
+export { countFailure, recordModelSpend, TECHTEAM_METRICS } from './metrics';

@@ -1,9 +1,0 @@
-export {
-  notConfigured,
-  type Runtime,
-  type RuntimePart,
-  runtime,
-  runtimeParts,
-  useRuntime,
-  withPart,
-} from './runtime';
