@@ -1,4 +1,4 @@
-import { builtInProfile } from '@techteam/shared/agents';
+import { BUILT_IN_PROFILES } from '@techteam/shared/agents';
 import type { Config } from '@techteam/shared/config';
 import { deps } from '@techteam/shared/deps';
 import {
@@ -56,7 +56,7 @@ export async function startEvalHost(
   const baseline: EvalBaseline = {
     complete: async (problem: HumanEvalProblem, { signal, budgetUsd }) => {
       // Dev's profile and preference: the model the team's Dev would get, asked once.
-      const profile = builtInProfile('dev')!;
+      const profile = (rt.builtInEmployees ?? BUILT_IN_PROFILES).find((p) => p.id === 'dev')!;
       const task = await host.store.createTask(BASELINE_TENANT, {
         prompt: baselinePrompt(problem),
         title: `${problem.task_id} baseline (one call)`,
