@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApiKey, filePepper, tenantIdForClerk } from '@techteam/shared/identity';
 import { testClerk } from '@techteam/shared/testing/clerk-tokens';
@@ -30,6 +31,7 @@ describe('API-key sign-in on a host that requires a credential', { timeout: 600_
   let host: Host;
   const keys = { acme: '', acmeSpare: '', globex: '' };
   let acmeKeyId = '';
+  let acmeTaskId = '';
 
   beforeAll(async () => {
     const config = hostTestConfig();
@@ -58,10 +60,12 @@ describe('API-key sign-in on a host that requires a credential', { timeout: 600_
     acmeKeyId = acme.record.id;
     keys.acmeSpare = (await make('acme')).key;
     keys.globex = (await make('globex')).key;
-    await host.store.createTask('acme', {
-      prompt: 'Acme: port the billing report to Rust',
-      preference: 'balanced',
-    });
+    acmeTaskId = (
+      await host.store.createTask('acme', {
+        prompt: 'Acme: port the billing report to Rust',
+        preference: 'balanced',
+      })
+    ).id;
     await host.store.createTask('globex', {
       prompt: 'Globex: secret doomsday device',
       preference: 'balanced',
@@ -113,6 +117,18 @@ describe('API-key sign-in on a host that requires a credential', { timeout: 600_
     );
     // The live socket took the key too: the task list is followed over it, not by polling.
     await page.locator('[data-testid="live-mode"][data-mode="socket"]').waitFor({ timeout: UI_WAIT });
+
+    // The workspace download carries the key too (a plain link would be refused): a zip is saved.
+    await page.getByText('Acme: port the billing report to Rust').click();
+    await page.getByTestId('download').waitFor({ timeout: UI_WAIT });
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: UI_WAIT }),
+      page.getByTestId('download').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${acmeTaskId}.zip`);
+    expect(readFileSync(await download.path()).subarray(0, 2).toString('latin1')).toBe('PK');
+    await page.getByRole('link', { name: 'Tasks' }).click();
+    await page.getByText('Acme: port the billing report to Rust').waitFor({ timeout: UI_WAIT });
 
     // The key is revoked elsewhere: the next call is refused and the page says why.
     const revoke = await fetch(`${host.url}/v1/keys/${acmeKeyId}`, {

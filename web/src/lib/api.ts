@@ -149,6 +149,17 @@ export const api = {
     return res.text();
   },
   archiveUrl: (id: string) => `${apiBase}/v1/tasks/${enc(id)}/archive`,
+  /** The workspace as a zip, fetched with the signed-in credential (a plain link carries none). */
+  archive: async (id: string): Promise<{ blob: Blob; fileName: string }> => {
+    const credential = await currentCredential();
+    const res = await fetch(`${apiBase}/v1/tasks/${enc(id)}/archive`, {
+      headers: credential ? { authorization: `Bearer ${credential}` } : {},
+    });
+    if (res.status === 401) credentialRefused(!!credential);
+    if (!res.ok) throw new ApiError(res.status, `Http${res.status}`, 'Could not download the files');
+    const named = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '');
+    return { blob: await res.blob(), fileName: named?.[1] ?? `${id}.zip` };
+  },
   cancel: (id: string) => request<{ task: Task }>('POST', `/v1/tasks/${enc(id)}/cancel`, {}),
   approve: (id: string, body: { plan?: Plan; note?: string }) =>
     request<{ task: Task }>('POST', `/v1/tasks/${enc(id)}/approve`, body),

@@ -17,6 +17,7 @@ export function FilesPanel({ taskId, round }: { taskId: string; round: number })
   const [open, setOpen] = useState<string>();
   const [tab, setTab] = useState<'file' | 'diff'>('file');
   const [text, setText] = useState<Record<string, string>>({});
+  const [downloadError, setDownloadError] = useState<string>();
   const list = files.data?.files ?? [];
   const chosen = open ?? list[0]?.path;
 
@@ -37,13 +38,32 @@ export function FilesPanel({ taskId, round }: { taskId: string; round: number })
     <Card className="min-w-0">
       <CardTitle
         aside={
-          <a href={api.archiveUrl(taskId)} download className="text-sm underline" data-testid="download">
+          <a
+            href={api.archiveUrl(taskId)}
+            download
+            className="text-sm underline"
+            data-testid="download"
+            onClick={(e) => {
+              // Behind sign-in the link alone would be refused: fetch with the credential, save the blob.
+              e.preventDefault();
+              setDownloadError(undefined);
+              api.archive(taskId).then(
+                ({ blob, fileName }) => saveBlob(blob, fileName),
+                (err: unknown) => setDownloadError(err instanceof Error ? err.message : String(err)),
+              );
+            }}
+          >
             Download the files
           </a>
         }
       >
         Files
       </CardTitle>
+      {downloadError ? (
+        <p role="alert" className="text-sm text-destructive">
+          {downloadError}
+        </p>
+      ) : null}
       {files.error ? (
         <Failure error={files.error} retry={files.reload} />
       ) : list.length === 0 ? (
@@ -120,4 +140,17 @@ function TaskDiff({ taskId, paths, round }: { taskId: string; paths: string[]; r
       ))}
     </pre>
   );
+}
+
+/** Saves a fetched file the way a download link would. */
+function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Revoked after the click has handed the URL to the download.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
