@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createApiKey, filePepper, tenantIdForClerk } from '@techteam/shared/identity';
 import { testClerk } from '@techteam/shared/testing/clerk-tokens';
@@ -119,16 +119,22 @@ describe('API-key sign-in on a host that requires a credential', { timeout: 600_
     await page.locator('[data-testid="live-mode"][data-mode="socket"]').waitFor({ timeout: UI_WAIT });
 
     // The workspace download carries the key too (a plain link would be refused): a zip is saved.
-    await page.getByText('Acme: port the billing report to Rust').click();
+    await page.getByRole('link', { name: 'Acme: port the billing report to Rust' }).click();
     await page.getByTestId('download').waitFor({ timeout: UI_WAIT });
     const [download] = await Promise.all([
       page.waitForEvent('download', { timeout: UI_WAIT }),
       page.getByTestId('download').click(),
     ]);
     expect(download.suggestedFilename()).toBe(`${acmeTaskId}.zip`);
-    expect(readFileSync(await download.path()).subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(
+      readFileSync(await download.path())
+        .subarray(0, 2)
+        .toString('latin1'),
+    ).toBe('PK');
     await page.getByRole('link', { name: 'Tasks' }).click();
-    await page.getByText('Acme: port the billing report to Rust').waitFor({ timeout: UI_WAIT });
+    await page
+      .getByRole('link', { name: 'Acme: port the billing report to Rust' })
+      .waitFor({ timeout: UI_WAIT });
 
     // The key is revoked elsewhere: the next call is refused and the page says why.
     const revoke = await fetch(`${host.url}/v1/keys/${acmeKeyId}`, {
