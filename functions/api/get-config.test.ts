@@ -69,4 +69,21 @@ describe('GET /v1/config', () => {
       clerkProxyUrl: 'https://app.example.com/__clerk',
     });
   });
+
+  it('refuses a malformed URL or key with an error naming the variable, and sends none of it', async () => {
+    vi.stubEnv('TECHTEAM_AUTH', 'required');
+    vi.stubEnv('TECHTEAM_LIVE_URL', undefined);
+    vi.stubEnv('TECHTEAM_API_URL', undefined);
+    vi.stubEnv('CLERK_PUBLISHABLE_KEY', 'sk_live_oops');
+    vi.stubEnv('CLERK_PROXY_URL', undefined);
+    const event = doorEvent('GetConfig', { headers: { host: 'app.example.com' } });
+    delete (event.requestContext as { authorizer?: unknown }).authorizer;
+    const answer = await callDoor(handler, event);
+    expect(answer.statusCode).toBe(500);
+    expect(answer.body).toContain('CLERK_PUBLISHABLE_KEY');
+    expect(answer.body).not.toContain('sk_live_oops');
+    vi.stubEnv('CLERK_PUBLISHABLE_KEY', 'pk_live_x');
+    vi.stubEnv('TECHTEAM_LIVE_URL', 'http://not-a-socket.example.com');
+    expect((await callDoor(handler, event)).body).toContain('TECHTEAM_LIVE_URL');
+  });
 });

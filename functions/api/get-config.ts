@@ -1,4 +1,5 @@
 import { deps } from '@techteam/shared/deps';
+import { ConfigInvalid } from '@techteam/shared/errors';
 import { LIVE_PATH } from '@techteam/shared/live';
 import { identityEnvironment } from '../auth/identity-deps';
 import { unauthenticatedHandler } from '../http';
@@ -17,10 +18,10 @@ export const handler = unauthenticatedHandler(async ({ headers }) => {
   const host = headers['host'] ?? 'localhost';
   const authRequired = env['TECHTEAM_AUTH'] === 'required';
   const deployed = authRequired && !!env['TECHTEAM_LIVE_URL'];
-  const apiUrl = env['TECHTEAM_API_URL'] ?? (deployed ? '' : `http://${host}`);
-  const liveUrl = env['TECHTEAM_LIVE_URL'] ?? `ws://${host}${LIVE_PATH}`;
-  const clerkPublishableKey = env['CLERK_PUBLISHABLE_KEY'];
-  const clerkProxyUrl = env['CLERK_PROXY_URL'];
+  const apiUrl = checked(env, 'TECHTEAM_API_URL') ?? (deployed ? '' : `http://${host}`);
+  const liveUrl = checked(env, 'TECHTEAM_LIVE_URL') ?? `ws://${host}${LIVE_PATH}`;
+  const clerkPublishableKey = checked(env, 'CLERK_PUBLISHABLE_KEY');
+  const clerkProxyUrl = checked(env, 'CLERK_PROXY_URL');
   const { lineup: plan } = await deps().directory.resolve();
   return {
     status: 200,
@@ -34,3 +35,25 @@ export const handler = unauthenticatedHandler(async ({ headers }) => {
     },
   };
 });
+
+/** What each variable handed to the browser must look like: a wrong one is named, not sent on. */
+const SHAPES = {
+  TECHTEAM_API_URL: [/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an http(s) URL'],
+  TECHTEAM_LIVE_URL: [/^wss?:\/\/[^\s/]+(\/\S*)?$/, 'must be a ws(s) URL'],
+  CLERK_PUBLISHABLE_KEY: [
+    /^pk_(test|live)_[A-Za-z0-9+/=_-]+$/,
+    'must be a Clerk publishable key (pk_test_… or pk_live_…)',
+  ],
+  CLERK_PROXY_URL: [
+    /^(https:\/\/[^\s/]+|http:\/\/(127\.0\.0\.1|localhost)(:\d+)?)(\/\S*)?$|^\/\S*$/,
+    'must be an https URL (http only on loopback) or a path on the dashboard’s origin',
+  ],
+} as const;
+
+function checked(env: Record<string, string | undefined>, name: keyof typeof SHAPES): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  const [shape, problem] = SHAPES[name];
+  if (!shape.test(value)) throw new ConfigInvalid(name, problem);
+  return value;
+}
