@@ -144,8 +144,14 @@ describe('auth on every route (TECHTEAM_AUTH=required)', () => {
       orgRole: 'org:admin',
     });
     for (const credential of [`Bearer ${session}`, `Bearer ${secrets['admin']}`]) {
-      const statuses = await Promise.all(API_ROUTES.map(async (r) => (await call(r, credential)).status));
-      expect(statuses.filter((s) => s === 401 || s === 403 || s >= 500)).toEqual([]);
+      const answers = await Promise.all(
+        API_ROUTES.map(async (r) => {
+          const res = await call(r, credential);
+          return { route: `${r.method} ${r.path}`, status: res.status, body: await res.text() };
+        }),
+      );
+      // Name the route and its answer, so a failure says where to look.
+      expect(answers.filter((a) => a.status === 401 || a.status === 403 || a.status >= 500)).toEqual([]);
     }
   });
 
