@@ -5,7 +5,12 @@
 
 import { ROUTE_LAMBDAS } from '@techteam/functions/manifest';
 import { API_ROUTES, LIVE_FUNCTIONS, LIVE_ROUTES, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
-import { LIVE_STREAM_FILTERS, POST_CONCURRENCY } from '@techteam/shared/live';
+import {
+  FAN_OUT_BATCH_SIZE,
+  FAN_OUT_RETRY_ATTEMPTS,
+  LIVE_STREAM_FILTERS,
+  POST_CONCURRENCY,
+} from '@techteam/shared/live';
 import { TITAN_EMBEDDING_MODEL } from '@techteam/shared/memory';
 import { AWS_SANDBOX_ENV } from '@techteam/shared/sandbox/aws';
 import { TTL_ATTRIBUTE, tableDefinition } from '@techteam/shared/store';
@@ -13,7 +18,7 @@ import { substituteDefinition, TASK_STATES, type TaskStateName } from '@techteam
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaHandlers } from './bundling';
-import { FAN_OUT_BATCH_SIZE, LIVE_STAGE } from './constructs/live-api';
+import { LIVE_STAGE } from './constructs/live-api';
 import { RUN_TAG_VARIABLE } from './constructs/sandbox/runner-roles';
 import { QUEUE_LAMBDAS, readsProviderKeys, writesChunks } from './function-access';
 import { PROVIDER_KEY_NAMES } from './stacks/secrets-stack';
@@ -916,7 +921,7 @@ describe('live API (WebSocket)', () => {
       StartingPosition: 'LATEST',
       BatchSize: FAN_OUT_BATCH_SIZE,
       BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: 5,
+      MaximumRetryAttempts: FAN_OUT_RETRY_ATTEMPTS,
       ParallelizationFactor: 1,
       DestinationConfig: { OnFailure: { Destination: expect.anything() } },
     });

@@ -15,6 +15,7 @@ import { WebSocketServer } from 'ws';
 import { type LocalSocket, startConnectionsEndpoint } from './live-connections-endpoint';
 import { readTableStream } from './live-stream';
 import type { RequestGuard } from './request-guard';
+import { deliverStreamRecords } from './stream-delivery';
 
 export interface LiveGatewayOptions {
   server: Server;
@@ -121,8 +122,21 @@ export async function startLiveGateway(options: LiveGatewayOptions): Promise<Liv
   const reader = await readTableStream(
     options.dynamoEndpoint,
     options.store.tableName,
-    (Records) => {
-      fanOutChain = fanOutChain.then(() => fanOut({ Records }).then(() => undefined)).catch(onError);
+    (page) => {
+      fanOutChain = fanOutChain
+        .then(() =>
+          deliverStreamRecords(page, {
+            invoke: (Records) => fanOut({ Records }).then(() => undefined),
+            deadLetter: (records, error) =>
+              onError(
+                new Error(
+                  `live: ${records.length} stream record(s) failed every retry and were dropped (on AWS: the fan-out's dead-letter queue): ${(error as Error)?.message ?? String(error)}`,
+                  { cause: error },
+                ),
+              ),
+          }),
+        )
+        .catch(onError);
       return fanOutChain;
     },
     onError,

@@ -16,3 +16,4 @@ export { InvalidLiveMessage, LiveUnauthorized, NoLiveTenant } from './errors';
 export { type FanOutDeps, fanOut, POST_CONCURRENCY } from './fan-out';
 export { ClientMessage, LIVE_PATH, type ServerMessage, type Topic } from './protocol';
 export { closeSession, handleClientFrame, openSession, type SessionDeps } from './sessions';
+export { FAN_OUT_BATCH_SIZE, FAN_OUT_RETRY_ATTEMPTS } from './stream-mapping';

@@ -1,5 +1,5 @@
 import { type FunctionAccess, type LambdaManifest, LIVE_LAMBDAS } from '@techteam/functions/manifest';
-import { LIVE_STREAM_FILTERS } from '@techteam/shared/live';
+import { FAN_OUT_BATCH_SIZE, FAN_OUT_RETRY_ATTEMPTS, LIVE_STREAM_FILTERS } from '@techteam/shared/live';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { CfnAccount } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroupLogDestination, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -25,12 +25,6 @@ import { type FunctionNetwork, TechteamFunction } from '../techteam-function';
 /** The stage the WebSocket API serves: `wss://<api id>.execute-api.<region>.amazonaws.com/live`. */
 export const LIVE_STAGE = 'live';
 
-/**
- * Stream records per fan-out invocation. Each event is one post per subscriber, POST_CONCURRENCY
- * at a time (shared/live/fan-out.ts): 10 events to 500 subscribers is 100 rounds, ~10 s if every
- * post took 100 ms (they take ~10-30 ms), so a batch stays far within FAN_OUT_TIMEOUT.
- */
-export const FAN_OUT_BATCH_SIZE = 10;
 export const FAN_OUT_TIMEOUT = Duration.minutes(1);
 
 export interface LiveApiProps {
@@ -161,7 +155,7 @@ export class LiveApi extends Construct {
         // One batch per shard at a time, in order: the fan-out's ordering argument needs it.
         parallelizationFactor: 1,
         bisectBatchOnError: true,
-        retryAttempts: 5,
+        retryAttempts: FAN_OUT_RETRY_ATTEMPTS,
         // A live update an hour late helps nobody: a client resumes from its last event id.
         maxRecordAge: Duration.hours(1),
         onFailure: new SqsDlq(this.deadLetters),
