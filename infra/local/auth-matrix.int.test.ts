@@ -3,7 +3,7 @@ import { createApiKey, filePepper, requiredScope } from '@techteam/shared/identi
 import { TEST_AUTHORIZED_PARTY, type TestClerk, testClerk } from '@techteam/shared/testing/clerk-tokens';
 import { hostTestConfig } from '@techteam/shared/testing/host';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { type Host, startHost } from './host';
 
 const quiet = () => {};
@@ -138,6 +138,14 @@ describe('auth on every route (TECHTEAM_AUTH=required)', () => {
   });
 
   it('lets a Clerk org admin and an admin key through on every route (no 401, 403 or 500)', async () => {
+    // The handlers' logger (Powertools) writes errors to stderr; a 500's cause is only there.
+    const logged: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation(((chunk: unknown, ...rest: never[]) => {
+      logged.push(String(chunk));
+      return write(chunk as string, ...rest);
+    }) as typeof process.stderr.write);
+    onTestFinished(() => spy.mockRestore());
     const session = await clerk.sessionToken({
       userId: 'user_admin',
       orgId: 'org_acme',
@@ -150,8 +158,9 @@ describe('auth on every route (TECHTEAM_AUTH=required)', () => {
           return { route: `${r.method} ${r.path}`, status: res.status, body: await res.text() };
         }),
       );
-      // Name the route and its answer, so a failure says where to look.
-      expect(answers.filter((a) => a.status === 401 || a.status === 403 || a.status >= 500)).toEqual([]);
+      // Name the route, its answer and what the handler logged, so a failure says where to look.
+      const refused = answers.filter((a) => a.status === 401 || a.status === 403 || a.status >= 500);
+      expect(refused, logged.filter((l) => l.includes('unhandled error')).join('\n')).toEqual([]);
     }
   });
 
