@@ -346,7 +346,7 @@ describe('ec2-gvisor sandbox tier', () => {
   });
 });
 
-describe('byo + ec2-gvisor, in zones chosen by npm run zones', () => {
+describe('byo + ec2-gvisor, in zones chosen by npm run zones, with more hosts and none warm', () => {
   let both: SynthesizedApp;
   const availabilityZones = ['eu-central-1b', 'eu-central-1c'];
   beforeAll(() => {
@@ -356,7 +356,14 @@ describe('byo + ec2-gvisor, in zones chosen by npm run zones', () => {
       availabilityZones,
       dashboardOrigin: 'https://app.example.com',
       apiGatewayAccountRole: 'create',
+      gvisorHosts: { max: 20, warm: 0 },
     });
+  });
+
+  it('runs as many gVisor hosts as the context allows (-c gvisorMaxHosts=20 -c gvisorWarmHosts=0), none when idle', () => {
+    const sandbox = both.template(both.stacks.sandbox);
+    const [asg] = Object.values(sandbox.findResources('AWS::AutoScaling::AutoScalingGroup'));
+    expect(propsOf(asg!)).toMatchObject({ MinSize: '0', MaxSize: '20' });
   });
 
   it("sets the region's API Gateway CloudWatch role only when asked (-c apiGatewayAccountRole=create)", () => {

@@ -1,6 +1,13 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { apiGatewayAccountRoleOf, ContextInvalid, readDeployContext, ZonesInvalid } from './deploy-context';
+import { GVISOR_HOSTS, gvisorHostCounts } from './constructs/sandbox/gvisor-runner';
+import {
+  apiGatewayAccountRoleOf,
+  ContextInvalid,
+  GVISOR_MAX_HOSTS_LIMIT,
+  readDeployContext,
+  ZonesInvalid,
+} from './deploy-context';
 
 const fromApp = (context: Record<string, unknown>) => {
   const app = new App({ context });
@@ -62,6 +69,44 @@ describe('deploy context', () => {
         sandbox: 'fargate',
         availabilityZones: zones,
       });
+  });
+
+  it('takes the gVisor host counts, and refuses a count that is not a whole number in range, naming the key', () => {
+    expect(
+      fromApp({ mode: 'byo', sandbox: 'ec2-gvisor', gvisorMaxHosts: '20', gvisorWarmHosts: 0 })(),
+    ).toEqual({
+      mode: 'byo',
+      sandbox: 'ec2-gvisor',
+      gvisorHosts: { max: 20, warm: 0 },
+    });
+    expect(fromApp({ mode: 'byo', sandbox: 'ec2-gvisor', gvisorWarmHosts: '2' })()).toEqual({
+      mode: 'byo',
+      sandbox: 'ec2-gvisor',
+      gvisorHosts: { warm: 2 },
+    });
+    for (const [key, value] of [
+      ['gvisorMaxHosts', '0'],
+      ['gvisorMaxHosts', 'many'],
+      ['gvisorMaxHosts', 2.5],
+      ['gvisorMaxHosts', String(GVISOR_MAX_HOSTS_LIMIT + 1)],
+      ['gvisorWarmHosts', -1],
+    ] as const)
+      expect(fromApp({ mode: 'byo', sandbox: 'ec2-gvisor', [key]: value }), `${key}=${value}`).toThrow(
+        new RegExp(`CDK context '${key}' is .*must be a whole number`),
+      );
+    // More warm hosts than the most there may be.
+    expect(fromApp({ mode: 'byo', sandbox: 'ec2-gvisor', gvisorMaxHosts: 2, gvisorWarmHosts: 3 })).toThrow(
+      /'gvisorWarmHosts' is 3: must be a whole number from 0 to 2/,
+    );
+  });
+
+  it('builds the host counts from the context, else 8 and 1, and stops on more warm hosts than the most', () => {
+    expect(gvisorHostCounts(undefined)).toEqual({ max: GVISOR_HOSTS.maxHosts, warm: GVISOR_HOSTS.warmHosts });
+    expect(gvisorHostCounts({ max: 20 })).toEqual({ max: 20, warm: GVISOR_HOSTS.warmHosts });
+    expect(gvisorHostCounts({ warm: 0 })).toEqual({ max: GVISOR_HOSTS.maxHosts, warm: 0 });
+    expect(() => gvisorHostCounts({ warm: 12 })).toThrow(
+      `CDK context 'gvisorWarmHosts' is 12: must be a whole number from 0 to ${GVISOR_HOSTS.maxHosts}`,
+    );
   });
 
   it('takes the dashboard origin, and refuses one that is not an https origin', () => {

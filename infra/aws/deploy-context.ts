@@ -29,6 +29,13 @@ export interface DeployContext {
    * see apiGatewayAccountRoleOf.
    */
   apiGatewayAccountRole?: ApiGatewayAccountRole;
+  /**
+   * ec2-gvisor only: how many gVisor hosts the sandbox may run (`-c gvisorMaxHosts=20`), which is
+   * how many task runs hold a runner at once (a host holds one); and how many are kept running
+   * when idle (`-c gvisorWarmHosts=0` saves the warm host's cost, and a run's first job then
+   * waits for a host to boot, a few minutes). Absent: GVISOR_HOSTS's 8 and 1.
+   */
+  gvisorHosts?: { max?: number; warm?: number };
 }
 
 export const API_GATEWAY_ACCOUNT_ROLES = ['create', 'existing'] as const;
@@ -112,11 +119,46 @@ function originOf(value: unknown): string | undefined {
   return url.origin;
 }
 
+/** The most gVisor hosts a context may ask for: past this, ask AWS for the instance quota first. */
+export const GVISOR_MAX_HOSTS_LIMIT = 200;
+
+/** A host count that is not a whole number in range; stops the synth, naming the key. */
+export class HostCountInvalid extends TechteamError {
+  constructor(key: string, value: unknown, min: number, max: number) {
+    super(
+      'ContextInvalid',
+      400,
+      `CDK context '${key}' is ${JSON.stringify(value)}: must be a whole number from ${min} to ${max} (e.g. -c ${key}=${Math.min(max, 8)})`,
+      { key },
+    );
+  }
+}
+
+function hostCountOf(key: string, value: unknown, min: number, max: number): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d+$/.test(value)
+        ? Number(value)
+        : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new HostCountInvalid(key, value, min, max);
+  return n;
+}
+
+function gvisorHostsOf(get: (key: string) => unknown): DeployContext['gvisorHosts'] {
+  const max = hostCountOf('gvisorMaxHosts', get('gvisorMaxHosts'), 1, GVISOR_MAX_HOSTS_LIMIT);
+  const warm = hostCountOf('gvisorWarmHosts', get('gvisorWarmHosts'), 0, max ?? GVISOR_MAX_HOSTS_LIMIT);
+  if (max === undefined && warm === undefined) return undefined;
+  return { ...(max !== undefined ? { max } : {}), ...(warm !== undefined ? { warm } : {}) };
+}
+
 /** Reads and checks the deploy context; `get` is `app.node.tryGetContext`. */
 export function readDeployContext(get: (key: string) => unknown): DeployContext {
   const zones = zonesOf(get('availabilityZones'));
   const origin = originOf(get('dashboardOrigin'));
   const accountRole = get('apiGatewayAccountRole');
+  const gvisorHosts = gvisorHostsOf(get);
   return {
     mode: pick('mode', get('mode'), DEPLOY_MODES),
     sandbox: pick('sandbox', get('sandbox'), AWS_SANDBOX_TIERS),
@@ -125,5 +167,6 @@ export function readDeployContext(get: (key: string) => unknown): DeployContext 
     ...(accountRole === undefined || accountRole === ''
       ? {}
       : { apiGatewayAccountRole: pick('apiGatewayAccountRole', accountRole, API_GATEWAY_ACCOUNT_ROLES) }),
+    ...(gvisorHosts ? { gvisorHosts } : {}),
   };
 }

@@ -94,7 +94,12 @@ export class SandboxStack extends Stack {
       this.taskDefinition = new FargateRunner(this, runner).taskDefinition;
       this.capacityProviderName = undefined;
     } else {
-      const gvisor = new GvisorRunner(this, { ...runner, network, cluster: this.cluster });
+      const gvisor = new GvisorRunner(this, {
+        ...runner,
+        network,
+        cluster: this.cluster,
+        ...(props.context.gvisorHosts ? { hosts: props.context.gvisorHosts } : {}),
+      });
       this.taskDefinition = gvisor.taskDefinition;
       this.capacityProviderName = gvisor.capacityProviderName;
     }

@@ -21,6 +21,7 @@ import { Role as IamRole, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { SANDBOX_RUNNER } from '../../../sandbox';
+import { HostCountInvalid } from '../../deploy-context';
 import { SANDBOX_PREFIX } from '../../function-access';
 import { acknowledgeWildcards } from '../../nag';
 import type { SandboxNetwork } from './network';
@@ -53,6 +54,19 @@ export interface GvisorRunnerProps {
   family: string;
   roles: RunnerRoles;
   artifacts: IBucket;
+  /** The deploy context's `gvisorMaxHosts` / `gvisorWarmHosts`; GVISOR_HOSTS's where absent. */
+  hosts?: { max?: number; warm?: number };
+}
+
+/**
+ * The hosts a synth builds: the context's counts where given, else GVISOR_HOSTS's. Warm hosts
+ * above the most there may be stop the synth (a warm count alone is checked against the default 8).
+ */
+export function gvisorHostCounts(hosts: GvisorRunnerProps['hosts']): { max: number; warm: number } {
+  const max = hosts?.max ?? GVISOR_HOSTS.maxHosts;
+  const warm = hosts?.warm ?? Math.min(max, GVISOR_HOSTS.warmHosts);
+  if (warm > max) throw new HostCountInvalid('gvisorWarmHosts', warm, 0, max);
+  return { max, warm };
 }
 
 /**
@@ -116,8 +130,8 @@ export class GvisorRunner {
       vpcSubnets: props.network.sandboxSubnets,
       launchTemplate,
       // A warm host: the runner image is cached there, so a run's runner starts in seconds.
-      minCapacity: GVISOR_HOSTS.warmHosts,
-      maxCapacity: GVISOR_HOSTS.maxHosts,
+      minCapacity: gvisorHostCounts(props.hosts).warm,
+      maxCapacity: gvisorHostCounts(props.hosts).max,
     });
     const capacity = new AsgCapacityProvider(scope, 'GvisorCapacity', {
       autoScalingGroup: hosts,
