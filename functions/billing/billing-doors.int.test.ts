@@ -250,6 +250,20 @@ describe('the billing functions act as one tenant at a time', () => {
     );
     expect(crossed.statusCode).toBe(200);
     expect(JSON.parse(crossed.body!)).toMatchObject({ outcome: 'ignored' });
+    const unscopable = await deliver(
+      stripeEvent(
+        'customer.subscription.updated',
+        {
+          object: 'subscription',
+          id: 'sub_odd',
+          customer: 'cus_nobody',
+          metadata: { tenantId: 'initech#x' },
+        },
+        seconds(),
+      ),
+    );
+    expect(unscopable.statusCode).toBe(200);
+    expect(JSON.parse(unscopable.body!)).toMatchObject({ outcome: 'ignored' });
     expect((await new BillingAccounts(store).get('umbrella'))?.subscriptionId).toBeUndefined();
   });
 

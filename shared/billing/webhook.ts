@@ -9,6 +9,7 @@ import {
 } from '../store/billing-accounts';
 import { applyStripeEventOnce, type StripeEventOutcome } from '../store/stripe-events';
 import { reconcileMonthlyBudget } from '../store/tenant-budget';
+import { isScopableTenant } from '../store/tenant-credentials';
 import type { BillingDeps } from './deps';
 import { WebhookSignatureInvalid } from './errors';
 import { lookupKeys, PLANS, type Plan, PlanId, planAllowanceMicroUsd } from './plans';
@@ -126,6 +127,8 @@ async function tenantOf(deps: BillingDeps, subject: Subject): Promise<{ tenantId
   const tenantId = recorded ?? subject.namedTenant;
   if (tenantId === undefined)
     return { why: subject.customerId ? 'its customer is not one of ours' : 'it names no customer or tenant' };
+  // No tenant has such an id (no session could act for it): a retry would fail the same way.
+  if (!isScopableTenant(tenantId)) return { why: 'it names a tenant id no tenant can have' };
   return { tenantId };
 }
 
