@@ -12,6 +12,8 @@ import { acknowledgeWildcards } from './nag';
 import type { ApiStack } from './stacks/api-stack';
 import { baseEnvironment, grantDataAccess } from './stacks/workflow-stack';
 import { type FunctionNetwork, TechteamFunction } from './techteam-function';
+import { TENANT_SERVING } from './tenant-access';
+import type { TenantDataRole } from './tenant-data-role';
 
 /** The value a Stripe secret holds until an operator puts the real one (billing stays off). */
 export const UNSET_STRIPE_SECRET = 'UNSET';
@@ -21,6 +23,8 @@ export interface BillingProps {
   api: ApiStack;
   table: Table;
   artifacts: IBucket;
+  /** The usage reporter acts as each tenant it reports (tenant-access.ts). */
+  tenantData: TenantDataRole;
   network?: FunctionNetwork;
 }
 
@@ -86,8 +90,12 @@ export class Billing extends Construct {
       },
       ...(props.network ? { network: props.network } : {}),
     });
-    grantDataAccess(this.reporter, REPORTER_ACCESS, props.table, props.artifacts, undefined);
-    acknowledgeWildcards(this.reporter, wildcardKindsOf(REPORTER_ACCESS));
+    // Lists the accounts with its own grant; each tenant's items only through the tenant data role.
+    grantDataAccess(this.reporter, REPORTER_ACCESS, props.table, props.artifacts, undefined, {
+      name: 'ReportUsage',
+      role: props.tenantData,
+    });
+    acknowledgeWildcards(this.reporter, wildcardKindsOf(REPORTER_ACCESS, TENANT_SERVING.has('ReportUsage')));
     this.stripeSecretKey.grantRead(this.reporter);
     this.webhookSecret.grantRead(this.reporter);
     new Rule(this, 'ReportUsageSchedule', {

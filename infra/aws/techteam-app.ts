@@ -101,6 +101,7 @@ export function buildTechteamApp(
       api,
       table: data.table,
       artifacts: data.artifacts,
+      tenantData: data.tenantData,
       ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
     });
   Validations.of(app).addPlugins(new TechteamNagChecks(app));

@@ -6,17 +6,28 @@
  * function's own role, which gets exactly those partitions, by `dynamodb:LeadingKeys`.
  */
 import { ROUTE_LAMBDAS, STATE_LAMBDAS } from '@techteam/functions/manifest';
-import { RATE_PARTITION_PREFIX } from '@techteam/shared/store';
+import { billingKeys, RATE_PARTITION_PREFIX } from '@techteam/shared/store';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { TechteamFunction } from './techteam-function';
 import type { TenantDataRole } from './tenant-data-role';
 
 /** A partition outside every tenant's `T#<tenant>` keys that a tenant-serving function reaches itself. */
-export type SystemPartition = 'apiKeys' | 'rateBuckets' | 'stripeCustomers';
+export type SystemPartition =
+  | 'apiKeys'
+  | 'rateBuckets'
+  | 'stripeCustomers'
+  | 'stripeCustomerLookup'
+  | 'billingAccountListing';
 
-/** Each system partition's leading keys (shared/store key shapes) and the actions its code calls there. */
-export const SYSTEM_PARTITIONS: Record<SystemPartition, { leadingKeys: string[]; actions: string[] }> = {
+/**
+ * Each system partition's leading keys (shared/store key shapes), the actions its code calls
+ * there, and the index it is in when it is an index's partition (else the table's).
+ */
+export const SYSTEM_PARTITIONS: Record<
+  SystemPartition,
+  { leadingKeys: string[]; actions: string[]; index?: 'GSI1' }
+> = {
   // shared/store/api-keys.ts: found by key id alone (the authorizer has only the key); created, revoked, last use recorded.
   apiKeys: {
     leadingKeys: ['APIKEY#*'],
@@ -29,6 +40,14 @@ export const SYSTEM_PARTITIONS: Record<SystemPartition, { leadingKeys: string[];
   },
   // shared/store/billing-accounts.ts recordCustomer: Stripe names the customer, not the tenant.
   stripeCustomers: { leadingKeys: ['STRIPE#CUSTOMER#*'], actions: ['dynamodb:PutItem'] },
+  // shared/store/billing-accounts.ts tenantOfCustomer: the webhook finds an event's tenant from its customer.
+  stripeCustomerLookup: { leadingKeys: ['STRIPE#CUSTOMER#*'], actions: ['dynamodb:GetItem'] },
+  // shared/store/billing-accounts.ts all(): the usage reporter lists the accounts (one GSI1 partition).
+  billingAccountListing: {
+    leadingKeys: [billingKeys.accountsPartition],
+    actions: ['dynamodb:Query'],
+    index: 'GSI1',
+  },
 };
 
 const API_KEY_ROUTES = new Set(['CreateKey', 'RevokeKey']);
@@ -37,10 +56,11 @@ const STRIPE_CUSTOMER_ROUTES = new Set(['CreateCheckout', 'CreatePortal']);
 /**
  * Every function that acts for tenants (by construct name) → the system partitions it reaches
  * on its own: each tenant-authorized route that touches the table (metered: its rate bucket),
- * each workflow state (its payload names its tenant), and the HTTP authorizer (which finds a key
- * by id, then makes the caller's tenant item as that tenant). Not here, and why:
- * - StripeWebhook, ReportUsage: Stripe names customers and events, not tenants; one transaction
- *   writes the event's claim and the tenant's account together.
+ * each workflow state (its payload names its tenant), the HTTP authorizer (which finds a key
+ * by id, then makes the caller's tenant item as that tenant), the Stripe webhook (which finds
+ * the event's tenant from its customer, then writes the event's claim and the tenant's account
+ * in one transaction in the tenant's partitions, as that tenant) and the usage reporter (which
+ * lists the billing accounts, then reports each acting as its tenant). Not here, and why:
  * - ReconcileExecution: EventBridge hands it an execution, not a tenant; it reads the task the
  *   execution's input names.
  * - IngestDocument: an SQS batch holds several tenants' documents.
@@ -61,6 +81,8 @@ export const TENANT_SERVING: ReadonlyMap<string, readonly SystemPartition[]> = n
   ),
   ...STATE_LAMBDAS.map((s) => [s.name, [] as SystemPartition[]] as const),
   ['Authorizer', ['apiKeys']],
+  ['StripeWebhook', ['stripeCustomerLookup']],
+  ['ReportUsage', ['billingAccountListing']],
 ]);
 
 /**
@@ -78,11 +100,12 @@ export function grantTenantAccess(
   fn.addEnvironment('TECHTEAM_TENANT_ROLE_ARN', tenantData.role.roleArn);
   fn.addEnvironment('TECHTEAM_TENANT_ACCESS', level);
   for (const partition of TENANT_SERVING.get(name) ?? []) {
-    const { leadingKeys, actions } = SYSTEM_PARTITIONS[partition];
+    const { leadingKeys, actions, index } = SYSTEM_PARTITIONS[partition];
     fn.addToRolePolicy(
       new PolicyStatement({
         actions,
-        resources: [table.tableArn],
+        // An index's partition: that one index by name, not the table and not every index.
+        resources: [index ? `${table.tableArn}/index/${index}` : table.tableArn],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
       }),
     );

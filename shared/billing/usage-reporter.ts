@@ -1,3 +1,4 @@
+import { actAsTenant } from '../store/acting-tenant';
 import type { BillingAccount } from '../store/billing-accounts';
 import type { MeterReport } from '../store/meter-reports';
 import type { BillingDeps } from './deps';
@@ -24,6 +25,11 @@ function previousMonth(at: Date): string {
  * host). For every billing account: ends a payment-failure grace period that has run
  * out, then reports the month's model spend beyond the plan's credit to the Stripe meter.
  * Last month is visited too, for spend recorded after its last run.
+ *
+ * The accounts are listed with the function's own grant (the `BILLING#ACCOUNTS` index
+ * partition, nothing else); each account's work acts as its tenant (`actAsTenant`), so it is
+ * signed by that tenant's session and can touch no other tenant's items. One tenant's failure
+ * is recorded and the run goes on to the next.
  */
 export async function reportUsage(deps: BillingDeps): Promise<UsageReportRun> {
   const run: UsageReportRun = { accounts: 0, sent: 0, fellBackToFree: [], failures: [] };
@@ -31,10 +37,12 @@ export async function reportUsage(deps: BillingDeps): Promise<UsageReportRun> {
   for await (const account of deps.accounts.all()) {
     run.accounts++;
     try {
-      if (await endGraceIfDue(deps, account, now)) run.fellBackToFree.push(account.tenantId);
-      if (!account.customerId) continue;
-      for (const month of [previousMonth(now), monthOf(now)])
-        run.sent += await reportMonth(deps, account, month, now);
+      await actAsTenant(account.tenantId, async () => {
+        if (await endGraceIfDue(deps, account, now)) run.fellBackToFree.push(account.tenantId);
+        if (!account.customerId) return;
+        for (const month of [previousMonth(now), monthOf(now)])
+          run.sent += await reportMonth(deps, account, month, now);
+      });
     } catch (e) {
       run.failures.push({ tenantId: account.tenantId, error: (e as Error).message });
     }

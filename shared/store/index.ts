@@ -1,6 +1,7 @@
 export { actAsTenant, actingTenant } from './acting-tenant';
 export { ApiKeys, apiKeyKeys, StoredApiKey } from './api-keys';
 export { AuditAction, AuditLog, AuditRecord, auditKeys } from './audit';
+export { BillingAccounts, billingKeys } from './billing-accounts';
 export {
   BudgetLedger,
   type BudgetLedgerOptions,
@@ -30,6 +31,7 @@ export {
   liveKeys,
 } from './live-subscriptions';
 export { type EngineExit, type LocalDynamo, startLocalDynamo } from './local-engine';
+export { MeterReports } from './meter-reports';
 export { type BucketLimit, RATE_PARTITION_PREFIX, RateLimits, rateLimitKeys, type Take } from './rate-limits';
 export { RunningTaskCapReached } from './running-task-count';
 export {
@@ -45,6 +47,7 @@ export {
   type TransitionOptions,
 } from './store';
 export { StoreMeter, type StoreMeterOptions } from './store-meter';
+export { stripeEventKey } from './stripe-events';
 export { TABLE_INDEXES, TTL_ATTRIBUTE, tableDefinition } from './table';
 export { raiseTaskBudget } from './task-budget';
 export {

@@ -17,17 +17,29 @@ export type StripeEventOutcome =
 const CLAIM_TTL_SECONDS = 30 * 24 * 60 * 60;
 
 /**
- * The event's claim: a put that succeeds only if the event id was never claimed. Stripe's
- * event ids are global, so the partition is the event's, not a tenant's; it holds no data
- * but the outcome.
+ * The event's claim: a put that succeeds only if the event id was never claimed. It is kept in
+ * the tenant's own partitions (the event's customer names one tenant), so the claim and the
+ * tenant's account change are one transaction signed by that tenant's session (tenant-scope.ts),
+ * in a partition of its own so no listing of the tenant's items meets them. It holds no data but
+ * the outcome.
+ *
+ * Claims made before this key (`STRIPE#EVENT#<id>`, expiring within 30 days) are not consulted:
+ * an event applied again has the same effect. Every effect is Stripe's state as fetched now
+ * (a subscription) or a field set to a value the event fixes (an invoice's grace period, kept if
+ * already set), each guarded by the `created` of the last event applied, so an event re-applied
+ * after a newer one is `stale` and one re-applied on its own writes what it wrote before (but the
+ * time it was recorded).
  */
-export const stripeEventKey = (eventId: string) => ({ PK: `STRIPE#EVENT#${eventId}`, SK: 'EVENT' });
+export const stripeEventKey = (tenantId: string, eventId: string) => ({
+  PK: `T#${tenantId}#STRIPE`,
+  SK: `EVENT#${eventId}`,
+});
 
 export interface StripeEventRecord {
   id: string;
   type: string;
   created: number;
-  tenantId?: string;
+  tenantId: string;
 }
 
 /**
@@ -46,11 +58,11 @@ export async function applyStripeEventOnce(
     Put: {
       TableName: store.tableName,
       Item: {
-        ...stripeEventKey(event.id),
+        ...stripeEventKey(event.tenantId, event.id),
         entity: 'stripeEvent',
         type: event.type,
         created: event.created,
-        ...(event.tenantId ? { tenantId: event.tenantId } : {}),
+        tenantId: event.tenantId,
         outcome,
         appliedAt: now.toISOString(),
         [TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + CLAIM_TTL_SECONDS,

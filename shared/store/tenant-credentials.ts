@@ -12,6 +12,11 @@ export type AwsCredentialIdentityProvider = () => Promise<AwsCredentialIdentity>
 /** The characters an IAM session tag value may hold, less the space and `/`: a tenant id is a path segment in S3 keys. */
 const SCOPABLE_TENANT = /^[A-Za-z0-9_.:=+@-]{1,128}$/;
 
+/** Whether a tenant id can scope credentials (a session tag value); any other is no tenant's. */
+export function isScopableTenant(tenantId: string): boolean {
+  return SCOPABLE_TENANT.test(tenantId);
+}
+
 /** The session tag the tenant data role's policy reads (`${aws:PrincipalTag/tenant}`). */
 export const TENANT_TAG = 'tenant';
 
@@ -49,7 +54,7 @@ export function tenantCredentials(
   tenantId: string,
   options: TenantCredentialsOptions,
 ): AwsCredentialIdentityProvider {
-  if (!SCOPABLE_TENANT.test(tenantId)) throw new TenantIdUnscopable(tenantId);
+  if (!isScopableTenant(tenantId)) throw new TenantIdUnscopable(tenantId);
   return async (): Promise<AwsCredentialIdentity> => {
     const out = await options.sts.send(
       new AssumeRoleCommand({
