@@ -715,12 +715,12 @@ describe('sandbox stack (fargate)', () => {
       expect((subnet['Properties'] as Record<string, unknown>)['MapPublicIpOnLaunch']).toBe(false);
   });
 
-  it('reaches S3 through a gateway endpoint and SQS, ECR and CloudWatch Logs through interface endpoints', () => {
+  it('reaches S3 through a gateway endpoint and SQS, ECR, CloudWatch Logs and STS (the run role) through interface endpoints', () => {
     t.sandbox.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       VpcEndpointType: 'Gateway',
       ServiceName: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['.s3'])]) }),
     });
-    for (const service of ['sqs', 'ecr.api', 'ecr.dkr', 'logs']) {
+    for (const service of ['sqs', 'ecr.api', 'ecr.dkr', 'logs', 'sts']) {
       t.sandbox.hasResourceProperties('AWS::EC2::VPCEndpoint', {
         VpcEndpointType: 'Interface',
         ServiceName: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([`.${service}`])]) }),

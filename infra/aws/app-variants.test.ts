@@ -421,6 +421,7 @@ describe('byo + ec2-gvisor, in zones chosen by npm run zones, with more hosts an
         's3vectors',
         'sqs',
         'states',
+        'sts',
       ].sort(),
     );
   });

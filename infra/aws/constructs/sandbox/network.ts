@@ -75,6 +75,10 @@ export function sandboxInterfaceEndpoints(
     ['EcrApi', InterfaceVpcEndpointAwsService.ECR],
     ['EcrDocker', InterfaceVpcEndpointAwsService.ECR_DOCKER],
     ['Logs', InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
+    // A runner's credentials for its run are an AssumeRole of the run role (both tiers), and in
+    // byo every function acting for a tenant assumes the tenant data role: without STS in the
+    // closed VPC neither gets a session, so no job runs and no tenant is served.
+    ['Sts', InterfaceVpcEndpointAwsService.STS],
   ];
   if (context.sandbox === 'ec2-gvisor') {
     // Container instances in a closed VPC register with the cluster (ecs), hold the agent's
