@@ -5,7 +5,7 @@
  * (shared/store/tenant-scope.ts). The requests whose leading key names no tenant go with the
  * function's own role, which gets exactly those partitions, by `dynamodb:LeadingKeys`.
  */
-import { ROUTE_LAMBDAS, STATE_LAMBDAS } from '@techteam/functions/manifest';
+import { RECONCILE_EXECUTION, ROUTE_LAMBDAS, STATE_LAMBDAS } from '@techteam/functions/manifest';
 import { RATE_PARTITION_PREFIX } from '@techteam/shared/store';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -37,13 +37,12 @@ const STRIPE_CUSTOMER_ROUTES = new Set(['CreateCheckout', 'CreatePortal']);
 /**
  * Every function that acts for tenants (by construct name) → the system partitions it reaches
  * on its own: each tenant-authorized route that touches the table (metered: its rate bucket),
- * each workflow state (its payload names its tenant), and the HTTP authorizer (which finds a key
- * by id, then makes the caller's tenant item as that tenant). Not here, and why:
+ * each workflow state (its payload names its tenant), the HTTP authorizer (which finds a key
+ * by id, then makes the caller's tenant item as that tenant), ReconcileExecution (the ended
+ * execution's input, carried in EventBridge's event, names the task's tenant) and IngestDocument
+ * (each message of a batch names its tenant; it acts as each in turn). Not here, and why:
  * - StripeWebhook, ReportUsage: Stripe names customers and events, not tenants; one transaction
  *   writes the event's claim and the tenant's account together.
- * - ReconcileExecution: EventBridge hands it an execution, not a tenant; it reads the task the
- *   execution's input names.
- * - IngestDocument: an SQS batch holds several tenants' documents.
  * - the live functions: the fan-out reads every tenant's stream records; the socket routes act
  *   on connection items the authorizer's context names (not wired yet).
  */
@@ -61,6 +60,8 @@ export const TENANT_SERVING: ReadonlyMap<string, readonly SystemPartition[]> = n
   ),
   ...STATE_LAMBDAS.map((s) => [s.name, [] as SystemPartition[]] as const),
   ['Authorizer', ['apiKeys']],
+  [RECONCILE_EXECUTION.name, []],
+  ['IngestDocument', []],
 ]);
 
 /**
