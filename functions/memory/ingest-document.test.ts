@@ -1,4 +1,4 @@
-import { useDeps } from '@techteam/shared/deps';
+import { actingTenant, useDeps } from '@techteam/shared/deps';
 import type { IngestionJob } from '@techteam/shared/memory';
 import { INGESTION_MAX_RECEIVES } from '@techteam/shared/memory';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -16,8 +16,10 @@ afterEach(() => useDeps(undefined));
 function memoryDouble() {
   const ingested: IngestionJob[] = [];
   const failed: [string, string][] = [];
+  const actingFor: (string | undefined)[] = [];
   const memory = {
     async ingest(j: IngestionJob) {
+      actingFor.push(actingTenant());
       if (j.documentId === 'doc_outage') throw new Error('the index is unreachable');
       if (j.documentId === 'doc_slow') return new Promise(() => {});
       ingested.push(j);
@@ -30,7 +32,7 @@ function memoryDouble() {
     },
   };
   useDeps({ memory } as never);
-  return { ingested, failed };
+  return { ingested, failed, actingFor };
 }
 
 describe('the ingestion Lambda', () => {
@@ -74,5 +76,23 @@ describe('the ingestion Lambda', () => {
     expect(answer.batchItemFailures).toEqual([]);
     expect(failed).toHaveLength(1);
     expect(failed[0]![1]).toMatch(/the last: It did not finish within the ingestion function’s time limit/);
+  });
+
+  it('ingests each message acting as its own tenant, and leaves one naming a malformed tenant unread, for the dead-letter queue', async () => {
+    const { ingested, actingFor } = memoryDouble();
+    const of = (tenantId: string, documentId: string) =>
+      JSON.stringify({ tenantId, documentId, version: 'v1' });
+    const answer = await handler({
+      Records: [
+        record('m1', of('acme', 'doc_a')),
+        record('m2', of('globex', 'doc_g')),
+        record('m3', of('acme/../globex', 'doc_x')),
+        record('m4', of('', 'doc_y'), INGESTION_MAX_RECEIVES),
+      ],
+    } as SQSEvent);
+    expect(answer.batchItemFailures).toEqual([{ itemIdentifier: 'm3' }, { itemIdentifier: 'm4' }]);
+    expect(ingested.map((j) => j.documentId)).toEqual(['doc_a', 'doc_g']);
+    expect(actingFor).toEqual(['acme', 'globex']);
+    expect(actingTenant()).toBeUndefined();
   });
 });

@@ -1,8 +1,8 @@
 import type { SandboxRunners } from '@techteam/shared/agents';
-import { type Deps, useDeps } from '@techteam/shared/deps';
+import { actingTenant, type Deps, useDeps } from '@techteam/shared/deps';
 import type { Store } from '@techteam/shared/store';
 import { freshStore } from '@techteam/shared/testing/dynamo';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handler } from './reconcile-execution';
 
 /** EventBridge's event for an execution that ended, in the shape AWS documents (cw-events.html). */
@@ -36,7 +36,15 @@ function statusChange(status: string, input: unknown, error?: string, cause?: st
 
 let store: Store;
 const ended: string[] = [];
-const runs: SandboxRunners = { start: async () => undefined, end: async (runId) => void ended.push(runId) };
+/** The tenant each ending of a run acted for. */
+const endedActingFor: (string | undefined)[] = [];
+const runs: SandboxRunners = {
+  start: async () => undefined,
+  end: async (runId) => {
+    ended.push(runId);
+    endedActingFor.push(actingTenant());
+  },
+};
 
 beforeAll(async () => {
   store = await freshStore();
@@ -103,5 +111,38 @@ describe('ReconcileExecution (EventBridge → Lambda)', () => {
     await expect(handler({ ...statusChange('FAILED', {}), source: 'aws.ec2' })).rejects.toMatchObject({
       code: 'InvalidInput',
     });
+  });
+
+  it("acts as the tenant its execution's input names: every store request and the sandbox run's ending", async () => {
+    const task = await store.createTask('acme', { prompt: 'Write a slugify function', preference: 'cheap' });
+    await store.transitionTask('acme', task.id, 'planning');
+    const actingFor: (string | undefined)[] = [];
+    const send = store.doc.send.bind(store.doc);
+    const spy = vi.spyOn(store.doc, 'send').mockImplementation(((...args: Parameters<typeof send>) => {
+      actingFor.push(actingTenant());
+      return send(...args);
+    }) as typeof store.doc.send);
+    endedActingFor.length = 0;
+    try {
+      expect(await handler(statusChange('FAILED', { tenantId: 'acme', taskId: task.id }))).toEqual({
+        status: 'failed',
+        reconciled: true,
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    // Read, marked failed, task_finished: each as acme (so on AWS signed with acme's session).
+    expect(actingFor.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(actingFor)).toEqual(new Set(['acme']));
+    expect(endedActingFor).toEqual(['acme']);
+    expect(actingTenant()).toBeUndefined();
+  });
+
+  it('refuses an input whose tenant id is malformed before anything is read', async () => {
+    endedActingFor.length = 0;
+    await expect(
+      handler(statusChange('FAILED', { tenantId: 'T#globex', taskId: 'tsk_01M8VYF0BAS485GKQNPTJ9545Y' })),
+    ).rejects.toMatchObject({ code: 'ExecutionInputUnreadable' });
+    expect(endedActingFor).toEqual([]);
   });
 });

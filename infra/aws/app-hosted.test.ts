@@ -222,10 +222,13 @@ describe('execution reconciler', () => {
     });
   });
 
-  it('may write the table and stop a run’s runner and queue, and nothing else: no models, workspaces or Step Functions', () => {
+  it('may act as the tenant its event names and stop a run’s runner and queue, and nothing else: no table of its own, no models, workspaces or Step Functions', () => {
     const actions = [...actionsOfHandler('workflow/reconcile-execution.ts')];
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'ecs:StopTask', 'sqs:DeleteQueue']));
-    expect(actions.filter((a) => /^(bedrock|states|secretsmanager|s3):/.test(a))).toEqual([]);
+    expect(actions).toEqual(
+      expect.arrayContaining(['sts:AssumeRole', 'sts:TagSession', 'ecs:StopTask', 'sqs:DeleteQueue']),
+    );
+    // The tenant comes from the execution's input in the event itself: no DescribeExecution, no table grant.
+    expect(actions.filter((a) => /^(bedrock|states|secretsmanager|s3|dynamodb):/.test(a))).toEqual([]);
     // It ends runs, never starts one.
     for (const start of ['ecs:RunTask', 'iam:PassRole', 'ecs:TagResource', 'sqs:CreateQueue'])
       expect(actions, start).not.toContain(start);
@@ -326,7 +329,7 @@ describe('tenant isolation: what a function acting for tenants can touch', () =>
   const serving = () =>
     lambdaHandlers().filter((h) => TENANT_SERVING.has(h.name) && h.access.table !== 'none');
 
-  it('covers every tenant-authorized route that touches the table, every workflow state, the authorizer and billing', () => {
+  it('covers every tenant-authorized route that touches the table, every workflow state, the authorizer, billing, the reconciler and ingestion', () => {
     const names = serving().map((h) => h.name);
     for (const route of ROUTE_LAMBDAS)
       if (route.access.table !== 'none' && route.auth !== 'signature') expect(names).toContain(route.name);
@@ -335,6 +338,11 @@ describe('tenant isolation: what a function acting for tenants can touch', () =>
     // Stripe's webhook (no tenant authorizer: the event's customer names the tenant) and the usage reporter.
     expect(names).toContain('StripeWebhook');
     expect(names).toContain('ReportUsage');
+    // EventBridge's event carries the execution's input (its tenant); each SQS message names its tenant.
+    expect(names).toContain('ReconcileExecution');
+    expect(names).toContain('IngestDocument');
+    expect(TENANT_SERVING.get('ReconcileExecution')).toEqual([]);
+    expect(TENANT_SERVING.get('IngestDocument')).toEqual([]);
   });
 
   it('gives no tenant-serving function a table grant without a LeadingKeys condition, and only its system partitions', () => {
@@ -400,13 +408,11 @@ describe('tenant isolation: what a function acting for tenants can touch', () =>
       .sort();
     expect(unconditioned).toEqual(
       [
-        'IngestDocument',
         'LiveAuthorizer',
         'LiveConnect',
         'LiveDisconnect',
         'LiveFanOut',
         'LiveMessage',
-        'ReconcileExecution',
       ].sort(),
     );
   });

@@ -11,7 +11,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ContextInvalid } from './deploy-context';
 import { writesChunks } from './function-access';
 import { stackEmbedder, VECTOR_ACTIONS } from './memory';
-import { TENANT_TABLE_ACTIONS } from './tenant-data-role';
+import { TENANT_SERVING } from './tenant-access';
+import { ADMITTED_TAG, TENANT_TABLE_ACTIONS } from './tenant-data-role';
 import {
   actionsOf,
   functionsByHandler,
@@ -41,6 +42,7 @@ const MEMORY_USERS = [
 function templatesOf(synth: SynthesizedApp) {
   const { data, sandbox, workflow, api, secrets } = synth.stacks;
   return {
+    data: synth.template(data),
     workflow: synth.template(workflow),
     api: synth.template(api),
     all: [data, sandbox, workflow, api, ...(secrets ? [secrets] : [])].map((s) => synth.template(s)),
@@ -63,6 +65,46 @@ function statementsOf(t: ReturnType<typeof templatesOf>, file: string): Json[] {
 
 const withAction = (statements: Json[], prefix: string) =>
   statements.filter((s) => [s['Action']].flat().some((a) => String(a).startsWith(prefix)));
+
+/**
+ * The ingestion Lambda acts as each message's tenant (shared/memory/ingestion-batch.ts): no table
+ * statement without a LeadingKeys condition (it has no system partition, so none at all), and
+ * admitted to the tenant data role: its tag, sts:AssumeRole with a tenant tag, the role's ARN.
+ */
+function expectIngestionActsAsTenants(t: ReturnType<typeof templatesOf>) {
+  const file = 'memory/ingest-document.ts';
+  const statements = statementsOf(t, file);
+  expect(TENANT_SERVING.get('IngestDocument')).toEqual([]);
+  const table = withAction(statements, 'dynamodb:');
+  for (const st of table)
+    expect(
+      (st['Condition'] as Record<string, Json> | undefined)?.['ForAllValues:StringLike']?.[
+        'dynamodb:LeadingKeys'
+      ],
+    ).toBeDefined();
+  expect(table).toEqual([]);
+  const [tenantRoleId] = Object.keys(t.data.findResources('AWS::IAM::Role')).filter((id) =>
+    id.startsWith('TenantDataRole'),
+  );
+  expect(tenantRoleId).toBeDefined();
+  const assume = withAction(statements, 'sts:');
+  expect(assume).toHaveLength(1);
+  expect(assume[0]).toMatchObject({
+    Action: ['sts:AssumeRole', 'sts:TagSession'],
+    Condition: { StringLike: { 'aws:RequestTag/tenant': '?*' } },
+  });
+  expect(JSON.stringify(assume[0]!['Resource'])).toContain(tenantRoleId);
+  const fn = lambdasOf(t).get(file)!;
+  expect(JSON.stringify(envOf(fn)['TECHTEAM_TENANT_ROLE_ARN'])).toContain(tenantRoleId);
+  expect(envOf(fn)['TECHTEAM_TENANT_ACCESS']).toBe('readWrite');
+  const role = t.workflow.findResources('AWS::IAM::Role')[roleOfFunction(fn.resource)];
+  expect((role?.['Properties'] as Json | undefined)?.['Tags']).toContainEqual({
+    Key: ADMITTED_TAG.key,
+    Value: ADMITTED_TAG.value,
+  });
+  // Nor a workspace: the document's body is in its table item.
+  expect(withAction(statements, 's3:')).toEqual([]);
+}
 
 describe('the stack’s embedder (-c embedder=…)', () => {
   it('is OpenAI when hosted and Titan in deploy-your-own, unless the context says bedrock', () => {
@@ -218,7 +260,11 @@ describe('hosted mode: Pinecone, its key in Secrets Manager', () => {
     expect(secretReads.some((r) => r.includes('PINECONE'))).toBe(true);
   });
 
-  it('grants BatchWriteItem, on the table alone, to the memory user that holds its own table grant; the tenant role batches for the rest', () => {
+  it('has the ingestion Lambda act as each message’s tenant: no whole-table grant, admitted to the tenant data role', () => {
+    expectIngestionActsAsTenants(t);
+  });
+
+  it('grants BatchWriteItem, on the table alone, to no memory user: each writes its tenant’s chunks as that tenant', () => {
     const batchers = MEMORY_USERS.filter((file) => {
       const statements = withAction(statementsOf(t, file), 'dynamodb:BatchWriteItem');
       for (const s of statements) {
@@ -229,11 +275,13 @@ describe('hosted mode: Pinecone, its key in Secrets Manager', () => {
       }
       return statements.length > 0;
     });
-    // Ingestion serves several tenants per queue batch; the delete routes, FinalizeTask and
-    // MarkTaskFailed write their tenant's chunks as that tenant (TENANT_TABLE_ACTIONS).
-    expect(batchers).toEqual(['memory/ingest-document.ts']);
+    // Ingestion (per message), the delete routes, FinalizeTask and MarkTaskFailed write their
+    // tenant's chunks as that tenant (TENANT_TABLE_ACTIONS).
+    expect(batchers).toEqual([]);
     expect(TENANT_TABLE_ACTIONS).toContain('dynamodb:BatchWriteItem');
-    expect(batchers.every((file) => writesChunks(LAMBDAS.find((l) => l.file === file)!.access))).toBe(true);
+    expect(
+      MEMORY_USERS.filter((file) => writesChunks(LAMBDAS.find((l) => l.file === file)!.access)),
+    ).toContain('memory/ingest-document.ts');
   });
 });
 
@@ -241,6 +289,10 @@ describe('byo mode: an S3 Vectors bucket in the account', () => {
   let t: ReturnType<typeof templatesOf>;
   beforeAll(() => {
     t = templatesOf(synthTechteam({ mode: 'byo', sandbox: 'ec2-gvisor' }));
+  });
+
+  it('has the ingestion Lambda act as each message’s tenant: no whole-table grant, admitted to the tenant data role', () => {
+    expectIngestionActsAsTenants(t);
   });
 
   it('has an encrypted vector bucket, retained on delete, and no Pinecone secret', () => {

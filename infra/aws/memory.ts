@@ -18,6 +18,8 @@ import { wildcardKindsOf } from './function-access';
 import { acknowledgeWildcards } from './nag';
 import { baseEnvironment, grantDataAccess } from './stacks/workflow-stack';
 import { type FunctionNetwork, TechteamFunction } from './techteam-function';
+import { TENANT_SERVING } from './tenant-access';
+import type { TenantDataRole } from './tenant-data-role';
 
 /** The embedding size every memory user agrees on (the Pinecone index is made with it). */
 export const EMBEDDING_DIMENSION = '1024';
@@ -66,6 +68,8 @@ export interface MemoryProps {
   artifacts: IBucket;
   network?: FunctionNetwork;
   alarms: ITopic;
+  /** The role ingestion assumes per message's tenant (tenant-data-role.ts), made in the data stack. */
+  tenantData: TenantDataRole;
   /** Hosted mode: the provider key secrets by variable name (secrets-stack.ts); OPENAI_API_KEY's is the embedder's key. */
   providerKeys?: Record<string, ISecret>;
 }
@@ -164,9 +168,13 @@ export class Memory extends Construct {
       },
       ...(props.network ? { network: props.network } : {}),
     });
-    grantDataAccess(this.ingestion, access, props.table, props.artifacts, undefined);
+    // Each message is ingested as its tenant (shared/memory/ingestion-batch.ts): no table grant of its own.
+    grantDataAccess(this.ingestion, access, props.table, props.artifacts, undefined, {
+      name,
+      role: props.tenantData,
+    });
     this.grant(this.ingestion, access);
-    acknowledgeWildcards(this.ingestion, wildcardKindsOf(access));
+    acknowledgeWildcards(this.ingestion, wildcardKindsOf(access, TENANT_SERVING.has(name)));
     this.ingestion.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: INGEST.batchSize,

@@ -5,7 +5,7 @@
  * (shared/store/tenant-scope.ts). The requests whose leading key names no tenant go with the
  * function's own role, which gets exactly those partitions, by `dynamodb:LeadingKeys`.
  */
-import { ROUTE_LAMBDAS, STATE_LAMBDAS } from '@techteam/functions/manifest';
+import { RECONCILE_EXECUTION, ROUTE_LAMBDAS, STATE_LAMBDAS } from '@techteam/functions/manifest';
 import { billingKeys, RATE_PARTITION_PREFIX } from '@techteam/shared/store';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -59,11 +59,11 @@ const STRIPE_CUSTOMER_ROUTES = new Set(['CreateCheckout', 'CreatePortal']);
  * each workflow state (its payload names its tenant), the HTTP authorizer (which finds a key
  * by id, then makes the caller's tenant item as that tenant), the Stripe webhook (which finds
  * the event's tenant from its customer, then writes the event's claim and the tenant's account
- * in one transaction in the tenant's partitions, as that tenant) and the usage reporter (which
- * lists the billing accounts, then reports each acting as its tenant). Not here, and why:
- * - ReconcileExecution: EventBridge hands it an execution, not a tenant; it reads the task the
- *   execution's input names.
- * - IngestDocument: an SQS batch holds several tenants' documents.
+ * in one transaction in the tenant's partitions, as that tenant), the usage reporter (which
+ * lists the billing accounts, then reports each acting as its tenant), ReconcileExecution (the
+ * ended execution's input, carried in EventBridge's event, names the task's tenant) and
+ * IngestDocument (each message of a batch names its tenant; it acts as each in turn). Not
+ * here, and why:
  * - the live functions: the fan-out reads every tenant's stream records; the socket routes act
  *   on connection items the authorizer's context names (not wired yet).
  */
@@ -83,6 +83,8 @@ export const TENANT_SERVING: ReadonlyMap<string, readonly SystemPartition[]> = n
   ['Authorizer', ['apiKeys']],
   ['StripeWebhook', ['stripeCustomerLookup']],
   ['ReportUsage', ['billingAccountListing']],
+  [RECONCILE_EXECUTION.name, []],
+  ['IngestDocument', []],
 ]);
 
 /**

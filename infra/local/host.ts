@@ -14,7 +14,7 @@ import { ROUTE_LAMBDAS, STATE_LAMBDAS } from '@techteam/functions/manifest';
 import { loadHandler } from '@techteam/functions/routes';
 import { builtInProfiles, type CodeSandbox, teamSandbox } from '@techteam/shared/agents';
 import type { Config } from '@techteam/shared/config';
-import { type Deps, useDeps } from '@techteam/shared/deps';
+import { actAsTenant, type Deps, useDeps } from '@techteam/shared/deps';
 import { teamGateway } from '@techteam/shared/deps/team-gateway';
 import { PortInUse, TechteamError } from '@techteam/shared/errors';
 import { ModelDirectory } from '@techteam/shared/gateway/catalog';
@@ -355,9 +355,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
     const engine = new LocalWorkflowEngine(handlers, {
       ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
       onExecutionError: (id, error) => console.error(`execution ${id} ended with an uncaught error:`, error),
-      // As EventBridge does on AWS: a failure no Catch took never leaves the task running.
+      // As EventBridge does on AWS: a failure no Catch took never leaves the task running; settled as its tenant.
       onExecutionFailed: (input, failure) =>
-        reconcileExecution({ store }, { ...input, status: 'FAILED', ...failure }),
+        actAsTenant(input.tenantId, () =>
+          reconcileExecution({ store }, { ...input, status: 'FAILED', ...failure }),
+        ),
     });
     const workspaceRoot = options.ephemeral
       ? mkdtempSync(join(tmpdir(), 'techteam-workspaces-'))

@@ -1,5 +1,6 @@
 import type { UsageMeter } from '../gateway';
 import type { Store } from '../store';
+import { actAsTenant } from '../store/acting-tenant';
 import type { Embedder } from './embedder';
 import { MemoryNotConfigured } from './errors';
 import { InProcessIngestion } from './in-process-ingestion';
@@ -7,7 +8,7 @@ import { type MemoryConfig, UNSET_PINECONE_KEY, vectorFolder } from './memory-co
 import { MeteredEmbedder } from './metered-embedder';
 import { OfflineEmbedder } from './offline-embedder';
 import { type IngestionQueue, TeamMemory } from './team-memory';
-import type { VectorIndex } from './vector-index';
+import { heldToActingTenant, type VectorIndex } from './vector-index';
 
 async function embedderFrom(config: MemoryConfig): Promise<Embedder> {
   const dimension = Number(config.TECHTEAM_EMBEDDING_DIMENSION ?? 1024) as 256 | 512 | 1024;
@@ -140,11 +141,8 @@ export async function memoryFromConfig(
   openLocal?: LocalIndexOpener,
 ): Promise<{ memory: TeamMemory; ingestion?: InProcessIngestion }> {
   const embedder = await embedderFrom(config);
-  const index = await indexFrom(
-    config,
-    embedder.dimension,
-    `${embedder.provider}/${embedder.model}`,
-    openLocal,
+  const index = heldToActingTenant(
+    await indexFrom(config, embedder.dimension, `${embedder.provider}/${embedder.model}`, openLocal),
   );
   let queue: IngestionQueue;
   let ingestion: InProcessIngestion | undefined;
@@ -156,6 +154,7 @@ export async function memoryFromConfig(
     queue = ingestion;
   }
   const memory = new TeamMemory(store, index, new MeteredEmbedder(embedder, meter), queue);
-  ingestion?.attach((job) => memory.ingest(job));
+  // The local host's worker acts as each job's tenant, as the ingestion Lambda does (ingestion-batch.ts).
+  ingestion?.attach((job) => actAsTenant(job.tenantId, () => memory.ingest(job)));
   return { memory, ...(ingestion ? { ingestion } : {}) };
 }

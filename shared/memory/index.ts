@@ -35,4 +35,11 @@ export {
   type SearchHit,
   TeamMemory,
 } from './team-memory';
-export type { SourceKind, VectorFilter, VectorHit, VectorIndex, VectorRecord } from './vector-index';
+export {
+  heldToActingTenant,
+  type SourceKind,
+  type VectorFilter,
+  type VectorHit,
+  type VectorIndex,
+  type VectorRecord,
+} from './vector-index';

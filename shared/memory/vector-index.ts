@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { actingTenant } from '../store/acting-tenant';
+import { TenantScopeViolation } from '../store/tenant-errors';
 
 /** Where a chunk comes from: a tenant's document or one of the team's memories. */
 export type SourceKind = 'document' | 'memory';
@@ -56,4 +58,32 @@ export function batches<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * The index, refusing a call for any tenant but the one the invocation acts for (a door's
+ * actAsTenant) before it is sent: the partition is a name the adapter derives from the tenant id,
+ * which an IAM policy variable cannot (a hash; see infra/aws/README.md, Tenant isolation), so for
+ * the vectors this check is the one that holds a door to its tenant. Outside a door it passes.
+ */
+export function heldToActingTenant(index: VectorIndex): VectorIndex {
+  const check = (tenantId: string) => {
+    const actor = actingTenant();
+    if (actor !== undefined && actor !== tenantId) throw new TenantScopeViolation(actor, [tenantId]);
+  };
+  return {
+    kind: index.kind,
+    upsert: async (tenantId, records) => {
+      check(tenantId);
+      return index.upsert(tenantId, records);
+    },
+    query: async (tenantId, vector, options) => {
+      check(tenantId);
+      return index.query(tenantId, vector, options);
+    },
+    delete: async (tenantId, ids) => {
+      check(tenantId);
+      return index.delete(tenantId, ids);
+    },
+  };
 }

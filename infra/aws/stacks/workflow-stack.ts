@@ -150,6 +150,7 @@ export class WorkflowStack extends Stack {
       table,
       artifacts,
       alarms: props.alarms,
+      tenantData: props.tenantData,
       ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
       ...(providerKeys ? { providerKeys } : {}),
     });
@@ -205,7 +206,14 @@ export class WorkflowStack extends Stack {
    * runner up: EventBridge hands every such ending of this state machine's executions to the
    * reconciler, which marks the task failed, writes task_finished once and ends the sandbox run.
    */
-  private executionReconciler({ context, table, artifacts, sandbox, providerKeys }: WorkflowStackProps) {
+  private executionReconciler({
+    context,
+    table,
+    artifacts,
+    sandbox,
+    providerKeys,
+    tenantData,
+  }: WorkflowStackProps) {
     const { name, file, access } = RECONCILE_EXECUTION;
     const fn = new TechteamFunction(this, `${name}Function`, {
       handler: { name, file, kind: 'workflow', access },
@@ -218,10 +226,11 @@ export class WorkflowStack extends Stack {
       },
       ...(sandbox.functionNetwork ? { network: sandbox.functionNetwork } : {}),
     });
-    grantDataAccess(fn, access, table, artifacts, providerKeys);
+    // The event's execution input names the tenant: the task is read and settled as that tenant.
+    grantDataAccess(fn, access, table, artifacts, providerKeys, { name, role: tenantData });
     // It ends runs and never starts one: no RunTask, no PassRole, no CreateQueue.
     sandbox.grantRunners(fn, [], { start: false });
-    acknowledgeWildcards(fn, wildcardKindsOf(access));
+    acknowledgeWildcards(fn, wildcardKindsOf(access, TENANT_SERVING.has(name)));
     new Rule(this, 'ExecutionEndedRule', {
       description: 'A task execution failed, timed out or was aborted: reconcile its task',
       eventPattern: {
