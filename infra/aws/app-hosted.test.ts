@@ -407,13 +407,7 @@ describe('tenant isolation: what a function acting for tenants can touch', () =>
       .map((h) => h.name)
       .sort();
     expect(unconditioned).toEqual(
-      [
-        'LiveAuthorizer',
-        'LiveConnect',
-        'LiveDisconnect',
-        'LiveFanOut',
-        'LiveMessage',
-      ].sort(),
+      ['LiveAuthorizer', 'LiveConnect', 'LiveDisconnect', 'LiveFanOut', 'LiveMessage'].sort(),
     );
   });
 });
