@@ -242,9 +242,9 @@ describe('ec2-gvisor sandbox tier', () => {
     sandbox.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
   });
 
-  it('lets the hosts in the closed VPC join the cluster: ecs, ecs-agent and ecs-telemetry endpoints', () => {
+  it('lets the hosts in the closed VPC join the cluster: ecs, ecs-agent and ecs-telemetry endpoints (and sts for the run role)', () => {
     expect(interfaceServices(sandbox)).toEqual(
-      ['ecr.api', 'ecr.dkr', 'ecs', 'ecs-agent', 'ecs-telemetry', 'logs', 'sqs'].sort(),
+      ['ecr.api', 'ecr.dkr', 'ecs', 'ecs-agent', 'ecs-telemetry', 'logs', 'sqs', 'sts'].sort(),
     );
   });
 
