@@ -5,7 +5,7 @@
  * (shared/store/tenant-scope.ts). The requests whose leading key names no tenant go with the
  * function's own role, which gets exactly those partitions, by `dynamodb:LeadingKeys`.
  */
-import { ROUTE_LAMBDAS, STATE_LAMBDAS } from '@techteam/functions/manifest';
+import { LIVE_LAMBDAS, ROUTE_LAMBDAS, STATE_LAMBDAS } from '@techteam/functions/manifest';
 import { RATE_PARTITION_PREFIX } from '@techteam/shared/store';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -17,7 +17,7 @@ export type SystemPartition = 'apiKeys' | 'rateBuckets' | 'stripeCustomers';
 
 /** Each system partition's leading keys (shared/store key shapes) and the actions its code calls there. */
 export const SYSTEM_PARTITIONS: Record<SystemPartition, { leadingKeys: string[]; actions: string[] }> = {
-  // shared/store/api-keys.ts: found by key id alone (the authorizer has only the key); created, revoked, last use recorded.
+  // shared/store/api-keys.ts: found by key id alone (the authorizers have only the key); created, revoked, last use recorded.
   apiKeys: {
     leadingKeys: ['APIKEY#*'],
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
@@ -37,15 +37,17 @@ const STRIPE_CUSTOMER_ROUTES = new Set(['CreateCheckout', 'CreatePortal']);
 /**
  * Every function that acts for tenants (by construct name) → the system partitions it reaches
  * on its own: each tenant-authorized route that touches the table (metered: its rate bucket),
- * each workflow state (its payload names its tenant), and the HTTP authorizer (which finds a key
- * by id, then makes the caller's tenant item as that tenant). Not here, and why:
+ * each workflow state (its payload names its tenant), the HTTP and WebSocket authorizers (which
+ * find a key by id, then make the caller's tenant item as that tenant), and the live functions:
+ * the socket routes act for the tenant their `$connect` authorizer returned (a connection's
+ * items and its subscriptions are all under `T#<tenant>…`, so they need no partition of their
+ * own), and the fan-out acts for each stream record's tenant in turn (its stream read and its
+ * posts to connections are not table grants). Not here, and why:
  * - StripeWebhook, ReportUsage: Stripe names customers and events, not tenants; one transaction
  *   writes the event's claim and the tenant's account together.
  * - ReconcileExecution: EventBridge hands it an execution, not a tenant; it reads the task the
  *   execution's input names.
  * - IngestDocument: an SQS batch holds several tenants' documents.
- * - the live functions: the fan-out reads every tenant's stream records; the socket routes act
- *   on connection items the authorizer's context names (not wired yet).
  */
 export const TENANT_SERVING: ReadonlyMap<string, readonly SystemPartition[]> = new Map([
   ...ROUTE_LAMBDAS.filter((r) => r.access.table !== 'none' && r.auth !== 'signature').map(
@@ -61,6 +63,9 @@ export const TENANT_SERVING: ReadonlyMap<string, readonly SystemPartition[]> = n
   ),
   ...STATE_LAMBDAS.map((s) => [s.name, [] as SystemPartition[]] as const),
   ['Authorizer', ['apiKeys']],
+  ...Object.values(LIVE_LAMBDAS).map(
+    (l) => [l.name, (l.kind === 'socketAuthorizer' ? ['apiKeys'] : []) as SystemPartition[]] as const,
+  ),
 ]);
 
 /**
