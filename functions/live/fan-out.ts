@@ -1,4 +1,3 @@
-import { actAsTenant } from '@techteam/shared/deps';
 import {
   fanOut,
   liveChangeOf,
@@ -7,6 +6,7 @@ import {
   streamRecordsByTenant,
 } from '@techteam/shared/live';
 import { log } from '@techteam/shared/observability';
+import { actAsTenant } from '@techteam/shared/store';
 
 /**
  * The table's stream → the subscribed connections (see shared/live/fan-out.ts for the ordering).

@@ -1,5 +1,5 @@
-import { actAsTenant } from '@techteam/shared/deps';
 import { NoLiveTenant } from '@techteam/shared/live';
+import { actAsTenant } from '@techteam/shared/store';
 
 /**
  * What API Gateway gives a WebSocket route's Lambda (and the local host builds the same):
