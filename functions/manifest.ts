@@ -36,7 +36,8 @@ export interface FunctionAccess {
   stripeKeys?: boolean;
   /**
    * Writes or deletes the live connections and subscriptions (shared/store/live-subscriptions.ts),
-   * which go two or more items at a time: dynamodb:BatchWriteItem on the table, besides `readWrite`.
+   * which go two or more items at a time: dynamodb:BatchWriteItem besides `readWrite`, which the
+   * live functions hold only in the tenant data role's sessions (infra/aws/tenant-data-role.ts).
    */
   liveItems?: boolean;
   /** Sends to live connections: execute-api:ManageConnections on this WebSocket API's stage only. */

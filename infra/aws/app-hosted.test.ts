@@ -3,7 +3,7 @@
  * stack's resources, each function's grants, and cdk-nag's verdict.
  */
 
-import { ROUTE_LAMBDAS } from '@techteam/functions/manifest';
+import { LIVE_LAMBDAS, ROUTE_LAMBDAS } from '@techteam/functions/manifest';
 import { API_ROUTES, LIVE_FUNCTIONS, LIVE_ROUTES, WORKFLOW_HANDLERS } from '@techteam/functions/routes';
 import {
   FAN_OUT_BATCH_SIZE,
@@ -318,9 +318,12 @@ describe('tenant isolation: what a function acting for tenants can touch', () =>
     expect(roles).toHaveLength(1);
     return roles[0]![0];
   };
+  /** A function's grants on the table's items (the fan-out's stream read, on the stream alone, is not one). */
   const dynamoStatements = (file: string) =>
     statementsOfRole(all(), roleOfFunction(lambdas().get(file)!.resource)).filter((st) =>
-      [st['Action']].flat().some((a) => String(a).startsWith('dynamodb:')),
+      [st['Action']]
+        .flat()
+        .some((a) => String(a).startsWith('dynamodb:') && !STREAM_ACTIONS.includes(String(a))),
     );
   const leadingKeysOf = (st: Record<string, unknown>) =>
     (st['Condition'] as Record<string, Record<string, unknown>> | undefined)?.['ForAllValues:StringLike']?.[
@@ -329,7 +332,7 @@ describe('tenant isolation: what a function acting for tenants can touch', () =>
   const serving = () =>
     lambdaHandlers().filter((h) => TENANT_SERVING.has(h.name) && h.access.table !== 'none');
 
-  it('covers every tenant-authorized route that touches the table, every workflow state, the authorizer, billing, the reconciler and ingestion', () => {
+  it('covers every tenant-authorized route that touches the table, every workflow state, both authorizers, the live functions, billing, the reconciler and ingestion', () => {
     const names = serving().map((h) => h.name);
     for (const route of ROUTE_LAMBDAS)
       if (route.access.table !== 'none' && route.auth !== 'signature') expect(names).toContain(route.name);
@@ -343,6 +346,36 @@ describe('tenant isolation: what a function acting for tenants can touch', () =>
     expect(names).toContain('IngestDocument');
     expect(TENANT_SERVING.get('ReconcileExecution')).toEqual([]);
     expect(TENANT_SERVING.get('IngestDocument')).toEqual([]);
+    for (const live of Object.values(LIVE_LAMBDAS)) expect(names).toContain(live.name);
+  });
+
+  it('holds the live functions to their tenants: no table grant but the WebSocket authorizer’s API keys, admitted to the tenant data role', () => {
+    for (const live of Object.values(LIVE_LAMBDAS)) {
+      const fn = lambdas().get(live.file)!;
+      const statements = dynamoStatements(live.file);
+      // Only the authorizer finds a key by its id alone (APIKEY#…); every live item is under T#<tenant>….
+      expect(statements.map(leadingKeysOf), live.name).toEqual(
+        live.kind === 'socketAuthorizer' ? [SYSTEM_PARTITIONS.apiKeys.leadingKeys] : [],
+      );
+      expect(envOf(fn)['TECHTEAM_TENANT_ACCESS'], live.name).toBe('readWrite');
+      expect(JSON.stringify(envOf(fn)['TECHTEAM_TENANT_ROLE_ARN']), live.name).toContain(tenantRoleId());
+      const role = t.api.findResources('AWS::IAM::Role')[roleOfFunction(fn.resource)];
+      expect(propsOf(role!)['Tags'], live.name).toContainEqual({
+        Key: ADMITTED_TAG.key,
+        Value: ADMITTED_TAG.value,
+      });
+    }
+    // The fan-out still reads every tenant's stream records: on the table's stream, never its items.
+    const stream = statementsOfRole(
+      all(),
+      roleOfFunction(lambdas().get(LIVE_FUNCTIONS.fanOut)!.resource),
+    ).filter((st) => [st['Action']].flat().some((a) => STREAM_ACTIONS.includes(String(a))));
+    expect(stream.length).toBeGreaterThan(0);
+    for (const st of stream) {
+      const resource = JSON.stringify(st['Resource']);
+      if ([st['Action']].flat().every((a) => a === 'dynamodb:ListStreams')) expect(resource).toBe('"*"');
+      else expect(resource).toMatch(/StreamArn/);
+    }
   });
 
   it('gives no tenant-serving function a table grant without a LeadingKeys condition, and only its system partitions', () => {
@@ -401,14 +434,11 @@ describe('tenant isolation: what a function acting for tenants can touch', () =>
     expect(tagged).toEqual(servingRoles);
   });
 
-  it('leaves whole-table grants only to the cross-tenant system functions', () => {
+  it('leaves no function a whole-table grant: every table statement names its partitions', () => {
     const unconditioned = lambdaHandlers()
       .filter((h) => dynamoStatements(h.file).some((st) => leadingKeysOf(st) === undefined))
-      .map((h) => h.name)
-      .sort();
-    expect(unconditioned).toEqual(
-      ['LiveAuthorizer', 'LiveConnect', 'LiveDisconnect', 'LiveFanOut', 'LiveMessage'].sort(),
-    );
+      .map((h) => h.name);
+    expect(unconditioned).toEqual([]);
   });
 });
 
@@ -430,7 +460,9 @@ describe('grants: each function has only what its handler uses', () => {
       // and the table itself only where it has system partitions of its own (tenant-access.ts).
       const tenantServing = TENANT_SERVING.get(h.name);
       if (tenantServing) expected.add('sts');
-      if (access.table !== 'none' && (!tenantServing || tenantServing.length > 0)) expected.add('dynamodb');
+      // The fan-out's stream read is its own (on the stream, not the items).
+      if (access.table !== 'none' && (!tenantServing || tenantServing.length > 0 || access.tableStream))
+        expected.add('dynamodb');
       if (access.execution) expected.add('states');
       if (access.models) expected.add('bedrock');
       if (readsProviderKeys(access) || access.apiKeyPepper || access.stripeKeys)

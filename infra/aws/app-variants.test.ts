@@ -103,14 +103,15 @@ describe('byo mode (deploy-your-own)', () => {
       for (const [file, fn] of functionsByHandler(byo.template(stack))) {
         if (posting.has(file)) {
           expect(propsOf(fn.resource)['VpcConfig'], file).toBeUndefined();
-          // Nothing but the table and this API's connections: no models, secrets, objects or workflow.
+          // Nothing but their tenants' items (assuming the tenant data role: sts), the table's stream
+          // and this API's connections: no models, secrets, objects or workflow.
           const services = new Set(
             [...actionsOf(statementsOfRole(templates, roleOfFunction(fn.resource)))].map(
               (a) => a.split(':')[0],
             ),
           );
           for (const s of services)
-            expect(['dynamodb', 'execute-api', 'sqs', 'xray'], `${file} ${s}`).toContain(s);
+            expect(['dynamodb', 'execute-api', 'sqs', 'sts', 'xray'], `${file} ${s}`).toContain(s);
         } else
           expect(propsOf(fn.resource)['VpcConfig'], fn.logicalId).toMatchObject({
             SubnetIds: expect.any(Array),
@@ -130,7 +131,7 @@ describe('byo mode (deploy-your-own)', () => {
         VpcEndpointType: 'Gateway',
         ServiceName: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([service])]) }),
       });
-    for (const service of ['.bedrock-runtime', '.states', '.ecs', '.sqs'])
+    for (const service of ['.bedrock-runtime', '.states', '.ecs', '.sqs', '.sts', '.secretsmanager'])
       network.hasResourceProperties('AWS::EC2::VPCEndpoint', {
         VpcEndpointType: 'Interface',
         ServiceName: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([service])]) }),
@@ -419,6 +420,7 @@ describe('byo + ec2-gvisor, in zones chosen by npm run zones, with more hosts an
         'ecs-telemetry',
         'logs',
         's3vectors',
+        'secretsmanager',
         'sqs',
         'states',
         'sts',

@@ -5,7 +5,12 @@
  * (shared/store/tenant-scope.ts). The requests whose leading key names no tenant go with the
  * function's own role, which gets exactly those partitions, by `dynamodb:LeadingKeys`.
  */
-import { RECONCILE_EXECUTION, ROUTE_LAMBDAS, STATE_LAMBDAS } from '@techteam/functions/manifest';
+import {
+  LIVE_LAMBDAS,
+  RECONCILE_EXECUTION,
+  ROUTE_LAMBDAS,
+  STATE_LAMBDAS,
+} from '@techteam/functions/manifest';
 import { billingKeys, RATE_PARTITION_PREFIX } from '@techteam/shared/store';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -28,7 +33,7 @@ export const SYSTEM_PARTITIONS: Record<
   SystemPartition,
   { leadingKeys: string[]; actions: string[]; index?: 'GSI1' }
 > = {
-  // shared/store/api-keys.ts: found by key id alone (the authorizer has only the key); created, revoked, last use recorded.
+  // shared/store/api-keys.ts: found by key id alone (the authorizers have only the key); created, revoked, last use recorded.
   apiKeys: {
     leadingKeys: ['APIKEY#*'],
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
@@ -56,16 +61,18 @@ const STRIPE_CUSTOMER_ROUTES = new Set(['CreateCheckout', 'CreatePortal']);
 /**
  * Every function that acts for tenants (by construct name) → the system partitions it reaches
  * on its own: each tenant-authorized route that touches the table (metered: its rate bucket),
- * each workflow state (its payload names its tenant), the HTTP authorizer (which finds a key
- * by id, then makes the caller's tenant item as that tenant), the Stripe webhook (which finds
- * the event's tenant from its customer, then writes the event's claim and the tenant's account
- * in one transaction in the tenant's partitions, as that tenant), the usage reporter (which
- * lists the billing accounts, then reports each acting as its tenant), ReconcileExecution (the
- * ended execution's input, carried in EventBridge's event, names the task's tenant) and
- * IngestDocument (each message of a batch names its tenant; it acts as each in turn). Not
- * here, and why:
- * - the live functions: the fan-out reads every tenant's stream records; the socket routes act
- *   on connection items the authorizer's context names (not wired yet).
+ * each workflow state (its payload names its tenant), the HTTP and WebSocket authorizers (which
+ * find a key by id, then make the caller's tenant item as that tenant), the live functions (the
+ * socket routes act for the tenant their `$connect` authorizer returned: a connection's items
+ * and its subscriptions are all under `T#<tenant>…`, so they need no partition of their own;
+ * the fan-out acts for each stream record's tenant in turn: its stream read and its posts to
+ * connections are not table grants), the Stripe webhook (which finds the event's tenant from
+ * its customer, then writes the event's claim and the tenant's account in one transaction in
+ * the tenant's partitions, as that tenant), the usage reporter (which lists the billing
+ * accounts, then reports each acting as its tenant), ReconcileExecution (the ended
+ * execution's input, carried in EventBridge's event, names the task's tenant) and
+ * IngestDocument (each message of a batch names its tenant; it acts as each in turn). Every
+ * function that touches the table is here: none holds a whole-table grant.
  */
 export const TENANT_SERVING: ReadonlyMap<string, readonly SystemPartition[]> = new Map([
   ...ROUTE_LAMBDAS.filter((r) => r.access.table !== 'none' && r.auth !== 'signature').map(
@@ -85,6 +92,9 @@ export const TENANT_SERVING: ReadonlyMap<string, readonly SystemPartition[]> = n
   ['ReportUsage', ['billingAccountListing']],
   [RECONCILE_EXECUTION.name, []],
   ['IngestDocument', []],
+  ...Object.values(LIVE_LAMBDAS).map(
+    (l) => [l.name, (l.kind === 'socketAuthorizer' ? ['apiKeys'] : []) as SystemPartition[]] as const,
+  ),
 ]);
 
 /**

@@ -3,6 +3,7 @@ export {
   type LiveChange,
   liveChangeOf,
   type StreamRecord,
+  streamRecordsByTenant,
 } from '../store/stream-records';
 export {
   type AuthorizeConnect,

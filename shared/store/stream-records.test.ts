@@ -1,6 +1,11 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { LIVE_STREAM_FILTERS, liveChangeOf, type StreamRecord } from './stream-records';
+import {
+  LIVE_STREAM_FILTERS,
+  liveChangeOf,
+  type StreamRecord,
+  streamRecordsByTenant,
+} from './stream-records';
 
 type Pattern = Record<string, unknown>;
 
@@ -114,5 +119,25 @@ describe('the fan-out stream filters', () => {
 
   it('fit one event source mapping (at most 5 patterns)', () => {
     expect(LIVE_STREAM_FILTERS.length).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('a stream batch split by tenant', () => {
+  it("groups records by their key's tenant, each tenant's in stream order, and sets aside keys of no tenant", () => {
+    const a1 = record('INSERT', { PK: 'T#acme#TASK#t1', SK: 'EV#1', entity: 'event' });
+    const b1 = record('INSERT', { PK: 'T#globex#TASK#t2', SK: 'EV#1', entity: 'event' });
+    const a2 = record('INSERT', { PK: 'T#acme', SK: 'TENANT', entity: 'tenant' });
+    const a3 = record('INSERT', { PK: 'T#acme#TASK#t1', SK: 'EV#2', entity: 'event' });
+    const rate = record('MODIFY', { PK: 'RATE#acme', SK: 'BUCKET' });
+    const { byTenant, unowned } = streamRecordsByTenant([a1, b1, rate, a2, a3]);
+    expect([...byTenant.keys()]).toEqual(['acme', 'globex']);
+    expect(byTenant.get('acme')).toEqual([a1, a2, a3]);
+    expect(byTenant.get('globex')).toEqual([b1]);
+    expect(unowned).toEqual([rate]);
+  });
+
+  it("reads the tenant from the record's key, not from what its image says", () => {
+    const forged = record('INSERT', { PK: 'T#acme#TASK#t1', SK: 'EV#1', tenantId: 'globex' });
+    expect([...streamRecordsByTenant([forged]).byTenant.keys()]).toEqual(['acme']);
   });
 });

@@ -3,6 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type Task, TaskEvent } from '../domain';
 import { type LiveSubscription, parseLiveSubscription } from './live-subscriptions';
 import { taskFromItem } from './task-item';
+import { tenantOfPartition as tenantOfKey } from './tenant-scope';
 
 /** The part of a DynamoDB stream record the fan-out reads (the Lambda event's and the Streams API's shape). */
 export interface StreamRecord {
@@ -114,6 +115,34 @@ export const LIVE_STREAM_FILTERS = [
     dynamodb: { NewImage: { entity: { S: ['liveSubscription'] }, ready: { BOOL: [false] } } },
   },
 ] as const;
+
+/**
+ * A stream batch split by the tenant whose partition each record's key (`PK`, `T#<tenant>…`)
+ * names, each tenant's records in stream order: the fan-out acts for one tenant at a time, so
+ * a record's reads and writes go with that tenant's session (and a record whose image names
+ * another tenant is refused, not served). The stream orders records within a partition only,
+ * and a partition is one tenant's, so no order the fan-out relies on is lost. `unowned`: the
+ * records whose key names no tenant (no live change is ever written there).
+ */
+export function streamRecordsByTenant(records: readonly StreamRecord[]): {
+  byTenant: Map<string, StreamRecord[]>;
+  unowned: StreamRecord[];
+} {
+  const byTenant = new Map<string, StreamRecord[]>();
+  const unowned: StreamRecord[] = [];
+  for (const record of records) {
+    const keys = unmarshall((record.dynamodb?.Keys ?? {}) as Record<string, AttributeValue>);
+    const tenantId = tenantOfKey(keys['PK']);
+    if (tenantId === undefined || tenantId === '') {
+      unowned.push(record);
+      continue;
+    }
+    const own = byTenant.get(tenantId);
+    if (own) own.push(record);
+    else byTenant.set(tenantId, [record]);
+  }
+  return { byTenant, unowned };
+}
 
 /** `T#<tenant>#TASK#<id>` → tenant (a delta item does not repeat its tenant). */
 function tenantOfPartition(pk: string): string {

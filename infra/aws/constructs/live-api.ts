@@ -21,6 +21,8 @@ import { acknowledgeManagedPolicy, acknowledgeWildcards } from '../nag';
 import { watchDeadLetters } from '../observability';
 import { grantDataAccess } from '../stacks/workflow-stack';
 import { type FunctionNetwork, TechteamFunction } from '../techteam-function';
+import { TENANT_SERVING } from '../tenant-access';
+import type { TenantDataRole } from '../tenant-data-role';
 
 /** The stage the WebSocket API serves: `wss://<api id>.execute-api.<region>.amazonaws.com/live`. */
 export const LIVE_STAGE = 'live';
@@ -39,6 +41,8 @@ export interface LiveApiProps {
   pepper: ISecret;
   /** The environment every function shares (baseEnvironment of the stack). */
   baseEnvironment: (access: FunctionAccess) => Record<string, string>;
+  /** The role the live functions assume per tenant (infra/aws/tenant-data-role.ts): they hold no table grant. */
+  tenantData: TenantDataRole;
 }
 
 /**
@@ -80,11 +84,15 @@ export class LiveApi extends Construct {
         // two functions that post run outside the isolated subnets; see infra/aws/README.md.
         ...(props.network && !access.liveConnections ? { network: props.network } : {}),
       });
-      grantDataAccess(made, access, table, props.artifacts, undefined);
-      if (access.liveItems) table.grant(made, 'dynamodb:BatchWriteItem');
+      // Each acts for one tenant at a time (tenant-access.ts): the tenant data role's sessions
+      // write the live items, BatchWriteItem included, in that tenant's partitions only.
+      grantDataAccess(made, access, table, props.artifacts, undefined, {
+        name: entry.name,
+        role: props.tenantData,
+      });
       if (access.apiKeyPepper) props.pepper.grantRead(made);
       if (access.liveConnections) this.grantPostToConnections(made);
-      acknowledgeWildcards(made, wildcardKindsOf(access));
+      acknowledgeWildcards(made, wildcardKindsOf(access, TENANT_SERVING.has(entry.name)));
       this.functions[entry.name] = made;
       return made;
     };

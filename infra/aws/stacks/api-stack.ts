@@ -128,6 +128,7 @@ export class ApiStack extends Stack {
       identityEnvironment,
       pepper,
       baseEnvironment: (access) => baseEnvironment(context, access, table, artifacts, undefined, this),
+      tenantData: props.tenantData,
     });
     Object.assign(this.functions, this.live.functions);
     new CfnOutput(this, 'LiveUrl', {

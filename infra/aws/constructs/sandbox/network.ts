@@ -95,6 +95,9 @@ export function sandboxInterfaceEndpoints(
       ['BedrockRuntime', InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME],
       // The team memory's index (infra/aws/memory.ts), and its queue through Sqs above.
       ['S3Vectors', InterfaceVpcEndpointAwsService.S3_VECTORS],
+      // The API key pepper, read by both authorizers and CreateKey (api-stack.ts): without it no
+      // API key is checked or made in byo.
+      ['SecretsManager', InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
     );
   }
   if (context.mode === 'byo' || context.sandbox === 'ec2-gvisor')
