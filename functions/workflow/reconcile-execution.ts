@@ -1,6 +1,6 @@
-import { actAsTenant } from '@techteam/shared/deps';
 import { sandboxRunnersDeps } from '@techteam/shared/deps/sandbox-runners';
 import { log } from '@techteam/shared/observability';
+import { actAsTenant } from '@techteam/shared/store';
 import { executionEndOf, reconcileExecution } from '@techteam/shared/workflow/reconcile';
 import type { Context } from 'aws-lambda';
 
